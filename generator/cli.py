@@ -1,0 +1,109 @@
+"""The `disclosure` command line (spec: ../shared/spec/cli.md; docs: docs/cli.md).
+
+Exit codes: 0 nothing blocks · 1 at least one blocking finding · 2 a usage error or an
+unusable site.yaml · 3 an internal error (a bug: please report it with the message).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+from typing import Sequence
+
+from . import pipeline, present
+from .config import ConfigError, SiteConfig, load_config
+from .output import OutputError
+from .today import TodayError, resolve_today
+
+EXIT_OK, EXIT_BLOCKED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    pass
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _site(args: argparse.Namespace) -> SiteConfig:
+    site = Path(args.site).resolve()
+    if not site.is_dir():
+        raise UsageError(f"站点目录 {site} 不存在")
+    config, warnings = load_config(site)
+    for warning in warnings:
+        _err(f"警告：{warning}")
+    return config
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    config = _site(args)
+    today = resolve_today(args.today, config)
+    result = pipeline.check(config, today)
+    present.render_findings(result.findings, args.format, sys.stdout)
+    return EXIT_BLOCKED if result.findings.blocking else EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    config = _site(args)
+    today = resolve_today(args.today, config)
+    out = Path(args.out).resolve() if args.out else config.root / "build"
+    result = pipeline.build(config, out, today)
+    if result.findings:
+        present.render_findings(result.findings, "text", sys.stderr)
+    if not result.built:
+        _err("存在阻断性问题，未生成站点；上一次的输出保持不变。")
+        return EXIT_BLOCKED
+    print(f"已生成 {result.pages} 个页面：{result.out}")
+    return EXIT_OK
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site", default=".", metavar="DIR", help="站点目录（含 site.yaml），默认当前目录")
+    parser.add_argument("--today", metavar="YYYY-MM-DD",
+                        help="检查所依据的“今天”；也可用 SOURCE_DATE_EPOCH，默认 site.yaml today 或北京时间今天")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="disclosure",
+        description="政府信息公开目录静态站点生成器：加载 → 校验 → 保密审查 → 时效检查 → 生成 → 索引。",
+        epilog="退出码：0 无阻断问题；1 有阻断问题；2 用法错误或 site.yaml 无法使用；3 内部错误。",
+    )
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    build = sub.add_parser("build", help="检查并生成公开站点", description="运行全部检查；没有阻断问题时生成站点到输出目录。"
+                           "有阻断问题时退出码为 1，输出目录保持不变。")
+    _common(build)
+    build.add_argument("--out", metavar="DIR", help="输出目录，默认 <site>/build")
+    build.set_defaults(func=cmd_build)
+    check = sub.add_parser("check", help="只检查，不生成", description="运行格式校验、保密审查和时效检查，不生成任何页面。")
+    _common(check)
+    check.add_argument("--format", choices=present.FORMATS, default="text",
+                       help="输出格式：text 表格（默认）、json 机器可读、github 工作流注释")
+    check.set_defaults(func=cmd_check)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (UsageError, TodayError, OutputError) as exc:
+        _err(f"错误：{exc}")
+        return EXIT_USAGE
+    except ConfigError as exc:
+        _err(f"错误：{exc}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _err("已中断。")
+        return EXIT_USAGE
+    except Exception:  # a bug: say so plainly, keep the trace for the report
+        _err("内部错误：disclosure 遇到了意外情况，请把以下信息报告给维护人员。")
+        traceback.print_exc()
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

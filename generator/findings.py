@@ -1,0 +1,72 @@
+"""Findings: what a check reports, with the severity the site gives its rule."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Iterable, Iterator
+
+from .rules import BLOCK, OFF, RULES, WARN
+
+
+@dataclass
+class Finding:
+    rule: str
+    file: str  # relative to the site, POSIX separators
+    line: int
+    message: str  # what is wrong, in Chinese
+    fix: str = ""  # how to fix it; defaults to the rule's fix
+    severity: str = ""  # resolved from site.yaml `rules:`; empty until then
+    excerpt: str = ""  # the matched text, with any secret itself masked
+    fingerprint: str = ""  # for sign-offs (SEC rules)
+    dept: str = ""  # department slug, for grouping
+
+    def __post_init__(self) -> None:
+        if not self.fix:
+            self.fix = RULES[self.rule].fix
+
+    @property
+    def blocks(self) -> bool:
+        return self.severity == BLOCK
+
+    def as_json(self) -> dict[str, object]:
+        data = asdict(self)
+        return {key: value for key, value in data.items() if value not in ("", None)}
+
+
+@dataclass
+class Findings:
+    """Collects findings and gives each the severity the site set for its rule."""
+
+    severities: dict[str, str] = field(default_factory=dict)
+    items: list[Finding] = field(default_factory=list)
+
+    def severity_of(self, rule_id: str) -> str:
+        return self.severities.get(rule_id, RULES[rule_id].severity)
+
+    def add(self, finding: Finding) -> None:
+        severity = finding.severity or self.severity_of(finding.rule)
+        if severity == OFF:
+            return
+        finding.severity = severity
+        self.items.append(finding)
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        for finding in findings:
+            self.add(finding)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.items if f.severity == BLOCK]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.items if f.severity == WARN]
+
+    def sorted(self) -> list[Finding]:
+        return sorted(self.items, key=lambda f: (f.dept, f.file, f.line, f.rule))

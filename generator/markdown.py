@@ -1,0 +1,143 @@
+"""Record bodies: CommonMark with tables, raw HTML never rendered, redactions visible.
+
+One parser configuration for the whole product, so what the checks see is what the
+renderer renders.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from markupsafe import escape
+
+REDACTION = re.compile(r"［已删减(?:[：:](?P<reason>[^］\n]*))?］")
+
+
+def _split_redactions(state: StateCore) -> None:
+    """Turn each ［已删减…］ inside text into a `redaction` token of its own."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children or "［已删减" not in block.content:
+            continue
+        children: list[Token] = []
+        for child in block.children:
+            if child.type != "text" or "［已删减" not in child.content:
+                children.append(child)
+                continue
+            pos = 0
+            for match in REDACTION.finditer(child.content):
+                if match.start() > pos:
+                    text = Token("text", "", 0)
+                    text.content = child.content[pos:match.start()]
+                    children.append(text)
+                mark = Token("redaction", "span", 0)
+                mark.meta = {"reason": (match.group("reason") or "").strip()}
+                children.append(mark)
+                pos = match.end()
+            if pos < len(child.content):
+                text = Token("text", "", 0)
+                text.content = child.content[pos:]
+                children.append(text)
+        block.children = children
+
+
+def _render_redaction(self: RendererHTML, tokens: Sequence[Token], idx: int,
+                      options: OptionsDict, env: EnvType) -> str:
+    reason = tokens[idx].meta["reason"]
+    label = f"［已删减：{reason}］" if reason else "［已删减］"
+    return f'<span class="redaction" title="此处内容依法删减">{escape(label)}</span>'
+
+
+def _parser(html: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": html}).enable("table")
+    md.core.ruler.after("inline", "redaction", _split_redactions)
+    md.add_render_rule("redaction", _render_redaction)
+    return md
+
+
+_RENDER = _parser(html=False)
+_DETECT = _parser(html=True)  # only to find raw HTML (FMT008) and links; never renders
+
+
+@dataclass
+class Link:
+    href: str
+    line: int  # 0-based line within the body
+
+
+@dataclass
+class RawHtml:
+    text: str
+    line: int  # 0-based line within the body
+
+
+def scan(body: str) -> tuple[list[Link], list[RawHtml]]:
+    """Links and raw HTML in a body, with their body lines."""
+    links: list[Link] = []
+    html: list[RawHtml] = []
+    for block in _DETECT.parse(body):
+        line = block.map[0] if block.map else 0
+        if block.type == "html_block":
+            html.append(RawHtml(block.content.strip(), line))
+        for child in block.children or []:
+            if child.type == "html_inline":
+                html.append(RawHtml(child.content, line))
+            elif child.type in ("link_open", "image"):
+                href = child.attrGet("href") if child.type == "link_open" else child.attrGet("src")
+                if href:
+                    links.append(Link(str(href), line))
+    return links, html
+
+
+def render(body: str, rewrite: Callable[[str], str]) -> str:
+    """Body as HTML; every link and image target goes through `rewrite` (record → page URL).
+
+    An empty rewrite (a target that is not published) keeps the words and drops the target.
+    """
+    tokens = _RENDER.parse(body)
+    for block in tokens:
+        for child in block.children or []:
+            if child.type == "link_open":
+                href = rewrite(str(child.attrGet("href") or ""))
+                if href:
+                    child.attrSet("href", href)
+                else:
+                    child.attrs.pop("href", None)
+            elif child.type == "image":
+                src = rewrite(str(child.attrGet("src") or ""))
+                if src:
+                    child.attrSet("src", src)
+                else:
+                    child.type, child.tag, child.content = "text", "", child.content
+                    child.attrs, child.children = {}, None
+    return _RENDER.renderer.render(tokens, _RENDER.options, {})
+
+
+def plain_text(body: str) -> str:
+    """The body's words without Markdown syntax (for summaries and search)."""
+    parts: list[str] = []
+    for block in _RENDER.parse(body):
+        for child in block.children or []:
+            if child.type in ("text", "code_inline"):
+                parts.append(child.content)
+            elif child.type == "redaction":
+                parts.append("［已删减］")
+        if block.type in ("paragraph_close", "heading_close", "td_close", "th_close"):
+            parts.append("\n")
+    return "".join(parts).strip()
+
+
+SENTENCE_END = re.compile(r"[。！？!?]")
+
+
+def first_sentence(body: str, limit: int = 100) -> str:
+    text = " ".join(plain_text(body).split())
+    match = SENTENCE_END.search(text)
+    sentence = text[: match.end()] if match else text
+    return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"

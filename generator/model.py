@@ -1,0 +1,137 @@
+"""What the loader produces: the site's departments and records, as written.
+
+These objects hold everything in the content repository, including text that must
+never be published. Only `publicity.select` turns them into what may be rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import SiteConfig
+from .yamlsrc import Parsed
+
+PUBLICITY = ("主动公开", "依申请公开", "不予公开", "删减后公开", "脱密后公开")
+STATUSES = ("现行有效", "已修订", "已废止", "已失效")
+OPINIONS = ("主动公开", "依申请公开", "免予公开", "需报审")
+
+
+@dataclass
+class Department:
+    slug: str
+    folder: Path
+    file: str  # department.yaml, relative to the site
+    data: dict[str, Any]
+    parsed: Parsed
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("name") or self.slug)
+
+    @property
+    def uscc(self) -> str:
+        return str(self.data.get("uscc") or "")
+
+    @property
+    def level(self) -> str:
+        return str(self.data.get("level") or "")
+
+
+@dataclass
+class Record:
+    dept: str  # department slug
+    path: Path  # absolute path of the .md file
+    file: str  # relative to the site, POSIX separators
+    meta: dict[str, Any]  # the front matter as parsed (empty when it did not parse)
+    parsed: Parsed
+    body: str
+    body_line: int  # 1-based line of the file on which the body starts
+    loaded: bool = True  # False when the front matter did not parse (FMT001)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.meta.get(key, default)
+
+    def line_of(self, *path: str | int) -> int:
+        """1-based line in the file of a front-matter key (the front matter starts on line 2)."""
+        return self.parsed.line_of(*path, default=0) + 1
+
+    def body_line_at(self, offset: int) -> int:
+        """1-based file line of character `offset` of the body."""
+        return self.body_line + self.body.count("\n", 0, offset)
+
+    def date(self, key: str) -> dt.date | None:
+        return as_date(self.meta.get(key))
+
+    @property
+    def publicity(self) -> str:
+        return str(self.meta.get("publicity") or "").strip()
+
+    @property
+    def index_no(self) -> str:
+        return str(self.meta.get("index_no") or "").strip()
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title") or "").strip()
+
+    @property
+    def category(self) -> str:
+        """The category path with stray spaces and slashes trimmed."""
+        value = self.meta.get("category")
+        if not isinstance(value, str):
+            return ""
+        return "/".join(part.strip() for part in value.strip().strip("/").split("/"))
+
+    @property
+    def status(self) -> str:
+        return str(self.meta.get("status") or "现行有效").strip()
+
+
+@dataclass
+class Site:
+    config: SiteConfig
+    root: Path
+    departments: dict[str, Department] = field(default_factory=dict)
+    records: list[Record] = field(default_factory=list)
+
+    def by_index(self) -> dict[str, Record]:
+        """Records by index number (the first of any duplicates)."""
+        found: dict[str, Record] = {}
+        for record in self.records:
+            if record.index_no and record.index_no not in found:
+                found[record.index_no] = record
+        return found
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A front-matter date: YAML date/datetime or 'YYYY-MM-DD[ HH:MM[:SS]]'; None if absent or bad."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.strip()).date()
+        except ValueError:
+            return None
+    return None
+
+
+def as_datetime(value: Any) -> dt.datetime | None:
+    """Like as_date, keeping a time of day when one was written."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None

@@ -1,0 +1,175 @@
+"""The one place that decides what reaches the public (the publicity table of the content spec).
+
+| 公开属性   | record page                    | listings, feeds, exports | search |
+| 主动公开   | full                           | yes                      | yes    |
+| 删减后公开 | full, redactions as placeholders | yes                    | yes    |
+| 脱密后公开 | full, only with complete `declassified` | yes             | yes    |
+| 依申请公开 | none                           | metadata only (switch: list_on_request) | no |
+| 不予公开   | nothing at all                 | no                       | no     |
+
+Rendering, feeds, exports and the search index receive only the objects made here:
+a PublicRecord carries no field that must not be published, so no later stage can leak one.
+Anything not positively allowed (unknown publicity, a record that did not load) is left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import links, markdown
+from .config import SiteConfig
+from .model import Department, Record, Site, as_datetime
+
+FULL = ("主动公开", "删减后公开", "脱密后公开")
+METADATA_ONLY = ("依申请公开",)
+DEPT_PUBLIC_KEYS = ("name", "uscc", "level", "office", "address", "postcode", "office_hours", "phone", "fax",
+                    "email", "website", "apply_url", "supervision")
+
+
+@dataclass(frozen=True)
+class PublicDepartment:
+    slug: str
+    name: str
+    uscc: str
+    level: str
+    facts: dict[str, object]  # only DEPT_PUBLIC_KEYS (never owners)
+
+
+@dataclass
+class PublicRecord:
+    dept: str
+    index_no: str
+    title: str
+    publisher: list[str]
+    written: dt.date | None
+    published: dt.datetime | None
+    publicity: str
+    full: bool  # False: metadata only (依申请公开)
+    category: str = ""
+    doc_type: str = ""
+    topic: str = ""
+    doc_no: str = ""
+    status: str = "现行有效"
+    status_date: dt.date | None = None
+    changed: dt.date | None = None
+    summary: str = ""
+    keywords: list[str] = field(default_factory=list)
+    body: str = ""  # Markdown source; full records only
+    attachments: list[tuple[str, Path]] = field(default_factory=list)  # (name, file); full records only
+    source: Path | None = None  # the record file, to resolve body links; full records only
+    superseded_by: str = ""  # index_no of a listed record, else empty
+    interprets: str = ""  # index_no of a listed record, else empty
+    interpreted_by: list[str] = field(default_factory=list)
+
+    @property
+    def year(self) -> int | None:
+        if self.published:
+            return self.published.year
+        return self.written.year if self.written else None
+
+    @property
+    def slug(self) -> str:
+        """<year>-<serial> of the index number: unique within the department."""
+        return self.index_no.split("/", 1)[-1]
+
+
+@dataclass
+class Publication:
+    config: SiteConfig
+    departments: dict[str, PublicDepartment]
+    records: list[PublicRecord]  # everything listed: full and metadata-only, newest first
+
+    @property
+    def full(self) -> list[PublicRecord]:
+        return [r for r in self.records if r.full]
+
+    def by_index(self) -> dict[str, PublicRecord]:
+        return {r.index_no: r for r in self.records}
+
+
+def _text(record: Record, key: str) -> str:
+    value = record.get(key)
+    return str(value).strip() if value not in (None, "") else ""
+
+
+def _publishers(record: Record) -> list[str]:
+    value = record.get("publisher")
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [str(value).strip()] if value else []
+
+
+def _declassified(record: Record) -> bool:
+    info = record.get("declassified")
+    return isinstance(info, dict) and all(info.get(k) not in (None, "") for k in ("approver", "date", "basis"))
+
+
+def is_full(record: Record) -> bool:
+    if not record.loaded or record.publicity not in FULL:
+        return False
+    return record.publicity != "脱密后公开" or _declassified(record)
+
+
+def is_listed(record: Record, config: SiteConfig) -> bool:
+    return is_full(record) or (record.loaded and record.publicity in METADATA_ONLY and config.list_on_request)
+
+
+def _attachments(record: Record) -> list[tuple[str, Path]]:
+    found = []
+    names = record.get("attachments")
+    for name in names if isinstance(names, list) else []:
+        try:
+            found.append((str(name), links.attachment_path(record.path, str(name))))
+        except links.LinkError:
+            continue  # FMT007 blocks the build; never publish what cannot be located
+    return found
+
+
+def _public_record(record: Record) -> PublicRecord:
+    full = is_full(record)
+    public = PublicRecord(
+        dept=record.dept, index_no=record.index_no, title=record.title, publisher=_publishers(record),
+        written=record.date("written"), published=as_datetime(record.get("published")),
+        publicity=record.publicity, full=full, category=record.category, doc_type=_text(record, "doc_type"),
+        topic=_text(record, "topic"), doc_no=_text(record, "doc_no"), status=record.status,
+        status_date=record.date("status_date"), changed=record.date("changed"),
+    )
+    if full:
+        public.summary = _text(record, "summary") or markdown.first_sentence(record.body)
+        keywords = record.get("keywords")
+        public.keywords = [str(k) for k in keywords] if isinstance(keywords, list) else (
+            [str(keywords)] if keywords else [])
+        public.body = record.body
+        public.attachments = _attachments(record)
+        public.source = record.path
+    return public
+
+
+def _newest_first(record: PublicRecord) -> tuple[dt.datetime, str]:
+    when = record.published or (dt.datetime.combine(record.written, dt.time()) if record.written else dt.datetime.min)
+    return when, record.index_no
+
+
+def select(site: Site) -> Publication:
+    config = site.config
+    listed = [r for r in site.records if is_listed(r, config)]
+    records = [_public_record(r) for r in listed]
+    known = {r.index_no: r for r in records}
+    for source, public in zip(listed, records):
+        superseded = _text(source, "superseded_by")
+        public.superseded_by = superseded if superseded in known else ""
+        interprets = _text(source, "interprets")
+        if interprets in known and public.full:
+            public.interprets = interprets
+            known[interprets].interpreted_by.append(public.index_no)
+    records.sort(key=_newest_first, reverse=True)
+    departments = {slug: _public_department(dept) for slug, dept in site.departments.items() if dept.data}
+    return Publication(config, departments, records)
+
+
+def _public_department(dept: Department) -> PublicDepartment:
+    facts = {key: dept.data[key] for key in DEPT_PUBLIC_KEYS if dept.data.get(key) not in (None, "")}
+    return PublicDepartment(dept.slug, dept.name, dept.uscc, dept.level, facts)
+

@@ -1,0 +1,45 @@
+"""Where each page lives in the output. One module, so links and files never disagree."""
+
+from __future__ import annotations
+
+import posixpath
+
+from .publicity import PublicRecord
+
+HOME = "index.html"
+CATALOGUE = "catalogue/index.html"
+STATIC = "static"
+
+
+def record(r: PublicRecord) -> str:
+    return f"{r.dept}/{r.slug}.html"
+
+
+def attachment(r: PublicRecord, name: str) -> str:
+    return f"{r.dept}/{r.slug}/{name}"
+
+
+def department(slug: str) -> str:
+    return f"{slug}/index.html"
+
+
+def catalogue_page(base: str, page: int) -> str:
+    """Page `page` (1-based) of a paginated listing whose first page is `base`."""
+    return base if page == 1 else posixpath.join(posixpath.dirname(base), f"{page}.html")
+
+
+def dept_catalogue(slug: str) -> str:
+    return f"{slug}/catalogue/index.html"
+
+
+def static(name: str) -> str:
+    return f"{STATIC}/{name}"
+
+
+def relative(from_page: str, target: str) -> str:
+    """`target` (output path, optional #fragment) as a link relative to the page `from_page`."""
+    path, _, fragment = target.partition("#")
+    if path == from_page and fragment:
+        return "#" + fragment
+    rel = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+    return rel + ("#" + fragment if fragment else "")
