@@ -1,0 +1,111 @@
+"""Shared fixtures: throwaway sites built from a dict of files, the demo site, the CLI."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import textwrap
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from generator import cli
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_FILES = ("site.yaml", "content", "layouts")
+
+# A department every throwaway site can use; its uscc passes the GB 32100 check.
+DEPT_USCC = "11530400MB0000001N"
+DEPARTMENT_YAML = f"""\
+name: 测试局
+uscc: {DEPT_USCC}
+level: 市直部门
+office: 测试局办公室
+address: 测试路1号
+office_hours: 工作日 9:00-17:00
+phone: 0877-0000000
+supervision: 投诉电话 0877-12345
+owners: [test@example.gov.cn]
+reviewed: 2026-11-01
+"""
+
+
+def record_text(body: str = "正文。", **meta: object) -> str:
+    """A record that passes every check, with `meta` overriding or adding keys (None deletes)."""
+    fields: dict[str, object] = {
+        "index_no": f"{DEPT_USCC}/2026-00001",
+        "title": "关于测试工作的通知",
+        "category": "法定主动公开内容/通知公告",
+        "publisher": "测试局",
+        "written": "2026-11-02",
+        "published": "2026-11-03",
+        "publicity": "主动公开",
+        "review": "{drafter: 李明, opinion: 主动公开, checker: 王芳, approver: 赵刚, approved_on: 2026-11-03}",
+    }
+    fields.update(meta)
+    lines = [f"{key}: {value}" for key, value in fields.items() if value is not None]
+    return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str | Path) -> Run:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = cli.main([str(a) for a in args])
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
+    """Write a site from {relative path: text}; department d1 and a minimal site.yaml by default."""
+
+    def make(files: dict[str, str | bytes], with_department: bool = True) -> Path:
+        site = tmp_path / "site"
+        defaults: dict[str, str | bytes] = {"site.yaml": "title: 测试站点\ntoday: 2026-11-21\n"}
+        if with_department:
+            defaults["content/d1/department.yaml"] = DEPARTMENT_YAML
+        for rel, data in {**defaults, **files}.items():
+            path = site / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(textwrap.dedent(data) if data.startswith("\n") else data, encoding="utf-8")
+        return site
+
+    return make
+
+
+def copy_demo(dest: Path) -> Path:
+    """A private copy of the demo site (site.yaml, content, layouts) to modify or build."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in DEMO_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name)
+        else:
+            shutil.copy(source, dest / name)
+    return dest
+
+
+@pytest.fixture
+def demo_copy(tmp_path: Path) -> Path:
+    return copy_demo(tmp_path / "demo")
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo site built once for the session; tests must not modify it."""
+    site = copy_demo(tmp_path_factory.mktemp("demo-build"))
+    result = run_cli("build", "--site", site)
+    assert result.code == 0, result.err + result.out
+    return site / "build"
