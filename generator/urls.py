@@ -9,6 +9,10 @@ from .publicity import PublicRecord
 HOME = "index.html"
 CATALOGUE = "catalogue/index.html"
 STATIC = "static"
+SEARCH = "search/index.html"  # the search page; forms send the query as ?q=
+APPLY = "apply.html"  # 依申请公开
+REGULATIONS = "regulations.html"  # 政府信息公开制度
+REPORTS = "reports/index.html"  # 政府信息公开年报, every report by year
 
 
 def record(r: PublicRecord) -> str:
@@ -30,6 +34,21 @@ def catalogue_page(base: str, page: int) -> str:
 
 def dept_catalogue(slug: str) -> str:
     return f"{slug}/catalogue/index.html"
+
+
+def guide(slug: str) -> str:
+    """The department's 政府信息公开指南."""
+    return f"{slug}/guide.html"
+
+
+def report(slug: str, year: int) -> str:
+    """A department's annual report (年度报告) page."""
+    return f"{slug}/reports/{year}.html"
+
+
+def site_report(year: int) -> str:
+    """The site-level summary of every department's annual report."""
+    return f"reports/{year}.html"
 
 
 def static(name: str) -> str:
