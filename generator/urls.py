@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 
 from .publicity import PublicRecord
@@ -13,6 +14,10 @@ SEARCH = "search/index.html"  # the search page; forms send the query as ?q=
 APPLY = "apply.html"  # 依申请公开
 REGULATIONS = "regulations.html"  # 政府信息公开制度
 REPORTS = "reports/index.html"  # 政府信息公开年报, every report by year
+CATALOGUE_JSON = "catalogue.json"  # the public catalogue, machine-readable
+CATALOGUE_CSV = "catalogue.csv"
+FEED = "feed.xml"  # Atom feed of the whole site
+SITEMAP = "sitemap.xml"
 
 
 def record(r: PublicRecord) -> str:
@@ -34,6 +39,34 @@ def catalogue_page(base: str, page: int) -> str:
 
 def dept_catalogue(slug: str) -> str:
     return f"{slug}/catalogue/index.html"
+
+
+def dept_feed(slug: str) -> str:
+    """The department's Atom feed."""
+    return f"{slug}/feed.xml"
+
+
+def _key(name: str) -> str:
+    """A short ASCII key that stays the same as long as the name does (stable listing URLs)."""
+    return hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+
+
+def category_listing(path: str) -> str:
+    """The listing of a taxonomy node (its whole subtree), e.g. 法定主动公开内容/政策文件."""
+    return f"catalogue/c-{_key(path)}/index.html"
+
+
+def topic_listing(topic: str) -> str:
+    return f"catalogue/t-{_key(topic)}/index.html"
+
+
+def year_listing(year: int) -> str:
+    return f"catalogue/{year}/index.html"
+
+
+def current_only(base: str) -> str:
+    """The 现行有效-only twin of the listing whose first page is `base`."""
+    return posixpath.join(posixpath.dirname(base), "current", "index.html")
 
 
 def guide(slug: str) -> str:
