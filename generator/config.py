@@ -251,6 +251,8 @@ def load_config(site_dir: Path) -> tuple[SiteConfig, list[ConfigError]]:
         if not isinstance(data, dict):
             raise ConfigError("顶层应为映射（键: 值）", 1)
     warnings: list[ConfigError] = []
+    if isinstance(data.get("rules"), dict):  # YAML 1.1 reads a bare `off` as false
+        data = dict(data, rules={k: "off" if v is False else v for k, v in data["rules"].items()})
     if not data.get("categories"):
         data = dict(data, categories=_default_categories())
     config: SiteConfig = _build(SiteConfig, data, (), parsed, warnings)

@@ -8,6 +8,9 @@ from typing import Iterable, Iterator
 from .rules import BLOCK, OFF, RULES, WARN
 
 
+_RANK = {OFF: 0, WARN: 1, BLOCK: 2}
+
+
 @dataclass
 class Finding:
     rule: str
@@ -44,7 +47,12 @@ class Findings:
         return self.severities.get(rule_id, RULES[rule_id].severity)
 
     def add(self, finding: Finding) -> None:
-        severity = finding.severity or self.severity_of(finding.rule)
+        """Give the finding its severity: the site's setting for the rule, else the rule's default.
+        A finding made with a milder severity of its own (FMT002's unknown key warns) keeps it,
+        unless the site switches the whole rule off."""
+        severity = self.severity_of(finding.rule)
+        if finding.severity and _RANK[finding.severity] < _RANK[severity]:
+            severity = finding.severity
         if severity == OFF:
             return
         finding.severity = severity

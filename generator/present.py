@@ -53,7 +53,10 @@ def print_text(findings: Findings, stream: TextIO) -> None:
         counts = Counter(f.rule for f in group)
         title = f"{dept or '站点'}：{len(group)} 个问题（" + "，".join(f"{r} {n}" for r, n in sorted(counts.items())) + "）"
         table = Table(title=title, title_justify="left", show_lines=True, expand=False)
-        for column in ("规则", "级别", "位置", "摘录", "问题", "修改建议"):
+        table.add_column("规则", no_wrap=True)
+        table.add_column("级别", no_wrap=True)
+        table.add_column("位置", no_wrap=True)  # file:line stays whole so editors and grep find it
+        for column in ("摘录", "问题", "修改建议"):
             table.add_column(column, overflow="fold")
         shown: Counter[str] = Counter()
         for f in group:

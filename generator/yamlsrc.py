@@ -62,6 +62,16 @@ def _problem(exc: yaml.YAMLError) -> str:
     return f"{context}: {problem}" if context else problem
 
 
+def _fault_line(exc: yaml.MarkedYAMLError) -> int:
+    """The line a person must fix. An unfinished quote or bracket is reported by the parser
+    where the text ran out; the line where it was opened is the one to fix. For a block
+    mapping the context is where the mapping began, so there the problem line is right."""
+    context = exc.context or ""
+    unfinished = exc.context_mark is not None and not context.startswith("while parsing a block")
+    mark = exc.context_mark if unfinished else (exc.problem_mark or exc.context_mark)
+    return mark.line + 1 if mark else 1
+
+
 def parse(text: str) -> Parsed:
     """Parse one YAML document, raising YamlError with the 1-based line of the fault."""
     loader = _Loader(text)
@@ -71,8 +81,7 @@ def parse(text: str) -> Parsed:
             return Parsed(None)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise YamlError(_problem(exc), (mark.line + 1) if mark else 1) from None
+        raise YamlError(_problem(exc), _fault_line(exc)) from None
     except yaml.YAMLError as exc:
         raise YamlError(_problem(exc), 1) from None
     finally:
