@@ -1,4 +1,13 @@
-"""Stage 4 — staleness lint (时效): rules STL001–STL012 on the working-day calendar."""
+"""Stage 4 — staleness lint (时效): rules STL001–STL013 on the Chinese working-day calendar.
+
+- `calendar`: working days (weekends, statutory holidays, 调休; site.yaml additions);
+- `context`: today, the limits, and the years the calendar cannot vouch for (STL013);
+- `records`: STL001–STL004, STL012 — one record at a time;
+- `interpretations`: STL005 — 政策解读 with their policy;
+- `enforcement`: STL006 — 执法结果 kept current;
+- `categories`: STL007, STL008 — stale and empty columns;
+- `departments`: STL009, STL010 — the guide and the annual report.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +15,14 @@ import datetime as dt
 
 from ..findings import Finding
 from ..model import Site
+from . import categories, departments, enforcement, interpretations, records
+from .context import Context
+
+STAGES = (records, interpretations, enforcement, categories, departments)
 
 
 def check(site: Site, today: dt.date) -> list[Finding]:
     """Every STL finding of the site, measured against `today`."""
-    return []
+    ctx = Context.for_site(site, today)
+    findings = [finding for stage in STAGES for finding in stage.check(ctx)]
+    return findings + ctx.unvouched_findings()

@@ -1,0 +1,92 @@
+"""Rules on one record at a time: late publication (STL001), review (STL002), expiry
+(STL003), status history (STL004) and late updates of regulations (STL012)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..findings import Finding
+from ..model import Record
+from .context import Context
+
+CURRENT = "现行有效"
+ENDED = ("已废止", "已失效", "已修订")
+REGULATIONS = ("规章", "行政规范性文件")  # updates due within deadlines.update_days (STL012)
+
+
+def _finding(record: Record, rule: str, key: str, message: str, fix: str = "") -> Finding:
+    return Finding(rule, record.file, record.line_of(key), message, fix, dept=record.dept)
+
+
+def doc_type(record: Record) -> str:
+    return str(record.get("doc_type") or "").strip()
+
+
+def late_publication(record: Record, ctx: Context) -> Iterator[Finding]:
+    """STL001: published more than N working days after it was formed or last changed."""
+    written, published, changed = record.date("written"), record.date("published"), record.date("changed")
+    if written is None or published is None:
+        return
+    formed = max(written, changed) if changed is not None and changed <= published else written
+    days = ctx.limits.publish_days
+    due = ctx.deadline(formed, days, record.file)
+    if published > due:
+        late = ctx.calendar.working_days_between(due, published)
+        what = "变更日期" if formed != written else "成文日期"
+        yield _finding(record, "STL001", "published",
+                       f"发布日期 {published} 比{what} {formed} 晚 {days + late} 个工作日，超过 {days} 个工作日的期限（应于 {due} 前发布）")
+    if changed is not None and changed > published and doc_type(record) not in REGULATIONS:
+        due = ctx.deadline(changed, days, record.file)
+        if ctx.today > due:
+            yield _finding(record, "STL001", "changed",
+                           f"内容于 {changed} 变更，超过 {days} 个工作日（{due}）仍未更新发布（发布日期仍为 {published}）",
+                           "发布变更后的内容，并把 published 改为更新发布的日期。")
+
+
+def late_update(record: Record, ctx: Context) -> Iterator[Finding]:
+    """STL012: a 规章/行政规范性文件 changed after publication and not republished in time."""
+    published, changed = record.date("published"), record.date("changed")
+    if published is None or changed is None or changed <= published or doc_type(record) not in REGULATIONS:
+        return
+    days = ctx.limits.update_days
+    due = ctx.deadline(changed, days, record.file)
+    if ctx.today > due:
+        yield _finding(record, "STL012", "changed",
+                       f"{doc_type(record)}于 {changed} 变更，超过 {days} 个工作日（{due}）仍未更新发布（发布日期仍为 {published}）")
+
+
+def unreviewed(record: Record, ctx: Context) -> Iterator[Finding]:
+    """STL002: `next_review` has passed on a record still in force."""
+    due = record.date("next_review")
+    if due is not None and record.status == CURRENT and ctx.today > due:
+        yield _finding(record, "STL002", "next_review",
+                       f"下次复核日期 {due} 已过（检查日期 {ctx.today}），记录“{record.title}”未复核")
+
+
+def expired(record: Record, ctx: Context) -> Iterator[Finding]:
+    """STL003: `valid_until` has passed but the record is still listed as in force."""
+    until = record.date("valid_until")
+    if until is not None and record.status == CURRENT and ctx.today > until:
+        yield _finding(record, "STL003", "valid_until",
+                       f"有效期至 {until} 已过，“{record.title}”仍标为现行有效，应撤换")
+
+
+def status_history(record: Record, known: set[str]) -> Iterator[Finding]:
+    """STL004: an ended record without `status_date`, or `superseded_by` pointing nowhere."""
+    if record.status in ENDED and record.date("status_date") is None:
+        yield _finding(record, "STL004", "status", f"有效性为{record.status}，但缺少有效性变更日期 status_date")
+    successor = str(record.get("superseded_by") or "").strip()
+    if successor and successor not in known:
+        yield _finding(record, "STL004", "superseded_by", f"替代文件 {successor} 在站点中不存在")
+
+
+def check(ctx: Context) -> list[Finding]:
+    known = set(ctx.site.by_index())
+    findings: list[Finding] = []
+    for record in ctx.site.records:
+        if not record.loaded:
+            continue
+        for rule in (late_publication(record, ctx), late_update(record, ctx), unreviewed(record, ctx),
+                     expired(record, ctx), status_history(record, known)):
+            findings.extend(rule)
+    return findings
