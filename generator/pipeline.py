@@ -8,7 +8,7 @@ previous output in one step.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import index, load, output, publicity, render, secrecy, staleness, validate
@@ -21,6 +21,7 @@ from .model import Site
 class CheckResult:
     site: Site
     findings: Findings
+    review: secrecy.Review = field(default_factory=secrecy.Review, kw_only=True)  # sign-offs, output allow list
 
 
 @dataclass
@@ -35,9 +36,10 @@ def check(config: SiteConfig, today: dt.date) -> CheckResult:
     site, load_findings = load.load_site(config)
     findings.extend(load_findings)
     findings.extend(validate.validate(site))
-    findings.extend(secrecy.check(site))
+    review = secrecy.check(site, today)
+    findings.extend(review.findings)
     findings.extend(staleness.check(site, today))
-    return CheckResult(site, findings)
+    return CheckResult(site, findings, review=review)
 
 
 def build(config: SiteConfig, out: Path, today: dt.date) -> BuildResult:
@@ -47,8 +49,14 @@ def build(config: SiteConfig, out: Path, today: dt.date) -> BuildResult:
     if checked.findings.blocking:
         return result
     publication = publicity.select(checked.site)
-    with output.staging(out) as stage:
-        renderer = render.render_site(publication, stage)
-        index.build_index(publication, stage)
+    label = out.relative_to(config.root).as_posix() if out.is_relative_to(config.root) else out.name
+    try:
+        with output.staging(out) as stage:
+            renderer = render.render_site(publication, stage)
+            index.build_index(publication, stage)
+            secrecy.guard(stage.root, label, checked.review.allowed)  # the last net, before the swap
+    except secrecy.LeakFound as leak:
+        result.findings.extend(leak.findings)
+        return result
     result.pages, result.built = len(renderer.pages), True
     return result

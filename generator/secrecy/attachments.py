@@ -1,0 +1,79 @@
+"""Attachments of a record published in full: read each one, report what is hidden in it
+(SEC014), what identifies its author (SEC012) and what nobody can check (SEC015), and hand
+its text to the marking and personal-data scanners.
+
+A file that cannot be read is treated like a scan: it blocks until a reviewer signs it off
+(the fingerprint is the hash of the file's bytes, so a replaced file needs a new sign-off).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from pypdf.errors import PdfReadError
+
+from .. import links
+from ..model import Record
+from .excel import read_xlsx
+from .extract import Extract
+from .image import SUFFIXES as IMAGE_SUFFIXES, read_image
+from .matches import Text, half_width
+from .pdf import read_pdf
+from .word import read_docx
+
+READERS: dict[str, Callable[[Path], Extract]] = {".pdf": read_pdf, ".docx": read_docx, ".xlsx": read_xlsx}
+READERS.update({suffix: read_image for suffix in IMAGE_SUFFIXES})
+PLAIN = {".txt", ".csv"}
+UNREADABLE = (OSError, ValueError, KeyError, PdfReadError, zipfile.BadZipFile)
+
+
+@dataclass
+class Attachment:
+    name: str
+    line: int
+    digest: str  # sha256 of the file's bytes
+    extract: Extract | None  # None: unknown type or unreadable
+    problem: str = ""  # why there is no extract
+
+    def text(self) -> Text:
+        return Text(f"附件 {self.name}", half_width(self.extract.text if self.extract else ""),
+                    lambda _: self.line)
+
+
+def _read_plain(path: Path) -> Extract:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return Extract(text=raw.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    raise ValueError("无法识别文本编码")
+
+
+def read(path: Path, name: str, line: int) -> Attachment:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    suffix = path.suffix.lower()
+    reader = _read_plain if suffix in PLAIN else READERS.get(suffix)
+    if reader is None:
+        return Attachment(name, line, digest, None, f"类型 {suffix or '（无扩展名）'} 无法审查")
+    try:
+        return Attachment(name, line, digest, reader(path))
+    except UNREADABLE as exc:
+        return Attachment(name, line, digest, None, f"文件无法读取（{type(exc).__name__}）")
+
+
+def attachments(record: Record) -> list[Attachment]:
+    """Every listed attachment that exists (a missing one is FMT007's finding)."""
+    names = record.get("attachments")
+    found = []
+    for i, name in enumerate(names if isinstance(names, list) else []):
+        try:
+            path = links.attachment_path(record.path, str(name))
+        except links.LinkError:
+            continue
+        found.append(read(path, str(name), record.line_of("attachments", i)))
+    return found

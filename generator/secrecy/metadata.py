@@ -1,0 +1,94 @@
+"""Front-matter rules of the secrecy check: publicity and its reason (SEC001, SEC002), the
+three-person review (SEC003–SEC005), declassification (SEC010), redaction markers (SEC011)
+and 谁制作谁公开 (SEC013)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from .. import markdown
+from ..findings import Finding
+from ..model import PUBLICITY, Record, Site, as_date
+
+REVIEWERS = (("drafter", "承办人"), ("checker", "审核人"), ("approver", "批准人"))
+DECLASSIFIED = (("approver", "批准人"), ("date", "日期"), ("basis", "依据"))
+
+
+def _finding(record: Record, rule: str, line: int, message: str) -> Finding:
+    return Finding(rule, record.file, line, message, dept=record.dept)
+
+
+def _filled(value: object) -> bool:
+    return value not in (None, "") and bool(str(value).strip())
+
+
+def _publicity(record: Record) -> Iterator[Finding]:
+    value = record.publicity
+    if not value:
+        yield _finding(record, "SEC001", 1, "未标注公开属性 publicity")
+    elif value not in PUBLICITY:
+        yield _finding(record, "SEC001", record.line_of("publicity"), f"公开属性“{value}”不是规定的取值")
+    elif value != "主动公开" and not _filled(record.get("withhold_reason")):
+        yield _finding(record, "SEC002", record.line_of("publicity"),
+                       f"公开属性为{value}，但没有填写不予公开理由 withhold_reason")
+
+
+def _review(record: Record) -> Iterator[Finding]:
+    if record.publicity == "不予公开":
+        return
+    review = record.get("review")
+    if not isinstance(review, dict):
+        yield _finding(record, "SEC003", record.line_of("review") if "review" in record.meta else 1,
+                       "没有保密审查记录 review（承办人、审核人、批准人、批准日期）")
+        return
+    line = record.line_of("review")
+    missing = [label for key, label in REVIEWERS if not _filled(review.get(key))]
+    if not _filled(review.get("approved_on")):
+        missing.append("批准日期")
+    if missing:
+        yield _finding(record, "SEC003", line, f"保密审查缺少{'、'.join(missing)}")
+    people = [str(review[key]).strip() for key, _ in REVIEWERS if _filled(review.get(key))]
+    if len(set(people)) < len(people):
+        yield _finding(record, "SEC003", line, f"承办人、审核人、批准人须为三个不同的人，实际为 {'、'.join(people)}")
+    if str(review.get("opinion") or "").strip() == "需报审":
+        yield _finding(record, "SEC004", record.line_of("review", "opinion"),
+                       "保密审查意见为“需报审”，保密行政管理部门尚未作出决定")
+    approved, published = as_date(review.get("approved_on")), record.date("published")
+    if approved and published and published < approved:
+        yield _finding(record, "SEC005", record.line_of("published"),
+                       f"发布日期 {published} 早于保密审查批准日期 {approved}")
+
+
+def _declassified(record: Record) -> Iterator[Finding]:
+    if record.publicity != "脱密后公开":
+        return
+    info = record.get("declassified")
+    info = info if isinstance(info, dict) else {}
+    missing = [label for key, label in DECLASSIFIED if not _filled(info.get(key))]
+    if missing:
+        line = record.line_of("declassified") if "declassified" in record.meta else record.line_of("publicity")
+        yield _finding(record, "SEC010", line, f"脱密后公开的记录缺少解密{'、'.join(missing)}")
+
+
+def _redacted(record: Record) -> Iterator[Finding]:
+    if record.publicity == "删减后公开" and not markdown.REDACTION.search(record.body):
+        yield _finding(record, "SEC011", record.line_of("publicity"), "删减后公开的记录正文中没有［已删减］标记")
+
+
+def _publisher(record: Record, site: Site) -> Iterator[Finding]:
+    dept = site.departments.get(record.dept)
+    value = record.get("publisher")
+    if dept is None or not dept.data.get("name") or not _filled(value):
+        return  # a missing publisher is FMT002's finding
+    names = [str(v).strip() for v in value] if isinstance(value, list) else [str(value).strip()]
+    if dept.name.strip() not in names:
+        yield _finding(record, "SEC013", record.line_of("publisher"),
+                       f"发布机构“{'、'.join(names)}”不是本目录的部门“{dept.name}”")
+
+
+def metadata_findings(record: Record, site: Site) -> list[Finding]:
+    if not record.loaded:
+        return []
+    checks = (_publicity(record), _review(record), _declassified(record), _redacted(record),
+              _publisher(record, site))
+    return [finding for check in checks for finding in check]

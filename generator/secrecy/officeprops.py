@@ -1,0 +1,25 @@
+"""Office Open XML properties that python-docx and openpyxl do not expose (docProps/app.xml)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+APP_PROPS = "docProps/app.xml"
+APP_FIELDS = {"Company": "单位", "Manager": "经理"}
+
+
+def app_properties(path: Path) -> list[tuple[str, str]]:
+    """(label, value) of the identifying extended properties that are filled in."""
+    with zipfile.ZipFile(path) as archive:
+        if APP_PROPS not in archive.namelist():
+            return []
+        root = etree.fromstring(archive.read(APP_PROPS))
+    found = []
+    for element in root:
+        name = etree.QName(element).localname
+        if name in APP_FIELDS and (element.text or "").strip():
+            found.append((APP_FIELDS[name], element.text.strip()))
+    return found

@@ -1,0 +1,80 @@
+"""Personal data (SEC008), found by validation rather than by shape alone.
+
+- a resident ID number: 18 characters whose ISO 7064 MOD 11-2 check holds and whose
+  birth date is a real date not in the future (the region is not required: python-stdnum's
+  region table is incomplete);
+- a bank card number: 16–19 digits passing Luhn, not shaped like an ID number;
+- a mobile number: 11 digits with a current 1[3-9] prefix, standing alone.
+
+Every candidate must stand alone (no letter or digit touching it), so numbers inside
+longer runs, 统一社会信用代码 (letters, or a valid GB 32100 check) and index numbers never
+fire; masked forms (`5304**********1234`, `138****5678`) contain no digit run to match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Iterator
+
+from stdnum import luhn
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError
+from stdnum.iso7064 import mod_11_2
+
+from .. import ids
+from .matches import Match
+
+_ALONE_BEFORE, _ALONE_AFTER = r"(?<![0-9A-Za-z*])", r"(?![0-9A-Za-z*/])"
+RESIDENT_ID = re.compile(_ALONE_BEFORE + r"\d{17}[\dXx]" + _ALONE_AFTER)
+BANK_CARD = re.compile(_ALONE_BEFORE + r"(?:\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?)" + _ALONE_AFTER)
+MOBILE = re.compile(_ALONE_BEFORE + r"(?:\+86[ -]?)?1[3-9]\d(?:\d{8}|-\d{4}-\d{4}| \d{4} \d{4})" + _ALONE_AFTER)
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+
+
+def birth_date(number: str) -> dt.date | None:
+    try:
+        return ric.get_birth_date(number)
+    except (ValidationError, ValueError):
+        return None
+
+
+def is_resident_id(number: str) -> bool:
+    number = number.upper()
+    born = birth_date(number)
+    if born is None or not EARLIEST_BIRTH <= born <= dt.date.today():
+        return False
+    return mod_11_2.is_valid(number) and not ids.uscc_valid(number)
+
+
+def is_bank_card(number: str) -> bool:
+    digits = re.sub(r"[ -]", "", number)
+    if len(digits) == 18 and birth_date(digits) is not None:
+        return False  # shaped like an ID number whose check failed: a typo or a made-up number
+    return luhn.is_valid(digits)
+
+
+def mask(number: str) -> str:
+    """Keep what identifies the kind of number, hide the person: 5304**********1234, 138****5678."""
+    digits = re.sub(r"[ -]", "", number.removeprefix("+86"))
+    keep = 3 if len(digits) == 11 else 4
+    return digits[:keep] + "*" * (len(digits) - keep - 4) + digits[-4:]
+
+
+def personal_data(text: str) -> Iterator[Match]:
+    taken: list[tuple[int, int]] = []
+    for m in RESIDENT_ID.finditer(text):
+        if is_resident_id(m.group()):
+            taken.append(m.span())
+            yield Match("SEC008", m.start(), m.end(), m.group(), mask(m.group()), "出现有效的居民身份证号码")
+    for m in BANK_CARD.finditer(text):
+        if is_bank_card(m.group()) and not _overlaps(m.span(), taken):
+            taken.append(m.span())
+            yield Match("SEC008", m.start(), m.end(), m.group(), mask(m.group()), "出现通过 Luhn 校验的银行卡号")
+    for m in MOBILE.finditer(text):
+        if not _overlaps(m.span(), taken):
+            yield Match("SEC008", m.start(), m.end(), m.group(), mask(m.group()), "出现手机号码")
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in taken)
