@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from . import yamlsrc
+from .annual import sources
 from .config import SiteConfig
 from .findings import Finding
 from .model import Department, Record, Site
@@ -140,6 +141,7 @@ def load_site(config: SiteConfig) -> tuple[Site, list[Finding]]:
         return site, findings
     for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))):
         site.departments[folder.name] = load_department(folder, root, findings)
+        sources.load_sources(site.departments[folder.name], root, findings)
         for path in record_paths(folder, root, findings):
             site.records.append(load_record(path, root, folder.name, findings))
     return site, findings

@@ -20,12 +20,63 @@ OPINIONS = ("主动公开", "依申请公开", "免予公开", "需报审")
 
 
 @dataclass
+class Application:
+    """One row of an application register (依申请公开登记台账); internal, never published."""
+
+    dept: str
+    year: int  # the register it was read from: applications/<year>.csv|.xlsx
+    file: str  # the register, relative to the site
+    line: int  # 1-based line (CSV) or row (XLSX)
+    id: str
+    received: dt.date
+    applicant: str
+    result: str  # empty while open
+    closed: dt.date | None
+    extended: bool
+    reconsideration: str
+    litigation: str
+
+
+@dataclass
+class Register:
+    """applications/<year>.csv or .xlsx: the rows that could be read, and how many could not."""
+
+    year: int
+    file: str
+    rows: list[Application] = field(default_factory=list)
+    unreadable: int = 0  # rows reported as FMT001/FMT002 and left out: counts are incomplete
+
+
+@dataclass
+class ReportSource:
+    """reports/<year>.md: hand-entered figures (front matter) and the narrative sections."""
+
+    year: int
+    file: str
+    meta: dict[str, Any]
+    parsed: Parsed
+    body: str
+    body_line: int
+    loaded: bool = True  # False when the front matter did not parse (FMT001)
+
+    def line_of(self, key: str) -> int:
+        return self.parsed.line_of(key, default=0) + 1
+
+
+@dataclass
 class Department:
     slug: str
     folder: Path
     file: str  # department.yaml, relative to the site
     data: dict[str, Any]
     parsed: Parsed
+    registers: dict[int, Register] = field(default_factory=dict)  # by year
+    reports: dict[int, ReportSource] = field(default_factory=dict)  # by year
+
+    @property
+    def applications(self) -> list[Application]:
+        """Every register row of every year (a carried-over application appears in each year's register)."""
+        return [row for year in sorted(self.registers) for row in self.registers[year].rows]
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)

@@ -1,4 +1,5 @@
-"""Stage 2 — validate: format and integrity rules FMT001–FMT008.
+"""Stage 2 — validate: format and integrity rules FMT001–FMT008, and the register and
+annual-report sources (REP001–REP003, in generator/annual/checks.py).
 
 FMT001 (does not parse) is found while loading; the rest are here. Each check reads
 the record as written and reports the line of the key or body text at fault.
@@ -10,6 +11,7 @@ import re
 from typing import Iterator
 
 from . import ids, links, markdown
+from .annual import checks as annual_checks
 from .config import LEVELS
 from .findings import Finding
 from .load import CONTENT
@@ -247,4 +249,5 @@ def validate(site: Site) -> list[Finding]:
     seen: dict[str, Record] = {}
     for record in site.records:
         findings.extend(validate_record(record, site, seen))
+    findings.extend(annual_checks.check(site))
     return findings
