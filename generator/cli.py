@@ -42,6 +42,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     config = _site(args)
     today = resolve_today(args.today, config)
     result = pipeline.check(config, today)
+    if args.list_signoffs:
+        present.render_signoffs(result.review.signoffs, args.format, sys.stdout)
+        return EXIT_OK
     present.render_findings(result.findings, args.format, sys.stdout)
     return EXIT_BLOCKED if result.findings.blocking else EXIT_OK
 
@@ -82,6 +85,8 @@ def parser() -> argparse.ArgumentParser:
     _common(check)
     check.add_argument("--format", choices=present.FORMATS, default="text",
                        help="输出格式：text 表格（默认）、json 机器可读、github 工作流注释")
+    check.add_argument("--list-signoffs", action="store_true",
+                       help="列出全部签认（文件、行、规则、指纹、审核人、日期、理由、是否仍对应问题），供审计")
     check.set_defaults(func=cmd_check)
     return top
 

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from .findings import Findings
 from .rules import BLOCK, RULES
+from .secrecy.signoffs import SignOff
 
 FORMATS = ("text", "json", "github")
 SHOWN_PER_RULE = 20  # in text output, a rule repeated more often is collapsed ("… 及另外 N 条")
@@ -64,7 +65,7 @@ def print_text(findings: Findings, stream: TextIO) -> None:
             if shown[f.rule] > SHOWN_PER_RULE:
                 continue
             table.add_row(f.rule, SEVERITY_LABEL.get(f.severity, f.severity), f"{f.file}:{f.line}",
-                          f.excerpt, f.message, f.fix)
+                          f.excerpt + (f"\n指纹 {f.fingerprint}" if f.fingerprint else ""), f.message, f.fix)
         for rule_id, n in sorted(counts.items()):
             if n > SHOWN_PER_RULE:
                 table.add_row(rule_id, "", "", "", f"… 及另外 {n - SHOWN_PER_RULE} 条同类问题（--format json 可见全部）", "")
@@ -82,3 +83,17 @@ def render_findings(findings: Findings, fmt: str, stream: TextIO) -> None:
         print_text(findings, stream)
 
 
+def render_signoffs(signoffs: list[SignOff], fmt: str, stream: TextIO) -> None:
+    """Every sign-off for audit: where, what it accepts, who signed, and whether it still counts."""
+    if fmt == "json":
+        stream.write(json.dumps([s.as_json() for s in signoffs], ensure_ascii=False, indent=2) + "\n")
+        return
+    console = Console(file=stream, width=max(120, Console(file=stream).width), soft_wrap=False)
+    table = Table(title=f"签认：{len(signoffs)} 条", title_justify="left", show_lines=True)
+    for column in ("位置", "规则", "指纹", "审核人", "日期", "理由", "状态"):
+        table.add_column(column, overflow="fold")
+    for s in signoffs:
+        state = ("无效：" + "；".join(s.problems)) if s.problems else ("有效，对应问题" if s.matched else "有效，但已无对应问题（可删除）")
+        table.add_row(f"{s.file}:{s.line}", s.rule, s.fingerprint, "、".join(s.reviewers),
+                      s.date.isoformat() if s.date else "", s.reason, state)
+    console.print(table)
