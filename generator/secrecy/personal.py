@@ -49,8 +49,8 @@ def is_resident_id(number: str) -> bool:
 
 def is_bank_card(number: str) -> bool:
     digits = re.sub(r"[ -]", "", number)
-    if len(digits) == 18 and birth_date(digits) is not None:
-        return False  # shaped like an ID number whose check failed: a typo or a made-up number
+    if len(digits) == 18 and (birth_date(digits) is not None or ids.uscc_valid(digits)):
+        return False  # an ID number whose check failed, or an organisation's 统一社会信用代码
     return luhn.is_valid(digits)
 
 
