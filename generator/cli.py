@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Sequence
 
 from . import pipeline, present
+from .changed import ChangedSinceError, changed_files, limit_blocking
+from .compliance import ReportError, write_report
 from .config import ConfigError, SiteConfig, load_config
+from .findings import Findings
 from .output import OutputError
 from .today import TodayError, resolve_today
 
@@ -41,11 +44,18 @@ def _site(args: argparse.Namespace) -> SiteConfig:
 def cmd_check(args: argparse.Namespace) -> int:
     config = _site(args)
     today = resolve_today(args.today, config)
+    changed = changed_files(config.root, args.changed_since) if args.changed_since else None
     result = pipeline.check(config, today)
     if args.list_signoffs:
         present.render_signoffs(result.review.signoffs, args.format, sys.stdout)
         return EXIT_OK
-    present.render_findings(result.findings, args.format, sys.stdout)
+    if args.report:
+        page = write_report(result.site, result.findings, today, Path(args.report))
+        _err(f"合规报告（内部资料）：{page}")
+    if changed is not None:
+        limit_blocking(result.findings, changed)
+    names = {slug: dept.name for slug, dept in result.site.departments.items()}
+    present.render_findings(result.findings, args.format, sys.stdout, names)
     return EXIT_BLOCKED if result.findings.blocking else EXIT_OK
 
 
@@ -60,6 +70,25 @@ def cmd_build(args: argparse.Namespace) -> int:
         _err("存在阻断性问题，未生成站点；上一次的输出保持不变。")
         return EXIT_BLOCKED
     print(f"已生成 {result.pages} 个页面：{result.out}")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve  # watchdog is only needed here
+
+    config = _site(args)
+    today = resolve_today(args.today, config) if args.today else None
+    out = Path(args.out).resolve() if args.out else config.root / "build"
+
+    def report(findings: Findings, built: bool) -> None:
+        if findings:
+            present.render_findings(findings, "text", sys.stdout)
+        print("已重新生成。" if built else "存在阻断性问题，继续显示上一次成功生成的页面。", flush=True)
+
+    try:
+        serve(config.root, out, args.port, today, report)
+    except OSError as exc:
+        raise UsageError(f"无法在 127.0.0.1:{args.port} 上提供预览：{exc.strerror or exc}") from None
     return EXIT_OK
 
 
@@ -87,7 +116,17 @@ def parser() -> argparse.ArgumentParser:
                        help="输出格式：text 表格（默认）、json 机器可读、github 工作流注释")
     check.add_argument("--list-signoffs", action="store_true",
                        help="列出全部签认（文件、行、规则、指纹、审核人、日期、理由、是否仍对应问题），供审计")
+    check.add_argument("--changed-since", metavar="GIT_REF",
+                       help="只有自该 git 提交以来改动过的文件的问题才阻断；其余问题照常列出，降为警告")
+    check.add_argument("--report", metavar="DIR", help="另把合规报告（内部资料，HTML）写入 DIR/index.html")
     check.set_defaults(func=cmd_check)
+    serve = sub.add_parser("serve", help="本地预览：生成、提供访问、修改后自动重新生成并刷新浏览器",
+                           description="在 127.0.0.1 上预览站点。content/、layouts/、site.yaml 有改动时自动重新生成，"
+                           "浏览器自动刷新；有阻断问题时页面顶部列出问题，并继续显示上一次成功生成的页面。")
+    _common(serve)
+    serve.add_argument("--port", type=int, default=8000, metavar="N", help="端口，默认 8000")
+    serve.add_argument("--out", metavar="DIR", help="输出目录，默认 <site>/build")
+    serve.set_defaults(func=cmd_serve)
     return top
 
 
@@ -95,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (UsageError, TodayError, OutputError) as exc:
+    except (UsageError, TodayError, OutputError, ChangedSinceError, ReportError) as exc:
         _err(f"错误：{exc}")
         return EXIT_USAGE
     except ConfigError as exc:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from conftest import DEPT_USCC, record_text, run_cli
+from conftest import DEPT_USCC, SITE_YAML, record_text, run_cli
 
 MakeSite = Callable[..., Path]
 WITHHOLD = "withhold_reason: 《中华人民共和国政府信息公开条例》第十四条"
@@ -42,7 +42,7 @@ def test_one_page_per_public_record_and_none_for_the_others(make_site: MakeSite)
                                        withhold_reason="《条例》第十四条", review=None),
     })
     assert run_cli("build", "--site", site).code == 0
-    pages = sorted(p.name for p in (site / "build/d1").glob("*.html") if p.name != "index.html")
+    pages = sorted(p.name for p in (site / "build/d1").glob("*.html") if p.name[0].isdigit())
     assert pages == ["2026-00001.html", "2026-00002.html", "2026-00003.html"]
     text = output_text(site / "build")
     assert "依申请公开的台账" in text  # listed, metadata only
@@ -96,16 +96,16 @@ def test_interpretation_and_policy_link_both_ways(make_site: MakeSite) -> None:
 
 def test_record_page_metadata_table_and_attachments(make_site: MakeSite) -> None:
     site = make_site({
-        "content/d1/a.md": record_text(doc_no="测发〔2026〕3号", attachments="[方案.pdf]"),
-        "content/d1/a.files/方案.pdf": b"%PDF-1.4 test",
+        "content/d1/a.md": record_text(doc_no="测发〔2026〕3号", attachments="[方案.txt]"),
+        "content/d1/a.files/方案.txt": "实施方案全文。".encode(),
     })
     assert run_cli("build", "--site", site).code == 0
     html = (site / "build/d1/2026-00001.html").read_text("utf-8")
     for label in ("索引号", "信息分类", "发布机构", "成文日期", "发布日期", "文号", "公开属性", "有效性"):
         assert f'<th scope="row">{label}</th>' in html
     assert "测发〔2026〕3号" in html
-    assert (site / "build/d1/2026-00001/方案.pdf").read_bytes() == b"%PDF-1.4 test"
-    assert 'href="2026-00001/%E6%96%B9%E6%A1%88.pdf"' in html or 'href="2026-00001/方案.pdf"' in html
+    assert (site / "build/d1/2026-00001/方案.txt").read_text("utf-8") == "实施方案全文。"
+    assert 'href="2026-00001/方案.txt"' in html
 
 
 def test_content_is_escaped_and_raw_html_never_rendered(make_site: MakeSite) -> None:
@@ -115,16 +115,16 @@ def test_content_is_escaped_and_raw_html_never_rendered(make_site: MakeSite) -> 
     })
     result = run_cli("build", "--site", site)
     assert result.code == 0, result.err
-    text = output_text(site / "build")
-    assert "<script>alert" not in text and "href=\"javascript:" not in text
-    assert "&lt;script&gt;alert(1)" in text
+    html = "\n".join(p.read_text("utf-8") for p in (site / "build").rglob("*.html"))
+    assert "<script>alert" not in html and "href=\"javascript:" not in html
+    assert "&lt;script&gt;alert(1)" in html
 
 
 def test_catalogue_is_paginated_grouped_and_newest_first(make_site: MakeSite) -> None:
     files = {f"content/d1/r{n}.md": record_text(index_no=idx(n), title=f"通知第{n}号",
                                                 published=f"2026-11-{n + 2:02d}") for n in range(1, 6)}
     files["content/d1/p.md"] = record_text(index_no=idx(9), title="制度一", category="政府信息公开制度")
-    site = make_site({**files, "site.yaml": "today: 2026-11-21\npage_size: 4\n"})
+    site = make_site({**files, "site.yaml": SITE_YAML + "page_size: 4\n"})
     assert run_cli("build", "--site", site).code == 0
     first = (site / "build/d1/catalogue/index.html").read_text("utf-8")
     second = (site / "build/d1/catalogue/2.html").read_text("utf-8")

@@ -8,7 +8,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import DEPT_USCC, record_text, run_cli
+from conftest import DEPT_USCC, SITE_YAML, record_text, run_cli
 
 MakeSite = Callable[..., Path]
 
@@ -127,7 +127,7 @@ def test_fmt002_unknown_key_only_warns(make_site: MakeSite) -> None:
 
 def test_fmt002_site_can_switch_a_rule_off(make_site: MakeSite) -> None:
     site = make_site({"content/d1/a.md": record_text(titel="拼错的键"),
-                      "site.yaml": "today: 2026-11-21\nrules:\n  FMT002: off\n"})
+                      "site.yaml": "today: 2026-11-21\nrules:\n  FMT002: off\n  STL008: off\n  STL010: off\n"})
     assert findings(site, "FMT002") == []
 
 
@@ -201,7 +201,7 @@ def test_fmt005_category_must_be_a_leaf(make_site: MakeSite) -> None:
 
 def test_fmt005_known_topic_passes(make_site: MakeSite) -> None:
     site = make_site({"content/d1/a.md": record_text(topic="政务公开"),
-                      "site.yaml": "today: 2026-11-21\ntopics: [政务公开]\n"})
+                      "site.yaml": SITE_YAML + "topics: [政务公开]\n"})
     assert findings(site, "FMT005") == []
 
 
