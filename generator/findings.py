@@ -22,6 +22,7 @@ class Finding:
     excerpt: str = ""  # the matched text, with any secret itself masked
     fingerprint: str = ""  # for sign-offs (SEC rules)
     dept: str = ""  # department slug, for grouping
+    changed: bool | None = None  # with --changed-since: whether `file` changed since the ref
 
     def __post_init__(self) -> None:
         if not self.fix:

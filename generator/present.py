@@ -1,22 +1,21 @@
-"""Findings for people (a table per department), for machines (JSON) and for CI (GitHub annotations)."""
+"""Findings for people (grouped by department and rule, with counts and fixes), for machines (JSON) and for CI (GitHub annotations)."""
 
 from __future__ import annotations
 
 import json
-from collections import Counter
 from itertools import groupby
-from typing import TextIO
+from typing import Mapping, TextIO
 
 from rich.console import Console
 from rich.table import Table
 
-from .findings import Findings
-from .rules import BLOCK, RULES
+from .findings import Finding, Findings
+from .rules import BLOCK, RULES, WARN
 from .secrecy.signoffs import SignOff
 
 FORMATS = ("text", "json", "github")
 SHOWN_PER_RULE = 20  # in text output, a rule repeated more often is collapsed ("… 及另外 N 条")
-SEVERITY_LABEL = {BLOCK: "阻断", "warn": "警告"}
+SEVERITY_LABEL = {BLOCK: "阻断", WARN: "警告"}
 
 
 def as_json(findings: Findings) -> str:
@@ -47,40 +46,63 @@ def summary(findings: Findings) -> str:
     return f"发现 {blocking} 个阻断性问题、{warnings} 个警告。"
 
 
-def print_text(findings: Findings, stream: TextIO) -> None:
-    console = Console(file=stream, width=max(120, Console(file=stream).width), soft_wrap=False)
+def _department_line(label: str, group: list[Finding]) -> str:
+    blocking = sum(f.severity == BLOCK for f in group)
+    return f"{label}：阻断 {blocking} · 警告 {len(group) - blocking}"
+
+
+def _rule_block(rule_id: str, group: list[Finding]) -> list[str]:
+    """One rule's findings in a department: a heading with the count, each place, the fix."""
+    rule = RULES[rule_id]
+    blocking = sum(f.severity == BLOCK for f in group)
+    label = SEVERITY_LABEL[BLOCK] if blocking == len(group) else (
+        SEVERITY_LABEL[WARN] if not blocking else f"{SEVERITY_LABEL[BLOCK]} {blocking}")
+    lines = [f"  [{label}] {rule_id} {rule.title} — {len(group)} 处"]
+    fixes = {f.fix for f in group}
+    for f in group[:SHOWN_PER_RULE]:
+        mark = "［未改动］" if f.changed is False else ""
+        lines.append(f"    {f.file}:{f.line}  {mark}{f.message}")
+        if f.excerpt or f.fingerprint:
+            lines.append(f"        摘录：{f.excerpt}" + (f"  指纹 {f.fingerprint}" if f.fingerprint else ""))
+        if len(fixes) > 1:
+            lines.append(f"        修改建议：{f.fix}")
+    if len(group) > SHOWN_PER_RULE:
+        lines.append(f"    … 及另外 {len(group) - SHOWN_PER_RULE} 处（--format json 可见全部）")
+    if len(fixes) == 1:
+        lines.append(f"    修改建议：{group[0].fix}")
+    return lines
+
+
+def print_text(findings: Findings, stream: TextIO, names: Mapping[str, str] | None = None) -> None:
+    """Grouped by department, then by rule (blocking first): counts, every place, the fix."""
+    names = names or {}
+    totals = []
     for dept, items in groupby(findings.sorted(), key=lambda f: f.dept):
         group = list(items)
-        counts = Counter(f.rule for f in group)
-        title = f"{dept or '站点'}：{len(group)} 个问题（" + "，".join(f"{r} {n}" for r, n in sorted(counts.items())) + "）"
-        table = Table(title=title, title_justify="left", show_lines=True, expand=False)
-        table.add_column("规则", no_wrap=True)
-        table.add_column("级别", no_wrap=True)
-        table.add_column("位置", no_wrap=True)  # file:line stays whole so editors and grep find it
-        for column in ("摘录", "问题", "修改建议"):
-            table.add_column(column, overflow="fold")
-        shown: Counter[str] = Counter()
+        label = f"{names[dept]}（{dept}）" if dept in names else (dept or "站点")
+        totals.append(_department_line(label, group))
+        stream.write(f"== {totals[-1]} ==\n")
+        by_rule: dict[str, list[Finding]] = {}
         for f in group:
-            shown[f.rule] += 1
-            if shown[f.rule] > SHOWN_PER_RULE:
-                continue
-            table.add_row(f.rule, SEVERITY_LABEL.get(f.severity, f.severity), f"{f.file}:{f.line}",
-                          f.excerpt + (f"\n指纹 {f.fingerprint}" if f.fingerprint else ""), f.message, f.fix)
-        for rule_id, n in sorted(counts.items()):
-            if n > SHOWN_PER_RULE:
-                table.add_row(rule_id, "", "", "", f"… 及另外 {n - SHOWN_PER_RULE} 条同类问题（--format json 可见全部）", "")
-        console.print(table)
-    console.print(summary(findings))
+            by_rule.setdefault(f.rule, []).append(f)
+        order = sorted(by_rule, key=lambda r: (not any(f.blocks for f in by_rule[r]), r))
+        for rule_id in order:
+            stream.write("\n".join(_rule_block(rule_id, by_rule[rule_id])) + "\n")
+        stream.write("\n")
+    if len(totals) > 1:
+        stream.write("各部门问题数：\n" + "".join(f"  {line}\n" for line in totals))
+    stream.write(summary(findings) + "\n")
 
 
-def render_findings(findings: Findings, fmt: str, stream: TextIO) -> None:
+def render_findings(findings: Findings, fmt: str, stream: TextIO, names: Mapping[str, str] | None = None) -> None:
+    """`names`: department slug → name, for the text headings."""
     if fmt == "json":
         stream.write(as_json(findings) + "\n")
     elif fmt == "github":
         text = as_github(findings)
         stream.write(text + ("\n" if text else ""))
     else:
-        print_text(findings, stream)
+        print_text(findings, stream, names)
 
 
 def render_signoffs(signoffs: list[SignOff], fmt: str, stream: TextIO) -> None:

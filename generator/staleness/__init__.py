@@ -6,7 +6,8 @@
 - `interpretations`: STL005 — 政策解读 with their policy;
 - `enforcement`: STL006 — 执法结果 kept current;
 - `categories`: STL007, STL008 — stale and empty columns;
-- `departments`: STL009, STL010 — the guide and the annual report.
+- `departments`: STL009, STL010 — the guide and the annual report;
+- `applications`: STL011 — replies to applications on time.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ import datetime as dt
 
 from ..findings import Finding
 from ..model import Site
-from . import categories, departments, enforcement, interpretations, records
+from . import applications, categories, departments, enforcement, interpretations, records
 from .context import Context
 
-STAGES = (records, interpretations, enforcement, categories, departments)
+STAGES = (records, interpretations, enforcement, categories, departments, applications)
 
 
 def check(site: Site, today: dt.date) -> list[Finding]:
