@@ -11,6 +11,7 @@ HOME = "index.html"
 CATALOGUE = "catalogue/index.html"
 STATIC = "static"
 SEARCH = "search/index.html"  # the search page; forms send the query as ?q=
+SEARCH_INDEX = "pagefind"  # the search index: one Pagefind bundle per shard, and shards.json
 APPLY = "apply.html"  # 依申请公开
 REGULATIONS = "regulations.html"  # 政府信息公开制度
 REPORTS = "reports/index.html"  # 政府信息公开年报, every report by year

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..output import Output
 from ..publicity import Publication
-from . import catalogue, home, records, static
+from . import catalogue, home, records, search, static
 from .pages import Renderer
 
 
@@ -18,4 +18,5 @@ def render_site(publication: Publication, output: Output) -> Renderer:
     records.render_records(renderer)
     catalogue.render_catalogues(renderer)
     home.render_home(renderer)
+    search.render_search(renderer)
     return renderer
