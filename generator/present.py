@@ -113,7 +113,7 @@ def render_signoffs(signoffs: list[SignOff], fmt: str, stream: TextIO) -> None:
     console = Console(file=stream, width=max(120, Console(file=stream).width), soft_wrap=False)
     table = Table(title=f"签认：{len(signoffs)} 条", title_justify="left", show_lines=True)
     for column in ("位置", "规则", "指纹", "审核人", "日期", "理由", "状态"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column in ("规则", "指纹", "日期"))
     for s in signoffs:
         state = ("无效：" + "；".join(s.problems)) if s.problems else ("有效，对应问题" if s.matched else "有效，但已无对应问题（可删除）")
         table.add_row(f"{s.file}:{s.line}", s.rule, s.fingerprint, "、".join(s.reviewers),

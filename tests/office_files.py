@@ -1,0 +1,96 @@
+"""Attachment files for tests, made with the same libraries the check reads them with:
+clean ones, and ones hiding text the way Word, Excel and PDF editors do."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import openpyxl
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from openpyxl.comments import Comment
+from PIL import Image
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+
+def docx_bytes(*paragraphs: str, author: str = "", tracked: str = "", hidden: str = "", comment: str = "") -> bytes:
+    """A DOCX with `paragraphs`; optionally a tracked insertion, hidden text or a comment."""
+    document = docx.Document()
+    document.core_properties.author = author
+    document.core_properties.last_modified_by = ""
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if tracked:
+        insertion = OxmlElement("w:ins")
+        insertion.set(qn("w:id"), "1")
+        insertion.set(qn("w:author"), "修改人")
+        run = OxmlElement("w:r")
+        text_node = OxmlElement("w:t")
+        text_node.text = tracked
+        run.append(text_node)
+        insertion.append(run)
+        document.add_paragraph()._p.append(insertion)
+    if hidden:
+        document.add_paragraph().add_run(hidden).font.hidden = True
+    if comment:
+        paragraph = document.add_paragraph("审阅的段落")
+        document.add_comment(paragraph.runs, text=comment, author="审阅人")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def xlsx_bytes(rows: list[list[str]], hidden_sheet: list[list[str]] | None = None, hidden_row: int = 0,
+               comment: str = "") -> bytes:
+    book = openpyxl.Workbook()
+    book.properties.creator = None
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    if hidden_row:
+        sheet.row_dimensions[hidden_row].hidden = True
+    if comment:
+        sheet["A1"].comment = Comment(comment, "审阅人")
+    if hidden_sheet is not None:
+        secret = book.create_sheet("备注")
+        for row in hidden_sheet:
+            secret.append(row)
+        secret.sheet_state = "hidden"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def pdf_bytes(text: str, author: str = "", incremental_text: str = "") -> bytes:
+    """A one-page PDF showing ASCII `text`; optionally saved again incrementally with a new page text."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(300, 200)
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+    stream = DecodedStreamObject()
+    stream.set_data(f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode("latin-1"))
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    if author:
+        writer.add_metadata({"/Author": author})
+    out = io.BytesIO()
+    writer.write(out)
+    if not incremental_text:
+        return out.getvalue()
+    out.seek(0)
+    again = PdfWriter(out, incremental=True)
+    replacement = DecodedStreamObject()
+    replacement.set_data(f"BT /F1 12 Tf 20 100 Td ({incremental_text}) Tj ET".encode("latin-1"))
+    again.pages[0][NameObject("/Contents")] = again._add_object(replacement)
+    final = io.BytesIO()
+    again.write(final)
+    return final.getvalue()
+
+
+def png_bytes() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), "white").save(out, format="PNG")
+    return out.getvalue()
