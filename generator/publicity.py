@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import links, markdown
+from .annual import tables as annual_tables
+from .annual.tables import AnnualReport
 from .config import SiteConfig
 from .model import Department, Record, Site, as_datetime
 
@@ -80,6 +82,8 @@ class Publication:
     config: SiteConfig
     departments: dict[str, PublicDepartment]
     records: list[PublicRecord]  # everything listed: full and metadata-only, newest first
+    reports: list[AnnualReport] = field(default_factory=list)  # counts and narrative only, never register rows
+    report_summaries: list[AnnualReport] = field(default_factory=list)  # the site's summary of each year
 
     @property
     def full(self) -> list[PublicRecord]:
@@ -166,7 +170,8 @@ def select(site: Site) -> Publication:
             known[interprets].interpreted_by.append(public.index_no)
     records.sort(key=_newest_first, reverse=True)
     departments = {slug: _public_department(dept) for slug, dept in site.departments.items() if dept.data}
-    return Publication(config, departments, records)
+    reports, summaries = annual_tables.all_reports(site)
+    return Publication(config, departments, records, reports, summaries)
 
 
 def _public_department(dept: Department) -> PublicDepartment:

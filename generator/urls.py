@@ -85,6 +85,11 @@ def site_report(year: int) -> str:
     return f"reports/{year}.html"
 
 
+def report_file(report_page: str, name: str) -> str:
+    """A file beside a report page (a chart, the Word copy): reports/2025.html → reports/2025-<name>."""
+    return report_page.removesuffix(".html") + "-" + name
+
+
 def static(name: str) -> str:
     return f"{STATIC}/{name}"
 
