@@ -1,0 +1,111 @@
+"""Search in real headless Chromium against the built demo site on 127.0.0.1."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlparse
+
+import yaml
+
+from conftest import serve
+
+from generator import cli
+
+REPO = Path(__file__).resolve().parents[2]
+
+SEARCH = "search/index.html"
+
+
+def search(page, base: str, query: str) -> list[str]:
+    """Run `query` on the search page and return the result links, in order (first ten)."""
+    page.goto(f"{base}{SEARCH}?q={quote(query)}")
+    page.wait_for_selector(".search-page[data-ready]")
+    return [a.get_attribute("href") for a in page.query_selector_all("#search-results li h2 a")]
+
+
+def titled(build: Path, words: str) -> set[str]:
+    """Paths of the built record pages whose title contains `words`."""
+    found = set()
+    for path in build.glob("*/*.html"):
+        match = re.search(r"<h1>(.*?)</h1>", path.read_text(encoding="utf-8"))
+        if match and words in match.group(1) and 'data-pagefind-body' in path.read_text(encoding="utf-8"):
+            found.add(path.relative_to(build).as_posix())
+    return found
+
+
+def test_secrecy_review_rules_come_first(page, site_url: str, demo_build: Path) -> None:
+    expected = titled(demo_build, "保密审查制度")
+    assert {p.split("/")[0] for p in expected} >= {"yuxi", "aershan"}
+    top = search(page, site_url, "保密审查")[:3]
+    assert {href.removeprefix("/") for href in top} >= expected
+    assert "保密审查" in page.inner_text("#search-status")
+
+
+def test_department_filter_leaves_only_its_records(page, site_url: str) -> None:
+    name = yaml.safe_load((REPO / "content" / "yuxi" / "department.yaml").read_text(encoding="utf-8"))["name"]
+    unfiltered = search(page, site_url, "政府信息公开")
+    assert any(not href.startswith("/yuxi/") for href in unfiltered)
+    page.select_option("select[data-filter='发布机构']", name)
+    page.get_by_role("button", name="搜索").click()
+    page.wait_for_function("!document.querySelector('#search-status').textContent.includes('正在')")
+    page.wait_for_selector("#search-results li")
+    while page.is_visible("#search-more"):
+        shown = page.locator("#search-results li").count()
+        page.click("#search-more")
+        page.wait_for_function(f"document.querySelectorAll('#search-results li').length > {shown}")
+    hrefs = [a.get_attribute("href") for a in page.query_selector_all("#search-results li h2 a")]
+    assert hrefs and all(href.startswith("/yuxi/") for href in hrefs)
+    assert all(name in text for text in page.locator("#search-results .result-meta").all_inner_texts())
+    assert parse_qs(urlparse(page.url).query)["发布机构"] == [name]  # the filtered search can be bookmarked
+
+
+def canary(dept: dict[str, str], serial: int, words: str, publicity: str) -> str:
+    """A record of department `dept` whose title and body carry `words`."""
+    withheld = publicity != "主动公开"
+    return "\n".join([
+        "---", f"index_no: {dept['uscc']}/2026-{serial:05d}", f"title: 关于{words}的通知",
+        "category: 政府信息公开制度", f"publisher: {dept['name']}", "written: 2026-11-02",
+        f"publicity: {publicity}",
+        *(["withhold_reason: 《中华人民共和国政府信息公开条例》第十四条"] if withheld else []),
+        *([] if publicity == "不予公开" else [
+            "published: 2026-11-03",
+            "review: {drafter: 李明, opinion: 主动公开, checker: 王芳, approver: 赵刚, approved_on: 2026-11-03}"]),
+        "---", f"正文提到{words}。", ""])
+
+
+def test_non_public_canaries_are_not_found(page, demo_copy: Path) -> None:
+    dept = yaml.safe_load((demo_copy / "content" / "yuxi" / "department.yaml").read_text(encoding="utf-8"))
+    # Latin canaries: both segmenters keep them whole, so a miss means "not indexed", not "split differently".
+    planted = [(9901, "canarypublic", "主动公开"), (9902, "canaryrequest", "依申请公开"), (9903, "canarywithheld", "不予公开")]
+    for serial, words, publicity in planted:
+        (demo_copy / "content" / "yuxi" / f"canary-{serial}.md").write_text(
+            canary(dept, serial, words, publicity), encoding="utf-8")
+    assert cli.main(["build", "--site", str(demo_copy)]) == 0
+    server, base = serve(demo_copy / "build")
+    try:
+        assert search(page, base, "canarypublic") == ["/yuxi/2026-09901.html"]
+        for hidden in ("canaryrequest", "canarywithheld"):
+            assert search(page, base, hidden) == []
+            assert "没有找到" in page.inner_text("#search-status")
+    finally:
+        server.shutdown()
+
+
+def test_search_works_from_a_sub_path(page, demo_build: Path) -> None:
+    server, base = serve(demo_build.parent)  # the site is served under /build/
+    try:
+        links = search(page, f"{base}build/", "保密审查")
+    finally:
+        server.shutdown()
+    assert links and all(href.startswith("/build/") for href in links)
+
+
+def test_portal_search_box_opens_the_results(page, site_url: str) -> None:
+    page.goto(site_url)
+    box = page.locator("form[role='search'] input[name='q']").first
+    box.fill("保密审查")
+    box.press("Enter")
+    page.wait_for_selector(".search-page[data-ready]")
+    assert page.input_value("#search-page-q") == "保密审查"
+    assert page.locator("#search-results li").count() > 0
