@@ -89,11 +89,11 @@ def _content_candidates(record: Record, terms: list[str]) -> Iterator[Candidate]
 
 
 def _deliberately_public(site: Site) -> set[str]:
-    """Numbers and markings the site publishes on purpose: department contact facts, the footer."""
+    """Numbers the site publishes on purpose: department contact facts, the footer (a marking never is)."""
     texts = [str(value) for dept in site.departments.values()
              for key, value in dept.data.items() if key in publicity.DEPT_PUBLIC_KEYS]
     texts += [str(value) for value in dataclasses.asdict(site.config.footer).values()]
-    return {match.raw for text in texts for match in chain(personal_data(text), secrecy_markings(text))}
+    return {match.raw for text in texts for match in personal_data(text)}
 
 
 def check(site: Site, today: dt.date) -> Review:

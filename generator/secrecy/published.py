@@ -4,7 +4,7 @@ feeds did with the text, a hit here aborts the build.
 
 Only text formats are read (gzip files are decompressed); attachments were read at the
 source. Matches that a reviewer signed off at the source, or that the site publishes on
-purpose (department contact facts, the footer), are allowed.
+purpose (phone numbers in department contact facts or the footer), are allowed.
 """
 
 from __future__ import annotations
