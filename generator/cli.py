@@ -15,6 +15,7 @@ from typing import Sequence
 from . import pipeline, present
 from .changed import ChangedSinceError, changed_files, limit_blocking
 from .compliance import ReportError, write_report
+from .annual.export import FORMATS, ExportError, export
 from .config import ConfigError, SiteConfig, load_config
 from .findings import Findings
 from .output import OutputError
@@ -73,6 +74,18 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    config = _site(args)
+    today = resolve_today(args.today, config)
+    out = Path(args.out or f"{args.dept}-{args.year}.{args.format}").resolve()
+    findings = Findings(config.rules)
+    findings.extend(export(config, today, args.dept, args.year, args.format, out))
+    if findings:
+        present.render_findings(findings, "text", sys.stderr)
+    print(f"已写出 {args.year} 年度报告：{out}")
+    return EXIT_BLOCKED if findings.blocking else EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve  # watchdog is only needed here
 
@@ -127,6 +140,15 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, metavar="N", help="端口，默认 8000")
     serve.add_argument("--out", metavar="DIR", help="输出目录，默认 <site>/build")
     serve.set_defaults(func=cmd_serve)
+    report = sub.add_parser("report", help="导出一个部门某年的政府信息公开工作年度报告（Word 或 HTML）",
+                            description="按国办公开办函〔2021〕30号格式导出年度报告，数字由记录和依申请公开登记台账计算。"
+                            "台账或年报有阻断性问题时仍写出文件（标明缺失项），退出码为 1。")
+    _common(report)
+    report.add_argument("--dept", required=True, metavar="SLUG", help="部门目录名，例如 yuxi")
+    report.add_argument("--year", required=True, type=int, metavar="YYYY", help="报告年度")
+    report.add_argument("--format", choices=FORMATS, default="html", help="html 单个网页文件（默认）或 docx")
+    report.add_argument("--out", metavar="FILE", help="输出文件，默认当前目录下的 <SLUG>-<YYYY>.<格式>")
+    report.set_defaults(func=cmd_report)
     return top
 
 
@@ -134,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (UsageError, TodayError, OutputError, ChangedSinceError, ReportError) as exc:
+    except (UsageError, TodayError, OutputError, ChangedSinceError, ReportError, ExportError) as exc:
         _err(f"错误：{exc}")
         return EXIT_USAGE
     except ConfigError as exc:

@@ -1,0 +1,47 @@
+"""`disclosure report`: one department's report of one year, as a Word file or one HTML file.
+
+The whole site is checked first (the report counts records and the register as the build
+does); the findings of this report's own sources are returned so the command can show them.
+The file is written even when they block, marked with what is missing, for staff to review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .. import pipeline, publicity
+from ..config import SiteConfig
+from ..findings import Finding
+from ..output import Output
+from ..render.pages import Renderer
+from ..render.reports import render_report
+from . import word
+from .sources import APPLICATIONS, REPORTS
+
+FORMATS = ("html", "docx")
+
+
+class ExportError(Exception):
+    """The report asked for does not exist (a usage error); the message is in Chinese."""
+
+
+def export(config: SiteConfig, today: dt.date, slug: str, year: int, fmt: str, out: Path) -> list[Finding]:
+    """Write the report to `out`; return the findings of its register and report source."""
+    checked = pipeline.check(config, today)
+    dept = checked.site.departments.get(slug)
+    if dept is None:
+        known = "、".join(checked.site.departments) or "无"
+        raise ExportError(f"部门 {slug} 不存在（content/ 下的部门目录：{known}）")
+    publication = publicity.select(checked.site)
+    report = next((r for r in publication.reports if r.dept == slug and r.year == year), None)
+    if report is None:
+        raise ExportError(f"没有可用的 content/{slug}/{REPORTS}/{year}.md：先建立该文件（正文写文字部分，"
+                          "前置元数据写 permits、penalties、coercions、fees）")
+    if fmt == "docx":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(word.document(report))
+    else:
+        render_report(Renderer(publication, Output(out.parent)), report, out.name, standalone=True)
+    own = (f"content/{slug}/{APPLICATIONS}/", f"content/{slug}/{REPORTS}/")
+    return [f for f in checked.findings.sorted() if f.file.startswith(own)]
