@@ -36,6 +36,7 @@ class WorkingCalendar:
         self.extra_holidays = frozenset(extra_holidays)
         self.extra_workdays = frozenset(extra_workdays)
         self._added_years = {day.year for day in self.extra_holidays | self.extra_workdays}
+        self._tables: dict[int, list[int]] = {}
 
     def vouches(self, year: int) -> bool:
         """True when the holiday and 调休 arrangements of `year` are known."""
@@ -46,7 +47,7 @@ class WorkingCalendar:
             return False
         return day in self.extra_holidays or day in self._china
 
-    def is_working_day(self, day: dt.date) -> bool:
+    def _lookup(self, day: dt.date) -> bool:
         if day in self.extra_workdays:
             return True
         if day in self.extra_holidays:
@@ -55,6 +56,26 @@ class WorkingCalendar:
         if day in self._china.weekend_workdays:
             return True
         return not in_library and day.weekday() < 5
+
+    def _table(self, year: int) -> list[int]:
+        """Working days of `year` counted up to each day: table[n] = working days among its first n days."""
+        table = self._tables.get(year)
+        if table is None:
+            day, table = dt.date(year, 1, 1), [0]
+            while day.year == year:
+                table.append(table[-1] + self._lookup(day))
+                day += dt.timedelta(days=1)
+            self._tables[year] = table
+        return table
+
+    def _through(self, day: dt.date) -> int:
+        """Working days from 1 January of day's year up to and including `day`."""
+        return self._table(day.year)[day.timetuple().tm_yday]
+
+    def is_working_day(self, day: dt.date) -> bool:
+        n = day.timetuple().tm_yday
+        table = self._table(day.year)
+        return table[n] > table[n - 1]
 
     def add_working_days(self, start: dt.date, days: int) -> dt.date:
         """The `days`-th working day after `start` (`start` itself not counted)."""
@@ -67,8 +88,7 @@ class WorkingCalendar:
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days after `start` up to and including `end` (0 when end <= start)."""
-        count, day = 0, start
-        while day < end:
-            day += dt.timedelta(days=1)
-            count += self.is_working_day(day)
-        return count
+        if end <= start:
+            return 0
+        whole_years = sum(self._table(year)[-1] for year in range(start.year, end.year))
+        return whole_years - self._through(start) + self._through(end)
