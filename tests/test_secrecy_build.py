@@ -1,0 +1,74 @@
+"""The secrecy check on the demo site and at build time: a marking or an ID number stops the
+build with its rule, file and line, and the previous output stays exactly as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import DEPARTMENT_YAML, SITE_YAML, record_text, run_cli
+
+MakeSite = Callable[..., Path]
+VALID_ID = "530402199003071234"
+
+
+def tree_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_demo_has_no_secrecy_findings() -> None:
+    root = Path(__file__).resolve().parent.parent
+    found = json.loads(run_cli("check", "--site", root, "--format", "json").out)
+    assert [f for f in found if f["rule"].startswith("SEC") and f["severity"] == "block"] == []
+
+
+@pytest.mark.parametrize("body,rule", [("附件：\n\n机密★5年\n", "SEC006"), (f"申请人身份证号{VALID_ID}。\n", "SEC008")])
+def test_planted_secret_in_the_demo_is_reported(demo_copy: Path, body: str, rule: str) -> None:
+    record = demo_copy / "content/yuxi/zhidu/planted.md"
+    text = record_text(body, index_no="115304000152800179/2026-09999", publisher="玉溪市人民政府办公室",
+                       category="政府信息公开制度")
+    record.write_text(text, encoding="utf-8")
+    result = run_cli("check", "--site", demo_copy, "--format", "json")
+    assert result.code == 1
+    line = text.split("\n").index(body.split("\n")[-2] if rule == "SEC006" else body.strip()) + 1
+    hits = [(f["file"], f["line"]) for f in json.loads(result.out) if f["rule"] == rule]
+    assert hits == [("content/yuxi/zhidu/planted.md", line)]
+    assert VALID_ID not in result.out
+
+
+@pytest.mark.parametrize("body", ["附件：\n\n机密★5年\n", f"申请人身份证号{VALID_ID}。"])
+def test_blocked_build_leaves_previous_output_untouched(make_site: MakeSite, body: str) -> None:
+    site = make_site({"content/d1/r.md": record_text()})
+    assert run_cli("build", "--site", site).code == 0
+    before = tree_hash(site / "build")
+    (site / "content/d1/r.md").write_text(record_text(body), encoding="utf-8")
+    result = run_cli("build", "--site", site)
+    assert result.code == 1 and "content/d1/r.md" in result.err
+    assert tree_hash(site / "build") == before
+
+
+def test_output_scan_stops_a_marking_the_sources_do_not_hold(make_site: MakeSite) -> None:
+    site = make_site({"content/d1/r.md": record_text()})
+    assert run_cli("build", "--site", site).code == 0
+    before = tree_hash(site / "build")
+    (site / "site.yaml").write_text(SITE_YAML + "footer: {host: 测试局 秘密★1年}\n", encoding="utf-8")
+    result = run_cli("build", "--site", site)
+    assert result.code == 1 and "SEC006" in result.err and "生成的输出中" in result.err
+    assert tree_hash(site / "build") == before
+    assert not list(site.glob(".build.staging-*"))
+
+
+def test_department_phone_that_looks_like_a_mobile_is_published(make_site: MakeSite) -> None:
+    dept = DEPARTMENT_YAML.replace("phone: 0877-0000000", "phone: 13812345678")
+    site = make_site({"content/d1/r.md": record_text(), "content/d1/department.yaml": dept})
+    assert run_cli("build", "--site", site).code == 0
+    assert any("13812345678" in page.read_text(encoding="utf-8") for page in (site / "build").rglob("*.html"))
