@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..output import Output
 from ..publicity import Publication
-from . import catalogue, home, records, search, static
+from . import apply, catalogue, exports, feeds, guide, home, records, regulations, search, sitemap, static
 from .pages import Renderer
 
 
@@ -16,7 +16,13 @@ def render_site(publication: Publication, output: Output) -> Renderer:
     renderer = Renderer(publication, output)
     static.copy_assets(renderer)
     records.render_records(renderer)
-    catalogue.render_catalogues(renderer)
-    home.render_home(renderer)
+    nav = catalogue.render_catalogues(renderer)
+    home.render_home(renderer, nav)
+    guide.render_guides(renderer)
+    apply.render_apply(renderer)
+    regulations.render_regulations(renderer)
     search.render_search(renderer)
+    exports.render_exports(renderer)
+    feeds.render_feeds(renderer)
+    sitemap.render_sitemap(renderer)  # last: it lists every page rendered before it
     return renderer

@@ -1,13 +1,22 @@
-"""The 公开目录: per department and for the whole site, grouped by the taxonomy, newest first."""
+"""The 公开目录 and its navigation: the whole site, each department, each taxonomy node,
+each topic and each year, every listing also as a 现行有效-only twin.
+
+Every listing has a stable first page (generator/urls.py) and numbered pages after it;
+inside a page, records are grouped by the taxonomy and newest first.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Callable
 
 from .. import urls
-from ..publicity import PublicRecord
+from ..config import Category
+from ..publicity import PublicDepartment, PublicRecord
 from .pages import Renderer
+
+CURRENT = "现行有效"
 
 
 @dataclass
@@ -26,26 +35,104 @@ class Pager:
         return urls.catalogue_page(self.base, number)
 
 
+@dataclass
+class Facet:
+    """One listing a visitor can open from the navigation."""
+
+    label: str
+    base: str  # first page of the listing with every record
+    count: int
+    depth: int = 0  # nesting in the taxonomy
+
+
+@dataclass
+class Navigation:
+    departments: list[Facet]
+    categories: list[Facet]
+    topics: list[Facet]
+    years: list[Facet]
+
+
+@dataclass
+class Listing:
+    heading: str
+    base: str
+    records: list[PublicRecord]
+    department: PublicDepartment | None = None  # set on a department's own listing
+
+
 def ordered(renderer: Renderer, records: list[PublicRecord]) -> list[PublicRecord]:
     """Taxonomy order first, then newest first (records arrive newest first)."""
     order = {path: i for i, path in enumerate(renderer.publication.config.leaf_categories)}
     return sorted(records, key=lambda r: order.get(r.category, len(order)))
 
 
-def paginate(renderer: Renderer, base: str, template: str, records: list[PublicRecord], **context: object) -> None:
+def in_category(record: PublicRecord, path: str) -> bool:
+    return record.category == path or record.category.startswith(path + "/")
+
+
+def taxonomy_nodes(categories: list[Category], depth: int = 0) -> list[tuple[Category, int]]:
+    found = []
+    for node in categories:
+        found.append((node, depth))
+        found.extend(taxonomy_nodes(node.children, depth + 1))
+    return found
+
+
+def listings(renderer: Renderer) -> list[Listing]:
+    """Every listing of the catalogue, the whole site first."""
+    publication = renderer.publication
+    records = publication.records
+
+    def select(keep: Callable[[PublicRecord], bool]) -> list[PublicRecord]:
+        return [r for r in records if keep(r)]
+
+    found = [Listing("政府信息公开目录", urls.CATALOGUE, records)]
+    for slug, department in publication.departments.items():
+        found.append(Listing(f"{department.name} 政府信息公开目录", urls.dept_catalogue(slug),
+                             select(lambda r: r.dept == slug), department))
+    for node, _ in taxonomy_nodes(publication.config.categories):
+        found.append(Listing(f"信息分类：{node.path}", urls.category_listing(node.path),
+                             select(lambda r: in_category(r, node.path))))
+    for topic in publication.config.topics:
+        found.append(Listing(f"主题分类：{topic}", urls.topic_listing(topic), select(lambda r: r.topic == topic)))
+    for year in sorted({r.year for r in records if r.year}, reverse=True):
+        found.append(Listing(f"{year}年政府信息", urls.year_listing(year), select(lambda r: r.year == year)))
+    return found
+
+
+def navigation(renderer: Renderer, found: list[Listing]) -> Navigation:
+    counts = {listing.base: len(listing.records) for listing in found}
+    publication = renderer.publication
+    years = sorted({r.year for r in publication.records if r.year}, reverse=True)
+    return Navigation(
+        departments=[Facet(d.name, urls.dept_catalogue(slug), counts[urls.dept_catalogue(slug)])
+                     for slug, d in publication.departments.items()],
+        categories=[Facet(node.name, urls.category_listing(node.path), counts[urls.category_listing(node.path)],
+                          depth) for node, depth in taxonomy_nodes(publication.config.categories)],
+        topics=[Facet(t, urls.topic_listing(t), counts[urls.topic_listing(t)]) for t in publication.config.topics],
+        years=[Facet(f"{y}年", urls.year_listing(y), counts[urls.year_listing(y)]) for y in years],
+    )
+
+
+def paginate(renderer: Renderer, listing: Listing, nav: Navigation, current: bool) -> None:
     size = max(1, renderer.publication.config.page_size)
-    rows = ordered(renderer, records)
+    rows = ordered(renderer, [r for r in listing.records if not current or r.status == CURRENT])
+    base = urls.current_only(listing.base) if current else listing.base
     count = max(1, -(-len(rows) // size))
     for number in range(1, count + 1):
         chunk = rows[(number - 1) * size: number * size]
         groups = [Group(category, list(items)) for category, items in groupby(chunk, key=lambda r: r.category)]
-        renderer.page(urls.catalogue_page(base, number), template, groups=groups, total=len(rows),
-                      pager=Pager(number, count, base), **context)
+        renderer.page(urls.catalogue_page(base, number), "catalogue.html", groups=groups, total=len(rows),
+                      pager=Pager(number, count, base), heading=listing.heading, department=listing.department,
+                      listing_base=listing.base, current=current, nav=nav)
 
 
-def render_catalogues(renderer: Renderer) -> None:
-    publication = renderer.publication
-    paginate(renderer, urls.CATALOGUE, "catalogue.html", publication.records, department=None)
-    for slug, department in publication.departments.items():
-        records = [r for r in publication.records if r.dept == slug]
-        paginate(renderer, urls.dept_catalogue(slug), "catalogue.html", records, department=department)
+def render_catalogues(renderer: Renderer) -> Navigation:
+    """Every listing in both filters; returns the navigation the portal shows too."""
+    found = listings(renderer)
+    nav = navigation(renderer, found)
+    for listing in found:
+        paginate(renderer, listing, nav, current=False)
+        paginate(renderer, listing, nav, current=True)
+    return nav

@@ -1,16 +1,31 @@
-"""The home page (the portal grows from here) and each department's entry page."""
+"""The disclosure portal (home) and each department's entry page.
+
+The portal carries the standard sections of a provincial disclosure portal: 政府信息公开制度,
+法定主动公开内容, 政府信息公开年报, 依申请公开 and 平台链接, with the newest records,
+the search box and every department's entry.
+"""
 
 from __future__ import annotations
 
 from .. import urls
+from .catalogue import Facet, Navigation, in_category, taxonomy_nodes
 from .pages import Renderer
+from .regulations import REGULATIONS_CATEGORY
 
 NEWEST = 10
+REPORTS_CATEGORY = "政府信息公开年报"
 
 
-def render_home(renderer: Renderer) -> None:
+def render_home(renderer: Renderer, nav: Navigation) -> None:
     publication = renderer.publication
-    renderer.page(urls.HOME, "home.html", newest=publication.records[:NEWEST])
+    counts = {facet.base: facet.count for facet in nav.categories}
+    statutory = [Facet(node.name, urls.category_listing(node.path), counts[urls.category_listing(node.path)], depth)
+                 for node, depth in taxonomy_nodes(publication.config.categories)
+                 if node.path.split("/")[0] not in (REGULATIONS_CATEGORY, REPORTS_CATEGORY) and
+                 (depth > 0 or not node.children)]
+    regulations = [r for r in publication.records if in_category(r, REGULATIONS_CATEGORY)]
+    renderer.page(urls.HOME, "home.html", newest=publication.records[:NEWEST], statutory=statutory,
+                  regulations=regulations[:NEWEST])
     for slug, department in publication.departments.items():
         records = [r for r in publication.records if r.dept == slug]
         renderer.page(urls.department(slug), "department.html", department=department,

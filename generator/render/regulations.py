@@ -1,0 +1,19 @@
+"""The 政府信息公开制度 section: the site's own disclosure regulations, by department."""
+
+from __future__ import annotations
+
+from .. import urls
+from .catalogue import in_category
+from .pages import Renderer
+
+REGULATIONS_CATEGORY = "政府信息公开制度"
+
+
+def render_regulations(renderer: Renderer) -> None:
+    publication = renderer.publication
+    records = [r for r in publication.records if in_category(r, REGULATIONS_CATEGORY)]
+    by_department = [(department, [r for r in records if r.dept == slug])
+                     for slug, department in publication.departments.items()]
+    renderer.page(urls.REGULATIONS, "regulations.html", total=len(records),
+                  by_department=[(d, rows) for d, rows in by_department if rows],
+                  listing=urls.category_listing(REGULATIONS_CATEGORY))
