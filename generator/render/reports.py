@@ -23,6 +23,7 @@ from ..publicity import PublicRecord
 from .pages import LAYOUTS, Renderer, default_layouts
 
 DOCX = "report.docx"
+STYLESHEETS = ("style.css", "report.css")
 LABELS = {"APPLICANT_HEADER": APPLICANT_HEADER, "NATURAL_PERSON": NATURAL_PERSON, "ORGANISATIONS": ORGANISATIONS,
           "ORGANISATIONS_HEADER": ORGANISATIONS_HEADER, "TOTAL": TOTAL, "OUTCOME_COLUMNS": OUTCOME_COLUMNS,
           "RECONSIDERATION": RECONSIDERATION, "LITIGATION": LITIGATION, "DIRECT_SUIT": DIRECT_SUIT,
@@ -67,10 +68,14 @@ def _narrative(report: AnnualReport) -> dict[str, Markup]:
     return {title: Markup(markdown.render(text, external_only)) for title, text in report.narrative.items()}
 
 
-def _stylesheet(renderer: Renderer) -> Markup:
-    site_css = renderer.publication.config.root / LAYOUTS / "static" / "style.css"
-    path = site_css if site_css.is_file() else default_layouts() / "static" / "style.css"
-    return Markup(path.read_text(encoding="utf-8"))  # our own stylesheet, for a file opened on its own
+def _stylesheets(renderer: Renderer) -> Markup:
+    """The site's stylesheets as text, for a report file opened on its own (our own CSS, not user text)."""
+    texts = []
+    for name in STYLESHEETS:
+        site_css = renderer.publication.config.root / LAYOUTS / "static" / name
+        path = site_css if site_css.is_file() else default_layouts() / "static" / name
+        texts.append(path.read_text(encoding="utf-8"))
+    return Markup("\n".join(texts))
 
 
 def render_report(renderer: Renderer, report: AnnualReport, path: str, standalone: bool = False) -> None:
@@ -93,7 +98,7 @@ def render_report(renderer: Renderer, report: AnnualReport, path: str, standalon
                   rows3=layout.table3_rows(report.table3), values4=layout.table4_values(report.table4),
                   narrative=_narrative(report), figures=figures, docx=docx, parts=parts, labels=LABELS,
                   department=renderer.publication.departments.get(report.dept),
-                  inline_css=_stylesheet(renderer) if standalone else None)
+                  inline_css=_stylesheets(renderer) if standalone else None)
 
 
 def render_reports(renderer: Renderer) -> None:
