@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..output import Output
 from ..publicity import Publication
-from . import apply, catalogue, exports, feeds, guide, home, records, regulations, search, sitemap, static
+from . import apply, catalogue, exports, feeds, guide, home, records, regulations, reports, search, sitemap, static
 from .pages import Renderer
 
 
@@ -21,6 +21,7 @@ def render_site(publication: Publication, output: Output) -> Renderer:
     guide.render_guides(renderer)
     apply.render_apply(renderer)
     regulations.render_regulations(renderer)
+    reports.render_reports(renderer)
     search.render_search(renderer)
     exports.render_exports(renderer)
     feeds.render_feeds(renderer)
