@@ -25,7 +25,7 @@ def render_home(renderer: Renderer, nav: Navigation) -> None:
                  (depth > 0 or not node.children)]
     regulations = [r for r in publication.records if in_category(r, REGULATIONS_CATEGORY)]
     renderer.page(urls.HOME, "home.html", newest=publication.records[:NEWEST], statutory=statutory,
-                  regulations=regulations[:NEWEST])
+                  regulations=regulations[:NEWEST], report_years=publication.report_summaries)
     for slug, department in publication.departments.items():
         records = [r for r in publication.records if r.dept == slug]
         renderer.page(urls.department(slug), "department.html", department=department,
