@@ -17,11 +17,12 @@ SHOWN = 12  # characters each side that the excerpt shows
 _DIGIT_RUN = re.compile(r"\d{7,}")
 # Full-width digits and letters that people type in Chinese text, mapped one to one.
 _HALF_WIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"Ｘ": "X", "ｘ": "x"})
+_FULL_WIDTH = re.compile("[０-９Ｘｘ]")
 
 
 def half_width(text: str) -> str:
     """Full-width digits as ASCII digits; the length and every offset stay the same."""
-    return text.translate(_HALF_WIDTH)
+    return text.translate(_HALF_WIDTH) if _FULL_WIDTH.search(text) else text
 
 
 def fingerprint(rule: str, *parts: str) -> str:

@@ -30,6 +30,7 @@ RESIDENT_ID = re.compile(_ALONE_BEFORE + r"\d{17}[\dXx]" + _ALONE_AFTER)
 BANK_CARD = re.compile(_ALONE_BEFORE + r"(?:\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?)" + _ALONE_AFTER)
 MOBILE = re.compile(_ALONE_BEFORE + r"(?:\+86[ -]?)?1[3-9]\d(?:\d{8}|-\d{4}-\d{4}| \d{4} \d{4})" + _ALONE_AFTER)
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
+CANDIDATE = re.compile(r"\d{11}|\d{3}[ -]\d{4}[ -]\d{4}|\d{4}[ -]\d{4}[ -]\d{4}")  # every pattern above holds one
 
 
 def birth_date(number: str) -> dt.date | None:
@@ -62,6 +63,8 @@ def mask(number: str) -> str:
 
 
 def personal_data(text: str) -> Iterator[Match]:
+    if not CANDIDATE.search(text):
+        return
     taken: list[tuple[int, int]] = []
     for m in RESIDENT_ID.finditer(text):
         if is_resident_id(m.group()):
