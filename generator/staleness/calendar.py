@@ -42,11 +42,6 @@ class WorkingCalendar:
         """True when the holiday and 调休 arrangements of `year` are known."""
         return year in library_years() or year in self._added_years
 
-    def is_holiday(self, day: dt.date) -> bool:
-        if day in self.extra_workdays:
-            return False
-        return day in self.extra_holidays or day in self._china
-
     def _lookup(self, day: dt.date) -> bool:
         if day in self.extra_workdays:
             return True
