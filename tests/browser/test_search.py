@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, quote, urlparse
 
 import yaml
 
-from conftest import serve
+from browser.conftest import serve
 
 from generator import cli
 
