@@ -1,0 +1,83 @@
+"""Catalogue navigation: by department, category, topic and year, each listing also as
+现行有效 only, all at stable URLs that link to each other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import urls
+from htmlscan import scan, text_of
+from conftest import DEPARTMENT_YAML, DEPT_USCC, record_text, run_cli
+
+SITE_YAML = """\
+title: 测试站点
+today: 2026-11-21
+page_size: 2
+rules: {STL010: off, STL008: off, STL007: off}
+topics: [政务公开, 财政预算]
+"""
+
+
+def write_site(site: Path, files: dict[str, str]) -> Path:
+    for rel, text in {"content/d1/department.yaml": DEPARTMENT_YAML, **files}.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text, encoding="utf-8")
+    return site
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    def rec(n: int, year: int, category: str, topic: str, **extra: object) -> str:
+        return record_text(f"正文{n}。", index_no=f"{DEPT_USCC}/{year}-{n:05d}", title=f"文件{n}", category=category,
+                           topic=topic, written=f"{year}-03-01", published=f"{year}-03-02",
+                           review=f"{{drafter: 李明, opinion: 主动公开, checker: 王芳, approver: 赵刚, "
+                                  f"approved_on: {year}-03-02}}", **extra)
+
+    site = write_site(tmp_path_factory.mktemp("nav") / "site", {
+        "site.yaml": SITE_YAML,
+        "content/d1/r1.md": rec(1, 2025, "法定主动公开内容/政策文件/规章", "政务公开"),
+        "content/d1/r2.md": rec(2, 2025, "法定主动公开内容/政策文件/其他文件", "财政预算",
+                                status="已废止", status_date="2026-01-05"),
+        "content/d1/r3.md": rec(3, 2026, "法定主动公开内容/通知公告", "政务公开"),
+        "content/d1/r4.md": rec(4, 2026, "政府信息公开制度", "政务公开"),
+    })
+    result = run_cli("build", "--site", site, "--out", site / "build")
+    assert result.code == 0, result.err
+    return site / "build"
+
+
+def titles(build: Path, path: str) -> set[str]:
+    text = text_of(scan(build, build / path))
+    return {f"文件{n}" for n in range(1, 5) if f"文件{n}" in text}
+
+
+def test_each_facet_lists_its_records_at_a_stable_url(built: Path) -> None:
+    assert titles(built, urls.category_listing("法定主动公开内容/政策文件")) == {"文件1", "文件2"}
+    assert titles(built, urls.category_listing("法定主动公开内容/政策文件/规章")) == {"文件1"}
+    topic = urls.topic_listing("政务公开")
+    assert titles(built, topic) | titles(built, urls.catalogue_page(topic, 2)) == {"文件1", "文件3", "文件4"}
+    assert titles(built, urls.year_listing(2025)) == {"文件1", "文件2"}
+    assert titles(built, urls.year_listing(2026)) == {"文件3", "文件4"}
+    assert titles(built, urls.dept_catalogue("d1")) | titles(built, urls.catalogue_page(urls.dept_catalogue("d1"), 2)) \
+        == {"文件1", "文件2", "文件3", "文件4"}
+
+
+def test_current_only_twin_leaves_out_repealed_documents(built: Path) -> None:
+    everything = titles(built, urls.category_listing("法定主动公开内容/政策文件"))
+    current = titles(built, urls.current_only(urls.category_listing("法定主动公开内容/政策文件")))
+    assert everything - current == {"文件2"}
+    page = scan(built, built / urls.current_only(urls.CATALOGUE))
+    assert "../index.html" in page.links  # back to 全部
+
+
+def test_navigation_links_every_facet_with_its_count(built: Path) -> None:
+    page = scan(built, built / urls.CATALOGUE)
+    text = text_of(page)
+    for target in (urls.dept_catalogue("d1"), urls.topic_listing("财政预算"), urls.year_listing(2025),
+                   urls.category_listing("法定主动公开内容/通知公告"), urls.current_only(urls.CATALOGUE)):
+        assert urls.relative(urls.CATALOGUE, target) in page.links, target
+    assert "财政预算 (1)" in text and "2026年 (2)" in text and "测试局 (4)" in text
+    assert (built / urls.catalogue_page(urls.CATALOGUE, 2)).is_file()
+    assert not (built / urls.catalogue_page(urls.CATALOGUE, 3)).exists()

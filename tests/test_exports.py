@@ -1,0 +1,123 @@
+"""catalogue.json, catalogue.csv, the Atom feeds and sitemap.xml: they parse, list exactly
+the listed records, and carry no field of a non-public record."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Callable
+
+import feedparser
+import pytest
+
+from generator import urls
+from generator.render.exports import FIELDS
+from conftest import DEPARTMENT_YAML, DEPT_USCC, record_text, run_cli
+
+SITE_YAML = "title: 测试站点\ntoday: 2026-11-21\nbase_url: https://xxgk.example.gov.cn/sub/\nrules: {STL010: off, STL008: off}\n"
+WITHHELD = "《中华人民共和国政府信息公开条例》第十四条"
+SECRETS = ("依申请正文甲", "依申请概述乙", "不予公开标题丙", "不予公开正文丁", "不予公开概述戊")
+
+
+def write_site(site: Path, files: dict[str, str]) -> Path:
+    for rel, text in {"content/d1/department.yaml": DEPARTMENT_YAML, **files}.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text, encoding="utf-8")
+    return site
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = write_site(tmp_path_factory.mktemp("exports") / "site", {
+        "site.yaml": SITE_YAML,
+        "content/d1/a.md": record_text("公开正文。", title="关于公开事项的通知", summary="公开概述",
+                                       keywords="[公开, 通知]"),
+        "content/d1/b.md": record_text("依申请正文甲。", index_no=f"{DEPT_USCC}/2026-00002", title="依申请的台账",
+                                       publicity="依申请公开", withhold_reason=WITHHELD, summary="依申请概述乙",
+                                       keywords="[依申请关键词]", published=None),
+        "content/d1/c.md": record_text("不予公开正文丁。", index_no=f"{DEPT_USCC}/2026-00003", title="不予公开标题丙",
+                                       publicity="不予公开", withhold_reason=WITHHELD, summary="不予公开概述戊",
+                                       published=None, review=None),
+    })
+    result = run_cli("build", "--site", site, "--out", site / "build")
+    assert result.code == 0, result.err
+    return site / "build"
+
+
+def every_output_text(build: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in build.rglob("*") if p.is_file())
+
+
+def test_json_and_csv_list_each_listed_record_with_public_fields_only(built: Path) -> None:
+    document = json.loads((built / urls.CATALOGUE_JSON).read_text(encoding="utf-8"))
+    rows = {r["index_no"]: r for r in document["records"]}
+    assert set(rows) == {f"{DEPT_USCC}/2026-00001", f"{DEPT_USCC}/2026-00002"}
+    public, on_request = rows[f"{DEPT_USCC}/2026-00001"], rows[f"{DEPT_USCC}/2026-00002"]
+    assert list(public) == list(FIELDS)
+    assert public["summary"] == "公开概述" and public["keywords"] == ["公开", "通知"]
+    assert (built / public["url"]).is_file() and public["department"] == "测试局"
+    assert on_request["title"] == "依申请的台账" and on_request["publicity"] == "依申请公开"
+    assert on_request["summary"] == "" and on_request["keywords"] == [] and on_request["url"] == ""
+
+    text = (built / urls.CATALOGUE_CSV).read_text(encoding="utf-8-sig")
+    table = list(csv.DictReader(io.StringIO(text)))
+    assert [r["index_no"] for r in table] == [r["index_no"] for r in document["records"]]
+    assert tuple(table[0]) == FIELDS
+    assert {r["index_no"]: r["keywords"] for r in table}[f"{DEPT_USCC}/2026-00001"] == "公开；通知"
+
+
+def test_feeds_parse_and_hold_metadata_only_for_records_on_request(built: Path) -> None:
+    for path in (urls.FEED, urls.dept_feed("d1")):
+        feed = feedparser.parse((built / path).read_bytes())
+        assert not feed.bozo, feed.bozo_exception
+        assert feed.feed.title
+        entries = {e.title: e for e in feed.entries}
+        assert set(entries) == {"关于公开事项的通知", "依申请的台账"}
+        public = entries["关于公开事项的通知"]
+        assert public.link == "https://xxgk.example.gov.cn/sub/d1/2026-00001.html"
+        assert public.summary == "公开概述" and public.published.startswith("2026-11-03")
+        assert entries["依申请的台账"].link.startswith("https://xxgk.example.gov.cn/sub/apply.html#apply-d1")
+        assert len({e.id for e in feed.entries}) == 2
+
+
+def test_sitemap_lists_every_page_with_absolute_urls(built: Path) -> None:
+    root = ET.parse(built / urls.SITEMAP).getroot()
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locations = [loc.text or "" for loc in root.findall("s:url/s:loc", ns)]
+    pages = {p.relative_to(built).as_posix() for p in built.rglob("*.html")}
+    assert {loc.removeprefix("https://xxgk.example.gov.cn/sub/") for loc in locations} == pages
+    assert "https://xxgk.example.gov.cn/sub/d1/2026-00001.html" in locations
+
+
+def test_no_output_file_carries_a_field_of_a_non_public_record(built: Path) -> None:
+    everything = every_output_text(built)
+    for secret in SECRETS:
+        assert secret not in everything, secret
+
+
+def test_demo_exports_and_feeds_validate(demo_build: Path) -> None:
+    document = json.loads((demo_build / urls.CATALOGUE_JSON).read_text(encoding="utf-8"))
+    assert document["records"]
+    for row in document["records"]:
+        if row["publicity"] == "依申请公开":
+            assert not row["summary"] and not row["url"]
+        else:
+            assert (demo_build / row["url"]).is_file()
+    feeds = [demo_build / urls.FEED, *demo_build.glob("*/feed.xml")]
+    assert len(feeds) > 1
+    for path in feeds:
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.bozo_exception)
+    ET.parse(demo_build / urls.SITEMAP)
+
+
+def test_without_base_url_feeds_link_relatively_and_no_sitemap_is_written(make_site: Callable[..., Path]) -> None:
+    site = make_site({"site.yaml": "title: 测试站点\ntoday: 2026-11-21\nrules: {STL010: off, STL008: off}\n",
+                      "content/d1/a.md": record_text()})
+    assert run_cli("build", "--site", site, "--out", site / "build").code == 0
+    feed = feedparser.parse((site / "build" / urls.dept_feed("d1")).read_bytes())
+    assert feed.entries[0].link.endswith("2026-00001.html") and "://" not in feed.entries[0].link
+    assert not (site / "build" / urls.SITEMAP).exists()
