@@ -10,6 +10,8 @@
 Rendering, feeds, exports and the search index receive only the objects made here:
 a PublicRecord carries no field that must not be published, so no later stage can leak one.
 Anything not positively allowed (unknown publicity, a record that did not load) is left out.
+Annual reports enter as computed counts and the narrative of reports/<year>.md
+(generator/annual/tables.py): the register's rows never do.
 """
 
 from __future__ import annotations
