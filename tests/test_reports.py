@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Callable
 
 import docx
-import pytest
 
 from generator import pipeline
 from generator.annual import charts, tables
