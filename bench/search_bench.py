@@ -1,0 +1,123 @@
+"""Search at scale on the real corpus: indexing time and peak memory, sharded vs one index, and
+recall@10 of real queries in headless Chromium.
+
+    python3 bench/search_bench.py [--records 20000] [--queries 60] [--work bench/out/search]
+
+Builds a site from the corpus (bench/corpus_site.py) with `disclosure build`, then indexes the
+built record pages again with generator.search.bundle twice: one Pagefind process per shard
+(department) and one process for every page; then serves the build on 127.0.0.1 and runs each
+query on the search page in /usr/bin/chromium, counting the queries whose intended record is
+among the first ten results. Prints a Markdown report for bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "tests" / "browser")]
+
+from conftest import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
+from corpus_site import write  # noqa: E402
+
+from generator import cli  # noqa: E402
+from generator.search import bundle  # noqa: E402
+
+
+def queries(records: list[dict[str, str]], count: int) -> list[tuple[str, str, str]]:
+    """(kind, query, intended url): 文号 as typed, and title phrases users type (the policy's name)."""
+    rng = random.Random(7)
+    unique = [r for r in records if not r["title"].startswith("【转载】")]
+    titles: dict[str, int] = {}
+    for r in unique:
+        titles[r["title"]] = titles.get(r["title"], 0) + 1
+    chosen = [r for r in rng.sample(unique, min(len(unique), count * 3)) if titles[r["title"]] == 1]
+    found = []
+    for r in chosen[: count // 2]:
+        if r["doc_no"]:
+            found.append(("文号", r["doc_no"], r["url"]))
+    for r in chosen[count // 2:]:
+        if len(found) >= count:
+            break
+        title = r["title"]
+        name = title[title.index("《") + 1:title.index("》")] if "《" in title and "》" in title else title
+        found.append(("名称", name, r["url"]))
+    return found
+
+
+def measure_indexing(build: Path) -> list[str]:
+    pages = sorted(p.relative_to(build).as_posix() for p in build.glob("*/*.html")
+                   if "data-pagefind-body" in p.read_text(encoding="utf-8"))
+    shards: dict[str, list[str]] = {}
+    for page in pages:
+        shards.setdefault(page.split("/")[0], []).append(page)
+    rows = ["| index | processes | pages | wall time (s) | peak memory of the largest process (MiB) |", "|---|---|---|---|---|"]
+    scratch = build.parent / "index-scratch"
+    shutil.rmtree(scratch, ignore_errors=True)
+    started = time.perf_counter()
+    per_shard = {name: bundle.index_pages(build, tuple(p), scratch / name) for name, p in shards.items()}
+    sharded = time.perf_counter() - started
+    single = bundle.index_pages(build, tuple(pages), scratch / "all")
+    shutil.rmtree(scratch, ignore_errors=True)
+    rows.append(f"| sharded (one per department, one after another) | {len(shards)} | {len(pages)} | {sharded:.1f} | "
+                f"{max(m.peak_kib for m in per_shard.values()) / 1024:.0f} |")
+    rows.append(f"| unsharded | 1 | {len(pages)} | {single.seconds:.1f} | {single.peak_kib / 1024:.0f} |")
+    rows += ["", "| shard | pages | time (s) | peak memory (MiB) |", "|---|---|---|---|"]
+    rows += [f"| {n} | {len(shards[n])} | {m.seconds:.2f} | {m.peak_kib / 1024:.0f} |" for n, m in sorted(per_shard.items())]
+    return rows
+
+
+def measure_recall(build: Path, cases: list[tuple[str, str, str]]) -> tuple[list[str], list[str]]:
+    from playwright.sync_api import sync_playwright
+
+    server, base = serve(build)
+    hits, misses = {"文号": [0, 0], "名称": [0, 0]}, []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(locale="zh-CN")
+            for kind, query, url in cases:
+                page.goto(f"{base}search/index.html?q={quote(query)}")
+                page.wait_for_selector(".search-page[data-ready]", timeout=60000)
+                links = [a.get_attribute("href") for a in page.query_selector_all("#search-results li h2 a")][:10]
+                hits[kind][1] += 1
+                if url in links:
+                    hits[kind][0] += 1
+                else:
+                    misses.append(f"- {kind} `{query}` → wanted {url}, got {links[:3]}")
+            browser.close()
+    finally:
+        server.shutdown()
+    total = sum(h for h, _ in hits.values()), sum(n for _, n in hits.values())
+    rows = ["| queries | found in first 10 | recall@10 |", "|---|---|---|"]
+    rows += [f"| {kind} ({n}) | {h} | {h / n:.0%} |" for kind, (h, n) in hits.items() if n]
+    rows.append(f"| all ({total[1]}) | {total[0]} | {total[0] / total[1]:.0%} |")
+    return rows, misses
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=20000)
+    parser.add_argument("--queries", type=int, default=60)
+    parser.add_argument("--work", type=Path, default=Path("bench/out/search"))
+    args = parser.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    site = args.work / "site"
+    records = write(site, args.records)
+    started = time.perf_counter()
+    code = cli.main(["build", "--site", str(site)])
+    assert code == 0, f"build failed with {code}"
+    print(f"\n`disclosure build` of {args.records} records: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    build = site / "build"
+    print("## Indexing\n\n" + "\n".join(measure_indexing(build)))
+    rows, misses = measure_recall(build, queries(records, args.queries))
+    print("\n## Recall@10 in Chromium\n\n" + "\n".join(rows) + "\n\nMisses:\n" + "\n".join(misses))
+
+
+if __name__ == "__main__":
+    main()
