@@ -74,9 +74,9 @@ def _table3(doc: Document, report: AnnualReport) -> None:
         if row.values is None:
             _set(table, r, 0, indent + row.label, (r, 7))
             continue
-        _set(table, r, 0, indent + row.label)
-        for c, value in enumerate(row.values, 1):
-            _set(table, r, c, value)
+        cells = table.rows[r].cells  # one pass over the table per row, not per cell
+        for cell, text in zip(cells, (indent + row.label, *row.values)):
+            cell.text = text
 
 
 def _table4(doc: Document, report: AnnualReport) -> None:
@@ -89,8 +89,8 @@ def _table4(doc: Document, report: AnnualReport) -> None:
     _set(table, 1, 10, SUIT_AFTER_REVIEW, (1, 14))
     for c, column in enumerate(OUTCOME_COLUMNS * 2, 5):
         _set(table, 2, c, column)
-    for c, value in enumerate(table4_values(report.table4)):
-        _set(table, 3, c, value)
+    for cell, value in zip(table.rows[3].cells, table4_values(report.table4)):
+        cell.text = value
 
 
 def _narrative(doc: Document, text: str) -> None:
