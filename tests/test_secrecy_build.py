@@ -72,3 +72,13 @@ def test_department_phone_that_looks_like_a_mobile_is_published(make_site: MakeS
     site = make_site({"content/d1/r.md": record_text(), "content/d1/department.yaml": dept})
     assert run_cli("build", "--site", site).code == 0
     assert any("13812345678" in page.read_text(encoding="utf-8") for page in (site / "build").rglob("*.html"))
+
+
+def test_annual_report_narrative_is_scanned(make_site: Callable[..., Path]) -> None:
+    report = ("---\npermits: 1\npenalties: 1\ncoercions: 0\nfees: 0\n---\n"
+              "## 总体情况\n\n本年度工作正常。\n\n密级：机密★5年\n")
+    site = make_site({"content/d1/a.md": record_text(), "content/d1/reports/2025.md": report})
+    result = run_cli("check", "--site", site, "--format", "json")
+    found = [f for f in json.loads(result.out) if f["rule"] == "SEC006"]
+    assert result.code == 1 and found and found[0]["file"] == "content/d1/reports/2025.md"
+    assert found[0]["line"] == report.splitlines().index("密级：机密★5年") + 1

@@ -4,7 +4,8 @@ For every record: the front-matter rules (metadata.py); then every text that wou
 published — title, 文号, summary, keywords, body (texts.py) and the attachments
 (attachments.py) — scanned for markings (markings.py) and personal data (personal.py);
 then the record's own sign-offs (signoffs.py) accept the findings reviewers judged
-harmless. After rendering, published.py scans the output once more.
+harmless. The narratives of the annual reports are scanned too. After rendering,
+published.py scans the output once more.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from typing import Iterator
 
 from .. import publicity
 from ..findings import Finding
-from ..model import Record, Site
+from ..model import Department, Record, ReportSource, Site
 from . import signoffs as signoff_rules
 from .attachments import Attachment, attachments
 from .markings import (distribution_notes, internal_markings, process_title, secrecy_markings,
                        sensitive_terms)
-from .matches import Match, Text, excerpt, fingerprint, match_fingerprint
+from .matches import Match, Text, excerpt, fingerprint, half_width, match_fingerprint
 from .metadata import metadata_findings
 from .personal import personal_data
 from .published import LeakFound, guard
@@ -88,6 +89,16 @@ def _content_candidates(record: Record, terms: list[str]) -> Iterator[Candidate]
             yield from _text_candidates(record, attachment.text(), terms)
 
 
+def _report_findings(dept: Department, report: ReportSource, terms: list[str]) -> Iterator[Finding]:
+    """The narrative of an annual report is published in full: scan it like a record body."""
+    body = half_width(report.body)
+    text = Text("年度报告正文", body, lambda offset: report.body_line + body.count("\n", 0, offset))
+    for match in _matches(text.text, terms):
+        yield Finding(match.rule, report.file, text.line_at(match.start), f"{text.where}{match.message}",
+                      excerpt=excerpt(text.text, match), fingerprint=match_fingerprint(text.text, match),
+                      dept=dept.slug)
+
+
 def _deliberately_public(site: Site) -> set[str]:
     """Numbers the site publishes on purpose: department contact facts, the footer (a marking never is)."""
     texts = [str(value) for dept in site.departments.values()
@@ -112,5 +123,9 @@ def check(site: Site, today: dt.date) -> Review:
                 review.allowed.add(candidate.raw)
             else:
                 review.findings.append(candidate.finding)
+    for dept in site.departments.values():
+        for report in dept.reports.values():
+            if report.loaded:
+                review.findings.extend(_report_findings(dept, report, terms))
     review.allowed.discard("")
     return review
