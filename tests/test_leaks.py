@@ -34,6 +34,7 @@ def _attachments(tag: str) -> str:
 
 
 CANARY = re.compile(rb"QZX[A-Z0-9]+")
+ZERO_WIDTH_SPACE = "\u200b".encode()
 
 
 def leak_site(make_site: MakeSite) -> tuple[Path, set[str]]:
@@ -92,7 +93,7 @@ def found_in(out: Path, canaries: set[str]) -> set[str]:
         if path.is_file():
             blobs.extend(contents(path.read_bytes()))
         for blob in blobs:
-            upper = blob.upper()
+            upper = blob.replace(ZERO_WIDTH_SPACE, b"").upper()  # Pagefind puts U+200B between words
             seen.update(c for c in canaries if c.encode() in upper)
     return seen
 
