@@ -67,15 +67,25 @@ def load_record(path: Path, site_root: Path, dept: str, findings: list[Finding])
                                 "在文件开头加入以 --- 包围的 YAML 元数据（索引号、名称、公开属性等）。", dept=dept))
         return empty
     front, body, body_line = split
+    parsed = parse_front_matter(front, rel, dept, findings)
+    if parsed is None or parsed.data is None:
+        if parsed is not None:
+            findings.append(Finding("FMT001", rel, 2, "前置元数据为空", dept=dept))
+        return empty
+    return Record(dept, path, rel, parsed.data, parsed, body, body_line)
+
+
+def parse_front_matter(front: str, rel: str, dept: str, findings: list[Finding]) -> yamlsrc.Parsed | None:
+    """The front matter (file lines from 2) as a mapping, empty allowed; None after an FMT001 finding."""
     try:
         parsed = yamlsrc.parse(front)
     except yamlsrc.YamlError as exc:
         findings.append(Finding("FMT001", rel, exc.line + 1, f"YAML 语法错误：{exc.message}", dept=dept))
-        return empty
-    if not isinstance(parsed.data, dict):
+        return None
+    if parsed.data is not None and not isinstance(parsed.data, dict):
         findings.append(Finding("FMT001", rel, 2, "前置元数据应为“键: 值”的映射", dept=dept))
-        return empty
-    return Record(dept, path, rel, parsed.data, parsed, body, body_line)
+        return None
+    return parsed
 
 
 def load_department(folder: Path, site_root: Path, findings: list[Finding]) -> Department:

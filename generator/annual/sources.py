@@ -166,16 +166,10 @@ def load_report(path: Path, year: int, root: Path, findings: list[Finding], dept
         source.body, source.loaded = text, True
         return source
     front, body, body_line = split
-    try:
-        parsed = yamlsrc.parse(front)
-    except yamlsrc.YamlError as exc:
-        findings.append(Finding("FMT001", rel, exc.line + 1, f"YAML 语法错误：{exc.message}", dept=dept))
+    parsed = load.parse_front_matter(front, rel, dept, findings)
+    if parsed is None:
         return source
-    data = parsed.data if parsed.data is not None else {}
-    if not isinstance(data, dict):
-        findings.append(Finding("FMT001", rel, 2, "前置元数据应为“键: 值”的映射", dept=dept))
-        return source
-    return ReportSource(year, rel, data, parsed, body, body_line)
+    return ReportSource(year, rel, parsed.data or {}, parsed, body, body_line)
 
 
 def _year_files(folder: Path, root: Path, exts: tuple[str, ...], findings: list[Finding],
