@@ -12,7 +12,7 @@ import traceback
 from pathlib import Path
 from typing import Sequence
 
-from . import pipeline, present
+from . import pipeline, present, scaffold
 from .changed import ChangedSinceError, changed_files, limit_blocking
 from .compliance import ReportError, write_report
 from .annual.export import FORMATS, ExportError, export
@@ -105,6 +105,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    config = _site(args)
+    path = scaffold.new_record(config, args.dept, args.category, args.title, resolve_today(args.today, config))
+    print(f"已新建记录：{path}（请填写保密审查 review 和正文后提交）")
+    return EXIT_OK
+
+
+def cmd_codeowners(args: argparse.Namespace) -> int:
+    sys.stdout.write(scaffold.codeowners(_site(args)))
+    return EXIT_OK
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--site", default=".", metavar="DIR", help="站点目录（含 site.yaml），默认当前目录")
     parser.add_argument("--today", metavar="YYYY-MM-DD",
@@ -149,14 +161,29 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=FORMATS, default="html", help="html 单个网页文件（默认）或 docx")
     report.add_argument("--out", metavar="FILE", help="输出文件，默认当前目录下的 <SLUG>-<YYYY>.<格式>")
     report.set_defaults(func=cmd_report)
+    _scaffold_commands(sub)
     return top
+
+
+def _scaffold_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    new = sub.add_parser("new", help="新建一条记录，自动分配下一个索引号",
+                         description="在 content/<部门>/ 下新建记录文件，索引号取本部门当年已用的最大序号加一。")
+    _common(new)
+    new.add_argument("--dept", required=True, metavar="SLUG", help="部门目录名")
+    new.add_argument("--category", required=True, metavar="PATH", help="信息分类，site.yaml 中末级分类的完整路径")
+    new.add_argument("title", metavar="TITLE", help="记录名称")
+    new.set_defaults(func=cmd_new)
+    owners = sub.add_parser("codeowners", help="根据各部门 owners 生成 CODEOWNERS",
+                            description="打印 CODEOWNERS 文件内容：每个部门目录只允许其 department.yaml 中 owners 所列账号修改。")
+    owners.add_argument("--site", default=".", metavar="DIR", help="站点目录（含 site.yaml），默认当前目录")
+    owners.set_defaults(func=cmd_codeowners)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (UsageError, TodayError, OutputError, ChangedSinceError, ReportError, ExportError) as exc:
+    except (UsageError, TodayError, OutputError, scaffold.ScaffoldError, ChangedSinceError, ReportError, ExportError) as exc:
         _err(f"错误：{exc}")
         return EXIT_USAGE
     except ConfigError as exc:

@@ -1,0 +1,88 @@
+"""`disclosure new` and `disclosure codeowners`: the chores around the content repository.
+
+`new` writes a record skeleton with the next free index number, so nobody counts serials
+by hand; `codeowners` turns every department's `owners` into a CODEOWNERS file, so a
+department can only change its own folder (谁制作谁公开).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from . import ids
+from .config import SiteConfig
+from .load import CONTENT, load_department, load_site
+from .findings import Finding
+
+
+class ScaffoldError(Exception):
+    """The request cannot be carried out (a usage error, exit 2); the message is in Chinese."""
+
+
+def next_index_no(config: SiteConfig, uscc: str, year: int) -> str:
+    """The next index number of `uscc` in `year`: one past the highest serial already used."""
+    site, _ = load_site(config)
+    serials = [int(match["serial"]) for record in site.records
+               if (match := ids.parse_index_no(record.index_no)) and match["uscc"] == uscc
+               and int(match["year"]) == year]
+    return f"{uscc}/{year}-{max(serials, default=0) + 1:05d}"
+
+
+def _yaml_text(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def new_record(config: SiteConfig, dept_slug: str, category: str, title: str, today: dt.date) -> Path:
+    """Write content/<dept>/<year>-<serial>.md and return its path."""
+    folder = config.root / CONTENT / dept_slug
+    findings: list[Finding] = []
+    dept = load_department(folder, config.root, findings) if folder.is_dir() else None
+    if dept is None or not dept.data:
+        raise ScaffoldError(f"部门 {dept_slug} 不存在或其 department.yaml 无法读取（{folder}）")
+    if not ids.uscc_valid(dept.uscc):
+        raise ScaffoldError(f"部门 {dept_slug} 的统一社会信用代码 {dept.uscc!r} 无效，无法分配索引号")
+    category = "/".join(part.strip() for part in category.strip().strip("/").split("/"))
+    if category not in config.leaf_categories:
+        choices = "、".join(config.leaf_categories)
+        raise ScaffoldError(f"信息分类“{category}”不是 site.yaml 中的末级分类，可选：{choices}")
+    if not title.strip():
+        raise ScaffoldError("标题不能为空")
+    index_no = next_index_no(config, dept.uscc.strip().upper(), today.year)
+    path = folder / f"{index_no.split('/', 1)[1]}.md"
+    if path.exists():
+        raise ScaffoldError(f"{path} 已存在")
+    path.write_text(
+        "---\n"
+        f"index_no: {index_no}\n"
+        f"title: {_yaml_text(title.strip())}\n"
+        f"category: {category}\n"
+        f"publisher: {_yaml_text(dept.name)}\n"
+        f"written: {today.isoformat()}\n"
+        f"published: {today.isoformat()}\n"
+        "publicity: 主动公开\n"
+        "review:\n"
+        "  drafter:       # 承办人\n"
+        "  opinion: 主动公开\n"
+        "  checker:       # 审核人（与承办人、批准人不同）\n"
+        "  approver:      # 批准人\n"
+        "  approved_on:   # 批准日期，不晚于发布日期\n"
+        "---\n"
+        "正文。\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def codeowners(config: SiteConfig) -> str:
+    """CODEOWNERS lines: each department folder owned by its department.yaml `owners`."""
+    site, _ = load_site(config)
+    lines = ["# 由 disclosure codeowners 根据各部门 department.yaml 的 owners 生成，请勿手改"]
+    for slug, dept in sorted(site.departments.items()):
+        owners = dept.get("owners")
+        names = [str(o).strip() for o in owners if str(o).strip()] if isinstance(owners, list) else []
+        if names:
+            lines.append(f"/{CONTENT}/{slug}/ " + " ".join(names))
+        else:
+            lines.append(f"# /{CONTENT}/{slug}/ 未填写 owners")
+    return "\n".join(lines) + "\n"
