@@ -2,8 +2,9 @@
 
 One Pagefind bundle per shard (a department's record pages, see search/shards.py) under
 pagefind/<shard>/; the search page loads the first and merges the others (mergeIndex), listed
-in pagefind/shards.json. Only pages of Publication.full records are indexed. An unchanged shard
-comes from the cache in <site>/.cache/search/ instead of being indexed again.
+in pagefind/shards.json; pagefind/order.json puts every page in date order (search/order.py).
+Only pages of Publication.full records are indexed. An unchanged shard comes from the cache in
+<site>/.cache/search/ instead of being indexed again.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import urls
 from .output import Output
 from .publicity import Publication
-from .search import bundle, shards
+from .search import bundle, order, shards
 from .search.cache import ShardCache
 
 BUNDLES = urls.SEARCH_INDEX
 MANIFEST = f"{BUNDLES}/shards.json"
+ORDER = f"{BUNDLES}/order.json"  # every page's id in date order (search/order.py)
 CACHE = Path(".cache") / "search"
 # Pagefind's own UIs: the search page uses its JS API (static/search.js), so these are not copied.
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
@@ -74,8 +76,10 @@ def build_index(publication: Publication, output: Output, workers: int | None = 
             progress.console.print(_describe(report), highlight=False)
             progress.advance(task)
             reports.append(report)
-    for report in reports:
-        _copy_bundle(output, report.name, cache.root / report.name / "bundle")
+    bundles = [cache.root / report.name / "bundle" for report in reports]
+    for report, folder in zip(reports, bundles):
+        _copy_bundle(output, report.name, folder)
     output.write_text(MANIFEST, json.dumps({"bundles": [f"{r.name}/" for r in reports]}, ensure_ascii=False))
+    output.write_text(ORDER, json.dumps(order.by_date(bundles)))
     cache.keep_only({r.name for r in reports})
     return reports

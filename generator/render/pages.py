@@ -17,6 +17,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from .. import urls
 from ..output import Output
 from ..publicity import Publication
+from ..search import terms
 
 LAYOUTS = "layouts"
 
@@ -38,7 +39,8 @@ class Renderer:
         self.env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.env.filters["date"] = _date
-        self.env.globals.update(site=config, departments=publication.departments, paths=urls)
+        self.env.globals.update(site=config, departments=publication.departments, paths=urls,
+                                search_meta=terms.meta)
         self.pages: list[str] = []
 
     def page(self, path: str, template: str, **context: Any) -> None:

@@ -7,9 +7,10 @@ page of the site can reach the index whatever its markup says.
 
 from __future__ import annotations
 
-import os
+import json
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 from pagefind.service import get_executable
 
 LANGUAGE = "zh"  # one index language for every shard, so the search page can merge them all
+PEAK = Path(__file__).with_name("peak.py")  # runs the binary and measures it (see there)
 
 
 class IndexerError(Exception):
@@ -27,7 +29,7 @@ class IndexerError(Exception):
 @dataclass(frozen=True)
 class Measurement:
     seconds: float
-    peak_kib: int  # the indexing process's peak resident memory
+    peak_kib: int  # the indexing process's own peak resident memory (generator/search/peak.py)
 
 
 def _binary() -> Path:
@@ -48,14 +50,15 @@ def index_pages(root: Path, pages: tuple[str, ...], dest: Path) -> Measurement:
         command = [str(_binary()), "--site", str(site), "--output-path", str(dest),
                    "--force-language", LANGUAGE, "--quiet"]
         log = Path(scratch) / "pagefind.log"
-        with log.open("w+b") as sink:
-            started = time.perf_counter()
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT)
-            _, status, usage = os.wait4(process.pid, 0)
-            seconds = time.perf_counter() - started
-            process.returncode = os.waitstatus_to_exitcode(status)
-            if process.returncode != 0 or not (dest / "pagefind-entry.json").exists():
-                sink.seek(0)
-                output = sink.read().decode("utf-8", "replace").strip()
-                raise IndexerError(f"Pagefind 建立索引失败（退出码 {process.returncode}）：{output}")
-    return Measurement(seconds, usage.ru_maxrss)
+        started = time.perf_counter()
+        run = subprocess.run([sys.executable, "-I", str(PEAK), str(log), *command],
+                             stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
+        seconds = time.perf_counter() - started
+        try:
+            report = json.loads(run.stdout)
+        except ValueError:
+            raise IndexerError(f"无法运行 Pagefind：{run.stderr.strip()}") from None
+        if report["code"] != 0 or not (dest / "pagefind-entry.json").exists():
+            output = log.read_text(encoding="utf-8", errors="replace").strip()
+            raise IndexerError(f"Pagefind 建立索引失败（退出码 {report['code']}）：{output}")
+    return Measurement(seconds, int(report["peak_kib"]))

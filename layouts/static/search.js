@@ -1,7 +1,8 @@
-// The search page (layouts/search.html) on Pagefind's JS API: no framework, no other script.
-// The index is split into shards (one Pagefind bundle per department, listed in shards.json):
-// the first bundle's pagefind.js is loaded and the others are merged into it (mergeIndex).
+// The search page (layouts/search.html): no framework, no other script. The search itself, over
+// the sharded Pagefind index, is static/search-core.js.
 // Every path is relative to this page, so the site works from any sub-path.
+
+import { find, openIndex } from "./search-core.js";
 
 const PAGE_SIZE = 10;
 const SHOWN_META = ["索引号", "发布机构", "发布日期", "文号"];
@@ -17,20 +18,6 @@ const more = root.querySelector("#search-more");
 
 let pending = [];
 let generation = 0;
-
-async function loadPagefind() {
-  const manifestUrl = new URL(root.dataset.searchIndex, location.href);
-  const manifest = await (await fetch(manifestUrl)).json();
-  const bundles = manifest.bundles.map((b) => new URL(b, manifestUrl).href);
-  if (bundles.length === 0) return null;
-  // Result URLs are site-relative (/yuxi/2017-00001.html): the site root is the manifest's parent's parent.
-  const baseUrl = new URL("../", manifestUrl).pathname;
-  const pagefind = await import(new URL("pagefind.js", bundles[0]).href);
-  await pagefind.options({ baseUrl, excerptLength: 40 });
-  for (const bundle of bundles.slice(1)) await pagefind.mergeIndex(bundle, { baseUrl });
-  await pagefind.init();
-  return pagefind;
-}
 
 function fillFilters(filters, params) {
   for (const select of filterSelects) {
@@ -98,7 +85,7 @@ async function showMore() {
   more.hidden = pending.length === 0;
 }
 
-async function run(pagefind) {
+async function run(index) {
   const mine = ++generation;
   const term = input.value.trim();
   const filters = chosenFilters();
@@ -109,11 +96,9 @@ async function run(pagefind) {
     return;
   }
   statusLine.textContent = "正在搜索…";
-  const options = { filters };
-  if (sortSelect.value) options.sort = { date: sortSelect.value };
-  const search = await pagefind.search(term || null, options);
+  const results = await find(index, term, { filters, sort: sortSelect.value });
   if (mine !== generation) return;
-  pending = [...search.results];
+  pending = results;
   const about = term ? `与“${term}”相关的` : "符合条件的";
   statusLine.textContent = pending.length
     ? `找到 ${pending.length} 条${about}政府信息。`
@@ -133,28 +118,28 @@ async function start() {
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
   statusLine.textContent = "正在加载搜索索引…";
-  let pagefind;
+  let index;
   try {
-    pagefind = await loadPagefind();
+    index = await openIndex(new URL(root.dataset.searchIndex, location.href));
   } catch (error) {
     statusLine.textContent = "搜索暂时无法使用，请浏览政府信息公开目录。";
     throw error;
   }
-  if (!pagefind) {
+  if (!index) {
     statusLine.textContent = "本站暂无可搜索的政府信息。";
     return;
   }
-  fillFilters((await pagefind.filters()) || {}, params);
+  fillFilters((await index.pagefind.filters()) || {}, params);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     remember();
-    run(pagefind);
+    run(index);
   });
   more.addEventListener("click", () => {
     const next = list.children.length;
     showMore().then(() => list.children[next]?.querySelector("a")?.focus());
   });
-  await run(pagefind);
+  await run(index);
   root.dataset.ready = "true";
 }
 

@@ -1,0 +1,31 @@
+"""Every indexed page in date order across the shards, for the search page's sort by date.
+
+Pagefind sorts each bundle's results by date but merges bundles by score, which in a sorted search
+is a result's rank inside its own bundle: results of different shards came out interleaved by rank,
+not by date. So the index stage writes the order itself: the id of every page (the hash that names
+its fragment, which is what Pagefind's JS gives as a result's `id`), oldest first, by 发布日期 and
+then URL. static/search-core.js sorts the results it found by their place in it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+FRAGMENT = ".pf_fragment"
+SIGNATURE = b"pagefind_dcd"  # Pagefind's prefix of each decompressed file of a bundle
+DATE = "发布日期"  # the meta field of the date (layouts/record.html)
+
+
+def _page(path: Path) -> tuple[str, str]:
+    data = gzip.decompress(path.read_bytes()).removeprefix(SIGNATURE)
+    fragment = json.loads(data)
+    return fragment["meta"].get(DATE, ""), fragment["url"]
+
+
+def by_date(bundles: list[Path]) -> list[str]:
+    """The page ids of `bundles` (Pagefind bundle folders), oldest first."""
+    pages = {path.name.removesuffix(FRAGMENT): _page(path)
+             for bundle in bundles for path in (bundle / "fragment").glob(f"*{FRAGMENT}")}
+    return sorted(pages, key=pages.__getitem__)
