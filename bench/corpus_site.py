@@ -39,7 +39,8 @@ def write(out: Path, records: int) -> list[dict[str, str]]:
     (out / "content").mkdir(parents=True, exist_ok=True)
     (out / "site.yaml").write_text(
         "title: 语料检索基准站点\ntoday: 2026-11-21\nrules:\n" +
-        "".join(f"  {r}: \"off\"\n" for r in ("STL001", "STL008", "STL010")),
+        "".join(f"  {r}: \"off\"\n" for r in ("STL001", "STL008", "STL010")) +
+        "  SEC007: warn\n",  # real published titles name 内部资料性出版物 (a kind of publication permit)
         encoding="utf-8")
     depts: dict[str, tuple[str, str]] = {}
     written = []

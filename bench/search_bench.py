@@ -5,7 +5,8 @@ recall@10 of real queries in headless Chromium.
 
 Builds a site from the corpus (bench/corpus_site.py) with `disclosure build`, then indexes the
 built record pages again with generator.search.bundle twice: one Pagefind process per shard
-(department) and one process for every page; then serves the build on 127.0.0.1 and runs each
+(department), as many at a time as there are cores (as the build does), and one process for every
+page, each measured on its own (generator/search/peak.py); then serves the build on 127.0.0.1 and runs each
 query on the search page in /usr/bin/chromium, counting the queries whose intended record is
 among the first ten results. Prints a Markdown report for bench/RESULTS.md.
 """
@@ -13,10 +14,12 @@ among the first ten results. Prints a Markdown report for bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
@@ -26,6 +29,7 @@ from conftest import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 from corpus_site import write  # noqa: E402
 
 from generator import cli  # noqa: E402
+from generator.index import UNUSED  # noqa: E402
 from generator.search import bundle  # noqa: E402
 
 
@@ -50,23 +54,39 @@ def queries(records: list[dict[str, str]], count: int) -> list[tuple[str, str, s
     return found
 
 
+def _size_mib(folder: Path) -> float:
+    """What the build publishes of a bundle (not Pagefind's own UIs, generator/index.py UNUSED)."""
+    files = (p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(UNUSED))
+    return sum(p.stat().st_size for p in files) / (1 << 20)
+
+
 def measure_indexing(build: Path) -> list[str]:
+    """Index the built record pages as the build does (one process per department, as many at a time
+    as there are cores) and as one index; peak memory is each indexer process's own (peak.py)."""
     pages = sorted(p.relative_to(build).as_posix() for p in build.glob("*/*.html")
                    if "data-pagefind-body" in p.read_text(encoding="utf-8"))
     shards: dict[str, list[str]] = {}
     for page in pages:
         shards.setdefault(page.split("/")[0], []).append(page)
-    rows = ["| index | processes | pages | wall time (s) | peak memory of the largest process (MiB) |", "|---|---|---|---|---|"]
     scratch = build.parent / "index-scratch"
     shutil.rmtree(scratch, ignore_errors=True)
+    workers = os.cpu_count() or 1
     started = time.perf_counter()
-    per_shard = {name: bundle.index_pages(build, tuple(p), scratch / name) for name, p in shards.items()}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        done = pool.map(lambda name: bundle.index_pages(build, tuple(shards[name]), scratch / name), shards)
+        per_shard = dict(zip(shards, done))
     sharded = time.perf_counter() - started
+    sharded_size = sum(_size_mib(scratch / name) for name in shards)
     single = bundle.index_pages(build, tuple(pages), scratch / "all")
+    single_size = _size_mib(scratch / "all")
     shutil.rmtree(scratch, ignore_errors=True)
-    rows.append(f"| sharded (one per department, one after another) | {len(shards)} | {len(pages)} | {sharded:.1f} | "
-                f"{max(m.peak_kib for m in per_shard.values()) / 1024:.0f} |")
-    rows.append(f"| unsharded | 1 | {len(pages)} | {single.seconds:.1f} | {single.peak_kib / 1024:.0f} |")
+    largest = max(per_shard.values(), key=lambda m: m.peak_kib)
+    rows = ["| index | processes | pages | wall time (s) | sum of the processes' times (s) | "
+            "peak memory of the largest process (MiB) | index size (MiB) |", "|---|---|---|---|---|---|---|"]
+    rows.append(f"| sharded ({workers} at a time, as the build) | {len(shards)} | {len(pages)} | {sharded:.1f} | "
+                f"{sum(m.seconds for m in per_shard.values()):.1f} | {largest.peak_kib / 1024:.0f} | {sharded_size:.1f} |")
+    rows.append(f"| unsharded | 1 | {len(pages)} | {single.seconds:.1f} | {single.seconds:.1f} | "
+                f"{single.peak_kib / 1024:.0f} | {single_size:.1f} |")
     rows += ["", "| shard | pages | time (s) | peak memory (MiB) |", "|---|---|---|---|"]
     rows += [f"| {n} | {len(shards[n])} | {m.seconds:.2f} | {m.peak_kib / 1024:.0f} |" for n, m in sorted(per_shard.items())]
     return rows
