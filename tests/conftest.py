@@ -70,6 +70,15 @@ def run_cli(*args: str | Path) -> Run:
     return Run(code, out.getvalue(), err.getvalue())
 
 
+def write_site(site: Path, files: dict[str, str]) -> Path:
+    """A site outside pytest's function-scoped tmp_path (for module-scoped fixtures): department
+    d1 plus `files` ({relative path: text})."""
+    for rel, text in {"content/d1/department.yaml": DEPARTMENT_YAML, **files}.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text, encoding="utf-8")
+    return site
+
+
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
     """Write a site from {relative path: text}; department d1 and a minimal site.yaml by default."""

@@ -9,7 +9,7 @@ import pytest
 
 from generator import urls
 from htmlscan import scan, text_of
-from conftest import DEPARTMENT_YAML, DEPT_USCC, record_text, run_cli
+from conftest import DEPT_USCC, record_text, run_cli, write_site
 
 SITE_YAML = """\
 title: 测试站点
@@ -18,13 +18,6 @@ page_size: 2
 rules: {STL010: off, STL008: off, STL007: off}
 topics: [政务公开, 财政预算]
 """
-
-
-def write_site(site: Path, files: dict[str, str]) -> Path:
-    for rel, text in {"content/d1/department.yaml": DEPARTMENT_YAML, **files}.items():
-        (site / rel).parent.mkdir(parents=True, exist_ok=True)
-        (site / rel).write_text(text, encoding="utf-8")
-    return site
 
 
 @pytest.fixture(scope="module")

@@ -15,18 +15,11 @@ import pytest
 
 from generator import urls
 from generator.render.exports import FIELDS
-from conftest import DEPARTMENT_YAML, DEPT_USCC, record_text, run_cli
+from conftest import DEPT_USCC, record_text, run_cli, write_site
 
 SITE_YAML = "title: 测试站点\ntoday: 2026-11-21\nbase_url: https://xxgk.example.gov.cn/sub/\nrules: {STL010: off, STL008: off}\n"
 WITHHELD = "《中华人民共和国政府信息公开条例》第十四条"
 SECRETS = ("依申请正文甲", "依申请概述乙", "不予公开标题丙", "不予公开正文丁", "不予公开概述戊")
-
-
-def write_site(site: Path, files: dict[str, str]) -> Path:
-    for rel, text in {"content/d1/department.yaml": DEPARTMENT_YAML, **files}.items():
-        (site / rel).parent.mkdir(parents=True, exist_ok=True)
-        (site / rel).write_text(text, encoding="utf-8")
-    return site
 
 
 @pytest.fixture(scope="module")

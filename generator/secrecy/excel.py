@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 
 from .extract import Extract
-from .officeprops import app_properties
+from .officeprops import identifying_properties
 
 
 def read_xlsx(path: Path) -> Extract:
@@ -34,9 +34,5 @@ def read_xlsx(path: Path) -> Extract:
         if commented:
             found.hidden.append(f"工作表“{sheet.title}”有 {commented} 条批注")
     found.text = "\n".join(lines)
-    props = book.properties
-    for label, value in (("作者", props.creator), ("最后修改人", props.lastModifiedBy)):
-        if (value or "").strip():
-            found.metadata.append((label, value.strip()))
-    found.metadata.extend(app_properties(path))
+    found.metadata.extend(identifying_properties(path, book.properties.creator, book.properties.lastModifiedBy))
     return found

@@ -1,4 +1,5 @@
-"""Office Open XML properties that python-docx and openpyxl do not expose (docProps/app.xml)."""
+"""Office Open XML properties that identify people or bodies, including those python-docx and
+openpyxl do not expose (docProps/app.xml)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,14 @@ from lxml import etree
 
 APP_PROPS = "docProps/app.xml"
 APP_FIELDS = {"Company": "单位", "Manager": "经理"}
+
+
+def identifying_properties(path: Path, author: str | None, last_modified_by: str | None) -> list[tuple[str, str]]:
+    """(label, value) of every filled-in property that names a person or body (SEC012):
+    the core author and last editor the reading library gives, and docProps/app.xml."""
+    found = [(label, value.strip()) for label, value in (("作者", author), ("最后修改人", last_modified_by))
+             if (value or "").strip()]
+    return found + app_properties(path)
 
 
 def app_properties(path: Path) -> list[tuple[str, str]]:

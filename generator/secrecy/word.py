@@ -10,7 +10,7 @@ import docx
 from lxml import etree
 
 from .extract import Extract
-from .officeprops import app_properties
+from .officeprops import identifying_properties
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TEXT_TAGS = {W + "t", W + "delText"}
@@ -57,8 +57,5 @@ def read_docx(path: Path) -> Extract:
         found.hidden.append(f"{hidden_runs} 处隐藏文字")
     found.text = "\n".join(lines)
     props = document.core_properties
-    for label, value in (("作者", props.author), ("最后修改人", props.last_modified_by)):
-        if (value or "").strip():
-            found.metadata.append((label, value.strip()))
-    found.metadata.extend(app_properties(path))
+    found.metadata.extend(identifying_properties(path, props.author, props.last_modified_by))
     return found
