@@ -162,20 +162,12 @@ class Site:
 
 def as_date(value: Any) -> dt.date | None:
     """A front-matter date: YAML date/datetime or 'YYYY-MM-DD[ HH:MM[:SS]]'; None if absent or bad."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.datetime.fromisoformat(value.strip()).date()
-        except ValueError:
-            return None
-    return None
+    moment = as_datetime(value)
+    return moment.date() if moment else None
 
 
 def as_datetime(value: Any) -> dt.datetime | None:
-    """Like as_date, keeping a time of day when one was written."""
+    """A front-matter date keeping a time of day when one was written; None if absent or bad."""
     if isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.date):
