@@ -24,6 +24,7 @@ class Output:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.written: set[str] = set()
+        self.copied: set[str] = set()  # attachments copied unchanged from the records
 
     def path(self, rel: str) -> Path:
         pure = PurePosixPath(rel)
@@ -44,6 +45,7 @@ class Output:
 
     def copy(self, rel: str, source: Path) -> None:
         shutil.copyfile(source, self.path(rel))
+        self.copied.add(rel)
 
 
 def check_target(out: Path, site_root: Path) -> None:

@@ -54,7 +54,7 @@ def build(config: SiteConfig, out: Path, today: dt.date) -> BuildResult:
         with output.staging(out) as stage:
             renderer = render.render_site(publication, stage)
             index.build_index(publication, stage)
-            secrecy.guard(stage.root, label, checked.review.allowed)  # the last net, before the swap
+            secrecy.guard(stage.root, label, checked.review.allowed, stage.copied)  # the last net, before the swap
     except secrecy.LeakFound as leak:
         result.findings.extend(leak.findings)
         return result

@@ -30,6 +30,8 @@ FULL = ("主动公开", "删减后公开", "脱密后公开")
 METADATA_ONLY = ("依申请公开",)
 DEPT_PUBLIC_KEYS = ("name", "uscc", "level", "office", "address", "postcode", "office_hours", "phone", "fax",
                     "email", "website", "apply_url", "supervision")
+# The only department facts that may hold a (mobile) phone number: the contacts meant for the public.
+DEPT_CONTACT_KEYS = ("phone", "fax", "email", "address")
 
 
 @dataclass(frozen=True)

@@ -60,11 +60,20 @@ def test_output_scan_stops_a_marking_the_sources_do_not_hold(make_site: MakeSite
     site = make_site({"content/d1/r.md": record_text()})
     assert run_cli("build", "--site", site).code == 0
     before = tree_hash(site / "build")
-    (site / "site.yaml").write_text(SITE_YAML + "footer: {host: 测试局 秘密★1年}\n", encoding="utf-8")
+    (site / "layouts").mkdir()
+    base = (Path(__file__).resolve().parent.parent / "layouts/base.html").read_text(encoding="utf-8")
+    (site / "layouts/base.html").write_text(base.replace("</body>", "<p>秘　密★1年</p></body>"), encoding="utf-8")
     result = run_cli("build", "--site", site)
     assert result.code == 1 and "SEC006" in result.err and "生成的输出中" in result.err
     assert tree_hash(site / "build") == before
     assert not list(site.glob(".build.staging-*"))
+
+
+def test_settings_are_scanned_at_the_source(make_site: MakeSite) -> None:
+    site = make_site({"content/d1/r.md": record_text()})
+    (site / "site.yaml").write_text(SITE_YAML + "footer: {host: 测试局 秘密★1年}\n", encoding="utf-8")
+    result = run_cli("check", "--site", site)
+    assert result.code == 1 and "SEC006" in result.out and "site.yaml" in result.out and "footer.host" in result.out
 
 
 def test_department_phone_that_looks_like_a_mobile_is_published(make_site: MakeSite) -> None:

@@ -23,10 +23,11 @@ from . import signoffs as signoff_rules
 from .attachments import Attachment, attachments
 from .markings import (distribution_notes, internal_markings, process_title, secrecy_markings,
                        sensitive_terms)
-from .matches import Match, Text, excerpt, fingerprint, half_width, match_fingerprint
+from .matches import Match, Text, fingerprint, half_width
 from .metadata import metadata_findings
 from .personal import personal_data
 from .published import LeakFound, guard
+from .scan import Matcher, scan
 from .signoffs import SignOff
 from .texts import published_texts, publishes_content
 
@@ -46,20 +47,20 @@ class Candidate:
     raw: str  # the matched text itself, for the output scan's allow list; never printed
 
 
-def _matches(text: str, terms: list[str]) -> Iterator[Match]:
-    return chain(secrecy_markings(text), internal_markings(text), distribution_notes(text),
-                 personal_data(text), sensitive_terms(text, terms))
+def _matcher(terms: list[str], title: bool = False) -> Matcher:
+    def matches(text: str) -> Iterator[Match]:
+        found = chain(secrecy_markings(text), internal_markings(text), distribution_notes(text),
+                      personal_data(text), sensitive_terms(text, terms))
+        return chain(found, process_title(text)) if title else found
+    return matches
 
 
 def _text_candidates(record: Record, text: Text, terms: list[str]) -> Iterator[Candidate]:
-    found = _matches(text.text, terms)
-    if text.where == "标题" and record.publicity == "主动公开":
-        found = chain(found, process_title(text.text))
-    for match in found:
-        finding = Finding(match.rule, record.file, text.line_at(match.start), f"{text.where}{match.message}",
-                          excerpt=excerpt(text.text, match), fingerprint=match_fingerprint(text.text, match),
-                          dept=record.dept)
-        yield Candidate(finding, match.raw)
+    title = text.where == "标题" and record.publicity == "主动公开"
+    for hit in scan(text.text, _matcher(terms, title), markdown=text.markdown):
+        finding = Finding(hit.rule, record.file, text.line_at(hit.start), f"{text.where}{hit.message}",
+                          excerpt=hit.excerpt, fingerprint=hit.fingerprint, dept=record.dept)
+        yield Candidate(finding, hit.allow_key)
 
 
 def _attachment_candidates(record: Record, attachment: Attachment) -> Iterator[Candidate]:
@@ -92,25 +93,46 @@ def _content_candidates(record: Record, terms: list[str]) -> Iterator[Candidate]
 def _report_findings(dept: Department, report: ReportSource, terms: list[str]) -> Iterator[Finding]:
     """The narrative of an annual report is published in full: scan it like a record body."""
     body = half_width(report.body)
-    text = Text("年度报告正文", body, lambda offset: report.body_line + body.count("\n", 0, offset))
-    for match in _matches(text.text, terms):
-        yield Finding(match.rule, report.file, text.line_at(match.start), f"{text.where}{match.message}",
-                      excerpt=excerpt(text.text, match), fingerprint=match_fingerprint(text.text, match),
-                      dept=dept.slug)
+    for hit in scan(body, _matcher(terms), markdown=True):
+        line = report.body_line + body.count("\n", 0, hit.start)
+        yield Finding(hit.rule, report.file, line, f"年度报告正文{hit.message}", excerpt=hit.excerpt,
+                      fingerprint=hit.fingerprint, dept=dept.slug)
 
 
-def _deliberately_public(site: Site) -> set[str]:
-    """Numbers the site publishes on purpose: department contact facts, the footer (a marking never is)."""
-    texts = [str(value) for dept in site.departments.values()
-             for key, value in dept.data.items() if key in publicity.DEPT_PUBLIC_KEYS]
-    texts += [str(value) for value in dataclasses.asdict(site.config.footer).values()]
-    return {match.raw for text in texts for match in personal_data(text)}
+def _settings_texts(site: Site) -> Iterator[tuple[str, str, int, str, str]]:
+    """Every published setting: (file, key, line, text, dept) of department facts and the footer."""
+    for dept in site.departments.values():
+        for key in publicity.DEPT_PUBLIC_KEYS:
+            value = dept.data.get(key)
+            if value not in (None, ""):
+                yield dept.file, key, dept.parsed.line_of(key), str(value), dept.slug
+    for key, value in dataclasses.asdict(site.config.footer).items():
+        if value:
+            yield "site.yaml", f"footer.{key}", 1, str(value), ""
+
+
+def _settings_review(site: Site, terms: list[str]) -> tuple[list[Finding], set[str]]:
+    """Department facts and the footer are published on every guide and page. A mobile number
+    may stand only in a contact field meant for the public (phone, fax, e-mail, address, the
+    footer's contact), and is then allowed through the output scan by its exact value; an ID
+    or bank card number, a marking or a sensitive term is a finding in any field."""
+    findings, allowed = [], set()
+    for file, key, line, text, dept in _settings_texts(site):
+        contact = key in publicity.DEPT_CONTACT_KEYS or key == "footer.contact"
+        for hit in scan(half_width(text), _matcher(terms)):
+            if contact and hit.kind == "mobile":
+                allowed.add(hit.allow_key)
+                continue
+            findings.append(Finding(hit.rule, file, line, f"设置 {key} {hit.message}（此项会公开发布）",
+                                    excerpt=hit.excerpt, fingerprint=hit.fingerprint, dept=dept))
+    return findings, allowed
 
 
 def check(site: Site, today: dt.date) -> Review:
     """Every SEC finding of the site, after the records' own sign-offs."""
-    review = Review(allowed=_deliberately_public(site))
     terms = [term for term in site.config.sensitive_terms if term.strip()]
+    settings_findings, allowed = _settings_review(site, terms)
+    review = Review(findings=settings_findings, allowed=allowed)
     for record in site.records:
         if not record.loaded:
             continue

@@ -14,7 +14,7 @@ from typing import Iterator
 
 from .matches import Match
 
-_SP = r"[ \t　]*"
+_SP = r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*"
 _OPEN, _CLOSE = r"[【〔\[（(]", r"[】〕\]）)]"
 _PERIOD = r"(?:\d+" + _SP + r"(?:年|个月|月|天|日)|长期)"
 
@@ -45,7 +45,7 @@ def secrecy_markings(text: str) -> Iterator[Match]:
     if "国家秘密" in text:
         found = sorted(found + list(STANDING_ALONE.finditer(text)), key=lambda m: m.start())
     for m in found:
-        raw = m.group().strip(" \t　")
+        raw = m.group().strip()
         start = m.start() + m.group().index(raw)
         yield Match("SEC006", start, start + len(raw), raw, raw, f"出现密级标志“{raw}”")
 

@@ -1,8 +1,9 @@
-"""A match of a secrecy rule in some text: where it is, what to show, how to sign it off.
+"""A match of a secrecy rule in some text: where it is, how it is masked, how to sign it off.
 
-The excerpt shown to people masks personal data (the match's own and any in its
-context), and the fingerprint a reviewer copies into a sign-off covers the match with
-the text around it, so editing the sentence brings the finding back.
+One masking rule for a matched number wherever it is printed (terminal, JSON, GitHub
+annotations, the dashboard): at most its first 3 and last 4 characters stay visible. The
+fingerprint a reviewer copies into a sign-off covers the match with the text around it, so
+editing the sentence brings the finding back.
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 CONTEXT = 20  # characters each side that the fingerprint covers
-SHOWN = 12  # characters each side that the excerpt shows
-_DIGIT_RUN = re.compile(r"\d{7,}")
 # Full-width digits and letters that people type in Chinese text, mapped one to one.
 _HALF_WIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"Ｘ": "X", "ｘ": "x"})
 _FULL_WIDTH = re.compile("[０-９Ｘｘ]")
+KEEP_FIRST, KEEP_LAST = 3, 4
 
 
 def half_width(text: str) -> str:
@@ -30,9 +30,12 @@ def fingerprint(rule: str, *parts: str) -> str:
     return digest[:16]
 
 
-def mask_digits(text: str) -> str:
-    """Mask every long digit run: its first three and last four digits stay visible."""
-    return _DIGIT_RUN.sub(lambda m: m.group()[:3] + "*" * (len(m.group()) - 7) + m.group()[-4:], text)
+def mask(value: str) -> str:
+    """A number as it may be printed: the first 3 and last 4 characters of the whole match at
+    most (fewer for a short number), every other character a *."""
+    n = len(value)
+    first, last = (KEEP_FIRST, KEEP_LAST) if n >= 11 else (n // 4, n // 4)
+    return value[:first] + "*" * (n - first - last) + value[n - last:]
 
 
 @dataclass
@@ -45,24 +48,22 @@ class Match:
     raw: str  # the matched text as written; never printed
     shown: str  # the matched text as printed (masked for personal data)
     message: str
+    kind: str = ""  # personal data: "resident_id", "bank_card" or "mobile"
 
 
 @dataclass
 class Text:
-    """A piece of published text of a record: its label, its content, its file line for an offset."""
+    """A piece of published text of a record: its label, its content, its file line for an offset.
+    `markdown`: the text is rendered as Markdown, so it is scanned as rendered too."""
 
     where: str  # e.g. 标题, 正文, 附件 通知.docx
     text: str
     line_at: Callable[[int], int]
+    markdown: bool = False
 
 
-def excerpt(text: str, match: Match) -> str:
-    before = mask_digits(text[max(0, match.start - SHOWN):match.start])
-    after = mask_digits(text[match.end:match.end + SHOWN])
-    return " ".join(f"{before}{match.shown}{after}".split())
-
-
-def match_fingerprint(text: str, match: Match) -> str:
-    before = text[max(0, match.start - CONTEXT):match.start]
-    after = text[match.end:match.end + CONTEXT]
-    return fingerprint(match.rule, before, match.raw, after)
+def match_fingerprint(text: str, start: int, end: int, rule: str) -> str:
+    """The fingerprint of text[start:end] with its context, as written in the source."""
+    before = text[max(0, start - CONTEXT):start]
+    after = text[end:end + CONTEXT]
+    return fingerprint(rule, before, text[start:end], after)

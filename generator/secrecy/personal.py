@@ -8,7 +8,7 @@
 
 Every candidate must stand alone (no letter or digit touching it), so numbers inside
 longer runs, 统一社会信用代码 (letters, or a valid GB 32100 check) and index numbers never
-fire; masked forms (`5304**********1234`, `138****5678`) contain no digit run to match.
+fire; masked forms (`530***********1234`, `138****5678`) contain no digit run to match.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from stdnum.exceptions import ValidationError
 from stdnum.iso7064 import mod_11_2
 
 from .. import ids
-from .matches import Match
+from .matches import Match, mask
 
 _ALONE_BEFORE, _ALONE_AFTER = r"(?<![0-9A-Za-z*])", r"(?![0-9A-Za-z*/])"
 RESIDENT_ID = re.compile(_ALONE_BEFORE + r"\d{17}[\dXx]" + _ALONE_AFTER)
@@ -55,13 +55,6 @@ def is_bank_card(number: str) -> bool:
     return luhn.is_valid(digits)
 
 
-def mask(number: str) -> str:
-    """Keep what identifies the kind of number, hide the person: 5304**********1234, 138****5678."""
-    digits = re.sub(r"[ -]", "", number.removeprefix("+86"))
-    keep = 3 if len(digits) == 11 else 4
-    return digits[:keep] + "*" * (len(digits) - keep - 4) + digits[-4:]
-
-
 def personal_data(text: str) -> Iterator[Match]:
     if not CANDIDATE.search(text):
         return
@@ -69,14 +62,14 @@ def personal_data(text: str) -> Iterator[Match]:
     for m in RESIDENT_ID.finditer(text):
         if is_resident_id(m.group()):
             taken.append(m.span())
-            yield Match("SEC008", m.start(), m.end(), m.group(), mask(m.group()), "出现有效的居民身份证号码")
+            yield Match("SEC008", m.start(), m.end(), m.group(), mask(m.group()), "出现有效的居民身份证号码", "resident_id")
     for m in BANK_CARD.finditer(text):
         if is_bank_card(m.group()) and not _overlaps(m.span(), taken):
             taken.append(m.span())
-            yield Match("SEC008", m.start(), m.end(), m.group(), mask(m.group()), "出现通过 Luhn 校验的银行卡号")
+            yield Match("SEC008", m.start(), m.end(), m.group(), mask(m.group()), "出现通过 Luhn 校验的银行卡号", "bank_card")
     for m in MOBILE.finditer(text):
         if not _overlaps(m.span(), taken):
-            yield Match("SEC008", m.start(), m.end(), m.group(), mask(m.group()), "出现手机号码")
+            yield Match("SEC008", m.start(), m.end(), m.group(), mask(m.group()), "出现手机号码", "mobile")
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:

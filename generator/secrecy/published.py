@@ -2,24 +2,26 @@
 (SEC008) before it replaces the previous build. Whatever the templates, search index or
 feeds did with the text, a hit here aborts the build.
 
-Only text formats are read (gzip files are decompressed); attachments were read at the
-source. Matches that a reviewer signed off at the source, or that the site publishes on
-purpose (phone numbers in department contact facts or the footer), are allowed.
+Every file is read by its content (outputs.py), in the same views the source check uses
+(normalize.py), so a number split by tags, zero-width spaces or grouping is still one number.
+A file that cannot be read is refused (SEC015), except the attachments copied unchanged from
+records, which were read at the source. Matches that a reviewer signed off at the source, or
+that the site publishes on purpose (a mobile number in a department's public contact
+fields or the footer's contact), are allowed by their exact value.
 """
 
 from __future__ import annotations
 
-import gzip
-import html
 from itertools import chain
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from ..findings import Finding
 from .markings import secrecy_markings
-from .matches import excerpt, half_width
+from .matches import Match
+from .outputs import Unreadable, read
 from .personal import personal_data
-
-TEXT_SUFFIXES = {".html", ".htm", ".xml", ".json", ".txt", ".csv", ".js", ".rss", ".atom", ".svg", ".webmanifest"}
+from .scan import scan
 
 
 class LeakFound(Exception):
@@ -30,39 +32,45 @@ class LeakFound(Exception):
         self.findings = findings
 
 
-def _text_of(path: Path) -> str | None:
-    suffix = path.suffix.lower()
-    if suffix == ".gz":
-        if Path(path.stem).suffix.lower() not in TEXT_SUFFIXES:
-            return None
-        data = gzip.decompress(path.read_bytes())
-    elif suffix in TEXT_SUFFIXES:
-        data = path.read_bytes()
-    else:
-        return None
-    return half_width(html.unescape(data.decode("utf-8", errors="replace")))
+def _matches(text: str) -> Iterator[Match]:
+    return chain(secrecy_markings(text), personal_data(text))
 
 
-def scan_output(root: Path, label: str, allowed: set[str]) -> list[Finding]:
-    """Findings for every marking or personal datum in the text files under `root`;
-    `label` names the output folder in the findings' file paths."""
-    found = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        text = _text_of(path)
-        if text is None:
+def scan_file(path: Path, rel: str, allowed: set[str], copied: bool = False) -> list[Finding]:
+    found: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for part in read(rel, path.read_bytes()):
+        if isinstance(part, Unreadable):
+            if not copied:
+                found.append(Finding("SEC015", part.name, 1, f"生成的输出文件无法审查：{part.reason}，已中止生成",
+                                     "检查模板或插件为何生成了这个文件；输出中只能有文本、图片和字体文件。"))
             continue
-        rel = f"{label}/{path.relative_to(root).as_posix()}"
-        for match in chain(secrecy_markings(text), personal_data(text)):
-            if match.raw in allowed:
-                continue
-            found.append(Finding(match.rule, rel, text.count("\n", 0, match.start) + 1,
-                                 f"生成的输出中{match.message}，已中止生成，上一次的输出保持不变",
-                                 excerpt=excerpt(text, match)))
+        for text in part.texts:
+            for hit in scan(text, _matches):
+                key = (hit.rule, hit.allow_key)
+                if hit.allow_key in allowed or key in seen:
+                    continue
+                seen.add(key)
+                found.append(Finding(hit.rule, part.name, text.count("\n", 0, hit.start) + 1,
+                                     f"生成的输出中{hit.message}，已中止生成，上一次的输出保持不变",
+                                     excerpt=hit.excerpt))
     return found
 
 
-def guard(root: Path, label: str, allowed: set[str]) -> None:
+def scan_output(root: Path, label: str, allowed: set[str], copied: Iterable[str] = ()) -> list[Finding]:
+    """Findings for every marking or personal datum in the files under `root`; `label` names
+    the output folder in the findings' file paths; `copied` are output paths of attachments
+    copied unchanged from the records (read at the source, so an unreadable one is no finding)."""
+    copies = set(copied)
+    found = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = path.relative_to(root).as_posix()
+        found += scan_file(path, f"{label}/{rel}", allowed, rel in copies)
+    return found
+
+
+def guard(root: Path, label: str, allowed: set[str], copied: Iterable[str] = ()) -> None:
     """Raise LeakFound when the output under `root` holds a marking or personal datum."""
-    leaks = scan_output(root, label, allowed)
+    leaks = scan_output(root, label, allowed, copied)
     if leaks:
         raise LeakFound(leaks)

@@ -38,7 +38,7 @@ def published_texts(record: Record) -> Iterator[Text]:
         return
     yield from _meta_text(record, "summary", "内容概述")
     yield from _meta_text(record, "keywords", "关键词")
-    yield Text("正文", half_width(record.body), record.body_line_at)
+    yield Text("正文", half_width(record.body), record.body_line_at, markdown=True)
 
 
 def publishes_content(record: Record) -> bool:

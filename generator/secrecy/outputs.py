@@ -1,0 +1,118 @@
+"""What a published file says: every output file read by its content, not by its name.
+
+HTML, XML, JSON, CSV, JavaScript and text are read twice: as written (attribute values,
+scripts) and as a reader sees them, with inline tags closed up (`139<b>1234</b>5678` is one
+number) and block tags as line breaks. gzip files (Pagefind's index, meta, filter and
+fragment files included) are decompressed, zip containers (.docx, .xlsx) opened member by
+member; a Word paragraph reads as the text of its runs joined. Images and fonts are known
+not to carry text; anything else that is not UTF-8 text cannot be vouched for.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import Iterator
+
+MAX_INFLATED = 256 * 1024 * 1024  # a decompressed file larger than this is refused, not read
+MAX_DEPTH = 3  # containers inside containers
+IMAGE_OR_FONT = (
+    b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"\x00\x00\x01\x00",  # PNG JPEG GIF ICO
+    b"BM", b"II*\x00", b"MM\x00*", b"wOFF", b"wOF2", b"\x00\x01\x00\x00", b"OTTO", b"true",  # BMP TIFF fonts
+)
+WASM = b"\x00asm"  # the search runtime's WebAssembly: read as text like the rest
+PAGEFIND = b"pagefind_dcd"  # Pagefind's data files, after gzip
+INLINE_TAGS = {
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
+    "r", "t", "rpr", "rfont", "sz", "color", "family", "scheme", "vertalign", "strike",  # spreadsheet runs
+}
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)[^>]*>|<!--.*?-->|<!\[CDATA\[|\]\]>|<![^>]*>|<\?[^>]*\?>", re.DOTALL)
+_WORD_PARAGRAPH = re.compile(r"<w:p[\s>].*?</w:p>|<w:p/>", re.DOTALL)
+_WORD_TEXT = re.compile(r"<w:(?:t|delText|instrText)(?:\s[^>]*)?>([^<]*)</w:(?:t|delText|instrText)>")
+
+
+@dataclass
+class Readable:
+    name: str  # the file, or file!member inside a container
+    texts: list[str]
+
+
+@dataclass
+class Unreadable:
+    name: str
+    reason: str  # in Chinese
+
+
+def _untagged(markup: str) -> str:
+    def replace(m: re.Match[str]) -> str:
+        name = (m.group(2) or "").rsplit(":", 1)[-1].lower()
+        return "" if name in INLINE_TAGS else "\n"
+    return html.unescape(_TAG.sub(replace, markup))
+
+
+def _word_text(xml: str) -> str:
+    paragraphs = (_WORD_TEXT.findall(p) for p in _WORD_PARAGRAPH.findall(xml))
+    return html.unescape("\n".join("".join(runs) for runs in paragraphs))
+
+
+def _texts_of(text: str) -> list[str]:
+    texts = [html.unescape(text)]
+    if "<" in text:
+        texts.append(_word_text(text) if "<w:p" in text else _untagged(text))
+    return texts
+
+
+def _inflate(data: bytes) -> bytes:
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+        inflated = stream.read(MAX_INFLATED + 1)
+    if len(inflated) > MAX_INFLATED:
+        raise ValueError("解压后超过大小上限")
+    return inflated
+
+
+def read(name: str, data: bytes, depth: int = 0) -> Iterator[Readable | Unreadable]:
+    """Every text in `data` (a file of the output, or a member of one), or why it cannot be read."""
+    if depth > MAX_DEPTH:
+        yield Unreadable(name, "压缩层数过多")
+        return
+    if data.startswith(b"\x1f\x8b"):
+        try:
+            inflated = _inflate(data)
+        except (OSError, EOFError, ValueError) as exc:
+            yield Unreadable(name, f"gzip 文件无法解压（{exc}）")
+            return
+        yield from read(name, inflated, depth + 1)
+    elif data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        yield from _read_zip(name, data, depth)
+    elif data.startswith(IMAGE_OR_FONT) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+        return
+    elif data.startswith((PAGEFIND, WASM)):
+        yield Readable(name, [data.decode("utf-8", errors="replace")])
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            yield Unreadable(name, "不是可审查的文本、图片或字体文件")
+            return
+        yield Readable(name, _texts_of(text))
+
+
+def _read_zip(name: str, data: bytes, depth: int) -> Iterator[Readable | Unreadable]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = 0
+            for info in archive.infolist():
+                if info.is_dir():
+                    continue
+                total += info.file_size
+                if total > MAX_INFLATED:
+                    yield Unreadable(name, "zip 解压后超过大小上限")
+                    return
+                yield from read(f"{name}!{info.filename}", archive.read(info), depth + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        yield Unreadable(name, f"zip 容器无法打开（{exc}）")

@@ -1,0 +1,120 @@
+"""The last net: whatever a template, an exporter or the search indexer writes, a number or a
+marking in any output channel stops the build before the swap, however it is split or
+packed, and the previous output stays byte-identical."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import SITE_YAML, record_text, run_cli
+from generator.output import Output
+
+MakeSite = Callable[..., Path]
+REPORT = ("---\npermits: 1\npenalties: 1\ncoercions: 0\nfees: 0\n---\n"
+          "## 总体情况\n\n本年度工作正常。\n")
+
+
+def tree_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _docx(data: bytes) -> bytes:
+    """A Word file with a mobile number split over three runs of one paragraph."""
+    paragraph = ("<w:p><w:r><w:t>联系139</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>5708</w:t></w:r>"
+                 "<w:r><w:t xml:space=\"preserve\">6421</w:t></w:r></w:p>")
+    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            member = source.read(info)
+            if info.filename == "word/document.xml":
+                member = member.replace(b"</w:body>", paragraph.encode() + b"</w:body>", 1)
+            out.writestr(info, member)
+    return target.getvalue()
+
+
+# channel: (output path pattern it is planted in, how, file named in the finding)
+CHANNELS: dict[str, tuple[str, Callable[[str | bytes], str | bytes], str]] = {
+    "html": (r"d1/2026-00001\.html$",
+             lambda t: str(t).replace("</article>", "<p>手机<b>139</b>5708<i>6421</i></p></article>", 1),
+             r"d1/2026-00001\.html"),
+    "pagefind fragment": (r"d1/2026-00001\.html$",
+                          lambda t: str(t).replace("</article>", "<p>秘<span>密</span>★1年</p></article>", 1),
+                          r"pagefind/.*\.pf_fragment"),
+    "docx": (r"\.docx$", lambda b: _docx(bytes(b)), r"\.docx!word/document\.xml"),
+    "json": (r"catalogue\.json$", lambda t: str(t).replace("关于测试工作的通知", "关于139\u200b5708\u200b6421", 1),
+             r"catalogue\.json"),
+    "csv": (r"catalogue\.csv$", lambda t: str(t) + "x,139-5708-6421\n", r"catalogue\.csv"),
+    "feed": (r"(^|/)feed\.xml$",
+             lambda b: re.sub(rb"(</(?:\w+:)?feed>)", "<title>１３９５７０８６４２１</title>".encode() + rb"\1", bytes(b)),
+             r"feed\.xml"),
+    "sitemap": (r"sitemap\.xml$",
+                lambda b: bytes(b).replace(b"</urlset>", "<url><loc>https://x/139 5708 6421</loc></url></urlset>".encode()),
+                r"sitemap\.xml"),
+}
+
+
+def _plant(monkeypatch: pytest.MonkeyPatch, pattern: str, change: Callable[[str | bytes], str | bytes]) -> list[str]:
+    """Change every output file matching `pattern` as it is written; returns the files changed."""
+    write_text, write_bytes = Output.write_text, Output.write_bytes
+    planted: list[str] = []
+
+    def planted_text(self: Output, rel: str, text: str) -> None:
+        if re.search(pattern, rel):
+            planted.append(rel)
+            text = str(change(text))
+        write_text(self, rel, text)
+
+    def planted_bytes(self: Output, rel: str, data: bytes) -> None:
+        if re.search(pattern, rel):
+            planted.append(rel)
+            data = bytes(change(data))
+        write_bytes(self, rel, data)
+
+    monkeypatch.setattr(Output, "write_text", planted_text)
+    monkeypatch.setattr(Output, "write_bytes", planted_bytes)
+    return planted
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_the_last_net_blocks_a_canary_in_every_channel(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch,
+                                                        channel: str) -> None:
+    site = make_site({"content/d1/r.md": record_text(), "content/d1/reports/2025.md": REPORT,
+                      "site.yaml": SITE_YAML + "base_url: https://xxgk.example.gov.cn/\n"})
+    assert run_cli("build", "--site", site).code == 0
+    before = tree_hash(site / "build")
+    pattern, change, named = CHANNELS[channel]
+    planted = _plant(monkeypatch, pattern, change)
+    result = run_cli("build", "--site", site)
+    assert planted and result.code == 1, (planted, result.err)
+    assert re.search(rf"build/\S*{named}\S*:\d+\s+生成的输出中", result.err), result.err
+    assert tree_hash(site / "build") == before
+    assert "5708" not in result.err  # the hidden middle of the planted number is never printed
+
+
+def test_an_unreadable_output_file_is_refused_and_an_image_is_not(make_site: MakeSite,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site({"content/d1/r.md": record_text()})
+    write_text = Output.write_text
+
+    def extra(self: Output, rel: str, text: str) -> None:
+        write_text(self, rel, text)
+        if rel == "index.html":
+            self.write_bytes("static/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+            self.write_bytes("static/blob.bin", bytes(range(256)) * 4)
+
+    monkeypatch.setattr(Output, "write_text", extra)
+    result = run_cli("build", "--site", site)
+    assert result.code == 1
+    assert "SEC015" in result.err and "static/blob.bin" in result.err and "logo.png" not in result.err
