@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from .matches import Match, mask, match_fingerprint
-from .normalize import View, views
+from .normalize import LINK_TARGETS, View, joined, visible
 from .personal import personal_data
 
 SHOWN = 12  # characters each side that the excerpt shows
@@ -81,11 +81,25 @@ def _hits_in(view: View, source: str, matcher: Matcher) -> Iterator[Hit]:
                   match_fingerprint(source, start, end, match.rule), match.kind)
 
 
+def _views(text: str, matcher: Matcher, markdown: bool) -> Iterator[tuple[View, Matcher]]:
+    """Each view with the rules to run on it: every rule on what the reader sees, the number
+    rules again with the gaps in digit runs closed, and the targets of Markdown links."""
+    seen = visible(text, markdown)
+    yield seen, matcher
+    closed = joined(seen)
+    if closed is not None:
+        yield closed, personal_data
+    if markdown and "](" in text:
+        for m in LINK_TARGETS.finditer(text):
+            start = m.start("target")
+            yield View(m.group("target"), lambda start=start, n=len(m.group("target")): list(range(start, start + n))), matcher
+
+
 def scan(text: str, matcher: Matcher, markdown: bool = False) -> list[Hit]:
     """Every hit of `matcher` in any view of `text`, once per place as written."""
     hits: list[Hit] = []
-    for view in views(text, markdown):
-        for hit in _hits_in(view, text, matcher):
+    for view, rules in _views(text, matcher, markdown):
+        for hit in _hits_in(view, text, rules):
             if not any(h.rule == hit.rule and h.start < hit.end and hit.start < h.end for h in hits):
                 hits.append(hit)
     return hits
