@@ -87,21 +87,23 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve  # watchdog is only needed here
+    from .serve import BindError, serve  # watchdog is only needed here
 
     config = _site(args)
     today = resolve_today(args.today, config) if args.today else None
     out = Path(args.out).resolve() if args.out else config.root / "build"
 
-    def report(findings: Findings, built: bool) -> None:
-        if findings:
-            present.render_findings(findings, "text", sys.stdout)
-        print("已重新生成。" if built else "存在阻断性问题，继续显示上一次成功生成的页面。", flush=True)
+    def report(result: pipeline.BuildResult) -> None:
+        if result.findings:
+            names = {slug: dept.name for slug, dept in result.site.departments.items()}
+            present.render_findings(result.findings, "text", sys.stdout, names)
+        print(f"已重新生成 {result.pages} 个页面。" if result.built
+              else "存在阻断性问题，继续显示上一次成功生成的页面。", flush=True)
 
     try:
-        serve(config.root, out, args.port, today, report)
-    except OSError as exc:
-        raise UsageError(f"无法在 127.0.0.1:{args.port} 上提供预览：{exc.strerror or exc}") from None
+        serve(config.root, out, args.port, today, report, host=args.host)
+    except BindError as exc:
+        raise UsageError(str(exc)) from None
     return EXIT_OK
 
 
@@ -150,6 +152,8 @@ def parser() -> argparse.ArgumentParser:
                            "浏览器自动刷新；有阻断问题时页面顶部列出问题，并继续显示上一次成功生成的页面。")
     _common(serve)
     serve.add_argument("--port", type=int, default=8000, metavar="N", help="端口，默认 8000")
+    serve.add_argument("--host", default="127.0.0.1", metavar="HOST",
+                       help="监听地址，默认 127.0.0.1；预览只回应 Host 为 127.0.0.1、localhost、[::1] 或此地址的请求")
     serve.add_argument("--out", metavar="DIR", help="输出目录，默认 <site>/build")
     serve.set_defaults(func=cmd_serve)
     report = sub.add_parser("report", help="导出一个部门某年的政府信息公开工作年度报告（Word 或 HTML）",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import yamlsrc
+from . import safeurl, yamlsrc
 from .rules import RULES, SEVERITIES
 
 LEVELS = ("市级政府", "市直部门", "县级政府", "县直部门", "乡镇街道")
@@ -141,6 +141,7 @@ class SiteConfig:
     platforms: list[Platform] = setting([], "平台链接")
     sensitive_terms: list[str] = setting([], "敏感词表（SEC009）")
     root: Path = Path(".")  # the site folder; not a setting
+    parsed: yamlsrc.Parsed | None = None  # site.yaml as parsed, for the lines of later findings; not a setting
 
     def __post_init__(self) -> None:
         self.footer = self.footer or Footer()
@@ -257,6 +258,11 @@ def load_config(site_dir: Path) -> tuple[SiteConfig, list[ConfigError]]:
         data = dict(data, categories=_default_categories())
     config: SiteConfig = _build(SiteConfig, data, (), parsed, warnings)
     config.root = site_dir
+    config.parsed = parsed
+    if config.base_url and not safeurl.is_web(config.base_url):
+        # Feeds, the sitemap and catalogue.json print it outside any template: refused here, not switchable.
+        raise ConfigError(f"base_url 应为以 http:// 或 https:// 开头的完整地址，实际为 {config.base_url!r}",
+                          parsed.line_of("base_url"))
     _place_categories(config.categories, "", parsed)
     for rule_id, severity in config.rules.items():
         if rule_id not in RULES:

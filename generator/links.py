@@ -4,12 +4,16 @@ or the outside world. Validation (FMT007) and rendering resolve links the same w
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from . import safeurl
 
-EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel")
+
+EXTERNAL_SCHEMES = safeurl.SCHEMES  # the one allow-list: generator/safeurl.py
 
 
 @dataclass(frozen=True)
@@ -32,43 +36,60 @@ def files_dir(record_path: Path) -> Path:
 
 def resolve(record_path: Path, href: str, content_root: Path) -> Target:
     parts = urlsplit(href)
-    if parts.scheme:
-        if parts.scheme.lower() in EXTERNAL_SCHEMES:
+    if parts.scheme or not safeurl.is_allowed(href):
+        if parts.scheme and safeurl.is_allowed(href):
             return Target("external", href=href)
-        raise LinkError(f"不支持的链接协议 '{parts.scheme}:'")
+        raise LinkError(f"链接 '{href}' 使用了不允许的协议，只能是 http、https、mailto、tel 或相对路径")
     if not parts.path:
         return Target("anchor", href=href)
     if parts.netloc or parts.path.startswith("/"):
         raise LinkError(f"链接 '{href}' 使用了绝对路径，请改为相对于本记录的路径")
-    target = (record_path.parent / unquote(parts.path)).resolve()
-    try:
-        target.relative_to(content_root.resolve())
-    except ValueError:
-        raise LinkError(f"链接 '{href}' 指向内容目录之外") from None
-    folder = files_dir(record_path).resolve()
+    written = Path(os.path.normpath(record_path.parent / unquote(parts.path)))
+    folder = files_dir(record_path)
+    if written.is_relative_to(folder) and written != folder:
+        name = written.relative_to(folder).as_posix()
+        if not os.path.lexists(written):
+            raise LinkError(f"链接 '{href}' 指向的附件不存在")
+        attachment_path(record_path, name)  # the one containment rule for attachments
+        return Target("attachment", attachment=name, fragment=parts.fragment)
+    target = written.resolve()
+    if not target.is_relative_to(content_root.resolve()):
+        raise LinkError(f"链接 '{href}' 指向内容目录之外")
     if target.suffix == ".md":
         if not target.is_file():
             raise LinkError(f"链接 '{href}' 指向的记录不存在")
         return Target("record", record_file=target, fragment=parts.fragment)
-    try:
-        name = target.relative_to(folder).as_posix()
-    except ValueError:
-        raise LinkError(f"链接 '{href}' 既不是记录（.md），也不是本记录附件目录 {folder.name}/ 中的文件") from None
-    if not target.is_file():
-        raise LinkError(f"链接 '{href}' 指向的附件不存在")
-    return Target("attachment", attachment=name, fragment=parts.fragment)
+    raise LinkError(f"链接 '{href}' 既不是记录（.md），也不是本记录附件目录 {folder.name}/ 中的文件")
 
 
 def attachment_path(record_path: Path, name: str) -> Path:
-    """The file of an attachment listed in front matter; LinkError if it leaves the folder or is absent."""
+    """The file of an attachment listed in front matter, as a real path; LinkError if it is absent,
+    leaves the folder, or is reached through a symbolic link.
+
+    The attachment must really be where it is written: inside the record's own `<name>.files/`
+    folder, which is not itself a link, with no link anywhere on the way (a link there could
+    publish another record's attachments, a register or a host file under this record's
+    publicity). Only a regular file qualifies: a FIFO, socket or device is never opened.
+    """
     folder = files_dir(record_path)
     if not name or name.startswith(("/", "\\")) or "\\" in name:
         raise LinkError(f"附件 '{name}' 的路径无效，请只写 {folder.name}/ 中的文件名")
-    path = (folder / name).resolve()
+    if folder.is_symlink():
+        raise LinkError(f"附件目录 {folder.name}/ 是符号链接，指向本记录附件目录之外，附件 '{name}' 已拒绝读取；"
+                        f"请删除该链接，把附件文件本身放入真实的 {folder.name}/ 目录")
+    real_folder = folder.resolve()
+    path = Path(os.path.normpath(real_folder / name))
+    if path == real_folder or not path.is_relative_to(real_folder):
+        raise LinkError(f"附件 '{name}' 的路径超出了记录的附件目录 {folder.name}/")
+    if path.resolve() != path:
+        raise LinkError(f"附件 '{name}' 是符号链接（或经过链接目录），实际位置不在 {folder.name}/ 目录之内，已拒绝读取；"
+                        "请删除该链接，用文件本身替换")
     try:
-        path.relative_to(folder.resolve())
-    except ValueError:
-        raise LinkError(f"附件 '{name}' 的路径超出了记录的附件目录 {folder.name}/") from None
-    if not path.is_file():
-        raise LinkError(f"附件 '{name}' 不存在：应放在 {folder.name}/ 目录中")
+        mode = os.lstat(path).st_mode
+    except OSError:
+        raise LinkError(f"附件 '{name}' 不存在：应放在 {folder.name}/ 目录中") from None
+    if stat.S_ISDIR(mode):
+        raise LinkError(f"附件 '{name}' 是目录，不是文件：请列出 {folder.name}/ 中的文件名")
+    if not stat.S_ISREG(mode):
+        raise LinkError(f"附件 '{name}' 不是普通文件（管道、套接字或设备），已拒绝读取；请换成普通文件")
     return path

@@ -7,6 +7,7 @@ finding with its line, and the rest of the site still loads.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from . import yamlsrc
@@ -14,6 +15,7 @@ from .annual import sources
 from .config import SiteConfig
 from .findings import Finding
 from .model import Department, Record, Site
+from .rules import WARN
 
 CONTENT = "content"
 SPECIAL_DIRS = {"reports", "applications"}  # a department's non-record folders
@@ -23,17 +25,71 @@ def _relative(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _inside(path: Path, folder: Path) -> bool:
+def inside(path: Path, folder: Path, strict: bool = False) -> bool:
+    """Whether the real location of `path` lies in the real `folder` (`strict`: not the folder itself)."""
+    real, tree = path.resolve(), folder.resolve()
+    return real.is_relative_to(tree) and not (strict and real == tree)
+
+
+LINK_FIX = "删除该链接，把真实文件（或目录）本身放在这里，即用文件替换链接。"
+SPECIAL_MESSAGE = "不是普通文件（管道、套接字或设备），已跳过"
+SPECIAL_FIX = "删除该文件；内容目录中只能放普通文件。"
+
+
+def link_out(rel: str, what: str, dept: str = "") -> Finding:
+    """FMT007: a symbolic link whose real location leaves the content tree; never followed."""
+    return Finding("FMT007", rel, 1, f"{what}是指向内容目录 content/ 之外的符号链接，已拒绝读取", LINK_FIX, dept=dept)
+
+
+def special_file(rel: str, dept: str = "") -> Finding:
+    return Finding("FMT001", rel, 1, SPECIAL_MESSAGE, SPECIAL_FIX, dept=dept)
+
+
+def contained(path: Path, rel: str, content: Path, findings: list[Finding], what: str = "文件",
+              dept: str = "", follow: bool = True) -> Path | None:
+    """The real path of a file the loader may open, or None after a finding: FMT007 when its real
+    location (symbolic links followed) is outside the content tree — or, without `follow`, when
+    the file is a link at all — and FMT001 when it is not a regular file (a FIFO would hang the
+    build). Nothing refused is ever opened."""
+    if not inside(path, content):
+        findings.append(link_out(rel, what, dept))
+        return None
+    if not follow and path.is_symlink():
+        findings.append(Finding("FMT007", rel, 1, f"{what}是符号链接，已拒绝读取：台账、年报和 department.yaml "
+                                "必须是放在原位置的真实文件", LINK_FIX, dept=dept))
+        return None
+    real = path.resolve()
     try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except ValueError:
-        return False
+        regular = stat.S_ISREG(os.stat(real).st_mode)
+    except OSError as exc:
+        findings.append(Finding("FMT001", rel, 1, f"文件无法读取（{type(exc).__name__}）", dept=dept))
+        return None
+    if not regular:
+        findings.append(special_file(rel, dept))
+        return None
+    return real
 
 
-def read_text(path: Path, rel: str, findings: list[Finding]) -> str | None:
+def read_bytes(path: Path, rel: str, findings: list[Finding], dept: str = "") -> bytes | None:
+    """The bytes of a regular file; FMT001 and None for a FIFO, socket or device, which is never
+    read (opened non-blocking, checked with fstat before the first read)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        findings.append(Finding("FMT001", rel, 1, f"文件无法读取（{type(exc).__name__}）", dept=dept))
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            findings.append(special_file(rel, dept))
+            return None
+        return handle.read()
+
+
+def read_text(path: Path, rel: str, findings: list[Finding], dept: str = "") -> str | None:
     """Read a UTF-8 text file; on bad encoding add FMT001 with the line of the first bad byte."""
-    raw = path.read_bytes()
+    raw = read_bytes(path, rel, findings, dept)
+    if raw is None:
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -58,7 +114,8 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
 def load_record(path: Path, site_root: Path, dept: str, findings: list[Finding]) -> Record:
     rel = _relative(path, site_root)
     empty = Record(dept, path, rel, {}, yamlsrc.Parsed({}), "", 1, loaded=False)
-    text = read_text(path, rel, findings)
+    real = contained(path, rel, site_root / CONTENT, findings, "记录文件", dept)
+    text = None if real is None else read_text(real, rel, findings, dept)
     if text is None:
         return empty
     split = split_front_matter(text)
@@ -78,7 +135,7 @@ def load_record(path: Path, site_root: Path, dept: str, findings: list[Finding])
 def parse_front_matter(front: str, rel: str, dept: str, findings: list[Finding]) -> yamlsrc.Parsed | None:
     """The front matter (file lines from 2) as a mapping, empty allowed; None after an FMT001 finding."""
     try:
-        parsed = yamlsrc.parse(front)
+        parsed = yamlsrc.parse(front, line_offset=1)
     except yamlsrc.YamlError as exc:
         findings.append(Finding("FMT001", rel, exc.line + 1, f"YAML 语法错误：{exc.message}", dept=dept))
         return None
@@ -97,7 +154,8 @@ def load_department(folder: Path, site_root: Path, findings: list[Finding]) -> D
                                 "在部门目录中建立 department.yaml，填写机关名称、统一社会信用代码等。",
                                 dept=folder.name))
         return dept
-    text = read_text(yaml_path, rel, findings)
+    real = contained(yaml_path, rel, site_root / CONTENT, findings, "department.yaml ", folder.name, follow=False)
+    text = None if real is None else read_text(real, rel, findings, folder.name)
     if text is None:
         return dept
     try:
@@ -114,9 +172,12 @@ def load_department(folder: Path, site_root: Path, findings: list[Finding]) -> D
 
 def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list[Path]:
     """Every record file below a department folder, skipping _private, .hidden, attachments
-    and the report/register folders; links that lead outside the content tree are reported."""
+    and the report/register folders. A linked file or folder that leads outside the content
+    tree is a blocking FMT007 and is never read; a linked folder inside it is not descended
+    into (its records are read where they really are), which is said with a warning."""
     found: list[Path] = []
     content = site_root / CONTENT
+    dept = folder.name
     for here, dirs, files in os.walk(folder, followlinks=False):
         base = Path(here)
         top = base == folder
@@ -124,9 +185,13 @@ def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list
         for d in sorted(dirs):
             if d.startswith(("_", ".")) or d.endswith(".files") or (top and d in SPECIAL_DIRS):
                 continue
-            if (base / d).is_symlink() and not _inside(base / d, content):
-                findings.append(Finding("FMT007", _relative(base / d, site_root), 1,
-                                        "目录是指向内容目录之外的链接，已忽略", "删除该链接，把文件放入内容目录。"))
+            if (base / d).is_symlink():
+                rel = _relative(base / d, site_root)
+                if not inside(base / d, content, strict=True):
+                    findings.append(link_out(rel, "目录", dept))
+                else:
+                    findings.append(Finding("FMT007", rel, 1, "目录是符号链接，不读取其中的记录（记录只在其真实位置读取）",
+                                            LINK_FIX, severity=WARN, dept=dept))
                 continue
             kept.append(d)
         dirs[:] = kept
@@ -134,9 +199,8 @@ def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list
             if not name.endswith(".md") or name.startswith(("_", ".")):
                 continue
             path = base / name
-            if path.is_symlink() and not _inside(path, content):
-                findings.append(Finding("FMT007", _relative(path, site_root), 1,
-                                        "记录文件是指向内容目录之外的链接，已忽略", "删除该链接，把文件放入内容目录。"))
+            if path.is_symlink() and not inside(path, content):
+                findings.append(link_out(_relative(path, site_root), "记录文件", dept))
                 continue
             found.append(path)
     return found
@@ -150,6 +214,9 @@ def load_site(config: SiteConfig) -> tuple[Site, list[Finding]]:
     if not content.is_dir():
         return site, findings
     for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))):
+        if folder.is_symlink() and not inside(folder, content, strict=True):
+            findings.append(link_out(_relative(folder, root), "部门目录", folder.name))
+            continue
         site.departments[folder.name] = load_department(folder, root, findings)
         sources.load_sources(site.departments[folder.name], root, findings)
         for path in record_paths(folder, root, findings):

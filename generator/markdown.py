@@ -63,6 +63,7 @@ def _parser(html: bool) -> MarkdownIt:
 
 _RENDER = _parser(html=False)
 _DETECT = _parser(html=True)  # only to find raw HTML (FMT008) and links; never renders
+_DETECT.validateLink = lambda url: True  # type: ignore[method-assign]  # sees links _RENDER drops: FMT009
 
 
 @dataclass

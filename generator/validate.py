@@ -1,4 +1,4 @@
-"""Stage 2 — validate: format and integrity rules FMT001–FMT008, and the register and
+"""Stage 2 — validate: format and integrity rules FMT001–FMT009, and the register and
 annual-report sources (REP001–REP003, in generator/annual/checks.py).
 
 FMT001 (does not parse) is found while loading; the rest are here. Each check reads
@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from . import ids, links, markdown
+from . import ids, links, markdown, safeurl
 from .annual import checks as annual_checks
-from .config import LEVELS
+from .config import LEVELS, SiteConfig
 from .findings import Finding
 from .load import CONTENT
 from .model import OPINIONS, STATUSES, Department, Record, Site, as_date
@@ -31,6 +31,8 @@ SUMMARY_MAX = 100
 DEPT_REQUIRED = ("name", "uscc", "level", "office", "address", "office_hours", "phone", "supervision",
                  "owners", "reviewed")
 DEPT_KNOWN = set(DEPT_REQUIRED) | {"postcode", "fax", "email", "website", "apply_url", "low_enforcement"}
+DEPT_URL_KEYS = ("website", "apply_url")  # printed into an href as written
+SCHEME_FIX = "只能填写以 http:// 或 https:// 开头的网址（邮箱、电话另有 email、phone 项）；请从浏览器地址栏复制完整地址。"
 
 # 文号: a year must stand in 六角括号; other brackets around a year are the classic mistake.
 DOC_NO_YEAR = re.compile(r"(?:19|20)\d{2}")
@@ -186,7 +188,8 @@ def _check_links(record: Record, site: Site) -> Iterator[Finding]:
         try:
             target = links.resolve(record.path, link.href, content_root)
         except links.LinkError as exc:
-            yield _finding(record, "FMT007", record.body_line + link.line, str(exc))
+            rule = "FMT007" if safeurl.is_allowed(link.href) else "FMT009"
+            yield _finding(record, rule, record.body_line + link.line, str(exc))
             continue
         if target.kind == "attachment" and target.attachment not in listed:
             yield _finding(record, "FMT007", record.body_line + link.line,
@@ -240,10 +243,35 @@ def validate_department(dept: Department) -> Iterator[Finding]:
         yield _dept_finding(dept, "owners 应为列表（git 账号或邮箱）", "owners")
     if "low_enforcement" in data and not isinstance(data["low_enforcement"], bool):
         yield _dept_finding(dept, "low_enforcement 应为 true 或 false", "low_enforcement")
+    for key in DEPT_URL_KEYS:
+        value = data.get(key)
+        if value not in (None, "") and not safeurl.is_allowed(value):
+            yield _dept_finding(dept, f"{key} 的网址“{_shown(value)}”使用了不允许的协议", key, SCHEME_FIX,
+                                rule="FMT009")
+    email = data.get("email")
+    if email not in (None, "") and (safeurl.scheme(email) != "" or not safeurl.is_allowed(f"mailto:{email}")):
+        yield _dept_finding(dept, f"email“{_shown(email)}”不能用作邮件链接", "email",
+                            "填写电子邮箱地址，例如 xxgk@example.gov.cn。", rule="FMT009")
+
+
+def _shown(value: object) -> str:
+    """A refused URL for a message: control characters made visible, long ones cut."""
+    text = repr(str(value))[1:-1]
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def validate_site_urls(config: SiteConfig) -> Iterator[Finding]:
+    """site.yaml platforms[].url go into an href on the home page (base_url: config.py)."""
+    for i, platform in enumerate(config.platforms):
+        if platform.url and not safeurl.is_allowed(platform.url):
+            line = config.parsed.line_of("platforms", i, "url") if config.parsed else 1
+            yield Finding("FMT009", "site.yaml", line,
+                          f"platforms 第 {i + 1} 项（{platform.name}）的网址“{_shown(platform.url)}”使用了不允许的协议",
+                          "平台地址只能是 http:// 或 https:// 开头的网址或本站的相对路径。")
 
 
 def validate(site: Site) -> list[Finding]:
-    findings: list[Finding] = []
+    findings: list[Finding] = list(validate_site_urls(site.config))
     for dept in site.departments.values():
         findings.extend(validate_department(dept))
     seen: dict[str, Record] = {}

@@ -42,18 +42,62 @@ class Parsed:
         return default
 
 
-def _walk(node: yaml.Node, prefix: KeyPath, lines: dict[KeyPath, int]) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
-            path = prefix + (key,)
-            lines[path] = key_node.start_mark.line + 1
-            _walk(value_node, path, lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            path = prefix + (i,)
-            lines[path] = item.start_mark.line + 1
-            _walk(item, path, lines)
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Walk:
+    """One pass over the node tree: the line of every key, and the faults a plain load hides.
+
+    Each node is visited once, however many aliases refer to it (an alias bomb stays
+    linear); paths reached only through an alias are then missing from the line map.
+    A key written twice in one mapping is an error naming both lines (PyYAML keeps the
+    last silently: a merge conflict resolved carelessly could turn 不予公开 into 主动公开).
+    Keys count as the same when they load as equal Python keys (`yes` and `true`, `1` and
+    `0x1`). The merge key `<<` is refused: it lets a key arrive from elsewhere and silently
+    lose to, or override, one written here.
+    """
+
+    def __init__(self, line_offset: int) -> None:
+        self.lines: dict[KeyPath, int] = {}
+        self.offset = line_offset
+        self.seen: set[int] = set()
+        self.keys = yaml.constructor.SafeConstructor()
+
+    def _identity(self, key_node: yaml.Node) -> object:
+        if isinstance(key_node, yaml.ScalarNode):
+            try:
+                key = self.keys.construct_object(key_node)
+                hash(key)
+                return key
+            except Exception:  # noqa: BLE001 - construction reports its own errors later
+                pass
+        return (key_node.tag, key_node.start_mark.line, key_node.start_mark.column)
+
+    def walk(self, node: yaml.Node, prefix: KeyPath) -> None:
+        if id(node) in self.seen:
+            return
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[object, int] = {}
+            for key_node, value_node in node.value:
+                line = key_node.start_mark.line + 1
+                if key_node.tag == MERGE_TAG:
+                    raise YamlError("不支持 YAML 合并键 <<：请把要用的键逐一写出", line)
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
+                identity = self._identity(key_node)
+                if identity in first:
+                    name = ".".join(str(part) for part in prefix + (key,))
+                    raise YamlError(f"键 '{name}' 重复：第 {first[identity] + self.offset} 行与第 "
+                                    f"{line + self.offset} 行（合并冲突后请只保留一个）", line)
+                first[identity] = line
+                path = prefix + (key,)
+                self.lines[path] = line
+                self.walk(value_node, path)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                path = prefix + (i,)
+                self.lines[path] = item.start_mark.line + 1
+                self.walk(item, path)
 
 
 def _problem(exc: yaml.YAMLError) -> str:
@@ -72,13 +116,19 @@ def _fault_line(exc: yaml.MarkedYAMLError) -> int:
     return mark.line + 1 if mark else 1
 
 
-def parse(text: str) -> Parsed:
-    """Parse one YAML document, raising YamlError with the 1-based line of the fault."""
+def parse(text: str, line_offset: int = 0) -> Parsed:
+    """Parse one YAML document, raising YamlError with the 1-based line of the fault.
+
+    `line_offset` is added to the line numbers written inside error messages (a record's
+    front matter starts on file line 2: offset 1), so the message names the lines the
+    person sees in the file; `YamlError.line` and the line map stay in the parsed text."""
     loader = _Loader(text)
+    walk = _Walk(line_offset)
     try:
         node = loader.get_single_node()
         if node is None:
             return Parsed(None)
+        walk.walk(node, ())
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         raise YamlError(_problem(exc), _fault_line(exc)) from None
@@ -86,6 +136,4 @@ def parse(text: str) -> Parsed:
         raise YamlError(_problem(exc), 1) from None
     finally:
         loader.dispose()
-    lines: dict[KeyPath, int] = {}
-    _walk(node, (), lines)
-    return Parsed(data, lines)
+    return Parsed(data, walk.lines)

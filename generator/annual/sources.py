@@ -92,8 +92,8 @@ def _header(names: list[Any]) -> dict[int, str] | str:
     return "、".join(missing) if missing else keys
 
 
-def _csv_rows(path: Path, rel: str, findings: list[Finding]) -> Iterator[tuple[int, list[Any]]] | None:
-    text = load.read_text(path, rel, findings)
+def _csv_rows(path: Path, rel: str, findings: list[Finding], dept: str) -> Iterator[tuple[int, list[Any]]] | None:
+    text = load.read_text(path, rel, findings, dept)
     if text is None:
         return None
     reader = csv.reader(io.StringIO(text))
@@ -108,8 +108,11 @@ def _csv_rows(path: Path, rel: str, findings: list[Finding]) -> Iterator[tuple[i
 
 
 def _xlsx_rows(path: Path, rel: str, findings: list[Finding], dept: str) -> Iterator[tuple[int, list[Any]]] | None:
+    raw = load.read_bytes(path, rel, findings, dept)
+    if raw is None:
+        return None
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or mislabelled file
         findings.append(Finding("FMT001", rel, 1, f"无法读取 Excel 台账：{type(exc).__name__}",
                                 "用 Excel 或 WPS 另存为 .xlsx 格式后重新提交。", dept=dept))
@@ -124,7 +127,8 @@ def _xlsx_rows(path: Path, rel: str, findings: list[Finding], dept: str) -> Iter
 def load_register(path: Path, year: int, dept: Department, root: Path, findings: list[Finding]) -> Register:
     rel = path.relative_to(root).as_posix()
     register = Register(year, rel)
-    rows = _csv_rows(path, rel, findings) if path.suffix == ".csv" else _xlsx_rows(path, rel, findings, dept.slug)
+    reader = _csv_rows if path.suffix == ".csv" else _xlsx_rows
+    rows = reader(path, rel, findings, dept.slug)
     if rows is None:
         register.unreadable = 1
         return register
@@ -158,7 +162,7 @@ def load_register(path: Path, year: int, dept: Department, root: Path, findings:
 def load_report(path: Path, year: int, root: Path, findings: list[Finding], dept: str) -> ReportSource:
     rel = path.relative_to(root).as_posix()
     source = ReportSource(year, rel, {}, yamlsrc.Parsed({}), "", 1, loaded=False)
-    text = load.read_text(path, rel, findings)
+    text = load.read_text(path, rel, findings, dept)
     if text is None:
         return source
     split = load.split_front_matter(text)
@@ -176,12 +180,23 @@ def _year_files(folder: Path, root: Path, exts: tuple[str, ...], findings: list[
                 dept: str) -> Iterator[tuple[int, Path]]:
     if not folder.is_dir():
         return
+    content = root / load.CONTENT
+    if folder.is_symlink():  # never listed: a register or report is only read where it is written
+        rel = folder.relative_to(root).as_posix()
+        findings.append(load.link_out(rel, "目录", dept) if not load.inside(folder, content, strict=True) else
+                        Finding("FMT007", rel, 1, "目录是符号链接，已拒绝读取：台账和年报必须放在本部门真实的目录中",
+                                load.LINK_FIX, dept=dept))
+        return
     years: dict[int, Path] = {}
     for path in sorted(folder.iterdir()):
         if path.name.startswith(("_", ".")) or path.is_dir():
             continue
         match = YEAR_FILE.match(path.name)
         rel = path.relative_to(root).as_posix()
+        if match is not None and match["ext"] in exts:
+            real = load.contained(path, rel, content, findings, "文件", dept, follow=False)
+            if real is None:
+                continue
         if match is None or match["ext"] not in exts:
             findings.append(Finding("FMT002", rel, 1, f"文件名应为 <年份>.{'/'.join(exts)}，该文件已忽略",
                                     f"把文件改名为四位年份加扩展名，例如 2025.{exts[0]}。", severity=WARN, dept=dept))

@@ -8,14 +8,17 @@ Autoescape is on for every template; StrictUndefined turns a typo into an error.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2.loaders import split_template_path
 
-from .. import urls
-from ..output import Output
+from .. import safeurl, urls
+from ..output import Output, OutputError
 from ..publicity import Publication
 from ..search import terms
 
@@ -24,6 +27,45 @@ LAYOUTS = "layouts"
 
 def default_layouts() -> Path:
     return Path(str(resources.files("generator.layouts")))
+
+
+class LayoutError(OutputError):
+    """A template in the site's layouts/ that must not be read; the message is in Chinese."""
+
+
+def site_layout_file(layouts: Path, path: Path) -> bool:
+    """Whether the site may read `path`, a file below its `layouts` folder: False when it is not
+    there; LayoutError, before anything is read, when its real location leaves the real layouts
+    folder (a symbolic link to a host file or to content/) or it is a FIFO, socket or device."""
+    if not os.path.lexists(path):
+        return False
+    root, real = layouts.resolve(), path.resolve()
+    rel = f"{LAYOUTS}/{path.relative_to(layouts).as_posix()}"
+    if not real.is_relative_to(root):
+        raise LayoutError(f"{rel} 是指向 {LAYOUTS}/ 目录之外的符号链接，已拒绝读取；"
+                          f"请删除该链接，把文件本身放入 {LAYOUTS}/")
+    try:
+        mode = os.stat(real).st_mode
+    except OSError:
+        return False  # a dangling link inside layouts/: not there
+    if stat.S_ISDIR(mode):
+        return False
+    if not stat.S_ISREG(mode):
+        raise LayoutError(f"{rel} 不是普通文件（管道、套接字或设备），已拒绝读取")
+    return True
+
+
+class SiteLayouts(FileSystemLoader):
+    """The site's own layouts/: a template is read only when it is a regular file whose real
+    location is inside the real layouts/ folder. A symbolic link leaving it (or a FIFO, socket,
+    device) stops the build with LayoutError before anything is read — no silent fallback to
+    the default template, which would hide the mistake."""
+
+    def get_source(self, environment: Environment, template: str) -> Any:
+        pieces = split_template_path(template)
+        for searchpath in self.searchpath:
+            site_layout_file(Path(searchpath), Path(searchpath, *pieces))
+        return super().get_source(environment, template)
 
 
 def _date(value: dt.date | dt.datetime | None, fmt: str = "%Y-%m-%d") -> str:
@@ -35,10 +77,11 @@ class Renderer:
         self.publication = publication
         self.output = output
         config = publication.config
-        loaders = [FileSystemLoader(str(config.root / LAYOUTS)), FileSystemLoader(str(default_layouts()))]
+        loaders = [SiteLayouts(str(config.root / LAYOUTS)), FileSystemLoader(str(default_layouts()))]
         self.env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.env.filters["date"] = _date
+        self.env.filters["href"] = safeurl.href  # a URL from settings, "" unless its scheme is allowed
         self.env.globals.update(site=config, departments=publication.departments, paths=urls,
                                 search_meta=terms.meta)
         self.pages: list[str] = []

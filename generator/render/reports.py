@@ -20,7 +20,7 @@ from ..annual.template import (APPLICANT_HEADER, DIRECT_SUIT, LITIGATION, NATURA
                                ORGANISATIONS_HEADER, OUTCOME_COLUMNS, RECONSIDERATION, SECTIONS,
                                SUIT_AFTER_REVIEW, TOTAL)
 from ..publicity import PublicRecord
-from .pages import LAYOUTS, Renderer, default_layouts
+from .pages import LAYOUTS, Renderer, default_layouts, site_layout_file
 
 DOCX = "report.docx"
 STYLESHEETS = ("style.css", "report.css")
@@ -73,7 +73,7 @@ def _stylesheets(renderer: Renderer) -> Markup:
     texts = []
     for name in STYLESHEETS:
         site_css = renderer.publication.config.root / LAYOUTS / "static" / name
-        path = site_css if site_css.is_file() else default_layouts() / "static" / name
+        path = site_css if site_layout_file(site_css.parent.parent, site_css) else default_layouts() / "static" / name
         texts.append(path.read_text(encoding="utf-8"))
     return Markup("\n".join(texts))
 
