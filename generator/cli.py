@@ -12,7 +12,7 @@ import traceback
 from pathlib import Path
 from typing import Sequence
 
-from . import pipeline, present, scaffold
+from . import importer, pipeline, present, scaffold
 from .changed import ChangedSinceError, changed_files, limit_blocking
 from .compliance import ReportError, write_report
 from .annual.export import FORMATS, ExportError, export
@@ -114,6 +114,14 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    settings = importer.settings_from(args)
+    config = _site(args)
+    outcome = importer.run(settings, config, print)
+    importer.summary(outcome, settings.dry_run, sys.stdout)
+    return EXIT_BLOCKED if outcome.skipped else EXIT_OK
+
+
 def cmd_codeowners(args: argparse.Namespace) -> int:
     sys.stdout.write(scaffold.codeowners(_site(args)))
     return EXIT_OK
@@ -177,6 +185,7 @@ def _scaffold_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
     new.add_argument("--category", required=True, metavar="PATH", help="信息分类，site.yaml 中末级分类的完整路径")
     new.add_argument("title", metavar="TITLE", help="记录名称")
     new.set_defaults(func=cmd_new)
+    importer.add_parser(sub, cmd_import)
     owners = sub.add_parser("codeowners", help="根据各部门 owners 生成 CODEOWNERS",
                             description="打印 CODEOWNERS 文件内容：每个部门目录只允许其 department.yaml 中 owners 所列账号修改。")
     owners.add_argument("--site", default=".", metavar="DIR", help="站点目录（含 site.yaml），默认当前目录")

@@ -9,32 +9,50 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Iterable
 
 from . import ids
 from .config import SiteConfig
 from .load import CONTENT, load_department, load_site
 from .findings import Finding
+from .model import Department, Record
 
 
 class ScaffoldError(Exception):
     """The request cannot be carried out (a usage error, exit 2); the message is in Chinese."""
 
 
+class IndexAllocator:
+    """Index numbers of one 统一社会信用代码, handed out one past the highest serial already
+    used in each year; `disclosure new` takes one, `disclosure import` many from one load."""
+
+    def __init__(self, records: Iterable[Record], uscc: str) -> None:
+        self.uscc = uscc
+        self.highest: dict[int, int] = {}
+        for record in records:
+            match = ids.parse_index_no(record.index_no)
+            if match and match["uscc"] == uscc:
+                year = int(match["year"])
+                self.highest[year] = max(self.highest.get(year, 0), int(match["serial"]))
+
+    def take(self, year: int) -> str:
+        """The next free index number of `year`, marked as used."""
+        self.highest[year] = self.highest.get(year, 0) + 1
+        return f"{self.uscc}/{year}-{self.highest[year]:05d}"
+
+
 def next_index_no(config: SiteConfig, uscc: str, year: int) -> str:
     """The next index number of `uscc` in `year`: one past the highest serial already used."""
     site, _ = load_site(config)
-    serials = [int(match["serial"]) for record in site.records
-               if (match := ids.parse_index_no(record.index_no)) and match["uscc"] == uscc
-               and int(match["year"]) == year]
-    return f"{uscc}/{year}-{max(serials, default=0) + 1:05d}"
+    return IndexAllocator(site.records, uscc).take(year)
 
 
 def _yaml_text(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def new_record(config: SiteConfig, dept_slug: str, category: str, title: str, today: dt.date) -> Path:
-    """Write content/<dept>/<year>-<serial>.md and return its path."""
+def numbering_department(config: SiteConfig, dept_slug: str) -> Department:
+    """The department `dept_slug`, whose 统一社会信用代码 can prefix index numbers; ScaffoldError if not."""
     folder = config.root / CONTENT / dept_slug
     findings: list[Finding] = []
     dept = load_department(folder, config.root, findings) if folder.is_dir() else None
@@ -42,6 +60,13 @@ def new_record(config: SiteConfig, dept_slug: str, category: str, title: str, to
         raise ScaffoldError(f"部门 {dept_slug} 不存在或其 department.yaml 无法读取（{folder}）")
     if not ids.uscc_valid(dept.uscc):
         raise ScaffoldError(f"部门 {dept_slug} 的统一社会信用代码 {dept.uscc!r} 无效，无法分配索引号")
+    return dept
+
+
+def new_record(config: SiteConfig, dept_slug: str, category: str, title: str, today: dt.date) -> Path:
+    """Write content/<dept>/<year>-<serial>.md and return its path."""
+    dept = numbering_department(config, dept_slug)
+    folder = dept.folder
     category = "/".join(part.strip() for part in category.strip().strip("/").split("/"))
     if category not in config.leaf_categories:
         choices = "、".join(config.leaf_categories)
