@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
+from .pagecache import Entry, PageCache, digest_of
+
 MARKER = ".disclosure-build"
 
 
@@ -21,10 +23,16 @@ class OutputError(Exception):
 
 
 class Output:
-    def __init__(self, root: Path) -> None:
+    """A staging folder being filled. With a page cache, a file whose bytes (or whose inputs'
+    key) are those of the previous output is linked from it rather than written again."""
+
+    def __init__(self, root: Path, cache: PageCache | None = None) -> None:
         self.root = root
+        self.cache = cache
         self.written: set[str] = set()
-        self.copied: set[str] = set()  # attachments copied unchanged from the records
+        self.copied: set[str] = set()  # attachments and search bundles copied unchanged from their sources
+        self.files: dict[str, Entry] = {}  # every file placed, for the next build's cache
+        self.reused: set[str] = set()  # files linked from the previous output, bytes unchanged
 
     def path(self, rel: str) -> Path:
         pure = PurePosixPath(rel)
@@ -37,15 +45,43 @@ class Output:
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
-    def write_text(self, rel: str, text: str) -> None:
-        self.path(rel).write_text(text, encoding="utf-8")
+    def _link(self, rel: str, previous: Path, entry: Entry) -> None:
+        target = self.path(rel)
+        try:
+            os.link(previous, target)
+        except OSError:  # another file system, or links not supported: a copy does the same
+            shutil.copyfile(previous, target)
+        self.files[rel] = entry
+        self.reused.add(rel)
 
-    def write_bytes(self, rel: str, data: bytes) -> None:
+    def reuse(self, rel: str, key: str) -> bool:
+        """Place the previous build's `rel` if its inputs' key is `key`; False: render it."""
+        previous = self.cache.reusable(rel, key=key) if self.cache else None
+        if previous is None or self.cache is None:
+            return False
+        self._link(rel, previous, self.cache.entries[rel])
+        return True
+
+    def write_bytes(self, rel: str, data: bytes, key: str = "") -> None:
+        digest = digest_of(data)
+        previous = self.cache.reusable(rel, digest=digest) if self.cache else None
+        entry = Entry(key, digest, len(data))
+        if previous is not None:
+            self._link(rel, previous, entry)
+            return
         self.path(rel).write_bytes(data)
+        self.files[rel] = entry
+
+    def write_text(self, rel: str, text: str, key: str = "") -> None:
+        self.write_bytes(rel, text.encode("utf-8"), key)
 
     def copy(self, rel: str, source: Path) -> None:
-        shutil.copyfile(source, self.path(rel))
+        self.write_bytes(rel, source.read_bytes())
         self.copied.add(rel)
+
+    def unchanged(self, rel: str) -> bool:
+        """Whether `rel` holds exactly the bytes the previous output held there."""
+        return rel in self.reused
 
 
 def check_target(out: Path, site_root: Path) -> None:
@@ -58,8 +94,9 @@ def check_target(out: Path, site_root: Path) -> None:
 
 
 @contextmanager
-def staging(out: Path) -> Iterator[Output]:
-    """Yield an Output in a fresh folder beside `out`; on success swap it in, on error discard it."""
+def staging(out: Path, cache: PageCache | None = None) -> Iterator[Output]:
+    """Yield an Output in a fresh folder beside `out`; on success swap it in, on error discard it.
+    With `cache` (of `out`), unchanged files are linked from `out` instead of written."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = out.parent / f".{out.name}.staging-{os.getpid()}"
@@ -67,7 +104,7 @@ def staging(out: Path) -> Iterator[Output]:
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir()
     try:
-        output = Output(stage)
+        output = Output(stage, cache)
         output.write_text(MARKER, "disclosure build output; replaced whole on every build\n")
         yield output
     except BaseException:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import shutil
 import zipfile
 from pathlib import Path
 from typing import Callable
@@ -47,15 +48,15 @@ def _docx(data: bytes) -> bytes:
 # channel: (output path pattern it is planted in, how, file named in the finding)
 CHANNELS: dict[str, tuple[str, Callable[[str | bytes], str | bytes], str]] = {
     "html": (r"d1/2026-00001\.html$",
-             lambda t: str(t).replace("</article>", "<p>手机<b>139</b>5708<i>6421</i></p></article>", 1),
+             lambda t: t.replace("</article>", "<p>手机<b>139</b>5708<i>6421</i></p></article>", 1),
              r"d1/2026-00001\.html"),
     "pagefind fragment": (r"d1/2026-00001\.html$",
-                          lambda t: str(t).replace("</article>", "<p>秘<span>密</span>★1年</p></article>", 1),
+                          lambda t: t.replace("</article>", "<p>秘<span>密</span>★1年</p></article>", 1),
                           r"pagefind/.*\.pf_fragment"),
     "docx": (r"\.docx$", lambda b: _docx(bytes(b)), r"\.docx!word/document\.xml"),
-    "json": (r"catalogue\.json$", lambda t: str(t).replace("关于测试工作的通知", "关于139\u200b5708\u200b6421", 1),
+    "json": (r"catalogue\.json$", lambda t: t.replace("关于测试工作的通知", "关于139\u200b5708\u200b6421", 1),
              r"catalogue\.json"),
-    "csv": (r"catalogue\.csv$", lambda t: str(t) + "x,139-5708-6421\n", r"catalogue\.csv"),
+    "csv": (r"catalogue\.csv$", lambda t: t + "x,139-5708-6421\n", r"catalogue\.csv"),
     "feed": (r"(^|/)feed\.xml$",
              lambda b: re.sub(rb"(</(?:\w+:)?feed>)", "<title>１３９５７０８６４２１</title>".encode() + rb"\1", bytes(b)),
              r"feed\.xml"),
@@ -66,23 +67,21 @@ CHANNELS: dict[str, tuple[str, Callable[[str | bytes], str | bytes], str]] = {
 
 
 def _plant(monkeypatch: pytest.MonkeyPatch, pattern: str, change: Callable[[str | bytes], str | bytes]) -> list[str]:
-    """Change every output file matching `pattern` as it is written; returns the files changed."""
-    write_text, write_bytes = Output.write_text, Output.write_bytes
+    """Change every output file matching `pattern` as it is written; returns the files changed.
+    Text changes (str in, str out) get the file as UTF-8 text."""
+    write_bytes = Output.write_bytes
     planted: list[str] = []
 
-    def planted_text(self: Output, rel: str, text: str) -> None:
+    def planted_bytes(self: Output, rel: str, data: bytes, key: str = "") -> None:
         if re.search(pattern, rel):
             planted.append(rel)
-            text = str(change(text))
-        write_text(self, rel, text)
+            try:
+                changed = change(data)
+            except (TypeError, AttributeError):
+                changed = change(data.decode("utf-8"))
+            data = changed.encode("utf-8") if isinstance(changed, str) else changed
+        write_bytes(self, rel, data, key)
 
-    def planted_bytes(self: Output, rel: str, data: bytes) -> None:
-        if re.search(pattern, rel):
-            planted.append(rel)
-            data = bytes(change(data))
-        write_bytes(self, rel, data)
-
-    monkeypatch.setattr(Output, "write_text", planted_text)
     monkeypatch.setattr(Output, "write_bytes", planted_bytes)
     return planted
 
@@ -95,6 +94,7 @@ def test_the_last_net_blocks_a_canary_in_every_channel(make_site: MakeSite, monk
     assert run_cli("build", "--site", site).code == 0
     before = tree_hash(site / "build")
     pattern, change, named = CHANNELS[channel]
+    shutil.rmtree(site / ".cache/pages")  # render every page again, so each passes through the plant
     planted = _plant(monkeypatch, pattern, change)
     result = run_cli("build", "--site", site)
     assert planted and result.code == 1, (planted, result.err)
@@ -108,8 +108,8 @@ def test_an_unreadable_output_file_is_refused_and_an_image_is_not(make_site: Mak
     site = make_site({"content/d1/r.md": record_text()})
     write_text = Output.write_text
 
-    def extra(self: Output, rel: str, text: str) -> None:
-        write_text(self, rel, text)
+    def extra(self: Output, rel: str, text: str, key: str = "") -> None:
+        write_text(self, rel, text, key)
         if rel == "index.html":
             self.write_bytes("static/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
             self.write_bytes("static/blob.bin", bytes(range(256)) * 4)

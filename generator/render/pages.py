@@ -8,16 +8,17 @@ Autoescape is on for every template; StrictUndefined turns a typo into an error.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import stat
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from jinja2.loaders import split_template_path
 
-from .. import safeurl, urls
+from .. import pagecache, safeurl, urls
 from ..output import Output, OutputError
 from ..publicity import Publication
 from ..search import terms
@@ -85,13 +86,47 @@ class Renderer:
         self.env.globals.update(site=config, departments=publication.departments, paths=urls,
                                 search_meta=terms.meta)
         self.pages: list[str] = []
+        self.base_key: str | None = None
 
-    def page(self, path: str, template: str, **context: Any) -> None:
-        """Render `template` to output path `path`; `url(target)` in it gives relative links."""
+    def key(self, path: str, template: str, inputs: Any) -> str:
+        """The key of a page: its own inputs, and what every page reads (settings, departments,
+        templates, the product's code)."""
+        if self.base_key is None:
+            config = self.publication.config
+            self.base_key = pagecache.fingerprint(pagecache.product(), layouts_fingerprint(config.root / LAYOUTS),
+                                                  config, self.publication.departments)
+        return pagecache.fingerprint(self.base_key, path, template, inputs)
+
+    def page(self, path: str, template: str, inputs: Any = None,
+             context: Callable[[], dict[str, Any]] | None = None, **values: Any) -> None:
+        """Render `template` to output path `path`; `url(target)` in it gives relative links.
+
+        The page is rendered only when its key changed since the last build: by default the key
+        covers the context `values`; a page whose context is costly to make (a record's body as
+        HTML) gives the `inputs` it is made from and a `context` function instead."""
+        key = self.key(path, template, values if inputs is None else inputs)
+        self.pages.append(path)
+        if self.output.reuse(path, key):
+            return
+        if context is not None:
+            values = {**values, **context()}
 
         def url(target: str) -> str:
             return urls.relative(path, target)
 
-        html = self.env.get_template(template).render(url=url, page_path=path, **context)
-        self.output.write_text(path, html)
-        self.pages.append(path)
+        html = self.env.get_template(template).render(url=url, page_path=path, **values)
+        self.output.write_text(path, html, key)
+
+
+def layouts_fingerprint(site_layouts: Path) -> str:
+    """Every template and static file a build may read: the site's layouts/, then the defaults."""
+    digest = hashlib.sha256()
+    for base in (site_layouts, default_layouts()):
+        for here, dirs, files in os.walk(base, followlinks=False):
+            dirs.sort()
+            for name in sorted(files):
+                path = Path(here, name)
+                if site_layout_file(base, path):  # a link leaving layouts/ stops the build unread
+                    digest.update(f"{base == site_layouts}:{path.relative_to(base).as_posix()}".encode() + b"\0")
+                    digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()

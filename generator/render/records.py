@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Callable
 
 from markupsafe import Markup
 
@@ -12,8 +14,13 @@ from ..publicity import PublicRecord
 from .pages import Renderer
 
 
-def body_html(renderer: Renderer, record: PublicRecord, by_source: dict[Path, PublicRecord]) -> Markup:
-    """The body as HTML; links to records that are not published lose their target."""
+# Link and image targets as written in a body (inline and reference definitions): what a
+# record page's links depend on besides the record itself.
+_TARGETS = re.compile(r"\]\(\s*<?([^)\s>]+)|^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+
+
+def rewriter(renderer: Renderer, record: PublicRecord, by_source: dict[Path, PublicRecord]) -> Callable[[str], str]:
+    """Where each link of the body points on the site; "" for a record that is not published."""
     page = urls.record(record)
     content_root = renderer.publication.config.root / CONTENT
     assert record.source is not None
@@ -33,7 +40,13 @@ def body_html(renderer: Renderer, record: PublicRecord, by_source: dict[Path, Pu
         fragment = f"#{target.fragment}" if target.fragment else ""
         return urls.relative(page, urls.record(linked) + fragment)
 
-    return Markup(markdown.render(record.body, rewrite))
+    return rewrite
+
+
+def link_targets(record: PublicRecord, rewrite: Callable[[str], str]) -> tuple[tuple[str, str], ...]:
+    """Each link target written in the body with where it points now (part of the page's key)."""
+    found = {a or b for a, b in _TARGETS.findall(record.body)}
+    return tuple((href, rewrite(href)) for href in sorted(found))
 
 
 def render_records(renderer: Renderer) -> None:
@@ -43,10 +56,10 @@ def render_records(renderer: Renderer) -> None:
     for record in publication.full:
         for name, path in record.attachments:
             renderer.output.copy(urls.attachment(record, name), path)
-        renderer.page(
-            urls.record(record), "record.html", record=record, body=body_html(renderer, record, by_source),
-            department=publication.departments.get(record.dept),
-            superseded_by=by_index.get(record.superseded_by),
-            interprets=by_index.get(record.interprets),
-            interpreted_by=[by_index[i] for i in record.interpreted_by],
-        )
+        values = dict(record=record, department=publication.departments.get(record.dept),
+                      superseded_by=by_index.get(record.superseded_by), interprets=by_index.get(record.interprets),
+                      interpreted_by=[by_index[i] for i in record.interpreted_by])
+        rewrite = rewriter(renderer, record, by_source)
+        renderer.page(urls.record(record), "record.html", inputs=(values, link_targets(record, rewrite)),
+                      context=lambda record=record, rewrite=rewrite: {
+                          "body": Markup(markdown.render(record.body, rewrite))}, **values)

@@ -57,20 +57,23 @@ def scan_file(path: Path, rel: str, allowed: set[str], copied: bool = False) -> 
     return found
 
 
-def scan_output(root: Path, label: str, allowed: set[str], copied: Iterable[str] = ()) -> list[Finding]:
+def scan_output(root: Path, label: str, allowed: set[str], copied: Iterable[str] = (),
+                trusted: Iterable[str] = ()) -> list[Finding]:
     """Findings for every marking or personal datum in the files under `root`; `label` names
     the output folder in the findings' file paths; `copied` are output paths of attachments
-    copied unchanged from the records (read at the source, so an unreadable one is no finding)."""
-    copies = set(copied)
+    copied unchanged from the records (read at the source, so an unreadable one is no finding);
+    `trusted` are files the previous output held byte for byte, scanned by the build that made them."""
+    copies, skip = set(copied), set(trusted)
     found = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root).as_posix()
-        found += scan_file(path, f"{label}/{rel}", allowed, rel in copies)
+        if rel not in skip:
+            found += scan_file(path, f"{label}/{rel}", allowed, rel in copies)
     return found
 
 
-def guard(root: Path, label: str, allowed: set[str], copied: Iterable[str] = ()) -> None:
+def guard(root: Path, label: str, allowed: set[str], copied: Iterable[str] = (), trusted: Iterable[str] = ()) -> None:
     """Raise LeakFound when the output under `root` holds a marking or personal datum."""
-    leaks = scan_output(root, label, allowed, copied)
+    leaks = scan_output(root, label, allowed, copied, trusted)
     if leaks:
         raise LeakFound(leaks)

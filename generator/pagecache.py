@@ -1,0 +1,116 @@
+"""The page cache: what the last build wrote, so the next one renders only what changed.
+
+`<site>/.cache/pages/index.json` maps every output file of the last complete build to the
+key of its inputs and the hash of its bytes. A page whose key is unchanged is not rendered
+again: its file is linked from the previous output into the staging folder (no byte is
+rewritten), and a page rendered again to the same bytes is linked too. Keys are content
+hashes of everything a page reads — its context, the site settings and departments every
+page shows, every template, and the product's own code — so a new release, a changed
+template or site.yaml invalidates what it must. The cache is safe to delete (the next
+build is a full one) and is written only after a build has replaced the output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from dataclasses import dataclass, fields, is_dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+CACHE = Path(".cache") / "pages"
+INDEX = "index.json"
+FORMAT = "1"  # the layout of index.json
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str  # the page's inputs ("" for a file whose inputs are not tracked)
+    digest: str  # sha256 of its bytes
+    size: int
+
+    def as_json(self) -> list[object]:
+        return [self.key, self.digest, self.size]
+
+
+def _canonical(value: Any) -> Any:
+    """A structure pickle writes the same way in every run (sets sorted, dataclasses as fields)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__qualname__, tuple((f.name, _canonical(getattr(value, f.name))) for f in fields(value)))
+    if isinstance(value, dict):
+        return tuple((_canonical(k), _canonical(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return tuple(_canonical(v) for v in value)
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted((_canonical(v) for v in value), key=repr))
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, str):
+        return str(value)  # Markup and other str subclasses as plain text
+    if value is None or isinstance(value, (bool, int, float, bytes)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return repr(value)
+
+
+def fingerprint(*parts: Any) -> str:
+    """The content hash of `parts` (any mix of dataclasses, containers, paths, dates, text)."""
+    data = pickle.dumps(_canonical(parts), protocol=5)
+    return hashlib.sha256(data).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def product() -> str:
+    """The product's own code: a new release or any change of it invalidates every page."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(FORMAT.encode())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class PageCache:
+    """The previous build's files and keys; `previous` is the output folder they are in."""
+
+    def __init__(self, site_root: Path, previous: Path) -> None:
+        self.file = site_root / CACHE / INDEX
+        self.previous = previous
+        self.entries: dict[str, Entry] = {}
+        self.scanned_with = ""  # the allow list the previous output was scanned with
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+            if data.get("format") == FORMAT and data.get("product") == product() and data.get("output") == str(previous):
+                self.entries = {rel: Entry(*entry) for rel, entry in data["files"].items()}
+                self.scanned_with = str(data.get("scanned_with", ""))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            self.entries = {}  # no cache, or one this release cannot read: a full build
+
+    def reusable(self, rel: str, key: str = "", digest: str = "") -> Path | None:
+        """The previous output's file `rel` when its key (or, given `digest`, its bytes) is the same."""
+        entry = self.entries.get(rel)
+        if entry is None or (key and entry.key != key) or (digest and entry.digest != digest):
+            return None
+        path = self.previous / rel
+        try:
+            if not path.is_symlink() and path.stat().st_size == entry.size:
+                return path
+        except OSError:
+            pass
+        return None
+
+    def save(self, files: dict[str, Entry], scanned_with: str) -> None:
+        """Record the build that has just replaced the output (written whole, then renamed)."""
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        data = {"format": FORMAT, "product": product(), "output": str(self.previous), "scanned_with": scanned_with,
+                "files": {rel: entry.as_json() for rel, entry in sorted(files.items())}}
+        partial = self.file.with_name(f"{INDEX}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        partial.replace(self.file)

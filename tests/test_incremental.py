@@ -1,0 +1,107 @@
+"""Incremental builds: after every kind of change, the output of a build that reused the
+page cache is byte-identical to a clean full build of the same sources, and files whose
+inputs did not change are not written again."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable
+
+from conftest import DEPT_USCC, REPO, record_text, run_cli
+
+MakeSite = Callable[..., Path]
+REPORT = "---\npermits: 1\npenalties: 1\ncoercions: 0\nfees: 0\n---\n## 总体情况\n\n本年度工作正常。\n"
+
+
+def _record(serial: int, body: str, **meta: object) -> str:
+    return record_text(body, index_no=f"{DEPT_USCC}/2026-{serial:05d}", title=f"关于第{serial}项工作的通知", **meta)
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _clean_build(site: Path, where: Path) -> dict[str, bytes]:
+    """A full build of the same sources in another folder, with no page cache. It shares the
+    search shard cache: Pagefind does not write the same bytes twice (see docs/search.md)."""
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir()
+    for name in ("site.yaml", "content", "layouts"):
+        if (site / name).is_dir():
+            shutil.copytree(site / name, where / name, symlinks=True)
+        elif (site / name).exists():
+            shutil.copy(site / name, where / name)
+    shutil.copytree(site / ".cache/search", where / ".cache/search")
+    result = run_cli("build", "--site", where)
+    assert result.code == 0, result.err
+    return _files(where / "build")
+
+
+def _assert_same_as_clean(site: Path, tmp_path: Path) -> None:
+    result = run_cli("build", "--site", site)
+    assert result.code == 0, result.err
+    incremental = _files(site / "build")
+    clean = _clean_build(site, tmp_path / "clean")
+    assert incremental.keys() == clean.keys()
+    assert [rel for rel in incremental if incremental[rel] != clean[rel]] == []
+
+
+def test_incremental_output_equals_a_clean_build_after_every_kind_of_change(make_site: MakeSite,
+                                                                            tmp_path: Path) -> None:
+    site = make_site({
+        "content/d1/a.md": _record(1, "第一条正文，见[第二项](b.md)。", attachments="[a.txt]"),
+        "content/d1/a.files/a.txt": "附件文字。",
+        "content/d1/b.md": _record(2, "第二条正文。"),
+        "content/d1/c.md": _record(3, "第三条正文。", category="法定主动公开内容/政策解读",
+                                   interprets=f"{DEPT_USCC}/2026-00002"),
+        "content/d1/reports/2025.md": REPORT,
+    })
+    _assert_same_as_clean(site, tmp_path)
+    page_a, page_c = site / "build/d1/2026-00001.html", site / "build/d1/2026-00003.html"
+    before = page_a.stat().st_ino, page_c.stat().st_ino
+
+    (site / "content/d1/b.md").write_text(_record(2, "第二条正文，已修改。"), encoding="utf-8")  # edit a body
+    _assert_same_as_clean(site, tmp_path)
+    assert (page_a.stat().st_ino, page_c.stat().st_ino) == before  # not rendered, not rewritten
+
+    (site / "content/d1/d.md").write_text(_record(4, "新增的记录。"), encoding="utf-8")  # add
+    _assert_same_as_clean(site, tmp_path)
+
+    (site / "content/d1/d.md").rename(site / "content/d1/e.md")  # rename
+    _assert_same_as_clean(site, tmp_path)
+
+    (site / "content/d1/e.md").unlink()  # delete
+    _assert_same_as_clean(site, tmp_path)
+    assert not (site / "build/d1/2026-00004.html").exists()
+
+    # the record a's body links to is no longer published in full: a's page must lose the link
+    (site / "content/d1/b.md").write_text(_record(2, "第二条正文。", publicity="依申请公开", published=None,
+                                                  withhold_reason="《中华人民共和国政府信息公开条例》第十六条"),
+                                          encoding="utf-8")
+    _assert_same_as_clean(site, tmp_path)
+    assert "2026-00002.html" not in page_a.read_text(encoding="utf-8")
+
+    (site / "layouts").mkdir()  # change a template
+    record_html = (REPO / "layouts/record.html").read_text(encoding="utf-8")
+    (site / "layouts/record.html").write_text(record_html.replace('class="record"', 'class="record changed"'),
+                                              encoding="utf-8")
+    _assert_same_as_clean(site, tmp_path)
+    assert 'class="record changed"' in page_a.read_text(encoding="utf-8")
+
+    site_yaml = (site / "site.yaml").read_text(encoding="utf-8")  # change site.yaml
+    (site / "site.yaml").write_text(site_yaml.replace("title: 测试站点", "title: 测试站点二"), encoding="utf-8")
+    _assert_same_as_clean(site, tmp_path)
+    assert "测试站点二" in page_a.read_text(encoding="utf-8")
+
+    shutil.rmtree(site / ".cache/pages")  # the cache is safe to delete
+    _assert_same_as_clean(site, tmp_path)
+
+
+def test_a_blocked_incremental_build_keeps_output_and_cache(make_site: MakeSite) -> None:
+    site = make_site({"content/d1/a.md": _record(1, "正文。")})
+    assert run_cli("build", "--site", site).code == 0
+    output, cache = _files(site / "build"), _files(site / ".cache/pages")
+    (site / "content/d1/a.md").write_text(_record(1, "密级：机密★5年"), encoding="utf-8")
+    assert run_cli("build", "--site", site).code == 1
+    assert _files(site / "build") == output and _files(site / ".cache/pages") == cache
