@@ -36,16 +36,26 @@ class Entry:
         return [self.key, self.digest, self.size]
 
 
-def _canonical(value: Any) -> Any:
-    """A structure pickle writes the same way in every run (sets sorted, dataclasses as fields)."""
+Memo = dict[int, tuple[Any, Any]]  # id → (the object, kept alive so the id stays its own; its form)
+
+
+def _canonical(value: Any, memo: Memo) -> Any:
+    """A structure pickle writes the same way in every run (sets sorted, dataclasses as fields).
+    A dataclass (a record listed on many pages) is walked once per memo."""
     if is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__qualname__, tuple((f.name, _canonical(getattr(value, f.name))) for f in fields(value)))
+        known = memo.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        form = (type(value).__qualname__,
+                tuple((f.name, _canonical(getattr(value, f.name), memo)) for f in fields(value)))
+        memo[id(value)] = (value, form)
+        return form
     if isinstance(value, dict):
-        return tuple((_canonical(k), _canonical(v)) for k, v in value.items())
+        return tuple((_canonical(k, memo), _canonical(v, memo)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return tuple(_canonical(v) for v in value)
+        return tuple(_canonical(v, memo) for v in value)
     if isinstance(value, (set, frozenset)):
-        return tuple(sorted((_canonical(v) for v in value), key=repr))
+        return tuple(sorted((_canonical(v, memo) for v in value), key=repr))
     if isinstance(value, Path):
         return str(value)
     if isinstance(value, str):
@@ -57,9 +67,10 @@ def _canonical(value: Any) -> Any:
     return repr(value)
 
 
-def fingerprint(*parts: Any) -> str:
-    """The content hash of `parts` (any mix of dataclasses, containers, paths, dates, text)."""
-    data = pickle.dumps(_canonical(parts), protocol=5)
+def fingerprint(*parts: Any, memo: Memo | None = None) -> str:
+    """The content hash of `parts` (any mix of dataclasses, containers, paths, dates, text);
+    `memo` carries the forms of objects seen before (they must not change meanwhile)."""
+    data = pickle.dumps(_canonical(parts, {} if memo is None else memo), protocol=5)
     return hashlib.sha256(data).hexdigest()
 
 

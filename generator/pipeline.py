@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import index, load, output, pagecache, publicity, render, secrecy, staleness, validate
+from . import load, output, pagecache, publicity, secrecy, staleness, validate
 from .config import SiteConfig
 from .findings import Findings
 from .model import Site
@@ -43,6 +43,8 @@ def check(config: SiteConfig, today: dt.date) -> CheckResult:
 
 
 def build(config: SiteConfig, out: Path, today: dt.date) -> BuildResult:
+    from . import index, render  # `check` (and the pre-commit hook) never loads the rendering stack
+
     output.check_target(out, config.root)
     checked = check(config, today)
     result = BuildResult(checked.site, checked.findings, out)

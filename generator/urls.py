@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+from functools import lru_cache
 
 from .publicity import PublicRecord
 
@@ -99,5 +100,19 @@ def relative(from_page: str, target: str) -> str:
     path, _, fragment = target.partition("#")
     if path == from_page and fragment:
         return "#" + fragment
-    rel = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+    rel = _relpath(path, posixpath.dirname(from_page))
     return rel + ("#" + fragment if fragment else "")
+
+
+@lru_cache(maxsize=65536)
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath for two clean output paths (no '.', '..' or '//'), a hundred times cheaper:
+    every listing page links to every record it lists."""
+    here = start.split("/") if start else []
+    there = path.split("/")
+    if "." not in there[-1] or any(part in ("", ".", "..") for part in there + here):
+        return posixpath.relpath(path, start or ".")  # a folder, or a path that is not clean
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:]) or "."

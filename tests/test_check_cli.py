@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -115,3 +116,14 @@ def test_report_never_inside_the_public_output(make_site: MakeSite) -> None:
     site = make_site({"content/d1/a.md": record_text()})
     result = run_cli("check", "--site", site, "--today", TODAY, "--report", site / "build" / "report")
     assert result.code == 2 and not (site / "build").exists()
+
+
+def test_check_loads_no_rendering_stack(make_site: MakeSite) -> None:
+    """`check` (and the pre-commit hook) start quickly: no matplotlib, python-docx, pypdf, Pillow or
+    renderer is imported unless an attachment of that type has to be read."""
+    site = make_site({"content/d1/a.md": record_text()})
+    code = ("import sys\nfrom generator import cli\ncode = cli.main(['check', '--site', sys.argv[1]])\n"
+            "heavy = [m for m in ('matplotlib', 'docx', 'pypdf', 'PIL', 'openpyxl', 'generator.render',"
+            " 'generator.index') if m in sys.modules]\nprint(code, heavy)\n")
+    result = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip().splitlines()[-1] == "0 []", result.stdout + result.stderr

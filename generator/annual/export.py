@@ -14,9 +14,6 @@ from .. import pipeline, publicity
 from ..config import SiteConfig
 from ..findings import Finding
 from ..output import Output
-from ..render.pages import Renderer
-from ..render.reports import render_report
-from . import word
 from .sources import APPLICATIONS, REPORTS
 
 FORMATS = ("html", "docx")
@@ -38,6 +35,10 @@ def export(config: SiteConfig, today: dt.date, slug: str, year: int, fmt: str, o
     if report is None:
         raise ExportError(f"没有可用的 content/{slug}/{REPORTS}/{year}.md：先建立该文件（正文写文字部分，"
                           "前置元数据写 permits、penalties、coercions、fees）")
+    from ..render.pages import Renderer  # rendering (jinja2, matplotlib, python-docx) only when asked for
+    from ..render.reports import render_report
+    from . import word
+
     if fmt == "docx":
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(word.document(report))

@@ -19,7 +19,6 @@ import re
 from pathlib import Path
 from typing import Any, Iterator
 
-from openpyxl import load_workbook
 
 from .. import load, yamlsrc
 from ..findings import Finding
@@ -112,6 +111,8 @@ def _xlsx_rows(path: Path, rel: str, findings: list[Finding], dept: str) -> Iter
     if raw is None:
         return None
     try:
+        from openpyxl import load_workbook  # only for a site that keeps a register as .xlsx
+
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or mislabelled file
         findings.append(Finding("FMT001", rel, 1, f"无法读取 Excel 台账：{type(exc).__name__}",

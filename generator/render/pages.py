@@ -87,6 +87,7 @@ class Renderer:
                                 search_meta=terms.meta)
         self.pages: list[str] = []
         self.base_key: str | None = None
+        self.memo: pagecache.Memo = {}  # the publication does not change while pages are rendered
 
     def key(self, path: str, template: str, inputs: Any) -> str:
         """The key of a page: its own inputs, and what every page reads (settings, departments,
@@ -95,7 +96,7 @@ class Renderer:
             config = self.publication.config
             self.base_key = pagecache.fingerprint(pagecache.product(), layouts_fingerprint(config.root / LAYOUTS),
                                                   config, self.publication.departments)
-        return pagecache.fingerprint(self.base_key, path, template, inputs)
+        return pagecache.fingerprint(self.base_key, path, template, inputs, memo=self.memo)
 
     def page(self, path: str, template: str, inputs: Any = None,
              context: Callable[[], dict[str, Any]] | None = None, **values: Any) -> None:

@@ -9,26 +9,36 @@ A file that cannot be read is treated like a scan: it blocks until a reviewer si
 from __future__ import annotations
 
 import hashlib
+import importlib
+import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from pypdf.errors import PdfReadError
-
 from .. import links
 from ..model import Record
-from .excel import read_xlsx
 from .extract import Extract
-from .image import SUFFIXES as IMAGE_SUFFIXES, read_image
 from .matches import Text, half_width
-from .pdf import read_pdf
-from .word import read_docx
 
-READERS: dict[str, Callable[[Path], Extract]] = {".pdf": read_pdf, ".docx": read_docx, ".xlsx": read_xlsx}
-READERS.update({suffix: read_image for suffix in IMAGE_SUFFIXES})
+# The reader of each type, imported when a file of that type is read (pypdf, python-docx,
+# openpyxl and Pillow are not loaded by a check that meets none).
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".tif", ".tiff", ".webp", ".bmp"}
+READERS: dict[str, str] = {".pdf": "pdf:read_pdf", ".docx": "word:read_docx", ".xlsx": "excel:read_xlsx"}
+READERS.update({suffix: "image:read_image" for suffix in IMAGE_SUFFIXES})
 PLAIN = {".txt", ".csv"}
-UNREADABLE = (OSError, ValueError, KeyError, PdfReadError, zipfile.BadZipFile)
+UNREADABLE = (OSError, ValueError, KeyError, zipfile.BadZipFile)
+
+
+def _reader(spec: str) -> Callable[[Path], Extract]:
+    module, function = spec.split(":")
+    return getattr(importlib.import_module(f"{__package__}.{module}"), function)
+
+
+def _unreadable() -> tuple[type[BaseException], ...]:
+    """The errors that mean "this file cannot be read"; pypdf's own only once pypdf is loaded."""
+    pdf_errors = sys.modules.get("pypdf.errors")
+    return UNREADABLE + ((pdf_errors.PdfReadError,) if pdf_errors else ())
 
 
 @dataclass
@@ -57,12 +67,12 @@ def _read_plain(path: Path) -> Extract:
 def read(path: Path, name: str, line: int) -> Attachment:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     suffix = path.suffix.lower()
-    reader = _read_plain if suffix in PLAIN else READERS.get(suffix)
+    reader = _read_plain if suffix in PLAIN else (_reader(READERS[suffix]) if suffix in READERS else None)
     if reader is None:
         return Attachment(name, line, digest, None, f"类型 {suffix or '（无扩展名）'} 无法审查")
     try:
         return Attachment(name, line, digest, reader(path))
-    except UNREADABLE as exc:
+    except _unreadable() as exc:
         return Attachment(name, line, digest, None, f"文件无法读取（{type(exc).__name__}）")
 
 

@@ -9,7 +9,6 @@ from PIL import ExifTags, Image
 
 from .extract import Extract
 
-SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".tif", ".tiff", ".webp", ".bmp"}
 PEOPLE = {ExifTags.Base.Artist: "作者", ExifTags.Base.XPAuthor: "作者"}
 
 

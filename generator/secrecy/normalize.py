@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import html
 import re
-import sys
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -38,7 +37,7 @@ DASHES = r"\-\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d"
 _TIGHT = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff★☆"  # Chinese characters and the marking star
 
 # Every decimal digit that is not ASCII (Arabic-Indic, Devanagari, full-width, mathematical …).
-_OTHER_DIGITS = "".join(chr(c) for c in range(0x80, sys.maxunicode + 1) if chr(c).isdecimal())
+_OTHER_DIGITS = "".join(chr(c) for c in range(0x80, 0x20000) if chr(c).isdecimal())  # none beyond plane 1
 _FOLD = {ord(ch): ord(str(int(ch))) for ch in _OTHER_DIGITS}
 _FOLD.update({c: c - 0xFEE0 for c in (*range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))})
 _FOLD[0xFF0D] = ord("-")
