@@ -24,6 +24,18 @@ def _page(path: Path) -> tuple[str, str]:
     return fragment["meta"].get(DATE, ""), fragment["url"]
 
 
+def shared(bundles: list[Path]) -> list[str]:
+    """The page ids found in more than one of `bundles`. Pagefind makes a page's id (7 hex digits of a
+    hash) unique within its bundle only; the search page keeps one result per id and order.json one
+    place, so of two pages of different shards sharing an id one is lost."""
+    seen: dict[str, int] = {}
+    for bundle in bundles:
+        for path in (bundle / "fragment").glob(f"*{FRAGMENT}"):
+            page = path.name.removesuffix(FRAGMENT)
+            seen[page] = seen.get(page, 0) + 1
+    return sorted(page for page, count in seen.items() if count > 1)
+
+
 def by_date(bundles: list[Path]) -> list[str]:
     """The page ids of `bundles` (Pagefind bundle folders), oldest first."""
     pages = {path.name.removesuffix(FRAGMENT): _page(path)

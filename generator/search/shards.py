@@ -1,8 +1,24 @@
 """Which record pages form each shard of the search index, and the key that says a shard changed.
 
-A shard is one department's public record pages (Publication.full, nothing else): a large site
-never needs one indexing process for every page, and editing one department re-indexes only its
-shard. The key hashes the shard's rendered pages and the indexer's version.
+A shard holds public record pages (Publication.full, nothing else) of one department, at most
+`bound` of them: a large site never needs one indexing process for every page, and editing one
+record re-indexes only the shard holding it, at most `bound` pages.
+
+A department of at most `bound` pages is one shard, named by its slug. A larger one is split by
+year (the record's 发布日期, else its 成文日期), and a year of more than `bound` pages is cut, its
+pages in 索引号 order (year, then serial as a number: the order serials are given out in), into
+consecutive chunks of `bound` pages: <dept>-<year> is the first, <dept>-<year>-2, <dept>-<year>-3 …
+the next. So a new record with the highest 索引号 of its year changes only the last chunk (or starts
+a new one), and the first chunk keeps its name and pages when a year first outgrows the bound; a
+record added or removed before the end of its year (or whose date moves it to another year) shifts
+one page across every later chunk of that year, which are indexed again. A department that first
+outgrows the bound is indexed again whole, once, under its new names.
+
+Small departments are not split by year: Pagefind ranks each bundle's results with that bundle's
+own statistics (how many of its pages carry a word, their mean length), so the smaller the shards,
+the more a merged ranking drifts from what one index would give (docs/search.md).
+
+The key hashes the shard's rendered pages (paths and bytes) and the indexer's version.
 """
 
 from __future__ import annotations
@@ -12,25 +28,60 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .. import urls
-from ..publicity import Publication
+from .. import ids, urls
+from ..publicity import Publication, PublicRecord
 
 # Changing how a shard is indexed (flags, the page markup read) must change every key.
 INDEX_FORMAT = "1"
+# The most pages a shard holds unless the index stage is given another bound (index.py).
+BOUND = 5000
 
 
 @dataclass(frozen=True)
 class Shard:
-    name: str  # the department slug: ASCII, safe as a folder name
+    name: str  # <dept>, <dept>-<year> or <dept>-<year>-<n>: the department slug (ASCII) and numbers
     pages: tuple[str, ...]  # output paths of its record pages, sorted
 
 
-def plan(publication: Publication) -> list[Shard]:
-    """One shard per department that has at least one fully published record."""
-    pages: dict[str, list[str]] = {}
+def chunk_name(dept: str, year: int | None, n: int) -> str:
+    """The name of the `n`th (from 1) chunk of `dept`'s pages of `year` (None: undated, 0000)."""
+    base = f"{dept}-{year or 0:04d}"
+    return base if n == 1 else f"{base}-{n}"
+
+
+def _order(record: PublicRecord) -> tuple[int, int, str]:
+    """Where a record stands in its year's chunks: its 索引号's year and serial, as numbers."""
+    match = ids.parse_index_no(record.index_no)
+    return (int(match["year"]), int(match["serial"]), record.slug) if match else (0, 0, record.slug)
+
+
+def _split(dept: str, records: list[PublicRecord], bound: int) -> list[Shard]:
+    if len(records) <= bound:
+        return [Shard(dept, tuple(sorted(urls.record(record) for record in records)))]
+    years: dict[int | None, list[PublicRecord]] = {}
+    for record in records:
+        years.setdefault(record.year, []).append(record)
+    found = []
+    for year in sorted(years, key=lambda year: year or 0):
+        paths = [urls.record(record) for record in sorted(years[year], key=_order)]
+        for n, start in enumerate(range(0, len(paths), bound), 1):
+            found.append(Shard(chunk_name(dept, year, n), tuple(sorted(paths[start:start + bound]))))
+    return found
+
+
+def plan(publication: Publication, bound: int = BOUND) -> list[Shard]:
+    """The shards of every department's fully published records, at most `bound` pages each."""
+    if bound < 1:
+        raise ValueError(f"bound must be at least 1, not {bound}")
+    departments: dict[str, list[PublicRecord]] = {}
     for record in publication.full:
-        pages.setdefault(record.dept, []).append(urls.record(record))
-    return [Shard(name, tuple(sorted(paths))) for name, paths in sorted(pages.items())]
+        departments.setdefault(record.dept, []).append(record)
+    found = [shard for dept in sorted(departments) for shard in _split(dept, departments[dept], bound)]
+    names = [shard.name for shard in found]
+    # A name repeats only if one slug is another's plus -<year> (d and d-2026), or -<year>-<n>.
+    if len(set(names)) != len(names):
+        raise ValueError(f"two search shards share a name: {sorted(n for n in names if names.count(n) > 1)}")
+    return found
 
 
 def indexer_version() -> str:

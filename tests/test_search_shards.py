@@ -1,0 +1,161 @@
+"""Search shards of bounded size: a department of more pages than the bound split by year, a year
+cut into chunks of at most the bound, so that editing one record re-indexes one small shard and the
+others come from the cache. The bound here is 3 (DISCLOSURE_SHARD_PAGES), the default 5,000."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import DEPARTMENT_YAML, DEPT_USCC, record_text, run_cli
+
+from generator import load, publicity
+from generator.config import load_config
+from generator.index import SHARD_PAGES
+from generator.search import order, shards
+
+
+def dated(year: int, serial: int, published: str, body: str = "正文。") -> str:
+    """A public record of d1 with 索引号 <year>-<serial>, published (and written, approved) on `published`."""
+    review = f"{{drafter: 李明, opinion: 主动公开, checker: 王芳, approver: 赵刚, approved_on: {published}}}"
+    return record_text(body, index_no=f"{DEPT_USCC}/{year}-{serial:05d}", written=published,
+                       published=published, review=review, title=f"关于第{year}{serial}号事项的通知")
+
+
+# Eight records over two years: three of 2025; five published in 2026, one of them numbered in 2025.
+RECORDS = {
+    "content/d1/a1.md": dated(2025, 1, "2025-03-01"),
+    "content/d1/a2.md": dated(2025, 2, "2025-06-01"),
+    "content/d1/a3.md": dated(2025, 3, "2025-09-01"),
+    "content/d1/a4.md": dated(2025, 4, "2026-05-05"),  # numbered late in 2025, published in 2026
+    "content/d1/b1.md": dated(2026, 1, "2026-06-01"),
+    "content/d1/b2.md": dated(2026, 2, "2026-07-01"),
+    "content/d1/b3.md": dated(2026, 3, "2026-08-01"),
+    "content/d1/b4.md": dated(2026, 4, "2026-09-01"),
+}
+PLAN = {
+    "d1-2025": ("d1/2025-00001.html", "d1/2025-00002.html", "d1/2025-00003.html"),
+    "d1-2026": ("d1/2025-00004.html", "d1/2026-00001.html", "d1/2026-00002.html"),
+    "d1-2026-2": ("d1/2026-00003.html", "d1/2026-00004.html"),
+}
+
+
+def plan(site: Path, bound: int) -> dict[str, tuple[str, ...]]:
+    config, errors = load_config(site)
+    assert not errors
+    loaded, _ = load.load_site(config)
+    return {shard.name: shard.pages for shard in shards.plan(publicity.select(loaded), bound)}
+
+
+def build(site: Path) -> dict[str, str]:
+    """Build `site`; each shard's line on stderr, by shard name (after 页，)."""
+    result = run_cli("build", "--site", site)
+    assert result.code == 0, result.err
+    return dict(re.findall(r"搜索索引 (\S+)：\d+ 页，(.*)", result.err))
+
+
+def reindexed(lines: dict[str, str]) -> list[str]:
+    return sorted(name for name, how in lines.items() if how != "未变，沿用缓存")
+
+
+def test_plan_cuts_a_department_by_year_and_bound(make_site) -> None:
+    site = make_site(RECORDS)
+    found = plan(site, 3)
+    assert found == PLAN
+    assert all(len(pages) <= 3 for pages in found.values())
+    # Within the bound a department stays one shard, named by its slug: no tiny shards (their own
+    # ranking statistics would skew the merged ranking, docs/search.md).
+    whole = tuple(sorted(page for pages in PLAN.values() for page in pages))
+    assert plan(site, 8) == plan(site, shards.BOUND) == {"d1": whole}
+    with pytest.raises(ValueError):
+        shards.plan(publicity.select(load.load_site(load_config(site)[0])[0]), 0)
+
+
+def test_only_a_department_over_the_bound_is_split(make_site) -> None:
+    other = "11530400MB0000002R"
+    site = make_site({**RECORDS,
+                      "content/d2/department.yaml": DEPARTMENT_YAML.replace("测试局", "另一局").replace(DEPT_USCC, other),
+                      "content/d2/a.md": record_text("乙。", index_no=f"{other}/2026-00001", publisher="另一局")})
+    assert plan(site, 3) == {**PLAN, "d2": ("d2/2026-00001.html",)}
+
+
+def test_chunks_follow_serial_numbers_not_spelling(make_site) -> None:
+    # 2026-100000 sorts before 2026-99999 as text; it was given out after it, so it goes last.
+    site = make_site({"content/d1/a.md": dated(2026, 99999, "2026-03-01"),
+                      "content/d1/b.md": dated(2026, 100000, "2026-03-02")})
+    assert plan(site, 1) == {"d1-2026": ("d1/2026-99999.html",), "d1-2026-2": ("d1/2026-100000.html",)}
+
+
+def test_an_edit_reindexes_only_its_shard(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SHARD_PAGES, "3")
+    site = make_site(RECORDS)
+    first = build(site)
+    assert reindexed(first) == sorted(PLAN)
+    manifest = json.loads((site / "build" / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    assert manifest == {"bundles": [f"{name}/" for name in PLAN]}
+    assert sorted(path.name for path in (site / ".cache" / "search").iterdir()) == sorted(PLAN)
+
+    (site / "content" / "d1" / "b4.md").write_text(dated(2026, 4, "2026-09-01", "改过的正文。"), encoding="utf-8")
+    second = build(site)
+    assert reindexed(second) == ["d1-2026-2"]
+    assert set(second) == set(PLAN)  # every other shard: 未变，沿用缓存
+    manifest = json.loads((site / "build" / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    assert manifest == {"bundles": [f"{name}/" for name in PLAN]}
+    for name in PLAN:
+        assert (site / "build" / "pagefind" / name / "pagefind-entry.json").is_file()
+    fragments = (site / "build" / "pagefind" / "d1-2026-2" / "fragment").iterdir()
+    text = "".join(gzip.decompress(path.read_bytes()).decode("utf-8") for path in fragments)
+    assert "改过" in text.replace("\u200b", "")  # the indexer marks Chinese word boundaries with ZWSP
+
+
+def test_an_addition_at_the_end_of_a_year_reindexes_its_last_chunk(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SHARD_PAGES, "3")
+    site = make_site(RECORDS)
+    build(site)
+    (site / "content" / "d1" / "b5.md").write_text(dated(2026, 5, "2026-10-01"), encoding="utf-8")
+    assert reindexed(build(site)) == ["d1-2026-2"]  # now full: three pages
+    (site / "content" / "d1" / "b6.md").write_text(dated(2026, 6, "2026-11-01"), encoding="utf-8")
+    lines = build(site)
+    assert reindexed(lines) == ["d1-2026-3"] and set(lines) == {*PLAN, "d1-2026-3"}
+
+    # A record removed before the end of its year shifts a page across that year's later chunks;
+    # the emptied last chunk is gone from the output and the cache.
+    (site / "content" / "d1" / "b1.md").unlink()
+    lines = build(site)
+    assert reindexed(lines) == ["d1-2026", "d1-2026-2"] and set(lines) == set(PLAN)
+    assert sorted(path.name for path in (site / ".cache" / "search").iterdir()) == sorted(PLAN)
+    assert not (site / "build" / "pagefind" / "d1-2026-3").exists()
+
+
+def test_order_spans_every_shard(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SHARD_PAGES, "3")
+    site = make_site(RECORDS)
+    build(site)
+    pagefind = site / "build" / "pagefind"
+    urls = {path.name.removesuffix(".pf_fragment"): json.loads(gzip.decompress(path.read_bytes())[12:])["url"]
+            for path in pagefind.glob("*/fragment/*.pf_fragment")}
+    assert len(urls) == len(RECORDS)  # no page id shared by two shards
+    order = json.loads((pagefind / "order.json").read_text(encoding="utf-8"))
+    assert [urls[page] for page in order] == [f"/{page}" for name in PLAN for page in PLAN[name]]
+
+
+def test_a_bad_bound_is_said_and_ignored(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SHARD_PAGES, "three")
+    site = make_site(RECORDS)
+    result = run_cli("build", "--site", site)
+    assert result.code == 0, result.err
+    assert f"{SHARD_PAGES}='three' 不是正整数" in result.err
+    assert re.findall(r"搜索索引 (\S+)：", result.err) == ["d1"]
+
+
+def test_a_page_id_shared_by_two_shards_is_found(tmp_path: Path) -> None:
+    for bundle, pages in (("a", ("zh_1234567", "zh_89abcde")), ("b", ("zh_1234567", "zh_fedcba9")), ("c", ())):
+        (tmp_path / bundle / "fragment").mkdir(parents=True)
+        for page in pages:
+            (tmp_path / bundle / "fragment" / f"{page}.pf_fragment").write_bytes(b"")
+    assert order.shared([tmp_path / name for name in "abc"]) == ["zh_1234567"]
+    assert order.shared([tmp_path / name for name in "ac"]) == []
