@@ -60,11 +60,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_BLOCKED if result.findings.blocking else EXIT_OK
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数，实际为 '{text}'")
+    return value
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     config = _site(args)
     today = resolve_today(args.today, config)
     out = Path(args.out).resolve() if args.out else config.root / "build"
-    result = pipeline.build(config, out, today)
+    result = pipeline.build(config, out, today, args.jobs)
     if result.findings:
         present.render_findings(result.findings, "text", sys.stderr)
     if not result.built:
@@ -144,6 +154,7 @@ def parser() -> argparse.ArgumentParser:
                            "有阻断问题时退出码为 1，输出目录保持不变。")
     _common(build)
     build.add_argument("--out", metavar="DIR", help="输出目录，默认 <site>/build")
+    build.add_argument("--jobs", type=_positive, metavar="N", help="同时渲染页面的进程数，默认为全部 CPU 核数；结果与 1 相同")
     build.set_defaults(func=cmd_build)
     check = sub.add_parser("check", help="只检查，不生成", description="运行格式校验、保密审查和时效检查，不生成任何页面。")
     _common(check)

@@ -45,32 +45,34 @@ class Output:
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
-    def _link(self, rel: str, previous: Path, entry: Entry) -> None:
-        target = self.path(rel)
-        try:
-            os.link(previous, target)
-        except OSError:  # another file system, or links not supported: a copy does the same
-            shutil.copyfile(previous, target)
-        self.files[rel] = entry
-        self.reused.add(rel)
-
     def reuse(self, rel: str, key: str) -> bool:
         """Place the previous build's `rel` if its inputs' key is `key`; False: render it."""
         previous = self.cache.reusable(rel, key=key) if self.cache else None
         if previous is None or self.cache is None:
             return False
-        self._link(rel, previous, self.cache.entries[rel])
+        _link(previous, self.path(rel))
+        self.record(rel, self.cache.entries[rel], reused=True)
         return True
 
-    def write_bytes(self, rel: str, data: bytes, key: str = "") -> None:
+    def place(self, rel: str, target: Path, data: bytes, key: str = "") -> tuple[Entry, bool]:
+        """Write `data` as `rel` at `target` — linked from the previous output when its bytes are
+        the same. Touches no state of this object, so a worker process may call it; the caller
+        records the result (record)."""
         digest = digest_of(data)
         previous = self.cache.reusable(rel, digest=digest) if self.cache else None
-        entry = Entry(key, digest, len(data))
         if previous is not None:
-            self._link(rel, previous, entry)
-            return
-        self.path(rel).write_bytes(data)
+            _link(previous, target)
+        else:
+            target.write_bytes(data)
+        return Entry(key, digest, len(data)), previous is not None
+
+    def record(self, rel: str, entry: Entry, reused: bool) -> None:
         self.files[rel] = entry
+        if reused:
+            self.reused.add(rel)
+
+    def write_bytes(self, rel: str, data: bytes, key: str = "") -> None:
+        self.record(rel, *self.place(rel, self.path(rel), data, key))
 
     def write_text(self, rel: str, text: str, key: str = "") -> None:
         self.write_bytes(rel, text.encode("utf-8"), key)
@@ -79,9 +81,12 @@ class Output:
         self.write_bytes(rel, source.read_bytes())
         self.copied.add(rel)
 
-    def unchanged(self, rel: str) -> bool:
-        """Whether `rel` holds exactly the bytes the previous output held there."""
-        return rel in self.reused
+
+def _link(previous: Path, target: Path) -> None:
+    try:
+        os.link(previous, target)
+    except OSError:  # another file system, or links not supported: a copy does the same
+        shutil.copyfile(previous, target)
 
 
 def check_target(out: Path, site_root: Path) -> None:

@@ -8,6 +8,7 @@ previous output in one step.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,17 +33,23 @@ class BuildResult(CheckResult):
 
 
 def check(config: SiteConfig, today: dt.date) -> CheckResult:
+    from .checkcache import CheckCache  # what each record file gave before, by the hash of its bytes
+
+    cache = CheckCache(config.root, config)
     findings = Findings(config.rules)
-    site, load_findings = load.load_site(config)
+    site, load_findings = load.load_site(config, cache)
     findings.extend(load_findings)
-    findings.extend(validate.validate(site))
-    review = secrecy.check(site, today)
+    findings.extend(validate.validate(site, cache))
+    review = secrecy.check(site, today, cache)
     findings.extend(review.findings)
     findings.extend(staleness.check(site, today))
+    cache.save()
     return CheckResult(site, findings, review=review)
 
 
-def build(config: SiteConfig, out: Path, today: dt.date) -> BuildResult:
+def build(config: SiteConfig, out: Path, today: dt.date, jobs: int | None = None) -> BuildResult:
+    """`jobs`: processes that render pages and scan the output (default: every core)."""
+    workers = jobs or os.cpu_count() or 1
     from . import index, render  # `check` (and the pre-commit hook) never loads the rendering stack
 
     output.check_target(out, config.root)
@@ -56,12 +63,12 @@ def build(config: SiteConfig, out: Path, today: dt.date) -> BuildResult:
     allowed = pagecache.fingerprint(sorted(checked.review.allowed))
     try:
         with output.staging(out, cache) as stage:
-            renderer = render.render_site(publication, stage)
+            renderer = render.render_site(publication, stage, workers)
             index.build_index(publication, stage)
             # the last net, before the swap; a file the previous output held byte for byte was
             # scanned then, against the same allow list
             trusted = stage.reused if cache.scanned_with == allowed else set()
-            secrecy.guard(stage.root, label, checked.review.allowed, stage.copied, trusted)
+            secrecy.guard(stage.root, label, checked.review.allowed, stage.copied, trusted, workers)
     except secrecy.LeakFound as leak:
         result.findings.extend(leak.findings)
         return result

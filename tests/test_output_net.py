@@ -10,7 +10,7 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 
@@ -69,10 +69,10 @@ CHANNELS: dict[str, tuple[str, Callable[[str | bytes], str | bytes], str]] = {
 def _plant(monkeypatch: pytest.MonkeyPatch, pattern: str, change: Callable[[str | bytes], str | bytes]) -> list[str]:
     """Change every output file matching `pattern` as it is written; returns the files changed.
     Text changes (str in, str out) get the file as UTF-8 text."""
-    write_bytes = Output.write_bytes
+    place = Output.place
     planted: list[str] = []
 
-    def planted_bytes(self: Output, rel: str, data: bytes, key: str = "") -> None:
+    def planted_place(self: Output, rel: str, target: Path, data: bytes, key: str = "") -> Any:
         if re.search(pattern, rel):
             planted.append(rel)
             try:
@@ -80,9 +80,9 @@ def _plant(monkeypatch: pytest.MonkeyPatch, pattern: str, change: Callable[[str 
             except (TypeError, AttributeError):
                 changed = change(data.decode("utf-8"))
             data = changed.encode("utf-8") if isinstance(changed, str) else changed
-        write_bytes(self, rel, data, key)
+        return place(self, rel, target, data, key)
 
-    monkeypatch.setattr(Output, "write_bytes", planted_bytes)
+    monkeypatch.setattr(Output, "place", planted_place)  # every file of the build is placed here
     return planted
 
 
@@ -106,15 +106,15 @@ def test_the_last_net_blocks_a_canary_in_every_channel(make_site: MakeSite, monk
 def test_an_unreadable_output_file_is_refused_and_an_image_is_not(make_site: MakeSite,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     site = make_site({"content/d1/r.md": record_text()})
-    write_text = Output.write_text
+    place = Output.place
 
-    def extra(self: Output, rel: str, text: str, key: str = "") -> None:
-        write_text(self, rel, text, key)
+    def extra(self: Output, rel: str, target: Path, data: bytes, key: str = "") -> Any:
         if rel == "index.html":
-            self.write_bytes("static/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
-            self.write_bytes("static/blob.bin", bytes(range(256)) * 4)
+            place(self, "static/logo.png", self.path("static/logo.png"), b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+            place(self, "static/blob.bin", self.path("static/blob.bin"), bytes(range(256)) * 4)
+        return place(self, rel, target, data, key)
 
-    monkeypatch.setattr(Output, "write_text", extra)
+    monkeypatch.setattr(Output, "place", extra)
     result = run_cli("build", "--site", site)
     assert result.code == 1
     assert "SEC015" in result.err and "static/blob.bin" in result.err and "logo.png" not in result.err

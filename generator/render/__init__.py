@@ -12,8 +12,9 @@ from . import apply, catalogue, exports, feeds, guide, home, records, regulation
 from .pages import Renderer
 
 
-def render_site(publication: Publication, output: Output) -> Renderer:
-    renderer = Renderer(publication, output)
+def render_site(publication: Publication, output: Output, workers: int = 1) -> Renderer:
+    """Every page of the site into `output`, rendered on `workers` processes."""
+    renderer = Renderer(publication, output, workers)
     static.copy_assets(renderer)
     records.render_records(renderer)
     nav = catalogue.render_catalogues(renderer)
@@ -26,4 +27,5 @@ def render_site(publication: Publication, output: Output) -> Renderer:
     exports.render_exports(renderer)
     feeds.render_feeds(renderer)
     sitemap.render_sitemap(renderer)  # last: it lists every page rendered before it
+    renderer.finish()
     return renderer

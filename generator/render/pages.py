@@ -22,6 +22,8 @@ from .. import pagecache, safeurl, urls
 from ..output import Output, OutputError
 from ..publicity import Publication
 from ..search import terms
+from ..workers import fork_map
+from .jobs import Job
 
 LAYOUTS = "layouts"
 
@@ -74,9 +76,14 @@ def _date(value: dt.date | dt.datetime | None, fmt: str = "%Y-%m-%d") -> str:
 
 
 class Renderer:
-    def __init__(self, publication: Publication, output: Output) -> None:
+    """Renders pages into `output`. With `workers` above 1, pages are queued by `page` and
+    rendered on that many cores by `finish`; with 1, each is rendered when asked for."""
+
+    def __init__(self, publication: Publication, output: Output, workers: int = 1) -> None:
         self.publication = publication
         self.output = output
+        self.workers = workers
+        self.queue: list[Job] = []
         config = publication.config
         loaders = [SiteLayouts(str(config.root / LAYOUTS)), FileSystemLoader(str(default_layouts()))]
         self.env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
@@ -109,14 +116,28 @@ class Renderer:
         self.pages.append(path)
         if self.output.reuse(path, key):
             return
-        if context is not None:
-            values = {**values, **context()}
+        job = Job(path, self.output.path(path), template, key, values, context)
+        if self.workers > 1:
+            self.queue.append(job)
+        else:
+            self.output.record(*self.render_job(job))
+
+    def render_job(self, job: Job) -> tuple[str, pagecache.Entry, bool]:
+        """Render one page into its reserved file (in this process or a worker)."""
+        values = {**job.values, **job.context()} if job.context is not None else job.values
 
         def url(target: str) -> str:
-            return urls.relative(path, target)
+            return urls.relative(job.path, target)
 
-        html = self.env.get_template(template).render(url=url, page_path=path, **values)
-        self.output.write_text(path, html, key)
+        html = self.env.get_template(job.template).render(url=url, page_path=job.path, **values)
+        entry, reused = self.output.place(job.path, job.target, html.encode("utf-8"), job.key)
+        return job.path, entry, reused
+
+    def finish(self) -> None:
+        """Render the queued pages on all workers and record what they wrote."""
+        for done in fork_map(self.render_job, self.queue, self.workers):
+            self.output.record(*done)
+        self.queue = []
 
 
 def layouts_fingerprint(site_layouts: Path) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..findings import Finding
+from ..workers import fork_map
 from .markings import secrecy_markings
 from .matches import Match
 from .outputs import Unreadable, read
@@ -58,22 +59,25 @@ def scan_file(path: Path, rel: str, allowed: set[str], copied: bool = False) -> 
 
 
 def scan_output(root: Path, label: str, allowed: set[str], copied: Iterable[str] = (),
-                trusted: Iterable[str] = ()) -> list[Finding]:
+                trusted: Iterable[str] = (), workers: int = 1) -> list[Finding]:
     """Findings for every marking or personal datum in the files under `root`; `label` names
     the output folder in the findings' file paths; `copied` are output paths of attachments
     copied unchanged from the records (read at the source, so an unreadable one is no finding);
-    `trusted` are files the previous output held byte for byte, scanned by the build that made them."""
+    `trusted` are files the previous output held byte for byte, scanned by the build that made them.
+    The files are read on `workers` processes."""
     copies, skip = set(copied), set(trusted)
-    found = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    paths = [p for p in sorted(root.rglob("*")) if p.is_file() and p.relative_to(root).as_posix() not in skip]
+
+    def scan_one(path: Path) -> list[Finding]:
         rel = path.relative_to(root).as_posix()
-        if rel not in skip:
-            found += scan_file(path, f"{label}/{rel}", allowed, rel in copies)
-    return found
+        return scan_file(path, f"{label}/{rel}", allowed, rel in copies)
+
+    return [finding for found in fork_map(scan_one, paths, workers) for finding in found]
 
 
-def guard(root: Path, label: str, allowed: set[str], copied: Iterable[str] = (), trusted: Iterable[str] = ()) -> None:
+def guard(root: Path, label: str, allowed: set[str], copied: Iterable[str] = (), trusted: Iterable[str] = (),
+          workers: int = 1) -> None:
     """Raise LeakFound when the output under `root` holds a marking or personal datum."""
-    leaks = scan_output(root, label, allowed, copied, trusted)
+    leaks = scan_output(root, label, allowed, copied, trusted, workers)
     if leaks:
         raise LeakFound(leaks)

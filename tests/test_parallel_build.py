@@ -1,0 +1,53 @@
+"""All cores: a build that renders pages and scans the output on several forked processes
+writes exactly the bytes a one-process build writes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from conftest import DEPT_USCC, record_text, run_cli
+from generator import workers
+
+MakeSite = Callable[..., Path]
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_jobs_2_writes_the_same_bytes_as_jobs_1(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    records = {f"content/d1/r{i}.md": record_text(f"第{i}条正文，见[下一条](r{i + 1}.md)。" if i < 7 else "末条。",
+                                                  index_no=f"{DEPT_USCC}/2026-{i:05d}", title=f"关于第{i}项工作的通知")
+               for i in range(1, 8)}
+    site = make_site(records)
+    assert run_cli("build", "--site", site, "--jobs", "1").code == 0
+    one = _files(site / "build")
+    shutil.rmtree(site / "build")
+    shutil.rmtree(site / ".cache/pages")
+
+    forks: list[str] = []
+    real = multiprocessing.get_context
+
+    def counting(method: Any = None) -> Any:
+        forks.append(str(method))
+        return real(method)
+
+    monkeypatch.setattr(workers, "MIN_PER_WORKER", 1)  # a small site still goes through the pool
+    monkeypatch.setattr(multiprocessing, "get_context", counting)
+    assert run_cli("build", "--site", site, "--jobs", "2").code == 0
+    assert forks.count("fork") >= 2  # the pages and the output scan
+    assert _files(site / "build") == one
+
+
+def test_jobs_must_be_a_positive_number(make_site: MakeSite) -> None:
+    site = make_site({"content/d1/a.md": record_text()})
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site), "--jobs", "0"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "正整数" in result.stderr
