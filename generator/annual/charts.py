@@ -14,14 +14,8 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
-
-import matplotlib
-
-matplotlib.use("svg")
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
-from matplotlib import font_manager  # noqa: E402
+from functools import cached_property, lru_cache
+from typing import Any, Callable
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Zen Hei",
              "WenQuanYi Micro Hei", "Sarasa Gothic SC", "SimHei", "Microsoft YaHei", "PingFang SC",
@@ -32,18 +26,37 @@ CHAR_INCHES = 0.15  # width of one CJK character at the tick size, for margins
 
 @dataclass(frozen=True)
 class Chart:
+    """A chart as data; its SVG is drawn the first time it is asked for (an unchanged chart of
+    an incremental build never is, and matplotlib is then not even loaded)."""
+
     name: str  # file name stem, e.g. "months"
     title: str
     data: tuple[tuple[str, int], ...]  # (label, value), in the order drawn
-    svg: str
+    kind: str  # "bars" or "rows"
 
     @property
     def alt(self) -> str:
         return f"{self.title}：" + "，".join(f"{label} {value}" for label, value in self.data) + "。"
 
+    @cached_property
+    def svg(self) -> str:
+        return _DRAW[self.kind](list(self.data))
+
+
+@lru_cache(maxsize=1)
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt  # the backend must be chosen first
+
+    return plt
+
 
 @lru_cache(maxsize=1)
 def _style() -> dict[str, Any]:
+    from matplotlib import font_manager
+
     installed = {font.name for font in font_manager.fontManager.ttflist}
     cjk = [name for name in CJK_FONTS if name in installed]
     return {
@@ -62,12 +75,24 @@ def _render(fig: Any) -> str:
     with warnings.catch_warnings():  # without a CJK font the text is measured approximately
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
         fig.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(fig)
+    _pyplot().close(fig)
     return buffer.getvalue()
 
 
 def bars(name: str, title: str, data: list[tuple[str, int]]) -> Chart:
     """Vertical bars: one per label, e.g. the twelve months."""
+    return Chart(name, title, tuple(data), "bars")
+
+
+def rows(name: str, title: str, data: list[tuple[str, int]]) -> Chart:
+    """Horizontal bars, for long labels such as categories and results."""
+    return Chart(name, title, tuple(data), "rows")
+
+
+def _draw_bars(data: list[tuple[str, int]]) -> str:
+    plt = _pyplot()
+    import matplotlib
+
     with matplotlib.rc_context(_style()):
         fig, ax = plt.subplots(figsize=(7.0, 3.0))
         labels = [label for label, _ in data]
@@ -78,11 +103,13 @@ def bars(name: str, title: str, data: list[tuple[str, int]]) -> Chart:
         ax.set_ylim(0, max([*values, 1]) * 1.2)
         ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         fig.subplots_adjust(left=0.08, right=0.98, top=0.95, bottom=0.15)
-        return Chart(name, title, tuple(data), _render(fig))
+        return _render(fig)
 
 
-def rows(name: str, title: str, data: list[tuple[str, int]]) -> Chart:
-    """Horizontal bars, for long labels such as categories and results."""
+def _draw_rows(data: list[tuple[str, int]]) -> str:
+    plt = _pyplot()
+    import matplotlib
+
     with matplotlib.rc_context(_style()):
         longest = max((len(label) for label, _ in data), default=1)
         width = 7.0
@@ -96,4 +123,7 @@ def rows(name: str, title: str, data: list[tuple[str, int]]) -> Chart:
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         fig.subplots_adjust(left=min(0.6, (longest * CHAR_INCHES + 0.3) / width), right=0.97, top=0.97,
                             bottom=0.8 / (0.45 * max(len(data), 1) + 0.8) * 0.6)
-        return Chart(name, title, tuple(data), _render(fig))
+        return _render(fig)
+
+
+_DRAW: dict[str, Callable[[list[tuple[str, int]]], str]] = {"bars": _draw_bars, "rows": _draw_rows}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from .. import markdown, urls
-from ..annual import charts, layout, word
+from ..annual import charts, layout
 from ..annual.tables import AnnualReport
 from ..annual.template import (APPLICANT_HEADER, DIRECT_SUIT, LITIGATION, NATURAL_PERSON, ORGANISATIONS,
                                ORGANISATIONS_HEADER, OUTCOME_COLUMNS, RECONSIDERATION, SECTIONS,
@@ -86,13 +86,19 @@ def render_report(renderer: Renderer, report: AnnualReport, path: str, standalon
             src = "data:image/svg+xml;base64," + base64.b64encode(chart.svg.encode("utf-8")).decode("ascii")
         else:
             svg = urls.report_file(path, f"{chart.name}.svg")
-            renderer.output.write_text(svg, chart.svg)
+            key = renderer.key(svg, "chart", chart)
+            if not renderer.output.reuse(svg, key):  # drawn only when its figures changed
+                renderer.output.write_text(svg, chart.svg, key)
             src = urls.relative(path, svg)
         figures.append(Figure(chart, src))
     docx = None
     if not standalone:
         docx = urls.report_file(path, DOCX)
-        renderer.output.write_bytes(docx, word.document(report))
+        key = renderer.key(docx, "docx", report)
+        if not renderer.output.reuse(docx, key):  # written (python-docx loaded) only when the report changed
+            from ..annual import word
+
+            renderer.output.write_bytes(docx, word.document(report), key)
     parts = [(part, page_of(part)) for part in report.parts]
     renderer.page(path, "report.html", report=report, blocks=layout.table2_blocks(report.table2),
                   rows3=layout.table3_rows(report.table3), values4=layout.table4_values(report.table4),
