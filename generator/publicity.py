@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from . import links, markdown
+from . import links, markdown, siteindex
 from .annual import tables as annual_tables
 from .annual.tables import AnnualReport
 from .config import SiteConfig
 from .model import Department, Record, Site, as_datetime
+from .siteindex import SiteIndex
 
 FULL = ("主动公开", "删减后公开", "脱密后公开")
 METADATA_ONLY = ("依申请公开",)
@@ -89,12 +91,17 @@ class Publication:
     reports: list[AnnualReport] = field(default_factory=list)  # counts and narrative only, never register rows
     report_summaries: list[AnnualReport] = field(default_factory=list)  # the site's summary of each year
 
-    @property
+    @cached_property
     def full(self) -> list[PublicRecord]:
         return [r for r in self.records if r.full]
 
+    @cached_property
+    def index(self) -> SiteIndex:
+        """Every listed record grouped by department, category, topic, year and 索引号, once."""
+        return siteindex.gather(self.records)
+
     def by_index(self) -> dict[str, PublicRecord]:
-        return {r.index_no: r for r in self.records}
+        return self.index.by_index_no
 
 
 def _text(record: Record, key: str) -> str:

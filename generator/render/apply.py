@@ -9,6 +9,5 @@ from .pages import Renderer
 
 def render_apply(renderer: Renderer) -> None:
     publication = renderer.publication
-    on_request = {slug: sum(1 for r in publication.records if r.dept == slug and not r.full)
-                  for slug in publication.departments}
+    on_request = {slug: sum(1 for r in publication.index.dept(slug) if not r.full) for slug in publication.departments}
     renderer.page(urls.APPLY, "apply.html", on_request=on_request)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Callable
 
 from .. import urls
 from ..config import Category
@@ -67,10 +66,6 @@ def ordered(renderer: Renderer, records: list[PublicRecord]) -> list[PublicRecor
     return sorted(records, key=lambda r: order.get(r.category, len(order)))
 
 
-def in_category(record: PublicRecord, path: str) -> bool:
-    return record.category == path or record.category.startswith(path + "/")
-
-
 def taxonomy_nodes(categories: list[Category], depth: int = 0) -> list[tuple[Category, int]]:
     found = []
     for node in categories:
@@ -82,29 +77,24 @@ def taxonomy_nodes(categories: list[Category], depth: int = 0) -> list[tuple[Cat
 def listings(renderer: Renderer) -> list[Listing]:
     """Every listing of the catalogue, the whole site first."""
     publication = renderer.publication
-    records = publication.records
-
-    def select(keep: Callable[[PublicRecord], bool]) -> list[PublicRecord]:
-        return [r for r in records if keep(r)]
-
-    found = [Listing("政府信息公开目录", urls.CATALOGUE, records)]
+    index = publication.index
+    found = [Listing("政府信息公开目录", urls.CATALOGUE, publication.records)]
     for slug, department in publication.departments.items():
-        found.append(Listing(f"{department.name} 政府信息公开目录", urls.dept_catalogue(slug),
-                             select(lambda r: r.dept == slug), department))
+        found.append(Listing(f"{department.name} 政府信息公开目录", urls.dept_catalogue(slug), index.dept(slug),
+                             department))
     for node, _ in taxonomy_nodes(publication.config.categories):
-        found.append(Listing(f"信息分类：{node.path}", urls.category_listing(node.path),
-                             select(lambda r: in_category(r, node.path))))
+        found.append(Listing(f"信息分类：{node.path}", urls.category_listing(node.path), index.category(node.path)))
     for topic in publication.config.topics:
-        found.append(Listing(f"主题分类：{topic}", urls.topic_listing(topic), select(lambda r: r.topic == topic)))
-    for year in sorted({r.year for r in records if r.year}, reverse=True):
-        found.append(Listing(f"{year}年政府信息", urls.year_listing(year), select(lambda r: r.year == year)))
+        found.append(Listing(f"主题分类：{topic}", urls.topic_listing(topic), index.topic(topic)))
+    for year in sorted(index.by_year, reverse=True):
+        found.append(Listing(f"{year}年政府信息", urls.year_listing(year), index.year(year)))
     return found
 
 
 def navigation(renderer: Renderer, found: list[Listing]) -> Navigation:
     counts = {listing.base: len(listing.records) for listing in found}
     publication = renderer.publication
-    years = sorted({r.year for r in publication.records if r.year}, reverse=True)
+    years = sorted(publication.index.by_year, reverse=True)
     return Navigation(
         departments=[Facet(d.name, urls.dept_catalogue(slug), counts[urls.dept_catalogue(slug)])
                      for slug, d in publication.departments.items()],

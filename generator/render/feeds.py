@@ -82,4 +82,4 @@ def render_feeds(renderer: Renderer) -> None:
     render_feed(renderer, urls.FEED, publication.config.title, publication.records)
     for slug, department in publication.departments.items():
         render_feed(renderer, urls.dept_feed(slug), f"{department.name} - {publication.config.title}",
-                    [r for r in publication.records if r.dept == slug])
+                    publication.index.dept(slug))

@@ -12,7 +12,7 @@ from .pages import Renderer
 def render_guides(renderer: Renderer) -> None:
     publication = renderer.publication
     for slug, department in publication.departments.items():
-        records = [r for r in publication.records if r.dept == slug]
+        records = publication.index.dept(slug)
         counts: Counter[str] = Counter()
         for record in records:
             parts = record.category.split("/")

@@ -8,7 +8,7 @@ the search box and every department's entry.
 from __future__ import annotations
 
 from .. import urls
-from .catalogue import Facet, Navigation, in_category, taxonomy_nodes
+from .catalogue import Facet, Navigation, taxonomy_nodes
 from .pages import Renderer
 from .regulations import REGULATIONS_CATEGORY
 
@@ -23,10 +23,10 @@ def render_home(renderer: Renderer, nav: Navigation) -> None:
                  for node, depth in taxonomy_nodes(publication.config.categories)
                  if node.path.split("/")[0] not in (REGULATIONS_CATEGORY, REPORTS_CATEGORY) and
                  (depth > 0 or not node.children)]
-    regulations = [r for r in publication.records if in_category(r, REGULATIONS_CATEGORY)]
+    regulations = publication.index.category(REGULATIONS_CATEGORY)
     renderer.page(urls.HOME, "home.html", newest=publication.records[:NEWEST], statutory=statutory,
                   regulations=regulations[:NEWEST], report_years=publication.report_summaries)
     for slug, department in publication.departments.items():
-        records = [r for r in publication.records if r.dept == slug]
+        records = publication.index.dept(slug)
         renderer.page(urls.department(slug), "department.html", department=department,
                       newest=records[:NEWEST], total=len(records))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from .. import urls
-from .catalogue import in_category
 from .pages import Renderer
 
 REGULATIONS_CATEGORY = "政府信息公开制度"
@@ -11,7 +10,7 @@ REGULATIONS_CATEGORY = "政府信息公开制度"
 
 def render_regulations(renderer: Renderer) -> None:
     publication = renderer.publication
-    records = [r for r in publication.records if in_category(r, REGULATIONS_CATEGORY)]
+    records = publication.index.category(REGULATIONS_CATEGORY)
     by_department = [(department, [r for r in records if r.dept == slug])
                      for slug, department in publication.departments.items()]
     renderer.page(urls.REGULATIONS, "regulations.html", total=len(records),
