@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import yamlsrc
 from .annual import sources
@@ -16,6 +17,9 @@ from .config import SiteConfig
 from .findings import Finding
 from .model import Department, Record, Site
 from .rules import WARN
+
+if TYPE_CHECKING:
+    from .checkcache import CheckCache
 
 CONTENT = "content"
 SPECIAL_DIRS = {"reports", "applications"}  # a department's non-record folders
@@ -46,19 +50,20 @@ def special_file(rel: str, dept: str = "") -> Finding:
 
 
 def contained(path: Path, rel: str, content: Path, findings: list[Finding], what: str = "文件",
-              dept: str = "", follow: bool = True) -> Path | None:
+              dept: str = "", follow: bool = True, tree: Path | None = None) -> Path | None:
     """The real path of a file the loader may open, or None after a finding: FMT007 when its real
     location (symbolic links followed) is outside the content tree — or, without `follow`, when
     the file is a link at all — and FMT001 when it is not a regular file (a FIFO would hang the
-    build). Nothing refused is ever opened."""
-    if not inside(path, content):
+    build). Nothing refused is ever opened. `tree`: the real location of `content`, when the
+    caller resolved it already (once for the whole load)."""
+    real = path.resolve()  # resolved once: the location checked is the one opened
+    if not real.is_relative_to(tree or content.resolve()):
         findings.append(link_out(rel, what, dept))
         return None
     if not follow and path.is_symlink():
         findings.append(Finding("FMT007", rel, 1, f"{what}是符号链接，已拒绝读取：台账、年报和 department.yaml "
                                 "必须是放在原位置的真实文件", LINK_FIX, dept=dept))
         return None
-    real = path.resolve()
     try:
         regular = stat.S_ISREG(os.stat(real).st_mode)
     except OSError as exc:
@@ -88,8 +93,11 @@ def read_bytes(path: Path, rel: str, findings: list[Finding], dept: str = "") ->
 def read_text(path: Path, rel: str, findings: list[Finding], dept: str = "") -> str | None:
     """Read a UTF-8 text file; on bad encoding add FMT001 with the line of the first bad byte."""
     raw = read_bytes(path, rel, findings, dept)
-    if raw is None:
-        return None
+    return None if raw is None else decode(raw, rel, findings)
+
+
+def decode(raw: bytes, rel: str, findings: list[Finding]) -> str | None:
+    """The bytes of a text file as text with \n line ends; FMT001 and None when they are not UTF-8."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -111,11 +119,36 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-def load_record(path: Path, site_root: Path, dept: str, findings: list[Finding]) -> Record:
+def load_record(path: Path, site_root: Path, dept: str, findings: list[Finding],
+                cache: CheckCache | None = None, tree: Path | None = None) -> Record:
+    """A record as written. With `cache`, a file whose bytes were loaded before is not parsed again:
+    its front matter, body line and findings come from the cache, its body from the bytes.
+    `tree`: the real location of content/, resolved once by `load_site`."""
     rel = _relative(path, site_root)
     empty = Record(dept, path, rel, {}, yamlsrc.Parsed({}), "", 1, loaded=False)
-    real = contained(path, rel, site_root / CONTENT, findings, "记录文件", dept)
-    text = None if real is None else read_text(real, rel, findings, dept)
+    real = contained(path, rel, site_root / CONTENT, findings, "记录文件", dept, tree=tree)
+    raw = None if real is None else read_bytes(real, rel, findings, dept)
+    if raw is None:
+        return empty
+    known = cache.loaded(raw, rel, dept) if cache is not None else None
+    if known is None:
+        own: list[Finding] = []
+        record = _parse_record(raw, path, rel, dept, own)
+        if cache is not None:
+            cache.keep_loaded(raw, rel, dept, own, record.parsed if record.loaded else None, record.body_line)
+        findings.extend(own)
+        return record
+    findings.extend(known.findings)
+    text = decode(raw, rel, []) if known.parsed is not None else None
+    if known.parsed is None or text is None:
+        return empty
+    body = text.split("\n", known.body_line - 1)[-1]  # what split_front_matter cut: the lines from body_line on
+    return Record(dept, path, rel, known.parsed.data, known.parsed, body, known.body_line)
+
+
+def _parse_record(raw: bytes, path: Path, rel: str, dept: str, findings: list[Finding]) -> Record:
+    empty = Record(dept, path, rel, {}, yamlsrc.Parsed({}), "", 1, loaded=False)
+    text = decode(raw, rel, findings)
     if text is None:
         return empty
     split = split_front_matter(text)
@@ -206,13 +239,14 @@ def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list
     return found
 
 
-def load_site(config: SiteConfig) -> tuple[Site, list[Finding]]:
+def load_site(config: SiteConfig, cache: CheckCache | None = None) -> tuple[Site, list[Finding]]:
     root = config.root
     site = Site(config, root)
     findings: list[Finding] = []
     content = root / CONTENT
     if not content.is_dir():
         return site, findings
+    tree = content.resolve()
     for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))):
         if folder.is_symlink() and not inside(folder, content, strict=True):
             findings.append(link_out(_relative(folder, root), "部门目录", folder.name))
@@ -220,5 +254,5 @@ def load_site(config: SiteConfig) -> tuple[Site, list[Finding]]:
         site.departments[folder.name] = load_department(folder, root, findings)
         sources.load_sources(site.departments[folder.name], root, findings)
         for path in record_paths(folder, root, findings):
-            site.records.append(load_record(path, root, folder.name, findings))
+            site.records.append(load_record(path, root, folder.name, findings, cache, tree))
     return site, findings

@@ -8,7 +8,7 @@ the record as written and reports the line of the key or body text at fault.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from . import ids, links, markdown, safeurl
 from .annual import checks as annual_checks
@@ -17,6 +17,9 @@ from .findings import Finding
 from .load import CONTENT
 from .model import OPINIONS, STATUSES, Department, Record, Site, as_date
 from .rules import WARN
+
+if TYPE_CHECKING:
+    from .checkcache import CheckCache
 
 DATE_KEYS = ("written", "changed", "published", "status_date", "valid_until", "next_review")
 TEXT_KEYS = ("index_no", "title", "summary", "category", "doc_type", "topic", "doc_no",
@@ -174,7 +177,10 @@ def _check_dates(record: Record) -> Iterator[Finding]:
                            f"{label} {value} 早于成文日期 {written}", f"核对 {key} 与 written。")
 
 
-def _check_links(record: Record, site: Site) -> Iterator[Finding]:
+def _check_links(record: Record, site: Site, found_links: list[markdown.Link],
+                 raw_html: list[markdown.RawHtml]) -> Iterator[Finding]:
+    """FMT007–FMT009 of the body's links and raw HTML (`markdown.scan`) and the listed attachments:
+    whether each target exists is looked at every time."""
     content_root = site.root / CONTENT
     attachments = record.meta.get("attachments")
     listed = [str(name) for name in attachments] if isinstance(attachments, list) else []
@@ -183,7 +189,6 @@ def _check_links(record: Record, site: Site) -> Iterator[Finding]:
             links.attachment_path(record.path, name)
         except links.LinkError as exc:
             yield _finding(record, "FMT007", record.line_of("attachments", i), str(exc))
-    found_links, raw_html = markdown.scan(record.body)
     for link in found_links:
         try:
             target = links.resolve(record.path, link.href, content_root)
@@ -200,14 +205,40 @@ def _check_links(record: Record, site: Site) -> Iterator[Finding]:
         yield _finding(record, "FMT008", record.body_line + html.line, f"正文含原始 HTML：{excerpt}")
 
 
-def validate_record(record: Record, site: Site, seen: dict[str, Record]) -> list[Finding]:
+def _scanned(record: Record, cache: CheckCache | None) -> tuple[list[markdown.Link], list[markdown.RawHtml]]:
+    """The links and raw HTML of the body: parsed once per version of the file."""
+    known = cache.scanned(record.file) if cache is not None else None
+    if known is not None:
+        return [markdown.Link(href, line) for href, line in known[0]], [markdown.RawHtml(t, line) for t, line in known[1]]
+    found_links, raw_html = markdown.scan(record.body)
+    if cache is not None:
+        cache.keep_scanned(record.file, [(link.href, link.line) for link in found_links],
+                           [(html.text, html.line) for html in raw_html])
+    return found_links, raw_html
+
+
+def _own(record: Record, site: Site, cache: CheckCache | None) -> list[list[Finding]]:
+    """The checks that read nothing but the record itself and site.yaml: before and after FMT003."""
+    known = cache.own(record.file, record.dept) if cache is not None else None
+    if known is not None and len(known) == 2:
+        return known
+    groups = [list(_check_types(record, site)),
+              [*_check_doc_no(record), *_check_taxonomy(record, site), *_check_dates(record)]]
+    if cache is not None:
+        cache.keep_own(record.file, record.dept, groups)
+    return groups
+
+
+def validate_record(record: Record, site: Site, seen: dict[str, Record],
+                    cache: CheckCache | None = None) -> list[Finding]:
+    """FMT002–FMT009 of one record, in order. With `cache`, what reads only the record's own file
+    and site.yaml comes from it; what looks at other records or files (索引号 duplicates and the
+    department's code, link targets, attachments) is looked at again."""
     if not record.loaded:
         return []
-    checks: list[Iterator[Finding]] = [
-        _check_types(record, site), _check_index_no(record, site, seen), _check_doc_no(record),
-        _check_taxonomy(record, site), _check_dates(record), _check_links(record, site),
-    ]
-    return [finding for check in checks for finding in check]
+    before, after = _own(record, site, cache)
+    return [*before, *_check_index_no(record, site, seen), *after,
+            *_check_links(record, site, *_scanned(record, cache))]
 
 
 def _dept_finding(dept: Department, message: str, key: str | None = None, fix: str = "",
@@ -270,12 +301,12 @@ def validate_site_urls(config: SiteConfig) -> Iterator[Finding]:
                           "平台地址只能是 http:// 或 https:// 开头的网址或本站的相对路径。")
 
 
-def validate(site: Site) -> list[Finding]:
+def validate(site: Site, cache: CheckCache | None = None) -> list[Finding]:
     findings: list[Finding] = list(validate_site_urls(site.config))
     for dept in site.departments.values():
         findings.extend(validate_department(dept))
     seen: dict[str, Record] = {}
     for record in site.records:
-        findings.extend(validate_record(record, site, seen))
+        findings.extend(validate_record(record, site, seen, cache))
     findings.extend(annual_checks.check(site))
     return findings

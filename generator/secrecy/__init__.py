@@ -14,13 +14,14 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
 
 from .. import publicity
 from ..findings import Finding
 from ..model import Department, Record, ReportSource, Site
 from . import signoffs as signoff_rules
-from .attachments import Attachment, attachments
+from .attachments import Attachment, attachments, digest_file, listed
 from .markings import (distribution_notes, internal_markings, process_title, secrecy_markings,
                        sensitive_terms)
 from .matches import Match, Text, fingerprint, half_width
@@ -30,6 +31,9 @@ from .published import LeakFound, guard
 from .scan import Matcher, scan
 from .signoffs import SignOff
 from .texts import published_texts, publishes_content
+
+if TYPE_CHECKING:
+    from ..checkcache import CheckCache
 
 __all__ = ["Review", "LeakFound", "check", "guard"]
 
@@ -81,13 +85,32 @@ def _attachment_candidates(record: Record, attachment: Attachment) -> Iterator[C
         yield finding("SEC012", f"文件属性含{label}“{value}”", label, value)
 
 
-def _content_candidates(record: Record, terms: list[str]) -> Iterator[Candidate]:
+def _content_candidates(record: Record, terms: list[str],
+                        files: list[tuple[str, int, Path]] | None = None) -> Iterator[Candidate]:
     for text in published_texts(record):
         yield from _text_candidates(record, text, terms)
     if publishes_content(record):
-        for attachment in attachments(record):
+        for attachment in attachments(record, files):
             yield from _attachment_candidates(record, attachment)
             yield from _text_candidates(record, attachment.text(), terms)
+
+
+def _record_candidates(record: Record, terms: list[str], cache: CheckCache | None) -> list[Candidate]:
+    """The record's candidates; with `cache`, scanned again only when the record, one of its
+    attachments or the site settings changed (sign-offs are matched afterwards, every time)."""
+    if cache is None:
+        return list(_content_candidates(record, terms))
+    files = listed(record) if publishes_content(record) else []
+    try:
+        key = cache.attachments_key([(name, digest_file(path)) for name, _, path in files])
+    except OSError:
+        return list(_content_candidates(record, terms, files))  # as without the cache
+    known = cache.candidates(record.file, record.dept, key)
+    if known is not None:
+        return [Candidate(finding, raw) for finding, raw in known]
+    found = list(_content_candidates(record, terms, files))
+    cache.keep_candidates(record.file, record.dept, key, [(c.finding, c.raw) for c in found])
+    return found
 
 
 def _report_findings(dept: Department, report: ReportSource, terms: list[str]) -> Iterator[Finding]:
@@ -128,8 +151,9 @@ def _settings_review(site: Site, terms: list[str]) -> tuple[list[Finding], set[s
     return findings, allowed
 
 
-def check(site: Site, today: dt.date) -> Review:
-    """Every SEC finding of the site, after the records' own sign-offs."""
+def check(site: Site, today: dt.date, cache: CheckCache | None = None) -> Review:
+    """Every SEC finding of the site, after the records' own sign-offs (`cache`: the records'
+    candidates as found before, when nothing they were found in has changed)."""
     terms = [term for term in site.config.sensitive_terms if term.strip()]
     settings_findings, allowed = _settings_review(site, terms)
     review = Review(findings=settings_findings, allowed=allowed)
@@ -140,7 +164,7 @@ def check(site: Site, today: dt.date) -> Review:
         signoffs = signoff_rules.parse(record, today)
         review.signoffs.extend(signoffs)
         review.findings.extend(signoff_rules.problem_findings(record, signoffs))
-        for candidate in _content_candidates(record, terms):
+        for candidate in _record_candidates(record, terms, cache):
             if signoff_rules.accepts(signoffs, candidate.finding):
                 review.allowed.add(candidate.raw)
             else:

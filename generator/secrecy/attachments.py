@@ -76,8 +76,8 @@ def read(path: Path, name: str, line: int) -> Attachment:
         return Attachment(name, line, digest, None, f"文件无法读取（{type(exc).__name__}）")
 
 
-def attachments(record: Record) -> list[Attachment]:
-    """Every listed attachment that exists (a missing one is FMT007's finding)."""
+def listed(record: Record) -> list[tuple[str, int, Path]]:
+    """(name, line, real path) of every listed attachment that exists (a missing one is FMT007's finding)."""
     names = record.get("attachments")
     found = []
     for i, name in enumerate(names if isinstance(names, list) else []):
@@ -85,5 +85,16 @@ def attachments(record: Record) -> list[Attachment]:
             path = links.attachment_path(record.path, str(name))
         except links.LinkError:
             continue
-        found.append(read(path, str(name), record.line_of("attachments", i)))
+        found.append((str(name), record.line_of("attachments", i), path))
     return found
+
+
+def attachments(record: Record, files: list[tuple[str, int, Path]] | None = None) -> list[Attachment]:
+    """Every listed attachment that exists, read (`files`: `listed(record)` already found)."""
+    return [read(path, name, line) for name, line, path in (listed(record) if files is None else files)]
+
+
+def digest_file(path: Path) -> str:
+    """sha256 of a file's bytes, read in blocks (what `read` calls the attachment's digest)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -1,0 +1,408 @@
+"""The check cache: what `check` learnt from each record file, so the next check parses only what changed.
+
+`<site>/.cache/check/<xx>.json` (256 shards by the first two hex digits of the hash) hold one
+entry per record file, keyed by the sha256 of its bytes (a shard: one line naming the release,
+the settings and the sha256 of the rest, then the entries as one JSON object):
+
+- what loading it gave: the front matter as parsed (values, the line of every key: one JSON
+  text, with a tag for the values JSON has no form of — dates, binary, sets…), the line
+  the body starts on, and its FMT001 findings — the body itself is cut from the file again
+  (it has to be read and hashed anyway; only the YAML parse is costly);
+- the links and raw HTML of the body (the Markdown parse), with their lines;
+- under the site settings' fingerprint: the validation findings that read nothing but the
+  record itself and site.yaml (FMT002 types, FMT004, FMT005, FMT006), and the secrecy
+  candidates (SEC006–SEC009, SEC012, SEC014–SEC017 with their fingerprints and allow-list
+  keys) together with the hashes of the attachments they were read from.
+
+What looks at other files or at the date is computed again on every check from the cached
+metadata: duplicate 索引号 and the department's code, whether link targets and attachments
+exist, sign-offs (matched against the cached candidates), 解读 pairs, staleness. So a
+cached result is never a stale finding, and the findings are the same, in the same order,
+with or without the cache.
+
+Every shard names the product's code and the parser libraries it was written with
+(`pagecache.product()`): a new release or any change of the code ignores it. A shard that
+cannot be read is ignored, and rewritten; the cache is safe to delete. Shards are written
+whole, then renamed, and only when an entry was added or one fell out of use (a warm check
+with nothing changed writes nothing). The format is JSON: the cache never runs what it reads.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import pagecache, yamlsrc
+from .config import SiteConfig
+from .findings import Finding
+from .rules import BLOCK, OFF, RULES, WARN
+
+SEVERITIES = ("", BLOCK, WARN, OFF)
+
+CACHE = Path(".cache") / "check"
+FORMAT = "1"  # the layout of a shard
+MARK = "\u0000"  # the one key of a JSON object that stands for a value JSON has no form of
+NOT_SETTINGS = ("root", "parsed", "rules", "today")  # severities are applied later; `today` is not read
+
+
+class Uncacheable(ValueError):
+    """A value the cache does not keep (a YAML alias or a type JSON cannot carry): parsed every time."""
+
+
+# --- values: YAML front matter as JSON, exactly ------------------------------------------------
+
+def _encode(value: Any, seen: set[int]) -> Any:
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, (list, tuple, set, dict)):
+        if id(value) in seen:  # an alias: one object in two places (or in itself); kept out
+            raise Uncacheable("alias")
+        seen.add(id(value))
+        if isinstance(value, list):
+            return [_encode(v, seen) for v in value]
+        if isinstance(value, tuple):
+            return {MARK: ["tuple", [_encode(v, seen) for v in value]]}
+        if isinstance(value, set):
+            return {MARK: ["set", [_encode(v, seen) for v in value]]}
+        if all(type(k) is str and k != MARK for k in value):
+            return {k: _encode(v, seen) for k, v in value.items()}
+        return {MARK: ["map", [[_encode(k, seen), _encode(v, seen)] for k, v in value.items()]]}
+    if isinstance(value, dt.datetime):
+        return {MARK: ["datetime", value.isoformat()]}
+    if isinstance(value, dt.date):
+        return {MARK: ["date", value.isoformat()]}
+    if isinstance(value, bytes):
+        return {MARK: ["bytes", base64.b64encode(value).decode("ascii")]}
+    raise Uncacheable(type(value).__name__)
+
+
+def dump_value(value: Any) -> str:
+    """YAML data as JSON text; Uncacheable for what it cannot carry exactly."""
+    return json.dumps(_encode(value, set()), ensure_ascii=False, separators=(",", ":"))
+
+
+def load_value(text: str) -> Any:
+    """Fresh objects from `dump_value`'s text, every call."""
+    return json.loads(text, object_hook=_decode_object)
+
+
+def _decode_object(obj: dict[str, Any]) -> Any:
+    """json.loads' object_hook: a tagged value back to what YAML gave (inner values come decoded)."""
+    if MARK not in obj or len(obj) != 1:
+        return obj
+    kind, value = obj[MARK]
+    if kind == "date":
+        return dt.date.fromisoformat(value)
+    if kind == "datetime":
+        return dt.datetime.fromisoformat(value)
+    if kind == "map":
+        return {k: v for k, v in value}
+    if kind == "tuple":
+        return tuple(value)
+    if kind == "set":
+        return set(value)
+    if kind == "bytes":
+        return base64.b64decode(value)
+    raise ValueError(f"unknown cached value {kind!r}")
+
+
+# --- findings: everything but the file, which is the record's own ----------------------------
+
+def _finding_out(finding: Finding, file: str, dept: str) -> list[Any]:
+    if finding.file != file or finding.dept not in (dept, "") or finding.changed is not None:
+        raise Uncacheable("finding")
+    fix = "" if finding.fix == RULES[finding.rule].fix else finding.fix
+    if finding.severity not in SEVERITIES:
+        raise Uncacheable("severity")
+    return [finding.rule, finding.line, finding.message, fix, finding.severity, finding.excerpt,
+            finding.fingerprint, 1 if finding.dept else 0]
+
+
+def _finding_in(data: list[Any], file: str, dept: str) -> Finding:
+    rule, line, message, fix, severity, excerpt, fingerprint, with_dept = data
+    if rule not in RULES or type(line) is not int or severity not in SEVERITIES or not all(
+            isinstance(v, str) for v in (message, fix, severity, excerpt, fingerprint)):
+        raise ValueError("finding")
+    return Finding(rule, file, line, message, fix, severity=severity, excerpt=excerpt,
+                   fingerprint=fingerprint, dept=dept if with_dept else "")
+
+
+def _findings_out(findings: Iterable[Finding], file: str, dept: str) -> list[list[Any]]:
+    return [_finding_out(f, file, dept) for f in findings]
+
+
+def _findings_in(data: list[list[Any]], file: str, dept: str) -> list[Finding]:
+    return [_finding_in(f, file, dept) for f in data]
+
+
+# --- the key ---------------------------------------------------------------------------------
+
+def version() -> str:
+    """The code and the parsers a shard was written with."""
+    import markdown_it
+    import yaml
+    return pagecache.fingerprint(FORMAT, pagecache.product(), sys.version, yaml.__version__,
+                                 yamlsrc._Loader.__name__, markdown_it.__version__)
+
+
+def settings(config: SiteConfig) -> str:
+    """The site settings the cached checks read (doc_types, categories, topics, sensitive_terms…);
+    the whole of site.yaml but the severities and `today`, which are applied afresh."""
+    return pagecache.fingerprint(*(getattr(config, f.name) for f in dataclasses.fields(config)
+                                   if f.name not in NOT_SETTINGS))
+
+
+def readers() -> str:
+    """The libraries that read attachments: an upgrade reads every attachment again."""
+    from importlib import metadata
+    found = []
+    for name in ("pypdf", "python-docx", "openpyxl", "pillow"):
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=")
+    return ",".join(found)
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclasses.dataclass
+class Loaded:
+    """A record file as loading it gave it: its findings, and its front matter (None: not loaded)."""
+
+    findings: list[Finding]
+    parsed: yamlsrc.Parsed | None
+    body_line: int
+
+
+class CheckCache:
+    """The entries of every shard, the record files of this check (file → hash) and what changed."""
+
+    def __init__(self, site_root: Path, config: SiteConfig) -> None:
+        self.folder = site_root / CACHE
+        self.version = version()
+        self.settings = settings(config)
+        self.entries: dict[str, dict[str, Any]] = {}  # hash → entry
+        self.files: dict[str, str] = {}  # record file → the hash of its bytes, for the later stages
+        self.used: set[str] = set()
+        self.dirty: set[str] = set()  # shards to write again
+        self.on_disk: set[str] = set()
+        self._readers = ""
+        self._load()
+
+    # -- reading and writing the shards
+
+    def _load(self) -> None:
+        try:
+            names = sorted(os.listdir(self.folder))
+        except OSError:
+            return
+        for name in names:
+            shard = name[:-5]
+            if not name.endswith(".json") or len(shard) != 2:
+                continue
+            self.on_disk.add(shard)
+            try:
+                if not stat.S_ISREG(os.stat(self.folder / name).st_mode):
+                    raise ValueError("not a file")  # a FIFO would never end
+                head, _, body = (self.folder / name).read_bytes().partition(b"\n")
+                data = json.loads(head)
+                if data.get("format") != FORMAT or data.get("version") != self.version:
+                    raise ValueError("another release")
+                if data.get("sha256") != digest_of(body):
+                    raise ValueError("damaged")
+                entries = json.loads(body.decode("utf-8", "surrogatepass"))
+                if not isinstance(entries, dict):
+                    raise ValueError("entries")
+                same_settings = data.get("settings") == self.settings
+                for digest, entry in entries.items():
+                    if not isinstance(entry, dict) or not digest.startswith(shard):
+                        raise ValueError("entry")
+                    if not same_settings:
+                        entry.pop("own", None)
+                        entry.pop("sec", None)
+                    self.entries[digest] = entry
+                if not same_settings:
+                    self.dirty.add(shard)
+            except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
+                self.dirty.add(shard)  # unreadable or from another release: rewritten, never an error
+                for digest in [d for d in self.entries if d.startswith(shard)]:
+                    del self.entries[digest]
+
+    def save(self) -> None:
+        """Write every shard that gained an entry or holds one no record uses any more; never fails."""
+        shards: dict[str, dict[str, Any]] = {}
+        for digest, entry in self.entries.items():
+            if digest in self.used:
+                shards.setdefault(digest[:2], {})[digest] = entry
+            else:
+                self.dirty.add(digest[:2])  # fell out of use: dropped
+        for shard in sorted(self.dirty):
+            path = self.folder / f"{shard}.json"
+            partial = self.folder / f"{shard}.json.{os.getpid()}.tmp"
+            try:
+                if shard not in shards:
+                    if shard in self.on_disk:
+                        path.unlink(missing_ok=True)
+                    continue
+                self.folder.mkdir(parents=True, exist_ok=True)
+                body = json.dumps(shards[shard], ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+                head = json.dumps({"format": FORMAT, "version": self.version, "settings": self.settings,
+                                   "sha256": digest_of(body)}).encode("ascii")
+                partial.write_bytes(head + b"\n" + body)
+                partial.replace(path)
+            except (OSError, ValueError, TypeError, RecursionError):
+                # a read-only checkout, a full disk: the next check is a cold one for these records
+                with contextlib.suppress(OSError):
+                    partial.unlink(missing_ok=True)
+
+    def _entry(self, file: str) -> dict[str, Any] | None:
+        digest = self.files.get(file)
+        return None if digest is None else self.entries.get(digest)
+
+    def _changed(self, file: str) -> None:
+        self.dirty.add(self.files[file][:2])
+
+    # -- stage 1: loading
+
+    def loaded(self, raw: bytes, file: str, dept: str) -> Loaded | None:
+        """What loading these bytes gave before, or None (then `keep_loaded` after loading them)."""
+        digest = digest_of(raw)
+        entry = self.entries.get(digest)
+        if entry is None:
+            return None
+        try:
+            findings = _findings_in(entry["load"], file, dept)
+            parsed = None
+            if "front" in entry:
+                meta, lines = load_value(entry["front"])
+                if not isinstance(meta, dict):
+                    raise ValueError("meta")
+                parsed = yamlsrc.Parsed(meta, {tuple(path): _int(line) for path, line in lines})
+            result = Loaded(findings, parsed, int(entry["body"]))
+        except (KeyError, TypeError, ValueError, RecursionError):
+            self._drop(digest)
+            return None
+        self.files[file] = digest
+        self.used.add(digest)
+        return result
+
+    def keep_loaded(self, raw: bytes, file: str, dept: str, findings: list[Finding],
+                    parsed: yamlsrc.Parsed | None, body_line: int) -> None:
+        digest = digest_of(raw)
+        try:
+            entry: dict[str, Any] = {"load": _findings_out(findings, file, dept), "body": body_line}
+            if parsed is not None:
+                # one text (decoded when used): a cache of many records holds strings, not objects
+                entry["front"] = dump_value([parsed.data, [[list(path), line] for path, line in parsed.lines.items()]])
+        except (Uncacheable, RecursionError, ValueError):
+            return
+        self.entries[digest] = entry
+        self.files[file] = digest
+        self.used.add(digest)
+        self.dirty.add(digest[:2])
+
+    def _drop(self, digest: str) -> None:
+        """An entry this release cannot use after all (a damaged shard): computed again."""
+        self.entries.pop(digest, None)
+        self.dirty.add(digest[:2])
+
+    def _part(self, file: str, name: str) -> Any:
+        entry = self._entry(file)
+        return None if entry is None else entry.get(name)
+
+    # -- stage 2: validation
+
+    def scanned(self, file: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]] | None:
+        """The links (href, body line) and raw HTML (text, body line) of the record's body."""
+        part = self._part(file, "scan")
+        if part is None:
+            return None
+        try:
+            links, html = part
+            return [(_text(h), _int(n)) for h, n in links], [(_text(t), _int(n)) for t, n in html]
+        except (TypeError, ValueError):
+            self._drop(self.files[file])
+            return None
+
+    def keep_scanned(self, file: str, links: list[tuple[str, int]], html: list[tuple[str, int]]) -> None:
+        entry = self._entry(file)
+        if entry is not None:
+            entry["scan"] = [[list(link) for link in links], [list(item) for item in html]]
+            self._changed(file)
+
+    def own(self, file: str, dept: str) -> list[list[Finding]] | None:
+        """The record's validation findings that read nothing but the record and site.yaml, in groups."""
+        part = self._part(file, "own")
+        if part is None:
+            return None
+        try:
+            return [_findings_in(group, file, dept) for group in part]
+        except (TypeError, ValueError):
+            self._drop(self.files[file])
+            return None
+
+    def keep_own(self, file: str, dept: str, groups: list[list[Finding]]) -> None:
+        entry = self._entry(file)
+        if entry is None:
+            return
+        try:
+            entry["own"] = [_findings_out(group, file, dept) for group in groups]
+        except Uncacheable:
+            return
+        self._changed(file)
+
+    # -- stage 3: secrecy
+
+    def attachments_key(self, files: list[tuple[str, str]]) -> list[Any]:
+        """The key of a record's candidates: its attachments (name, hash of the bytes) and, when
+        there are any, the libraries that read them."""
+        if files and not self._readers:
+            self._readers = readers()
+        return [self._readers if files else "", [list(f) for f in files]]
+
+    def candidates(self, file: str, dept: str, key: list[Any]) -> list[tuple[Finding, str]] | None:
+        """The record's secrecy candidates (finding, allow-list key) when its attachments are the same."""
+        part = self._part(file, "sec")
+        try:
+            if part is None or part[0] != key:
+                return None
+            return [(_finding_in(finding, file, dept), _text(raw)) for finding, raw in part[1]]
+        except (TypeError, ValueError, IndexError, KeyError):
+            self._drop(self.files[file])
+            return None
+
+    def keep_candidates(self, file: str, dept: str, key: list[Any], found: list[tuple[Finding, str]]) -> None:
+        entry = self._entry(file)
+        if entry is None:
+            return
+        try:
+            entry["sec"] = [key, [[_finding_out(finding, file, dept), raw] for finding, raw in found]]
+        except Uncacheable:
+            return
+        self._changed(file)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("text")
+    return value
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise ValueError("int")
+    return value

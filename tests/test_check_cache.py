@@ -1,0 +1,267 @@
+"""The check cache (.cache/check): a warm `check` gives exactly what a cold one gives — the same
+findings in the same order, with the same lines, messages, fingerprints and excerpts — while
+parsing, scanning and reading attachments only for files that changed. What looks at other
+files or at the date (duplicate 索引号, link targets, sign-offs) is looked at every time."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from conftest import DEPARTMENT_YAML, SITE_YAML, copy_demo, record_text, run_cli
+from generator import checkcache, load, markdown, secrecy
+from generator.config import load_config
+from office_files import docx_bytes
+
+MakeSite = Callable[..., Path]
+QUOTE = "第七条 网站不得带有领导批示内容。"
+
+
+def check(site: Path, *args: str) -> tuple[int, str]:
+    result = run_cli("check", "--site", site, "--format", "json", *args)
+    assert "Traceback" not in result.err, result.err
+    return result.code, result.out
+
+
+def rules(out: str) -> list[tuple[str, str]]:
+    return [(f["rule"], f["file"]) for f in json.loads(out)]
+
+
+def cold(site: Path, *args: str) -> tuple[int, str]:
+    """A check without the cache (deleted first), which leaves a fresh one behind."""
+    shutil.rmtree(site / checkcache.CACHE, ignore_errors=True)
+    return check(site, *args)
+
+
+def shards(site: Path) -> list[Path]:
+    return sorted((site / checkcache.CACHE).glob("*.json"))
+
+
+@pytest.fixture
+def no_parsing(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """After calling it, parsing front matter, scanning a body or looking for secrecy candidates fails."""
+
+    def forbid() -> None:
+        def fail(*_: Any, **__: Any) -> Any:
+            raise AssertionError("parsed again although the file did not change")
+
+        monkeypatch.setattr(load, "_parse_record", fail)  # a record file (annual reports are not cached)
+        monkeypatch.setattr(markdown, "scan", fail)
+        monkeypatch.setattr(secrecy, "_content_candidates", fail)
+
+    return forbid
+
+
+def test_demo_cold_warm_and_deleted_are_identical(tmp_path: Path, no_parsing: Callable[[], None]) -> None:
+    site = copy_demo(tmp_path / "demo")
+    first = cold(site)
+    assert shards(site), "a cold check leaves the cache behind"
+    signoffs = run_cli("check", "--site", site, "--list-signoffs", "--format", "json").out
+    assert check(site) == first
+    shutil.rmtree(site / checkcache.CACHE)  # safe to delete
+    assert check(site) == first
+    no_parsing()  # from here on, every record comes from the cache
+    assert check(site) == first
+    assert run_cli("check", "--site", site, "--list-signoffs", "--format", "json").out == signoffs
+    written = {p.name: p.read_bytes() for p in shards(site)}
+    assert check(site) == first
+    assert {p.name: p.read_bytes() for p in shards(site)} == written, "a warm check with nothing changed writes nothing"
+
+
+def test_demo_text_report_identical(tmp_path: Path) -> None:
+    site = copy_demo(tmp_path / "demo")
+    first = run_cli("check", "--site", site)
+    again = run_cli("check", "--site", site)
+    assert (again.code, again.out, again.err) == (first.code, first.out, first.err)
+
+
+def sample_files(fingerprint: str = "0000000000000000", signed_on: str = "2026-11-20") -> dict[str, str | bytes]:
+    """Two records sharing one 索引号, a link to a record that does not exist, a marking a
+    sign-off accepts, an attachment hiding a sentence."""
+    signoff = (f"[{{rule: SEC007, fingerprint: {fingerprint}, reviewers: [王芳, 赵刚], date: {signed_on}, "
+               "reason: 条文引用该词，不是批示内容}]")
+    return {
+        "content/d1/a.md": record_text("见[另一份通知](missing.md)。"),
+        "content/d1/b.md": record_text("另一份正文。", title="关于另一项工作的通知"),  # the same 索引号 as a.md
+        "content/d1/c.md": record_text(QUOTE, index_no="11530400MB0000001N/2026-00003", signoffs=signoff),
+        "content/d1/d.md": record_text("见附件。", index_no="11530400MB0000001N/2026-00004", attachments="[说明.docx]"),
+        "content/d1/d.files/说明.docx": docx_bytes("公开的说明", hidden="隐藏的一句"),
+    }
+
+
+@pytest.fixture
+def sample(make_site: MakeSite) -> Path:
+    site = make_site(sample_files())
+    (quoted,) = [f for f in json.loads(cold(site)[1]) if f["rule"] == "SEC007"]
+    return make_site(sample_files(quoted["fingerprint"]))
+
+
+def test_made_site_cold_warm_and_deleted_are_identical(sample: Path, no_parsing: Callable[[], None]) -> None:
+    first = cold(sample)
+    found = rules(first[1])
+    assert ("FMT003", "content/d1/b.md") in found  # duplicate 索引号
+    assert ("FMT007", "content/d1/a.md") in found  # link to a missing record
+    assert ("SEC014", "content/d1/d.md") in found  # hidden text in the attachment
+    assert ("SEC007", "content/d1/c.md") not in found  # accepted by its sign-off
+    assert first[0] == 1
+    no_parsing()
+    assert check(sample) == first
+    assert check(sample) == first
+    shutil.rmtree(sample / checkcache.CACHE)
+    assert shards(sample) == []
+
+
+def test_made_site_after_deleting_the_cache(sample: Path) -> None:
+    first = cold(sample)
+    assert check(sample) == first
+    shutil.rmtree(sample / ".cache")
+    assert check(sample) == first
+
+
+def test_the_date_is_looked_at_every_time(sample: Path, no_parsing: Callable[[], None]) -> None:
+    cold(sample)
+    # the sign-off dates from after this "today": it no longer counts, and the marking is back
+    earlier = check(sample, "--today", "2026-11-19")
+    assert ("SEC007", "content/d1/c.md") in rules(earlier[1])
+    assert earlier == cold(sample, "--today", "2026-11-19")
+    no_parsing()
+    assert check(sample, "--today", "2026-11-19") == earlier
+
+
+def test_cross_file_changes_without_editing_the_record(sample: Path) -> None:
+    before = cold(sample)
+    assert ("FMT007", "content/d1/a.md") in rules(before[1])
+    (sample / "content/d1/missing.md").write_text(
+        record_text("正文。", index_no="11530400MB0000001N/2026-00005"), encoding="utf-8")
+    (sample / "content/d1/b.md").unlink()
+    shutil.rmtree(sample / "content/d1/d.files")
+    warm = check(sample)
+    found = rules(warm[1])
+    assert ("FMT007", "content/d1/a.md") not in found
+    assert ("FMT003", "content/d1/b.md") not in found
+    assert ("FMT007", "content/d1/d.md") in found and ("SEC014", "content/d1/d.md") not in found
+    assert warm == cold(sample)
+
+
+def test_an_edited_record_is_checked_again(sample: Path) -> None:
+    cold(sample)
+    record = sample / "content/d1/a.md"
+    record.write_text(record_text("见[另一份通知](missing.md)。联系电话 13812345678。"), encoding="utf-8")
+    warm = check(sample)
+    assert ("SEC008", "content/d1/a.md") in rules(warm[1])  # a new finding
+    assert warm == cold(sample)
+    record.write_text(record_text("正文。"), encoding="utf-8")
+    warm = check(sample)
+    assert ("FMT007", "content/d1/a.md") not in rules(warm[1])  # one gone
+    assert ("SEC008", "content/d1/a.md") not in rules(warm[1])
+    assert warm == cold(sample)
+    # a replaced attachment is read again
+    (sample / "content/d1/d.files/说明.docx").write_bytes(docx_bytes("公开的说明"))
+    warm = check(sample)
+    assert ("SEC014", "content/d1/d.md") not in rules(warm[1])
+    assert warm == cold(sample)
+
+
+def test_new_sensitive_terms_reach_cached_records(sample: Path) -> None:
+    first = cold(sample)
+    assert "SEC009" not in {rule for rule, _ in rules(first[1])}
+    (sample / "site.yaml").write_text(SITE_YAML + "sensitive_terms: [另一份正文]\n", encoding="utf-8")
+    warm = check(sample)
+    assert ("SEC009", "content/d1/b.md") in rules(warm[1])
+    assert warm == cold(sample)
+
+
+def test_a_corrupt_cache_is_ignored(sample: Path) -> None:
+    first = cold(sample)
+    for shard in shards(sample):
+        shard.write_bytes(b"\x00\xff garbage \x89PNG" * 50)
+    assert check(sample) == first
+    assert check(sample) == first  # rewritten, then used
+
+
+def rewrite(shard: Path, entries: dict[str, Any]) -> None:
+    """A shard of this release holding `entries`, with a matching checksum."""
+    head = json.loads(shard.read_bytes().partition(b"\n")[0])
+    body = json.dumps(entries, ensure_ascii=False).encode("utf-8")
+    head["sha256"] = hashlib.sha256(body).hexdigest()
+    shard.write_bytes(json.dumps(head).encode("ascii") + b"\n" + body)
+
+
+def test_a_damaged_entry_is_ignored(sample: Path) -> None:
+    """Well-formed shards of this release whose entries are nonsense: each is computed again."""
+    first = cold(sample)
+    damages = [{"load": 5}, {"load": [], "body": 1, "front": "{{"}, {"load": [], "body": 1, "front": "[[], []]"},
+               {"load": [["NOPE", 1, "", "", "", "", "", 1]], "body": 1}, {"load": [], "body": "x"},
+               {"load": [], "body": 1, "front": '[{}, [[["a"], "x"]]]'}, {"load": [], "body": 1, "front": "[{}]"}]
+    for i, shard in enumerate(shards(sample)):
+        entries = json.loads(shard.read_bytes().partition(b"\n")[2])
+        rewrite(shard, {digest: damages[(i + n) % len(damages)] for n, digest in enumerate(entries)})
+    assert check(sample) == first
+    assert check(sample) == first
+    for shard in shards(sample):  # and the later parts of an entry
+        entries = json.loads(shard.read_bytes().partition(b"\n")[2])
+        for entry in entries.values():
+            entry.update(scan=7, own=[["x"]], sec=[1, 2]) if "front" in entry else None
+        rewrite(shard, entries)
+    assert check(sample) == first
+
+
+def test_a_changed_byte_is_noticed(sample: Path) -> None:
+    """A shard whose entries no longer match its checksum (a flipped bit inside a string) is ignored."""
+    first = cold(sample)
+    for shard in shards(sample):
+        data = shard.read_bytes()
+        shard.write_bytes(data.replace("测试局".encode(), "测试同".encode()).replace(b"2026-", b"2025-"))
+    assert check(sample) == first
+
+
+def test_another_release_does_not_read_the_cache(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = cold(sample)
+    monkeypatch.setattr(checkcache, "version", lambda: "another release")
+    parsed: list[str] = []
+    original = load.parse_front_matter
+    monkeypatch.setattr(load, "parse_front_matter", lambda *a: parsed.append(a[1]) or original(*a))
+    assert check(sample) == first
+    assert len(parsed) == 4  # every record parsed again
+
+
+@pytest.mark.parametrize("front", [
+    "index_no: 11530400MB0000001N/2026-00009\nwhen: 2026-11-02 10:30:00+08:00\nsome: !!binary aGk=\n"
+    "pairs: !!pairs [{a: 1}, {a: 2}]\nset: !!set {x}\n1: one\n2026-01-01: new year\nnan: .nan\n"
+    "empty: ~\n\"\\0\": nul\nnested: {\"\\0\": [date, 2020-01-01]}",
+    "a: &x [1, 2]\nb: *x",  # an alias: not cached, parsed every time
+])
+def test_yaml_values_round_trip(make_site: MakeSite, front: str) -> None:
+    site = make_site({"content/d1/r.md": f"---\n{front}\n---\n正文。\n"})
+    first = cold(site)
+    assert check(site) == first
+    config = load_config(site)[0]
+    fresh = load.load_site(config)[0].records[0]
+    cache = checkcache.CheckCache(site, config)
+    cached = load.load_site(config, cache)[0].records[0]
+    assert repr(cached.meta) == repr(fresh.meta) and cached.parsed.lines == fresh.parsed.lines
+    assert (cached.body, cached.body_line) == (fresh.body, fresh.body_line)
+
+
+def test_same_bytes_in_two_files_and_files_that_do_not_load(make_site: MakeSite) -> None:
+    """One entry serves every file with those bytes (a copy, a renamed department) with its own
+    file and department; a file that does not load keeps its findings exactly (FMT001 of a file
+    that is not UTF-8 names no department)."""
+    copy = record_text("联系电话 13812345678。")
+    site = make_site({
+        "content/d1/a.md": copy, "content/d2/department.yaml": DEPARTMENT_YAML, "content/d2/a.md": copy,
+        "content/d1/latin1.md": "---\ntitle: caf\xe9\n---\n".encode("latin-1"),
+        "content/d1/bare.md": "没有前置元数据。\n", "content/d1/empty.md": "---\n---\n正文。\n",
+        "content/d1/bad.md": "---\ntitle: [未闭合\n---\n",
+    })
+    first = cold(site)
+    assert [f.get("dept", "") for f in json.loads(first[1]) if f["file"] == "content/d1/latin1.md"] == [""]
+    assert ("SEC008", "content/d2/a.md") in rules(first[1]) and ("SEC008", "content/d1/a.md") in rules(first[1])
+    assert check(site) == first
+    shutil.move(site / "content/d2", site / "content/d3")  # a renamed department: nothing parsed again
+    assert check(site) == cold(site)
