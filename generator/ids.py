@@ -11,7 +11,8 @@ from stdnum.cn import uscc as _uscc
 # first eight places and so rejects valid codes of bodies registered by letter-coded
 # authorities (e.g. A, N, Y); only its check-character arithmetic is used here.
 USCC_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
-INDEX_NO = re.compile(r"^(?P<uscc>[0-9A-Z]{18})/(?P<year>\d{4})-(?P<serial>\d{5,})$")
+# ASCII digits only: \d would also take full-width (２０２６) and Arabic-Indic (٢٠٢٦) digits.
+INDEX_NO = re.compile(r"^(?P<uscc>[0-9A-Z]{18})/(?P<year>[0-9]{4})-(?P<serial>[0-9]{5,})$", re.ASCII)
 
 
 def uscc_valid(code: str) -> bool:
@@ -21,3 +22,14 @@ def uscc_valid(code: str) -> bool:
 
 def parse_index_no(value: str) -> re.Match[str] | None:
     return INDEX_NO.match(value.strip())
+
+
+def non_ascii_digit(value: str) -> str | None:
+    """The first digit in `value` that is not 0–9 (full-width ３, Arabic-Indic ٣ …), else None."""
+    return next((c for c in value if c.isdigit() and not ("0" <= c <= "9")), None)
+
+
+def index_key(match: re.Match[str]) -> str:
+    """What makes two index numbers the same: 统一社会信用代码, year and the serial as a number,
+    so 2026-00901 and 2026-0000901 are one number written twice."""
+    return f"{match['uscc']}/{int(match['year']):04d}-{int(match['serial'])}"

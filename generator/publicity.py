@@ -68,7 +68,7 @@ class PublicRecord:
     attachments: list[tuple[str, Path]] = field(default_factory=list)  # (name, file); full records only
     source: Path | None = None  # the record file, to resolve body links; full records only
     superseded_by: str = ""  # index_no of a listed record, else empty
-    interprets: str = ""  # index_no of a listed record, else empty
+    interprets: str = ""  # index_no of a record published in full (it has a page), else empty
     interpreted_by: list[str] = field(default_factory=list)
 
     @property
@@ -173,10 +173,13 @@ def select(site: Site) -> Publication:
     records = [_public_record(r) for r in listed]
     known = {r.index_no: r for r in records}
     for source, public in zip(listed, records):
+        # A link goes only to a page that is built. A successor that is 依申请公开 (metadata only)
+        # is named and linked to its department's catalogue, where it is listed; an interpretation
+        # (解读) of a 依申请公开 record names nothing: that record has no page to link to.
         superseded = _text(source, "superseded_by")
         public.superseded_by = superseded if superseded in known else ""
         interprets = _text(source, "interprets")
-        if interprets in known and public.full:
+        if interprets in known and public.full and known[interprets].full:
             public.interprets = interprets
             known[interprets].interpreted_by.append(public.index_no)
     records.sort(key=_newest_first, reverse=True)

@@ -8,8 +8,16 @@ department can only change its own folder (谁制作谁公开).
 from __future__ import annotations
 
 import datetime as dt
+import os
+import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: O_EXCL alone still keeps every file
+    fcntl = None  # type: ignore[assignment]
 
 from . import ids
 from .config import SiteConfig
@@ -47,6 +55,35 @@ def next_index_no(config: SiteConfig, uscc: str, year: int) -> str:
     return IndexAllocator(site.records, uscc).take(year)
 
 
+LOCK = Path(".cache") / "new.lock"  # held while an index number is chosen and its file written
+MAX_TRIES = 1000  # files in the way (named like a serial, holding another number) skipped at most
+
+
+@contextmanager
+def allocation_lock(config: SiteConfig) -> Iterator[None]:
+    """One allocation at a time per site: concurrent `disclosure new` runs see each other's files
+    (taken as an exclusive flock on <site>/.cache/new.lock; released when the process ends)."""
+    path = config.root / LOCK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _unwritable(title: str) -> str | None:
+    """The first character of `title` a one-line YAML text cannot hold as it is (a line break,
+    a tab or another control, a lone surrogate, a noncharacter), else None."""
+    for char in title:
+        code = ord(char)
+        if unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+            return char
+    return None
+
+
 def _yaml_text(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -73,11 +110,34 @@ def new_record(config: SiteConfig, dept_slug: str, category: str, title: str, to
         raise ScaffoldError(f"信息分类“{category}”不是 site.yaml 中的末级分类，可选：{choices}")
     if not title.strip():
         raise ScaffoldError("标题不能为空")
-    index_no = next_index_no(config, dept.uscc.strip().upper(), today.year)
-    path = folder / f"{index_no.split('/', 1)[1]}.md"
-    if path.exists():
-        raise ScaffoldError(f"{path} 已存在")
-    path.write_text(
+    bad = _unwritable(title)
+    if bad is not None:
+        raise ScaffoldError(f"标题含控制字符或换行（U+{ord(bad):04X}），无法写成一行记录名称；请去掉换行、制表符等不可见字符后重试")
+    uscc = dept.uscc.strip().upper()
+    with allocation_lock(config):
+        site, _ = load_site(config)
+        allocator = IndexAllocator(site.records, uscc)
+        for _ in range(MAX_TRIES):
+            index_no = allocator.take(today.year)
+            path = folder / f"{index_no.split('/', 1)[1]}.md"
+            try:  # O_EXCL: never over an existing file, whoever wrote it
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                continue  # a file named like this serial that holds another number: skip the serial
+            break
+        else:
+            raise ScaffoldError(f"{folder} 中已有 {MAX_TRIES} 个文件占用了接下来的序号，请检查该目录")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(_skeleton(index_no, title, category, dept, today))
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+    return path
+
+
+def _skeleton(index_no: str, title: str, category: str, dept: Department, today: dt.date) -> str:
+    return (
         "---\n"
         f"index_no: {index_no}\n"
         f"title: {_yaml_text(title.strip())}\n"
@@ -93,10 +153,8 @@ def new_record(config: SiteConfig, dept_slug: str, category: str, title: str, to
         "  approver:      # 批准人\n"
         "  approved_on:   # 批准日期，不晚于发布日期\n"
         "---\n"
-        "正文。\n",
-        encoding="utf-8",
+        "正文。\n"
     )
-    return path
 
 
 def codeowners(config: SiteConfig) -> str:

@@ -125,6 +125,12 @@ def _check_index_no(record: Record, site: Site, seen: dict[str, Record]) -> Iter
     if not value:
         return
     line = record.line_of("index_no")
+    digit = ids.non_ascii_digit(value)
+    if digit is not None:
+        yield _finding(record, "FMT003", line,
+                       f"索引号“{value}”含非半角数字“{digit}”（U+{ord(digit):04X}），索引号只能使用半角数字 0-9",
+                       "用半角（英文）输入法重新输入索引号中的数字。")
+        return
     match = ids.parse_index_no(value)
     if match is None:
         yield _finding(record, "FMT003", line, f"索引号“{value}”格式错误")
@@ -136,9 +142,10 @@ def _check_index_no(record: Record, site: Site, seen: dict[str, Record]) -> Iter
         yield _finding(record, "FMT003", line,
                        f"索引号前缀 {match['uscc']} 不是本部门的统一社会信用代码 {dept.uscc}",
                        "索引号以本部门 department.yaml 中的 uscc 开头。")
-    first = seen.setdefault(value, record)
+    first = seen.setdefault(ids.index_key(match), record)  # the serial as a number: 00901 = 0000901
     if first is not record:
-        yield _finding(record, "FMT003", line, f"索引号 {value} 与 {first.file} 重复",
+        same = "" if first.index_no.strip() == value.strip() else f"（{first.index_no}，序号相同）"
+        yield _finding(record, "FMT003", line, f"索引号 {value} 与 {first.file}{same} 重复",
                        "每条记录的索引号在全站唯一，可用 disclosure new 分配新号。")
 
 

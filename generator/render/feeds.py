@@ -1,12 +1,16 @@
 """Atom feeds (RFC 4287) of the newest listed records: one for the site, one per department.
 
 Entries of 依申请公开 records carry metadata only and point to the 依申请公开 page.
-Links are absolute when site.yaml sets base_url, otherwise relative to the feed file.
+Links are absolute when site.yaml sets base_url, otherwise relative to the feed file, and
+percent-encoded (urls.py). Every text and attribute is cleaned of the characters XML 1.0
+forbids (controls other than tab and line ends, U+FFFE, U+FFFF, lone surrogates): a title
+written with "\x01" in YAML must not make the feed unreadable for every subscriber.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from urllib.parse import urljoin
@@ -31,10 +35,19 @@ def entry_id(record: PublicRecord) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"disclosure:{record.index_no}").urn
 
 
+# Not a Char of XML 1.0 (§2.2): #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids (they are invisible: dropped, not replaced)."""
+    return NOT_XML.sub("", text)
+
+
 def _sub(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
     if text:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
@@ -42,14 +55,14 @@ def render_feed(renderer: Renderer, path: str, title: str, records: list[PublicR
     config = renderer.publication.config
     names = {slug: d.name for slug, d in renderer.publication.departments.items()}
 
-    def link(target: str) -> str:
+    def link(target: str | tuple[str, str]) -> str:
         if not config.base_url:
             return urls.relative(path, target)
-        return urljoin(config.base_url.rstrip("/") + "/", target)
+        return urljoin(config.base_url.rstrip("/") + "/", urls.href(target))
 
     newest = records[:FEED_SIZE]
     fallback = dt.datetime.combine(config.today or dt.date.today(), dt.time(), BEIJING)
-    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language})
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": xml_text(config.language)})
     _sub(feed, "title", title)
     _sub(feed, "id", uuid.uuid5(uuid.NAMESPACE_URL, f"disclosure:{config.domain}:{path}").urn)
     _sub(feed, "updated", max((_stamp(r) for r in newest), default=fallback).isoformat())
@@ -64,7 +77,7 @@ def render_feed(renderer: Renderer, path: str, title: str, records: list[PublicR
         _sub(entry, "updated", _stamp(record).isoformat())
         if record.published:
             _sub(entry, "published", _stamp(record).isoformat())
-        target = urls.record(record) if record.full else f"{urls.APPLY}#apply-{record.dept}"
+        target = urls.record(record) if record.full else urls.apply_office(record.dept)
         _sub(entry, "link", rel="alternate", href=link(target), type="text/html")
         for publisher in record.publisher or [names.get(record.dept, record.dept)]:
             _sub(_sub(entry, "author"), "name", publisher)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote
 
 from markupsafe import Markup
 
@@ -37,8 +38,8 @@ def rewriter(renderer: Renderer, record: PublicRecord, by_source: dict[Path, Pub
         linked = by_source.get(target.record_file) if target.record_file else None
         if linked is None or not linked.full:
             return ""
-        fragment = f"#{target.fragment}" if target.fragment else ""
-        return urls.relative(page, urls.record(linked) + fragment)
+        # the fragment as the author meant it (sec%201 is "sec 1"), encoded once by urls.relative
+        return urls.relative(page, urls.record(linked), unquote(target.fragment))
 
     return rewrite
 
