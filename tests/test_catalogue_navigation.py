@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,21 @@ def test_navigation_links_every_facet_with_its_count(built: Path) -> None:
     assert "财政预算 (1)" in text and "2026年 (2)" in text and "测试局 (4)" in text
     assert (built / urls.catalogue_page(urls.CATALOGUE, 2)).is_file()
     assert not (built / urls.catalogue_page(urls.CATALOGUE, 3)).exists()
+
+
+def test_a_long_listing_pages_through_a_window_not_every_page(tmp_path: Path) -> None:
+    """Each page of a long listing links the first, the last and the pages near it: a pager that
+    listed every page would make a city's catalogue grow with the square of its records."""
+    records = {f"content/d1/r{i}.md": record_text(index_no=f"{DEPT_USCC}/2026-{i:05d}", title=f"第{i}号通知")
+               for i in range(1, 13)}
+    site = write_site(tmp_path / "site", {"site.yaml": "title: 测试站点\ntoday: 2026-11-21\npage_size: 1\n"
+                                          "rules: {STL008: 'off', STL010: 'off'}\n", **records})
+    assert run_cli("build", "--site", site).code == 0, "build failed"
+    page = site / "build" / urls.catalogue_page(urls.CATALOGUE, 6)
+    html = page.read_text(encoding="utf-8")
+    pager = html[html.index('class="pagination"'):]
+    pager = pager[:pager.index("</nav>")]
+    numbers = [int(n) for n in re.findall(r">(\d+)</(?:a|span)>", pager)]
+    assert numbers == [1, 3, 4, 5, 6, 7, 8, 9, 12] and pager.count("…") == 2
+    for href in re.findall(r'href="([^"]+)"', pager):
+        assert (page.parent / href).resolve().is_file(), href

@@ -33,6 +33,23 @@ class Pager:
     def url(self, number: int) -> str:
         return urls.catalogue_page(self.base, number)
 
+    @property
+    def numbers(self) -> list[int | None]:
+        """The page numbers the pager shows: the first, the last and those near this one, None for
+        a gap. Listing every page would make each page of a long listing as long as the listing
+        (10,000 pages of a city's catalogue would hold 4.5 million pager links)."""
+        shown = sorted({1, self.count, *range(max(1, self.number - PAGER_WINDOW),
+                                              min(self.count, self.number + PAGER_WINDOW) + 1)})
+        found: list[int | None] = []
+        for n in shown:
+            if found and n - (found[-1] or 0) > 1:
+                found.append(None)
+            found.append(n)
+        return found
+
+
+PAGER_WINDOW = 3  # pages shown each side of the current one
+
 
 @dataclass
 class Facet:
