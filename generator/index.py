@@ -75,13 +75,20 @@ def build_index(publication: Publication, output: Output, workers: int | None = 
     plan = shards.plan(publication, bound or shard_bound(console))
     cache = ShardCache(publication.config.root / CACHE)
 
+    folders: dict[str, Path] = {}  # each shard's bundle in the cache, verified or just made
+
     def index_shard(shard: shards.Shard) -> ShardReport:
         key = shards.key(shard, output.root)
         cached = cache.get(shard.name, key)
         if cached is None:
-            measurement = bundle.index_pages(output.root, shard.pages, cache.scratch(shard.name))
-            cache.put(shard.name, key, measurement)
+            scratch = cache.scratch(shard.name)  # this build's own: a concurrent one never shares it
+            try:
+                measurement = bundle.index_pages(output.root, shard.pages, scratch)
+                folders[shard.name] = cache.put(shard.name, key, measurement, scratch)
+            finally:
+                cache.discard(scratch)  # gone already when put moved it into place
             return ShardReport(shard.name, len(shard.pages), False, measurement)
+        folders[shard.name] = cached.bundle
         return ShardReport(shard.name, len(shard.pages), True, cached.measurement)
 
     columns = (TextColumn("建立搜索索引"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -93,7 +100,7 @@ def build_index(publication: Publication, output: Output, workers: int | None = 
             progress.console.print(_describe(report), highlight=False)
             progress.advance(task)
             reports.append(report)
-    bundles = [cache.root / report.name / "bundle" for report in reports]
+    bundles = [folders[report.name] for report in reports]
     for report, folder in zip(reports, bundles):
         _copy_bundle(output, report.name, folder)
     output.write_text(MANIFEST, json.dumps({"bundles": [f"{r.name}/" for r in reports]}, ensure_ascii=False))

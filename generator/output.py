@@ -1,14 +1,19 @@
 """The build output: written to a staging folder, swapped in only when complete.
 
 A build that blocks or fails never touches the previous output; a build that succeeds
-replaces it in one rename. Two pages claiming the same path are an error, not an
-overwrite.
+replaces it in one step (an exchange of the two folders). Two pages claiming the same path
+are an error, not an overwrite.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
+import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Iterator
@@ -16,10 +21,17 @@ from typing import Iterator
 from .pagecache import Entry, PageCache, digest_of
 
 MARKER = ".disclosure-build"
+LOCK = Path(".cache") / "build.lock"  # under the site: one build of a site at a time (build_lock)
+STAGING, OLD = ".staging-", ".old-"  # `.<out>.staging-PID`: a build's folder; `.<out>.old-PID`: an output set aside
+AT_FDCWD, RENAME_EXCHANGE = -100, 2  # <fcntl.h>, <linux/fs.h>
 
 
 class OutputError(Exception):
     """The output folder cannot be used; the message is in Chinese."""
+
+
+class BuildLocked(OutputError):
+    """Another build of the same site holds its lock (the CLI exits 2)."""
 
 
 class Output:
@@ -101,21 +113,178 @@ def check_target(out: Path, site_root: Path) -> None:
 @contextmanager
 def staging(out: Path, cache: PageCache | None = None) -> Iterator[Output]:
     """Yield an Output in a fresh folder beside `out`; on success swap it in, on error discard it.
-    With `cache` (of `out`), unchanged files are linked from `out` instead of written."""
+    With `cache` (of `out`), unchanged files are linked from `out` instead of written.
+
+    The swap is one exchange of the two folders (swap_in): a build killed at any moment leaves
+    `out` either the previous output or the new one, whole. What a killed build leaves beside it
+    (`.<out>.staging-PID`, `.<out>.old-PID`) is removed by the next build (sweep)."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    stage = out.parent / f".{out.name}.staging-{os.getpid()}"
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    shutil.rmtree(stage, ignore_errors=True)
+    stage = out.parent / f".{out.name}{STAGING}{os.getpid()}"
+    _remove(stage)
     stage.mkdir()
     try:
         output = Output(stage, cache)
         output.write_text(MARKER, "disclosure build output; replaced whole on every build\n")
         yield output
     except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
+        _remove(stage)
         raise
-    if out.exists():
+    if cache is not None:
+        # the page cache describes the output being replaced: a build killed after the swap but
+        # before the new cache is saved must not take the new files for the old ones
+        cache.file.unlink(missing_ok=True)
+    swap_in(stage, out)
+
+
+def _renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2  # glibc 2.28 and later
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    function.restype = ctypes.c_int
+    return function
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap the folders `a` and `b` in one step (Linux renameat2 RENAME_EXCHANGE); False where the
+    system or the file system cannot."""
+    function = _renameat2()
+    if function is None:
+        return False
+    if function(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
+        return False  # an old kernel or a file system without the flag: the caller falls back
+    raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
+def swap_in(stage: Path, out: Path) -> None:
+    """Put the complete folder `stage` at `out`. An existing `out` is exchanged with it in one step
+    and the old output, now at `stage`, removed; without the exchange, two renames (a build killed
+    between them leaves `out` missing and the old output at `.<out>.old-PID`, which the next
+    build's sweep puts back)."""
+    if not out.exists():
+        stage.rename(out)
+    elif exchange(stage, out):
+        _remove(stage)
+    else:
+        old = out.parent / f".{out.name}{OLD}{os.getpid()}"
+        _remove(old)
         out.rename(old)
-    stage.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+        stage.rename(out)
+        _remove(old)
+
+
+def sweep(out: Path) -> list[Path]:
+    """Remove the folders killed builds left beside `out` — every `.<out>.staging-*` and
+    `.<out>.old-*`: call it only while holding the site's build lock, which no other build of it
+    holds. An output set aside by a build killed between two renames is first put back when
+    `out` is missing. Returns what was removed."""
+    out = out.resolve()
+    try:
+        beside = list(out.parent.iterdir())
+    except OSError:
+        return []
+    staged = [path for path in beside if path.name.startswith(f".{out.name}{STAGING}")]
+    old = [path for path in beside if path.name.startswith(f".{out.name}{OLD}")]
+    if not out.exists() and not out.is_symlink():
+        complete = [path for path in old if path.is_dir() and not path.is_symlink() and (path / MARKER).is_file()]
+        if complete:
+            newest = max(complete, key=lambda path: path.stat().st_mtime)
+            newest.rename(out)
+            old.remove(newest)
+    for path in staged + old:
+        _remove(path)
+    return staged + old
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def pid_running(pid: int) -> bool:
+    """Whether process `pid` exists (of any user)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+_held: list[int] = []  # the lock file descriptors this process holds
+
+
+def _close_in_child() -> None:
+    # A forked worker (workers.fork_map) inherits the lock's descriptor; were the build killed, a
+    # worker still finishing its pages would keep the site locked. Closing its copy leaves the
+    # parent's lock in place (flock is released only when every copy is closed or unlocked).
+    for fd in _held:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _held.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_in_child)
+
+
+@contextmanager
+def build_lock(site_root: Path, wait: float = 0.0) -> Iterator[None]:
+    """Hold `<site>/.cache/build.lock` (flock, advisory) for the block: one build of a site at a
+    time. Another build holding it: BuildLocked at once, or after `wait` seconds of trying. The
+    kernel releases the lock when the holder exits however it ends, even by SIGKILL."""
+    path = site_root / LOCK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise BuildLocked(f"另一个 disclosure build 正在生成此站点（{_holder(fd)}），请稍后再试"
+                                      f"（锁文件 {path}）") from None
+                time.sleep(0.1)
+        # the holder's pid, for the message of a build turned away: overwritten in place, never
+        # truncated, and left after release (whoever was refused reads the pid that held it)
+        os.pwrite(fd, f"{os.getpid():<15}\n".encode(), 0)
+        os.ftruncate(fd, 16)
+        _held.append(fd)
+        try:
+            yield
+        finally:
+            _held.remove(fd)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _holder(fd: int) -> str:
+    """The pid the lock's holder wrote (just after locking: a first holder may not have yet)."""
+    for _ in range(10):
+        text = os.pread(fd, 32, 0).decode("ascii", errors="replace").strip()
+        if text.isdigit():
+            return f"进程 {text}"
+        time.sleep(0.02)
+    return "进程号未知"

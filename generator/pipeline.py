@@ -47,31 +47,38 @@ def check(config: SiteConfig, today: dt.date) -> CheckResult:
     return CheckResult(site, findings, review=review)
 
 
-def build(config: SiteConfig, out: Path, today: dt.date, jobs: int | None = None) -> BuildResult:
-    """`jobs`: processes that render pages and scan the output (default: every core)."""
+def build(config: SiteConfig, out: Path, today: dt.date, jobs: int | None = None,
+          lock_wait: float = 0.0) -> BuildResult:
+    """`jobs`: processes that render pages and scan the output (default: every core).
+
+    One build of a site at a time: the whole build holds `<site>/.cache/build.lock`; while another
+    build holds it, output.BuildLocked at once (or after `lock_wait` seconds). Holding it, the build
+    first removes what killed builds left beside the output (output.sweep)."""
     workers = jobs or os.cpu_count() or 1
     from . import index, render  # `check` (and the pre-commit hook) never loads the rendering stack
 
     output.check_target(out, config.root)
-    checked = check(config, today)
-    result = BuildResult(checked.site, checked.findings, out)
-    if checked.findings.blocking:
-        return result
-    publication = publicity.select(checked.site)
-    label = out.relative_to(config.root).as_posix() if out.is_relative_to(config.root) else out.name
-    cache = pagecache.PageCache(config.root, out.resolve())
-    allowed = pagecache.fingerprint(sorted(checked.review.allowed))
-    try:
-        with output.staging(out, cache) as stage:
-            renderer = render.render_site(publication, stage, workers)
-            index.build_index(publication, stage)
-            # the last net, before the swap; a file the previous output held byte for byte was
-            # scanned then, against the same allow list
-            trusted = stage.reused if cache.scanned_with == allowed else set()
-            secrecy.guard(stage.root, label, checked.review.allowed, stage.copied, trusted, workers)
-    except secrecy.LeakFound as leak:
-        result.findings.extend(leak.findings)
-        return result
-    cache.save(stage.files, allowed)
+    with output.build_lock(config.root, lock_wait):
+        output.sweep(out)
+        checked = check(config, today)
+        result = BuildResult(checked.site, checked.findings, out)
+        if checked.findings.blocking:
+            return result
+        publication = publicity.select(checked.site)
+        label = out.relative_to(config.root).as_posix() if out.is_relative_to(config.root) else out.name
+        cache = pagecache.PageCache(config.root, out.resolve())
+        allowed = pagecache.fingerprint(sorted(checked.review.allowed))
+        try:
+            with output.staging(out, cache) as stage:
+                renderer = render.render_site(publication, stage, workers)
+                index.build_index(publication, stage)
+                # the last net, before the swap; a file the previous output held byte for byte was
+                # scanned then, against the same allow list
+                trusted = stage.reused if cache.scanned_with == allowed else set()
+                secrecy.guard(stage.root, label, checked.review.allowed, stage.copied, trusted, workers)
+        except secrecy.LeakFound as leak:
+            result.findings.extend(leak.findings)
+            return result
+        cache.save(stage.files, allowed)
     result.pages, result.built = len(renderer.pages), True
     return result

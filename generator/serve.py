@@ -50,6 +50,7 @@ RELOAD_SCRIPT = f"""<script>
 }})();
 </script>"""
 DEBOUNCE_SECONDS = 0.3  # quiet time after the last change before rebuilding
+LOCK_WAIT = 30.0  # seconds a rebuild waits for a `disclosure build` of the same site to finish
 MAX_DELAY_SECONDS = 2.0  # rebuild anyway when changes keep coming for this long
 BANNER_LIMIT = 50
 EMPTY_PAGE = '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>预览</title></head><body></body></html>'
@@ -85,7 +86,8 @@ class Preview:
     def rebuild(self) -> None:
         with self.lock:
             config: SiteConfig = load_config(self.site)[0]
-            result = pipeline.build(config, self.out, self.today or resolve_today(None, config))
+            result = pipeline.build(config, self.out, self.today or resolve_today(None, config),
+                                    lock_wait=LOCK_WAIT)  # a `disclosure build` running beside it: wait
             self.blocking = [] if result.built else [
                 (f.rule, RULES[f.rule].title, f"{f.file}:{f.line}", f.fix) for f in result.findings.blocking]
             self.failed = False

@@ -8,7 +8,9 @@ page of the site can reach the index whatever its markup says.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -20,6 +22,7 @@ from pagefind.service import get_executable
 
 LANGUAGE = "zh"  # one index language for every shard, so the search page can merge them all
 PEAK = Path(__file__).with_name("peak.py")  # runs the binary and measures it (see there)
+TIMEOUT = 600  # seconds one shard's indexing may take before it is stopped as hung
 
 
 class IndexerError(Exception):
@@ -51,8 +54,7 @@ def index_pages(root: Path, pages: tuple[str, ...], dest: Path) -> Measurement:
                    "--force-language", LANGUAGE, "--quiet"]
         log = Path(scratch) / "pagefind.log"
         started = time.perf_counter()
-        run = subprocess.run([sys.executable, "-I", str(PEAK), str(log), *command],
-                             stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
+        run = _run([sys.executable, "-I", str(PEAK), str(log), *command])
         seconds = time.perf_counter() - started
         try:
             report = json.loads(run.stdout)
@@ -62,3 +64,28 @@ def index_pages(root: Path, pages: tuple[str, ...], dest: Path) -> Measurement:
             output = log.read_text(encoding="utf-8", errors="replace").strip()
             raise IndexerError(f"Pagefind 建立索引失败（退出码 {report['code']}）：{output}")
     return Measurement(seconds, int(report["peak_kib"]))
+
+
+def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run `command` in a process group of its own, stopping the whole group (Pagefind under
+    peak.py) if it takes longer than TIMEOUT or the build is interrupted."""
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        raise IndexerError(f"Pagefind 建立索引超过 {TIMEOUT} 秒仍未结束，已停止（可能卡死）；请重试，"
+                           "如反复出现请报告维护人员") from None
+    except BaseException:
+        _stop(process)
+        raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except OSError:
+        process.kill()
+    process.communicate()

@@ -2,18 +2,34 @@
 
 The output folder is rebuilt in a staging folder on every build; the cache lives outside it,
 so an unchanged shard is copied instead of indexed again.
+
+An entry is written whole or not at all, and checked before it is trusted. A new bundle is made
+in a scratch folder of its own (`.new-PID-RANDOM`, never shared with another build) and renamed to
+a fresh `bundle-RANDOM`; then the key file — the key, the measurement, and the manifest of the
+bundle (every file with its size and SHA-256) — is written to a temporary file and renamed over
+`key`, last. `get` trusts a bundle only if the key matches and the bundle folder holds exactly
+the files of the manifest, each of its size and hash: a bundle left half-made, half-removed or
+altered is indexed again, never published.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import secrets
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
+from ..output import pid_running
 from .bundle import Measurement
 
-KEY, STATS, BUNDLE = "key", "stats.json", "bundle"
+KEY = "key"  # JSON: key, bundle (folder name), seconds, peak_kib, files {path: [size, sha256]}
+FORMAT = 2
+BUNDLE = "bundle-"  # a complete bundle: bundle-RANDOM
+SCRATCH = ".new-"  # a bundle being made: .new-PID-RANDOM
+ENTRY = "pagefind-entry.json"  # every bundle has it
 
 
 @dataclass(frozen=True)
@@ -22,41 +38,100 @@ class Cached:
     measurement: Measurement  # of the build that made the bundle
 
 
+def manifest(bundle: Path) -> dict[str, list[object]]:
+    """Every file under `bundle` (POSIX path relative to it) with its size and SHA-256."""
+    files: dict[str, list[object]] = {}
+    for path in sorted(bundle.rglob("*")):
+        if path.is_symlink():
+            raise OSError(f"{path} is a symbolic link")
+        if path.is_file():
+            data = path.read_bytes()
+            files[path.relative_to(bundle).as_posix()] = [len(data), hashlib.sha256(data).hexdigest()]
+    return files
+
+
 class ShardCache:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def get(self, shard: str, key: str) -> Cached | None:
-        folder = self.root / shard
+    def _entry(self, shard: str) -> dict[str, object] | None:
         try:
-            if (folder / KEY).read_text(encoding="utf-8") != key:
+            data = json.loads((self.root / shard / KEY).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) and data.get("format") == FORMAT else None
+
+    def get(self, shard: str, key: str) -> Cached | None:
+        """The cached bundle of `shard` if made for `key` and whole (its manifest verified)."""
+        data = self._entry(shard)
+        if data is None or data.get("key") != key:
+            return None
+        try:
+            name, files = str(data["bundle"]), data["files"]
+            measurement = Measurement(float(data["seconds"]), int(data["peak_kib"]))  # type: ignore[arg-type]
+            if not name.startswith(BUNDLE) or "/" in name or not isinstance(files, dict) or ENTRY not in files:
                 return None
-            stats = json.loads((folder / STATS).read_text(encoding="utf-8"))
-            measurement = Measurement(float(stats["seconds"]), int(stats["peak_kib"]))
+            bundle = self.root / shard / name
+            if bundle.is_symlink() or manifest(bundle) != files:
+                return None
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        bundle = folder / BUNDLE
-        return Cached(bundle, measurement) if (bundle / "pagefind-entry.json").is_file() else None
+        return Cached(bundle, measurement)
 
     def scratch(self, shard: str) -> Path:
-        """An empty folder for a new bundle of `shard`; `put` moves it into place."""
-        folder = self.root / shard / f"{BUNDLE}.new"
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        return folder
-
-    def put(self, shard: str, key: str, measurement: Measurement) -> Path:
+        """A folder path of this build alone for a new bundle of `shard` (not yet created: the
+        indexer makes it); `put` moves it into place, `discard` removes it."""
         folder = self.root / shard
-        (folder / KEY).unlink(missing_ok=True)  # never pair a new key with a half-replaced bundle
-        shutil.rmtree(folder / BUNDLE, ignore_errors=True)
-        (folder / f"{BUNDLE}.new").rename(folder / BUNDLE)
-        (folder / STATS).write_text(json.dumps(asdict(measurement)), encoding="utf-8")
-        (folder / KEY).write_text(key, encoding="utf-8")
-        return folder / BUNDLE
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{SCRATCH}{os.getpid()}-{secrets.token_hex(4)}"
+
+    def discard(self, scratch: Path) -> None:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    def put(self, shard: str, key: str, measurement: Measurement, scratch: Path) -> Path:
+        """Make the complete bundle in `scratch` the entry of `shard` for `key`; returns its folder."""
+        folder = self.root / shard
+        files = manifest(scratch)
+        if ENTRY not in files:
+            raise OSError(f"{scratch} holds no {ENTRY}")
+        bundle = folder / f"{BUNDLE}{secrets.token_hex(8)}"
+        scratch.rename(bundle)
+        data = {"format": FORMAT, "key": key, "bundle": bundle.name, "seconds": measurement.seconds,
+                "peak_kib": measurement.peak_kib, "files": files}
+        partial = folder / f"{KEY}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+        with open(partial, "w", encoding="utf-8") as sink:
+            json.dump(data, sink)
+            sink.flush()
+            os.fsync(sink.fileno())
+        partial.replace(folder / KEY)  # last: the entry now names the new bundle
+        self._tidy(folder, keep=bundle.name, leftovers=False)
+        return bundle
+
+    def _tidy(self, folder: Path, keep: str | None, leftovers: bool = True) -> None:
+        """Remove from `folder` every bundle but `keep` and the files of the earlier cache layout
+        (`bundle`, `stats.json`); with `leftovers`, also what crashed builds left there: scratch
+        folders and temporary key files of this process (its own shards are all done by then) or
+        of processes no longer running."""
+        for path in folder.iterdir():
+            name = path.name
+            if name.startswith(SCRATCH) or name.endswith(".tmp"):
+                pid = name.removeprefix(SCRATCH).removeprefix(f"{KEY}.").split("-")[0]
+                if not leftovers or (pid.isdigit() and int(pid) != os.getpid() and pid_running(int(pid))):
+                    continue
+            elif not (name.startswith(BUNDLE) and name != keep) and name not in ("bundle", "stats.json"):
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
     def keep_only(self, shards: set[str]) -> None:
-        """Drop the bundles of shards that no longer exist (a department removed or emptied)."""
+        """Drop the bundles of shards that no longer exist (a department removed or emptied), and
+        in the others every folder the key file does not name."""
         if self.root.is_dir():
             for folder in self.root.iterdir():
                 if folder.is_dir() and folder.name not in shards:
                     shutil.rmtree(folder, ignore_errors=True)
+                elif folder.is_dir():
+                    data = self._entry(folder.name)
+                    self._tidy(folder, keep=str(data.get("bundle")) if data else None)
