@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
 import textwrap
@@ -68,6 +69,16 @@ def run_cli(*args: str | Path) -> Run:
     with redirect_stdout(out), redirect_stderr(err):
         code = cli.main([str(a) for a in args])
     return Run(code, out.getvalue(), err.getvalue())
+
+
+def tree_hash(root: Path) -> str:
+    """One hash of every path and file's bytes under `root`: "the previous output is byte-identical"."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        if path.is_file():
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def write_site(site: Path, files: dict[str, str]) -> Path:

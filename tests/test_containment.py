@@ -6,7 +6,6 @@ build leaves the previous output byte for byte as it was."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
@@ -16,7 +15,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import DEPARTMENT_YAML, DEPT_USCC, REPO, record_text, run_cli
+from conftest import DEPARTMENT_YAML, DEPT_USCC, REPO, record_text, run_cli, tree_hash
 
 MakeSite = Callable[..., Path]
 
@@ -34,18 +33,6 @@ def line_of(text: str, key: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith(key + ":"))
 
 
-def tree_hash(folder: Path) -> dict[str, str]:
-    """Every file and link below `folder`: relative path → sha256 of its bytes (or link text)."""
-    hashes = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_symlink():
-            hashes[rel] = "link:" + os.readlink(path)
-        elif path.is_file():
-            hashes[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-        else:
-            hashes[rel] = "dir"
-    return hashes
 
 
 def output_text(out: Path) -> bytes:

@@ -4,7 +4,6 @@ packed, and the previous output stays byte-identical."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import shutil
@@ -14,7 +13,7 @@ from typing import Any, Callable
 
 import pytest
 
-from conftest import SITE_YAML, record_text, run_cli
+from conftest import SITE_YAML, record_text, run_cli, tree_hash
 from generator.output import Output
 
 MakeSite = Callable[..., Path]
@@ -22,13 +21,6 @@ REPORT = ("---\npermits: 1\npenalties: 1\ncoercions: 0\nfees: 0\n---\n"
           "## 总体情况\n\n本年度工作正常。\n")
 
 
-def tree_hash(root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def _docx(data: bytes) -> bytes:

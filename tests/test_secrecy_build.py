@@ -3,26 +3,18 @@ build with its rule, file and line, and the previous output stays exactly as it 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
-from conftest import DEPARTMENT_YAML, SITE_YAML, record_text, run_cli
+from conftest import DEPARTMENT_YAML, SITE_YAML, record_text, run_cli, tree_hash
 
 MakeSite = Callable[..., Path]
 VALID_ID = "530402199003071234"
 
 
-def tree_hash(root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def test_demo_has_no_secrecy_findings() -> None:

@@ -5,7 +5,6 @@ department.yaml is allowed only in the contact fields meant for the public."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import DEPARTMENT_YAML, record_text, run_cli
+from conftest import DEPARTMENT_YAML, record_text, run_cli, tree_hash
 
 MakeSite = Callable[..., Path]
 ID = "440305198807151237"  # ISO 7064 MOD 11-2 holds, born 1988-07-15
@@ -21,13 +20,6 @@ CARD = "6228480017865939"  # Luhn holds
 MOBILE = "13957086421"
 
 
-def tree_hash(root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 # (how the clerk wrote it, the rule it must raise)

@@ -8,7 +8,6 @@ merge key `<<`, and walks every YAML node once so that an alias bomb stays cheap
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -17,20 +16,13 @@ from typing import Callable
 
 import pytest
 
-from conftest import DEPARTMENT_YAML, DEPT_USCC, SITE_YAML, record_text, run_cli
+from conftest import DEPARTMENT_YAML, DEPT_USCC, SITE_YAML, record_text, run_cli, tree_hash
 from generator import load, yamlsrc
 
 MakeSite = Callable[..., Path]
 CANARY = "绝不能公开的正文CANARY7731"
 
 
-def tree_hash(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(path.relative_to(folder).as_posix().encode())
-        if path.is_file():
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 def lines_of(text: str, prefix: str) -> list[int]:
