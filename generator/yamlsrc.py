@@ -134,6 +134,33 @@ def parse(text: str, line_offset: int = 0) -> Parsed:
         raise YamlError(_problem(exc), _fault_line(exc)) from None
     except yaml.YAMLError as exc:
         raise YamlError(_problem(exc), 1) from None
+    except (ValueError, OverflowError):  # a date that does not exist: 2025-02-30, month 13
+        raise _bad_date(node) from None
     finally:
         loader.dispose()
     return Parsed(data, walk.lines)
+
+
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+def _bad_date(root: yaml.Node) -> YamlError:
+    """The first date-shaped value that is no real date, with its line (PyYAML says neither)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode) and node.tag == TIMESTAMP:
+            try:
+                yaml.SafeLoader("").construct_yaml_timestamp(node)
+            except (ValueError, OverflowError):
+                return YamlError(f"日期“{node.value}”不存在（月份应为 1–12，日期不能超过该月天数），请改为真实日期",
+                                 node.start_mark.line + 1)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(value for pair in reversed(node.value) for value in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return YamlError("有一个值无法读取（日期或数字超出范围）", 1)

@@ -259,3 +259,20 @@ def test_fmt008_raw_html_in_body_with_its_line(make_site: MakeSite) -> None:
 def test_fmt008_angle_brackets_in_code_and_autolinks_pass(make_site: MakeSite) -> None:
     site = make_site({"content/d1/a.md": record_text(body="见 <https://www.gov.cn/> 与 `<b>` 以及 1 < 2。")})
     assert findings(site, "FMT008") == []
+
+
+@pytest.mark.parametrize("value", ["2025-02-30", "2025-13-01", "2025-00-10"])
+def test_a_date_that_does_not_exist_is_fmt001_at_its_line_not_a_crash(make_site: MakeSite, value: str) -> None:
+    text = record_text(written=value)
+    site = make_site({"content/d1/a.md": text})
+    result = run_cli("check", "--site", site, "--format", "json")
+    assert result.code == 1, result.err
+    line = text.split("\n").index(f"written: {value}") + 1
+    (found,) = [f for f in json.loads(result.out) if f["rule"] == "FMT001"]
+    assert found["line"] == line and value in found["message"] and "不存在" in found["message"]
+
+
+def test_a_date_that_does_not_exist_in_site_yaml_exits_2_with_its_line(make_site: MakeSite) -> None:
+    site = make_site({"site.yaml": "title: 测试站点\ntoday: 2026-02-30\n", "content/d1/a.md": record_text()})
+    result = run_cli("check", "--site", site)
+    assert result.code == 2 and "第 2 行" in result.err and "2026-02-30" in result.err
