@@ -166,15 +166,20 @@ def as_date(value: Any) -> dt.date | None:
     return moment.date() if moment else None
 
 
+CHINA = dt.timezone(dt.timedelta(hours=8), "CST")  # the clock of every date the site shows
+
+
 def as_datetime(value: Any) -> dt.datetime | None:
-    """A front-matter date keeping a time of day when one was written; None if absent or bad."""
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
+    """A front-matter date keeping a time of day when one was written; None if absent or bad.
+    A time with a zone (2026-11-03T10:00:00+08:00, …Z) is read as China Standard Time, so every
+    date compares with every other."""
     if isinstance(value, str):
         try:
-            return dt.datetime.fromisoformat(value.strip())
+            value = dt.datetime.fromisoformat(value.strip())
         except ValueError:
             return None
+    if isinstance(value, dt.datetime):
+        return value.astimezone(CHINA).replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
     return None

@@ -164,3 +164,15 @@ def test_usage_errors_exit_2(make_site: MakeSite) -> None:
     (site / "site.yaml").write_text("page_size: many\n", encoding="utf-8")
     result = run_cli("check", "--site", site)
     assert result.code == 2 and "site.yaml 第 1 行" in result.err
+
+
+def test_times_with_a_zone_are_read_as_china_time(make_site: MakeSite) -> None:
+    """A date written with a time zone (as exported by some systems) sorts and shows beside plain dates."""
+    site = make_site({
+        "content/d1/a.md": record_text(published="2026-11-03T10:00:00+08:00"),
+        "content/d1/b.md": record_text(index_no=f"{DEPT_USCC}/2026-00002", published="2026-11-02T20:00:00Z"),
+        "content/d1/c.md": record_text(index_no=f"{DEPT_USCC}/2026-00003", published="2026-11-04"),
+    })
+    result = run_cli("build", "--site", site)
+    assert result.code == 0, result.err
+    assert "2026-11-03" in (site / "build/d1/2026-00002.html").read_text(encoding="utf-8")  # 20:00 UTC is 04:00 CST
