@@ -17,6 +17,8 @@ from generator import urls
 from generator.render.exports import FIELDS
 from conftest import DEPT_USCC, record_text, run_cli, write_site
 
+MakeSite = Callable[..., Path]
+
 SITE_YAML = "title: 测试站点\ntoday: 2026-11-21\nbase_url: https://xxgk.example.gov.cn/sub/\nrules: {STL010: off, STL008: off}\n"
 WITHHELD = "《中华人民共和国政府信息公开条例》第十四条"
 SECRETS = ("依申请正文甲", "依申请概述乙", "不予公开标题丙", "不予公开正文丁", "不予公开概述戊")
@@ -114,3 +116,15 @@ def test_without_base_url_feeds_link_relatively_and_no_sitemap_is_written(make_s
     feed = feedparser.parse((site / "build" / urls.dept_feed("d1")).read_bytes())
     assert feed.entries[0].link.endswith("2026-00001.html") and "://" not in feed.entries[0].link
     assert not (site / "build" / urls.SITEMAP).exists()
+
+
+def test_feeds_keep_the_atom_namespace_in_a_long_running_process(make_site: MakeSite) -> None:
+    """serve builds again and again in one process: the sitemap's namespace must not leak into
+    the feeds of the next build (ElementTree's namespace map is global)."""
+    site = make_site({"content/d1/a.md": record_text(),
+                      "site.yaml": SITE_YAML})  # this module's site.yaml sets base_url: a sitemap is written
+    for _ in range(2):
+        assert run_cli("build", "--site", site).code == 0
+        for feed in (site / "build/feed.xml", site / "build/d1/feed.xml"):
+            assert feed.read_text(encoding="utf-8").splitlines()[1].startswith('<feed xmlns="http://www.w3.org/2005/Atom"')
+        assert 'urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"' in (site / "build/sitemap.xml").read_text("utf-8")

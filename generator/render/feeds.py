@@ -22,7 +22,6 @@ from .pages import Renderer
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
 BEIJING = dt.timezone(dt.timedelta(hours=8))
-ET.register_namespace("", ATOM)
 
 
 def _stamp(record: PublicRecord) -> dt.datetime:
@@ -87,6 +86,10 @@ def render_feed(renderer: Renderer, path: str, title: str, records: list[PublicR
         elif not record.full:
             _sub(entry, "summary", f"{record.publicity}：本信息依申请公开，索引号 {record.index_no}。")
     ET.indent(feed)
+    # registered right before writing: ElementTree's prefix map is global, and the sitemap's
+    # default namespace would otherwise turn every later feed of a long-running process (serve)
+    # into <ns0:feed>
+    ET.register_namespace("", ATOM)
     renderer.output.write_bytes(path, ET.tostring(feed, encoding="utf-8", xml_declaration=True))
 
 

@@ -23,6 +23,6 @@ def render_sitemap(renderer: Renderer) -> None:
     for page in sorted(renderer.pages):
         location = ET.SubElement(ET.SubElement(root, f"{{{SITEMAP_NS}}}url"), f"{{{SITEMAP_NS}}}loc")
         location.text = urljoin(base if base.endswith("/") else base + "/", quote(page))
-    ET.register_namespace("", SITEMAP_NS)
+    ET.register_namespace("", SITEMAP_NS)  # right before writing: the prefix map is global (see feeds.py)
     ET.indent(root)
     renderer.output.write_bytes(urls.SITEMAP, ET.tostring(root, encoding="utf-8", xml_declaration=True))
