@@ -66,6 +66,7 @@ def test_settings_are_scanned_at_the_source(make_site: MakeSite) -> None:
     (site / "site.yaml").write_text(SITE_YAML + "footer: {host: 测试局 秘密★1年}\n", encoding="utf-8")
     result = run_cli("check", "--site", site)
     assert result.code == 1 and "SEC006" in result.out and "site.yaml" in result.out and "footer.host" in result.out
+    assert f"site.yaml:{SITE_YAML.count(chr(10)) + 1} " in result.out  # the footer's own line
 
 
 def test_department_phone_that_looks_like_a_mobile_is_published(make_site: MakeSite) -> None:

@@ -131,7 +131,8 @@ def _settings_texts(site: Site) -> Iterator[tuple[str, str, int, str, str]]:
                 yield dept.file, key, dept.parsed.line_of(key), str(value), dept.slug
     for key, value in dataclasses.asdict(site.config.footer).items():
         if value:
-            yield "site.yaml", f"footer.{key}", 1, str(value), ""
+            line = site.config.parsed.line_of("footer", key) if site.config.parsed else 1
+            yield "site.yaml", f"footer.{key}", line, str(value), ""
 
 
 def _settings_review(site: Site, terms: list[str]) -> tuple[list[Finding], set[str]]:
