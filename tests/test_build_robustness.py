@@ -193,9 +193,12 @@ def test_a_build_killed_at_any_moment_leaves_the_old_output_or_the_new(
         delay = seconds * 1.3 * n / (kills - 1)
         site = copy(f"killed-{n}", shared_cache)
         process = _start(site)
-        time.sleep(delay)
-        process.kill()
-        process.communicate(timeout=60)
+        if n < kills - 1:
+            time.sleep(delay)
+            process.kill()
+        # the last one is let run to its end, so the kills reach past the swap however slow this
+        # machine is at the moment (the spread alone is timing, and a busy machine stretches it)
+        process.communicate(timeout=120)
         assert (site / "build").is_dir(), f"no output after a kill at {delay:.2f} s"
         outcome = "old" if _tree(site / "build") == old else "new" if is_new(site) else "neither"
         assert outcome != "neither", f"a kill at {delay:.2f} s left an output that is neither build"
