@@ -10,11 +10,12 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from .errors import DisclosureError
 from .findings import Findings
 from .rules import BLOCK, WARN
 
 
-class ChangedSinceError(Exception):
+class ChangedSinceError(DisclosureError):
     """REF is not a commit of the site's repository (a usage error, exit 2)."""
 
 

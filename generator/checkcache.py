@@ -25,6 +25,12 @@ Every shard names the product's code and the parser libraries it was written wit
 cannot be read is ignored, and rewritten; the cache is safe to delete. Shards are written
 whole, then renamed, and only when an entry was added or one fell out of use (a warm check
 with nothing changed writes nothing). The format is JSON: the cache never runs what it reads.
+
+`files.status` holds each record file's size, modification time and inode when a check last
+read it whole: only a hint for generator.recordwork, which spreads the files a check has not
+seen over the cores. Whether an entry is used is decided by the hash of the bytes alone.
+An entry may also keep `lead`, the first sentence of the body (the summary of a record that
+gives none), found the first time a build publishes it.
 """
 
 from __future__ import annotations
@@ -41,7 +47,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import pagecache, yamlsrc
+from . import limits, pagecache, yamlsrc
 from .config import SiteConfig
 from .findings import Finding
 from .rules import BLOCK, OFF, RULES, WARN
@@ -50,6 +56,7 @@ SEVERITIES = ("", BLOCK, WARN, OFF)
 
 CACHE = Path(".cache") / "check"
 FORMAT = "1"  # the layout of a shard
+SIGNATURES = "files.status"  # record file → its status when last loaded whole (JSON)
 MARK = "\u0000"  # the one key of a JSON object that stands for a value JSON has no form of
 NOT_SETTINGS = ("root", "parsed", "rules", "today")  # severities are applied later; `today` is not read
 
@@ -153,7 +160,8 @@ def version() -> str:
     import markdown_it
     import yaml
     return pagecache.fingerprint(FORMAT, pagecache.product(), sys.version, yaml.__version__,
-                                 yamlsrc._Loader.__name__, markdown_it.__version__)
+                                 yamlsrc._Loader.__name__, markdown_it.__version__,
+                                 repr(limits.active()))  # what a file may hold decides how it loads
 
 
 def settings(config: SiteConfig) -> str:
@@ -200,8 +208,12 @@ class CheckCache:
         self.used: set[str] = set()
         self.dirty: set[str] = set()  # shards to write again
         self.on_disk: set[str] = set()
+        self.fresh: set[str] = set()  # entries computed or completed by this check
+        self.signatures: dict[str, list[int]] = {}  # record file → its status when last loaded whole
+        self.seen: dict[str, list[int]] = {}  # record file → its status as this check read it
         self._readers = ""
         self._load()
+        self._load_signatures()
 
     # -- reading and writing the shards
 
@@ -244,6 +256,7 @@ class CheckCache:
 
     def save(self) -> None:
         """Write every shard that gained an entry or holds one no record uses any more; never fails."""
+        self._save_signatures()
         shards: dict[str, dict[str, Any]] = {}
         for digest, entry in self.entries.items():
             if digest in self.used:
@@ -269,17 +282,74 @@ class CheckCache:
                 with contextlib.suppress(OSError):
                     partial.unlink(missing_ok=True)
 
+    # -- which files a check has seen whole before (only to decide what to spread over workers)
+
+    def _load_signatures(self) -> None:
+        try:
+            path = self.folder / SIGNATURES
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                return
+            data = json.loads(path.read_bytes())
+            if data.get("version") == self.version and data.get("settings") == self.settings:
+                files = data["files"]
+                if isinstance(files, dict):
+                    self.signatures = files
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            self.signatures = {}
+
+    def _save_signatures(self) -> None:
+        whole = {file: self.seen[file] for file, digest in self.files.items()
+                 if file in self.seen and _whole(self.entries.get(digest))}
+        if whole == self.signatures:
+            return
+        path = self.folder / SIGNATURES
+        partial = self.folder / f"{SIGNATURES}.{os.getpid()}.tmp"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            partial.write_text(json.dumps({"version": self.version, "settings": self.settings, "files": whole},
+                                          ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            partial.replace(path)
+        except (OSError, ValueError):
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+
+    def holds(self, path: Path, site_root: Path) -> bool:
+        """Whether the file, unchanged by its status (size, modification time, inode), was loaded whole
+        by the last check. Only a hint: loading still goes by the hash of the bytes."""
+        try:
+            status = os.stat(path)
+        except OSError:
+            return False
+        return self.signatures.get(path.relative_to(site_root).as_posix()) == _signature(status)
+
+    def fresh_entry(self, file: str) -> tuple[str, dict[str, Any]] | None:
+        """(hash, entry) of the file when this check computed or completed its entry."""
+        digest = self.files.get(file)
+        if digest is None or digest not in self.fresh:
+            return None
+        return digest, self.entries[digest]
+
+    def adopt(self, entries: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """Entries computed elsewhere (by a worker) for this check to read."""
+        for digest, entry in entries:
+            self.entries[digest] = entry
+            self.dirty.add(digest[:2])
+
     def _entry(self, file: str) -> dict[str, Any] | None:
         digest = self.files.get(file)
         return None if digest is None else self.entries.get(digest)
 
     def _changed(self, file: str) -> None:
         self.dirty.add(self.files[file][:2])
+        self.fresh.add(self.files[file])
 
     # -- stage 1: loading
 
-    def loaded(self, raw: bytes, file: str, dept: str) -> Loaded | None:
-        """What loading these bytes gave before, or None (then `keep_loaded` after loading them)."""
+    def loaded(self, raw: bytes, file: str, dept: str, status: os.stat_result | None = None) -> Loaded | None:
+        """What loading these bytes gave before, or None (then `keep_loaded` after loading them).
+        `status`: the file's, as read."""
+        if status is not None:
+            self.seen[file] = _signature(status)
         digest = digest_of(raw)
         entry = self.entries.get(digest)
         if entry is None:
@@ -301,7 +371,9 @@ class CheckCache:
         return result
 
     def keep_loaded(self, raw: bytes, file: str, dept: str, findings: list[Finding],
-                    parsed: yamlsrc.Parsed | None, body_line: int) -> None:
+                    parsed: yamlsrc.Parsed | None, body_line: int, status: os.stat_result | None = None) -> None:
+        if status is not None:
+            self.seen[file] = _signature(status)
         digest = digest_of(raw)
         try:
             entry: dict[str, Any] = {"load": _findings_out(findings, file, dept), "body": body_line}
@@ -314,6 +386,7 @@ class CheckCache:
         self.files[file] = digest
         self.used.add(digest)
         self.dirty.add(digest[:2])
+        self.fresh.add(digest)
 
     def _drop(self, digest: str) -> None:
         """An entry this release cannot use after all (a damaged shard): computed again."""
@@ -365,6 +438,18 @@ class CheckCache:
             return
         self._changed(file)
 
+    # -- stage 5, publicity: a body's first sentence, the summary of a record that gives none
+
+    def lead(self, file: str) -> str | None:
+        part = self._part(file, "lead")
+        return part if isinstance(part, str) else None
+
+    def keep_lead(self, file: str, lead: str) -> None:
+        entry = self._entry(file)
+        if entry is not None:
+            entry["lead"] = lead
+            self._changed(file)
+
     # -- stage 3: secrecy
 
     def attachments_key(self, files: list[tuple[str, str]]) -> list[Any]:
@@ -394,6 +479,15 @@ class CheckCache:
         except Uncacheable:
             return
         self._changed(file)
+
+
+def _signature(status: os.stat_result) -> list[int]:
+    return [status.st_size, status.st_mtime_ns, status.st_ino]
+
+
+def _whole(entry: dict[str, Any] | None) -> bool:
+    """An entry that holds everything a check keeps of its file."""
+    return entry is not None and ("front" not in entry or all(part in entry for part in ("scan", "own", "sec")))
 
 
 def _text(value: Any) -> str:

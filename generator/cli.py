@@ -1,7 +1,10 @@
 """The `disclosure` command line (spec: ../shared/spec/cli.md; docs: docs/cli.md).
 
-Exit codes: 0 nothing blocks · 1 at least one blocking finding · 2 a usage error or an
-unusable site.yaml · 3 an internal error (a bug: please report it with the message).
+Exit codes (generator/errors.py): 0 nothing blocks · 1 at least one blocking finding · 2 a usage
+error or an unusable site.yaml (any `DisclosureError`) · 3 an internal error (a bug: please report
+it with the message). Each command's work is in its own module: `check` and `build`
+pipeline.py, `serve` serve.py, `report` report.py, `new` scaffold.py, `import` importer.py,
+`codeowners` codeowners.py.
 """
 
 from __future__ import annotations
@@ -12,20 +15,19 @@ import traceback
 from pathlib import Path
 from typing import Sequence
 
-from . import importer, pipeline, present, scaffold
-from .changed import ChangedSinceError, changed_files, limit_blocking
-from .compliance import ReportError, write_report
-from .annual.export import FORMATS, ExportError, export
-from .config import ConfigError, SiteConfig, load_config
+from . import codeowners, importer, pipeline, present, scaffold
+from .changed import changed_files, limit_blocking
+from .compliance import write_report
+from .config import SiteConfig, load_config
+from .errors import EXIT_BLOCKED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, DisclosureError
 from .findings import Findings
-from .output import OutputError
-from .today import TodayError, resolve_today
+from .output import describe_os_error
+from .report import FORMATS, export
+from .today import resolve_today
 
-EXIT_OK, EXIT_BLOCKED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
-
-class UsageError(Exception):
-    pass
+class UsageError(DisclosureError):
+    """A command line that cannot be carried out (a site folder that does not exist …)."""
 
 
 def _err(message: str) -> None:
@@ -46,7 +48,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     config = _site(args)
     today = resolve_today(args.today, config)
     changed = changed_files(config.root, args.changed_since) if args.changed_since else None
-    result = pipeline.check(config, today)
+    result = pipeline.check(config, today, args.jobs)
     if args.list_signoffs:
         present.render_signoffs(result.review.signoffs, args.format, sys.stdout)
         return EXIT_OK
@@ -133,7 +135,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_codeowners(args: argparse.Namespace) -> int:
-    sys.stdout.write(scaffold.codeowners(_site(args)))
+    sys.stdout.write(codeowners.render(_site(args)))
     return EXIT_OK
 
 
@@ -158,6 +160,7 @@ def parser() -> argparse.ArgumentParser:
     build.set_defaults(func=cmd_build)
     check = sub.add_parser("check", help="只检查，不生成", description="运行格式校验、保密审查和时效检查，不生成任何页面。")
     _common(check)
+    check.add_argument("--jobs", type=_positive, metavar="N", help="同时检查新记录的进程数，默认为全部 CPU 核数；结果与 1 相同")
     check.add_argument("--format", choices=present.FORMATS, default="text",
                        help="输出格式：text 表格（默认）、json 机器可读、github 工作流注释")
     check.add_argument("--list-signoffs", action="store_true",
@@ -207,19 +210,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (UsageError, TodayError, OutputError, scaffold.ScaffoldError, ChangedSinceError, ReportError, ExportError) as exc:
+    except DisclosureError as exc:  # the errors raised on purpose: config, options, folders, Pagefind …
         _err(f"错误：{exc}")
-        return EXIT_USAGE
-    except ConfigError as exc:
-        _err(f"错误：{exc}")
-        return EXIT_USAGE
+        return exc.exit_code
     except KeyboardInterrupt:
         _err("已中断。")
         return EXIT_USAGE
+    except OSError as exc:  # disk full, no permission …: the machine's trouble, said in Chinese
+        message = describe_os_error(exc)
+        if message is None:
+            return _internal()
+        _err(f"错误：{message}")
+        return EXIT_USAGE
+    except RuntimeError as exc:
+        if str(exc).startswith("Symlink loop"):  # Python 3.11's Path.resolve on a loop of links
+            _err("错误：符号链接循环（链接最终指向自身）：" + str(exc).removeprefix("Symlink loop from ") +
+                 "。请删除该链接；上一次的输出保持不变。")
+            return EXIT_USAGE
+        return _internal()
     except Exception:  # a bug: say so plainly, keep the trace for the report
-        _err("内部错误：disclosure 遇到了意外情况，请把以下信息报告给维护人员。")
-        traceback.print_exc()
-        return EXIT_INTERNAL
+        return _internal()
+
+
+def _internal() -> int:
+    _err("内部错误：disclosure 遇到了意外情况，请把以下信息报告给维护人员。")
+    traceback.print_exc()
+    return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -15,16 +15,18 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from .errors import DisclosureError
 from .findings import Finding, Findings
 from .model import Site
 from .rules import BLOCK, RULES
+from .staleness.calendar import add_days
 from .staleness.records import CURRENT
 
 UPCOMING_DAYS = 30
 PAGE = "index.html"
 
 
-class ReportError(Exception):
+class ReportError(DisclosureError):
     """The report folder cannot be used (a usage error, exit 2)."""
 
 
@@ -58,7 +60,7 @@ class DepartmentReport:
 
 def upcoming(site: Site, slug: str, today: dt.date) -> list[Due]:
     """Reviews and expiries of the department's records in force, due within UPCOMING_DAYS."""
-    horizon = today + dt.timedelta(days=UPCOMING_DAYS)
+    horizon = add_days(today, UPCOMING_DAYS)
     found = []
     for record in site.records:
         if record.dept != slug or not record.loaded or record.status != CURRENT:

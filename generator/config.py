@@ -9,20 +9,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
+import os
+import stat
 import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import safeurl, yamlsrc
+from . import limits, safeurl, yamlsrc
+from .limits import Limits
+from .errors import DisclosureError
 from .rules import RULES, SEVERITIES
+from .schema import Level, as_date, values
 
-LEVELS = ("市级政府", "市直部门", "县级政府", "县直部门", "乡镇街道")
-GOVERNMENT_LEVELS = ("市级政府", "县级政府", "乡镇街道")
+LEVELS = values(Level)
+GOVERNMENT_LEVELS = (Level.CITY_GOVERNMENT.value, Level.COUNTY_GOVERNMENT.value, Level.TOWNSHIP.value)
 
 
-class ConfigError(Exception):
+class ConfigError(DisclosureError):
     """site.yaml cannot be used; the CLI exits 2 with this message."""
 
     def __init__(self, message: str, line: int = 0) -> None:
@@ -140,6 +146,7 @@ class SiteConfig:
     calendar: Calendar = setting(None, "工作日历补充")
     platforms: list[Platform] = setting([], "平台链接")
     sensitive_terms: list[str] = setting([], "敏感词表（SEC009）")
+    limits: Limits = setting(None, "大小限制：文件、值、台账单元格、附件")
     root: Path = Path(".")  # the site folder; not a setting
     parsed: yamlsrc.Parsed | None = None  # site.yaml as parsed, for the lines of later findings; not a setting
 
@@ -147,6 +154,7 @@ class SiteConfig:
         self.footer = self.footer or Footer()
         self.deadlines = self.deadlines or Deadlines()
         self.calendar = self.calendar or Calendar()
+        self.limits = self.limits or Limits()
 
     @property
     def leaf_categories(self) -> dict[str, Category]:
@@ -186,14 +194,10 @@ def _convert(value: Any, hint: Any, where: yamlsrc.KeyPath, parsed: yamlsrc.Pars
             raise ConfigError(f"设置 '{name}' 应为映射（键: 值）", line)
         return _build(typing.cast(type, hint), value, where, parsed, warnings)
     if hint is dt.date:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            raise ConfigError(f"设置 '{name}' 应为日期 YYYY-MM-DD，实际为 {value!r}", line) from None
+        day = as_date(value if isinstance(value, dt.date) else str(value))  # the front matter's reading
+        if day is None:
+            raise ConfigError(f"设置 '{name}' 应为日期 YYYY-MM-DD，实际为 {value!r}", line)
+        return day
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if hint is str and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -234,20 +238,74 @@ def _place_categories(nodes: list[Category], prefix: str, parsed: yamlsrc.Parsed
         _place_categories(node.children, node.path + "/", parsed)
 
 
+# The whole numbers a setting may take: a nonsense value (a deadline of a billion days, a page of
+# none) is refused with its line rather than hanging or crashing a later stage.
+RANGES: dict[tuple[str, ...], tuple[int, int]] = {
+    ("page_size",): (1, 1000),
+    **{("deadlines", f.name): ((1, 120) if f.name.endswith("_months") else (0, 3660))
+       for f in dataclasses.fields(Deadlines) if f.type in ("int", int)},
+    ("limits", "file_mb"): (1, 10_240),
+    ("limits", "field_chars"): (1, 10_000_000),
+    ("limits", "cell_chars"): (1, 10_000_000),
+    ("limits", "attachment_mb"): (1, 102_400),
+    ("limits", "unpacked_mb"): (1, 102_400),
+}
+FRESHNESS_RANGE = (1, 36_600)
+
+
+def _check_ranges(config: SiteConfig, parsed: yamlsrc.Parsed) -> None:
+    for path, (low, high) in RANGES.items():
+        value = config
+        for part in path:
+            value = getattr(value, part)
+        if not low <= typing.cast(int, value) <= high:
+            raise ConfigError(f"设置 '{'.'.join(path)}' 应在 {low} 到 {high} 之间，实际为 {value}",
+                              parsed.line_of(*path))
+    stack = list(config.categories)
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        low, high = FRESHNESS_RANGE
+        if node.freshness_days is not None and not low <= node.freshness_days <= high:
+            raise ConfigError(f"分类 '{node.path}' 的 freshness_days 应在 {low} 到 {high} 之间（日），"
+                              f"实际为 {node.freshness_days}", parsed.line_of("categories"))
+
+
+SITE_YAML_MB = 10  # site.yaml is read before its own limits are known
+
+
+def _read_site_yaml(path: Path) -> bytes:
+    """The bytes of site.yaml: a regular file of at most SITE_YAML_MB (a FIFO is never read: it
+    would hang; a huge file is refused before it fills the memory)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        why = {errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ELOOP: "符号链接循环", errno.EIO: "磁盘读写错误"}
+        raise ConfigError(f"无法读取（{why.get(exc.errno or 0, errno.errorcode.get(exc.errno or 0, '系统错误'))}）") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError("不是普通文件（管道、套接字或设备），无法读取")
+        if info.st_size > SITE_YAML_MB * 1024 * 1024:
+            raise ConfigError(f"文件超过 {SITE_YAML_MB} MB，无法读取：site.yaml 只写设置")
+        return handle.read(SITE_YAML_MB * 1024 * 1024 + 1)
+
+
 def load_config(site_dir: Path) -> tuple[SiteConfig, list[ConfigError]]:
     """Read <site>/site.yaml (absent: every default). Raises ConfigError when unusable."""
     path = site_dir / "site.yaml"
     data: Any = {}
     parsed = yamlsrc.Parsed({})
     if path.exists():
+        raw = _read_site_yaml(path)
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise ConfigError("文件不是 UTF-8 编码") from None
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ConfigError("文件不是 UTF-8 编码：请用 UTF-8 编码另存", raw.count(b"\n", 0, exc.start) + 1) from None
         try:
-            parsed = yamlsrc.parse(text)
+            parsed = yamlsrc.parse(text, max_chars=SITE_YAML_MB * limits.MB)  # bounded by the file size
         except yamlsrc.YamlError as exc:
-            raise ConfigError(f"YAML 语法错误：{exc.message}", exc.line) from None
+            raise ConfigError(f"YAML 语法错误：{exc.message}。{exc.fix}", exc.line) from None
         data = parsed.data if parsed.data is not None else {}
         if not isinstance(data, dict):
             raise ConfigError("顶层应为映射（键: 值）", 1)
@@ -270,6 +328,8 @@ def load_config(site_dir: Path) -> tuple[SiteConfig, list[ConfigError]]:
         if severity not in SEVERITIES:
             raise ConfigError(f"规则 {rule_id} 的严重程度应为 block、warn 或 off，实际为 '{severity}'",
                               parsed.line_of("rules", rule_id))
+    _check_ranges(config, parsed)
+    limits.activate(config.limits)
     for name in ("report_deadline", "government_report_deadline"):
         value = getattr(config.deadlines, name)
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from stdnum.cn import uscc as _uscc
 
@@ -11,10 +12,13 @@ from stdnum.cn import uscc as _uscc
 # first eight places and so rejects valid codes of bodies registered by letter-coded
 # authorities (e.g. A, N, Y); only its check-character arithmetic is used here.
 USCC_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
-# ASCII digits only: \d would also take full-width (２０２６) and Arabic-Indic (٢٠٢٦) digits.
-INDEX_NO = re.compile(r"^(?P<uscc>[0-9A-Z]{18})/(?P<year>[0-9]{4})-(?P<serial>[0-9]{5,})$", re.ASCII)
+# ASCII digits only: \d would also take full-width (２０２６) and Arabic-Indic (٢٠٢٦) digits. At most
+# SERIAL_MAX digits: the serial names the record's page, and a file name has room for only so many.
+SERIAL_MAX = 10
+INDEX_NO = re.compile(r"^(?P<uscc>[0-9A-Z]{18})/(?P<year>[0-9]{4})-(?P<serial>[0-9]{5,%d})$" % SERIAL_MAX, re.ASCII)
 
 
+@lru_cache(maxsize=4096)  # a department's every 索引号 repeats its code
 def uscc_valid(code: str) -> bool:
     code = code.strip().upper()
     return bool(USCC_SHAPE.match(code)) and _uscc.calc_check_digit(code[:17]) == code[17]

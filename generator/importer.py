@@ -333,12 +333,12 @@ class Judge:
         if category is None:
             return problem
         doc_no = self.value(row, "doc_no")
-        key = _key(doc_no, title, written, published)
+        identity = _key(doc_no, title, written, published)
         same = "文号和标题相同" if doc_no else "没有文号，标题、成文日期和发布日期相同"
-        if key in self.existing:
-            return f"与已有记录 {self.existing[key]} 重复（{same}）"
-        if key in self.seen:
-            return f"与第 {self.seen[key]} 行重复（{same}）"
+        if identity in self.existing:
+            return f"与已有记录 {self.existing[identity]} 重复（{same}）"
+        if identity in self.seen:
+            return f"与第 {self.seen[identity]} 行重复（{same}）"
         url = self.value(row, "url")
         if url and not URL.fullmatch(url):
             return f"原文链接“{url[:80]}”不是有效的 http(s) 地址"
@@ -381,12 +381,12 @@ class Judge:
             body = (body.rstrip() + "\n\n" if body.strip() else "") + f"原文链接：<{url}>"
         if not body.strip():
             body = "（原系统未提供正文。）"
-        self.seen[key] = line
+        self.seen[identity] = line
         if filled:
             self.outcome.filled_written += 1
         if doc_no:
-            if problem := doc_no_problem(doc_no):
-                self.outcome.notes.append((line, f"{problem}；已照录，disclosure check 将以 FMT004 报告"))
+            if malformed := doc_no_problem(doc_no):
+                self.outcome.notes.append((line, f"{malformed}；已照录，disclosure check 将以 FMT004 报告"))
         try:
             front = front_matter(meta)
         except ValueError:

@@ -24,7 +24,7 @@ from . import urls
 from .output import Output
 from .publicity import Publication
 from .search import bundle, order, shards
-from .search.cache import ShardCache
+from .search.cache import ENTRY, ShardCache
 
 BUNDLES = urls.SEARCH_INDEX
 MANIFEST = f"{BUNDLES}/shards.json"
@@ -41,6 +41,7 @@ class ShardReport:
     pages: int
     cached: bool  # True: the bundle came from the cache, the measurement is of the build that made it
     measurement: bundle.Measurement
+    stale: bool = False  # True: the previous build's bundle, left for a second build to bring up to date
 
 
 def _copy_bundle(output: Output, shard: str, source: Path) -> None:
@@ -52,6 +53,8 @@ def _copy_bundle(output: Output, shard: str, source: Path) -> None:
 def _describe(report: ShardReport) -> str:
     m = report.measurement
     how = "未变，沿用缓存" if report.cached else f"{m.seconds:.2f} 秒，峰值内存 {m.peak_kib / 1024:.1f} MiB"
+    if report.stale:
+        how = "已变，暂用上一次的索引，稍后更新"
     return f"搜索索引 {report.name}：{report.pages} 页，{how}"
 
 
@@ -68,9 +71,13 @@ def shard_bound(console: Console) -> int:
 
 
 def build_index(publication: Publication, output: Output, workers: int | None = None,
-                bound: int | None = None) -> list[ShardReport]:
+                bound: int | None = None, stale_from: Path | None = None) -> list[ShardReport]:
     """Index the public record pages already rendered into `output`, shard by shard of at most
-    `bound` pages (None: SHARD_PAGES, else shards.BOUND)."""
+    `bound` pages (None: SHARD_PAGES, else shards.BOUND).
+
+    `stale_from` (the preview's first pass): a changed shard whose bundle this output folder (the
+    previous build) holds is not indexed now; that bundle is used as it is and the report says
+    `stale`, so the pages are shown at once and a second build brings the search up to date."""
     console = Console(stderr=True)
     plan = shards.plan(publication, bound or shard_bound(console))
     cache = ShardCache(publication.config.root / CACHE)
@@ -80,6 +87,10 @@ def build_index(publication: Publication, output: Output, workers: int | None = 
     def index_shard(shard: shards.Shard) -> ShardReport:
         key = shards.key(shard, output.root)
         cached = cache.get(shard.name, key)
+        previous = stale_from / BUNDLES / shard.name if stale_from is not None else None
+        if cached is None and previous is not None and (previous / ENTRY).is_file():
+            folders[shard.name] = previous
+            return ShardReport(shard.name, len(shard.pages), False, bundle.Measurement(0.0, 0), stale=True)
         if cached is None:
             scratch = cache.scratch(shard.name)  # this build's own: a concurrent one never shares it
             try:

@@ -5,6 +5,7 @@ or the outside world. Validation (FMT007) and rendering resolve links the same w
 from __future__ import annotations
 
 import os
+import posixpath
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,19 +47,29 @@ def resolve(record_path: Path, href: str, content_root: Path) -> Target:
         raise LinkError(f"链接 '{href}' 使用了绝对路径，请改为相对于本记录的路径")
     written = Path(os.path.normpath(record_path.parent / unquote(parts.path)))
     folder = files_dir(record_path)
+    if "\0" in str(written):
+        raise LinkError(f"链接 '{href}' 含有空字符（%00），不是有效的路径")
+    try:
+        return _resolve_path(record_path, href, written, folder, parts.fragment, content_root)
+    except (OSError, RuntimeError):  # a loop of symbolic links, a name too long for the system
+        raise LinkError(f"链接 '{href}' 指向的文件无法访问（循环的符号链接或路径过长）") from None
+
+
+def _resolve_path(record_path: Path, href: str, written: Path, folder: Path, fragment: str,
+                  content_root: Path) -> Target:
     if written.is_relative_to(folder) and written != folder:
         name = written.relative_to(folder).as_posix()
         if not os.path.lexists(written):
             raise LinkError(f"链接 '{href}' 指向的附件不存在")
         attachment_path(record_path, name)  # the one containment rule for attachments
-        return Target("attachment", attachment=name, fragment=parts.fragment)
+        return Target("attachment", attachment=name, fragment=fragment)
     target = written.resolve()
     if not target.is_relative_to(content_root.resolve()):
         raise LinkError(f"链接 '{href}' 指向内容目录之外")
     if target.suffix == ".md":
         if not target.is_file():
             raise LinkError(f"链接 '{href}' 指向的记录不存在")
-        return Target("record", record_file=target, fragment=parts.fragment)
+        return Target("record", record_file=target, fragment=fragment)
     raise LinkError(f"链接 '{href}' 既不是记录（.md），也不是本记录附件目录 {folder.name}/ 中的文件")
 
 
@@ -72,16 +83,27 @@ def attachment_path(record_path: Path, name: str) -> Path:
     publicity). Only a regular file qualifies: a FIFO, socket or device is never opened.
     """
     folder = files_dir(record_path)
-    if not name or name.startswith(("/", "\\")) or "\\" in name:
+    if not name or name.startswith(("/", "\\")) or "\\" in name or "\0" in name:
         raise LinkError(f"附件 '{name}' 的路径无效，请只写 {folder.name}/ 中的文件名")
+    if any(part in ("", ".", "..") for part in name.split("/")):
+        normal = posixpath.normpath(name)
+        if normal == ".." or normal.startswith("../"):
+            raise LinkError(f"附件 '{name}' 的路径超出了记录的附件目录 {folder.name}/")
+        # sub/../a.txt is a.txt on disk but another path in the output: one name for one file
+        raise LinkError(f"附件 '{name}' 的路径含有“..”“.”或连续的“/”，请直接写 {folder.name}/ 中的路径"
+                        "（例如 a.txt 或 子目录/a.txt）")
     if folder.is_symlink():
         raise LinkError(f"附件目录 {folder.name}/ 是符号链接，指向本记录附件目录之外，附件 '{name}' 已拒绝读取；"
                         f"请删除该链接，把附件文件本身放入真实的 {folder.name}/ 目录")
-    real_folder = folder.resolve()
-    path = Path(os.path.normpath(real_folder / name))
-    if path == real_folder or not path.is_relative_to(real_folder):
-        raise LinkError(f"附件 '{name}' 的路径超出了记录的附件目录 {folder.name}/")
-    if path.resolve() != path:
+    try:
+        real_folder = folder.resolve()
+        path = Path(os.path.normpath(real_folder / name))
+        if path == real_folder or not path.is_relative_to(real_folder):
+            raise LinkError(f"附件 '{name}' 的路径超出了记录的附件目录 {folder.name}/")
+        real = path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: Python 3.11's word for a loop of links
+        raise LinkError(f"附件 '{name}' 是循环的符号链接（或经过这样的目录），已拒绝读取；请用文件本身替换") from None
+    if real != path:
         raise LinkError(f"附件 '{name}' 是符号链接（或经过链接目录），实际位置不在 {folder.name}/ 目录之内，已拒绝读取；"
                         "请删除该链接，用文件本身替换")
     try:

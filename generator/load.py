@@ -1,4 +1,5 @@
-"""Stage 1 — load: read site.yaml, every department.yaml and every record, as written.
+"""Stage 1 — load: read site.yaml, every department.yaml and every record, as written
+(the registers and annual-report sources: generator/annual/sources.py, right after).
 
 Nothing is dropped silently: a file that cannot be read or parsed becomes an FMT001
 finding with its line, and the rest of the site still loads.
@@ -11,8 +12,7 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import yamlsrc
-from .annual import sources
+from . import limits, yamlsrc
 from .config import SiteConfig
 from .findings import Finding
 from .model import Department, Record, Site
@@ -31,7 +31,10 @@ def _relative(path: Path, root: Path) -> str:
 
 def inside(path: Path, folder: Path, strict: bool = False) -> bool:
     """Whether the real location of `path` lies in the real `folder` (`strict`: not the folder itself)."""
-    real, tree = path.resolve(), folder.resolve()
+    try:
+        real, tree = path.resolve(), folder.resolve()
+    except (OSError, RuntimeError):  # a loop of symbolic links leads nowhere, least of all inside
+        return False
     return real.is_relative_to(tree) and not (strict and real == tree)
 
 
@@ -42,7 +45,8 @@ SPECIAL_FIX = "删除该文件；内容目录中只能放普通文件。"
 
 def link_out(rel: str, what: str, dept: str = "") -> Finding:
     """FMT007: a symbolic link whose real location leaves the content tree; never followed."""
-    return Finding("FMT007", rel, 1, f"{what}是指向内容目录 content/ 之外的符号链接，已拒绝读取", LINK_FIX, dept=dept)
+    return Finding("FMT007", rel, 1, f"{what}是指向内容目录 content/ 之外（或循环指向自身）的符号链接，已拒绝读取", LINK_FIX,
+                   dept=dept)
 
 
 def special_file(rel: str, dept: str = "") -> Finding:
@@ -56,7 +60,12 @@ def contained(path: Path, rel: str, content: Path, findings: list[Finding], what
     the file is a link at all — and FMT001 when it is not a regular file (a FIFO would hang the
     build). Nothing refused is ever opened. `tree`: the real location of `content`, when the
     caller resolved it already (once for the whole load)."""
-    real = path.resolve()  # resolved once: the location checked is the one opened
+    try:
+        real = path.resolve()  # resolved once: the location checked is the one opened
+    except (OSError, RuntimeError):  # RuntimeError: Python 3.11's word for a loop of links
+        findings.append(Finding("FMT007", rel, 1, f"{what}是循环的符号链接（链接最终指向自身），已拒绝读取", LINK_FIX,
+                                dept=dept))
+        return None
     if not real.is_relative_to(tree or content.resolve()):
         findings.append(link_out(rel, what, dept))
         return None
@@ -78,16 +87,26 @@ def contained(path: Path, rel: str, content: Path, findings: list[Finding], what
 def read_bytes(path: Path, rel: str, findings: list[Finding], dept: str = "") -> bytes | None:
     """The bytes of a regular file; FMT001 and None for a FIFO, socket or device, which is never
     read (opened non-blocking, checked with fstat before the first read)."""
+    read = read_with_stat(path, rel, findings, dept)
+    return None if read is None else read[0]
+
+
+def read_with_stat(path: Path, rel: str, findings: list[Finding], dept: str = "") -> tuple[bytes, os.stat_result] | None:
+    """`read_bytes`, with the file's status as it was opened."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         findings.append(Finding("FMT001", rel, 1, f"文件无法读取（{type(exc).__name__}）", dept=dept))
         return None
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
             findings.append(special_file(rel, dept))
             return None
-        return handle.read()
+        if status.st_size > limits.active().file_mb * limits.MB:
+            findings.append(limits.too_big(rel, status.st_size, dept))
+            return None
+        return handle.read(), status
 
 
 def read_text(path: Path, rel: str, findings: list[Finding], dept: str = "") -> str | None:
@@ -120,22 +139,25 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
 
 
 def load_record(path: Path, site_root: Path, dept: str, findings: list[Finding],
-                cache: CheckCache | None = None, tree: Path | None = None) -> Record:
+                cache: CheckCache | None = None, tree: Path | None = None, plain: bool = False) -> Record:
     """A record as written. With `cache`, a file whose bytes were loaded before is not parsed again:
     its front matter, body line and findings come from the cache, its body from the bytes.
-    `tree`: the real location of content/, resolved once by `load_site`."""
+    `tree`: the real location of content/, resolved once by `load_site`; `plain`: the file is no
+    link and every folder above it up to content/ is none either, so it lies inside (read_bytes
+    still refuses anything but a regular file)."""
     rel = _relative(path, site_root)
     empty = Record(dept, path, rel, {}, yamlsrc.Parsed({}), "", 1, loaded=False)
-    real = contained(path, rel, site_root / CONTENT, findings, "记录文件", dept, tree=tree)
-    raw = None if real is None else read_bytes(real, rel, findings, dept)
-    if raw is None:
+    real = path if plain else contained(path, rel, site_root / CONTENT, findings, "记录文件", dept, tree=tree)
+    read = None if real is None else read_with_stat(real, rel, findings, dept)
+    if read is None:
         return empty
-    known = cache.loaded(raw, rel, dept) if cache is not None else None
+    raw, status = read
+    known = cache.loaded(raw, rel, dept, status) if cache is not None else None
     if known is None:
         own: list[Finding] = []
         record = _parse_record(raw, path, rel, dept, own)
         if cache is not None:
-            cache.keep_loaded(raw, rel, dept, own, record.parsed if record.loaded else None, record.body_line)
+            cache.keep_loaded(raw, rel, dept, own, record.parsed if record.loaded else None, record.body_line, status)
         findings.extend(own)
         return record
     findings.extend(known.findings)
@@ -170,7 +192,7 @@ def parse_front_matter(front: str, rel: str, dept: str, findings: list[Finding])
     try:
         parsed = yamlsrc.parse(front, line_offset=1)
     except yamlsrc.YamlError as exc:
-        findings.append(Finding("FMT001", rel, exc.line + 1, f"YAML 语法错误：{exc.message}", dept=dept))
+        findings.append(Finding("FMT001", rel, exc.line + 1, f"YAML 语法错误：{exc.message}", exc.fix, dept=dept))
         return None
     if parsed.data is not None and not isinstance(parsed.data, dict):
         findings.append(Finding("FMT001", rel, 2, "前置元数据应为“键: 值”的映射", dept=dept))
@@ -194,7 +216,7 @@ def load_department(folder: Path, site_root: Path, findings: list[Finding]) -> D
     try:
         parsed = yamlsrc.parse(text)
     except yamlsrc.YamlError as exc:
-        findings.append(Finding("FMT001", rel, exc.line, f"YAML 语法错误：{exc.message}", dept=folder.name))
+        findings.append(Finding("FMT001", rel, exc.line, f"YAML 语法错误：{exc.message}", exc.fix, dept=folder.name))
         return dept
     if not isinstance(parsed.data, dict):
         findings.append(Finding("FMT001", rel, 1, "department.yaml 应为“键: 值”的映射", dept=folder.name))
@@ -203,40 +225,67 @@ def load_department(folder: Path, site_root: Path, findings: list[Finding]) -> D
     return dept
 
 
-def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list[Path]:
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """Whether `entry` is a folder (or a link to one); a loop of links is none."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list[tuple[Path, bool]]:
     """Every record file below a department folder, skipping _private, .hidden, attachments
-    and the report/register folders. A linked file or folder that leads outside the content
-    tree is a blocking FMT007 and is never read; a linked folder inside it is not descended
-    into (its records are read where they really are), which is said with a warning."""
-    found: list[Path] = []
+    and the report/register folders, each with whether it is a symbolic link (only a link's real
+    location needs looking up: a plain file reached through plain folders lies where its folder
+    does). A linked file or folder that leads outside the content tree is a blocking FMT007 and is
+    never read; a linked folder inside it is not descended into (its records are read where they
+    really are), which is said with a warning. Order: a folder's files by name, then its folders."""
+    found: list[tuple[Path, bool]] = []
     content = site_root / CONTENT
     dept = folder.name
-    for here, dirs, files in os.walk(folder, followlinks=False):
-        base = Path(here)
-        top = base == folder
-        kept = []
-        for d in sorted(dirs):
-            if d.startswith(("_", ".")) or d.endswith(".files") or (top and d in SPECIAL_DIRS):
+
+    def walk(base: Path, top: bool) -> None:
+        try:
+            with os.scandir(base) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            return
+        folders = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith(("_", ".")):
                 continue
-            if (base / d).is_symlink():
-                rel = _relative(base / d, site_root)
-                if not inside(base / d, content, strict=True):
+            is_link = entry.is_symlink()
+            if _is_dir(entry):  # a link to a folder counts as a folder, as os.walk counts it
+                if not (name.endswith(".files") or (top and name in SPECIAL_DIRS)):
+                    folders.append((entry, is_link))
+                continue
+            if not name.endswith(".md"):
+                continue
+            path = base / name
+            if is_link and not inside(path, content):
+                findings.append(link_out(_relative(path, site_root), "记录文件", dept))
+                continue
+            found.append((path, is_link))
+        for entry, is_link in folders:
+            path = base / entry.name
+            if is_link:
+                rel = _relative(path, site_root)
+                if not inside(path, content, strict=True):
                     findings.append(link_out(rel, "目录", dept))
                 else:
                     findings.append(Finding("FMT007", rel, 1, "目录是符号链接，不读取其中的记录（记录只在其真实位置读取）",
                                             LINK_FIX, severity=WARN, dept=dept))
                 continue
-            kept.append(d)
-        dirs[:] = kept
-        for name in sorted(files):
-            if not name.endswith(".md") or name.startswith(("_", ".")):
-                continue
-            path = base / name
-            if path.is_symlink() and not inside(path, content):
-                findings.append(link_out(_relative(path, site_root), "记录文件", dept))
-                continue
-            found.append(path)
+            walk(path, False)
+
+    walk(folder, True)
     return found
+
+
+def department_folders(content: Path) -> list[Path]:
+    """The department folders of content/, by name (a link among them is checked by the caller)."""
+    return sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
 
 
 def load_site(config: SiteConfig, cache: CheckCache | None = None) -> tuple[Site, list[Finding]]:
@@ -247,12 +296,13 @@ def load_site(config: SiteConfig, cache: CheckCache | None = None) -> tuple[Site
     if not content.is_dir():
         return site, findings
     tree = content.resolve()
-    for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))):
+    for folder in department_folders(content):
         if folder.is_symlink() and not inside(folder, content, strict=True):
             findings.append(link_out(_relative(folder, root), "部门目录", folder.name))
             continue
         site.departments[folder.name] = load_department(folder, root, findings)
-        sources.load_sources(site.departments[folder.name], root, findings)
-        for path in record_paths(folder, root, findings):
-            site.records.append(load_record(path, root, folder.name, findings, cache, tree))
+        plain = inside(folder, content, strict=True)  # then so is every plain file below it
+        for path, is_link in record_paths(folder, root, findings):
+            site.records.append(load_record(path, root, folder.name, findings, cache, tree,
+                                            plain=plain and not is_link))
     return site, findings

@@ -82,6 +82,9 @@ def scan(body: str) -> tuple[list[Link], list[RawHtml]]:
     """Links and raw HTML in a body, with their body lines."""
     links: list[Link] = []
     html: list[RawHtml] = []
+    if "<" not in body and "[" not in body:
+        # CommonMark has no link, image, autolink or HTML without one of these: nothing to parse
+        return links, html
     for block in _DETECT.parse(body):
         line = block.map[0] if block.map else 0
         if block.type == "html_block":
@@ -135,10 +138,27 @@ def plain_text(body: str) -> str:
 
 
 SENTENCE_END = re.compile(r"[。！？!?]")
+LEAD_CHARS = 400  # the first sentence nearly always ends within the first few paragraphs
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def first_sentence(body: str, limit: int = 100) -> str:
+    """The body's first sentence as plain text (cut at `limit` characters).
+
+    Only the paragraphs up to a blank line after LEAD_CHARS are parsed when the body has no `[`
+    and no `<`: without link reference definitions and HTML, nothing after a blank line changes the
+    text before it (a fence or list it continues adds text after, never before), so the words of
+    that prefix begin the words of the whole body, and a sentence ending inside it is the one the
+    whole body gives. Without such an end the whole body is parsed."""
+    if "[" not in body and "<" not in body and (blank := _BLANK_LINE.search(body, LEAD_CHARS)) is not None:
+        text = " ".join(plain_text(body[:blank.end()]).split())
+        match = SENTENCE_END.search(text)
+        if match:
+            return _limited(text[: match.end()], limit)
     text = " ".join(plain_text(body).split())
     match = SENTENCE_END.search(text)
-    sentence = text[: match.end()] if match else text
+    return _limited(text[: match.end()] if match else text, limit)
+
+
+def _limited(sentence: str, limit: int) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"

@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from . import schema
 from .config import SiteConfig
+from .schema import CHINA, as_date, as_datetime, category_path, status, text
 from .yamlsrc import Parsed
 
-PUBLICITY = ("主动公开", "依申请公开", "不予公开", "删减后公开", "脱密后公开")
-STATUSES = ("现行有效", "已修订", "已废止", "已失效")
-OPINIONS = ("主动公开", "依申请公开", "免予公开", "需报审")
+__all__ = ["CHINA", "OPINIONS", "PUBLICITY", "STATUSES", "Application", "Department", "Record", "Register",
+           "ReportSource", "Site", "as_date", "as_datetime"]
+
+PUBLICITY = schema.values(schema.Publicity)
+STATUSES = schema.values(schema.Status)
+OPINIONS = schema.values(schema.Opinion)
 
 
 @dataclass
@@ -119,29 +125,31 @@ class Record:
     def date(self, key: str) -> dt.date | None:
         return as_date(self.meta.get(key))
 
+    @cached_property
+    def front(self) -> Any:
+        """The front matter as typed values (`schema.RecordFront`, a pydantic model), read once."""
+        return schema.RecordFront.read(self.meta)
+
     @property
     def publicity(self) -> str:
-        return str(self.meta.get("publicity") or "").strip()
+        return text(self.meta.get("publicity"))
 
     @property
     def index_no(self) -> str:
-        return str(self.meta.get("index_no") or "").strip()
+        return text(self.meta.get("index_no"))
 
     @property
     def title(self) -> str:
-        return str(self.meta.get("title") or "").strip()
+        return text(self.meta.get("title"))
 
     @property
     def category(self) -> str:
         """The category path with stray spaces and slashes trimmed."""
-        value = self.meta.get("category")
-        if not isinstance(value, str):
-            return ""
-        return "/".join(part.strip() for part in value.strip().strip("/").split("/"))
+        return category_path(self.meta.get("category"))
 
     @property
     def status(self) -> str:
-        return str(self.meta.get("status") or "现行有效").strip()
+        return status(self.meta.get("status"))
 
 
 @dataclass
@@ -158,28 +166,3 @@ class Site:
             if record.index_no and record.index_no not in found:
                 found[record.index_no] = record
         return found
-
-
-def as_date(value: Any) -> dt.date | None:
-    """A front-matter date: YAML date/datetime or 'YYYY-MM-DD[ HH:MM[:SS]]'; None if absent or bad."""
-    moment = as_datetime(value)
-    return moment.date() if moment else None
-
-
-CHINA = dt.timezone(dt.timedelta(hours=8), "CST")  # the clock of every date the site shows
-
-
-def as_datetime(value: Any) -> dt.datetime | None:
-    """A front-matter date keeping a time of day when one was written; None if absent or bad.
-    A time with a zone (2026-11-03T10:00:00+08:00, …Z) is read as China Standard Time, so every
-    date compares with every other."""
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    if isinstance(value, dt.datetime):
-        return value.astimezone(CHINA).replace(tzinfo=None) if value.tzinfo else value
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
-    return None

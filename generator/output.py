@@ -12,12 +12,14 @@ import errno
 import fcntl
 import os
 import shutil
+import subprocess
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
+from .errors import DisclosureError
 from .pagecache import Entry, PageCache, digest_of
 
 MARKER = ".disclosure-build"
@@ -26,8 +28,37 @@ STAGING, OLD = ".staging-", ".old-"  # `.<out>.staging-PID`: a build's folder; `
 AT_FDCWD, RENAME_EXCHANGE = -100, 2  # <fcntl.h>, <linux/fs.h>
 
 
-class OutputError(Exception):
+class OutputError(DisclosureError):
     """The output folder cannot be used; the message is in Chinese."""
+
+
+# What the machine, not the product, is short of: said in Chinese with the file, exit 2 (not an
+# internal error). Anything else stays a bug to report.
+ENVIRONMENT_ERRORS = {
+    errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已用完", errno.EFBIG: "文件超过文件系统允许的大小",
+    errno.EACCES: "没有权限", errno.EPERM: "操作不被允许（权限不足）", errno.EROFS: "文件系统是只读的",
+    errno.EMFILE: "同时打开的文件过多", errno.ENFILE: "系统同时打开的文件过多", errno.EIO: "磁盘读写错误",
+    errno.ENAMETOOLONG: "文件名或路径过长", errno.ELOOP: "符号链接循环",
+}
+ENVIRONMENT_FIX = {
+    errno.ENOSPC: "请清理磁盘或换一个空间足够的输出目录（--out）后重试",
+    errno.EDQUOT: "请清理磁盘或换一个空间足够的输出目录（--out）后重试",
+    errno.EACCES: "请检查该文件或目录的权限（运行 disclosure 的用户须能写入站点的 .cache/ 和输出目录），"
+                  "或换一个输出目录（--out）",
+    errno.EPERM: "请检查该文件或目录的权限，或换一个输出目录（--out）",
+    errno.EROFS: "请换一个可写的输出目录（--out），或把站点复制到可写的位置",
+}
+
+
+def describe_os_error(exc: OSError) -> str | None:
+    """The Chinese message for an OSError the environment causes (disk full, no permission …),
+    naming the file; None for any other (a bug)."""
+    what = ENVIRONMENT_ERRORS.get(exc.errno or -1)
+    if what is None:
+        return None
+    where = f"：{exc.filename}" if exc.filename else ""
+    fix = ENVIRONMENT_FIX.get(exc.errno or -1, "请检查磁盘和文件系统后重试")
+    return f"{what}{where}。{fix}；上一次的输出保持不变。"
 
 
 class BuildLocked(OutputError):
@@ -45,6 +76,7 @@ class Output:
         self.copied: set[str] = set()  # attachments and search bundles copied unchanged from their sources
         self.files: dict[str, Entry] = {}  # every file placed, for the next build's cache
         self.reused: set[str] = set()  # files linked from the previous output, bytes unchanged
+        self.folders: set[PurePosixPath] = set()  # folders made in the staging folder
 
     def path(self, rel: str) -> Path:
         pure = PurePosixPath(rel)
@@ -54,7 +86,9 @@ class Output:
             raise OutputError(f"两个页面要写入同一路径 {rel}（URL 冲突）")
         self.written.add(rel)
         target = self.root / pure
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if pure.parent not in self.folders:  # made once: pages share few folders
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(pure.parent)
         return target
 
     def reuse(self, rel: str, key: str) -> bool:
@@ -90,7 +124,12 @@ class Output:
         self.write_bytes(rel, text.encode("utf-8"), key)
 
     def copy(self, rel: str, source: Path) -> None:
-        self.write_bytes(rel, source.read_bytes())
+        """Copy a file (an attachment) unchanged; linked from the previous output without being
+        read when its size, modification time and inode are those it was copied with."""
+        status = os.stat(source)
+        key = f"file:{status.st_size}:{status.st_mtime_ns}:{status.st_ino}"
+        if not self.reuse(rel, key):
+            self.write_bytes(rel, source.read_bytes(), key)
         self.copied.add(rel)
 
 
@@ -111,13 +150,14 @@ def check_target(out: Path, site_root: Path) -> None:
 
 
 @contextmanager
-def staging(out: Path, cache: PageCache | None = None) -> Iterator[Output]:
+def staging(out: Path, cache: PageCache | None = None, trash: Path | None = None) -> Iterator[Output]:
     """Yield an Output in a fresh folder beside `out`; on success swap it in, on error discard it.
     With `cache` (of `out`), unchanged files are linked from `out` instead of written.
 
     The swap is one exchange of the two folders (swap_in): a build killed at any moment leaves
     `out` either the previous output or the new one, whole. What a killed build leaves beside it
-    (`.<out>.staging-PID`, `.<out>.old-PID`) is removed by the next build (sweep)."""
+    (`.<out>.staging-PID`, `.<out>.old-PID`) is removed by the next build (sweep). `trash`: where
+    the replaced output is moved to be removed in the background (see discard)."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = out.parent / f".{out.name}{STAGING}{os.getpid()}"
@@ -134,7 +174,7 @@ def staging(out: Path, cache: PageCache | None = None) -> Iterator[Output]:
         # the page cache describes the output being replaced: a build killed after the swap but
         # before the new cache is saved must not take the new files for the old ones
         cache.file.unlink(missing_ok=True)
-    swap_in(stage, out)
+    swap_in(stage, out, trash)
 
 
 def _renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
@@ -163,7 +203,7 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(a), None, str(b))
 
 
-def swap_in(stage: Path, out: Path) -> None:
+def swap_in(stage: Path, out: Path, trash: Path | None = None) -> None:
     """Put the complete folder `stage` at `out`. An existing `out` is exchanged with it in one step
     and the old output, now at `stage`, removed; without the exchange, two renames (a build killed
     between them leaves `out` missing and the old output at `.<out>.old-PID`, which the next
@@ -171,7 +211,7 @@ def swap_in(stage: Path, out: Path) -> None:
     if not out.exists():
         stage.rename(out)
     elif exchange(stage, out):
-        _remove(stage)
+        discard(stage, trash)
     else:
         old = out.parent / f".{out.name}{OLD}{os.getpid()}"
         _remove(old)
@@ -201,6 +241,44 @@ def sweep(out: Path) -> list[Path]:
     for path in staged + old:
         _remove(path)
     return staged + old
+
+
+REMOVER = "import os, shutil, sys\nos.nice(10)\nfor path in sys.argv[1:]:\n    shutil.rmtree(path, ignore_errors=True)\n"
+
+
+def discard(path: Path, trash: Path | None) -> None:
+    """Remove the folder `path`, a replaced output: moved into `trash` (a folder of the site's
+    .cache/) in one rename and removed there by a background process, so a build that changed a
+    few pages does not wait for tens of thousands of files to be unlinked. Where it cannot be
+    moved (another file system) or no trash is given, it is removed here and now."""
+    if trash is None:
+        _remove(path)
+        return
+    try:
+        trash.mkdir(parents=True, exist_ok=True)
+        path.rename(trash / f"{path.name.lstrip('.')}-{time.time_ns()}")
+    except OSError:
+        _remove(path)
+        return
+    empty_trash(trash)
+
+
+def empty_trash(trash: Path) -> None:
+    """Remove everything in `trash` in a detached, low-priority process (never waited for; a
+    second one racing it is harmless)."""
+    try:
+        left = [str(entry) for entry in trash.iterdir()]
+    except OSError:
+        return
+    if not left:
+        return
+    try:
+        subprocess.Popen([sys.executable, "-c", REMOVER, *left], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                         close_fds=True)
+    except OSError:
+        for entry in left:
+            _remove(Path(entry))
 
 
 def _remove(path: Path) -> None:

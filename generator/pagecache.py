@@ -12,13 +12,14 @@ build is a full one) and is written only after a build has replaced the output.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
 import pickle
 from dataclasses import dataclass, fields, is_dataclass
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PosixPath, WindowsPath
 from typing import Any
 
 CACHE = Path(".cache") / "pages"
@@ -39,15 +40,31 @@ class Entry:
 Memo = dict[int, tuple[Any, Any]]  # id → (the object, kept alive so the id stays its own; its form)
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, PosixPath, WindowsPath})
+
+
+def _plain(value: Any) -> bool:
+    """A value pickle writes the same way in every run as it is: no set, dict, dataclass or str subclass."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return True
+    return (kind is list or kind is tuple) and all(_plain(v) for v in value)
+
+
 def _canonical(value: Any, memo: Memo) -> Any:
-    """A structure pickle writes the same way in every run (sets sorted, dataclasses as fields).
-    A dataclass (a record listed on many pages) is walked once per memo."""
+    """A structure pickle writes the same way in every run (sets sorted, a dataclass as the hash
+    of its fields). A dataclass (a record listed on many pages) is walked once per memo."""
     if is_dataclass(value) and not isinstance(value, type):
         known = memo.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
-        form = (type(value).__qualname__,
-                tuple((f.name, _canonical(getattr(value, f.name), memo)) for f in fields(value)))
+        # stands for its fields by their hash: a page listing it hashes 32 bytes, not the record.
+        # Fields of plain values (text, numbers, dates, paths, lists of them: every published record)
+        # are pickled as they are; anything else is made canonical first.
+        values = tuple(getattr(value, f.name) for f in fields(value))
+        whole: Any = ("plain", values) if all(_plain(v) for v in values) else \
+            tuple((f.name, _canonical(v, memo)) for f, v in zip(fields(value), values))
+        form = (type(value).__qualname__, hashlib.sha256(pickle.dumps(whole, protocol=5)).digest())
         memo[id(value)] = (value, form)
         return form
     if isinstance(value, dict):

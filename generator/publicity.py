@@ -17,23 +17,28 @@ Annual reports enter as computed counts and the narrative of reports/<year>.md
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
-from . import links, markdown, siteindex
+from . import links, markdown, schema, siteindex
 from .annual import tables as annual_tables
 from .annual.tables import AnnualReport
 from .config import SiteConfig
-from .model import Department, Record, Site, as_datetime
+from .model import Department, Record, Site
 from .siteindex import SiteIndex
 
-FULL = ("主动公开", "删减后公开", "脱密后公开")
-METADATA_ONLY = ("依申请公开",)
-DEPT_PUBLIC_KEYS = ("name", "uscc", "level", "office", "address", "postcode", "office_hours", "phone", "fax",
-                    "email", "website", "apply_url", "supervision")
+# What is public is declared in generator/schema.py: which 公开属性 publish a record in full or
+# as metadata only (SHOWN), and which keys each level publishes (every key's exposure).
+FULL = tuple(p.value for p, shown in schema.SHOWN.items() if shown is schema.Exposure.FULL)
+METADATA_ONLY = tuple(p.value for p, shown in schema.SHOWN.items() if shown is schema.Exposure.LISTED)
+DEPT_PUBLIC_KEYS = tuple(key.name for key in schema.DepartmentFacts.keys.values() if key.public)
 # The only department facts that may hold a (mobile) phone number: the contacts meant for the public.
-DEPT_CONTACT_KEYS = ("phone", "fax", "email", "address")
+DEPT_CONTACT_KEYS = tuple(key.name for key in schema.DepartmentFacts.keys.values() if key.contact)
+# PublicRecord's fields that are no front-matter key: what the record is, and what is derived here.
+DERIVED = ("dept", "full", "body", "source", "interpreted_by")
 
 
 @dataclass(frozen=True)
@@ -42,11 +47,14 @@ class PublicDepartment:
     name: str
     uscc: str
     level: str
-    facts: dict[str, object]  # only DEPT_PUBLIC_KEYS (never owners)
+    facts: dict[str, object]  # only DEPT_PUBLIC_KEYS, as written (never owners)
 
 
 @dataclass
 class PublicRecord:
+    """A listed record: the front-matter keys the schema marks public (LISTED; FULL ones only when
+    `full`), with the same names, and what is derived from the record (DERIVED)."""
+
     dept: str
     index_no: str
     title: str
@@ -104,21 +112,9 @@ class Publication:
         return self.index.by_index_no
 
 
-def _text(record: Record, key: str) -> str:
-    value = record.get(key)
-    return str(value).strip() if value not in (None, "") else ""
-
-
-def _publishers(record: Record) -> list[str]:
-    value = record.get("publisher")
-    if isinstance(value, list):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [str(value).strip()] if value else []
-
-
 def _declassified(record: Record) -> bool:
     info = record.get("declassified")
-    return isinstance(info, dict) and all(info.get(k) not in (None, "") for k in ("approver", "date", "basis"))
+    return isinstance(info, dict) and all(info.get(k) not in (None, "") for k in schema.Declassified.keys)
 
 
 def is_full(record: Record) -> bool:
@@ -132,34 +128,38 @@ def is_listed(record: Record, config: SiteConfig) -> bool:
 
 
 def _attachments(record: Record) -> list[tuple[str, Path]]:
-    found = []
-    names = record.get("attachments")
-    for name in names if isinstance(names, list) else []:
+    found: list[tuple[str, Path]] = []
+    for name in record.front.attachments:
+        if any(name == seen for seen, _ in found):
+            continue  # listed twice (FMT007): one file, one output path
         try:
-            found.append((str(name), links.attachment_path(record.path, str(name))))
+            found.append((name, links.attachment_path(record.path, name)))
         except links.LinkError:
             continue  # FMT007 blocks the build; never publish what cannot be located
     return found
 
 
-def _public_record(record: Record) -> PublicRecord:
+def _public_record(record: Record, leads: Mapping[str, str]) -> PublicRecord:
+    """The record's public keys as the schema reads them; the keys published only once resolved
+    (another record's 索引号, attachment files) are resolved by `select` and `_attachments`."""
     full = is_full(record)
-    public = PublicRecord(
-        dept=record.dept, index_no=record.index_no, title=record.title, publisher=_publishers(record),
-        written=record.date("written"), published=as_datetime(record.get("published")),
-        publicity=record.publicity, full=full, category=record.category, doc_type=_text(record, "doc_type"),
-        topic=_text(record, "topic"), doc_no=_text(record, "doc_no"), status=record.status,
-        status_date=record.date("status_date"), changed=record.date("changed"),
-    )
+    exposures = (schema.Exposure.LISTED, schema.Exposure.FULL) if full else (schema.Exposure.LISTED,)
+    front = record.front
+    values: dict[str, Any] = {key.name: _copy(getattr(front, key.name))
+                              for key in schema.RecordFront.exposed(*exposures) if not key.resolved}
+    public = PublicRecord(dept=record.dept, full=full, **values)
     if full:
-        public.summary = _text(record, "summary") or markdown.first_sentence(record.body)
-        keywords = record.get("keywords")
-        public.keywords = [str(k) for k in keywords] if isinstance(keywords, list) else (
-            [str(keywords)] if keywords else [])
+        if not public.summary:
+            lead = leads.get(record.file)
+            public.summary = markdown.first_sentence(record.body) if lead is None else lead
         public.body = record.body
         public.attachments = _attachments(record)
         public.source = record.path
     return public
+
+
+def _copy(value: object) -> object:
+    return list(value) if isinstance(value, list) else value
 
 
 def _newest_first(record: PublicRecord) -> tuple[dt.datetime, str]:
@@ -167,18 +167,19 @@ def _newest_first(record: PublicRecord) -> tuple[dt.datetime, str]:
     return when, record.index_no
 
 
-def select(site: Site) -> Publication:
+def select(site: Site, leads: Mapping[str, str] | None = None) -> Publication:
+    """`leads`: the first sentence of bodies (file → text) as found before; the rest are parsed."""
     config = site.config
     listed = [r for r in site.records if is_listed(r, config)]
-    records = [_public_record(r) for r in listed]
+    records = [_public_record(r, leads or {}) for r in listed]
     known = {r.index_no: r for r in records}
     for source, public in zip(listed, records):
         # A link goes only to a page that is built. A successor that is 依申请公开 (metadata only)
         # is named and linked to its department's catalogue, where it is listed; an interpretation
         # (解读) of a 依申请公开 record names nothing: that record has no page to link to.
-        superseded = _text(source, "superseded_by")
+        superseded = source.front.superseded_by
         public.superseded_by = superseded if superseded in known else ""
-        interprets = _text(source, "interprets")
+        interprets = source.front.interprets
         if interprets in known and public.full and known[interprets].full:
             public.interprets = interprets
             known[interprets].interpreted_by.append(public.index_no)

@@ -1,8 +1,6 @@
-"""`disclosure new` and `disclosure codeowners`: the chores around the content repository.
-
-`new` writes a record skeleton with the next free index number, so nobody counts serials
-by hand; `codeowners` turns every department's `owners` into a CODEOWNERS file, so a
-department can only change its own folder (谁制作谁公开).
+"""`disclosure new`: a record skeleton with the next free index number, so nobody counts serials
+by hand (`disclosure import` numbers its records with the same allocator). `disclosure
+codeowners` is generator/codeowners.py.
 """
 
 from __future__ import annotations
@@ -21,12 +19,13 @@ except ImportError:  # pragma: no cover - Windows: O_EXCL alone still keeps ever
 
 from . import ids
 from .config import SiteConfig
+from .errors import DisclosureError
 from .load import CONTENT, load_department, load_site
 from .findings import Finding
 from .model import Department, Record
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(DisclosureError):
     """The request cannot be carried out (a usage error, exit 2); the message is in Chinese."""
 
 
@@ -156,16 +155,3 @@ def _skeleton(index_no: str, title: str, category: str, dept: Department, today:
         "正文。\n"
     )
 
-
-def codeowners(config: SiteConfig) -> str:
-    """CODEOWNERS lines: each department folder owned by its department.yaml `owners`."""
-    site, _ = load_site(config)
-    lines = ["# 由 disclosure codeowners 根据各部门 department.yaml 的 owners 生成，请勿手改"]
-    for slug, dept in sorted(site.departments.items()):
-        owners = dept.get("owners")
-        names = [str(o).strip() for o in owners if str(o).strip()] if isinstance(owners, list) else []
-        if names:
-            lines.append(f"/{CONTENT}/{slug}/ " + " ".join(names))
-        else:
-            lines.append(f"# /{CONTENT}/{slug}/ 未填写 owners")
-    return "\n".join(lines) + "\n"

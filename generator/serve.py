@@ -37,19 +37,24 @@ from .rules import RULES
 from .today import resolve_today
 
 RELOAD_PATH = "/__disclosure_reload"
-POLL_MS = 500
+LONG_POLL_SECONDS = 20.0  # `?since=N` is answered when the build is no longer N, or after this long
+# The page asks for the build it was served from, then waits on a long poll: the server answers
+# the moment a rebuild is in place, and the page reloads itself.
 RELOAD_SCRIPT = f"""<script>
 (function () {{
   var seen = null;
-  setInterval(function () {{
-    fetch("{RELOAD_PATH}", {{cache: "no-store"}}).then(function (r) {{ return r.text(); }}).then(function (v) {{
-      if (seen !== null && v !== seen) {{ location.reload(); }}
+  function poll() {{
+    var url = "{RELOAD_PATH}" + (seen === null ? "" : "?since=" + encodeURIComponent(seen));
+    fetch(url, {{cache: "no-store"}}).then(function (r) {{ return r.text(); }}).then(function (v) {{
+      if (seen !== null && v !== seen) {{ location.reload(); return; }}
       seen = v;
-    }}).catch(function () {{}});
-  }}, {POLL_MS});
+      poll();
+    }}).catch(function () {{ setTimeout(poll, 1000); }});
+  }}
+  poll();
 }})();
 </script>"""
-DEBOUNCE_SECONDS = 0.3  # quiet time after the last change before rebuilding
+DEBOUNCE_SECONDS = 0.1  # quiet time after the last change before rebuilding (an editor's save is a burst of ms)
 LOCK_WAIT = 30.0  # seconds a rebuild waits for a `disclosure build` of the same site to finish
 MAX_DELAY_SECONDS = 2.0  # rebuild anyway when changes keep coming for this long
 BANNER_LIMIT = 50
@@ -76,6 +81,7 @@ class Preview:
     def __init__(self, site: Path, out: Path, today: dt.date | None, report: Report) -> None:
         self.site, self.out, self.today, self.report = site, out, today, report
         self.version = 0
+        self._built = threading.Condition()  # notified whenever `version` changes
         self.blocking: list[tuple[str, str, str, str]] = []  # (rule, title, file:line, fix): nothing quoted
         self.failed = False  # the last rebuild raised; the terminal has the message
         self.lock = threading.Lock()  # one build at a time
@@ -86,13 +92,29 @@ class Preview:
     def rebuild(self) -> None:
         with self.lock:
             config: SiteConfig = load_config(self.site)[0]
-            result = pipeline.build(config, self.out, self.today or resolve_today(None, config),
-                                    lock_wait=LOCK_WAIT)  # a `disclosure build` running beside it: wait
+            today = self.today or resolve_today(None, config)
+            # pages first (an edited shard's search index is the previous one for a moment), so the
+            # open page reloads without waiting for the indexer; then the index, without a reload
+            result = pipeline.build(config, self.out, today, lock_wait=LOCK_WAIT,  # a `disclosure build`
+                                    search_later=self.version > 0)                 # beside it: wait
             self.blocking = [] if result.built else [
                 (f.rule, RULES[f.rule].title, f"{f.file}:{f.line}", f.fix) for f in result.findings.blocking]
             self.failed = False
-            self.version += 1
+            self._next_version()
             self.report(result)
+            if result.search_stale:
+                pipeline.build(config, self.out, today, lock_wait=LOCK_WAIT)
+
+    def _next_version(self) -> None:
+        with self._built:
+            self.version += 1
+            self._built.notify_all()
+
+    def wait_for_change(self, since: str, timeout: float) -> int:
+        """The build's version once it is no longer `since` (a long poll), or after `timeout` seconds."""
+        with self._built:
+            self._built.wait_for(lambda: str(self.version) != since, timeout)
+            return self.version
 
     def changed(self) -> None:
         """A watched file changed: rebuild once the burst of changes has settled."""
@@ -129,7 +151,7 @@ class Preview:
             self.rebuild()
         except Exception as exc:  # keep serving; the terminal says what went wrong
             self.failed = True
-            self.version += 1
+            self._next_version()
             print(f"重新生成失败：{exc}", flush=True)
 
     def banner(self) -> str:
@@ -218,7 +240,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self._send(400, "请求的路径无效。\n".encode(), "text/plain; charset=utf-8", body)
             return
         if decoded == RELOAD_PATH:
-            self._send(200, str(self.preview.version).encode(), "text/plain", body)
+            since = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("since")
+            version = self.preview.wait_for_change(since[0], LONG_POLL_SECONDS) if since else self.preview.version
+            self._send(200, str(version).encode(), "text/plain", body)
             return
         root = Path(self.directory).resolve()
         path = Path(self.translate_path(self.path))
@@ -244,7 +268,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         else:
             super().do_HEAD()
 
-    def list_directory(self, path: str | Path) -> None:  # noqa: ARG002 - stdlib signature
+    def list_directory(self, path: str | os.PathLike[str]) -> None:  # noqa: ARG002 - stdlib signature
         """No directory listings: a page is served, or nothing."""
         self.send_error(404)
         return None
@@ -331,10 +355,15 @@ class _Watcher(FileSystemEventHandler):
             self.preview.changed()
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True  # a page's long poll never holds up stopping the preview
+    block_on_close = False
+
+
 def _server_class(host: str) -> type[http.server.ThreadingHTTPServer]:
     if ":" not in host:
-        return http.server.ThreadingHTTPServer
-    return type("ThreadingHTTPServerV6", (http.server.ThreadingHTTPServer,), {"address_family": socket.AF_INET6})
+        return _Server
+    return type("ThreadingHTTPServerV6", (_Server,), {"address_family": socket.AF_INET6})
 
 
 def host_label(host: str) -> str:
@@ -349,7 +378,7 @@ def serve(site: Path, out: Path, port: int, today: dt.date | None, report: Repor
     preview = Preview(site, out, today, report)
     bind_host = host.strip().strip("[]")
     allowed = frozenset({*LOOPBACK_HOSTS, host_label(host)})
-    handler = type("Handler", (_Handler,), {"preview": preview, "allowed_hosts": allowed, "port": port})
+    handler: type[_Handler] = type("Handler", (_Handler,), {"preview": preview, "allowed_hosts": allowed, "port": port})
     try:
         server = _server_class(bind_host)((bind_host, port), functools.partial(handler, directory=str(out)))
     except OSError as exc:

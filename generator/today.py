@@ -6,11 +6,12 @@ import datetime as dt
 import os
 
 from .config import SiteConfig
+from .errors import DisclosureError
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")  # no daylight saving since 1991
 
 
-class TodayError(ValueError):
+class TodayError(DisclosureError, ValueError):
     """An unusable --today or SOURCE_DATE_EPOCH (a usage error, exit 2)."""
 
 

@@ -2,7 +2,9 @@
 annual-report sources (REP001–REP003, in generator/annual/checks.py).
 
 FMT001 (does not parse) is found while loading; the rest are here. Each check reads
-the record as written and reports the line of the key or body text at fault.
+the record as written and reports the line of the key or body text at fault. Which keys a
+record and a department.yaml have, which are required and of what kind, is declared in
+generator/schema.py; here its problem codes become the findings, in Chinese.
 """
 
 from __future__ import annotations
@@ -10,31 +12,21 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Iterator
 
-from . import ids, links, markdown, safeurl
+from . import ids, links, markdown, safeurl, schema
 from .annual import checks as annual_checks
-from .config import LEVELS, SiteConfig
+from .config import SiteConfig
 from .findings import Finding
 from .load import CONTENT
-from .model import OPINIONS, STATUSES, Department, Record, Site, as_date
+from .model import Department, Record, Site
 from .rules import WARN
+from .schema import DepartmentFacts, Problem, RecordFront
 
 if TYPE_CHECKING:
     from .checkcache import CheckCache
 
-DATE_KEYS = ("written", "changed", "published", "status_date", "valid_until", "next_review")
-TEXT_KEYS = ("index_no", "title", "summary", "category", "doc_type", "topic", "doc_no",
-             "publicity", "withhold_reason", "status", "superseded_by", "interprets")
-LIST_KEYS = ("attachments", "keywords", "signoffs")
-MAP_KEYS = ("review", "declassified")
-KNOWN_KEYS = set(DATE_KEYS) | set(TEXT_KEYS) | set(LIST_KEYS) | set(MAP_KEYS) | {"publisher"}
-REQUIRED = ("index_no", "title", "category", "publisher", "written")
-NOT_PUBLISHED = ("依申请公开", "不予公开")
-SUMMARY_MAX = 100
-
-DEPT_REQUIRED = ("name", "uscc", "level", "office", "address", "office_hours", "phone", "supervision",
-                 "owners", "reviewed")
-DEPT_KNOWN = set(DEPT_REQUIRED) | {"postcode", "fax", "email", "website", "apply_url", "low_enforcement"}
-DEPT_URL_KEYS = ("website", "apply_url")  # printed into an href as written
+# published is required unless the record is published as metadata only or not at all
+NOT_PUBLISHED = tuple(p.value for p, shown in schema.SHOWN.items() if shown is not schema.Exposure.FULL)
+SUMMARY_MAX = RecordFront.summary.limit
 SCHEME_FIX = "只能填写以 http:// 或 https:// 开头的网址（邮箱、电话另有 email、phone 项）；请从浏览器地址栏复制完整地址。"
 
 # 文号: a year must stand in 六角括号; other brackets around a year are the classic mistake.
@@ -57,58 +49,54 @@ def _finding(record: Record, rule: str, line: int, message: str, fix: str = "", 
     return Finding(rule, record.file, line, message, fix, severity=severity, dept=record.dept)
 
 
+# The order FMT002 reports a record's problems in: by kind, then in the schema's order.
+PHASES = {"text": 0, "publishers": 1, "date": 2, "list": 3, "map": 4}
+NESTED, CHOICE = 5, 6
+
+
+def _phase(problem: Problem) -> int:
+    return NESTED if len(problem.loc) > 1 else PHASES.get(problem.code, CHOICE)
+
+
+def _choices(problem: Problem) -> str:
+    return " / ".join(problem.key.kind.choices)
+
+
+def _problem_text(problem: Problem) -> tuple[str, str]:
+    """A record's problem as (message, fix): the Chinese of FMT002."""
+    key, value, code = ".".join(problem.loc), problem.value, problem.code
+    if len(problem.loc) > 1:  # inside review:
+        if code == "date":
+            return f"{key} 不是有效日期：{value!r}", "日期写成 YYYY-MM-DD。"
+        return f"{key} 取值“{value}”无效", f"填写 {_choices(problem)} 之一。"
+    if code == "text":
+        return f"{key} 应为文本", f"把 {key} 写成一行文本。"
+    if code == "publishers":
+        return "publisher 应为文本或文本列表（联合发文）", ""
+    if code == "date":
+        return f"{key} 不是有效日期：{value!r}", "日期写成 YYYY-MM-DD，例如 2019-12-05。"
+    if code == "list":
+        return f"{key} 应为列表", f"把 {key} 写成列表，每项一行，以“- ”开头。"
+    if code == "map":
+        return f"{key} 应为映射（键: 值）", ""
+    return f"{problem.key.label}“{value}”无效", f"填写 {_choices(problem)} 之一。"
+
+
 def _check_types(record: Record, site: Site) -> Iterator[Finding]:
     meta = record.meta
-    for key in meta:
-        if key not in KNOWN_KEYS:
-            yield _finding(record, "FMT002", record.line_of(key), f"未知的键 '{key}'，已忽略",
-                           "删除该键，或改为《内容格式》中的键名（注意拼写）。", severity=WARN)
-    for key in REQUIRED:
-        if meta.get(key) in (None, "", []):
-            yield _finding(record, "FMT002", record.line_of(key) if key in meta else 1,
-                           f"缺少必填项 {key}", f"在前置元数据中填写 {key}。")
+    for key in RecordFront.unknown(meta):
+        yield _finding(record, "FMT002", record.line_of(key), f"未知的键 '{key}'，已忽略",
+                       "删除该键，或改为《内容格式》中的键名（注意拼写）。", severity=WARN)
+    for key in RecordFront.missing(meta):
+        yield _finding(record, "FMT002", record.line_of(key) if key in meta else 1,
+                       f"缺少必填项 {key}", f"在前置元数据中填写 {key}。")
     publicity = record.publicity
     if publicity and publicity not in NOT_PUBLISHED and meta.get("published") in (None, ""):
         yield _finding(record, "FMT002", 1, f"公开属性为{publicity}的记录缺少发布日期 published",
                        "填写 published（发布日期）。")
-    for key in TEXT_KEYS:
-        value = meta.get(key)
-        if value is not None and not isinstance(value, (str, int)):
-            yield _finding(record, "FMT002", record.line_of(key), f"{key} 应为文本", f"把 {key} 写成一行文本。")
-    publisher = meta.get("publisher")
-    if publisher is not None and not (isinstance(publisher, str) or (
-            isinstance(publisher, list) and all(isinstance(p, str) for p in publisher))):
-        yield _finding(record, "FMT002", record.line_of("publisher"), "publisher 应为文本或文本列表（联合发文）")
-    for key in DATE_KEYS:
-        value = meta.get(key)
-        if value not in (None, "") and as_date(value) is None:
-            yield _finding(record, "FMT002", record.line_of(key), f"{key} 不是有效日期：{value!r}",
-                           "日期写成 YYYY-MM-DD，例如 2019-12-05。")
-    for key in LIST_KEYS:
-        value = meta.get(key)
-        if value is not None and not isinstance(value, list):
-            if key == "keywords" and isinstance(value, str):
-                continue
-            yield _finding(record, "FMT002", record.line_of(key), f"{key} 应为列表",
-                           f"把 {key} 写成列表，每项一行，以“- ”开头。")
-    for key in MAP_KEYS:
-        value = meta.get(key)
-        if value is not None and not isinstance(value, dict):
-            yield _finding(record, "FMT002", record.line_of(key), f"{key} 应为映射（键: 值）")
-    review = meta.get("review")
-    if isinstance(review, dict):
-        opinion = review.get("opinion")
-        if opinion not in (None, "") and str(opinion).strip() not in OPINIONS:
-            yield _finding(record, "FMT002", record.line_of("review", "opinion"),
-                           f"review.opinion 取值“{opinion}”无效", f"填写 {' / '.join(OPINIONS)} 之一。")
-        approved = review.get("approved_on")
-        if approved not in (None, "") and as_date(approved) is None:
-            yield _finding(record, "FMT002", record.line_of("review", "approved_on"),
-                           f"review.approved_on 不是有效日期：{approved!r}", "日期写成 YYYY-MM-DD。")
-    status = meta.get("status")
-    if status not in (None, "") and str(status).strip() not in STATUSES:
-        yield _finding(record, "FMT002", record.line_of("status"), f"有效性“{status}”无效",
-                       f"填写 {' / '.join(STATUSES)} 之一。")
+    for problem in sorted(RecordFront.problems(meta), key=_phase):
+        message, fix = _problem_text(problem)
+        yield _finding(record, "FMT002", record.line_of(*problem.loc), message, fix)
     doc_type = meta.get("doc_type")
     if doc_type not in (None, "") and str(doc_type).strip() not in site.config.doc_types:
         yield _finding(record, "FMT002", record.line_of("doc_type"), f"文种“{doc_type}”不在 site.yaml doc_types 中",
@@ -191,7 +179,14 @@ def _check_links(record: Record, site: Site, found_links: list[markdown.Link],
     content_root = site.root / CONTENT
     attachments = record.meta.get("attachments")
     listed = [str(name) for name in attachments] if isinstance(attachments, list) else []
+    first: dict[str, int] = {}
     for i, name in enumerate(listed):
+        if name in first:  # two pages of one output path: the second would overwrite the first
+            yield _finding(record, "FMT007", record.line_of("attachments", i),
+                           f"附件 '{name}' 重复列出（第 {record.line_of('attachments', first[name])} 行已列出）",
+                           "删除重复的一项：每个附件只列一次。")
+            continue
+        first[name] = i
         try:
             links.attachment_path(record.path, name)
         except links.LinkError as exc:
@@ -236,6 +231,13 @@ def _own(record: Record, site: Site, cache: CheckCache | None) -> list[list[Find
     return groups
 
 
+def own_work(record: Record, site: Site, cache: CheckCache) -> None:
+    """Into `cache`: what validating the record reads from nothing but itself and site.yaml
+    (generator.recordwork does this on all cores before the stage runs)."""
+    _own(record, site, cache)
+    _scanned(record, cache)
+
+
 def validate_record(record: Record, site: Site, seen: dict[str, Record],
                     cache: CheckCache | None = None) -> list[Finding]:
     """FMT002–FMT009 of one record, in order. With `cache`, what reads only the record's own file
@@ -254,42 +256,41 @@ def _dept_finding(dept: Department, message: str, key: str | None = None, fix: s
     return Finding(rule, dept.file, line, message, fix, severity=severity, dept=dept.slug)
 
 
+# The order department.yaml's problems are reported in: by kind.
+DEPT_PHASES = {"uscc": 0, "enum": 1, "date": 2, "list": 3, "bool": 4, "url": 5, "email": 6}
+
+
+def _dept_problem(dept: Department, problem: Problem) -> Finding:
+    key, value, code = problem.key.name, problem.value, problem.code
+    if code == "uscc":
+        return _dept_finding(dept, f"统一社会信用代码 {value} 格式或校验位错误（GB 32100）", key,
+                             "核对统一社会信用代码（18 位，末位为校验码）。", rule="FMT003")
+    if code == "url":  # printed into an href as written
+        return _dept_finding(dept, f"{key} 的网址“{_shown(value)}”使用了不允许的协议", key, SCHEME_FIX, rule="FMT009")
+    if code == "email":
+        return _dept_finding(dept, f"email“{_shown(value)}”不能用作邮件链接", key,
+                             "填写电子邮箱地址，例如 xxgk@example.gov.cn。", rule="FMT009")
+    if code == "date":
+        return _dept_finding(dept, f"{key} 不是有效日期：{value!r}", key, "日期写成 YYYY-MM-DD。")
+    if code == "list":
+        return _dept_finding(dept, f"{key} 应为列表（{problem.key.hint}）", key)
+    if code == "bool":
+        return _dept_finding(dept, f"{key} 应为 true 或 false", key)
+    return _dept_finding(dept, f"{problem.key.label}“{value}”无效", key, f"填写 {_choices(problem)} 之一。")
+
+
 def validate_department(dept: Department) -> Iterator[Finding]:
     if not dept.data:
         return
     data = dept.data
-    for key in DEPT_REQUIRED:
-        if data.get(key) in (None, "", []):
-            yield _dept_finding(dept, f"department.yaml 缺少必填项 {key}", key if key in data else None,
-                                f"在 department.yaml 中填写 {key}。")
-    for key in data:
-        if key not in DEPT_KNOWN:
-            yield _dept_finding(dept, f"department.yaml 中未知的键 '{key}'，已忽略", key,
-                                "删除该键，或改为《内容格式》中的键名。", severity=WARN)
-    uscc = data.get("uscc")
-    if uscc not in (None, "") and not ids.uscc_valid(str(uscc)):
-        yield _dept_finding(dept, f"统一社会信用代码 {uscc} 格式或校验位错误（GB 32100）", "uscc",
-                            "核对统一社会信用代码（18 位，末位为校验码）。", rule="FMT003")
-    level = data.get("level")
-    if level not in (None, "") and level not in LEVELS:
-        yield _dept_finding(dept, f"层级“{level}”无效", "level", f"填写 {' / '.join(LEVELS)} 之一。")
-    reviewed = data.get("reviewed")
-    if reviewed not in (None, "") and as_date(reviewed) is None:
-        yield _dept_finding(dept, f"reviewed 不是有效日期：{reviewed!r}", "reviewed", "日期写成 YYYY-MM-DD。")
-    owners = data.get("owners")
-    if owners is not None and not isinstance(owners, list):
-        yield _dept_finding(dept, "owners 应为列表（git 账号或邮箱）", "owners")
-    if "low_enforcement" in data and not isinstance(data["low_enforcement"], bool):
-        yield _dept_finding(dept, "low_enforcement 应为 true 或 false", "low_enforcement")
-    for key in DEPT_URL_KEYS:
-        value = data.get(key)
-        if value not in (None, "") and not safeurl.is_allowed(value):
-            yield _dept_finding(dept, f"{key} 的网址“{_shown(value)}”使用了不允许的协议", key, SCHEME_FIX,
-                                rule="FMT009")
-    email = data.get("email")
-    if email not in (None, "") and (safeurl.scheme(email) != "" or not safeurl.is_allowed(f"mailto:{email}")):
-        yield _dept_finding(dept, f"email“{_shown(email)}”不能用作邮件链接", "email",
-                            "填写电子邮箱地址，例如 xxgk@example.gov.cn。", rule="FMT009")
+    for key in DepartmentFacts.missing(data):
+        yield _dept_finding(dept, f"department.yaml 缺少必填项 {key}", key if key in data else None,
+                            f"在 department.yaml 中填写 {key}。")
+    for key in DepartmentFacts.unknown(data):
+        yield _dept_finding(dept, f"department.yaml 中未知的键 '{key}'，已忽略", key,
+                            "删除该键，或改为《内容格式》中的键名。", severity=WARN)
+    for problem in sorted(DepartmentFacts.problems(data), key=lambda problem: DEPT_PHASES[problem.code]):
+        yield _dept_problem(dept, problem)
 
 
 def _shown(value: object) -> str:

@@ -65,6 +65,11 @@ def test_incremental_output_equals_a_clean_build_after_every_kind_of_change(make
     _assert_same_as_clean(site, tmp_path)
     assert (page_a.stat().st_ino, page_c.stat().st_ino) == before  # not rendered, not rewritten
 
+    attachment = site / "content/d1/a.files/a.txt"  # change an attachment (same size, new bytes)
+    attachment.write_text("附件文本。", encoding="utf-8")
+    _assert_same_as_clean(site, tmp_path)
+    assert (site / "build/d1/2026-00001/a.txt").read_text(encoding="utf-8") == "附件文本。"
+
     (site / "content/d1/d.md").write_text(_record(4, "新增的记录。"), encoding="utf-8")  # add
     _assert_same_as_clean(site, tmp_path)
 

@@ -51,3 +51,40 @@ def test_jobs_must_be_a_positive_number(make_site: MakeSite) -> None:
     result = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site), "--jobs", "0"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "正整数" in result.stderr
+
+
+def test_a_cold_check_on_2_processes_finds_what_1_finds(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each new record's own work (parse, own checks, body scan, secrecy candidates) done by forked
+    workers first: every finding the same, in the same order, and the cache it leaves as good."""
+    from generator import config as site_config, pipeline, recordwork
+    from generator.checkcache import CACHE
+    import datetime as dt
+
+    # findings of every kind: blocking secrecy hits, a broken file, a raw-HTML body
+    (demo_copy / "content/yuxi/zz-leak.md").write_text(record_text(
+        "联系人手机 13912345678，身份证号 110101199003070071。<b>注意</b>", title="内部资料 关于印发的通知"),
+        encoding="utf-8")
+    (demo_copy / "content/yuxi/zz-broken.md").write_text("---\ntitle: [unclosed\n---\n正文", encoding="utf-8")
+    today = dt.date(2026, 11, 21)
+
+    def findings(jobs: int) -> list[tuple[object, ...]]:
+        config, errors = site_config.load_config(demo_copy)
+        assert not errors
+        result = pipeline.check(config, today, jobs)
+        return [(f.rule, f.file, f.line, f.message, f.fix, f.severity, f.excerpt, f.fingerprint)
+                for f in result.findings]
+
+    shutil.rmtree(demo_copy / CACHE, ignore_errors=True)
+    one = findings(1)
+    assert {"SEC008", "FMT001", "FMT008"} <= {f[0] for f in one}
+    shutil.rmtree(demo_copy / CACHE)
+
+    spread: list[int] = []
+    real_fill = recordwork.fill
+    monkeypatch.setattr(recordwork, "WORTH_SPREADING", 1)
+    monkeypatch.setattr(workers, "MIN_PER_WORKER", 1)
+    monkeypatch.setattr(recordwork, "fill", lambda *args: spread.append(real_fill(*args)) or spread[-1])
+    assert findings(2) == one
+    assert spread[-1] >= 30  # every record went through the workers
+    assert findings(2) == one  # warm, from what the workers left in the cache
+    assert spread[-1] == 0  # and nothing was spread again

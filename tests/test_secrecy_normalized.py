@@ -58,7 +58,7 @@ def test_hidden_number_or_marking_blocks_with_the_line_as_written(make_site: Mak
 
 
 def test_a_title_with_a_zero_width_split_number_blocks(make_site: MakeSite) -> None:
-    site = make_site({"content/d1/r.md": record_text(title=f"关于139\u200b1234\u200b5678的通知")})
+    site = make_site({"content/d1/r.md": record_text(title="关于139\u200b1234\u200b5678的通知")})
     found = json.loads(run_cli("check", "--site", site, "--format", "json").out)
     assert any(f["rule"] == "SEC008" and f["line"] == 3 for f in found)
 
@@ -152,7 +152,7 @@ def test_dashboard_masks_too(make_site: MakeSite, tmp_path: Path) -> None:
 
 def test_a_number_is_masked_in_a_neighbouring_findings_excerpt(make_site: MakeSite) -> None:
     """A marking's excerpt shows its context; a number in that context is masked whole, never cut."""
-    site = make_site({"content/d1/r.md": record_text(f"密级：机密★5年 号码 440305 19880715 1237")})
+    site = make_site({"content/d1/r.md": record_text("密级：机密★5年 号码 440305 19880715 1237")})
     out = run_cli("check", "--site", site, "--format", "json").out
     assert _leaked_digits(ID, out) == [], out
 

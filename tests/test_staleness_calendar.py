@@ -51,3 +51,42 @@ def test_site_additions_override_and_vouch_for_their_year() -> None:
     assert plain.is_working_day(D(2050, 1, 7)) and not added.is_working_day(D(2050, 1, 7))
     assert not plain.is_working_day(D(2050, 1, 9)) and added.is_working_day(D(2050, 1, 9))
     assert added.vouches(2050)
+
+
+# --- every date up to 9999-12-31 is answered (issue 12) -------------------------------------------
+
+
+def _brute_add(cal: WorkingCalendar, start: dt.date, days: int) -> dt.date:
+    day, counted = start, 0
+    while counted < days:
+        day += dt.timedelta(days=1)
+        counted += cal.is_working_day(day)
+    return day
+
+
+def test_stepping_whole_years_gives_the_day_by_day_answer() -> None:
+    import random
+
+    cal = WorkingCalendar([D(2061, 1, 2)], [D(2061, 1, 3)])
+    draw = random.Random(12)
+    for _ in range(400):
+        start = D(2015, 1, 1) + dt.timedelta(days=draw.randrange(365 * 50))
+        days = draw.randrange(0, 800)
+        assert cal.add_working_days(start, days) == _brute_add(cal, start, days), (start, days)
+        end = start + dt.timedelta(days=draw.randrange(-30, 900))
+        expected = sum(cal.is_working_day(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1))
+        assert cal.working_days_between(start, end) == expected
+
+
+def test_a_deadline_past_the_calendar_is_its_last_day_and_far_years_count_weekends() -> None:
+    from generator.staleness.calendar import add_days, add_months
+
+    cal = WorkingCalendar()
+    assert cal.add_working_days(D(9999, 12, 20), 20) == D.max
+    assert cal.add_working_days(D(2026, 1, 1), 10**9) == D.max
+    assert cal.add_working_days(D(1, 1, 1), 20) == D(1, 1, 29)  # weekends only: 1-01-01 was a Monday
+    assert cal.working_days_between(D(9998, 12, 31), D(9999, 12, 31)) == 261  # 9999: 261 weekdays
+    assert cal.working_days_between(D(2026, 1, 1), D.max) > 2_000_000
+    assert not cal.is_working_day(D(9999, 12, 25)) and cal.is_working_day(D(9999, 12, 31))  # a Saturday, a Friday
+    assert add_days(D.max, 1) == D.max and add_days(D.min, -1) == D.min
+    assert add_months(D(9999, 12, 31), 2) == D.max and add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)

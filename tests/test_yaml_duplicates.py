@@ -3,7 +3,8 @@
 PyYAML keeps the last of two equal keys without a word: a careless merge-conflict resolution
 that leaves `publicity: 不予公开` above `publicity: 主动公开` would publish the record in full.
 generator/yamlsrc.py refuses it (FMT001 for content files, exit 2 for site.yaml), refuses the
-merge key `<<`, and walks every YAML node once so that an alias bomb stays cheap.
+merge key `<<`, and walks every YAML node once so that an alias bomb is refused cheaply
+(tests/test_yaml_safety.py: the bounds, tags and the Chinese error messages).
 """
 
 from __future__ import annotations
@@ -250,19 +251,28 @@ def alias_bomb(levels: int = 8) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_alias_bomb_parses_quickly() -> None:
-    parsed = yamlsrc.parse(alias_bomb())  # 9**8 = 43 million leaves if walked naively
-    assert len(parsed.lines) < 200
+def test_alias_bomb_is_refused_quickly_at_the_alias_that_passes_the_bound() -> None:
+    # 9**8 = 43 million leaves if expanded: refused at the first alias past MAX_NODES, not walked
+    text = alias_bomb()
+    with pytest.raises(yamlsrc.YamlError) as raised:
+        yamlsrc.parse(text)
+    assert raised.value.line == lines_of(text, "f:")[0] and "别名 *e" in raised.value.message
 
 
-def test_alias_bomb_in_a_record_finishes_in_seconds(make_site: MakeSite) -> None:
+def test_a_modest_alias_tree_within_the_bounds_loads() -> None:
+    parsed = yamlsrc.parse(alias_bomb(4))  # 9**4 = 6,561 leaves once expanded
+    assert len(parsed.data["d"]) == 9 and parsed.data["d"][0][0][0] == ["x"] * 9
+
+
+def test_alias_bomb_in_a_record_is_fmt001_and_finishes_in_seconds(make_site: MakeSite) -> None:
     front = record_text().split("---\n")[1]
-    site = make_site({"content/d1/a.md": "---\n" + front + alias_bomb() + "---\n正文。\n"})
+    text = "---\n" + front + alias_bomb() + "---\n正文。\n"
+    site = make_site({"content/d1/a.md": text})
     done = subprocess.run([sys.executable, "-m", "generator", "check", "--site", str(site), "--format", "json"],
                           capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    rules = {f["rule"] for f in json.loads(done.stdout)}
-    assert rules == {"FMT002"}  # the unknown keys a..h are warned about, nothing hangs
+    assert done.returncode == 1, done.stderr
+    (found,) = [f for f in json.loads(done.stdout) if f["rule"] == "FMT001"]
+    assert found["file"] == "content/d1/a.md" and found["line"] == lines_of(text, "f:")[0]
     built = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site)],
                            capture_output=True, text=True, timeout=60)
-    assert built.returncode == 0, built.stderr
+    assert built.returncode == 1, built.stderr

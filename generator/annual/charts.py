@@ -54,7 +54,7 @@ def _pyplot() -> Any:
 
 
 @lru_cache(maxsize=1)
-def _style() -> dict[str, Any]:
+def _style() -> dict[Any, Any]:  # matplotlib's rc keys: a Literal of every setting
     from matplotlib import font_manager
 
     installed = {font.name for font in font_manager.fontManager.ttflist}

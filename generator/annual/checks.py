@@ -14,11 +14,12 @@ from typing import Iterator
 from ..findings import Finding
 from ..model import Department, ReportSource, Site
 from ..rules import WARN
+from ..schema import ReportFigures
 from . import rows
 from .tables import FigureError, narrative, read_figure
 from .template import FIGURES, NARRATIVE
 
-KNOWN_FIGURE_KEYS = {row.key for row in FIGURES}
+KNOWN_FIGURE_KEYS = set(ReportFigures.keys)
 
 
 def _rep001(dept: Department) -> Iterator[Finding]:

@@ -7,85 +7,64 @@
 
 A file or row that cannot be read is a finding with its file and line (FMT001 for a file,
 FMT002 for a row) and is left out; the register remembers how many rows it lost, so the
-report says its counts are incomplete rather than inventing numbers.
+report says its counts are incomplete rather than inventing numbers. The columns, their kinds
+and which must be filled are declared in generator/schema.py (`ApplicationRow`).
+
+`load_all` runs after load.load_site (pipeline.py), so this module reads files with load.py's
+helpers and load.py does not know it.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 from pathlib import Path
 from typing import Any, Iterator
 
-
-from .. import load, yamlsrc
+from .. import limits, load, yamlsrc
 from ..findings import Finding
-from ..model import Application, Department, Register, ReportSource
+from ..model import Application, Department, Register, ReportSource, Site
 from ..rules import WARN
+from ..schema import ApplicationRow, Problem, cell
 
 APPLICATIONS, REPORTS = "applications", "reports"
 YEAR_FILE = re.compile(r"^(?P<year>(?:19|20)\d{2})\.(?P<ext>csv|xlsx|md)$")
-COLUMNS = {  # key → Chinese name (content spec, "Application register")
-    "id": "编号", "received": "收到日期", "applicant": "申请人类型", "result": "办理结果",
-    "closed": "办结日期", "extended": "延期", "reconsideration": "行政复议", "litigation": "行政诉讼",
-}
-REQUIRED_COLUMNS = ("id", "received", "applicant", "result", "closed")
-YES = {"是", "yes", "y", "true", "1"}
-NO = {"", "否", "no", "n", "false", "0"}
-LOOSE_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+COLUMNS = {name: key.label for name, key in ApplicationRow.keys.items()}  # key → Chinese name
+REQUIRED_COLUMNS = tuple(name for name, key in ApplicationRow.keys.items() if key.column)
+ROW_CHECKS = ("received", "id", "extended", "closed")  # what makes a row unreadable, in the order it is said
+# A cell longer than limits.cell_chars is a finding on its row, not the csv module's error (whose
+# own limit is 131,072 characters); the file itself is at most limits.file_mb.
+csv.field_size_limit(2**31 - 1)
 
 
 class RowError(ValueError):
     """A register cell that cannot be read; the message is in Chinese."""
 
 
-def _date(value: Any, column: str) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    if not text:
-        return None
-    match = LOOSE_DATE.match(text.split(" ")[0])
-    try:
-        if match:
-            return dt.date(*(int(part) for part in match.groups()))
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise RowError(f"{COLUMNS[column]}（{column}）不是有效日期：“{text}”")
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+def _row_problem(problem: Problem) -> str:
+    key, written = problem.key, cell(problem.value)
+    if problem.code == "yesno":
+        return f"{key.label}（{key.name}）应为“是”或留空，实际为“{written.lower()}”"
+    return f"{key.label}（{key.name}）不是有效日期：“{written}”"
 
 
 def _row(dept: str, year: int, rel: str, line: int, cells: dict[str, Any]) -> Application:
-    received = _date(cells.get("received"), "received")
-    if received is None:
-        raise RowError("缺少收到日期（received）")
-    ident = _text(cells.get("id"))
-    if not ident:
-        raise RowError("缺少编号（id）")
-    extended = _text(cells.get("extended")).lower()
-    if extended not in YES | NO:
-        raise RowError(f"延期（extended）应为“是”或留空，实际为“{extended}”")
-    return Application(dept, year, rel, line, ident, received, _text(cells.get("applicant")),
-                       _text(cells.get("result")), _date(cells.get("closed"), "closed"), extended in YES,
-                       _text(cells.get("reconsideration")), _text(cells.get("litigation")))
+    problems = {problem.key.name: problem for problem in ApplicationRow.problems(cells)}
+    for name in ROW_CHECKS:
+        key = ApplicationRow.keys[name]
+        if name in problems:
+            raise RowError(_row_problem(problems[name]))
+        if key.required and key.kind.read(cells.get(name)) in (None, ""):
+            raise RowError(f"缺少{key.label}（{name}）")
+    values = {name: key.kind.read(cells.get(name)) for name, key in ApplicationRow.keys.items()}
+    return Application(dept, year, rel, line, **values)
 
 
 def _header(names: list[Any]) -> dict[int, str] | str:
     """Column index → key, or the Chinese text of what is missing."""
     by_name = {**{k: k for k in COLUMNS}, **{v: k for k, v in COLUMNS.items()}}
-    normal = [_text(n).lower() if _text(n).isascii() else _text(n) for n in names]
+    normal = [cell(n).lower() if cell(n).isascii() else cell(n) for n in names]
     keys = {i: by_name[n] for i, n in enumerate(normal) if n in by_name}
     missing = [f"{k}（{COLUMNS[k]}）" for k in REQUIRED_COLUMNS if k not in keys.values()]
     return "、".join(missing) if missing else keys
@@ -113,6 +92,12 @@ def _xlsx_rows(path: Path, rel: str, findings: list[Finding], dept: str) -> Iter
     try:
         from openpyxl import load_workbook  # only for a site that keeps a register as .xlsx
 
+        from ..officefiles import Unreadable, check_zip
+        try:
+            check_zip(io.BytesIO(raw), "Excel")  # no zip bomb is unpacked
+        except Unreadable as exc:
+            findings.append(Finding("FMT001", rel, 1, f"无法读取 Excel 台账：{exc.message}", exc.fix, dept=dept))
+            return None
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or mislabelled file
         findings.append(Finding("FMT001", rel, 1, f"无法读取 Excel 台账：{type(exc).__name__}",
@@ -133,7 +118,12 @@ def load_register(path: Path, year: int, dept: Department, root: Path, findings:
     if rows is None:
         register.unreadable = 1
         return register
-    header = next(rows, None)
+    try:
+        header = next(rows, None)
+    except csv.Error as exc:
+        findings.append(_csv_error(rel, 1, exc, dept.slug))
+        register.unreadable = 1
+        return register
     keys = _header(header[1]) if header else "全部列"
     if isinstance(keys, str):
         findings.append(Finding("FMT002", rel, 1, f"台账缺少列：{keys}",
@@ -142,22 +132,43 @@ def load_register(path: Path, year: int, dept: Department, root: Path, findings:
         register.unreadable = max(1, sum(1 for _ in rows))
         return register
     seen: dict[str, int] = {}
-    for line, cells in rows:
-        if all(_text(c) == "" for c in cells):
-            continue
-        values = {key: cells[i] for i, key in keys.items() if i < len(cells)}
-        try:
-            row = _row(dept.slug, year, rel, line, values)
-            if row.id in seen:
-                raise RowError(f"编号 {row.id} 与第 {seen[row.id]} 行重复")
-        except RowError as exc:
-            findings.append(Finding("FMT002", rel, line, f"台账行无法读取：{exc}，本行未计入年报",
-                                    "按《内容格式》填写该行：编号必填且不重复，日期写成 YYYY-MM-DD。", dept=dept.slug))
-            register.unreadable += 1
-            continue
-        seen[row.id] = line
-        register.rows.append(row)
+    cap = limits.active().cell_chars
+    line = 1
+    try:
+        for line, cells in rows:
+            _add_row(register, rel, line, cells, keys, seen, cap, dept, year, findings)
+    except csv.Error as exc:  # a NUL character, an unclosed quote at the end …: the rest is unread
+        findings.append(_csv_error(rel, line + 1, exc, dept.slug))
+        register.unreadable += 1
     return register
+
+
+def _csv_error(rel: str, line: int, exc: csv.Error, dept: str) -> Finding:
+    why = "含有空字符（NUL）" if "NUL" in str(exc) else "不是有效的 CSV 格式（例如引号没有配对）"
+    return Finding("FMT001", rel, line, f"台账从第 {line} 行起{why}，无法读取，其后各行未计入年报",
+                   "用 Excel 或 WPS 打开台账，另存为“CSV UTF-8（逗号分隔）”后重新提交。", dept=dept)
+
+
+def _add_row(register: Register, rel: str, line: int, cells: list[Any], keys: dict[int, str],
+             seen: dict[str, int], cap: int, dept: Department, year: int, findings: list[Finding]) -> None:
+    """One register row into `register`, or an FMT002 finding naming its line."""
+    if all(cell(c) == "" for c in cells):
+        return
+    values = {key: cells[i] for i, key in keys.items() if i < len(cells)}
+    try:
+        long = next(((i, n) for i, c in enumerate(cells) if (n := len(cell(c))) > cap), None)
+        if long is not None:
+            raise RowError(f"第 {long[0] + 1} 列有 {long[1]} 个字，超过 {cap} 字的上限（site.yaml limits.cell_chars）")
+        row = _row(dept.slug, year, rel, line, values)
+        if row.id in seen:
+            raise RowError(f"编号 {row.id} 与第 {seen[row.id]} 行重复")
+    except RowError as exc:
+        findings.append(Finding("FMT002", rel, line, f"台账行无法读取：{exc}，本行未计入年报",
+                                "按《内容格式》填写该行：编号必填且不重复，日期写成 YYYY-MM-DD。", dept=dept.slug))
+        register.unreadable += 1
+        return
+    seen[row.id] = line
+    register.rows.append(row)
 
 
 def load_report(path: Path, year: int, root: Path, findings: list[Finding], dept: str) -> ReportSource:
@@ -209,6 +220,14 @@ def _year_files(folder: Path, root: Path, exts: tuple[str, ...], findings: list[
             continue
         years[year] = path
         yield year, path
+
+
+def load_all(site: Site) -> list[Finding]:
+    """Every department's registers and report sources, into the loaded `site`; the findings."""
+    findings: list[Finding] = []
+    for dept in site.departments.values():
+        load_sources(dept, site.root, findings)
+    return findings
 
 
 def load_sources(dept: Department, root: Path, findings: list[Finding]) -> None:

@@ -12,7 +12,7 @@ matter of reports/<year>.md. Tables 三 and 四 count the rows of applications/<
 
 A number that cannot be computed is None and named in `missing`; nothing is guessed.
 The template's own check, 一 + 二 = （七）总计 + 四 for every column, is verified before a
-report is returned (`ReportError` if it fails).
+report is returned (`UnbalancedTable`, a bug, if it fails).
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from ..model import Department, Record, Register, ReportSource, Site
+from ..schema import ReportFigures
 from . import rows
 from .template import (APPLICANTS, CARRIED_IN_ROW, CARRIED_OUT_ROW, DIRECT_SUIT, FEES, FIGURES, IN_FORCE,
                        ISSUED, NARRATIVE, OUTCOME_COLUMNS, OUTCOMES, RECEIVED_ROW, RECONSIDERATION,
@@ -36,8 +37,8 @@ HEADING = re.compile(r"^##\s+(?P<text>.+?)\s*#*\s*$")
 REPEAL_STATUSES = ("已废止", "已失效")
 
 
-class ReportError(Exception):
-    """A computed table fails the template's own arithmetic check (a bug, never shown as a report)."""
+class UnbalancedTable(Exception):
+    """A computed table fails the template's own arithmetic check: a bug (exit 3), never shown as a report."""
 
 
 class FigureError(ValueError):
@@ -89,23 +90,22 @@ class AnnualReport:
 
 # --- table 二 -------------------------------------------------------------------------------
 
+FIGURE_PROBLEMS = {  # schema.ReportFigures' problem codes
+    "number": "{key}（{label}）应为数字，实际为 {value!r}",
+    "amount": "{key}（{label}，万元）应为数字，实际为 {value!r}",
+    "negative": "{key}（{label}，万元）应为非负数，实际为 {value!r}",
+    "count": "{key}（{label}）应为非负整数（件数），实际为 {value!r}",
+}
+
+
 def read_figure(meta: dict[str, Any], row: FigureRow) -> Number | None:
+    """The figure of `row` in a report's front matter; None when absent, FigureError when wrong."""
     value = meta.get(row.key)
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise FigureError(f"{row.key}（{row.label}）应为数字，实际为 {value!r}")
-    if row is FEES:
-        try:
-            amount = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise FigureError(f"fees（{row.label}，万元）应为数字，实际为 {value!r}") from None
-        if not amount.is_finite() or amount < 0:
-            raise FigureError(f"fees（{row.label}，万元）应为非负数，实际为 {value!r}")
-        return amount
-    if not isinstance(value, int) or value < 0:
-        raise FigureError(f"{row.key}（{row.label}）应为非负整数（件数），实际为 {value!r}")
-    return value
+    kind = ReportFigures.keys[row.key].kind
+    for code in kind.check(value):
+        raise FigureError(FIGURE_PROBLEMS[code].format(key=row.key, label=row.label, value=value))
+    figure: Number | None = kind.read(value)
+    return figure
 
 
 def _regulations(records: list[Record], year: int) -> dict[str, dict[str, int]]:
@@ -162,7 +162,7 @@ def table3(register: Register) -> Table3:
             count(CARRIED_OUT_ROW, row.applicant)
     result = Table3(table)
     if result.unbalanced():
-        raise ReportError(f"{register.file}：一+二 ≠ （七）总计+四（{'、'.join(result.unbalanced())}）")
+        raise UnbalancedTable(f"{register.file}：一+二 ≠ （七）总计+四（{'、'.join(result.unbalanced())}）")
     return result
 
 
@@ -256,7 +256,7 @@ def site_report(name: str, year: int, parts: list[AnnualReport], absent: list[st
         t3 = Table3(_sum([p.table3.rows for p in parts if p.table3]))
         t4 = Table4(_sum([p.table4.blocks for p in parts if p.table4]))
         if t3.unbalanced():
-            raise ReportError(f"{year} 年汇总：一+二 ≠ （七）总计+四")
+            raise UnbalancedTable(f"{year} 年汇总：一+二 ≠ （七）总计+四")
     left_out = sum(p.left_out for p in parts)
     if left_out:
         missing.append(f"各部门台账中共有 {left_out} 行无法计入，表三、表四不完整")

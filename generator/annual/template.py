@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..schema import ReportFigures
+
 SECTIONS = (
     "一、总体情况",
     "二、主动公开政府信息情况",
@@ -34,11 +36,9 @@ class FigureRow:
     key: str  # the front-matter key of reports/<year>.md
 
 
-PERMITS = FigureRow("行政许可", "permits")
-PENALTIES = FigureRow("行政处罚", "penalties")
-COERCIONS = FigureRow("行政强制", "coercions")
-FEES = FigureRow("行政事业性收费", "fees")
-FIGURES = (PERMITS, PENALTIES, COERCIONS, FEES)
+# 行政许可 permits, 行政处罚 penalties, 行政强制 coercions, 行政事业性收费 fees (schema.ReportFigures)
+FIGURES = tuple(FigureRow(key.label, key.name) for key in ReportFigures.keys.values())
+PERMITS, PENALTIES, COERCIONS, FEES = FIGURES
 BLOCK_CAPTIONS = ("第二十条第（一）项", "第二十条第（五）项", "第二十条第（六）项", "第二十条第（八）项")
 
 # --- table 三 -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import re
 import zipfile
 
 from docx import Document
+from docx.document import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -27,14 +28,14 @@ FIXED = dt.datetime(2000, 1, 1)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def _fonts(doc: Document) -> None:
+def _fonts(doc: WordDocument) -> None:
     for name in ("Normal", "Title", "Heading 1", "Heading 2"):
         style = doc.styles[name]
         style.font.name = FONT
         style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
 
 
-def _grid(doc: Document, rows: int, cols: int) -> Table:
+def _grid(doc: WordDocument, rows: int, cols: int) -> Table:
     table = doc.add_table(rows=rows, cols=cols)
     table.style = "Table Grid"
     return table
@@ -47,7 +48,7 @@ def _set(table: Table, row: int, col: int, text: str, to: tuple[int, int] | None
     cell.text = text
 
 
-def _table2(doc: Document, report: AnnualReport) -> None:
+def _table2(doc: WordDocument, report: AnnualReport) -> None:
     for block in table2_blocks(report.table2):
         table = _grid(doc, len(block.rows) + 2, len(block.columns))
         _set(table, 0, 0, block.caption, (0, len(block.columns) - 1))
@@ -59,7 +60,7 @@ def _table2(doc: Document, report: AnnualReport) -> None:
                 _set(table, r, c, value)
 
 
-def _table3(doc: Document, report: AnnualReport) -> None:
+def _table3(doc: WordDocument, report: AnnualReport) -> None:
     rows = table3_rows(report.table3)
     table = _grid(doc, len(rows) + 3, 8)
     _set(table, 0, 0, "本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", (2, 0))
@@ -79,7 +80,7 @@ def _table3(doc: Document, report: AnnualReport) -> None:
             cell.text = text
 
 
-def _table4(doc: Document, report: AnnualReport) -> None:
+def _table4(doc: WordDocument, report: AnnualReport) -> None:
     table = _grid(doc, 4, 15)
     _set(table, 0, 0, RECONSIDERATION, (0, 4))
     _set(table, 0, 5, LITIGATION, (0, 14))
@@ -93,7 +94,7 @@ def _table4(doc: Document, report: AnnualReport) -> None:
         cell.text = value
 
 
-def _narrative(doc: Document, text: str) -> None:
+def _narrative(doc: WordDocument, text: str) -> None:
     if not text:
         doc.add_paragraph("本节未填写。")
         return

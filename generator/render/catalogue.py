@@ -13,9 +13,9 @@ from itertools import groupby
 from .. import urls
 from ..config import Category
 from ..publicity import PublicDepartment, PublicRecord
+from ..schema import Status
 from .pages import Renderer
 
-CURRENT = "现行有效"
 
 
 @dataclass
@@ -124,7 +124,7 @@ def navigation(renderer: Renderer, found: list[Listing]) -> Navigation:
 
 def paginate(renderer: Renderer, listing: Listing, nav: Navigation, current: bool) -> None:
     size = max(1, renderer.publication.config.page_size)
-    rows = ordered(renderer, [r for r in listing.records if not current or r.status == CURRENT])
+    rows = ordered(renderer, [r for r in listing.records if not current or r.status == Status.CURRENT])
     base = urls.current_only(listing.base) if current else listing.base
     count = max(1, -(-len(rows) // size))
     for number in range(1, count + 1):

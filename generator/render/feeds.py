@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 
 from .. import urls
 from ..publicity import PublicRecord
+from ..today import resolve_today
 from .pages import Renderer
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -60,7 +61,8 @@ def render_feed(renderer: Renderer, path: str, title: str, records: list[PublicR
         return urljoin(config.base_url.rstrip("/") + "/", urls.href(target))
 
     newest = records[:FEED_SIZE]
-    fallback = dt.datetime.combine(config.today or dt.date.today(), dt.time(), BEIJING)
+    # an empty feed is dated by SOURCE_DATE_EPOCH or site.yaml `today` when set: the only clocks of a build
+    fallback = dt.datetime.combine(resolve_today(None, config), dt.time(), BEIJING)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": xml_text(config.language)})
     _sub(feed, "title", title)
     _sub(feed, "id", uuid.uuid5(uuid.NAMESPACE_URL, f"disclosure:{config.domain}:{path}").urn)

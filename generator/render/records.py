@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
@@ -20,7 +21,8 @@ from .pages import Renderer
 _TARGETS = re.compile(r"\]\(\s*<?([^)\s>]+)|^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 
 
-def rewriter(renderer: Renderer, record: PublicRecord, by_source: dict[Path, PublicRecord]) -> Callable[[str], str]:
+def rewriter(renderer: Renderer, record: PublicRecord,
+             by_source: Callable[[], dict[Path, PublicRecord]]) -> Callable[[str], str]:
     """Where each link of the body points on the site; "" for a record that is not published."""
     page = urls.record(record)
     content_root = renderer.publication.config.root / CONTENT
@@ -35,7 +37,7 @@ def rewriter(renderer: Renderer, record: PublicRecord, by_source: dict[Path, Pub
             return href
         if target.kind == "attachment":
             return urls.relative(page, urls.attachment(record, target.attachment))
-        linked = by_source.get(target.record_file) if target.record_file else None
+        linked = by_source().get(target.record_file) if target.record_file else None
         if linked is None or not linked.full:
             return ""
         # the fragment as the author meant it (sec%201 is "sec 1"), encoded once by urls.relative
@@ -53,7 +55,11 @@ def link_targets(record: PublicRecord, rewrite: Callable[[str], str]) -> tuple[t
 def render_records(renderer: Renderer) -> None:
     publication = renderer.publication
     by_index = publication.by_index()
-    by_source = {r.source.resolve(): r for r in publication.full if r.source}
+
+    @cache
+    def by_source() -> dict[Path, PublicRecord]:  # looked up only by a body that links to a record
+        return {r.source.resolve(): r for r in publication.full if r.source}
+
     for record in publication.full:
         for name, path in record.attachments:
             renderer.output.copy(urls.attachment(record, name), path)
@@ -62,5 +68,9 @@ def render_records(renderer: Renderer) -> None:
                       interpreted_by=[by_index[i] for i in record.interpreted_by])
         rewrite = rewriter(renderer, record, by_source)
         renderer.page(urls.record(record), "record.html", inputs=(values, link_targets(record, rewrite)),
-                      context=lambda record=record, rewrite=rewrite: {
-                          "body": Markup(markdown.render(record.body, rewrite))}, **values)
+                      context=_body(record, rewrite), **values)
+
+
+def _body(record: PublicRecord, rewrite: Callable[[str], str]) -> Callable[[], dict[str, object]]:
+    """The page's body, rendered only when the page is (not when its cached copy is reused)."""
+    return lambda: {"body": Markup(markdown.render(record.body, rewrite))}

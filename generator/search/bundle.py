@@ -2,7 +2,8 @@
 
 The binary ships in the `pagefind_bin_extended` wheel and is found by the `pagefind` package;
 nothing is downloaded. It sees a folder holding only the shard's record pages, so no other
-page of the site can reach the index whatever its markup says.
+page of the site can reach the index whatever its markup says. What it writes is then put in a
+canonical form (canonical.py), so two runs over the same pages give the same bytes.
 """
 
 from __future__ import annotations
@@ -20,13 +21,17 @@ from pathlib import Path
 
 from pagefind.service import get_executable
 
+from ..errors import DisclosureError
+from . import canonical
+
 LANGUAGE = "zh"  # one index language for every shard, so the search page can merge them all
 PEAK = Path(__file__).with_name("peak.py")  # runs the binary and measures it (see there)
 TIMEOUT = 600  # seconds one shard's indexing may take before it is stopped as hung
 
 
-class IndexerError(Exception):
-    """Pagefind failed on a shard; the message is in Chinese and carries its output."""
+class IndexerError(DisclosureError):
+    """Pagefind failed on a shard; the message is in Chinese and carries its output (exit 2: the
+    build cannot be carried out here, the output is left as it was)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,7 @@ def index_pages(root: Path, pages: tuple[str, ...], dest: Path) -> Measurement:
         if report["code"] != 0 or not (dest / "pagefind-entry.json").exists():
             output = log.read_text(encoding="utf-8", errors="replace").strip()
             raise IndexerError(f"Pagefind 建立索引失败（退出码 {report['code']}）：{output}")
+    canonical.canonicalize(dest)  # the same pages, the same bytes (Pagefind's own order is arbitrary)
     return Measurement(seconds, int(report["peak_kib"]))
 
 

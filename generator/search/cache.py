@@ -26,7 +26,7 @@ from ..output import pid_running
 from .bundle import Measurement
 
 KEY = "key"  # JSON: key, bundle (folder name), seconds, peak_kib, files {path: [size, sha256]}
-FORMAT = 2
+FORMAT = 3  # 3: bundles in canonical form (search/canonical.py)
 BUNDLE = "bundle-"  # a complete bundle: bundle-RANDOM
 SCRATCH = ".new-"  # a bundle being made: .new-PID-RANDOM
 ENTRY = "pagefind-entry.json"  # every bundle has it
@@ -68,7 +68,7 @@ class ShardCache:
             return None
         try:
             name, files = str(data["bundle"]), data["files"]
-            measurement = Measurement(float(data["seconds"]), int(data["peak_kib"]))  # type: ignore[arg-type]
+            measurement = Measurement(float(str(data["seconds"])), int(str(data["peak_kib"])))
             if not name.startswith(BUNDLE) or "/" in name or not isinstance(files, dict) or ENTRY not in files:
                 return None
             bundle = self.root / shard / name

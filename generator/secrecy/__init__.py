@@ -35,7 +35,7 @@ from .texts import published_texts, publishes_content
 if TYPE_CHECKING:
     from ..checkcache import CheckCache
 
-__all__ = ["Review", "LeakFound", "check", "guard"]
+__all__ = ["Review", "LeakFound", "check", "guard", "own_work"]
 
 
 @dataclass
@@ -75,7 +75,9 @@ def _attachment_candidates(record: Record, attachment: Attachment) -> Iterator[C
 
     extract = attachment.extract
     if extract is None:
-        yield finding("SEC015", attachment.problem)
+        found = finding("SEC015", attachment.problem)
+        found.finding.fix = attachment.fix or found.finding.fix
+        yield found
         return
     if not extract.readable:
         yield finding("SEC015", "没有可提取的文字（扫描件或图片），无法审查")
@@ -111,6 +113,12 @@ def _record_candidates(record: Record, terms: list[str], cache: CheckCache | Non
     found = list(_content_candidates(record, terms, files))
     cache.keep_candidates(record.file, record.dept, key, [(c.finding, c.raw) for c in found])
     return found
+
+
+def own_work(record: Record, terms: list[str], cache: CheckCache) -> None:
+    """Into `cache`: the record's candidates (generator.recordwork does this on all cores before
+    the stage runs; sign-offs are matched in the stage)."""
+    _record_candidates(record, terms, cache)
 
 
 def _report_findings(dept: Department, report: ReportSource, terms: list[str]) -> Iterator[Finding]:

@@ -4,21 +4,22 @@ its text to the marking and personal-data scanners.
 
 A file that cannot be read is treated like a scan: it blocks until a reviewer signs it off
 (the fingerprint is the hash of the file's bytes, so a replaced file needs a new sign-off).
+That covers every way a file can fail — empty, damaged, a legacy `.doc` renamed `.docx`, larger
+than site.yaml `limits.attachment_mb`, unpacking past `limits.unpacked_mb` — each said in Chinese
+with its own fix: no reader's exception ever stops the check.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib
-import sys
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .. import links
+from .. import limits, links
 from ..model import Record
-from .extract import Extract
+from .extract import Extract, Unreadable, broken, check_zip
 from .matches import Text, half_width
 
 # The reader of each type, imported when a file of that type is read (pypdf, python-docx,
@@ -27,18 +28,13 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".tif", ".tiff", ".webp", ".b
 READERS: dict[str, str] = {".pdf": "pdf:read_pdf", ".docx": "word:read_docx", ".xlsx": "excel:read_xlsx"}
 READERS.update({suffix: "image:read_image" for suffix in IMAGE_SUFFIXES})
 PLAIN = {".txt", ".csv"}
-UNREADABLE = (OSError, ValueError, KeyError, zipfile.BadZipFile)
+ZIPPED = {".docx": "Word", ".xlsx": "Excel"}  # Office files: zips, checked before they are unpacked
+KINDS = {**ZIPPED, ".pdf": "PDF", **{suffix: "图片" for suffix in IMAGE_SUFFIXES}}
 
 
 def _reader(spec: str) -> Callable[[Path], Extract]:
     module, function = spec.split(":")
     return getattr(importlib.import_module(f"{__package__}.{module}"), function)
-
-
-def _unreadable() -> tuple[type[BaseException], ...]:
-    """The errors that mean "this file cannot be read"; pypdf's own only once pypdf is loaded."""
-    pdf_errors = sys.modules.get("pypdf.errors")
-    return UNREADABLE + ((pdf_errors.PdfReadError,) if pdf_errors else ())
 
 
 @dataclass
@@ -48,10 +44,10 @@ class Attachment:
     digest: str  # sha256 of the file's bytes
     extract: Extract | None  # None: unknown type or unreadable
     problem: str = ""  # why there is no extract
+    fix: str = ""  # what to do about it (empty: the rule's fix)
 
     def text(self) -> Text:
-        return Text(f"附件 {self.name}", half_width(self.extract.text if self.extract else ""),
-                    lambda _: self.line)
+        return Text(f"附件 {self.name}", half_width(self.extract.text if self.extract else ""), lambda _: self.line)
 
 
 def _read_plain(path: Path) -> Extract:
@@ -61,18 +57,45 @@ def _read_plain(path: Path) -> Extract:
             return Extract(text=raw.decode(encoding))
         except UnicodeDecodeError:
             continue
-    raise ValueError("无法识别文本编码")
+    raise Unreadable("无法识别文本编码（应为 UTF-8 或 GB18030）", "用记事本“另存为”UTF-8 编码后重新上传。")
 
 
 def read(path: Path, name: str, line: int) -> Attachment:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        digest = digest_file(path)
+    except OSError as exc:  # gone or locked since it was listed
+        return Attachment(name, line, "", None, f"文件无法读取（{type(exc).__name__}）")
     suffix = path.suffix.lower()
     reader = _read_plain if suffix in PLAIN else (_reader(READERS[suffix]) if suffix in READERS else None)
     if reader is None:
         return Attachment(name, line, digest, None, f"类型 {suffix or '（无扩展名）'} 无法审查")
+    limit = limits.active().attachment_mb
+    size = path.stat().st_size
     try:
+        if size > limit * limits.MB:
+            raise Unreadable(
+                f"文件大小 {limits.megabytes(size)}，超过 {limit} MB 的上限，未读取，无法审查",
+                f"压缩或拆分该文件后重新上传；确需更大时，调高 site.yaml 的 limits.attachment_mb（现为 {limit}），"
+                "或经审核人逐页审查后在 signoffs 中签认。",
+            )
+        if suffix in ZIPPED:
+            check_zip(path, ZIPPED[suffix])
         return Attachment(name, line, digest, reader(path))
-    except _unreadable() as exc:
+    except Unreadable as exc:
+        return Attachment(name, line, digest, None, exc.message, exc.fix)
+    except Exception as exc:  # noqa: BLE001 - any reader's failure on a damaged file is a finding, never a crash
+        if suffix in ZIPPED and "entity" in str(exc).lower():
+            return Attachment(
+                name,
+                line,
+                digest,
+                None,
+                f"文件中的 XML 含有实体声明（{ZIPPED[suffix]} 保存的文件从不含有，疑似恶意构造），未读取",
+                f"用 {ZIPPED[suffix]} 或 WPS 打开后另存为新文件再上传。",
+            )
+        if suffix in KINDS:
+            why = broken(path, KINDS[suffix])
+            return Attachment(name, line, digest, None, why.message, why.fix)
         return Attachment(name, line, digest, None, f"文件无法读取（{type(exc).__name__}）")
 
 

@@ -1,9 +1,14 @@
 """What an attachment holds, as the secrecy check needs it: every text in the file
-(hidden or not), the hidden parts (SEC014) and the identifying metadata (SEC012)."""
+(hidden or not), the hidden parts (SEC014) and the identifying metadata (SEC012).
+The guards of untrusted Office files are in generator/officefiles.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from ..officefiles import Unreadable, broken, check_zip, parse_xml
+
+__all__ = ["Extract", "Unreadable", "broken", "check_zip", "parse_xml"]
 
 
 @dataclass

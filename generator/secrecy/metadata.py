@@ -9,6 +9,7 @@ from typing import Iterator
 from .. import markdown
 from ..findings import Finding
 from ..model import PUBLICITY, Record, Site, as_date
+from ..schema import publishers
 
 REVIEWERS = (("drafter", "承办人"), ("checker", "审核人"), ("approver", "批准人"))
 DECLASSIFIED = (("approver", "批准人"), ("date", "日期"), ("basis", "依据"))
@@ -68,6 +69,10 @@ def _declassified(record: Record) -> Iterator[Finding]:
     if missing:
         line = record.line_of("declassified") if "declassified" in record.meta else record.line_of("publicity")
         yield _finding(record, "SEC010", line, f"脱密后公开的记录缺少解密{'、'.join(missing)}")
+    elif as_date(info.get("date")) is None:
+        yield Finding("SEC010", record.file, record.line_of("declassified", "date"),
+                      f"解密日期 declassified.date 不是有效日期：“{info.get('date')}”",
+                      "填写解密批准的日期，写成 YYYY-MM-DD，例如 2026-11-03。", dept=record.dept)
 
 
 def _redacted(record: Record) -> Iterator[Finding]:
@@ -80,7 +85,7 @@ def _publisher(record: Record, site: Site) -> Iterator[Finding]:
     value = record.get("publisher")
     if dept is None or not dept.data.get("name") or not _filled(value):
         return  # a missing publisher is FMT002's finding
-    names = [str(v).strip() for v in value] if isinstance(value, list) else [str(value).strip()]
+    names = publishers(value)
     if dept.name.strip() not in names:
         yield _finding(record, "SEC013", record.line_of("publisher"),
                        f"发布机构“{'、'.join(names)}”不是本目录的部门“{dept.name}”")

@@ -112,9 +112,10 @@ class View:
         return origin[start], origin[max(start, min(end, len(origin)) - 1)] + 1
 
 
-def _rewrite(view: View, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]) -> View:
-    """`view` with every match of `pattern` replaced; the offset map is built only if asked for."""
-    text = pattern.sub(replace, view.text)
+def _rewrite(view: View, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str] | str) -> View:
+    """`view` with every match of `pattern` replaced (by `replace(match)`, or removed when `replace`
+    is ""); the offset map is built only if asked for."""
+    text = pattern.sub(replace, view.text)  # "" is removed in C, with no call per match
     if text == view.text:
         return view
 
@@ -125,7 +126,7 @@ def _rewrite(view: View, pattern: re.Pattern[str], replace: Callable[[re.Match[s
         for m in pattern.finditer(view.text):
             offsets.extend(source[pos:m.start()] if source is not None else range(pos, m.start()))
             start = source[m.start()] if source is not None else m.start()
-            offsets.extend([start] * len(replace(m)))
+            offsets.extend([start] * len(replace if isinstance(replace, str) else replace(m)))
             pos = m.end()
         offsets.extend(source[pos:] if source is not None else range(pos, len(view.text)))
         return offsets
@@ -138,10 +139,6 @@ def _markdown_piece(m: re.Match[str]) -> str:
     return html.unescape(token) if token.startswith("&") else ""
 
 
-def _empty(m: re.Match[str]) -> str:
-    return ""
-
-
 def visible(text: str, markdown: bool = False) -> View:
     view = View(text)
     if markdown and _syntax_inside_words(text):
@@ -149,9 +146,9 @@ def visible(text: str, markdown: bool = False) -> View:
     if _UNUSUAL.search(view.text) or _ASTRAL.search(view.text):
         if _FOLD_NEEDED.search(view.text):  # one character for one: offsets do not move
             view = View(view.text.translate(_FOLD), view._origin, view._cache)
-        view = _rewrite(view, _INVISIBLE, _empty)
+        view = _rewrite(view, _INVISIBLE, "")
     if _GAP_IN_WORDS_NEEDED.search(view.text):
-        view = _rewrite(view, _GAP_IN_WORDS, _empty)
+        view = _rewrite(view, _GAP_IN_WORDS, "")
     return view
 
 
@@ -159,5 +156,5 @@ def joined(view: View) -> View | None:
     """`view` with the gaps inside digit runs closed; None when it has none."""
     if not _GAPPED_NUMBER.search(view.text):
         return None
-    result = _rewrite(view, _GAP_IN_NUMBER, _empty)
+    result = _rewrite(view, _GAP_IN_NUMBER, "")
     return None if result is view else result

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from .extract import parse_xml
+
 APP_PROPS = "docProps/app.xml"
 APP_FIELDS = {"Company": "单位", "Manager": "经理"}
 
@@ -15,7 +17,7 @@ APP_FIELDS = {"Company": "单位", "Manager": "经理"}
 def identifying_properties(path: Path, author: str | None, last_modified_by: str | None) -> list[tuple[str, str]]:
     """(label, value) of every filled-in property that names a person or body (SEC012):
     the core author and last editor the reading library gives, and docProps/app.xml."""
-    found = [(label, value.strip()) for label, value in (("作者", author), ("最后修改人", last_modified_by))
+    found = [(label, (value or "").strip()) for label, value in (("作者", author), ("最后修改人", last_modified_by))
              if (value or "").strip()]
     return found + app_properties(path)
 
@@ -25,7 +27,7 @@ def app_properties(path: Path) -> list[tuple[str, str]]:
     with zipfile.ZipFile(path) as archive:
         if APP_PROPS not in archive.namelist():
             return []
-        root = etree.fromstring(archive.read(APP_PROPS))
+        root = parse_xml(archive.read(APP_PROPS))
     found = []
     for element in root:
         name = etree.QName(element).localname

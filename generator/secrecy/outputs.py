@@ -48,11 +48,21 @@ class Unreadable:
     reason: str  # in Chinese
 
 
+_CLOSED: dict[str | None, str] = {}  # a tag's name as written → what it becomes (a page repeats few names)
+
+
+def _closed(m: re.Match[str]) -> str:
+    name = m.group(2)
+    kind = _CLOSED.get(name)
+    if kind is None:
+        kind = "" if (name or "").rsplit(":", 1)[-1].lower() in INLINE_TAGS else "\n"
+        if len(_CLOSED) < 4096:
+            _CLOSED[name] = kind
+    return kind
+
+
 def _untagged(markup: str) -> str:
-    def replace(m: re.Match[str]) -> str:
-        name = (m.group(2) or "").rsplit(":", 1)[-1].lower()
-        return "" if name in INLINE_TAGS else "\n"
-    return html.unescape(_TAG.sub(replace, markup))
+    return html.unescape(_TAG.sub(_closed, markup))
 
 
 def _word_text(xml: str) -> str:

@@ -4,6 +4,7 @@ revisions kept by incremental saves, annotations and embedded files."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -45,7 +46,7 @@ def read_pdf(path: Path) -> Extract:
     if embedded:
         found.hidden.append(f"PDF 内嵌文件：{'、'.join(embedded)}")
     found.text = "\n".join(pages)
-    info = reader.metadata or {}
+    info: Any = reader.metadata or {}
     for key, label in METADATA.items():
         value = str(info.get(key) or "").strip()
         if value:

@@ -92,7 +92,11 @@ def _views(text: str, matcher: Matcher, markdown: bool) -> Iterator[tuple[View, 
     if markdown and "](" in text:
         for m in LINK_TARGETS.finditer(text):
             start = m.start("target")
-            yield View(m.group("target"), lambda start=start, n=len(m.group("target")): list(range(start, start + n))), matcher
+            yield View(m.group("target"), _offsets(start, len(m.group("target")))), matcher
+
+
+def _offsets(start: int, n: int) -> Callable[[], list[int]]:
+    return lambda: list(range(start, start + n))
 
 
 def scan(text: str, matcher: Matcher, markdown: bool = False) -> list[Hit]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from ..findings import Finding
 from ..model import Record, as_date
+from ..schema import text as _text
 from ..rules import RULES
 
 KEY = "signoffs"
@@ -49,10 +50,6 @@ class SignOff:
         return {"file": self.file, "line": self.line, "rule": self.rule, "fingerprint": self.fingerprint,
                 "reviewers": self.reviewers, "date": self.date.isoformat() if self.date else "",
                 "reason": self.reason, "valid": self.valid, "problems": self.problems, "matched": self.matched}
-
-
-def _text(value: object) -> str:
-    return str(value).strip() if value not in (None, "") else ""
 
 
 def _reviewers(item: dict[str, object]) -> list[str]:

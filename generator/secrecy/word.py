@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 from lxml import etree
 
-from .extract import Extract
+from .extract import Extract, parse_xml
 from .officeprops import identifying_properties
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -41,7 +41,7 @@ def read_docx(path: Path) -> Extract:
         name = str(part.partname)
         if not (name.startswith("/word/") and name.endswith(".xml")):
             continue
-        root = etree.fromstring(part.blob)
+        root = parse_xml(part.blob)
         lines.extend(_paragraphs(root))
         for tag, label in TRACKED.items():
             count = sum(1 for _ in root.iter(tag))

@@ -4,7 +4,10 @@ Holidays and make-up working days come from the `holidays` library (China); site
 `calendar:` adds dates for years the library does not know yet. A year is *vouched for*
 when the library has published its 调休 arrangements (it lies within the span of years
 that have make-up working days) or site.yaml adds dates in it; for any other year the
-calendar still answers (weekends and the fixed-date holidays) but cannot vouch for it.
+calendar still answers (weekends and the fixed-date holidays) but cannot vouch for it. Years
+outside HOLIDAY_YEARS count weekends alone, and every date up to 9999-12-31 is answered (a deadline
+past it is 9999-12-31): a far-future date in a record, a register or site.yaml is a date like any
+other, never a crash.
 
 Deadlines count the way the regulations do: the day something happens is not counted,
 so "20 working days after D" is the 20th working day following D.
@@ -12,6 +15,8 @@ so "20 working days after D" is the 20th working day following D.
 
 from __future__ import annotations
 
+import bisect
+import calendar
 import datetime as dt
 from collections.abc import Iterable
 from functools import cache
@@ -28,6 +33,42 @@ def library_years() -> range:
     china = holidays.China(years=_SCANNED_YEARS)
     years = {day.year for day in china.weekend_workdays}
     return range(min(years), max(years) + 1)
+
+
+# The library knows China's holidays only within these years (its lunar tables end with 2100, and
+# there were none before 1950); any other year is counted by weekends alone — the same answer the
+# library gives there, computed without asking it for every day of thousands of years.
+HOLIDAY_YEARS = range(1950, 2101)
+
+
+def add_days(day: dt.date, days: int) -> dt.date:
+    """`day` plus `days` calendar days, held at the ends of the calendar (1-01-01, 9999-12-31)
+    instead of failing: a deadline past 9999-12-31 is one that never comes."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` plus `months` months (the day of the month kept where it exists), held at the ends of
+    the calendar like `add_days`."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    if year < dt.MINYEAR:
+        return dt.date.min
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def _weekdays_in(year: int) -> int:
+    """Monday–Friday days in `year`: 52 whole weeks, plus the one or two days left over."""
+    first = dt.date(year, 1, 1).weekday()
+    spare = 366 - 364 if calendar.isleap(year) else 365 - 364
+    return 260 + sum(1 for i in range(spare) if (first + i) % 7 < 5)
 
 
 class WorkingCalendar:
@@ -47,6 +88,8 @@ class WorkingCalendar:
             return True
         if day in self.extra_holidays:
             return False
+        if day.year not in HOLIDAY_YEARS:
+            return day.weekday() < 5
         in_library = day in self._china  # also loads the year, and with it its 调休
         if day in self._china.weekend_workdays:
             return True
@@ -57,11 +100,18 @@ class WorkingCalendar:
         table = self._tables.get(year)
         if table is None:
             day, table = dt.date(year, 1, 1), [0]
-            while day.year == year:
+            for _ in range(366 if calendar.isleap(year) else 365):
                 table.append(table[-1] + self._lookup(day))
-                day += dt.timedelta(days=1)
+                if day < dt.date.max:
+                    day += dt.timedelta(days=1)
             self._tables[year] = table
         return table
+
+    def _year_total(self, year: int) -> int:
+        """Working days in the whole of `year` (by arithmetic for a year of weekends alone)."""
+        if year not in HOLIDAY_YEARS and year not in self._added_years and year not in self._tables:
+            return _weekdays_in(year)
+        return self._table(year)[-1]
 
     def _through(self, day: dt.date) -> int:
         """Working days from 1 January of day's year up to and including `day`."""
@@ -73,17 +123,25 @@ class WorkingCalendar:
         return table[n] > table[n - 1]
 
     def add_working_days(self, start: dt.date, days: int) -> dt.date:
-        """The `days`-th working day after `start` (`start` itself not counted)."""
-        day, counted = start, 0
-        while counted < days:
-            day += dt.timedelta(days=1)
-            if self.is_working_day(day):
-                counted += 1
-        return day
+        """The `days`-th working day after `start` (`start` itself not counted); 9999-12-31 when
+        that lies beyond the calendar. Whole years are stepped over, so a far date or a long
+        period costs no more than a near one."""
+        if days <= 0:
+            return start
+        year, before = start.year, self._through(start)  # working days of `year` up to the start
+        remaining = days
+        while remaining > self._year_total(year) - before:
+            remaining -= self._year_total(year) - before
+            year, before = year + 1, 0
+            if year > dt.MAXYEAR:
+                return dt.date.max
+        table = self._table(year)
+        position = bisect.bisect_left(table, before + remaining)  # the day of the year it is reached
+        return dt.date(year, 1, 1) + dt.timedelta(days=position - 1)
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days after `start` up to and including `end` (0 when end <= start)."""
         if end <= start:
             return 0
-        whole_years = sum(self._table(year)[-1] for year in range(start.year, end.year))
+        whole_years = sum(self._year_total(year) for year in range(start.year, end.year))
         return whole_years - self._through(start) + self._through(end)

@@ -9,7 +9,6 @@ lists count.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -17,6 +16,7 @@ from ..config import Category
 from ..findings import Finding
 from ..model import Department, Record
 from ..publicity import is_listed
+from .calendar import add_days
 from .context import Context
 
 
@@ -46,7 +46,7 @@ def _stale_columns(dept: str, listed: list[Record], ctx: Context) -> Iterator[Fi
         if not dated:
             continue
         newest, record = max(dated, key=lambda pair: (pair[0], pair[1].file))
-        due = newest + dt.timedelta(days=days)
+        due = add_days(newest, days)
         if ctx.today > due:
             yield Finding("STL007", record.file, record.line_of("published"),
                           f"栏目“{leaf.path}”最新一条信息发布于 {newest}，超过 {days} 天（{due}）没有更新",

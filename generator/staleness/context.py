@@ -23,6 +23,7 @@ class Context:
     today: dt.date
     calendar: WorkingCalendar
     unvouched: dict[int, list[str]] = field(default_factory=dict)  # year → files whose deadlines touch it
+    _ends: dict[tuple[dt.date, int], dt.date] = field(default_factory=dict)  # records share few dates
 
     @classmethod
     def for_site(cls, site: Site, today: dt.date) -> "Context":
@@ -35,7 +36,9 @@ class Context:
 
     def deadline(self, start: dt.date, days: int, file: str) -> dt.date:
         """The `days`-th working day after `start`, noting any year the calendar cannot vouch for."""
-        end = self.calendar.add_working_days(start, days)
+        end = self._ends.get((start, days))
+        if end is None:
+            end = self._ends[start, days] = self.calendar.add_working_days(start, days)
         for year in range(start.year, end.year + 1):
             if not self.calendar.vouches(year):
                 files = self.unvouched.setdefault(year, [])

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from ..config import GOVERNMENT_LEVELS
 from ..findings import Finding
 from ..model import Department, as_date
+from .calendar import add_days
 from .context import Context
 
 REPORTS = "reports"
@@ -18,7 +19,7 @@ def stale_guide(dept: Department, ctx: Context) -> Iterator[Finding]:
     """STL009: department.yaml `reviewed` older than deadlines.guide_review_days."""
     reviewed = as_date(dept.get("reviewed"))
     days = ctx.limits.guide_review_days
-    if reviewed is not None and ctx.today > reviewed + dt.timedelta(days=days):
+    if reviewed is not None and ctx.today > add_days(reviewed, days):
         yield Finding("STL009", dept.file, dept.parsed.line_of("reviewed"),
                       f"公开指南信息上次复核于 {reviewed}，已超过 {days} 天", dept=dept.slug)
 
@@ -27,7 +28,9 @@ def report_deadline(dept: Department, ctx: Context) -> dt.date:
     """This year's deadline for last year's report: governments have longer than departments."""
     limits = ctx.limits
     month_day = limits.government_report_deadline if dept.level in GOVERNMENT_LEVELS else limits.report_deadline
-    return dt.date.fromisoformat(f"{ctx.today.year}-{month_day}")
+    month, day = (int(part) for part in month_day.split("-"))
+    return dt.date(ctx.today.year, month, day) if (month, day) != (2, 29) else \
+        dt.date(ctx.today.year, 3, 1) - dt.timedelta(days=1)  # the year's last day of February
 
 
 def missing_report(dept: Department, ctx: Context) -> Iterator[Finding]:

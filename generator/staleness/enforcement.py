@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from dateutil.relativedelta import relativedelta
-
 from ..findings import Finding
 from ..model import Record
+from .calendar import add_months
 from .context import Context
 from .records import CURRENT, doc_type
 
@@ -32,7 +31,7 @@ def check(ctx: Context) -> list[Finding]:
         low = bool(dept and dept.get("low_enforcement") is True)
         months = ctx.limits.low_enforcement_months if low else ctx.limits.enforcement_months
         published, latest = max(results, key=lambda pair: (pair[0], pair[1].file))
-        due = published + relativedelta(months=months)
+        due = add_months(published, months)
         if ctx.today > due:
             findings.append(Finding("STL006", latest.file, latest.line_of("published"),
                                     f"最新的执法结果发布于 {published}，超过 {months} 个月（{due}）没有更新", dept=slug))

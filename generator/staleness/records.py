@@ -7,9 +7,10 @@ from collections.abc import Iterator
 
 from ..findings import Finding
 from ..model import Record
+from ..schema import Status
 from .context import Context
 
-CURRENT = "现行有效"
+CURRENT = Status.CURRENT
 ENDED = ("已废止", "已失效", "已修订")
 REGULATIONS = ("规章", "行政规范性文件")  # updates due within deadlines.update_days (STL012)
 

@@ -1,8 +1,10 @@
-"""`disclosure report`: one department's report of one year, as a Word file or one HTML file.
+"""`disclosure report`: one department's annual report of one year, as a Word file or one HTML file.
 
 The whole site is checked first (the report counts records and the register as the build
 does); the findings of this report's own sources are returned so the command can show them.
 The file is written even when they block, marked with what is missing, for staff to review.
+The report itself is computed in generator/annual/ (tables, charts, the Word export); this
+command module is what joins it to the pipeline and the renderer.
 """
 
 from __future__ import annotations
@@ -10,16 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .. import pipeline, publicity
-from ..config import SiteConfig
-from ..findings import Finding
-from ..output import Output
-from .sources import APPLICATIONS, REPORTS
+from . import pipeline, publicity
+from .annual.sources import APPLICATIONS, REPORTS
+from .config import SiteConfig
+from .errors import DisclosureError
+from .findings import Finding
+from .output import Output
 
 FORMATS = ("html", "docx")
 
 
-class ExportError(Exception):
+class ExportError(DisclosureError):
     """The report asked for does not exist (a usage error); the message is in Chinese."""
 
 
@@ -33,11 +36,13 @@ def export(config: SiteConfig, today: dt.date, slug: str, year: int, fmt: str, o
     publication = publicity.select(checked.site)
     report = next((r for r in publication.reports if r.dept == slug and r.year == year), None)
     if report is None:
-        raise ExportError(f"没有可用的 content/{slug}/{REPORTS}/{year}.md：先建立该文件（正文写文字部分，"
-                          "前置元数据写 permits、penalties、coercions、fees）")
-    from ..render.pages import Renderer  # rendering (jinja2, matplotlib, python-docx) only when asked for
-    from ..render.reports import render_report
-    from . import word
+        raise ExportError(
+            f"没有可用的 content/{slug}/{REPORTS}/{year}.md：先建立该文件（正文写文字部分，"
+            "前置元数据写 permits、penalties、coercions、fees）"
+        )
+    from .annual import word  # rendering (jinja2, matplotlib, python-docx) only when asked for
+    from .render.pages import Renderer
+    from .render.reports import render_report
 
     if fmt == "docx":
         out.parent.mkdir(parents=True, exist_ok=True)

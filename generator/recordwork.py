@@ -1,0 +1,77 @@
+"""Each record's own work, on all cores, before the stages run: into the check cache.
+
+What a record file gives by itself — its parse (load), the checks that read nothing but the
+record and site.yaml (validate), its body's links and raw HTML, and its secrecy candidates
+(secrecy) — is what a cold check spends its time on, and it is exactly what the check cache
+keeps. So a cold check first fills the cache for the records it has not seen, spread over
+forked workers, each running the stages' own functions on its share of the files; then load,
+validate, secrecy and staleness run in order in this process as a warm check does, reading
+those entries. The findings are the ones one process finds, in the same order: every value
+comes from the same functions, only computed elsewhere first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import load, markdown, secrecy, validate, workers
+from .checkcache import CheckCache
+from .config import SiteConfig
+from .model import Record, Site
+
+WORTH_SPREADING = 200  # fewer new records than this are done in the stages themselves
+
+
+def record_files(config: SiteConfig) -> list[tuple[Path, str, bool]]:
+    """(path, department, plain) of every record file the loader will read, in its order."""
+    content = config.root / load.CONTENT
+    if not content.is_dir():
+        return []
+    files: list[tuple[Path, str, bool]] = []
+    for folder in load.department_folders(content):
+        if folder.is_symlink() and not load.inside(folder, content, strict=True):
+            continue
+        plain = load.inside(folder, content, strict=True)
+        files.extend((path, folder.name, plain and not is_link)
+                     for path, is_link in load.record_paths(folder, config.root, []))
+    return files
+
+
+def fill(config: SiteConfig, cache: CheckCache, jobs: int) -> int:
+    """Fill `cache` with the own work of every record file it does not hold yet; how many were done."""
+    files = [item for item in record_files(config) if not cache.holds(item[0], config.root)]
+    if len(files) < WORTH_SPREADING or jobs <= 1:
+        return 0
+    site = Site(config, config.root)  # the own checks read site.yaml only
+    terms = [term for term in config.sensitive_terms if term.strip()]
+    tree = (config.root / load.CONTENT).resolve()
+
+    def work(item: tuple[Path, str, bool]) -> tuple[str, dict[str, Any]] | None:
+        path, dept, plain = item
+        record = load.load_record(path, config.root, dept, [], cache, tree, plain=plain)
+        if record.loaded:
+            validate.own_work(record, site, cache)
+            secrecy.own_work(record, terms, cache)
+        return cache.fresh_entry(record.file)
+
+    done = workers.fork_map(work, files, jobs)
+    cache.adopt(entry for entry in done if entry is not None)
+    return len(files)
+
+
+def leads(records: list[Record], cache: CheckCache, jobs: int) -> dict[str, str]:
+    """The first sentence of each record's body (file → text; a summary for the records that give
+    none), from the cache, the bodies not seen before parsed on all cores and kept in it."""
+    found: dict[str, str] = {}
+    missing: list[Record] = []
+    for record in records:
+        lead = cache.lead(record.file)
+        if lead is None:
+            missing.append(record)
+        else:
+            found[record.file] = lead
+    for record, lead in zip(missing, workers.fork_map(lambda r: markdown.first_sentence(r.body), missing, jobs)):
+        found[record.file] = lead
+        cache.keep_lead(record.file, lead)
+    return found

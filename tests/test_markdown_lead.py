@@ -1,0 +1,50 @@
+"""A record without a summary is listed with its body's first sentence. For speed only the first
+paragraphs are parsed; whatever Markdown follows them, the sentence must be the one the whole
+body gives (compared here with a parse of the whole body, on generated bodies)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator import markdown
+
+WORDS = ["通知", "第一条", "为了规范", "本办法", "政府信息", "公开", "工作", "abc", "139", "＊", "　"]
+ENDS = ["。", "！", "？", "!", "?", "", "", ""]
+INLINE = ["*", "**", "_", "`", "~~", "\\", "&amp;", "&#12290;", "［已删减］", "［已删减：个人信息］", "|", ":"]
+LINE_STARTS = ["", "", "", "# ", "## ", "> ", "- ", "1. ", "* ", "    ", "```", "~~~", "---", "===", "| a | b |",
+               "|---|---|", "  - ", "   ", "\t"]
+
+
+@st.composite
+def bodies(draw: st.DrawFn) -> str:
+    lines = []
+    for _ in range(draw(st.integers(1, 30))):
+        start = draw(st.sampled_from(LINE_STARTS))
+        pieces = draw(st.lists(st.sampled_from(WORDS + INLINE), max_size=8))
+        end = draw(st.sampled_from(ENDS))
+        lines.append(start + "".join(pieces) + end)
+        if draw(st.booleans()):
+            lines.append(draw(st.sampled_from(["", "  ", "\t"])))
+    return "\n".join(lines)
+
+
+def whole(body: str, limit: int = 100) -> str:
+    text = " ".join(markdown.plain_text(body).split())
+    match = markdown.SENTENCE_END.search(text)
+    sentence = text[: match.end()] if match else text
+    return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
+
+
+@settings(max_examples=400, deadline=None)
+@given(body=bodies(), lead=st.integers(0, 120))
+def test_the_first_sentence_is_the_whole_bodys(body: str, lead: int) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(markdown, "LEAD_CHARS", lead)
+        assert markdown.first_sentence(body) == whole(body)
+
+
+def test_a_sentence_after_an_unclosed_fence_in_the_prefix_is_not_taken() -> None:
+    body = "```\n" + "代码。\n" * 100 + "\n```\n\n正文第一句。"
+    assert markdown.first_sentence(body) == whole(body) == "正文第一句。"
