@@ -38,10 +38,11 @@ def write(out: Path, records: int) -> list[dict[str, str]]:
     corpus = rows()
     (out / "content").mkdir(parents=True, exist_ok=True)
     (out / "site.yaml").write_text(
-        "title: 语料检索基准站点\ntoday: 2026-11-21\nrules:\n" +
-        "".join(f"  {r}: \"off\"\n" for r in ("STL001", "STL008", "STL010")) +
-        "  SEC007: warn\n",  # real published titles name 内部资料性出版物 (a kind of publication permit)
-        encoding="utf-8")
+        "title: 语料检索基准站点\ntoday: 2026-11-21\nrules:\n"
+        + "".join(f'  {r}: "off"\n' for r in ("STL001", "STL008", "STL010"))
+        + "  SEC007: warn\n",  # real published titles name 内部资料性出版物 (a kind of publication permit)
+        encoding="utf-8",
+    )
     depts: dict[str, tuple[str, str]] = {}
     written = []
     for n in range(records):
@@ -54,21 +55,33 @@ def write(out: Path, records: int) -> list[dict[str, str]]:
             (out / "content" / slug / "department.yaml").write_text(
                 f"name: {depts[slug][1]}\nuscc: {depts[slug][0]}\nlevel: 市直部门\noffice: 办公室\naddress: 某路1号\n"
                 "office_hours: 工作日 9:00-17:00\nphone: 010-00000000\nsupervision: 投诉电话 12345\n"
-                "owners: [bench@example.gov.cn]\nreviewed: 2026-11-01\n", encoding="utf-8")
+                "owners: [bench@example.gov.cn]\nreviewed: 2026-11-01\n",
+                encoding="utf-8",
+            )
         uid, name = depts[slug]
         year = row["published"][:4]
         serial = f"{year}-{n:05d}"
         title = ("【转载】" if reprint else "") + row["title"]
         doc_no = row["doc_no"].strip()
         written_on = row["written"] or row["published"]
-        lines = ["---", f"index_no: {uid}/{serial}", f"title: '{title.replace(chr(39), chr(39) * 2)}'",
-                 "category: 政府信息公开制度", f"publisher: {name}", f"written: {min(written_on, row['published'])}",
-                 f"published: {row['published']}", "publicity: 主动公开", "review: " + REVIEW % row["published"]]
+        lines = [
+            "---",
+            f"index_no: {uid}/{serial}",
+            f"title: '{title.replace(chr(39), chr(39) * 2)}'",
+            "category: 政府信息公开制度",
+            f"publisher: {name}",
+            f"written: {min(written_on, row['published'])}",
+            f"published: {row['published']}",
+            "publicity: 主动公开",
+            "review: " + REVIEW % row["published"],
+        ]
         if doc_no:
             lines.append(f"doc_no: '{doc_no}'")
         text = f"{title}。\n\n{'文号：' + doc_no + '。' if doc_no else ''}本文件由{name}发布，原文见 {row['url']} 。\n"
         (out / "content" / slug / f"r{n:05d}.md").write_text("\n".join(lines + ["---", text]), encoding="utf-8")
-        written.append({"dept": slug, "serial": serial, "title": title, "doc_no": doc_no, "url": f"/{slug}/{serial}.html"})
+        written.append(
+            {"dept": slug, "serial": serial, "title": title, "doc_no": doc_no, "url": f"/{slug}/{serial}.html"}
+        )
     return written
 
 

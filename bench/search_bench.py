@@ -23,7 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "tests" / "browser")]
+sys.path[:0] = [
+    str(Path(__file__).resolve().parents[1]),
+    str(Path(__file__).resolve().parents[1] / "tests" / "browser"),
+]
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 from corpus_site import write  # noqa: E402
@@ -45,11 +48,11 @@ def queries(records: list[dict[str, str]], count: int) -> list[tuple[str, str, s
     for r in chosen[: count // 2]:
         if r["doc_no"]:
             found.append(("文号", r["doc_no"], r["url"]))
-    for r in chosen[count // 2:]:
+    for r in chosen[count // 2 :]:
         if len(found) >= count:
             break
         title = r["title"]
-        name = title[title.index("《") + 1:title.index("》")] if "《" in title and "》" in title else title
+        name = title[title.index("《") + 1 : title.index("》")] if "《" in title and "》" in title else title
         found.append(("名称", name, r["url"]))
     return found
 
@@ -63,8 +66,11 @@ def _size_mib(folder: Path) -> float:
 def measure_indexing(build: Path) -> list[str]:
     """Index the built record pages as the build does (one process per department, as many at a time
     as there are cores) and as one index; peak memory is each indexer process's own (peak.py)."""
-    pages = sorted(p.relative_to(build).as_posix() for p in build.glob("*/*.html")
-                   if "data-pagefind-body" in p.read_text(encoding="utf-8"))
+    pages = sorted(
+        p.relative_to(build).as_posix()
+        for p in build.glob("*/*.html")
+        if "data-pagefind-body" in p.read_text(encoding="utf-8")
+    )
     shards: dict[str, list[str]] = {}
     for page in pages:
         shards.setdefault(page.split("/")[0], []).append(page)
@@ -81,14 +87,23 @@ def measure_indexing(build: Path) -> list[str]:
     single_size = _size_mib(scratch / "all")
     shutil.rmtree(scratch, ignore_errors=True)
     largest = max(per_shard.values(), key=lambda m: m.peak_kib)
-    rows = ["| index | processes | pages | wall time (s) | sum of the processes' times (s) | "
-            "peak memory of the largest process (MiB) | index size (MiB) |", "|---|---|---|---|---|---|---|"]
-    rows.append(f"| sharded ({workers} at a time, as the build) | {len(shards)} | {len(pages)} | {sharded:.1f} | "
-                f"{sum(m.seconds for m in per_shard.values()):.1f} | {largest.peak_kib / 1024:.0f} | {sharded_size:.1f} |")
-    rows.append(f"| unsharded | 1 | {len(pages)} | {single.seconds:.1f} | {single.seconds:.1f} | "
-                f"{single.peak_kib / 1024:.0f} | {single_size:.1f} |")
+    rows = [
+        "| index | processes | pages | wall time (s) | sum of the processes' times (s) | "
+        "peak memory of the largest process (MiB) | index size (MiB) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    rows.append(
+        f"| sharded ({workers} at a time, as the build) | {len(shards)} | {len(pages)} | {sharded:.1f} | "
+        f"{sum(m.seconds for m in per_shard.values()):.1f} | {largest.peak_kib / 1024:.0f} | {sharded_size:.1f} |"
+    )
+    rows.append(
+        f"| unsharded | 1 | {len(pages)} | {single.seconds:.1f} | {single.seconds:.1f} | "
+        f"{single.peak_kib / 1024:.0f} | {single_size:.1f} |"
+    )
     rows += ["", "| shard | pages | time (s) | peak memory (MiB) |", "|---|---|---|---|"]
-    rows += [f"| {n} | {len(shards[n])} | {m.seconds:.2f} | {m.peak_kib / 1024:.0f} |" for n, m in sorted(per_shard.items())]
+    rows += [
+        f"| {n} | {len(shards[n])} | {m.seconds:.2f} | {m.peak_kib / 1024:.0f} |" for n, m in sorted(per_shard.items())
+    ]
     return rows
 
 

@@ -36,21 +36,34 @@ def make_site(n: int) -> Site:
     rows = corpus_rows()
     prose = "".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
     site = Site(SiteConfig(), Path("."))
-    site.departments["d1"] = Department("d1", Path("content/d1"), "content/d1/department.yaml",
-                                        {"name": "测试局", "uscc": USCC}, yamlsrc.Parsed({}))
+    site.departments["d1"] = Department(
+        "d1", Path("content/d1"), "content/d1/department.yaml", {"name": "测试局", "uscc": USCC}, yamlsrc.Parsed({})
+    )
     for i in range(n):
         row = rows[i % len(rows)]
         start = (i * 997) % max(1, len(prose) - 1500)
-        body = prose[start:start + 1500]
+        body = prose[start : start + 1500]
         if i % 50 == 0:
             body += f"\n联系电话 1381234{i % 10000:04d}，编号 53040219900307{i % 10000:04d}。"
-        meta = {"index_no": f"{USCC}/2026-{i:05d}", "title": row["title"], "doc_no": row["doc_no"],
-                "publisher": "测试局", "publicity": "主动公开", "written": row["written"] or row["published"],
-                "published": row["published"],
-                "review": {"drafter": "李明", "opinion": "主动公开", "checker": "王芳", "approver": "赵刚",
-                           "approved_on": row["published"]}}
-        site.records.append(Record("d1", Path(f"/nonexistent/r{i}.md"), f"content/d1/r{i}.md", meta,
-                                   yamlsrc.Parsed(meta), body, 20))
+        meta = {
+            "index_no": f"{USCC}/2026-{i:05d}",
+            "title": row["title"],
+            "doc_no": row["doc_no"],
+            "publisher": "测试局",
+            "publicity": "主动公开",
+            "written": row["written"] or row["published"],
+            "published": row["published"],
+            "review": {
+                "drafter": "李明",
+                "opinion": "主动公开",
+                "checker": "王芳",
+                "approver": "赵刚",
+                "approved_on": row["published"],
+            },
+        }
+        site.records.append(
+            Record("d1", Path(f"/nonexistent/r{i}.md"), f"content/d1/r{i}.md", meta, yamlsrc.Parsed(meta), body, 20)
+        )
     return site
 
 

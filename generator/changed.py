@@ -21,8 +21,14 @@ class ChangedSinceError(DisclosureError):
 
 def _git(site: Path, *args: str) -> str:
     try:
-        done = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=site, capture_output=True,
-                              text=True, encoding="utf-8", check=False)
+        done = subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args],
+            cwd=site,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=False,
+        )
     except FileNotFoundError:
         raise ChangedSinceError("--changed-since 需要 git，但找不到 git 命令") from None
     if done.returncode != 0:
@@ -35,8 +41,10 @@ def changed_files(site: Path, ref: str) -> set[str]:
     try:
         _git(site, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     except ChangedSinceError:
-        raise ChangedSinceError(f"--changed-since：找不到 git 提交 '{ref}'（CI 中请先获取足够的历史，"
-                                f"例如 actions/checkout 的 fetch-depth: 0）") from None
+        raise ChangedSinceError(
+            f"--changed-since：找不到 git 提交 '{ref}'（CI 中请先获取足够的历史，"
+            f"例如 actions/checkout 的 fetch-depth: 0）"
+        ) from None
     diff = _git(site, "diff", "--name-only", "-z", "--relative", ref, "--", ".")
     untracked = _git(site, "ls-files", "--others", "--exclude-standard", "-z", "--", ".")
     return {name for name in (diff + untracked).split("\0") if name}

@@ -67,6 +67,7 @@ class Uncacheable(ValueError):
 
 # --- values: YAML front matter as JSON, exactly ------------------------------------------------
 
+
 def _encode(value: Any, seen: set[int]) -> Any:
     if value is None or isinstance(value, (bool, str)):
         return value
@@ -126,23 +127,45 @@ def _decode_object(obj: dict[str, Any]) -> Any:
 
 # --- findings: everything but the file, which is the record's own ----------------------------
 
+
 def _finding_out(finding: Finding, file: str, dept: str) -> list[Any]:
     if finding.file != file or finding.dept not in (dept, "") or finding.changed is not None:
         raise Uncacheable("finding")
     fix = "" if finding.fix == RULES[finding.rule].fix else finding.fix
     if finding.severity not in SEVERITIES:
         raise Uncacheable("severity")
-    return [finding.rule, finding.line, finding.message, fix, finding.severity, finding.excerpt,
-            finding.fingerprint, 1 if finding.dept else 0]
+    return [
+        finding.rule,
+        finding.line,
+        finding.message,
+        fix,
+        finding.severity,
+        finding.excerpt,
+        finding.fingerprint,
+        1 if finding.dept else 0,
+    ]
 
 
 def _finding_in(data: list[Any], file: str, dept: str) -> Finding:
     rule, line, message, fix, severity, excerpt, fingerprint, with_dept = data
-    if rule not in RULES or type(line) is not int or severity not in SEVERITIES or not all(
-            isinstance(v, str) for v in (message, fix, severity, excerpt, fingerprint)):
+    if (
+        rule not in RULES
+        or type(line) is not int
+        or severity not in SEVERITIES
+        or not all(isinstance(v, str) for v in (message, fix, severity, excerpt, fingerprint))
+    ):
         raise ValueError("finding")
-    return Finding(rule, file, line, message, fix, severity=severity, excerpt=excerpt,
-                   fingerprint=fingerprint, dept=dept if with_dept else "")
+    return Finding(
+        rule,
+        file,
+        line,
+        message,
+        fix,
+        severity=severity,
+        excerpt=excerpt,
+        fingerprint=fingerprint,
+        dept=dept if with_dept else "",
+    )
 
 
 def _findings_out(findings: Iterable[Finding], file: str, dept: str) -> list[list[Any]]:
@@ -155,25 +178,35 @@ def _findings_in(data: list[list[Any]], file: str, dept: str) -> list[Finding]:
 
 # --- the key ---------------------------------------------------------------------------------
 
+
 def version() -> str:
     """The code and the parsers a shard was written with."""
     import markdown_it
     import yaml
-    return pagecache.fingerprint(FORMAT, pagecache.product(), sys.version, yaml.__version__,
-                                 yamlsrc._Loader.__name__, markdown_it.__version__,
-                                 repr(limits.active()))  # what a file may hold decides how it loads
+
+    return pagecache.fingerprint(
+        FORMAT,
+        pagecache.product(),
+        sys.version,
+        yaml.__version__,
+        yamlsrc._Loader.__name__,
+        markdown_it.__version__,
+        repr(limits.active()),
+    )  # what a file may hold decides how it loads
 
 
 def settings(config: SiteConfig) -> str:
     """The site settings the cached checks read (doc_types, categories, topics, sensitive_terms…);
     the whole of site.yaml but the severities and `today`, which are applied afresh."""
-    return pagecache.fingerprint(*(getattr(config, f.name) for f in dataclasses.fields(config)
-                                   if f.name not in NOT_SETTINGS))
+    return pagecache.fingerprint(
+        *(getattr(config, f.name) for f in dataclasses.fields(config) if f.name not in NOT_SETTINGS)
+    )
 
 
 def readers() -> str:
     """The libraries that read attachments: an upgrade reads every attachment again."""
     from importlib import metadata
+
     found = []
     for name in ("pypdf", "python-docx", "openpyxl", "pillow"):
         try:
@@ -272,9 +305,12 @@ class CheckCache:
                         path.unlink(missing_ok=True)
                     continue
                 self.folder.mkdir(parents=True, exist_ok=True)
-                body = json.dumps(shards[shard], ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-                head = json.dumps({"format": FORMAT, "version": self.version, "settings": self.settings,
-                                   "sha256": digest_of(body)}).encode("ascii")
+                body = json.dumps(shards[shard], ensure_ascii=False, separators=(",", ":")).encode(
+                    "utf-8", "surrogatepass"
+                )
+                head = json.dumps(
+                    {"format": FORMAT, "version": self.version, "settings": self.settings, "sha256": digest_of(body)}
+                ).encode("ascii")
                 partial.write_bytes(head + b"\n" + body)
                 partial.replace(path)
             except (OSError, ValueError, TypeError, RecursionError):
@@ -298,16 +334,25 @@ class CheckCache:
             self.signatures = {}
 
     def _save_signatures(self) -> None:
-        whole = {file: self.seen[file] for file, digest in self.files.items()
-                 if file in self.seen and _whole(self.entries.get(digest))}
+        whole = {
+            file: self.seen[file]
+            for file, digest in self.files.items()
+            if file in self.seen and _whole(self.entries.get(digest))
+        }
         if whole == self.signatures:
             return
         path = self.folder / SIGNATURES
         partial = self.folder / f"{SIGNATURES}.{os.getpid()}.tmp"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            partial.write_text(json.dumps({"version": self.version, "settings": self.settings, "files": whole},
-                                          ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            partial.write_text(
+                json.dumps(
+                    {"version": self.version, "settings": self.settings, "files": whole},
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                ),
+                encoding="utf-8",
+            )
             partial.replace(path)
         except (OSError, ValueError):
             with contextlib.suppress(OSError):
@@ -370,8 +415,16 @@ class CheckCache:
         self.used.add(digest)
         return result
 
-    def keep_loaded(self, raw: bytes, file: str, dept: str, findings: list[Finding],
-                    parsed: yamlsrc.Parsed | None, body_line: int, status: os.stat_result | None = None) -> None:
+    def keep_loaded(
+        self,
+        raw: bytes,
+        file: str,
+        dept: str,
+        findings: list[Finding],
+        parsed: yamlsrc.Parsed | None,
+        body_line: int,
+        status: os.stat_result | None = None,
+    ) -> None:
         if status is not None:
             self.seen[file] = _signature(status)
         digest = digest_of(raw)

@@ -49,6 +49,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     today = resolve_today(args.today, config)
     changed = changed_files(config.root, args.changed_since) if args.changed_since else None
     result = pipeline.check(config, today, args.jobs)
+    if args.external_links:
+        from .inspection import links  # goes on the network: only on request
+
+        result.findings.extend(links.check(result.site, result.cache))
     if args.list_signoffs:
         present.render_signoffs(result.review.signoffs, args.format, sys.stdout)
         return EXIT_OK
@@ -109,8 +113,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if result.findings:
             names = {slug: dept.name for slug, dept in result.site.departments.items()}
             present.render_findings(result.findings, "text", sys.stdout, names)
-        print(f"已重新生成 {result.pages} 个页面。" if result.built
-              else "存在阻断性问题，继续显示上一次成功生成的页面。", flush=True)
+        print(
+            f"已重新生成 {result.pages} 个页面。" if result.built else "存在阻断性问题，继续显示上一次成功生成的页面。",
+            flush=True,
+        )
 
     try:
         serve(config.root, out, args.port, today, report, host=args.host)
@@ -141,8 +147,11 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--site", default=".", metavar="DIR", help="站点目录（含 site.yaml），默认当前目录")
-    parser.add_argument("--today", metavar="YYYY-MM-DD",
-                        help="检查所依据的“今天”；也可用 SOURCE_DATE_EPOCH，默认 site.yaml today 或北京时间今天")
+    parser.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="检查所依据的“今天”；也可用 SOURCE_DATE_EPOCH，默认 site.yaml today 或北京时间今天",
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -152,35 +161,69 @@ def parser() -> argparse.ArgumentParser:
         epilog="退出码：0 无阻断问题；1 有阻断问题；2 用法错误或 site.yaml 无法使用；3 内部错误。",
     )
     sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    build = sub.add_parser("build", help="检查并生成公开站点", description="运行全部检查；没有阻断问题时生成站点到输出目录。"
-                           "有阻断问题时退出码为 1，输出目录保持不变。")
+    build = sub.add_parser(
+        "build",
+        help="检查并生成公开站点",
+        description="运行全部检查；没有阻断问题时生成站点到输出目录。有阻断问题时退出码为 1，输出目录保持不变。",
+    )
     _common(build)
     build.add_argument("--out", metavar="DIR", help="输出目录，默认 <site>/build")
-    build.add_argument("--jobs", type=_positive, metavar="N", help="同时渲染页面的进程数，默认为全部 CPU 核数；结果与 1 相同")
+    build.add_argument(
+        "--jobs", type=_positive, metavar="N", help="同时渲染页面的进程数，默认为全部 CPU 核数；结果与 1 相同"
+    )
     build.set_defaults(func=cmd_build)
-    check = sub.add_parser("check", help="只检查，不生成", description="运行格式校验、保密审查和时效检查，不生成任何页面。")
+    check = sub.add_parser(
+        "check", help="只检查，不生成", description="运行格式校验、保密审查和时效检查，不生成任何页面。"
+    )
     _common(check)
-    check.add_argument("--jobs", type=_positive, metavar="N", help="同时检查新记录的进程数，默认为全部 CPU 核数；结果与 1 相同")
-    check.add_argument("--format", choices=present.FORMATS, default="text",
-                       help="输出格式：text 表格（默认）、json 机器可读、github 工作流注释")
-    check.add_argument("--list-signoffs", action="store_true",
-                       help="列出全部签认（文件、行、规则、指纹、审核人、日期、理由、是否仍对应问题），供审计")
-    check.add_argument("--changed-since", metavar="GIT_REF",
-                       help="只有自该 git 提交以来改动过的文件的问题才阻断；其余问题照常列出，降为警告")
+    check.add_argument(
+        "--jobs", type=_positive, metavar="N", help="同时检查新记录的进程数，默认为全部 CPU 核数；结果与 1 相同"
+    )
+    check.add_argument(
+        "--format",
+        choices=present.FORMATS,
+        default="text",
+        help="输出格式：text 表格（默认）、json 机器可读、github 工作流注释",
+    )
+    check.add_argument(
+        "--list-signoffs",
+        action="store_true",
+        help="列出全部签认（文件、行、规则、指纹、审核人、日期、理由、是否仍对应问题），供审计",
+    )
+    check.add_argument(
+        "--changed-since",
+        metavar="GIT_REF",
+        help="只有自该 git 提交以来改动过的文件的问题才阻断；其余问题照常列出，降为警告",
+    )
     check.add_argument("--report", metavar="DIR", help="另把合规报告（内部资料，HTML）写入 DIR/index.html")
+    check.add_argument(
+        "--external-links",
+        action="store_true",
+        help="访问每个外部链接（HEAD，不行再 GET），报告 4xx、5xx 或没有响应的链接（INS005）",
+    )
     check.set_defaults(func=cmd_check)
-    serve = sub.add_parser("serve", help="本地预览：生成、提供访问、修改后自动重新生成并刷新浏览器",
-                           description="在 127.0.0.1 上预览站点。content/、layouts/、site.yaml 有改动时自动重新生成，"
-                           "浏览器自动刷新；有阻断问题时页面顶部列出问题，并继续显示上一次成功生成的页面。")
+    serve = sub.add_parser(
+        "serve",
+        help="本地预览：生成、提供访问、修改后自动重新生成并刷新浏览器",
+        description="在 127.0.0.1 上预览站点。content/、layouts/、site.yaml 有改动时自动重新生成，"
+        "浏览器自动刷新；有阻断问题时页面顶部列出问题，并继续显示上一次成功生成的页面。",
+    )
     _common(serve)
     serve.add_argument("--port", type=int, default=8000, metavar="N", help="端口，默认 8000")
-    serve.add_argument("--host", default="127.0.0.1", metavar="HOST",
-                       help="监听地址，默认 127.0.0.1；预览只回应 Host 为 127.0.0.1、localhost、[::1] 或此地址的请求")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="HOST",
+        help="监听地址，默认 127.0.0.1；预览只回应 Host 为 127.0.0.1、localhost、[::1] 或此地址的请求",
+    )
     serve.add_argument("--out", metavar="DIR", help="输出目录，默认 <site>/build")
     serve.set_defaults(func=cmd_serve)
-    report = sub.add_parser("report", help="导出一个部门某年的政府信息公开工作年度报告（Word 或 HTML）",
-                            description="按国办公开办函〔2021〕30号格式导出年度报告，数字由记录和依申请公开登记台账计算。"
-                            "台账或年报有阻断性问题时仍写出文件（标明缺失项），退出码为 1。")
+    report = sub.add_parser(
+        "report",
+        help="导出一个部门某年的政府信息公开工作年度报告（Word 或 HTML）",
+        description="按国办公开办函〔2021〕30号格式导出年度报告，数字由记录和依申请公开登记台账计算。"
+        "台账或年报有阻断性问题时仍写出文件（标明缺失项），退出码为 1。",
+    )
     _common(report)
     report.add_argument("--dept", required=True, metavar="SLUG", help="部门目录名，例如 yuxi")
     report.add_argument("--year", required=True, type=int, metavar="YYYY", help="报告年度")
@@ -192,16 +235,22 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _scaffold_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    new = sub.add_parser("new", help="新建一条记录，自动分配下一个索引号",
-                         description="在 content/<部门>/ 下新建记录文件，索引号取本部门当年已用的最大序号加一。")
+    new = sub.add_parser(
+        "new",
+        help="新建一条记录，自动分配下一个索引号",
+        description="在 content/<部门>/ 下新建记录文件，索引号取本部门当年已用的最大序号加一。",
+    )
     _common(new)
     new.add_argument("--dept", required=True, metavar="SLUG", help="部门目录名")
     new.add_argument("--category", required=True, metavar="PATH", help="信息分类，site.yaml 中末级分类的完整路径")
     new.add_argument("title", metavar="TITLE", help="记录名称")
     new.set_defaults(func=cmd_new)
     importer.add_parser(sub, cmd_import)
-    owners = sub.add_parser("codeowners", help="根据各部门 owners 生成 CODEOWNERS",
-                            description="打印 CODEOWNERS 文件内容：每个部门目录只允许其 department.yaml 中 owners 所列账号修改。")
+    owners = sub.add_parser(
+        "codeowners",
+        help="根据各部门 owners 生成 CODEOWNERS",
+        description="打印 CODEOWNERS 文件内容：每个部门目录只允许其 department.yaml 中 owners 所列账号修改。",
+    )
     owners.add_argument("--site", default=".", metavar="DIR", help="站点目录（含 site.yaml），默认当前目录")
     owners.set_defaults(func=cmd_codeowners)
 
@@ -224,8 +273,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except RuntimeError as exc:
         if str(exc).startswith("Symlink loop"):  # Python 3.11's Path.resolve on a loop of links
-            _err("错误：符号链接循环（链接最终指向自身）：" + str(exc).removeprefix("Symlink loop from ") +
-                 "。请删除该链接；上一次的输出保持不变。")
+            _err(
+                "错误：符号链接循环（链接最终指向自身）："
+                + str(exc).removeprefix("Symlink loop from ")
+                + "。请删除该链接；上一次的输出保持不变。"
+            )
             return EXIT_USAGE
         return _internal()
     except Exception:  # a bug: say so plainly, keep the trace for the report

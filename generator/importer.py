@@ -73,8 +73,10 @@ NOT_PUBLISHED = ("依申请公开", "不予公开")
 OPINION_OF = {"主动公开": "主动公开", "依申请公开": "依申请公开", "不予公开": "免予公开"}
 SUMMARY_MAX = 100
 
-DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-                  r"(?:[ T]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+DATE = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+)
 LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]")
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 URL = re.compile(r"https?://[^\s<>\"'`\\]+", re.IGNORECASE)
@@ -122,6 +124,7 @@ class Outcome:
 
 # --- reading the export ---------------------------------------------------------------
 
+
 def _decode(raw: bytes, name: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         encodings: tuple[str, ...] = ("utf-8-sig",)
@@ -156,7 +159,9 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise ImportUsageError(f"{path.name} 第 {start} 行起无法按 CSV 读取（{exc}），已停止，未写入任何文件") from None
+                raise ImportUsageError(
+                    f"{path.name} 第 {start} 行起无法按 CSV 读取（{exc}），已停止，未写入任何文件"
+                ) from None
             end = reader.line_num
             if row:  # a blank line is no row (as the csv module's DictReader has it)
                 yield start, row
@@ -222,7 +227,9 @@ def map_columns(header: list[str], explicit: dict[str, str | None]) -> dict[str,
         if wanted is not None:
             if wanted.strip() not in position:
                 listed = "、".join(n for n in names if n) or "（无）"
-                raise ImportUsageError(f"--{column.key.replace('_', '-')} 指定的列“{wanted}”不存在；文件中的列：{listed}")
+                raise ImportUsageError(
+                    f"--{column.key.replace('_', '-')} 指定的列“{wanted}”不存在；文件中的列：{listed}"
+                )
             found[column.key] = position[wanted.strip()]
             continue
         for name in column.headers:
@@ -233,6 +240,7 @@ def map_columns(header: list[str], explicit: dict[str, str | None]) -> dict[str,
 
 
 # --- judging one row ------------------------------------------------------------------
+
 
 def parse_date(text: str) -> dt.date | None:
     """2023-09-26, 2023/9/26, 2023.9.26, 2023年9月26日 (a time of day is ignored); None if not a date."""
@@ -256,15 +264,26 @@ def _key(doc_no: str, title: str, written: Any, published: Any) -> tuple[str, ..
 
 def _record_key(record: Record) -> tuple[str, ...]:
     doc_no = record.get("doc_no")
-    return _key(str(doc_no).strip() if doc_no not in (None, "") else "", record.title,
-                record.get("written"), record.get("published"))
+    return _key(
+        str(doc_no).strip() if doc_no not in (None, "") else "",
+        record.title,
+        record.get("written"),
+        record.get("published"),
+    )
 
 
 class Judge:
     """Turns rows into front matter, or into the reason the row cannot be taken."""
 
-    def __init__(self, settings: Settings, config: SiteConfig, dept_name: str, columns: dict[str, int],
-                 existing: dict[tuple[str, ...], str], outcome: Outcome) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        config: SiteConfig,
+        dept_name: str,
+        columns: dict[str, int],
+        existing: dict[tuple[str, ...], str],
+        outcome: Outcome,
+    ) -> None:
         self.settings, self.config, self.dept_name = settings, config, dept_name
         self.columns, self.existing, self.outcome = columns, existing, outcome
         self.header_width = 0
@@ -299,13 +318,13 @@ class Judge:
         """The planned record, or why the row is skipped (Chinese)."""
         settings = self.settings
         if self.header_width and len(row) != self.header_width:
-            return (f"该行有 {len(row)} 列，表头有 {self.header_width} 列（可能是未加引号的逗号或换行），"
-                    "无法确定各列的值")
+            return (
+                f"该行有 {len(row)} 列，表头有 {self.header_width} 列（可能是未加引号的逗号或换行），无法确定各列的值"
+            )
         title = self.value(row, "title")
         if not title:
             return "缺少标题（名称）"
-        for key in ("title", "doc_no", "summary", "publisher", "category", "written", "published", "url",
-                    "doc_type"):
+        for key in ("title", "doc_no", "summary", "publisher", "category", "written", "published", "url", "doc_type"):
             text = self.value(row, key)
             label = next(c.label for c in COLUMNS if c.key == key)
             if LINE_BREAKS.search(text):
@@ -324,8 +343,11 @@ class Judge:
             return f"缺少发布日期（公开属性为{settings.publicity}的记录必须有发布日期）"
         if written is None:
             if not settings.written_from_published or published is None:
-                return "缺少成文日期" + ("" if settings.written_from_published else
-                                        "（源系统没有成文日期时，可用 --written-from-published 以发布日期代替）")
+                return "缺少成文日期" + (
+                    ""
+                    if settings.written_from_published
+                    else "（源系统没有成文日期时，可用 --written-from-published 以发布日期代替）"
+                )
             written, filled = published, True
         if published is not None and written > published:
             return f"成文日期 {written} 晚于发布日期 {published}"
@@ -373,8 +395,14 @@ class Judge:
             meta["withhold_reason"] = settings.withhold_reason
         if settings.review:
             drafter, checker, approver = settings.review
-            meta["review"] = {"drafter": drafter, "opinion": OPINION_OF[settings.publicity], "checker": checker,
-                              "approver": approver, "approved_on": published or written}
+            meta["review"] = {
+                "drafter": drafter,
+                "opinion": OPINION_OF[settings.publicity],
+                "checker": checker,
+                "approver": approver,
+                "approved_on": published or written,
+            }
+        meta["migrated"] = True  # its 发布日期 is the previous system's, earlier than any commit here (STL015)
         body = self.value(row, "body") if "body" in self.columns else ""
         body = body.replace("\r\n", "\n").replace("\r", "\n")
         if url:
@@ -397,12 +425,14 @@ class Judge:
 
 # --- writing --------------------------------------------------------------------------
 
+
 def front_matter(meta: dict[str, Any]) -> str:
     """`meta` as YAML written by PyYAML's safe dumper (every value quoted as it needs, one line
     each), read back with the project's loader; ValueError if it would read back differently."""
-    front = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
-                      width=1 << 30)
-    if yamlsrc.parse(front).data != meta:
+    front = yaml.dump(
+        meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1 << 30
+    )
+    if yamlsrc.parse(front, max_chars=len(front)).data != meta:  # a round trip; limits are the check's
         raise ValueError(f"元数据无法原样写出：{meta!r}")
     return front
 
@@ -432,8 +462,14 @@ def _progress(total: int) -> Any:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=Console(stderr=True), transient=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
 
 
 def run(settings: Settings, config: SiteConfig, report: Callable[[str], None]) -> Outcome:
@@ -444,15 +480,21 @@ def run(settings: Settings, config: SiteConfig, report: Callable[[str], None]) -
     if settings.category_default is not None:
         path = "/".join(part.strip() for part in settings.category_default.strip().strip("/").split("/"))
         if path not in config.leaf_categories:
-            raise ImportUsageError(f"--category-default“{settings.category_default}”不是 site.yaml 中的末级分类，"
-                                   f"可选：{'、'.join(config.leaf_categories)}")
+            raise ImportUsageError(
+                f"--category-default“{settings.category_default}”不是 site.yaml 中的末级分类，"
+                f"可选：{'、'.join(config.leaf_categories)}"
+            )
         settings.category_default = path
     header, rows = read_table(settings.file)
     columns = map_columns(header, settings.columns)
     if "title" not in columns:
-        raise ImportUsageError(f"找不到标题列：请用 --title 指定；文件中的列：{'、'.join(h for h in header if h.strip())}")
-    for key, label, needed in (("published", "发布日期", settings.publicity not in NOT_PUBLISHED),
-                               ("written", "成文日期", not settings.written_from_published)):
+        raise ImportUsageError(
+            f"找不到标题列：请用 --title 指定；文件中的列：{'、'.join(h for h in header if h.strip())}"
+        )
+    for key, label, needed in (
+        ("published", "发布日期", settings.publicity not in NOT_PUBLISHED),
+        ("written", "成文日期", not settings.written_from_published),
+    ):
         if needed and key not in columns:
             raise ImportUsageError(f"找不到{label}列：请用 --{key} 指定列名")
     if "category" not in columns and settings.category_default is None:
@@ -481,14 +523,18 @@ def run(settings: Settings, config: SiteConfig, report: Callable[[str], None]) -
     for line, note in outcome.notes:
         report(f"第 {line} 行：注意，{note}")
     with _progress(len(outcome.planned)) as bar:
-        task = bar.add_task("写入记录" if not settings.dry_run else "分配索引号",
-                            total=len(outcome.planned)) if bar else None
+        task = (
+            bar.add_task("写入记录" if not settings.dry_run else "分配索引号", total=len(outcome.planned))
+            if bar
+            else None
+        )
         _write(outcome, settings, dept.folder, allocator, bar, task)
     return outcome
 
 
-def _write(outcome: Outcome, settings: Settings, folder: Path, allocator: scaffold.IndexAllocator,
-           bar: Any, task: Any) -> None:
+def _write(
+    outcome: Outcome, settings: Settings, folder: Path, allocator: scaffold.IndexAllocator, bar: Any, task: Any
+) -> None:
     """Number the planned records in order of publication and write them, never over a file."""
     for item in sorted(outcome.planned, key=lambda p: p.order):
         while True:
@@ -503,8 +549,9 @@ def _write(outcome: Outcome, settings: Settings, folder: Path, allocator: scaffo
                     outcome.written.append(path)
                     break
             except OSError as exc:
-                raise ImportUsageError(f"写入 {path} 失败：{exc.strerror or exc}；"
-                                       f"此前已写入 {len(outcome.written)} 条") from None
+                raise ImportUsageError(
+                    f"写入 {path} 失败：{exc.strerror or exc}；此前已写入 {len(outcome.written)} 条"
+                ) from None
             # the file exists though no record claims its number: leave it, take the next
         item.meta = {"index_no": index_no, **item.meta}
         if bar:
@@ -513,38 +560,61 @@ def _write(outcome: Outcome, settings: Settings, folder: Path, allocator: scaffo
 
 # --- command line ---------------------------------------------------------------------
 
-def add_parser(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
-               func: Callable[[argparse.Namespace], int]) -> None:
+
+def add_parser(
+    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    func: Callable[[argparse.Namespace], int],
+) -> None:
     parser = sub.add_parser(
-        "import", help="把原系统导出的目录（CSV/XLSX）导入为记录，自动分配索引号",
+        "import",
+        help="把原系统导出的目录（CSV/XLSX）导入为记录，自动分配索引号",
         description="把原信息公开系统导出的目录表（CSV：UTF-8 或 GB18030；或 XLSX）逐行导入为 content/<部门>/ 下的记录，"
         "按发布日期顺序分配本部门各年的下一个索引号，不覆盖任何已有文件。不能导入的行逐行列出行号和原因。"
-        "退出码：0 全部导入；1 有行被跳过；2 用法错误（部门或列不存在、文件无法读取）。")
+        "退出码：0 全部导入；1 有行被跳过；2 用法错误（部门或列不存在、文件无法读取）。",
+    )
     parser.add_argument("file", metavar="FILE", help="导出文件（.csv 或 .xlsx）")
     parser.add_argument("--site", default=".", metavar="DIR", help="站点目录（含 site.yaml），默认当前目录")
     parser.add_argument("--dept", required=True, metavar="SLUG", help="部门目录名")
     mapping = parser.add_argument_group("列对应（默认按表头识别：规范中的键名或常见中文列名）")
     for column in COLUMNS:
-        mapping.add_argument(f"--{column.key.replace('_', '-')}", dest=f"col_{column.key}", metavar="COL",
-                             help=f"{column.label}所在列的表头，默认识别 {'、'.join(column.headers)}")
+        mapping.add_argument(
+            f"--{column.key.replace('_', '-')}",
+            dest=f"col_{column.key}",
+            metavar="COL",
+            help=f"{column.label}所在列的表头，默认识别 {'、'.join(column.headers)}",
+        )
     extra = parser.add_argument_group("导出文件缺少的信息")
-    extra.add_argument("--category-default", metavar="PATH",
-                       help="没有分类列或分类为空时使用的信息分类（site.yaml 中末级分类的完整路径）")
+    extra.add_argument(
+        "--category-default",
+        metavar="PATH",
+        help="没有分类列或分类为空时使用的信息分类（site.yaml 中末级分类的完整路径）",
+    )
     extra.add_argument("--publicity", choices=PUBLICITIES, default="主动公开", help="公开属性，默认 主动公开")
     extra.add_argument("--withhold-reason", metavar="TEXT", help="不予公开理由（公开属性不是主动公开时必填）")
-    extra.add_argument("--review", metavar="承办人,审核人,批准人",
-                       help="原系统中的保密审查人员（三个不同的人，逗号或顿号分隔）；批准日期取各行的发布日期")
-    extra.add_argument("--written-from-published", action="store_true",
-                       help="成文日期为空的行以发布日期作为成文日期（默认跳过这些行）")
+    extra.add_argument(
+        "--review",
+        metavar="承办人,审核人,批准人",
+        help="原系统中的保密审查人员（三个不同的人，逗号或顿号分隔）；批准日期取各行的发布日期",
+    )
+    extra.add_argument(
+        "--written-from-published", action="store_true", help="成文日期为空的行以发布日期作为成文日期（默认跳过这些行）"
+    )
     parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入任何文件")
     parser.set_defaults(func=func)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    settings = Settings(Path(args.file), args.dept.strip(),
-                        {c.key: getattr(args, f"col_{c.key}") for c in COLUMNS},
-                        args.category_default, args.publicity, (args.withhold_reason or "").strip() or None,
-                        None, args.written_from_published, args.dry_run)
+    settings = Settings(
+        Path(args.file),
+        args.dept.strip(),
+        {c.key: getattr(args, f"col_{c.key}") for c in COLUMNS},
+        args.category_default,
+        args.publicity,
+        (args.withhold_reason or "").strip() or None,
+        None,
+        args.written_from_published,
+        args.dry_run,
+    )
     if settings.publicity != "主动公开" and not settings.withhold_reason:
         raise ImportUsageError(f"公开属性为{settings.publicity}时须用 --withhold-reason 写明不予公开理由（法律依据）")
     if args.review is not None:
@@ -553,8 +623,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
             raise ImportUsageError("--review 应为三个不同的人：承办人,审核人,批准人（先审查、后公开）")
         settings.review = (names[0], names[1], names[2])
     elif settings.publicity != "不予公开":
-        raise ImportUsageError("请用 --review \"承办人,审核人,批准人\" 写明这些信息在原系统中的保密审查人员"
-                               "（三个不同的人）；批准日期取各行的发布日期")
+        raise ImportUsageError(
+            '请用 --review "承办人,审核人,批准人" 写明这些信息在原系统中的保密审查人员'
+            "（三个不同的人）；批准日期取各行的发布日期"
+        )
     return settings
 
 

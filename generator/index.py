@@ -65,13 +65,21 @@ def shard_bound(console: Console) -> int:
         return shards.BOUND
     if value.isascii() and value.isdigit() and int(value) > 0:
         return int(value)
-    console.print(f"环境变量 {SHARD_PAGES}={value!r} 不是正整数，已忽略："
-                  f"每个搜索索引分片至多 {shards.BOUND} 页", highlight=False, markup=False)
+    console.print(
+        f"环境变量 {SHARD_PAGES}={value!r} 不是正整数，已忽略：每个搜索索引分片至多 {shards.BOUND} 页",
+        highlight=False,
+        markup=False,
+    )
     return shards.BOUND
 
 
-def build_index(publication: Publication, output: Output, workers: int | None = None,
-                bound: int | None = None, stale_from: Path | None = None) -> list[ShardReport]:
+def build_index(
+    publication: Publication,
+    output: Output,
+    workers: int | None = None,
+    bound: int | None = None,
+    stale_from: Path | None = None,
+) -> list[ShardReport]:
     """Index the public record pages already rendered into `output`, shard by shard of at most
     `bound` pages (None: SHARD_PAGES, else shards.BOUND).
 
@@ -103,8 +111,10 @@ def build_index(publication: Publication, output: Output, workers: int | None = 
         return ShardReport(shard.name, len(shard.pages), True, cached.measurement)
 
     columns = (TextColumn("建立搜索索引"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress, \
-            ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+    with (
+        Progress(*columns, console=console, transient=True) as progress,
+        ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool,
+    ):
         task = progress.add_task("index", total=len(plan))
         reports = []
         for report in pool.map(index_shard, plan):
@@ -117,8 +127,11 @@ def build_index(publication: Publication, output: Output, workers: int | None = 
     output.write_text(MANIFEST, json.dumps({"bundles": [f"{r.name}/" for r in reports]}, ensure_ascii=False))
     output.write_text(ORDER, json.dumps(order.by_date(bundles)))
     if shared := order.shared(bundles):
-        console.print(f"注意：搜索索引有 {len(shared)} 个页面编号出现在不止一个分片中（{'、'.join(shared[:5])}），"
-                      "搜索结果和按日期排序中会缺少共用编号的页面之一（docs/search.md 已知限制）",
-                      highlight=False, markup=False)
+        console.print(
+            f"注意：搜索索引有 {len(shared)} 个页面编号出现在不止一个分片中（{'、'.join(shared[:5])}），"
+            "搜索结果和按日期排序中会缺少共用编号的页面之一（docs/search.md 已知限制）",
+            highlight=False,
+            markup=False,
+        )
     cache.keep_only({r.name for r in reports})
     return reports

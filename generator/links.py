@@ -55,8 +55,9 @@ def resolve(record_path: Path, href: str, content_root: Path) -> Target:
         raise LinkError(f"链接 '{href}' 指向的文件无法访问（循环的符号链接或路径过长）") from None
 
 
-def _resolve_path(record_path: Path, href: str, written: Path, folder: Path, fragment: str,
-                  content_root: Path) -> Target:
+def _resolve_path(
+    record_path: Path, href: str, written: Path, folder: Path, fragment: str, content_root: Path
+) -> Target:
     if written.is_relative_to(folder) and written != folder:
         name = written.relative_to(folder).as_posix()
         if not os.path.lexists(written):
@@ -90,11 +91,15 @@ def attachment_path(record_path: Path, name: str) -> Path:
         if normal == ".." or normal.startswith("../"):
             raise LinkError(f"附件 '{name}' 的路径超出了记录的附件目录 {folder.name}/")
         # sub/../a.txt is a.txt on disk but another path in the output: one name for one file
-        raise LinkError(f"附件 '{name}' 的路径含有“..”“.”或连续的“/”，请直接写 {folder.name}/ 中的路径"
-                        "（例如 a.txt 或 子目录/a.txt）")
+        raise LinkError(
+            f"附件 '{name}' 的路径含有“..”“.”或连续的“/”，请直接写 {folder.name}/ 中的路径"
+            "（例如 a.txt 或 子目录/a.txt）"
+        )
     if folder.is_symlink():
-        raise LinkError(f"附件目录 {folder.name}/ 是符号链接，指向本记录附件目录之外，附件 '{name}' 已拒绝读取；"
-                        f"请删除该链接，把附件文件本身放入真实的 {folder.name}/ 目录")
+        raise LinkError(
+            f"附件目录 {folder.name}/ 是符号链接，指向本记录附件目录之外，附件 '{name}' 已拒绝读取；"
+            f"请删除该链接，把附件文件本身放入真实的 {folder.name}/ 目录"
+        )
     try:
         real_folder = folder.resolve()
         path = Path(os.path.normpath(real_folder / name))
@@ -104,8 +109,10 @@ def attachment_path(record_path: Path, name: str) -> Path:
     except (OSError, RuntimeError):  # RuntimeError: Python 3.11's word for a loop of links
         raise LinkError(f"附件 '{name}' 是循环的符号链接（或经过这样的目录），已拒绝读取；请用文件本身替换") from None
     if real != path:
-        raise LinkError(f"附件 '{name}' 是符号链接（或经过链接目录），实际位置不在 {folder.name}/ 目录之内，已拒绝读取；"
-                        "请删除该链接，用文件本身替换")
+        raise LinkError(
+            f"附件 '{name}' 是符号链接（或经过链接目录），实际位置不在 {folder.name}/ 目录之内，已拒绝读取；"
+            "请删除该链接，用文件本身替换"
+        )
     try:
         mode = os.lstat(path).st_mode
     except OSError:

@@ -45,16 +45,30 @@ SPECIAL_FIX = "删除该文件；内容目录中只能放普通文件。"
 
 def link_out(rel: str, what: str, dept: str = "") -> Finding:
     """FMT007: a symbolic link whose real location leaves the content tree; never followed."""
-    return Finding("FMT007", rel, 1, f"{what}是指向内容目录 content/ 之外（或循环指向自身）的符号链接，已拒绝读取", LINK_FIX,
-                   dept=dept)
+    return Finding(
+        "FMT007",
+        rel,
+        1,
+        f"{what}是指向内容目录 content/ 之外（或循环指向自身）的符号链接，已拒绝读取",
+        LINK_FIX,
+        dept=dept,
+    )
 
 
 def special_file(rel: str, dept: str = "") -> Finding:
     return Finding("FMT001", rel, 1, SPECIAL_MESSAGE, SPECIAL_FIX, dept=dept)
 
 
-def contained(path: Path, rel: str, content: Path, findings: list[Finding], what: str = "文件",
-              dept: str = "", follow: bool = True, tree: Path | None = None) -> Path | None:
+def contained(
+    path: Path,
+    rel: str,
+    content: Path,
+    findings: list[Finding],
+    what: str = "文件",
+    dept: str = "",
+    follow: bool = True,
+    tree: Path | None = None,
+) -> Path | None:
     """The real path of a file the loader may open, or None after a finding: FMT007 when its real
     location (symbolic links followed) is outside the content tree — or, without `follow`, when
     the file is a link at all — and FMT001 when it is not a regular file (a FIFO would hang the
@@ -63,15 +77,24 @@ def contained(path: Path, rel: str, content: Path, findings: list[Finding], what
     try:
         real = path.resolve()  # resolved once: the location checked is the one opened
     except (OSError, RuntimeError):  # RuntimeError: Python 3.11's word for a loop of links
-        findings.append(Finding("FMT007", rel, 1, f"{what}是循环的符号链接（链接最终指向自身），已拒绝读取", LINK_FIX,
-                                dept=dept))
+        findings.append(
+            Finding("FMT007", rel, 1, f"{what}是循环的符号链接（链接最终指向自身），已拒绝读取", LINK_FIX, dept=dept)
+        )
         return None
     if not real.is_relative_to(tree or content.resolve()):
         findings.append(link_out(rel, what, dept))
         return None
     if not follow and path.is_symlink():
-        findings.append(Finding("FMT007", rel, 1, f"{what}是符号链接，已拒绝读取：台账、年报和 department.yaml "
-                                "必须是放在原位置的真实文件", LINK_FIX, dept=dept))
+        findings.append(
+            Finding(
+                "FMT007",
+                rel,
+                1,
+                f"{what}是符号链接，已拒绝读取：台账、年报和 department.yaml 必须是放在原位置的真实文件",
+                LINK_FIX,
+                dept=dept,
+            )
+        )
         return None
     try:
         regular = stat.S_ISREG(os.stat(real).st_mode)
@@ -91,7 +114,9 @@ def read_bytes(path: Path, rel: str, findings: list[Finding], dept: str = "") ->
     return None if read is None else read[0]
 
 
-def read_with_stat(path: Path, rel: str, findings: list[Finding], dept: str = "") -> tuple[bytes, os.stat_result] | None:
+def read_with_stat(
+    path: Path, rel: str, findings: list[Finding], dept: str = ""
+) -> tuple[bytes, os.stat_result] | None:
     """`read_bytes`, with the file's status as it was opened."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
@@ -121,8 +146,15 @@ def decode(raw: bytes, rel: str, findings: list[Finding]) -> str | None:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        findings.append(Finding("FMT001", rel, line, "文件不是 UTF-8 编码，无法读取",
-                                "用 UTF-8 编码另存该文件（记事本“另存为”选择 UTF-8）。"))
+        findings.append(
+            Finding(
+                "FMT001",
+                rel,
+                line,
+                "文件不是 UTF-8 编码，无法读取",
+                "用 UTF-8 编码另存该文件（记事本“另存为”选择 UTF-8）。",
+            )
+        )
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -134,12 +166,19 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
         return None
     for i in range(1, len(lines)):
         if lines[i].strip() in ("---", "..."):
-            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
     return None
 
 
-def load_record(path: Path, site_root: Path, dept: str, findings: list[Finding],
-                cache: CheckCache | None = None, tree: Path | None = None, plain: bool = False) -> Record:
+def load_record(
+    path: Path,
+    site_root: Path,
+    dept: str,
+    findings: list[Finding],
+    cache: CheckCache | None = None,
+    tree: Path | None = None,
+    plain: bool = False,
+) -> Record:
     """A record as written. With `cache`, a file whose bytes were loaded before is not parsed again:
     its front matter, body line and findings come from the cache, its body from the bytes.
     `tree`: the real location of content/, resolved once by `load_site`; `plain`: the file is no
@@ -175,8 +214,16 @@ def _parse_record(raw: bytes, path: Path, rel: str, dept: str, findings: list[Fi
         return empty
     split = split_front_matter(text)
     if split is None:
-        findings.append(Finding("FMT001", rel, 1, "缺少前置元数据：文件应以 --- 开头，元数据后再以 --- 结束",
-                                "在文件开头加入以 --- 包围的 YAML 元数据（索引号、名称、公开属性等）。", dept=dept))
+        findings.append(
+            Finding(
+                "FMT001",
+                rel,
+                1,
+                "缺少前置元数据：文件应以 --- 开头，元数据后再以 --- 结束",
+                "在文件开头加入以 --- 包围的 YAML 元数据（索引号、名称、公开属性等）。",
+                dept=dept,
+            )
+        )
         return empty
     front, body, body_line = split
     parsed = parse_front_matter(front, rel, dept, findings)
@@ -205,9 +252,16 @@ def load_department(folder: Path, site_root: Path, findings: list[Finding]) -> D
     rel = _relative(yaml_path, site_root)
     dept = Department(folder.name, folder, rel, {}, yamlsrc.Parsed({}))
     if not yaml_path.exists():
-        findings.append(Finding("FMT002", rel, 1, f"部门目录 {folder.name} 缺少 department.yaml",
-                                "在部门目录中建立 department.yaml，填写机关名称、统一社会信用代码等。",
-                                dept=folder.name))
+        findings.append(
+            Finding(
+                "FMT002",
+                rel,
+                1,
+                f"部门目录 {folder.name} 缺少 department.yaml",
+                "在部门目录中建立 department.yaml，填写机关名称、统一社会信用代码等。",
+                dept=folder.name,
+            )
+        )
         return dept
     real = contained(yaml_path, rel, site_root / CONTENT, findings, "department.yaml ", folder.name, follow=False)
     text = None if real is None else read_text(real, rel, findings, folder.name)
@@ -274,8 +328,17 @@ def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list
                 if not inside(path, content, strict=True):
                     findings.append(link_out(rel, "目录", dept))
                 else:
-                    findings.append(Finding("FMT007", rel, 1, "目录是符号链接，不读取其中的记录（记录只在其真实位置读取）",
-                                            LINK_FIX, severity=WARN, dept=dept))
+                    findings.append(
+                        Finding(
+                            "FMT007",
+                            rel,
+                            1,
+                            "目录是符号链接，不读取其中的记录（记录只在其真实位置读取）",
+                            LINK_FIX,
+                            severity=WARN,
+                            dept=dept,
+                        )
+                    )
                 continue
             walk(path, False)
 
@@ -303,6 +366,7 @@ def load_site(config: SiteConfig, cache: CheckCache | None = None) -> tuple[Site
         site.departments[folder.name] = load_department(folder, root, findings)
         plain = inside(folder, content, strict=True)  # then so is every plain file below it
         for path, is_link in record_paths(folder, root, findings):
-            site.records.append(load_record(path, root, folder.name, findings, cache, tree,
-                                            plain=plain and not is_link))
+            site.records.append(
+                load_record(path, root, folder.name, findings, cache, tree, plain=plain and not is_link)
+            )
     return site, findings

@@ -34,7 +34,7 @@ def _split_redactions(state: StateCore) -> None:
             for match in REDACTION.finditer(child.content):
                 if match.start() > pos:
                     text = Token("text", "", 0)
-                    text.content = child.content[pos:match.start()]
+                    text.content = child.content[pos : match.start()]
                     children.append(text)
                 mark = Token("redaction", "span", 0)
                 mark.meta = {"reason": (match.group("reason") or "").strip()}
@@ -47,8 +47,7 @@ def _split_redactions(state: StateCore) -> None:
         block.children = children
 
 
-def _render_redaction(self: RendererHTML, tokens: Sequence[Token], idx: int,
-                      options: OptionsDict, env: EnvType) -> str:
+def _render_redaction(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     reason = tokens[idx].meta["reason"]
     label = f"［已删减：{reason}］" if reason else "［已删减］"
     return f'<span class="redaction" title="此处内容依法删减">{escape(label)}</span>'
@@ -151,7 +150,7 @@ def first_sentence(body: str, limit: int = 100) -> str:
     that prefix begin the words of the whole body, and a sentence ending inside it is the one the
     whole body gives. Without such an end the whole body is parsed."""
     if "[" not in body and "<" not in body and (blank := _BLANK_LINE.search(body, LEAD_CHARS)) is not None:
-        text = " ".join(plain_text(body[:blank.end()]).split())
+        text = " ".join(plain_text(body[: blank.end()]).split())
         match = SENTENCE_END.search(text)
         if match:
             return _limited(text[: match.end()], limit)

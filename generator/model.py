@@ -7,6 +7,7 @@ never be published. Only `publicity.select` turns them into what may be rendered
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -17,8 +18,20 @@ from .config import SiteConfig
 from .schema import CHINA, as_date, as_datetime, category_path, status, text
 from .yamlsrc import Parsed
 
-__all__ = ["CHINA", "OPINIONS", "PUBLICITY", "STATUSES", "Application", "Department", "Record", "Register",
-           "ReportSource", "Site", "as_date", "as_datetime"]
+__all__ = [
+    "CHINA",
+    "OPINIONS",
+    "PUBLICITY",
+    "STATUSES",
+    "Application",
+    "Department",
+    "Record",
+    "Register",
+    "ReportSource",
+    "Site",
+    "as_date",
+    "as_datetime",
+]
 
 PUBLICITY = schema.values(schema.Publicity)
 STATUSES = schema.values(schema.Status)
@@ -41,6 +54,13 @@ class Application:
     extended: bool
     reconsideration: str
     litigation: str
+    correction_requested: dt.date | None = None  # 补正: the notice, and the corrected application (the clock restarts)
+    correction_received: dt.date | None = None
+    consulted_from: dt.date | None = None  # 征求第三方意见: not counted in the period
+    consulted_to: dt.date | None = None
+    suspended_from: dt.date | None = None  # 中止: not counted in the period
+    suspended_to: dt.date | None = None
+    fee: Decimal | None = None  # 信息处理费 charged, in 元
 
 
 @dataclass
@@ -110,6 +130,7 @@ class Record:
     body: str
     body_line: int  # 1-based line of the file on which the body starts
     loaded: bool = True  # False when the front matter did not parse (FMT001)
+    scheduled: bool = False  # published after the check date: held out of the site until then (STL016)
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.meta.get(key, default)

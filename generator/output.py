@@ -35,16 +35,23 @@ class OutputError(DisclosureError):
 # What the machine, not the product, is short of: said in Chinese with the file, exit 2 (not an
 # internal error). Anything else stays a bug to report.
 ENVIRONMENT_ERRORS = {
-    errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已用完", errno.EFBIG: "文件超过文件系统允许的大小",
-    errno.EACCES: "没有权限", errno.EPERM: "操作不被允许（权限不足）", errno.EROFS: "文件系统是只读的",
-    errno.EMFILE: "同时打开的文件过多", errno.ENFILE: "系统同时打开的文件过多", errno.EIO: "磁盘读写错误",
-    errno.ENAMETOOLONG: "文件名或路径过长", errno.ELOOP: "符号链接循环",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "磁盘配额已用完",
+    errno.EFBIG: "文件超过文件系统允许的大小",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "操作不被允许（权限不足）",
+    errno.EROFS: "文件系统是只读的",
+    errno.EMFILE: "同时打开的文件过多",
+    errno.ENFILE: "系统同时打开的文件过多",
+    errno.EIO: "磁盘读写错误",
+    errno.ENAMETOOLONG: "文件名或路径过长",
+    errno.ELOOP: "符号链接循环",
 }
 ENVIRONMENT_FIX = {
     errno.ENOSPC: "请清理磁盘或换一个空间足够的输出目录（--out）后重试",
     errno.EDQUOT: "请清理磁盘或换一个空间足够的输出目录（--out）后重试",
     errno.EACCES: "请检查该文件或目录的权限（运行 disclosure 的用户须能写入站点的 .cache/ 和输出目录），"
-                  "或换一个输出目录（--out）",
+    "或换一个输出目录（--out）",
     errno.EPERM: "请检查该文件或目录的权限，或换一个输出目录（--out）",
     errno.EROFS: "请换一个可写的输出目录（--out），或把站点复制到可写的位置",
 }
@@ -243,7 +250,9 @@ def sweep(out: Path) -> list[Path]:
     return staged + old
 
 
-REMOVER = "import os, shutil, sys\nos.nice(10)\nfor path in sys.argv[1:]:\n    shutil.rmtree(path, ignore_errors=True)\n"
+REMOVER = (
+    "import os, shutil, sys\nos.nice(10)\nfor path in sys.argv[1:]:\n    shutil.rmtree(path, ignore_errors=True)\n"
+)
 
 
 def discard(path: Path, trash: Path | None) -> None:
@@ -273,9 +282,14 @@ def empty_trash(trash: Path) -> None:
     if not left:
         return
     try:
-        subprocess.Popen([sys.executable, "-c", REMOVER, *left], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-                         close_fds=True)
+        subprocess.Popen(
+            [sys.executable, "-c", REMOVER, *left],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            close_fds=True,
+        )
     except OSError:
         for entry in left:
             _remove(Path(entry))
@@ -341,8 +355,9 @@ def build_lock(site_root: Path, wait: float = 0.0) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise BuildLocked(f"另一个 disclosure build 正在生成此站点（{_holder(fd)}），请稍后再试"
-                                      f"（锁文件 {path}）") from None
+                    raise BuildLocked(
+                        f"另一个 disclosure build 正在生成此站点（{_holder(fd)}），请稍后再试（锁文件 {path}）"
+                    ) from None
                 time.sleep(0.1)
         # the holder's pid, for the message of a build turned away: overwritten in place, never
         # truncated, and left after release (whoever was refused reads the pid that held it)

@@ -62,8 +62,11 @@ def _canonical(value: Any, memo: Memo) -> Any:
         # Fields of plain values (text, numbers, dates, paths, lists of them: every published record)
         # are pickled as they are; anything else is made canonical first.
         values = tuple(getattr(value, f.name) for f in fields(value))
-        whole: Any = ("plain", values) if all(_plain(v) for v in values) else \
-            tuple((f.name, _canonical(v, memo)) for f, v in zip(fields(value), values))
+        whole: Any = (
+            ("plain", values)
+            if all(_plain(v) for v in values)
+            else tuple((f.name, _canonical(v, memo)) for f, v in zip(fields(value), values))
+        )
         form = (type(value).__qualname__, hashlib.sha256(pickle.dumps(whole, protocol=5)).digest())
         memo[id(value)] = (value, form)
         return form
@@ -115,7 +118,11 @@ class PageCache:
         self.scanned_with = ""  # the allow list the previous output was scanned with
         try:
             data = json.loads(self.file.read_text(encoding="utf-8"))
-            if data.get("format") == FORMAT and data.get("product") == product() and data.get("output") == str(previous):
+            if (
+                data.get("format") == FORMAT
+                and data.get("product") == product()
+                and data.get("output") == str(previous)
+            ):
                 self.entries = {rel: Entry(*entry) for rel, entry in data["files"].items()}
                 self.scanned_with = str(data.get("scanned_with", ""))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
@@ -137,8 +144,13 @@ class PageCache:
     def save(self, files: dict[str, Entry], scanned_with: str) -> None:
         """Record the build that has just replaced the output (written whole, then renamed)."""
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        data = {"format": FORMAT, "product": product(), "output": str(self.previous), "scanned_with": scanned_with,
-                "files": {rel: entry.as_json() for rel, entry in sorted(files.items())}}
+        data = {
+            "format": FORMAT,
+            "product": product(),
+            "output": str(self.previous),
+            "scanned_with": scanned_with,
+            "files": {rel: entry.as_json() for rel, entry in sorted(files.items())},
+        }
         partial = self.file.with_name(f"{INDEX}.{os.getpid()}.tmp")
         partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         partial.replace(self.file)

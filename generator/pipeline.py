@@ -1,6 +1,6 @@
-"""The pipeline, top to bottom: load → validate → secrecy → staleness → render → index.
+"""The pipeline, top to bottom: load → validate → secrecy → staleness → inspection → render → index.
 
-`check` runs the first four stages and renders nothing; `build` runs `check` and, only
+`check` runs the first five stages and renders nothing; `build` runs `check` and, only
 when nothing blocks, renders the public site into a staging folder that replaces the
 previous output in one step.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import load, output, pagecache, publicity, recordwork, secrecy, staleness, validate
+from . import inspection, load, output, pagecache, publicity, recordwork, secrecy, staleness, validate
 from .annual import sources
 from .config import SiteConfig
 from .findings import Findings
@@ -56,6 +56,7 @@ def check(config: SiteConfig, today: dt.date, jobs: int | None = None) -> CheckR
     review = secrecy.check(site, today, cache)
     findings.extend(review.findings)
     findings.extend(staleness.check(site, today))
+    findings.extend(inspection.check(site, today))  # after staleness: scheduled records are held out
     cache.save()
     return CheckResult(site, findings, review=review, cache=cache)
 
@@ -69,8 +70,14 @@ def leads(checked: CheckResult, jobs: int) -> dict[str, str]:
     return found
 
 
-def build(config: SiteConfig, out: Path, today: dt.date, jobs: int | None = None,
-          lock_wait: float = 0.0, search_later: bool = False) -> BuildResult:
+def build(
+    config: SiteConfig,
+    out: Path,
+    today: dt.date,
+    jobs: int | None = None,
+    lock_wait: float = 0.0,
+    search_later: bool = False,
+) -> BuildResult:
     """`jobs`: processes that render pages and scan the output (default: every core).
     `search_later` (the preview): a changed search shard keeps the previous output's bundle for now
     (BuildResult.search_stale), so the pages are in place without waiting for the indexer.

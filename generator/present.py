@@ -55,8 +55,11 @@ def _rule_block(rule_id: str, group: list[Finding]) -> list[str]:
     """One rule's findings in a department: a heading with the count, each place, the fix."""
     rule = RULES[rule_id]
     blocking = sum(f.severity == BLOCK for f in group)
-    label = SEVERITY_LABEL[BLOCK] if blocking == len(group) else (
-        SEVERITY_LABEL[WARN] if not blocking else f"{SEVERITY_LABEL[BLOCK]} {blocking}")
+    label = (
+        SEVERITY_LABEL[BLOCK]
+        if blocking == len(group)
+        else (SEVERITY_LABEL[WARN] if not blocking else f"{SEVERITY_LABEL[BLOCK]} {blocking}")
+    )
     lines = [f"  [{label}] {rule_id} {rule.title} — {len(group)} 处"]
     fixes = {f.fix for f in group}
     for f in group[:SHOWN_PER_RULE]:
@@ -115,7 +118,18 @@ def render_signoffs(signoffs: list[SignOff], fmt: str, stream: TextIO) -> None:
     for column in ("位置", "规则", "指纹", "审核人", "日期", "理由", "状态"):
         table.add_column(column, overflow="fold", no_wrap=column in ("规则", "指纹", "日期"))
     for s in signoffs:
-        state = ("无效：" + "；".join(s.problems)) if s.problems else ("有效，对应问题" if s.matched else "有效，但已无对应问题（可删除）")
-        table.add_row(f"{s.file}:{s.line}", s.rule, s.fingerprint, "、".join(s.reviewers),
-                      s.date.isoformat() if s.date else "", s.reason, state)
+        state = (
+            ("无效：" + "；".join(s.problems))
+            if s.problems
+            else ("有效，对应问题" if s.matched else "有效，但已无对应问题（可删除）")
+        )
+        table.add_row(
+            f"{s.file}:{s.line}",
+            s.rule,
+            s.fingerprint,
+            "、".join(s.reviewers),
+            s.date.isoformat() if s.date else "",
+            s.reason,
+            state,
+        )
     console.print(table)

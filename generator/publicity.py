@@ -9,7 +9,8 @@
 
 Rendering, feeds, exports and the search index receive only the objects made here:
 a PublicRecord carries no field that must not be published, so no later stage can leak one.
-Anything not positively allowed (unknown publicity, a record that did not load) is left out.
+Anything not positively allowed (unknown publicity, a record that did not load) is left out, and
+so is a record scheduled for a later date (STL016) until that date.
 Annual reports enter as computed counts and the narrative of reports/<year>.md
 (generator/annual/tables.py): the register's rows never do.
 """
@@ -118,13 +119,15 @@ def _declassified(record: Record) -> bool:
 
 
 def is_full(record: Record) -> bool:
-    if not record.loaded or record.publicity not in FULL:
+    if not record.loaded or record.scheduled or record.publicity not in FULL:
         return False
     return record.publicity != "脱密后公开" or _declassified(record)
 
 
 def is_listed(record: Record, config: SiteConfig) -> bool:
-    return is_full(record) or (record.loaded and record.publicity in METADATA_ONLY and config.list_on_request)
+    return is_full(record) or (
+        record.loaded and not record.scheduled and record.publicity in METADATA_ONLY and config.list_on_request
+    )
 
 
 def _attachments(record: Record) -> list[tuple[str, Path]]:
@@ -145,8 +148,9 @@ def _public_record(record: Record, leads: Mapping[str, str]) -> PublicRecord:
     full = is_full(record)
     exposures = (schema.Exposure.LISTED, schema.Exposure.FULL) if full else (schema.Exposure.LISTED,)
     front = record.front
-    values: dict[str, Any] = {key.name: _copy(getattr(front, key.name))
-                              for key in schema.RecordFront.exposed(*exposures) if not key.resolved}
+    values: dict[str, Any] = {
+        key.name: _copy(getattr(front, key.name)) for key in schema.RecordFront.exposed(*exposures) if not key.resolved
+    }
     public = PublicRecord(dept=record.dept, full=full, **values)
     if full:
         if not public.summary:
@@ -192,4 +196,3 @@ def select(site: Site, leads: Mapping[str, str] | None = None) -> Publication:
 def _public_department(dept: Department) -> PublicDepartment:
     facts = {key: dept.data[key] for key in DEPT_PUBLIC_KEYS if dept.data.get(key) not in (None, "")}
     return PublicDepartment(dept.slug, dept.name, dept.uscc, dept.level, facts)
-

@@ -33,8 +33,9 @@ def record_files(config: SiteConfig) -> list[tuple[Path, str, bool]]:
         if folder.is_symlink() and not load.inside(folder, content, strict=True):
             continue
         plain = load.inside(folder, content, strict=True)
-        files.extend((path, folder.name, plain and not is_link)
-                     for path, is_link in load.record_paths(folder, config.root, []))
+        files.extend(
+            (path, folder.name, plain and not is_link) for path, is_link in load.record_paths(folder, config.root, [])
+        )
     return files
 
 

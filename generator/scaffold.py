@@ -78,7 +78,11 @@ def _unwritable(title: str) -> str | None:
     a tab or another control, a lone surrogate, a noncharacter), else None."""
     for char in title:
         code = ord(char)
-        if unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+        if (
+            unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp")
+            or 0xFDD0 <= code <= 0xFDEF
+            or code & 0xFFFE == 0xFFFE
+        ):
             return char
     return None
 
@@ -111,7 +115,9 @@ def new_record(config: SiteConfig, dept_slug: str, category: str, title: str, to
         raise ScaffoldError("标题不能为空")
     bad = _unwritable(title)
     if bad is not None:
-        raise ScaffoldError(f"标题含控制字符或换行（U+{ord(bad):04X}），无法写成一行记录名称；请去掉换行、制表符等不可见字符后重试")
+        raise ScaffoldError(
+            f"标题含控制字符或换行（U+{ord(bad):04X}），无法写成一行记录名称；请去掉换行、制表符等不可见字符后重试"
+        )
     uscc = dept.uscc.strip().upper()
     with allocation_lock(config):
         site, _ = load_site(config)
@@ -154,4 +160,3 @@ def _skeleton(index_no: str, title: str, category: str, dept: Department, today:
         "---\n"
         "正文。\n"
     )
-

@@ -637,6 +637,9 @@ class RecordFront(Declaration):
     attachments = Key("附件", NAMES, FULL, "`<记录名>.files/` 目录中的文件名列表；只发布列出的附件", resolved="file")
     keywords = Key("关键词", KEYWORDS, FULL, "列表，或写成一行文本", scan="关键词")
     signoffs = Key("签认", ITEMS, INTERNAL, "保密审查签认：审核人确认某条检查结果无碍公开（见 authoring.md）")
+    migrated = Key(
+        "迁移记录", FLAG, INTERNAL, "true：从原系统迁移而来，发布日期是原系统的发布日期，早于首次提交不报告 STL015"
+    )
 
 
 class DepartmentFacts(Declaration):
@@ -699,6 +702,27 @@ class ApplicationRow(Declaration):
     extended = Key("延期", YES_NO, INTERNAL, "延长答复期限（并已告知申请人）时填“是”，否则留空")
     reconsideration = Key("行政复议", CELL, INTERNAL, "留空，或 维持 / 纠正 / 其他 / 未审结")
     litigation = Key("行政诉讼", CELL, INTERNAL, "留空，或 `直接起诉:<结果>` / `复议后起诉:<结果>`，结果同行政复议")
+    correction_requested = Key(
+        "补正通知日期",
+        REGISTER_DATE,
+        INTERNAL,
+        "一次性告知申请人补正的日期；须在收到后 7 个工作日内（《条例》第三十条，STL018）",
+    )
+    correction_received = Key(
+        "补正收到日期", REGISTER_DATE, INTERNAL, "收到补正后申请的日期：答复期限自这一天重新起算（《条例》第三十条）"
+    )
+    consulted_from = Key(
+        "征求意见开始", REGISTER_DATE, INTERNAL, "书面征求第三方或其他机关意见的日期（《条例》第三十二条）"
+    )
+    consulted_to = Key(
+        "征求意见结束",
+        REGISTER_DATE,
+        INTERNAL,
+        "收到意见或期满的日期；征求意见的时间不计入答复期限（《条例》第三十三条）",
+    )
+    suspended_from = Key("中止开始", REGISTER_DATE, INTERNAL, "办理依法中止的日期")
+    suspended_to = Key("中止结束", REGISTER_DATE, INTERNAL, "恢复办理的日期；中止的时间不计入答复期限")
+    fee = Key("收费", AMOUNT, INTERNAL, "收取的信息处理费（元，《条例》第四十二条）；年报第六部分列出合计")
 
 
 class ReportFigures(Declaration):

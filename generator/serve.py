@@ -26,8 +26,14 @@ from pathlib import Path
 from typing import Callable
 
 from markupsafe import escape
-from watchdog.events import (EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED,
-                             EVENT_TYPE_MOVED, FileSystemEvent, FileSystemEventHandler)
+from watchdog.events import (
+    EVENT_TYPE_CREATED,
+    EVENT_TYPE_DELETED,
+    EVENT_TYPE_MODIFIED,
+    EVENT_TYPE_MOVED,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
@@ -58,7 +64,9 @@ DEBOUNCE_SECONDS = 0.1  # quiet time after the last change before rebuilding (an
 LOCK_WAIT = 30.0  # seconds a rebuild waits for a `disclosure build` of the same site to finish
 MAX_DELAY_SECONDS = 2.0  # rebuild anyway when changes keep coming for this long
 BANNER_LIMIT = 50
-EMPTY_PAGE = '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>预览</title></head><body></body></html>'
+EMPTY_PAGE = (
+    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>预览</title></head><body></body></html>'
+)
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 # Only these mean a file changed. Opening or reading a file (opened, closed_no_write) is not
@@ -95,10 +103,18 @@ class Preview:
             today = self.today or resolve_today(None, config)
             # pages first (an edited shard's search index is the previous one for a moment), so the
             # open page reloads without waiting for the indexer; then the index, without a reload
-            result = pipeline.build(config, self.out, today, lock_wait=LOCK_WAIT,  # a `disclosure build`
-                                    search_later=self.version > 0)                 # beside it: wait
-            self.blocking = [] if result.built else [
-                (f.rule, RULES[f.rule].title, f"{f.file}:{f.line}", f.fix) for f in result.findings.blocking]
+            result = pipeline.build(
+                config,
+                self.out,
+                today,
+                lock_wait=LOCK_WAIT,  # a `disclosure build`
+                search_later=self.version > 0,
+            )  # beside it: wait
+            self.blocking = (
+                []
+                if result.built
+                else [(f.rule, RULES[f.rule].title, f"{f.file}:{f.line}", f.fix) for f in result.findings.blocking]
+            )
             self.failed = False
             self._next_version()
             self.report(result)
@@ -157,18 +173,24 @@ class Preview:
     def banner(self) -> str:
         style = "background:#fff4f4;border:3px solid #a4000f;padding:1rem;margin:0"
         if self.failed:
-            return (f'<div role="alert" style="{style}"><strong>最近一次重新生成失败，原因见终端输出；'
-                    "下面显示的是上一次成功生成的页面。</strong></div>")
+            return (
+                f'<div role="alert" style="{style}"><strong>最近一次重新生成失败，原因见终端输出；'
+                "下面显示的是上一次成功生成的页面。</strong></div>"
+            )
         if not self.blocking:
             return ""
-        items = "".join(f"<li><strong>{escape(rule)} {escape(title)}</strong> {escape(place)}<br>修改建议：{escape(fix)}</li>"
-                        for rule, title, place, fix in self.blocking[:BANNER_LIMIT])
+        items = "".join(
+            f"<li><strong>{escape(rule)} {escape(title)}</strong> {escape(place)}<br>修改建议：{escape(fix)}</li>"
+            for rule, title, place, fix in self.blocking[:BANNER_LIMIT]
+        )
         more = len(self.blocking) - BANNER_LIMIT
         if more > 0:
             items += f"<li>… 及另外 {more} 个阻断性问题，见终端输出。</li>"
-        return (f'<div role="alert" style="{style}">'
-                "<strong>最近一次修改存在阻断性问题，下面显示的是上一次成功生成的页面"
-                f"（问题详情见终端输出）：</strong><ul>{items}</ul></div>")
+        return (
+            f'<div role="alert" style="{style}">'
+            "<strong>最近一次修改存在阻断性问题，下面显示的是上一次成功生成的页面"
+            f"（问题详情见终端输出）：</strong><ul>{items}</ul></div>"
+        )
 
 
 def _split_host(value: str) -> tuple[str, str | None] | None:
@@ -177,7 +199,7 @@ def _split_host(value: str) -> tuple[str, str | None] | None:
         end = value.find("]")
         if end < 0:
             return None
-        name, rest = value[:end + 1], value[end + 1:]
+        name, rest = value[: end + 1], value[end + 1 :]
         if not rest:
             return name, None
         return (name, rest[1:]) if rest.startswith(":") else None
@@ -232,8 +254,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def _answer(self, body: bool) -> None:
         if not host_allowed(self.headers.get_all("Host") or [], self.allowed_hosts, self.port):
-            self._send(403, "拒绝访问：本地预览只接受发往 127.0.0.1、localhost 或 --host 所给地址的请求。\n".encode(),
-                       "text/plain; charset=utf-8", body)
+            self._send(
+                403,
+                "拒绝访问：本地预览只接受发往 127.0.0.1、localhost 或 --host 所给地址的请求。\n".encode(),
+                "text/plain; charset=utf-8",
+                body,
+            )
             return
         decoded = clean_path(self.path)
         if decoded is None:
@@ -289,8 +315,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 def _is_temp(name: str) -> bool:
     """Editor droppings: vim swap files and its write test 4913, backups~, emacs .#lock and #autosave#."""
-    return (name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp"))
-            or name == "4913")
+    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp")) or name == "4913"
 
 
 class _Watcher(FileSystemEventHandler):
@@ -372,8 +397,7 @@ def host_label(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
-def serve(site: Path, out: Path, port: int, today: dt.date | None, report: Report,
-          host: str = "127.0.0.1") -> None:
+def serve(site: Path, out: Path, port: int, today: dt.date | None, report: Report, host: str = "127.0.0.1") -> None:
     """Serve until interrupted. Raises BindError when the host or port cannot be used."""
     preview = Preview(site, out, today, report)
     bind_host = host.strip().strip("[]")

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 # published is required unless the record is published as metadata only or not at all
 NOT_PUBLISHED = tuple(p.value for p, shown in schema.SHOWN.items() if shown is not schema.Exposure.FULL)
 SUMMARY_MAX = RecordFront.summary.limit
-SCHEME_FIX = "只能填写以 http:// 或 https:// 开头的网址（邮箱、电话另有 email、phone 项）；请从浏览器地址栏复制完整地址。"
+SCHEME_FIX = (
+    "只能填写以 http:// 或 https:// 开头的网址（邮箱、电话另有 email、phone 项）；请从浏览器地址栏复制完整地址。"
+)
 
 # 文号: a year must stand in 六角括号; other brackets around a year are the classic mistake.
 DOC_NO_YEAR = re.compile(r"(?:19|20)\d{2}")
@@ -41,7 +43,7 @@ def doc_no_problem(doc_no: str) -> str | None:
     stray = DOC_NO_YEAR.search(rest)
     if stray is None:
         return None
-    around = rest[max(0, stray.start() - 1): stray.end() + 1]
+    around = rest[max(0, stray.start() - 1) : stray.end() + 1]
     return f"文号“{doc_no}”中的年份“{around}”未使用六角括号〔〕"
 
 
@@ -85,27 +87,48 @@ def _problem_text(problem: Problem) -> tuple[str, str]:
 def _check_types(record: Record, site: Site) -> Iterator[Finding]:
     meta = record.meta
     for key in RecordFront.unknown(meta):
-        yield _finding(record, "FMT002", record.line_of(key), f"未知的键 '{key}'，已忽略",
-                       "删除该键，或改为《内容格式》中的键名（注意拼写）。", severity=WARN)
+        yield _finding(
+            record,
+            "FMT002",
+            record.line_of(key),
+            f"未知的键 '{key}'，已忽略",
+            "删除该键，或改为《内容格式》中的键名（注意拼写）。",
+            severity=WARN,
+        )
     for key in RecordFront.missing(meta):
-        yield _finding(record, "FMT002", record.line_of(key) if key in meta else 1,
-                       f"缺少必填项 {key}", f"在前置元数据中填写 {key}。")
+        yield _finding(
+            record,
+            "FMT002",
+            record.line_of(key) if key in meta else 1,
+            f"缺少必填项 {key}",
+            f"在前置元数据中填写 {key}。",
+        )
     publicity = record.publicity
     if publicity and publicity not in NOT_PUBLISHED and meta.get("published") in (None, ""):
-        yield _finding(record, "FMT002", 1, f"公开属性为{publicity}的记录缺少发布日期 published",
-                       "填写 published（发布日期）。")
+        yield _finding(
+            record, "FMT002", 1, f"公开属性为{publicity}的记录缺少发布日期 published", "填写 published（发布日期）。"
+        )
     for problem in sorted(RecordFront.problems(meta), key=_phase):
         message, fix = _problem_text(problem)
         yield _finding(record, "FMT002", record.line_of(*problem.loc), message, fix)
     doc_type = meta.get("doc_type")
     if doc_type not in (None, "") and str(doc_type).strip() not in site.config.doc_types:
-        yield _finding(record, "FMT002", record.line_of("doc_type"), f"文种“{doc_type}”不在 site.yaml doc_types 中",
-                       f"填写 {' / '.join(site.config.doc_types)} 之一，或在 site.yaml 的 doc_types 中增加。")
+        yield _finding(
+            record,
+            "FMT002",
+            record.line_of("doc_type"),
+            f"文种“{doc_type}”不在 site.yaml doc_types 中",
+            f"填写 {' / '.join(site.config.doc_types)} 之一，或在 site.yaml 的 doc_types 中增加。",
+        )
     summary = meta.get("summary")
     if isinstance(summary, str) and len(summary.strip()) > SUMMARY_MAX:
-        yield _finding(record, "FMT002", record.line_of("summary"),
-                       f"内容概述有 {len(summary.strip())} 个字，超过 {SUMMARY_MAX} 字",
-                       f"把 summary 缩写到 {SUMMARY_MAX} 字以内。")
+        yield _finding(
+            record,
+            "FMT002",
+            record.line_of("summary"),
+            f"内容概述有 {len(summary.strip())} 个字，超过 {SUMMARY_MAX} 字",
+            f"把 summary 缩写到 {SUMMARY_MAX} 字以内。",
+        )
 
 
 def _check_index_no(record: Record, site: Site, seen: dict[str, Record]) -> Iterator[Finding]:
@@ -115,9 +138,13 @@ def _check_index_no(record: Record, site: Site, seen: dict[str, Record]) -> Iter
     line = record.line_of("index_no")
     digit = ids.non_ascii_digit(value)
     if digit is not None:
-        yield _finding(record, "FMT003", line,
-                       f"索引号“{value}”含非半角数字“{digit}”（U+{ord(digit):04X}），索引号只能使用半角数字 0-9",
-                       "用半角（英文）输入法重新输入索引号中的数字。")
+        yield _finding(
+            record,
+            "FMT003",
+            line,
+            f"索引号“{value}”含非半角数字“{digit}”（U+{ord(digit):04X}），索引号只能使用半角数字 0-9",
+            "用半角（英文）输入法重新输入索引号中的数字。",
+        )
         return
     match = ids.parse_index_no(value)
     if match is None:
@@ -127,14 +154,23 @@ def _check_index_no(record: Record, site: Site, seen: dict[str, Record]) -> Iter
         yield _finding(record, "FMT003", line, f"索引号中的统一社会信用代码 {match['uscc']} 校验位错误")
     dept = site.departments.get(record.dept)
     if dept and dept.uscc and match["uscc"] != dept.uscc.strip().upper():
-        yield _finding(record, "FMT003", line,
-                       f"索引号前缀 {match['uscc']} 不是本部门的统一社会信用代码 {dept.uscc}",
-                       "索引号以本部门 department.yaml 中的 uscc 开头。")
+        yield _finding(
+            record,
+            "FMT003",
+            line,
+            f"索引号前缀 {match['uscc']} 不是本部门的统一社会信用代码 {dept.uscc}",
+            "索引号以本部门 department.yaml 中的 uscc 开头。",
+        )
     first = seen.setdefault(ids.index_key(match), record)  # the serial as a number: 00901 = 0000901
     if first is not record:
         same = "" if first.index_no.strip() == value.strip() else f"（{first.index_no}，序号相同）"
-        yield _finding(record, "FMT003", line, f"索引号 {value} 与 {first.file}{same} 重复",
-                       "每条记录的索引号在全站唯一，可用 disclosure new 分配新号。")
+        yield _finding(
+            record,
+            "FMT003",
+            line,
+            f"索引号 {value} 与 {first.file}{same} 重复",
+            "每条记录的索引号在全站唯一，可用 disclosure new 分配新号。",
+        )
 
 
 def _check_doc_no(record: Record) -> Iterator[Finding]:
@@ -152,28 +188,48 @@ def _check_taxonomy(record: Record, site: Site) -> Iterator[Finding]:
         if path not in site.config.leaf_categories:
             near = [p for p in site.config.leaf_categories if p.endswith("/" + path.split("/")[-1])]
             hint = f"是否应为“{near[0]}”？" if near else "可选的末级分类见 site.yaml 的 categories。"
-            yield _finding(record, "FMT005", record.line_of("category"),
-                           f"信息分类“{category}”不是 site.yaml 分类树中的末级分类", f"写出完整路径。{hint}")
+            yield _finding(
+                record,
+                "FMT005",
+                record.line_of("category"),
+                f"信息分类“{category}”不是 site.yaml 分类树中的末级分类",
+                f"写出完整路径。{hint}",
+            )
     topic = record.meta.get("topic")
     if isinstance(topic, str) and topic.strip() and topic.strip() not in site.config.topics:
-        yield _finding(record, "FMT005", record.line_of("topic"), f"主题分类“{topic}”不在 site.yaml topics 中",
-                       "填写 site.yaml topics 中的一项，或在 topics 中增加。")
+        yield _finding(
+            record,
+            "FMT005",
+            record.line_of("topic"),
+            f"主题分类“{topic}”不在 site.yaml topics 中",
+            "填写 site.yaml topics 中的一项，或在 topics 中增加。",
+        )
 
 
 def _check_dates(record: Record) -> Iterator[Finding]:
     written = record.date("written")
     if written is None:
         return
-    for key, label in (("published", "发布日期"), ("changed", "变更日期"), ("status_date", "有效性变更日期"),
-                       ("valid_until", "有效期至")):
+    for key, label in (
+        ("published", "发布日期"),
+        ("changed", "变更日期"),
+        ("status_date", "有效性变更日期"),
+        ("valid_until", "有效期至"),
+    ):
         value = record.date(key)
         if value is not None and value < written:
-            yield _finding(record, "FMT006", record.line_of(key),
-                           f"{label} {value} 早于成文日期 {written}", f"核对 {key} 与 written。")
+            yield _finding(
+                record,
+                "FMT006",
+                record.line_of(key),
+                f"{label} {value} 早于成文日期 {written}",
+                f"核对 {key} 与 written。",
+            )
 
 
-def _check_links(record: Record, site: Site, found_links: list[markdown.Link],
-                 raw_html: list[markdown.RawHtml]) -> Iterator[Finding]:
+def _check_links(
+    record: Record, site: Site, found_links: list[markdown.Link], raw_html: list[markdown.RawHtml]
+) -> Iterator[Finding]:
     """FMT007–FMT009 of the body's links and raw HTML (`markdown.scan`) and the listed attachments:
     whether each target exists is looked at every time."""
     content_root = site.root / CONTENT
@@ -182,9 +238,13 @@ def _check_links(record: Record, site: Site, found_links: list[markdown.Link],
     first: dict[str, int] = {}
     for i, name in enumerate(listed):
         if name in first:  # two pages of one output path: the second would overwrite the first
-            yield _finding(record, "FMT007", record.line_of("attachments", i),
-                           f"附件 '{name}' 重复列出（第 {record.line_of('attachments', first[name])} 行已列出）",
-                           "删除重复的一项：每个附件只列一次。")
+            yield _finding(
+                record,
+                "FMT007",
+                record.line_of("attachments", i),
+                f"附件 '{name}' 重复列出（第 {record.line_of('attachments', first[name])} 行已列出）",
+                "删除重复的一项：每个附件只列一次。",
+            )
             continue
         first[name] = i
         try:
@@ -199,9 +259,13 @@ def _check_links(record: Record, site: Site, found_links: list[markdown.Link],
             yield _finding(record, rule, record.body_line + link.line, str(exc))
             continue
         if target.kind == "attachment" and target.attachment not in listed:
-            yield _finding(record, "FMT007", record.body_line + link.line,
-                           f"正文链接的附件 {target.attachment} 未列入 attachments，不会发布",
-                           "把该文件名加入前置元数据的 attachments 列表。")
+            yield _finding(
+                record,
+                "FMT007",
+                record.body_line + link.line,
+                f"正文链接的附件 {target.attachment} 未列入 attachments，不会发布",
+                "把该文件名加入前置元数据的 attachments 列表。",
+            )
     for html in raw_html:
         excerpt = html.text if len(html.text) <= 40 else html.text[:39] + "…"
         yield _finding(record, "FMT008", record.body_line + html.line, f"正文含原始 HTML：{excerpt}")
@@ -211,11 +275,14 @@ def _scanned(record: Record, cache: CheckCache | None) -> tuple[list[markdown.Li
     """The links and raw HTML of the body: parsed once per version of the file."""
     known = cache.scanned(record.file) if cache is not None else None
     if known is not None:
-        return [markdown.Link(href, line) for href, line in known[0]], [markdown.RawHtml(t, line) for t, line in known[1]]
+        return [markdown.Link(href, line) for href, line in known[0]], [
+            markdown.RawHtml(t, line) for t, line in known[1]
+        ]
     found_links, raw_html = markdown.scan(record.body)
     if cache is not None:
-        cache.keep_scanned(record.file, [(link.href, link.line) for link in found_links],
-                           [(html.text, html.line) for html in raw_html])
+        cache.keep_scanned(
+            record.file, [(link.href, link.line) for link in found_links], [(html.text, html.line) for html in raw_html]
+        )
     return found_links, raw_html
 
 
@@ -224,8 +291,10 @@ def _own(record: Record, site: Site, cache: CheckCache | None) -> list[list[Find
     known = cache.own(record.file, record.dept) if cache is not None else None
     if known is not None and len(known) == 2:
         return known
-    groups = [list(_check_types(record, site)),
-              [*_check_doc_no(record), *_check_taxonomy(record, site), *_check_dates(record)]]
+    groups = [
+        list(_check_types(record, site)),
+        [*_check_doc_no(record), *_check_taxonomy(record, site), *_check_dates(record)],
+    ]
     if cache is not None:
         cache.keep_own(record.file, record.dept, groups)
     return groups
@@ -238,20 +307,26 @@ def own_work(record: Record, site: Site, cache: CheckCache) -> None:
     _scanned(record, cache)
 
 
-def validate_record(record: Record, site: Site, seen: dict[str, Record],
-                    cache: CheckCache | None = None) -> list[Finding]:
+def validate_record(
+    record: Record, site: Site, seen: dict[str, Record], cache: CheckCache | None = None
+) -> list[Finding]:
     """FMT002–FMT009 of one record, in order. With `cache`, what reads only the record's own file
     and site.yaml comes from it; what looks at other records or files (索引号 duplicates and the
     department's code, link targets, attachments) is looked at again."""
     if not record.loaded:
         return []
     before, after = _own(record, site, cache)
-    return [*before, *_check_index_no(record, site, seen), *after,
-            *_check_links(record, site, *_scanned(record, cache))]
+    return [
+        *before,
+        *_check_index_no(record, site, seen),
+        *after,
+        *_check_links(record, site, *_scanned(record, cache)),
+    ]
 
 
-def _dept_finding(dept: Department, message: str, key: str | None = None, fix: str = "",
-                  rule: str = "FMT002", severity: str = "") -> Finding:
+def _dept_finding(
+    dept: Department, message: str, key: str | None = None, fix: str = "", rule: str = "FMT002", severity: str = ""
+) -> Finding:
     line = dept.parsed.line_of(key) if key else 1
     return Finding(rule, dept.file, line, message, fix, severity=severity, dept=dept.slug)
 
@@ -263,13 +338,23 @@ DEPT_PHASES = {"uscc": 0, "enum": 1, "date": 2, "list": 3, "bool": 4, "url": 5, 
 def _dept_problem(dept: Department, problem: Problem) -> Finding:
     key, value, code = problem.key.name, problem.value, problem.code
     if code == "uscc":
-        return _dept_finding(dept, f"统一社会信用代码 {value} 格式或校验位错误（GB 32100）", key,
-                             "核对统一社会信用代码（18 位，末位为校验码）。", rule="FMT003")
+        return _dept_finding(
+            dept,
+            f"统一社会信用代码 {value} 格式或校验位错误（GB 32100）",
+            key,
+            "核对统一社会信用代码（18 位，末位为校验码）。",
+            rule="FMT003",
+        )
     if code == "url":  # printed into an href as written
         return _dept_finding(dept, f"{key} 的网址“{_shown(value)}”使用了不允许的协议", key, SCHEME_FIX, rule="FMT009")
     if code == "email":
-        return _dept_finding(dept, f"email“{_shown(value)}”不能用作邮件链接", key,
-                             "填写电子邮箱地址，例如 xxgk@example.gov.cn。", rule="FMT009")
+        return _dept_finding(
+            dept,
+            f"email“{_shown(value)}”不能用作邮件链接",
+            key,
+            "填写电子邮箱地址，例如 xxgk@example.gov.cn。",
+            rule="FMT009",
+        )
     if code == "date":
         return _dept_finding(dept, f"{key} 不是有效日期：{value!r}", key, "日期写成 YYYY-MM-DD。")
     if code == "list":
@@ -284,11 +369,20 @@ def validate_department(dept: Department) -> Iterator[Finding]:
         return
     data = dept.data
     for key in DepartmentFacts.missing(data):
-        yield _dept_finding(dept, f"department.yaml 缺少必填项 {key}", key if key in data else None,
-                            f"在 department.yaml 中填写 {key}。")
+        yield _dept_finding(
+            dept,
+            f"department.yaml 缺少必填项 {key}",
+            key if key in data else None,
+            f"在 department.yaml 中填写 {key}。",
+        )
     for key in DepartmentFacts.unknown(data):
-        yield _dept_finding(dept, f"department.yaml 中未知的键 '{key}'，已忽略", key,
-                            "删除该键，或改为《内容格式》中的键名。", severity=WARN)
+        yield _dept_finding(
+            dept,
+            f"department.yaml 中未知的键 '{key}'，已忽略",
+            key,
+            "删除该键，或改为《内容格式》中的键名。",
+            severity=WARN,
+        )
     for problem in sorted(DepartmentFacts.problems(data), key=lambda problem: DEPT_PHASES[problem.code]):
         yield _dept_problem(dept, problem)
 
@@ -304,9 +398,13 @@ def validate_site_urls(config: SiteConfig) -> Iterator[Finding]:
     for i, platform in enumerate(config.platforms):
         if platform.url and not safeurl.is_allowed(platform.url):
             line = config.parsed.line_of("platforms", i, "url") if config.parsed else 1
-            yield Finding("FMT009", "site.yaml", line,
-                          f"platforms 第 {i + 1} 项（{platform.name}）的网址“{_shown(platform.url)}”使用了不允许的协议",
-                          "平台地址只能是 http:// 或 https:// 开头的网址或本站的相对路径。")
+            yield Finding(
+                "FMT009",
+                "site.yaml",
+                line,
+                f"platforms 第 {i + 1} 项（{platform.name}）的网址“{_shown(platform.url)}”使用了不允许的协议",
+                "平台地址只能是 http:// 或 https:// 开头的网址或本站的相对路径。",
+            )
 
 
 def validate(site: Site, cache: CheckCache | None = None) -> list[Finding]:

@@ -23,7 +23,7 @@ _TASK: tuple[Callable[[object], object], Sequence[object]] | None = None  # what
 def _run_range(bounds: tuple[int, int]) -> list[object]:
     assert _TASK is not None
     function, items = _TASK
-    return [function(item) for item in items[bounds[0]:bounds[1]]]
+    return [function(item) for item in items[bounds[0] : bounds[1]]]
 
 
 def fork_map(function: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:

@@ -35,9 +35,13 @@ reviewed: 2026-11-01
 
 
 # A throwaway site holds a record or two, so the rules on a department's whole catalogue
-# (mandatory columns STL008, last year's annual report STL010) are off; their own tests
-# write a site.yaml that switches them back on.
-SITE_YAML = "title: 测试站点\ntoday: 2026-11-21\nrules: {STL008: 'off', STL010: 'off'}\n"
+# (mandatory columns STL008, last year's annual report STL010) and on the site as the national
+# inspection sees it (home page updates INS001, blank and stale columns INS002/INS003, the footer's
+# identifiers INS006) are off; their own tests write a site.yaml that switches them back on.
+SITE_YAML = (
+    "title: 测试站点\ntoday: 2026-11-21\nrules: {STL008: 'off', STL010: 'off', INS001: 'off', INS002: 'off', "
+    "INS003: 'off', INS006: 'off'}\n"
+)
 
 
 def record_text(body: str = "正文。", **meta: object) -> str:
@@ -53,6 +57,9 @@ def record_text(body: str = "正文。", **meta: object) -> str:
         "review": "{drafter: 李明, opinion: 主动公开, checker: 王芳, approver: 赵刚, approved_on: 2026-11-03}",
     }
     fields.update(meta)
+    if "review" not in meta:  # the review's opinion agrees with the publicity (SEC018)
+        opinion = {"依申请公开": "依申请公开", "不予公开": "免予公开"}.get(str(fields.get("publicity")), "主动公开")
+        fields["review"] = str(fields["review"]).replace("opinion: 主动公开", f"opinion: {opinion}")
     lines = [f"{key}: {value}" for key, value in fields.items() if value is not None]
     return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
 

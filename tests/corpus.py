@@ -34,8 +34,9 @@ def corpus_site(root: Path) -> Site:
         for i, row in enumerate(rows(name), start=2):
             meta = {key: row[key] for key in ("title", "written", "published", "doc_no") if row[key]}
             meta["publicity"] = "主动公开"
-            site.records.append(Record(dept, root / f"{dept}/{i}.md", f"content/{dept}/{name}#{i}", meta,
-                                       Parsed({}), "", 1))
+            site.records.append(
+                Record(dept, root / f"{dept}/{i}.md", f"content/{dept}/{name}#{i}", meta, Parsed({}), "", 1)
+            )
     return site
 
 
@@ -43,8 +44,12 @@ def independent_late_count(limit: int = 20) -> int:
     """Rows published more than `limit` working days after 成文日期, counted with numpy's
     business-day arithmetic (weekdays minus statutory holidays) plus the 调休 Saturdays and
     Sundays taken straight from the holidays library — no day-by-day walk."""
-    pairs = [(dt.date.fromisoformat(r["written"]), dt.date.fromisoformat(r["published"]))
-             for name in FILES for r in rows(name) if r["written"] and r["published"]]
+    pairs = [
+        (dt.date.fromisoformat(r["written"]), dt.date.fromisoformat(r["published"]))
+        for name in FILES
+        for r in rows(name)
+        if r["written"] and r["published"]
+    ]
     pairs = [(w, p) for w, p in pairs if p > w]
     years = range(min(w.year for w, _ in pairs), max(p.year for _, p in pairs) + 2)
     china = holidays.China(years=years)

@@ -622,7 +622,7 @@ FAMILIES: dict[str, Callable[[], st.SearchStrategy[dict[str, str | bytes]]]] = {
 
 # --- the site around the drawn part ---------------------------------------------------------------------
 
-REVIEW = "{drafter: 李明QZXFZDRAFTER, opinion: 主动公开, checker: 王芳, approver: 赵刚, approved_on: 2026-11-03}"
+REVIEW = "{drafter: 李明QZXFZDRAFTER, opinion: 依申请公开, checker: 王芳, approver: 赵刚, approved_on: 2026-11-03}"
 
 
 def base_files() -> dict[str, str | bytes]:
@@ -638,7 +638,7 @@ def base_files() -> dict[str, str | bytes]:
             index_no=f"{DEPT_USCC}/2026-00002",
             title="关于QZXFZSECRETTITLE的报告",
             publicity="不予公开",
-            withhold_reason="QZXFZREASON",
+            withhold_reason="《中华人民共和国政府信息公开条例》第十五条 QZXFZREASON",
             published=None,
             review=None,
             attachments="[secret.txt]",
@@ -649,7 +649,7 @@ def base_files() -> dict[str, str | bytes]:
             index_no=f"{DEPT_USCC}/2026-00003",
             title="关于依申请事项的通知",
             publicity="依申请公开",
-            withhold_reason="QZXFZREASON",
+            withhold_reason="《中华人民共和国政府信息公开条例》第十五条 QZXFZREASON",
             published=None,
             review=REVIEW,
             attachments="[request.txt]",

@@ -42,8 +42,9 @@ def docx_bytes(*paragraphs: str, author: str = "", tracked: str = "", hidden: st
     return out.getvalue()
 
 
-def xlsx_bytes(rows: list[list[str]], hidden_sheet: list[list[str]] | None = None, hidden_row: int = 0,
-               comment: str = "") -> bytes:
+def xlsx_bytes(
+    rows: list[list[str]], hidden_sheet: list[list[str]] | None = None, hidden_row: int = 0, comment: str = ""
+) -> bytes:
     book = openpyxl.Workbook()
     book.properties.creator = None
     sheet = book.active
@@ -67,10 +68,16 @@ def pdf_bytes(text: str, author: str = "", incremental_text: str = "") -> bytes:
     """A one-page PDF showing ASCII `text`; optionally saved again incrementally with a new page text."""
     writer = PdfWriter()
     page = writer.add_blank_page(300, 200)
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
     page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
     stream = DecodedStreamObject()
     stream.set_data(f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode("latin-1"))
     page[NameObject("/Contents")] = writer._add_object(stream)

@@ -29,18 +29,35 @@ def test_build_prints_where_the_site_is(make_site: MakeSite) -> None:
 
 
 def test_one_page_per_public_record_and_none_for_the_others(make_site: MakeSite) -> None:
-    site = make_site({
-        "content/d1/a.md": record_text(index_no=idx(1), title="主动公开的通知"),
-        "content/d1/b.md": record_text("正文［已删减：涉及个人隐私］。", index_no=idx(2), title="删减后公开的通知",
-                                       publicity="删减后公开", withhold_reason="《条例》第十五条"),
-        "content/d1/c.md": record_text(index_no=idx(3), title="脱密后公开的通知", publicity="脱密后公开",
-                                       withhold_reason="《条例》第十四条",
-                                       declassified="{approver: 赵刚, date: 2026-11-01, basis: 保密期限届满}"),
-        "content/d1/d.md": record_text(index_no=idx(4), title="依申请公开的台账", publicity="依申请公开",
-                                       withhold_reason="《条例》第十五条"),
-        "content/d1/e.md": record_text(index_no=idx(5), title="不予公开的报告", publicity="不予公开",
-                                       withhold_reason="《条例》第十四条", review=None),
-    })
+    site = make_site(
+        {
+            "content/d1/a.md": record_text(index_no=idx(1), title="主动公开的通知"),
+            "content/d1/b.md": record_text(
+                "正文［已删减：涉及个人隐私］。",
+                index_no=idx(2),
+                title="删减后公开的通知",
+                publicity="删减后公开",
+                withhold_reason="《条例》第十五条",
+            ),
+            "content/d1/c.md": record_text(
+                index_no=idx(3),
+                title="脱密后公开的通知",
+                publicity="脱密后公开",
+                withhold_reason="《条例》第十四条",
+                declassified="{approver: 赵刚, date: 2026-11-01, basis: 保密期限届满}",
+            ),
+            "content/d1/d.md": record_text(
+                index_no=idx(4), title="依申请公开的台账", publicity="依申请公开", withhold_reason="《条例》第十五条"
+            ),
+            "content/d1/e.md": record_text(
+                index_no=idx(5),
+                title="不予公开的报告",
+                publicity="不予公开",
+                withhold_reason="《条例》第十四条",
+                review=None,
+            ),
+        }
+    )
     assert run_cli("build", "--site", site).code == 0
     pages = sorted(p.name for p in (site / "build/d1").glob("*.html") if p.name[0].isdigit())
     assert pages == ["2026-00001.html", "2026-00002.html", "2026-00003.html"]
@@ -50,17 +67,29 @@ def test_one_page_per_public_record_and_none_for_the_others(make_site: MakeSite)
 
 
 def test_markers_of_non_public_records_never_reach_the_output(make_site: MakeSite) -> None:
-    site = make_site({
-        "content/d1/a.md": record_text("公开正文 MARK-PUBLIC-BODY。", index_no=idx(1)),
-        "content/d1/on-request.md": record_text(
-            "依申请正文 MARK-ONREQUEST-BODY。", index_no=idx(2), title="依申请 MARK-ONREQUEST-TITLE",
-            publicity="依申请公开", withhold_reason="MARK-ONREQUEST-REASON", summary="MARK-ONREQUEST-SUMMARY",
-            keywords="[MARK-ONREQUEST-KEYWORD]"),
-        "content/d1/withheld.md": record_text(
-            "不予公开正文 MARK-WITHHELD-BODY。", index_no=idx(3), title="不予公开 MARK-WITHHELD-TITLE",
-            publicity="不予公开", withhold_reason="MARK-WITHHELD-REASON", summary="MARK-WITHHELD-SUMMARY",
-            review=None),
-    })
+    site = make_site(
+        {
+            "content/d1/a.md": record_text("公开正文 MARK-PUBLIC-BODY。", index_no=idx(1)),
+            "content/d1/on-request.md": record_text(
+                "依申请正文 MARK-ONREQUEST-BODY。",
+                index_no=idx(2),
+                title="依申请 MARK-ONREQUEST-TITLE",
+                publicity="依申请公开",
+                withhold_reason="《条例》第二十七条 MARK-ONREQUEST-REASON",
+                summary="MARK-ONREQUEST-SUMMARY",
+                keywords="[MARK-ONREQUEST-KEYWORD]",
+            ),
+            "content/d1/withheld.md": record_text(
+                "不予公开正文 MARK-WITHHELD-BODY。",
+                index_no=idx(3),
+                title="不予公开 MARK-WITHHELD-TITLE",
+                publicity="不予公开",
+                withhold_reason="《条例》第十四条 MARK-WITHHELD-REASON",
+                summary="MARK-WITHHELD-SUMMARY",
+                review=None,
+            ),
+        }
+    )
     assert run_cli("build", "--site", site).code == 0
     text = output_text(site / "build")
     assert "MARK-PUBLIC-BODY" in text and "MARK-ONREQUEST-TITLE" in text
@@ -70,23 +99,29 @@ def test_markers_of_non_public_records_never_reach_the_output(make_site: MakeSit
 
 
 def test_repealed_record_banner_links_to_its_successor(make_site: MakeSite) -> None:
-    site = make_site({
-        "content/d1/old.md": record_text(index_no=idx(1), title="旧制度", status="已废止", status_date="2026-11-10",
-                                         superseded_by=idx(2)),
-        "content/d1/new.md": record_text(index_no=idx(2), title="新制度"),
-    })
+    site = make_site(
+        {
+            "content/d1/old.md": record_text(
+                index_no=idx(1), title="旧制度", status="已废止", status_date="2026-11-10", superseded_by=idx(2)
+            ),
+            "content/d1/new.md": record_text(index_no=idx(2), title="新制度"),
+        }
+    )
     assert run_cli("build", "--site", site).code == 0
     html = (site / "build/d1/2026-00001.html").read_text("utf-8")
-    banner = html[html.index("status-banner"):]
+    banner = html[html.index("status-banner") :]
     assert "本文件已废止" in banner and 'href="2026-00002.html"' in banner.split("</div>")[0]
 
 
 def test_interpretation_and_policy_link_both_ways(make_site: MakeSite) -> None:
-    site = make_site({
-        "content/d1/policy.md": record_text(index_no=idx(1), title="某某办法"),
-        "content/d1/jiedu.md": record_text(index_no=idx(2), title="《某某办法》解读", doc_type="政策解读",
-                                           interprets=idx(1)),
-    })
+    site = make_site(
+        {
+            "content/d1/policy.md": record_text(index_no=idx(1), title="某某办法"),
+            "content/d1/jiedu.md": record_text(
+                index_no=idx(2), title="《某某办法》解读", doc_type="政策解读", interprets=idx(1)
+            ),
+        }
+    )
     assert run_cli("build", "--site", site).code == 0
     policy = (site / "build/d1/2026-00001.html").read_text("utf-8")
     jiedu = (site / "build/d1/2026-00002.html").read_text("utf-8")
@@ -95,10 +130,12 @@ def test_interpretation_and_policy_link_both_ways(make_site: MakeSite) -> None:
 
 
 def test_record_page_metadata_table_and_attachments(make_site: MakeSite) -> None:
-    site = make_site({
-        "content/d1/a.md": record_text(doc_no="测发〔2026〕3号", attachments="[方案.txt]"),
-        "content/d1/a.files/方案.txt": "实施方案全文。".encode(),
-    })
+    site = make_site(
+        {
+            "content/d1/a.md": record_text(doc_no="测发〔2026〕3号", attachments="[方案.txt]"),
+            "content/d1/a.files/方案.txt": "实施方案全文。".encode(),
+        }
+    )
     assert run_cli("build", "--site", site).code == 0
     html = (site / "build/d1/2026-00001.html").read_text("utf-8")
     for label in ("索引号", "信息分类", "发布机构", "成文日期", "发布日期", "文号", "公开属性", "有效性"):
@@ -109,22 +146,27 @@ def test_record_page_metadata_table_and_attachments(make_site: MakeSite) -> None
 
 
 def test_content_is_escaped_and_raw_html_never_rendered(make_site: MakeSite) -> None:
-    site = make_site({
-        "content/d1/a.md": record_text("正文 `<script>alert(2)</script>` [x](javascript:alert(3))",
-                                       title='"<script>alert(1)</script>"'),
-        # the javascript: link is FMT009 (blocking); switched off here to see what rendering does with it
-        "site.yaml": SITE_YAML.replace("STL010: 'off'", "STL010: 'off', FMT009: 'off'"),
-    })
+    site = make_site(
+        {
+            "content/d1/a.md": record_text(
+                "正文 `<script>alert(2)</script>` [x](javascript:alert(3))", title='"<script>alert(1)</script>"'
+            ),
+            # the javascript: link is FMT009 (blocking); switched off here to see what rendering does with it
+            "site.yaml": SITE_YAML.replace("STL010: 'off'", "STL010: 'off', FMT009: 'off'"),
+        }
+    )
     result = run_cli("build", "--site", site)
     assert result.code == 0, result.err
     html = "\n".join(p.read_text("utf-8") for p in (site / "build").rglob("*.html"))
-    assert "<script>alert" not in html and "href=\"javascript:" not in html
+    assert "<script>alert" not in html and 'href="javascript:' not in html
     assert "&lt;script&gt;alert(1)" in html
 
 
 def test_catalogue_is_paginated_grouped_and_newest_first(make_site: MakeSite) -> None:
-    files = {f"content/d1/r{n}.md": record_text(index_no=idx(n), title=f"通知第{n}号",
-                                                published=f"2026-11-{n + 2:02d}") for n in range(1, 6)}
+    files = {
+        f"content/d1/r{n}.md": record_text(index_no=idx(n), title=f"通知第{n}号", published=f"2026-11-{n + 2:02d}")
+        for n in range(1, 6)
+    }
     files["content/d1/p.md"] = record_text(index_no=idx(9), title="制度一", category="政府信息公开制度")
     site = make_site({**files, "site.yaml": SITE_YAML + "page_size: 4\n"})
     assert run_cli("build", "--site", site).code == 0
@@ -138,10 +180,12 @@ def test_catalogue_is_paginated_grouped_and_newest_first(make_site: MakeSite) ->
 
 
 def test_site_layouts_override_a_default_template(make_site: MakeSite) -> None:
-    site = make_site({
-        "content/d1/a.md": record_text(),
-        "layouts/home.html": '{% extends "base.html" %}{% block content %}<p>OVERRIDDEN-HOME</p>{% endblock %}',
-    })
+    site = make_site(
+        {
+            "content/d1/a.md": record_text(),
+            "layouts/home.html": '{% extends "base.html" %}{% block content %}<p>OVERRIDDEN-HOME</p>{% endblock %}',
+        }
+    )
     assert run_cli("build", "--site", site).code == 0
     assert "OVERRIDDEN-HOME" in (site / "build/index.html").read_text("utf-8")
 
@@ -168,11 +212,13 @@ def test_usage_errors_exit_2(make_site: MakeSite) -> None:
 
 def test_times_with_a_zone_are_read_as_china_time(make_site: MakeSite) -> None:
     """A date written with a time zone (as exported by some systems) sorts and shows beside plain dates."""
-    site = make_site({
-        "content/d1/a.md": record_text(published="2026-11-03T10:00:00+08:00"),
-        "content/d1/b.md": record_text(index_no=f"{DEPT_USCC}/2026-00002", published="2026-11-02T20:00:00Z"),
-        "content/d1/c.md": record_text(index_no=f"{DEPT_USCC}/2026-00003", published="2026-11-04"),
-    })
+    site = make_site(
+        {
+            "content/d1/a.md": record_text(published="2026-11-03T10:00:00+08:00"),
+            "content/d1/b.md": record_text(index_no=f"{DEPT_USCC}/2026-00002", published="2026-11-02T20:00:00Z"),
+            "content/d1/c.md": record_text(index_no=f"{DEPT_USCC}/2026-00003", published="2026-11-04"),
+        }
+    )
     result = run_cli("build", "--site", site)
     assert result.code == 0, result.err
     assert "2026-11-03" in (site / "build/d1/2026-00002.html").read_text(encoding="utf-8")  # 20:00 UTC is 04:00 CST

@@ -32,19 +32,27 @@ PAGES = [f"d1/2026-{i:05d}.html" for i in range(1, RECORDS + 1)]
 
 
 def _record(i: int, body: str = "") -> str:
-    return record_text(body or f"第{i}号事项的正文。" * 20, index_no=f"{DEPT_USCC}/2026-{i:05d}",
-                       title=f"关于第{i}项工作的通知")
+    return record_text(
+        body or f"第{i}号事项的正文。" * 20, index_no=f"{DEPT_USCC}/2026-{i:05d}", title=f"关于第{i}项工作的通知"
+    )
 
 
 def _site(where: Path) -> Path:
     where.mkdir(parents=True)
-    return write_site(where, {"site.yaml": SITE_YAML,
-                              **{f"content/d1/r{i}.md": _record(i) for i in range(1, RECORDS + 1)}})
+    return write_site(
+        where, {"site.yaml": SITE_YAML, **{f"content/d1/r{i}.md": _record(i) for i in range(1, RECORDS + 1)}}
+    )
 
 
 def _start(site: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "generator", "build", "--site", str(site)], cwd=REPO,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "--site", str(site)],
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _build(site: Path) -> str:
@@ -56,8 +64,11 @@ def _build(site: Path) -> str:
 
 def _tree(root: Path) -> dict[str, str]:
     """Every file under `root` by relative path, with the SHA-256 of its bytes."""
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() or p.is_symlink()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() or p.is_symlink()
+    }
 
 
 def _leftovers(site: Path) -> list[str]:
@@ -128,10 +139,12 @@ def _the_cached_bundle(site: Path) -> None:
     folder = site / ".cache/search/d1"
     data = json.loads((folder / KEY).read_text(encoding="utf-8"))
     assert ShardCache(site / ".cache/search").get("d1", data["key"]) is not None
-    published = {rel.removeprefix("pagefind/d1/"): digest for rel, digest in _tree(site / "build").items()
-                 if rel.startswith("pagefind/d1/")}
-    assert published == {rel: digest for rel, (size, digest) in data["files"].items()
-                         if not rel.startswith(UNUSED)}
+    published = {
+        rel.removeprefix("pagefind/d1/"): digest
+        for rel, digest in _tree(site / "build").items()
+        if rel.startswith("pagefind/d1/")
+    }
+    assert published == {rel: digest for rel, (size, digest) in data["files"].items() if not rel.startswith(UNUSED)}
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +157,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str
 
 @pytest.mark.parametrize("shared, kills", [(True, 20), (False, 6)], ids=["byte-for-byte", "while-indexing"])
 def test_a_build_killed_at_any_moment_leaves_the_old_output_or_the_new(
-        built: tuple[Path, dict[str, str]], tmp_path: Path, shared: bool, kills: int) -> None:
+    built: tuple[Path, dict[str, str]], tmp_path: Path, shared: bool, kills: int
+) -> None:
     """byte-for-byte: every copy shares the search cache of the new build's shard (as a second
     machine would reuse it), so the new output is one set of bytes: 20 kills from start to swap.
     while-indexing: each killed build runs Pagefind and writes the shard cache itself, so its
@@ -207,7 +221,7 @@ def test_a_build_killed_at_any_moment_leaves_the_old_output_or_the_new(
     assert "old" in outcomes and "new" in outcomes, outcomes
 
     # the next build of each: the new output, nothing left beside it (two at a time)
-    for pair in (sites[i:i + 2] for i in range(0, len(sites), 2)):
+    for pair in (sites[i : i + 2] for i in range(0, len(sites), 2)):
         processes = [(_start(site), site) for site in pair]
         for process, site in processes:
             out, err = process.communicate(timeout=120)
@@ -245,8 +259,9 @@ def test_an_output_set_aside_by_a_killed_swap_is_put_back(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("exchanges", [True, False])
-def test_the_swap_with_and_without_the_exchange(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                exchanges: bool) -> None:
+def test_the_swap_with_and_without_the_exchange(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchanges: bool
+) -> None:
     if not exchanges:
         monkeypatch.setattr(output, "exchange", lambda a, b: False)
     out = tmp_path / "build"
@@ -304,6 +319,11 @@ def test_the_indexer_is_stopped_when_it_hangs(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(bundle, "TIMEOUT", 1)
     started = time.monotonic()
     with pytest.raises(bundle.IndexerError, match="超过 1 秒仍未结束"):
-        bundle._run([sys.executable, "-c", "import subprocess, sys; "
-                     "subprocess.call([sys.executable, '-c', 'import time; time.sleep(60)'])"])
+        bundle._run(
+            [
+                sys.executable,
+                "-c",
+                "import subprocess, sys; subprocess.call([sys.executable, '-c', 'import time; time.sleep(60)'])",
+            ]
+        )
     assert time.monotonic() - started < 15

@@ -16,7 +16,7 @@ SITE_YAML = """\
 title: 测试站点
 today: 2026-11-21
 page_size: 2
-rules: {STL010: off, STL008: off, STL007: off}
+rules: {STL010: off, STL008: off, STL007: off, INS001: off, INS002: off, INS003: off, INS006: off}
 topics: [政务公开, 财政预算]
 """
 
@@ -24,19 +24,30 @@ topics: [政务公开, 财政预算]
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     def rec(n: int, year: int, category: str, topic: str, **extra: object) -> str:
-        return record_text(f"正文{n}。", index_no=f"{DEPT_USCC}/{year}-{n:05d}", title=f"文件{n}", category=category,
-                           topic=topic, written=f"{year}-03-01", published=f"{year}-03-02",
-                           review=f"{{drafter: 李明, opinion: 主动公开, checker: 王芳, approver: 赵刚, "
-                                  f"approved_on: {year}-03-02}}", **extra)
+        return record_text(
+            f"正文{n}。",
+            index_no=f"{DEPT_USCC}/{year}-{n:05d}",
+            title=f"文件{n}",
+            category=category,
+            topic=topic,
+            written=f"{year}-03-01",
+            published=f"{year}-03-02",
+            review=f"{{drafter: 李明, opinion: 主动公开, checker: 王芳, approver: 赵刚, approved_on: {year}-03-02}}",
+            **extra,
+        )
 
-    site = write_site(tmp_path_factory.mktemp("nav") / "site", {
-        "site.yaml": SITE_YAML,
-        "content/d1/r1.md": rec(1, 2025, "法定主动公开内容/政策文件/规章", "政务公开"),
-        "content/d1/r2.md": rec(2, 2025, "法定主动公开内容/政策文件/其他文件", "财政预算",
-                                status="已废止", status_date="2026-01-05"),
-        "content/d1/r3.md": rec(3, 2026, "法定主动公开内容/通知公告", "政务公开"),
-        "content/d1/r4.md": rec(4, 2026, "政府信息公开制度", "政务公开"),
-    })
+    site = write_site(
+        tmp_path_factory.mktemp("nav") / "site",
+        {
+            "site.yaml": SITE_YAML,
+            "content/d1/r1.md": rec(1, 2025, "法定主动公开内容/政策文件/规章", "政务公开"),
+            "content/d1/r2.md": rec(
+                2, 2025, "法定主动公开内容/政策文件/其他文件", "财政预算", status="已废止", status_date="2026-01-05"
+            ),
+            "content/d1/r3.md": rec(3, 2026, "法定主动公开内容/通知公告", "政务公开"),
+            "content/d1/r4.md": rec(4, 2026, "政府信息公开制度", "政务公开"),
+        },
+    )
     result = run_cli("build", "--site", site, "--out", site / "build")
     assert result.code == 0, result.err
     return site / "build"
@@ -54,8 +65,9 @@ def test_each_facet_lists_its_records_at_a_stable_url(built: Path) -> None:
     assert titles(built, topic) | titles(built, urls.catalogue_page(topic, 2)) == {"文件1", "文件3", "文件4"}
     assert titles(built, urls.year_listing(2025)) == {"文件1", "文件2"}
     assert titles(built, urls.year_listing(2026)) == {"文件3", "文件4"}
-    assert titles(built, urls.dept_catalogue("d1")) | titles(built, urls.catalogue_page(urls.dept_catalogue("d1"), 2)) \
-        == {"文件1", "文件2", "文件3", "文件4"}
+    assert titles(built, urls.dept_catalogue("d1")) | titles(
+        built, urls.catalogue_page(urls.dept_catalogue("d1"), 2)
+    ) == {"文件1", "文件2", "文件3", "文件4"}
 
 
 def test_current_only_twin_leaves_out_repealed_documents(built: Path) -> None:
@@ -69,8 +81,13 @@ def test_current_only_twin_leaves_out_repealed_documents(built: Path) -> None:
 def test_navigation_links_every_facet_with_its_count(built: Path) -> None:
     page = scan(built, built / urls.CATALOGUE)
     text = text_of(page)
-    for target in (urls.dept_catalogue("d1"), urls.topic_listing("财政预算"), urls.year_listing(2025),
-                   urls.category_listing("法定主动公开内容/通知公告"), urls.current_only(urls.CATALOGUE)):
+    for target in (
+        urls.dept_catalogue("d1"),
+        urls.topic_listing("财政预算"),
+        urls.year_listing(2025),
+        urls.category_listing("法定主动公开内容/通知公告"),
+        urls.current_only(urls.CATALOGUE),
+    ):
         assert urls.relative(urls.CATALOGUE, target) in page.links, target
     assert "财政预算 (1)" in text and "2026年 (2)" in text and "测试局 (4)" in text
     assert (built / urls.catalogue_page(urls.CATALOGUE, 2)).is_file()
@@ -80,15 +97,23 @@ def test_navigation_links_every_facet_with_its_count(built: Path) -> None:
 def test_a_long_listing_pages_through_a_window_not_every_page(tmp_path: Path) -> None:
     """Each page of a long listing links the first, the last and the pages near it: a pager that
     listed every page would make a city's catalogue grow with the square of its records."""
-    records = {f"content/d1/r{i}.md": record_text(index_no=f"{DEPT_USCC}/2026-{i:05d}", title=f"第{i}号通知")
-               for i in range(1, 13)}
-    site = write_site(tmp_path / "site", {"site.yaml": "title: 测试站点\ntoday: 2026-11-21\npage_size: 1\n"
-                                          "rules: {STL008: 'off', STL010: 'off'}\n", **records})
+    records = {
+        f"content/d1/r{i}.md": record_text(index_no=f"{DEPT_USCC}/2026-{i:05d}", title=f"第{i}号通知")
+        for i in range(1, 13)
+    }
+    site = write_site(
+        tmp_path / "site",
+        {
+            "site.yaml": "title: 测试站点\ntoday: 2026-11-21\npage_size: 1\n"
+            "rules: {STL008: 'off', STL010: 'off', INS001: 'off', INS002: 'off', INS006: 'off'}\n",
+            **records,
+        },
+    )
     assert run_cli("build", "--site", site).code == 0, "build failed"
     page = site / "build" / urls.catalogue_page(urls.CATALOGUE, 6)
     html = page.read_text(encoding="utf-8")
-    pager = html[html.index('class="pagination"'):]
-    pager = pager[:pager.index("</nav>")]
+    pager = html[html.index('class="pagination"') :]
+    pager = pager[: pager.index("</nav>")]
     numbers = [int(n) for n in re.findall(r">(\d+)</(?:a|span)>", pager)]
     assert numbers == [1, 3, 4, 5, 6, 7, 8, 9, 12] and pager.count("…") == 2
     for href in re.findall(r'href="([^"]+)"', pager):

@@ -83,8 +83,10 @@ def test_demo_text_report_identical(tmp_path: Path) -> None:
 def sample_files(fingerprint: str = "0000000000000000", signed_on: str = "2026-11-20") -> dict[str, str | bytes]:
     """Two records sharing one 索引号, a link to a record that does not exist, a marking a
     sign-off accepts, an attachment hiding a sentence."""
-    signoff = (f"[{{rule: SEC007, fingerprint: {fingerprint}, reviewers: [王芳, 赵刚], date: {signed_on}, "
-               "reason: 条文引用该词，不是批示内容}]")
+    signoff = (
+        f"[{{rule: SEC007, fingerprint: {fingerprint}, reviewers: [王芳, 赵刚], date: {signed_on}, "
+        "reason: 条文引用该词，不是批示内容}]"
+    )
     return {
         "content/d1/a.md": record_text("见[另一份通知](missing.md)。"),
         "content/d1/b.md": record_text("另一份正文。", title="关于另一项工作的通知"),  # the same 索引号 as a.md
@@ -137,7 +139,8 @@ def test_cross_file_changes_without_editing_the_record(sample: Path) -> None:
     before = cold(sample)
     assert ("FMT007", "content/d1/a.md") in rules(before[1])
     (sample / "content/d1/missing.md").write_text(
-        record_text("正文。", index_no="11530400MB0000001N/2026-00005"), encoding="utf-8")
+        record_text("正文。", index_no="11530400MB0000001N/2026-00005"), encoding="utf-8"
+    )
     (sample / "content/d1/b.md").unlink()
     shutil.rmtree(sample / "content/d1/d.files")
     warm = check(sample)
@@ -195,9 +198,15 @@ def rewrite(shard: Path, entries: dict[str, Any]) -> None:
 def test_a_damaged_entry_is_ignored(sample: Path) -> None:
     """Well-formed shards of this release whose entries are nonsense: each is computed again."""
     first = cold(sample)
-    damages = [{"load": 5}, {"load": [], "body": 1, "front": "{{"}, {"load": [], "body": 1, "front": "[[], []]"},
-               {"load": [["NOPE", 1, "", "", "", "", "", 1]], "body": 1}, {"load": [], "body": "x"},
-               {"load": [], "body": 1, "front": '[{}, [[["a"], "x"]]]'}, {"load": [], "body": 1, "front": "[{}]"}]
+    damages = [
+        {"load": 5},
+        {"load": [], "body": 1, "front": "{{"},
+        {"load": [], "body": 1, "front": "[[], []]"},
+        {"load": [["NOPE", 1, "", "", "", "", "", 1]], "body": 1},
+        {"load": [], "body": "x"},
+        {"load": [], "body": 1, "front": '[{}, [[["a"], "x"]]]'},
+        {"load": [], "body": 1, "front": "[{}]"},
+    ]
     for i, shard in enumerate(shards(sample)):
         entries = json.loads(shard.read_bytes().partition(b"\n")[2])
         rewrite(shard, {digest: damages[(i + n) % len(damages)] for n, digest in enumerate(entries)})
@@ -230,12 +239,15 @@ def test_another_release_does_not_read_the_cache(sample: Path, monkeypatch: pyte
     assert len(parsed) == 4  # every record parsed again
 
 
-@pytest.mark.parametrize("front", [
-    "index_no: 11530400MB0000001N/2026-00009\nwhen: 2026-11-02 10:30:00+08:00\nsome: !!binary aGk=\n"
-    "pairs: !!pairs [{a: 1}, {a: 2}]\nset: !!set {x}\n1: one\n2026-01-01: new year\nnan: .nan\n"
-    "empty: ~\n\"\\0\": nul\nnested: {\"\\0\": [date, 2020-01-01]}",
-    "a: &x [1, 2]\nb: *x",  # an alias: not cached, parsed every time
-])
+@pytest.mark.parametrize(
+    "front",
+    [
+        "index_no: 11530400MB0000001N/2026-00009\nwhen: 2026-11-02 10:30:00+08:00\nsome: !!binary aGk=\n"
+        "pairs: !!pairs [{a: 1}, {a: 2}]\nset: !!set {x}\n1: one\n2026-01-01: new year\nnan: .nan\n"
+        'empty: ~\n"\\0": nul\nnested: {"\\0": [date, 2020-01-01]}',
+        "a: &x [1, 2]\nb: *x",  # an alias: not cached, parsed every time
+    ],
+)
 def test_yaml_values_round_trip(make_site: MakeSite, front: str) -> None:
     site = make_site({"content/d1/r.md": f"---\n{front}\n---\n正文。\n"})
     first = cold(site)
@@ -253,12 +265,17 @@ def test_same_bytes_in_two_files_and_files_that_do_not_load(make_site: MakeSite)
     file and department; a file that does not load keeps its findings exactly (FMT001 of a file
     that is not UTF-8 names no department)."""
     copy = record_text("联系电话 13812345678。")
-    site = make_site({
-        "content/d1/a.md": copy, "content/d2/department.yaml": DEPARTMENT_YAML, "content/d2/a.md": copy,
-        "content/d1/latin1.md": "---\ntitle: caf\xe9\n---\n".encode("latin-1"),
-        "content/d1/bare.md": "没有前置元数据。\n", "content/d1/empty.md": "---\n---\n正文。\n",
-        "content/d1/bad.md": "---\ntitle: [未闭合\n---\n",
-    })
+    site = make_site(
+        {
+            "content/d1/a.md": copy,
+            "content/d2/department.yaml": DEPARTMENT_YAML,
+            "content/d2/a.md": copy,
+            "content/d1/latin1.md": "---\ntitle: caf\xe9\n---\n".encode("latin-1"),
+            "content/d1/bare.md": "没有前置元数据。\n",
+            "content/d1/empty.md": "---\n---\n正文。\n",
+            "content/d1/bad.md": "---\ntitle: [未闭合\n---\n",
+        }
+    )
     first = cold(site)
     assert [f.get("dept", "") for f in json.loads(first[1]) if f["file"] == "content/d1/latin1.md"] == [""]
     assert ("SEC008", "content/d2/a.md") in rules(first[1]) and ("SEC008", "content/d1/a.md") in rules(first[1])

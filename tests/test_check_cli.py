@@ -26,8 +26,12 @@ def unreviewed(n: int, title: str) -> str:
 
 
 def git(site: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=测试", "-c", "user.email=t@example.gov.cn", *args], cwd=site,
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=测试", "-c", "user.email=t@example.gov.cn", *args],
+        cwd=site,
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_exit_codes(make_site: MakeSite) -> None:
@@ -56,8 +60,9 @@ def test_json_fields(make_site: MakeSite) -> None:
 
 
 def test_github_annotations(make_site: MakeSite) -> None:
-    site = make_site({"content/d1/a.md": record_text(next_review="2026-11-01", written="2025-09-26",
-                                                     published="2025-10-31")})
+    site = make_site(
+        {"content/d1/a.md": record_text(next_review="2026-11-01", written="2025-09-26", published="2025-10-31")}
+    )
     lines = run_cli("check", "--site", site, "--today", TODAY, "--format", "github").out.splitlines()
     assert any(line.startswith("::error file=content/d1/a.md,line=10,title=STL002 ") for line in lines)
     assert any(line.startswith("::warning file=content/d1/a.md,line=7,title=STL001 ") for line in lines)
@@ -97,11 +102,15 @@ def test_changed_since_bad_ref_is_a_usage_error(repo_site: Path) -> None:
 
 
 def test_report_dashboard(make_site: MakeSite, tmp_path: Path) -> None:
-    site = make_site({
-        "content/d1/a.md": unreviewed(1, "甲通知"),
-        "content/d1/b.md": record_text(index_no=idx(2), title="下月复核的制度", next_review="2026-12-10"),
-        "content/d1/c.md": record_text(index_no=idx(3), title="晚发布的通知", written="2025-09-26", published="2025-10-31"),
-    })
+    site = make_site(
+        {
+            "content/d1/a.md": unreviewed(1, "甲通知"),
+            "content/d1/b.md": record_text(index_no=idx(2), title="下月复核的制度", next_review="2026-12-10"),
+            "content/d1/c.md": record_text(
+                index_no=idx(3), title="晚发布的通知", written="2025-09-26", published="2025-10-31"
+            ),
+        }
+    )
     report = tmp_path / "report"
     result = run_cli("check", "--site", site, "--today", TODAY, "--report", report)
     assert result.code == 1
@@ -122,8 +131,10 @@ def test_check_loads_no_rendering_stack(make_site: MakeSite) -> None:
     """`check` (and the pre-commit hook) start quickly: no matplotlib, python-docx, pypdf, Pillow or
     renderer is imported unless an attachment of that type has to be read."""
     site = make_site({"content/d1/a.md": record_text()})
-    code = ("import sys\nfrom generator import cli\ncode = cli.main(['check', '--site', sys.argv[1]])\n"
-            "heavy = [m for m in ('matplotlib', 'docx', 'pypdf', 'PIL', 'openpyxl', 'generator.render',"
-            " 'generator.index') if m in sys.modules]\nprint(code, heavy)\n")
+    code = (
+        "import sys\nfrom generator import cli\ncode = cli.main(['check', '--site', sys.argv[1]])\n"
+        "heavy = [m for m in ('matplotlib', 'docx', 'pypdf', 'PIL', 'openpyxl', 'generator.render',"
+        " 'generator.index') if m in sys.modules]\nprint(code, heavy)\n"
+    )
     result = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip().splitlines()[-1] == "0 []", result.stdout + result.stderr

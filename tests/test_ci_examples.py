@@ -17,8 +17,12 @@ MakeSite = Callable[..., Path]
 
 
 def git(site: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=测试", "-c", "user.email=t@example.gov.cn", *args], cwd=site,
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=测试", "-c", "user.email=t@example.gov.cn", *args],
+        cwd=site,
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_every_documented_check_command_parses() -> None:

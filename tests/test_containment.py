@@ -19,20 +19,27 @@ from conftest import DEPARTMENT_YAML, DEPT_USCC, REPO, record_text, run_cli, tre
 
 MakeSite = Callable[..., Path]
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32",
-                                reason="symbolic links and FIFOs need a POSIX system")
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "symlink") or sys.platform == "win32", reason="symbolic links and FIFOs need a POSIX system"
+)
 
-REGISTER = ("id,received,applicant,result,closed,extended,reconsideration,litigation\n"
-            "QZXAPPLICANTNAME,2025-03-01,自然人,予以公开,2025-03-10,,,\n")
-SECRET = record_text("不予公开正文", index_no=f"{DEPT_USCC}/2026-00009", review=None, publicity="不予公开",
-                     published=None, withhold_reason="《中华人民共和国政府信息公开条例》第十四条",
-                     attachments="[s.txt]")
+REGISTER = (
+    "id,received,applicant,result,closed,extended,reconsideration,litigation\n"
+    "QZXAPPLICANTNAME,2025-03-01,自然人,予以公开,2025-03-10,,,\n"
+)
+SECRET = record_text(
+    "不予公开正文",
+    index_no=f"{DEPT_USCC}/2026-00009",
+    review=None,
+    publicity="不予公开",
+    published=None,
+    withhold_reason="《中华人民共和国政府信息公开条例》第十四条",
+    attachments="[s.txt]",
+)
 
 
 def line_of(text: str, key: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith(key + ":"))
-
-
 
 
 def output_text(out: Path) -> bytes:
@@ -55,16 +62,20 @@ def outside(tmp_path: Path, rel: str, text: str) -> Path:
 
 # --- attachment folders that are links: the three leaks found by the adversarial test --------
 
-def _good_then_linked(make_site: MakeSite, tmp_path: Path, record: str,
-                      link: Callable[[Path], None], canary: bytes) -> None:
+
+def _good_then_linked(
+    make_site: MakeSite, tmp_path: Path, record: str, link: Callable[[Path], None], canary: bytes
+) -> None:
     """Build a good site, then list an attachment reached through `link`: the build must block
     with FMT007 at the attachments line, never publish `canary`, and leave the output untouched."""
-    site = make_site({
-        record: record_text("公开正文 QZXPUBLICOK"),
-        "content/d1/secret.md": SECRET,
-        "content/d1/secret.files/s.txt": "QZXSECRETATTACH",
-        "content/d1/applications/2025.csv": REGISTER,
-    })
+    site = make_site(
+        {
+            record: record_text("公开正文 QZXPUBLICOK"),
+            "content/d1/secret.md": SECRET,
+            "content/d1/secret.files/s.txt": "QZXSECRETATTACH",
+            "content/d1/applications/2025.csv": REGISTER,
+        }
+    )
     first = run_cli("build", "--site", site)
     assert first.code == 0, first.err
     before = tree_hash(site / "build")
@@ -115,8 +126,14 @@ def test_a_link_inside_a_real_files_folder_is_refused_too(make_site: MakeSite, t
     """One attachment file linked out (to the host, or to another record's attachment)."""
     host = outside(tmp_path, "host.txt", "QZXHOSTFILE")
     text = record_text(attachments="[host.txt, s.txt, sub/x.txt, ok.txt]")
-    site = make_site({"content/d1/a.md": text, "content/d1/a.files/ok.txt": "QZXOKATTACH",
-                      "content/d1/secret.md": SECRET, "content/d1/secret.files/s.txt": "QZXSECRETATTACH"})
+    site = make_site(
+        {
+            "content/d1/a.md": text,
+            "content/d1/a.files/ok.txt": "QZXOKATTACH",
+            "content/d1/secret.md": SECRET,
+            "content/d1/secret.files/s.txt": "QZXSECRETATTACH",
+        }
+    )
     os.symlink(host, site / "content/d1/a.files/host.txt")
     os.symlink("../secret.files/s.txt", site / "content/d1/a.files/s.txt")
     os.symlink("../secret.files", site / "content/d1/a.files/sub")
@@ -128,8 +145,9 @@ def test_a_link_inside_a_real_files_folder_is_refused_too(make_site: MakeSite, t
 
 
 def test_body_link_into_a_linked_files_folder_is_refused(make_site: MakeSite) -> None:
-    site = make_site({"content/d1/a.md": record_text("见[台账](a.files/2025.csv)。"),
-                      "content/d1/applications/2025.csv": REGISTER})
+    site = make_site(
+        {"content/d1/a.md": record_text("见[台账](a.files/2025.csv)。"), "content/d1/applications/2025.csv": REGISTER}
+    )
     os.symlink("applications", site / "content/d1/a.files")
     (found,) = [f for f in check_json(site) if f["rule"] == "FMT007"]
     assert found["file"] == "content/d1/a.md" and "符号链接" in str(found["message"])
@@ -137,11 +155,13 @@ def test_body_link_into_a_linked_files_folder_is_refused(make_site: MakeSite) ->
 
 # --- every other file the loader reads -------------------------------------------------------
 
+
 def _refused(site: Path, rel: str, canary: bytes, rule: str = "FMT007") -> None:
     result = run_cli("build", "--site", site)
     assert result.code == 1, result.err
-    assert any(f["rule"] == rule and f["file"] == rel and f["line"] == 1 and f["severity"] == "block"
-               for f in check_json(site)), check_json(site)
+    assert any(
+        f["rule"] == rule and f["file"] == rel and f["line"] == 1 and f["severity"] == "block" for f in check_json(site)
+    ), check_json(site)
     assert canary not in output_text(site / "build")
 
 
@@ -194,9 +214,15 @@ def test_register_folder_linked_outside(make_site: MakeSite, tmp_path: Path) -> 
 def test_report_register_and_their_folders_are_never_links_even_inside(make_site: MakeSite) -> None:
     """A report linked to a withheld record would publish its body as the annual report: the
     sources without a gate of their own (reports, registers, department.yaml) must be real files."""
-    site = make_site({"content/d1/a.md": record_text(), "content/d1/secret.md": SECRET.replace("不予公开正文", "QZXSECRETBODY"),
-                      "content/d1/secret.files/s.txt": "x", "content/d2/applications/2025.csv": REGISTER,
-                      "content/d2/department.yaml": DEPARTMENT_YAML.replace("MB0000001N", "MB0000002L")})
+    site = make_site(
+        {
+            "content/d1/a.md": record_text(),
+            "content/d1/secret.md": SECRET.replace("不予公开正文", "QZXSECRETBODY"),
+            "content/d1/secret.files/s.txt": "x",
+            "content/d2/applications/2025.csv": REGISTER,
+            "content/d2/department.yaml": DEPARTMENT_YAML.replace("MB0000001N", "MB0000002L"),
+        }
+    )
     (site / "content/d1/reports").mkdir()
     os.symlink("../secret.md", site / "content/d1/reports/2025.md")
     os.symlink("../d2/applications", site / "content/d1/applications")
@@ -230,8 +256,9 @@ def test_static_asset_linked_outside_layouts(make_site: MakeSite, tmp_path: Path
 
 def test_layout_linked_to_a_content_file_is_refused(make_site: MakeSite) -> None:
     """Inside the site but outside layouts/: a template must not read content (a register)."""
-    site = make_site({"content/d1/a.md": record_text(), "content/d1/applications/2025.csv": REGISTER,
-                      "layouts/base.html": "x"})
+    site = make_site(
+        {"content/d1/a.md": record_text(), "content/d1/applications/2025.csv": REGISTER, "layouts/base.html": "x"}
+    )
     (site / "layouts/base.html").unlink()
     os.symlink("../content/d1/applications/2025.csv", site / "layouts/base.html")
     result = run_cli("build", "--site", site)
@@ -241,14 +268,20 @@ def test_layout_linked_to_a_content_file_is_refused(make_site: MakeSite) -> None
 
 # --- files that are not regular files --------------------------------------------------------
 
+
 def test_a_fifo_saved_as_a_record_does_not_hang_the_check(make_site: MakeSite) -> None:
     site = make_site({"content/d1/a.md": record_text(), "content/d1/applications/2025.csv": REGISTER})
     os.mkfifo(site / "content/d1/x.md")
     os.mkfifo(site / "content/d1/reports.md")
     (site / "content/d1/applications/2025.csv").unlink()
     os.mkfifo(site / "content/d1/applications/2025.csv")
-    result = subprocess.run([sys.executable, "-m", "generator", "check", "--site", str(site), "--format", "json"],
-                            capture_output=True, text=True, timeout=60, cwd=REPO)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--site", str(site), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+    )
     assert result.returncode == 1, result.stderr
     found = {(f["rule"], f["file"], f["line"]) for f in json.loads(result.stdout)}
     for rel in ("content/d1/x.md", "content/d1/reports.md", "content/d1/applications/2025.csv"):
@@ -262,8 +295,13 @@ def test_a_fifo_listed_as_an_attachment_is_never_opened(make_site: MakeSite) -> 
     site = make_site({"content/d1/a.md": text, "content/d1/a.files/.keep": ""})
     os.mkfifo(site / "content/d1/a.files/pipe.txt")
     os.mkfifo(site / "content/d1/department.yaml.tmp")  # not a name the loader reads: ignored
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site)],
-                            capture_output=True, text=True, timeout=60, cwd=REPO)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--site", str(site)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+    )
     assert result.returncode == 1
     assert f"content/d1/a.md:{line_of(text, 'attachments')}" in result.stderr and "不是普通文件" in result.stderr
 
@@ -271,20 +309,28 @@ def test_a_fifo_listed_as_an_attachment_is_never_opened(make_site: MakeSite) -> 
 def test_a_fifo_as_layout_template_is_refused(make_site: MakeSite) -> None:
     site = make_site({"content/d1/a.md": record_text(), "layouts/.keep": ""})
     os.mkfifo(site / "layouts/home.html")
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site)],
-                            capture_output=True, text=True, timeout=60, cwd=REPO)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--site", str(site)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+    )
     assert result.returncode == 2 and "layouts/home.html" in result.stderr
 
 
 # --- links that stay inside: what is allowed, as docs/content-format.md says ------------------
 
+
 def test_record_linked_inside_the_content_tree_is_read_at_the_links_place(make_site: MakeSite) -> None:
     """A record link whose target is inside content/ is read (the target is content like any
     other); its attachments are the link's own real `<name>.files/` folder."""
-    site = make_site({
-        "content/d1/_shared/policy.md": record_text("共享正文 QZXSHAREDBODY", attachments="[a.txt]"),
-        "content/d1/current.files/a.txt": "QZXCURRENTATTACH",
-    })
+    site = make_site(
+        {
+            "content/d1/_shared/policy.md": record_text("共享正文 QZXSHAREDBODY", attachments="[a.txt]"),
+            "content/d1/current.files/a.txt": "QZXCURRENTATTACH",
+        }
+    )
     os.symlink("_shared/policy.md", site / "content/d1/current.md")
     result = run_cli("build", "--site", site)
     assert result.code == 0, result.err
@@ -293,8 +339,12 @@ def test_record_linked_inside_the_content_tree_is_read_at_the_links_place(make_s
 
 
 def test_subfolder_linked_inside_is_not_descended_into(make_site: MakeSite) -> None:
-    site = make_site({"content/d1/a.md": record_text(),
-                      "content/d1/_drafts/b.md": record_text("QZXDRAFT", index_no=f"{DEPT_USCC}/2026-00002")})
+    site = make_site(
+        {
+            "content/d1/a.md": record_text(),
+            "content/d1/_drafts/b.md": record_text("QZXDRAFT", index_no=f"{DEPT_USCC}/2026-00002"),
+        }
+    )
     os.symlink("_drafts", site / "content/d1/zhidu")
     (found,) = [f for f in check_json(site) if f["rule"] == "FMT007"]
     assert (found["file"], found["severity"]) == ("content/d1/zhidu", "warn")
@@ -305,9 +355,13 @@ def test_subfolder_linked_inside_is_not_descended_into(make_site: MakeSite) -> N
 def test_content_and_layouts_folders_may_themselves_be_links(make_site: MakeSite, tmp_path: Path) -> None:
     """The trees are taken at their real location: a site whose content/ and layouts/ are links
     (a checkout kept elsewhere) builds, and a template linked to another one inside layouts/ is fine."""
-    site = make_site({"content/d1/a.md": record_text("正文 QZXINSIDE", attachments="[x.txt]"),
-                      "content/d1/a.files/x.txt": "QZXATTACH",
-                      "layouts/mine.html": '{% extends "base.html" %}{% block content %}<p>QZXLAYOUT</p>{% endblock %}'})
+    site = make_site(
+        {
+            "content/d1/a.md": record_text("正文 QZXINSIDE", attachments="[x.txt]"),
+            "content/d1/a.files/x.txt": "QZXATTACH",
+            "layouts/mine.html": '{% extends "base.html" %}{% block content %}<p>QZXLAYOUT</p>{% endblock %}',
+        }
+    )
     (site / "content").rename(tmp_path / "real-content")
     (site / "layouts").rename(tmp_path / "real-layouts")
     os.symlink(tmp_path / "real-content", site / "content")
@@ -320,9 +374,14 @@ def test_content_and_layouts_folders_may_themselves_be_links(make_site: MakeSite
 
 
 def test_department_folder_linked_inside_the_content_tree_is_read(make_site: MakeSite) -> None:
-    site = make_site({"content/_store/d1/a.md": record_text("正文 QZXSTOREBODY", attachments="[x.txt]"),
-                      "content/_store/d1/a.files/x.txt": "QZXSTOREATTACH",
-                      "content/_store/d1/department.yaml": DEPARTMENT_YAML}, with_department=False)
+    site = make_site(
+        {
+            "content/_store/d1/a.md": record_text("正文 QZXSTOREBODY", attachments="[x.txt]"),
+            "content/_store/d1/a.files/x.txt": "QZXSTOREATTACH",
+            "content/_store/d1/department.yaml": DEPARTMENT_YAML,
+        },
+        with_department=False,
+    )
     os.symlink("_store/d1", site / "content/d1")
     result = run_cli("build", "--site", site)
     assert result.code == 0, result.err

@@ -25,7 +25,13 @@ def demo_records(site: Path = REPO) -> list[tuple[Path, dict[str, object]]]:
 def test_demo_covers_every_publicity_and_the_required_departments() -> None:
     records = demo_records()
     assert len(records) >= 30
-    assert {meta["publicity"] for _, meta in records} == {"主动公开", "依申请公开", "不予公开", "删减后公开", "脱密后公开"}
+    assert {meta["publicity"] for _, meta in records} == {
+        "主动公开",
+        "依申请公开",
+        "不予公开",
+        "删减后公开",
+        "脱密后公开",
+    }
     names = {yaml.safe_load((p / "department.yaml").read_text("utf-8"))["name"] for p in (REPO / "content").iterdir()}
     assert {"玉溪市人民政府办公室", "华宁县人民政府", "楚雄市人民政府办公室", "阿尔山市政务公开领导小组办公室"} <= names
     assert any(meta.get("status") == "已废止" and meta.get("superseded_by") for _, meta in records)
@@ -40,10 +46,16 @@ def test_demo_check_passes_at_its_pinned_date() -> None:
 def test_demo_build_has_one_page_per_public_record(demo_build: Path) -> None:
     public = [meta for _, meta in demo_records() if meta["publicity"] in ("主动公开", "删减后公开", "脱密后公开")]
     departments = {p.name for p in (REPO / "content").iterdir() if p.is_dir()}
-    pages = {p.relative_to(demo_build).as_posix() for p in demo_build.glob("*/*.html")
-             if p.parent.name in departments and p.name[0].isdigit()}
-    expected = {f"{path.relative_to(REPO / 'content').parts[0]}/{str(meta['index_no']).split('/', 1)[1]}.html"
-                for path, meta in demo_records() if meta["publicity"] in ("主动公开", "删减后公开", "脱密后公开")}
+    pages = {
+        p.relative_to(demo_build).as_posix()
+        for p in demo_build.glob("*/*.html")
+        if p.parent.name in departments and p.name[0].isdigit()
+    }
+    expected = {
+        f"{path.relative_to(REPO / 'content').parts[0]}/{str(meta['index_no']).split('/', 1)[1]}.html"
+        for path, meta in demo_records()
+        if meta["publicity"] in ("主动公开", "删减后公开", "脱密后公开")
+    }
     assert len(expected) == len(public)
     assert expected <= pages
     assert pages == expected

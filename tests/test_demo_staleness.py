@@ -22,8 +22,11 @@ def front_matter(path: Path) -> dict[str, Any]:
 
 
 def demo_records(site: Path) -> dict[str, dict[str, Any]]:
-    return {p.relative_to(site).as_posix(): front_matter(p) for p in sorted((site / "content").rglob("*.md"))
-            if "reports" not in p.parts and not any(part.endswith(".files") for part in p.parts)}
+    return {
+        p.relative_to(site).as_posix(): front_matter(p)
+        for p in sorted((site / "content").rglob("*.md"))
+        if "reports" not in p.parts and not any(part.endswith(".files") for part in p.parts)
+    }
 
 
 def passed(meta: dict[str, Any], key: str) -> bool:

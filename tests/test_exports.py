@@ -19,24 +19,42 @@ from conftest import DEPT_USCC, record_text, run_cli, write_site
 
 MakeSite = Callable[..., Path]
 
-SITE_YAML = "title: 测试站点\ntoday: 2026-11-21\nbase_url: https://xxgk.example.gov.cn/sub/\nrules: {STL010: off, STL008: off}\n"
+SITE_YAML = "title: 测试站点\ntoday: 2026-11-21\nbase_url: https://xxgk.example.gov.cn/sub/\nrules: {STL010: off, STL008: off, INS001: off, INS002: off, INS003: off, INS006: off}\n"
 WITHHELD = "《中华人民共和国政府信息公开条例》第十四条"
 SECRETS = ("依申请正文甲", "依申请概述乙", "不予公开标题丙", "不予公开正文丁", "不予公开概述戊")
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = write_site(tmp_path_factory.mktemp("exports") / "site", {
-        "site.yaml": SITE_YAML,
-        "content/d1/a.md": record_text("公开正文。", title="关于公开事项的通知", summary="公开概述",
-                                       keywords="[公开, 通知]"),
-        "content/d1/b.md": record_text("依申请正文甲。", index_no=f"{DEPT_USCC}/2026-00002", title="依申请的台账",
-                                       publicity="依申请公开", withhold_reason=WITHHELD, summary="依申请概述乙",
-                                       keywords="[依申请关键词]", published=None),
-        "content/d1/c.md": record_text("不予公开正文丁。", index_no=f"{DEPT_USCC}/2026-00003", title="不予公开标题丙",
-                                       publicity="不予公开", withhold_reason=WITHHELD, summary="不予公开概述戊",
-                                       published=None, review=None),
-    })
+    site = write_site(
+        tmp_path_factory.mktemp("exports") / "site",
+        {
+            "site.yaml": SITE_YAML,
+            "content/d1/a.md": record_text(
+                "公开正文。", title="关于公开事项的通知", summary="公开概述", keywords="[公开, 通知]"
+            ),
+            "content/d1/b.md": record_text(
+                "依申请正文甲。",
+                index_no=f"{DEPT_USCC}/2026-00002",
+                title="依申请的台账",
+                publicity="依申请公开",
+                withhold_reason=WITHHELD,
+                summary="依申请概述乙",
+                keywords="[依申请关键词]",
+                published=None,
+            ),
+            "content/d1/c.md": record_text(
+                "不予公开正文丁。",
+                index_no=f"{DEPT_USCC}/2026-00003",
+                title="不予公开标题丙",
+                publicity="不予公开",
+                withhold_reason=WITHHELD,
+                summary="不予公开概述戊",
+                published=None,
+                review=None,
+            ),
+        },
+    )
     result = run_cli("build", "--site", site, "--out", site / "build")
     assert result.code == 0, result.err
     return site / "build"
@@ -110,8 +128,12 @@ def test_demo_exports_and_feeds_validate(demo_build: Path) -> None:
 
 
 def test_without_base_url_feeds_link_relatively_and_no_sitemap_is_written(make_site: Callable[..., Path]) -> None:
-    site = make_site({"site.yaml": "title: 测试站点\ntoday: 2026-11-21\nrules: {STL010: off, STL008: off}\n",
-                      "content/d1/a.md": record_text()})
+    site = make_site(
+        {
+            "site.yaml": "title: 测试站点\ntoday: 2026-11-21\nrules: {STL010: off, STL008: off, INS001: off, INS002: off, INS003: off, INS006: off}\n",
+            "content/d1/a.md": record_text(),
+        }
+    )
     assert run_cli("build", "--site", site, "--out", site / "build").code == 0
     feed = feedparser.parse((site / "build" / urls.dept_feed("d1")).read_bytes())
     assert feed.entries[0].link.endswith("2026-00001.html") and "://" not in feed.entries[0].link
@@ -121,10 +143,15 @@ def test_without_base_url_feeds_link_relatively_and_no_sitemap_is_written(make_s
 def test_feeds_keep_the_atom_namespace_in_a_long_running_process(make_site: MakeSite) -> None:
     """serve builds again and again in one process: the sitemap's namespace must not leak into
     the feeds of the next build (ElementTree's namespace map is global)."""
-    site = make_site({"content/d1/a.md": record_text(),
-                      "site.yaml": SITE_YAML})  # this module's site.yaml sets base_url: a sitemap is written
+    site = make_site(
+        {"content/d1/a.md": record_text(), "site.yaml": SITE_YAML}
+    )  # this module's site.yaml sets base_url: a sitemap is written
     for _ in range(2):
         assert run_cli("build", "--site", site).code == 0
         for feed in (site / "build/feed.xml", site / "build/d1/feed.xml"):
-            assert feed.read_text(encoding="utf-8").splitlines()[1].startswith('<feed xmlns="http://www.w3.org/2005/Atom"')
-        assert 'urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"' in (site / "build/sitemap.xml").read_text("utf-8")
+            assert (
+                feed.read_text(encoding="utf-8").splitlines()[1].startswith('<feed xmlns="http://www.w3.org/2005/Atom"')
+            )
+        assert 'urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"' in (site / "build/sitemap.xml").read_text(
+            "utf-8"
+        )

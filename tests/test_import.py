@@ -24,7 +24,7 @@ REVIEW = ("--review", "李明,王芳,赵刚")
 SUMMARY = re.compile(r"共 (\d+) 行：导入 (\d+) 条，跳过 (\d+) 条")
 SKIPPED = re.compile(r"^第 (\d+) 行：跳过，(.+)$", re.MULTILINE)
 # The corpus was collected in 2023: "today" just after it, so no column is stale (STL007).
-CORPUS_SITE_YAML = "title: 迁移测试\ntoday: 2023-10-31\nrules: {STL008: 'off', STL010: 'off', SEC007: warn}\n"
+CORPUS_SITE_YAML = "title: 迁移测试\ntoday: 2023-10-31\nrules: {STL008: 'off', STL010: 'off', SEC007: warn, INS001: 'off', INS002: 'off', INS003: 'off', INS006: 'off'}\n"
 
 
 def counts(out: str) -> tuple[int, int, int]:
@@ -56,6 +56,7 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: st
 
 # --- the real corpus ------------------------------------------------------------------
 
+
 def corpus_rows(name: str) -> list[dict[str, str]]:
     with (CORPUS / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -67,8 +68,18 @@ def test_both_corpus_files_import_with_every_row_accounted_for(make_site: MakeSi
     for name in FILES:
         rows = corpus_rows(name)  # counted independently of the importer
         before = len(records(site))
-        result = run_cli("import", CORPUS / name, "--site", site, "--dept", "d1", "--category-default", CATEGORY,
-                         *REVIEW, "--written-from-published")
+        result = run_cli(
+            "import",
+            CORPUS / name,
+            "--site",
+            site,
+            "--dept",
+            "d1",
+            "--category-default",
+            CATEGORY,
+            *REVIEW,
+            "--written-from-published",
+        )
         assert result.code == 1, result.err  # the corpus has duplicates and rows without a 发布日期
         n, imported, skipped = counts(result.out)
         reported = skipped_lines(result.out)
@@ -77,8 +88,11 @@ def test_both_corpus_files_import_with_every_row_accounted_for(make_site: MakeSi
         # every row without a 发布日期 is among the reported ones, at its own line
         no_date = {line for line, row in enumerate(rows, start=2) if not row["published"]}
         assert all("缺少发布日期" in reported[line] for line in no_date)
-        later = {line for line, row in enumerate(rows, start=2)
-                 if row["written"] and row["published"] and row["written"] > row["published"]}
+        later = {
+            line
+            for line, row in enumerate(rows, start=2)
+            if row["written"] and row["published"] and row["written"] > row["published"]
+        }
         assert later and all("晚于发布日期" in reported[line] for line in later)
         total += imported
         titles |= {row["title"] for row in rows}
@@ -103,8 +117,18 @@ def test_a_corpus_slice_imports_checks_clean_and_builds(make_site: MakeSite, tmp
         chosen += [[r[k] for k in header] for r in rows if "内部资料" in r["title"]]
     export = write_csv(tmp_path / "slice.csv", header, chosen)
     site = make_site({"site.yaml": CORPUS_SITE_YAML})
-    result = run_cli("import", export, "--site", site, "--dept", "d1", "--category-default", CATEGORY, *REVIEW,
-                     "--written-from-published")
+    result = run_cli(
+        "import",
+        export,
+        "--site",
+        site,
+        "--dept",
+        "d1",
+        "--category-default",
+        CATEGORY,
+        *REVIEW,
+        "--written-from-published",
+    )
     n, imported, skipped = counts(result.out)
     assert n == len(chosen) and imported + skipped == n and imported > 250
     check = run_cli("check", "--site", site, "--format", "json")
@@ -127,26 +151,31 @@ HEADER = ["标题", "成文日期", "发布日期", "文号", "信息分类", "�
 
 def test_bad_rows_are_reported_by_line_and_nothing_is_overwritten(make_site: MakeSite, tmp_path: Path) -> None:
     keep = "---\n这不是一条能读取的记录: [\n---\n请勿覆盖。\n"
-    site = make_site({
-        "content/d1/a.md": record_text(index_no=f"{DEPT_USCC}/2023-00007", title="已有的通知", doc_no="测发〔2023〕1号"),
-        "content/d1/2023-00009.md": keep,  # a file no record claims: its number is skipped, it is kept
-    })
+    site = make_site(
+        {
+            "content/d1/a.md": record_text(
+                index_no=f"{DEPT_USCC}/2023-00007", title="已有的通知", doc_no="测发〔2023〕1号"
+            ),
+            "content/d1/2023-00009.md": keep,  # a file no record claims: its number is skipped, it is kept
+        }
+    )
     rows = [
         ["关于甲的通知", "2023-09-20", "2023-09-26", "测发〔2023〕2号", "通知公告", "https://example.gov.cn/a.html"],
-        ["", "2023-09-20", "2023-09-26", "", "通知公告", ""],                       # line 3: no title
-        ["关于乙的通知", "2023-02-30", "2023-03-02", "", "通知公告", ""],            # line 4: no such day
-        ["关于丙的通知", "2023-09-27", "2023-09-26", "", "通知公告", ""],            # line 5: written after published
-        ["关于丁的通知", "2023-09-20", "2023-09-26", "", "不存在的分类", ""],        # line 6: unknown category
+        ["", "2023-09-20", "2023-09-26", "", "通知公告", ""],  # line 3: no title
+        ["关于乙的通知", "2023-02-30", "2023-03-02", "", "通知公告", ""],  # line 4: no such day
+        ["关于丙的通知", "2023-09-27", "2023-09-26", "", "通知公告", ""],  # line 5: written after published
+        ["关于丁的通知", "2023-09-20", "2023-09-26", "", "不存在的分类", ""],  # line 6: unknown category
         ["关于甲的通知", "2023-09-21", "2023-09-28", "测发〔2023〕2号", "通知公告", ""],  # line 7: duplicate of line 2
         ["已有的通知", "2023-09-20", "2023-09-26", "测发〔2023〕1号", "通知公告", ""],  # line 8: already imported
-        ["关于戊的\n通知", "2023/9/1", "2023年9月2日", "", "通知公告", ""],          # lines 9-10: newline in title
+        ["关于戊的\n通知", "2023/9/1", "2023年9月2日", "", "通知公告", ""],  # lines 9-10: newline in title
         ["关于己的通知", "2023/9/1", "2023年9月2日", "测发[2023]3号", "法定主动公开内容/财政信息", ""],
-        ["关于庚的通知", "", "2023-09-03", "", "通知公告", ""],                      # line 12: no 成文日期
-        ["关于辛的通知", "2023-09-01", "2023-09-04", "", "", ""],                    # line 13: default category
+        ["关于庚的通知", "", "2023-09-03", "", "通知公告", ""],  # line 12: no 成文日期
+        ["关于辛的通知", "2023-09-01", "2023-09-04", "", "", ""],  # line 13: default category
     ]
     export = write_csv(tmp_path / "export.csv", HEADER, rows)
-    result = run_cli("import", export, "--site", site, "--dept", "d1", *REVIEW,
-                     "--category-default", "政府信息公开制度")
+    result = run_cli(
+        "import", export, "--site", site, "--dept", "d1", *REVIEW, "--category-default", "政府信息公开制度"
+    )
     assert result.code == 1, result.err
     reported = skipped_lines(result.out)
     assert set(reported) == {3, 4, 5, 6, 7, 8, 9, 12}
@@ -162,8 +191,13 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_overwritten(make_site: Mak
     assert "测发[2023]3号" in result.out and "FMT004" in result.out  # imported, with a note
     # numbers continue after 2023-00007, pass over the existing 2023-00009.md, follow publication order
     assert (site / "content/d1/2023-00009.md").read_text("utf-8") == keep
-    assert sorted(p.name for p in records(site)) == ["2023-00008.md", "2023-00009.md", "2023-00010.md",
-                                                     "2023-00011.md", "a.md"]
+    assert sorted(p.name for p in records(site)) == [
+        "2023-00008.md",
+        "2023-00009.md",
+        "2023-00010.md",
+        "2023-00011.md",
+        "a.md",
+    ]
     site_records = {r.file: r for r in load_site(load_config(site)[0])[0].records}
     first = site_records["content/d1/2023-00008.md"]
     assert (first.title, first.index_no) == ("关于己的通知", f"{DEPT_USCC}/2023-00008")
@@ -190,8 +224,9 @@ def test_imported_records_pass_the_check(make_site: MakeSite, tmp_path: Path) ->
 def test_dry_run_reports_and_writes_nothing(make_site: MakeSite, tmp_path: Path) -> None:
     rows = [["关于甲的通知", "2023-09-20", "2023-09-26", "", "通知公告", ""], ["", "", "", "", "", ""]]
     site = make_site({})
-    result = run_cli("import", write_csv(tmp_path / "e.csv", HEADER, rows), "--site", site, "--dept", "d1",
-                     *REVIEW, "--dry-run")
+    result = run_cli(
+        "import", write_csv(tmp_path / "e.csv", HEADER, rows), "--site", site, "--dept", "d1", *REVIEW, "--dry-run"
+    )
     assert result.code == 1 and "第 3 行：跳过，缺少标题" in result.out
     assert "共 2 行：可导入 1 条，跳过 1 条" in result.out and "未写入" in result.out
     assert records(site) == []
@@ -200,17 +235,49 @@ def test_dry_run_reports_and_writes_nothing(make_site: MakeSite, tmp_path: Path)
 # --- round trip of hostile titles -----------------------------------------------------
 
 HOSTILE = [
-    "关于《条例》第三条：适用范围的说明", 'He said: "yes"', "it's: ok", "#话题 开头", "中间 #号 注释", "- 像列表",
-    "? 像问号键", "[方括号]", "{花括号}", "&锚点", "*别名", "!标签", "%指令", "@at", "`反引号`", "| 竖线", "> 大于",
-    "yes", "no", "null", "~", "123", "0x1F", "1e3", "2023-09-26", "true", "---", "...", "a: b: c", "尾部反斜杠\\",
-    "《关于“双引号”和‘单引号’的通知》", "制表\t符", "全角：冒号＃井号", "关于'单'引号\"双\"引号的: 通知 #1",
+    "关于《条例》第三条：适用范围的说明",
+    'He said: "yes"',
+    "it's: ok",
+    "#话题 开头",
+    "中间 #号 注释",
+    "- 像列表",
+    "? 像问号键",
+    "[方括号]",
+    "{花括号}",
+    "&锚点",
+    "*别名",
+    "!标签",
+    "%指令",
+    "@at",
+    "`反引号`",
+    "| 竖线",
+    "> 大于",
+    "yes",
+    "no",
+    "null",
+    "~",
+    "123",
+    "0x1F",
+    "1e3",
+    "2023-09-26",
+    "true",
+    "---",
+    "...",
+    "a: b: c",
+    "尾部反斜杠\\",
+    "《关于“双引号”和‘单引号’的通知》",
+    "制表\t符",
+    "全角：冒号＃井号",
+    "关于'单'引号\"双\"引号的: 通知 #1",
 ]
 
 
 def test_yaml_hostile_titles_round_trip_exactly(make_site: MakeSite, tmp_path: Path) -> None:
     header = ["title", "written", "published", "doc_no", "category"]
-    rows = [[title, "2023-09-20", "2023-09-26", f"测发〔2023〕{i}号: 附#{i}", CATEGORY]
-            for i, title in enumerate(HOSTILE, start=1)]
+    rows = [
+        [title, "2023-09-20", "2023-09-26", f"测发〔2023〕{i}号: 附#{i}", CATEGORY]
+        for i, title in enumerate(HOSTILE, start=1)
+    ]
     site = make_site({})
     result = run_cli("import", write_csv(tmp_path / "e.csv", header, rows), "--site", site, "--dept", "d1", *REVIEW)
     assert result.code == 0, result.out + result.err
@@ -222,6 +289,7 @@ def test_yaml_hostile_titles_round_trip_exactly(make_site: MakeSite, tmp_path: P
 
 
 # --- encodings, spreadsheets, column options, usage errors ----------------------------
+
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
 def test_bom_and_gb18030_exports_read(make_site: MakeSite, tmp_path: Path, encoding: str) -> None:
@@ -240,13 +308,28 @@ def test_xlsx_with_named_columns(make_site: MakeSite, tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["信息名称", "形成日期", "上网日期", "发文字号", "正文内容"])
-    sheet.append(["关于甲的通知", dt.datetime(2023, 9, 20), dt.datetime(2023, 9, 26), "测发〔2023〕5号", "第一段。\n\n第二段。"])
+    sheet.append(
+        ["关于甲的通知", dt.datetime(2023, 9, 20), dt.datetime(2023, 9, 26), "测发〔2023〕5号", "第一段。\n\n第二段。"]
+    )
     sheet.append(["关于乙的通知", "2023年9月31日", "2023-10-02", "", "正文"])
     export = tmp_path / "e.xlsx"
     book.save(export)
     site = make_site({})
-    result = run_cli("import", export, "--site", site, "--dept", "d1", *REVIEW, "--category-default", CATEGORY,
-                     "--written", "形成日期", "--published", "上网日期")
+    result = run_cli(
+        "import",
+        export,
+        "--site",
+        site,
+        "--dept",
+        "d1",
+        *REVIEW,
+        "--category-default",
+        CATEGORY,
+        "--written",
+        "形成日期",
+        "--published",
+        "上网日期",
+    )
     assert result.code == 1 and counts(result.out) == (2, 1, 1)
     assert "第 3 行：跳过，成文日期“2023年9月31日”不是有效日期" in result.out
     (record,) = load_site(load_config(site)[0])[0].records
@@ -277,9 +360,10 @@ def test_usage_errors_exit_2_in_chinese(make_site: MakeSite, tmp_path: Path) -> 
 def test_new_still_allocates_after_imported_records(make_site: MakeSite, tmp_path: Path) -> None:
     rows = [["关于甲的通知", "2026-11-02", "2026-11-03", "", "通知公告", ""]]
     site = make_site({"content/d1/a.md": record_text(index_no=f"{DEPT_USCC}/2026-00004")})
-    assert run_cli("import", write_csv(tmp_path / "e.csv", HEADER, rows), "--site", site, "--dept", "d1",
-                   *REVIEW).code == 0
+    assert (
+        run_cli("import", write_csv(tmp_path / "e.csv", HEADER, rows), "--site", site, "--dept", "d1", *REVIEW).code
+        == 0
+    )
     assert (site / "content/d1/2026-00005.md").exists()
     result = run_cli("new", "--site", site, "--dept", "d1", "--category", CATEGORY, "--today", "2026-11-21", "新记录")
     assert result.code == 0 and (site / "content/d1/2026-00006.md").exists()
-

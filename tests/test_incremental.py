@@ -11,7 +11,10 @@ from typing import Callable
 from conftest import DEPT_USCC, REPO, record_text, run_cli
 
 MakeSite = Callable[..., Path]
-REPORT = "---\npermits: 1\npenalties: 1\ncoercions: 0\nfees: 0\n---\n## 总体情况\n\n本年度工作正常。\n"
+REPORT = (
+    "---\npermits: 1\npenalties: 1\ncoercions: 0\nfees: 0\n---\n## 总体情况\n\n本年度工作正常。\n"
+    "\n## 存在的主要问题及改进情况\n\n没有需要说明的问题。\n"
+)
 
 
 def _record(serial: int, body: str, **meta: object) -> str:
@@ -47,16 +50,20 @@ def _assert_same_as_clean(site: Path, tmp_path: Path) -> None:
     assert [rel for rel in incremental if incremental[rel] != clean[rel]] == []
 
 
-def test_incremental_output_equals_a_clean_build_after_every_kind_of_change(make_site: MakeSite,
-                                                                            tmp_path: Path) -> None:
-    site = make_site({
-        "content/d1/a.md": _record(1, "第一条正文，见[第二项](b.md)。", attachments="[a.txt]"),
-        "content/d1/a.files/a.txt": "附件文字。",
-        "content/d1/b.md": _record(2, "第二条正文。"),
-        "content/d1/c.md": _record(3, "第三条正文。", category="法定主动公开内容/政策解读",
-                                   interprets=f"{DEPT_USCC}/2026-00002"),
-        "content/d1/reports/2025.md": REPORT,
-    })
+def test_incremental_output_equals_a_clean_build_after_every_kind_of_change(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site(
+        {
+            "content/d1/a.md": _record(1, "第一条正文，见[第二项](b.md)。", attachments="[a.txt]"),
+            "content/d1/a.files/a.txt": "附件文字。",
+            "content/d1/b.md": _record(2, "第二条正文。"),
+            "content/d1/c.md": _record(
+                3, "第三条正文。", category="法定主动公开内容/政策解读", interprets=f"{DEPT_USCC}/2026-00002"
+            ),
+            "content/d1/reports/2025.md": REPORT,
+        }
+    )
     _assert_same_as_clean(site, tmp_path)
     page_a, page_c = site / "build/d1/2026-00001.html", site / "build/d1/2026-00003.html"
     before = page_a.stat().st_ino, page_c.stat().st_ino
@@ -81,16 +88,24 @@ def test_incremental_output_equals_a_clean_build_after_every_kind_of_change(make
     assert not (site / "build/d1/2026-00004.html").exists()
 
     # the record a's body links to is no longer published in full: a's page must lose the link
-    (site / "content/d1/b.md").write_text(_record(2, "第二条正文。", publicity="依申请公开", published=None,
-                                                  withhold_reason="《中华人民共和国政府信息公开条例》第十六条"),
-                                          encoding="utf-8")
+    (site / "content/d1/b.md").write_text(
+        _record(
+            2,
+            "第二条正文。",
+            publicity="依申请公开",
+            published=None,
+            withhold_reason="《中华人民共和国政府信息公开条例》第十六条",
+        ),
+        encoding="utf-8",
+    )
     _assert_same_as_clean(site, tmp_path)
     assert "2026-00002.html" not in page_a.read_text(encoding="utf-8")
 
     (site / "layouts").mkdir()  # change a template
     record_html = (REPO / "layouts/record.html").read_text(encoding="utf-8")
-    (site / "layouts/record.html").write_text(record_html.replace('class="record"', 'class="record changed"'),
-                                              encoding="utf-8")
+    (site / "layouts/record.html").write_text(
+        record_html.replace('class="record"', 'class="record changed"'), encoding="utf-8"
+    )
     _assert_same_as_clean(site, tmp_path)
     assert 'class="record changed"' in page_a.read_text(encoding="utf-8")
 

@@ -16,7 +16,9 @@ from office_files import docx_bytes, pdf_bytes, xlsx_bytes
 
 MakeSite = Callable[..., Path]
 REVIEW = "{drafter: 李QZXDRAFTER, opinion: 主动公开, checker: 王QZXCHECKER, approver: 赵QZXAPPROVER, approved_on: 2026-11-03}"
-SIGNOFF = "[{rule: SEC007, fingerprint: 0123456789abcdef, reviewers: [王芳, 赵刚], date: 2026-11-20, reason: QZXSIGNOFF}]"
+SIGNOFF = (
+    "[{rule: SEC007, fingerprint: 0123456789abcdef, reviewers: [王芳, 赵刚], date: 2026-11-20, reason: QZXSIGNOFF}]"
+)
 
 # Canaries that must appear (the positive controls) and those that must never appear.
 PUBLIC = ("QZXPUBLICBODY", "QZXPUBLICATTACH", "QZXREQUESTTITLE", "QZXREDACTEDBODY", "QZXDECLASSBODY")
@@ -24,9 +26,11 @@ PUBLIC = ("QZXPUBLICBODY", "QZXPUBLICATTACH", "QZXREQUESTTITLE", "QZXREDACTEDBOD
 
 def _files(name: str, tag: str) -> dict[str, bytes]:
     folder = f"content/d1/{name}.files/"
-    return {folder + f"{tag}FILE.docx": docx_bytes(f"{tag}DOCX"),
-            folder + "b.xlsx": xlsx_bytes([["编号", f"{tag}XLSX"]]),
-            folder + "c.pdf": pdf_bytes(f"{tag}PDF")}
+    return {
+        folder + f"{tag}FILE.docx": docx_bytes(f"{tag}DOCX"),
+        folder + "b.xlsx": xlsx_bytes([["编号", f"{tag}XLSX"]]),
+        folder + "c.pdf": pdf_bytes(f"{tag}PDF"),
+    }
 
 
 def _attachments(tag: str) -> str:
@@ -40,22 +44,55 @@ ZERO_WIDTH_SPACE = "\u200b".encode()
 def leak_site(make_site: MakeSite) -> tuple[Path, set[str]]:
     """The site, and every canary planted in it (read back from the files as written)."""
     records = {
-        "pub": record_text("公开正文 QZXPUBLICBODY", index_no=f"{DEPT_USCC}/2026-00001", review=REVIEW,
-                           withhold_reason="QZXREASONPUBLIC", signoffs=SIGNOFF, attachments="[pub.docx]"),
-        "req": record_text("依申请正文 QZXREQUESTBODY", index_no=f"{DEPT_USCC}/2026-00002", review=REVIEW,
-                           title="关于QZXREQUESTTITLE的通知", publicity="依申请公开", published=None,
-                           summary="QZXREQUESTSUMMARY", keywords="[QZXREQUESTKEYWORD]", withhold_reason="QZXREASONREQUEST",
-                           signoffs=SIGNOFF, attachments=_attachments("QZXREQUEST")),
-        "secret": record_text("不予公开正文 QZXSECRETBODY", index_no=f"{DEPT_USCC}/2026-00003", review=None,
-                              title="关于QZXSECRETTITLE的报告", publicity="不予公开", published=None,
-                              doc_no="QZXSECRETDOCNO〔2026〕1号", summary="QZXSECRETSUMMARY",
-                              keywords="[QZXSECRETKEYWORD]", withhold_reason="QZXREASONSECRET",
-                              attachments=_attachments("QZXSECRET")),
-        "redacted": record_text("名单：［已删减：涉及个人隐私］ QZXREDACTEDBODY", index_no=f"{DEPT_USCC}/2026-00004",
-                                review=REVIEW, publicity="删减后公开", withhold_reason="QZXREASONREDACTED"),
-        "declass": record_text("解密正文 QZXDECLASSBODY", index_no=f"{DEPT_USCC}/2026-00005", review=REVIEW,
-                               publicity="脱密后公开", withhold_reason="QZXREASONDECLASS",
-                               declassified="{approver: 赵刚, date: 2026-11-01, basis: 保密期限届满}"),
+        "pub": record_text(
+            "公开正文 QZXPUBLICBODY",
+            index_no=f"{DEPT_USCC}/2026-00001",
+            review=REVIEW,
+            withhold_reason="QZXREASONPUBLIC",
+            signoffs=SIGNOFF,
+            attachments="[pub.docx]",
+        ),
+        "req": record_text(
+            "依申请正文 QZXREQUESTBODY",
+            index_no=f"{DEPT_USCC}/2026-00002",
+            review=REVIEW.replace("opinion: 主动公开", "opinion: 依申请公开"),
+            title="关于QZXREQUESTTITLE的通知",
+            publicity="依申请公开",
+            published=None,
+            summary="QZXREQUESTSUMMARY",
+            keywords="[QZXREQUESTKEYWORD]",
+            withhold_reason="《条例》第二十七条 QZXREASONREQUEST",
+            signoffs=SIGNOFF,
+            attachments=_attachments("QZXREQUEST"),
+        ),
+        "secret": record_text(
+            "不予公开正文 QZXSECRETBODY",
+            index_no=f"{DEPT_USCC}/2026-00003",
+            review=None,
+            title="关于QZXSECRETTITLE的报告",
+            publicity="不予公开",
+            published=None,
+            doc_no="QZXSECRETDOCNO〔2026〕1号",
+            summary="QZXSECRETSUMMARY",
+            keywords="[QZXSECRETKEYWORD]",
+            withhold_reason="《条例》第十四条 QZXREASONSECRET",
+            attachments=_attachments("QZXSECRET"),
+        ),
+        "redacted": record_text(
+            "名单：［已删减：涉及个人隐私］ QZXREDACTEDBODY",
+            index_no=f"{DEPT_USCC}/2026-00004",
+            review=REVIEW,
+            publicity="删减后公开",
+            withhold_reason="《条例》第三十七条 QZXREASONREDACTED",
+        ),
+        "declass": record_text(
+            "解密正文 QZXDECLASSBODY",
+            index_no=f"{DEPT_USCC}/2026-00005",
+            review=REVIEW,
+            publicity="脱密后公开",
+            withhold_reason="QZXREASONDECLASS",
+            declassified="{approver: 赵刚, date: 2026-11-01, basis: 保密期限届满}",
+        ),
     }
     files: dict[str, str | bytes] = {f"content/d1/{name}.md": text for name, text in records.items()}
     files["content/d1/pub.files/pub.docx"] = docx_bytes("公开附件 QZXPUBLICATTACH")
@@ -64,10 +101,14 @@ def leak_site(make_site: MakeSite) -> tuple[Path, set[str]]:
     files["content/d1/applications/2025.csv"] = (
         "id,received,applicant,result,closed,extended,reconsideration,litigation\n"
         "QZXREGISTER1,2025-03-01,自然人,予以公开,2025-03-10,,,\n"
-        "QZXREGISTER2,2025-04-01,商业企业,不予公开/属于国家秘密,2025-04-20,是,维持,\n")
-    planted = {token.decode() for data in files.values()
-               for blob in contents(data if isinstance(data, bytes) else data.encode())
-               for token in CANARY.findall(blob)}
+        "QZXREGISTER2,2025-04-01,商业企业,不予公开/属于国家秘密,2025-04-20,是,维持,\n"
+    )
+    planted = {
+        token.decode()
+        for data in files.values()
+        for blob in contents(data if isinstance(data, bytes) else data.encode())
+        for token in CANARY.findall(blob)
+    }
     return make_site(files), planted
 
 

@@ -40,16 +40,22 @@ def feeds_of(out: Path) -> list[Path]:
 
 # 1 — feeds and sitemap stay well-formed XML whatever a title holds
 
+
 def test_control_characters_in_a_title_never_make_a_feed_or_the_sitemap_ill_formed(make_site: MakeSite) -> None:
     # YAML escapes put any character in a title: C0 controls, U+FFFE, U+FFFF.
     title = '"坏\\x01标\\x0b题\\x1f\\uFFFE\\uFFFF"'
-    site = make_site({
-        "site.yaml": SITE_YAML + f"base_url: {BASE}\n",
-        "content/d1/a.md": record_text(title=title, summary='"概述\\x00\\x08完"'),
-        "content/d1/b.md": record_text(index_no=f"{DEPT_USCC}/2026-00002", title='"正常\\t标题"',
-                                       publicity="依申请公开",
-                                       withhold_reason="《条例》第十五条"),
-    })
+    site = make_site(
+        {
+            "site.yaml": SITE_YAML + f"base_url: {BASE}\n",
+            "content/d1/a.md": record_text(title=title, summary='"概述\\x00\\x08完"'),
+            "content/d1/b.md": record_text(
+                index_no=f"{DEPT_USCC}/2026-00002",
+                title='"正常\\t标题"',
+                publicity="依申请公开",
+                withhold_reason="《条例》第十五条",
+            ),
+        }
+    )
     result = run_cli("build", "--site", site)
     assert result.code == 0, result.err
     out = site / "build"
@@ -66,23 +72,28 @@ def test_control_characters_in_a_title_never_make_a_feed_or_the_sitemap_ill_form
     # every entry link (absolute, under base_url), unquoted, is a file of the build
     for entry in feedparser.parse((out / "feed.xml").read_bytes()).entries:
         assert entry.link.startswith(BASE)
-        assert (out / unquote(urlsplit(entry.link[len(BASE):]).path)).is_file(), entry.link
+        assert (out / unquote(urlsplit(entry.link[len(BASE) :]).path)).is_file(), entry.link
 
 
 # 2 — attachment and department folder names are percent-encoded in every URL
 
+
 def test_hash_question_mark_percent_and_space_in_names_link_to_the_files_on_disk(make_site: MakeSite) -> None:
     name = "a#1 ?%.txt"
-    first = record_text(f"见[附件](a.files/{name.replace('%', '%25').replace('#', '%23').replace(' ', '%20').replace('?', '%3F')})。",
-                        attachments=f'["{name}"]')
-    second = record_text("见[第一条](a.md)。",
-                         index_no=f"{DEPT_USCC}/2026-00002", title="第二条")
-    site = make_site({
-        "content/d#1/department.yaml": DEPARTMENT_YAML,
-        "content/d#1/a.md": first,
-        f"content/d#1/a.files/{name}": "附件内容",
-        "content/d#1/b.md": second,
-    }, with_department=False)
+    first = record_text(
+        f"见[附件](a.files/{name.replace('%', '%25').replace('#', '%23').replace(' ', '%20').replace('?', '%3F')})。",
+        attachments=f'["{name}"]',
+    )
+    second = record_text("见[第一条](a.md)。", index_no=f"{DEPT_USCC}/2026-00002", title="第二条")
+    site = make_site(
+        {
+            "content/d#1/department.yaml": DEPARTMENT_YAML,
+            "content/d#1/a.md": first,
+            f"content/d#1/a.files/{name}": "附件内容",
+            "content/d#1/b.md": second,
+        },
+        with_department=False,
+    )
     result = run_cli("build", "--site", site)
     assert result.code == 0, result.err
     out = site / "build"
@@ -99,8 +110,9 @@ def test_hash_question_mark_percent_and_space_in_names_link_to_the_files_on_disk
     for feed in feeds_of(out):
         for entry in ET.parse(feed).getroot().iter(f"{ATOM}link"):
             href = entry.get("href", "")
-            rel = posixpath.normpath(posixpath.join(posixpath.dirname(feed.relative_to(out).as_posix()),
-                                                    unquote(urlsplit(href).path)))
+            rel = posixpath.normpath(
+                posixpath.join(posixpath.dirname(feed.relative_to(out).as_posix()), unquote(urlsplit(href).path))
+            )
             assert (out / rel).is_file(), (feed, href)
     assert 'href="2026-00001.html"' in (out / "d#1/2026-00002.html").read_text("utf-8")
     exported = json.loads((out / "catalogue.json").read_text("utf-8"))["records"]
@@ -110,8 +122,10 @@ def test_hash_question_mark_percent_and_space_in_names_link_to_the_files_on_disk
 
 def test_a_hash_in_an_output_path_is_never_taken_for_a_fragment() -> None:
     assert urls.relative("index.html", urls.department("d#1")) == "d%231/index.html"
-    assert urls.relative("d#1/2026-00002.html", urls.OutputPath("d#1/2026-00001.html"), "第 1 节#") == \
-        "2026-00001.html#第%201%20节%23"
+    assert (
+        urls.relative("d#1/2026-00002.html", urls.OutputPath("d#1/2026-00001.html"), "第 1 节#")
+        == "2026-00001.html#第%201%20节%23"
+    )
     assert urls.relative("d#1/index.html", urls.APPLY + "#apply-d#1") == "../apply.html#apply-d%231"  # a layout's form
     assert urls.relative("index.html", urls.apply_office("d#1")) == "apply.html#apply-d%231"
     assert urls.relative("index.html", urls.OutputPath("a:b/c d.html")) == "a%3Ab/c%20d.html"  # never a scheme
@@ -120,13 +134,17 @@ def test_a_hash_in_an_output_path_is_never_taken_for_a_fragment() -> None:
 
 # 3 — CSV formula injection
 
+
 def test_a_formula_title_is_neutralized_in_the_csv_only(make_site: MakeSite) -> None:
     formula = '=HYPERLINK("http://x")'
-    site = make_site({
-        "content/d1/a.md": record_text(title="'" + formula + "'", summary='"-1 起，+2 止"'),
-        "content/d1/b.md": record_text(index_no=f"{DEPT_USCC}/2026-00002", title='"@SUM(A1)"',
-                                       keywords='["\\tTAB", "普通"]'),
-    })
+    site = make_site(
+        {
+            "content/d1/a.md": record_text(title="'" + formula + "'", summary='"-1 起，+2 止"'),
+            "content/d1/b.md": record_text(
+                index_no=f"{DEPT_USCC}/2026-00002", title='"@SUM(A1)"', keywords='["\\tTAB", "普通"]'
+            ),
+        }
+    )
     assert run_cli("build", "--site", site).code == 0
     out = site / "build"
     rows = {r["index_no"]: r for r in csv.DictReader(io.StringIO((out / "catalogue.csv").read_text("utf-8-sig")))}
@@ -144,19 +162,33 @@ def test_a_formula_title_is_neutralized_in_the_csv_only(make_site: MakeSite) -> 
 
 # 4 — no link to a page that is not built
 
+
 def test_interprets_and_superseded_by_an_on_request_record_link_to_no_missing_page(make_site: MakeSite) -> None:
-    on_request = record_text(index_no=f"{DEPT_USCC}/2026-00001", title="依申请公开的办法", publicity="依申请公开",
-                             withhold_reason="《条例》第十五条")
-    site = make_site({
-        "content/d1/a.md": on_request,
-        "content/d1/b.md": record_text(index_no=f"{DEPT_USCC}/2026-00002", title="《办法》解读",
-                                       interprets=f"{DEPT_USCC}/2026-00001"),
-        "content/d1/c.md": record_text(index_no=f"{DEPT_USCC}/2026-00003", title="已废止的通知", status="已废止",
-                                       status_date="2026-11-04", superseded_by=f"{DEPT_USCC}/2026-00001"),
-        "content/d1/d.md": record_text(index_no=f"{DEPT_USCC}/2026-00004", title="公开的办法"),
-        "content/d1/e.md": record_text(index_no=f"{DEPT_USCC}/2026-00005", title="《公开的办法》解读",
-                                       interprets=f"{DEPT_USCC}/2026-00004"),
-    })
+    on_request = record_text(
+        index_no=f"{DEPT_USCC}/2026-00001",
+        title="依申请公开的办法",
+        publicity="依申请公开",
+        withhold_reason="《条例》第十五条",
+    )
+    site = make_site(
+        {
+            "content/d1/a.md": on_request,
+            "content/d1/b.md": record_text(
+                index_no=f"{DEPT_USCC}/2026-00002", title="《办法》解读", interprets=f"{DEPT_USCC}/2026-00001"
+            ),
+            "content/d1/c.md": record_text(
+                index_no=f"{DEPT_USCC}/2026-00003",
+                title="已废止的通知",
+                status="已废止",
+                status_date="2026-11-04",
+                superseded_by=f"{DEPT_USCC}/2026-00001",
+            ),
+            "content/d1/d.md": record_text(index_no=f"{DEPT_USCC}/2026-00004", title="公开的办法"),
+            "content/d1/e.md": record_text(
+                index_no=f"{DEPT_USCC}/2026-00005", title="《公开的办法》解读", interprets=f"{DEPT_USCC}/2026-00004"
+            ),
+        }
+    )
     result = run_cli("build", "--site", site)
     assert result.code == 0, result.err
     out = site / "build"
@@ -172,6 +204,7 @@ def test_interprets_and_superseded_by_an_on_request_record_link_to_no_missing_pa
 
 
 # 5 — index numbers: ASCII digits only, duplicates by value
+
 
 def _fmt003(site: Path) -> list[dict[str, object]]:
     findings = json.loads(run_cli("check", "--site", site, "--format", "json").out)
@@ -204,6 +237,7 @@ def test_index_numbers_with_the_same_serial_written_differently_are_duplicates(m
 
 # 6 — `disclosure new`: one line titles, no overwrite, concurrent runs
 
+
 def test_new_refuses_a_title_with_a_line_break_or_control_character(make_site: MakeSite) -> None:
     site = make_site({"content/d1/a.md": record_text()})
     for title in ("第一行\n第二行", "回车\r", "制表\t符", "响铃\x07", "段\u2029落", "非字符\uffff"):
@@ -234,10 +268,29 @@ def test_concurrent_new_gives_distinct_files_and_index_numbers(make_site: MakeSi
     env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     start, rounds = time.monotonic(), 0
     while rounds < MAX_ROUNDS and (rounds < MIN_ROUNDS or time.monotonic() - start < BUDGET):
-        processes = [subprocess.Popen([sys.executable, "-m", "generator", "new", "--site", str(site), "--dept", "d1",
-                                       "--category", "政府信息公开制度", "--today", "2026-11-21", f"第{rounds}轮第{i}条"],
-                                      env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-                     for i in range(ROUND_SIZE)]
+        processes = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "generator",
+                    "new",
+                    "--site",
+                    str(site),
+                    "--dept",
+                    "d1",
+                    "--category",
+                    "政府信息公开制度",
+                    "--today",
+                    "2026-11-21",
+                    f"第{rounds}轮第{i}条",
+                ],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            for i in range(ROUND_SIZE)
+        ]
         for process in processes:
             _, err = process.communicate(timeout=120)
             assert process.returncode == 0, err.decode()

@@ -17,16 +17,18 @@ from conftest import SITE_YAML, record_text, run_cli, tree_hash
 from generator.output import Output
 
 MakeSite = Callable[..., Path]
-REPORT = ("---\npermits: 1\npenalties: 1\ncoercions: 0\nfees: 0\n---\n"
-          "## 总体情况\n\n本年度工作正常。\n")
-
-
+REPORT = (
+    "---\npermits: 1\npenalties: 1\ncoercions: 0\nfees: 0\n---\n"
+    "## 总体情况\n\n本年度工作正常。\n\n## 存在的主要问题及改进情况\n\n没有需要说明的问题。\n"
+)
 
 
 def _docx(data: bytes) -> bytes:
     """A Word file with a mobile number split over three runs of one paragraph."""
-    paragraph = ("<w:p><w:r><w:t>联系139</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>5708</w:t></w:r>"
-                 "<w:r><w:t xml:space=\"preserve\">6421</w:t></w:r></w:p>")
+    paragraph = (
+        "<w:p><w:r><w:t>联系139</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>5708</w:t></w:r>"
+        '<w:r><w:t xml:space="preserve">6421</w:t></w:r></w:p>'
+    )
     source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for info in source.infolist():
@@ -39,22 +41,33 @@ def _docx(data: bytes) -> bytes:
 
 # channel: (output path pattern it is planted in, how, file named in the finding)
 CHANNELS: dict[str, tuple[str, Callable[[str | bytes], str | bytes], str]] = {
-    "html": (r"d1/2026-00001\.html$",
-             lambda t: t.replace("</article>", "<p>手机<b>139</b>5708<i>6421</i></p></article>", 1),
-             r"d1/2026-00001\.html"),
-    "pagefind fragment": (r"d1/2026-00001\.html$",
-                          lambda t: t.replace("</article>", "<p>秘<span>密</span>★1年</p></article>", 1),
-                          r"pagefind/.*\.pf_fragment"),
+    "html": (
+        r"d1/2026-00001\.html$",
+        lambda t: t.replace("</article>", "<p>手机<b>139</b>5708<i>6421</i></p></article>", 1),
+        r"d1/2026-00001\.html",
+    ),
+    "pagefind fragment": (
+        r"d1/2026-00001\.html$",
+        lambda t: t.replace("</article>", "<p>秘<span>密</span>★1年</p></article>", 1),
+        r"pagefind/.*\.pf_fragment",
+    ),
     "docx": (r"\.docx$", lambda b: _docx(bytes(b)), r"\.docx!word/document\.xml"),
-    "json": (r"catalogue\.json$", lambda t: t.replace("关于测试工作的通知", "关于139\u200b5708\u200b6421", 1),
-             r"catalogue\.json"),
+    "json": (
+        r"catalogue\.json$",
+        lambda t: t.replace("关于测试工作的通知", "关于139\u200b5708\u200b6421", 1),
+        r"catalogue\.json",
+    ),
     "csv": (r"catalogue\.csv$", lambda t: t + "x,139-5708-6421\n", r"catalogue\.csv"),
-    "feed": (r"(^|/)feed\.xml$",
-             lambda b: re.sub(rb"(</(?:\w+:)?feed>)", "<title>１３９５７０８６４２１</title>".encode() + rb"\1", bytes(b)),
-             r"feed\.xml"),
-    "sitemap": (r"sitemap\.xml$",
-                lambda b: bytes(b).replace(b"</urlset>", "<url><loc>https://x/139 5708 6421</loc></url></urlset>".encode()),
-                r"sitemap\.xml"),
+    "feed": (
+        r"(^|/)feed\.xml$",
+        lambda b: re.sub(rb"(</(?:\w+:)?feed>)", "<title>１３９５７０８６４２１</title>".encode() + rb"\1", bytes(b)),
+        r"feed\.xml",
+    ),
+    "sitemap": (
+        r"sitemap\.xml$",
+        lambda b: bytes(b).replace(b"</urlset>", "<url><loc>https://x/139 5708 6421</loc></url></urlset>".encode()),
+        r"sitemap\.xml",
+    ),
 }
 
 
@@ -79,10 +92,16 @@ def _plant(monkeypatch: pytest.MonkeyPatch, pattern: str, change: Callable[[str 
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
-def test_the_last_net_blocks_a_canary_in_every_channel(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch,
-                                                        channel: str) -> None:
-    site = make_site({"content/d1/r.md": record_text(), "content/d1/reports/2025.md": REPORT,
-                      "site.yaml": SITE_YAML + "base_url: https://xxgk.example.gov.cn/\n"})
+def test_the_last_net_blocks_a_canary_in_every_channel(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, channel: str
+) -> None:
+    site = make_site(
+        {
+            "content/d1/r.md": record_text(),
+            "content/d1/reports/2025.md": REPORT,
+            "site.yaml": SITE_YAML + "base_url: https://xxgk.example.gov.cn/\n",
+        }
+    )
     assert run_cli("build", "--site", site).code == 0
     before = tree_hash(site / "build")
     pattern, change, named = CHANNELS[channel]
@@ -95,8 +114,9 @@ def test_the_last_net_blocks_a_canary_in_every_channel(make_site: MakeSite, monk
     assert "5708" not in result.err  # the hidden middle of the planted number is never printed
 
 
-def test_an_unreadable_output_file_is_refused_and_an_image_is_not(make_site: MakeSite,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreadable_output_file_is_refused_and_an_image_is_not(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = make_site({"content/d1/r.md": record_text()})
     place = Output.place
 

@@ -26,8 +26,13 @@ def test_every_page_carries_the_footer_and_site_meta_tags(pages: dict[str, Page]
     footer = config.footer
     for path, page in pages.items():
         text = text_of(page)
-        for fact in (f"主办单位：{footer.host}", f"网站标识码：{footer.site_code}", f"ICP备案号：{footer.icp}",
-                     f"公安机关备案号：{footer.psb}", footer.contact):
+        for fact in (
+            f"主办单位：{footer.host}",
+            f"网站标识码：{footer.site_code}",
+            f"ICP备案号：{footer.icp}",
+            f"公安机关备案号：{footer.psb}",
+            footer.contact,
+        ):
             assert fact in text, f"{path} lacks {fact}"
         assert page.meta["SiteName"] == config.title, path
         assert page.meta["SiteDomain"] == config.domain, path

@@ -23,9 +23,14 @@ def _files(root: Path) -> dict[str, bytes]:
 
 
 def test_jobs_2_writes_the_same_bytes_as_jobs_1(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
-    records = {f"content/d1/r{i}.md": record_text(f"第{i}条正文，见[下一条](r{i + 1}.md)。" if i < 7 else "末条。",
-                                                  index_no=f"{DEPT_USCC}/2026-{i:05d}", title=f"关于第{i}项工作的通知")
-               for i in range(1, 8)}
+    records = {
+        f"content/d1/r{i}.md": record_text(
+            f"第{i}条正文，见[下一条](r{i + 1}.md)。" if i < 7 else "末条。",
+            index_no=f"{DEPT_USCC}/2026-{i:05d}",
+            title=f"关于第{i}项工作的通知",
+        )
+        for i in range(1, 8)
+    }
     site = make_site(records)
     assert run_cli("build", "--site", site, "--jobs", "1").code == 0
     one = _files(site / "build")
@@ -48,8 +53,12 @@ def test_jobs_2_writes_the_same_bytes_as_jobs_1(make_site: MakeSite, monkeypatch
 
 def test_jobs_must_be_a_positive_number(make_site: MakeSite) -> None:
     site = make_site({"content/d1/a.md": record_text()})
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site), "--jobs", "0"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--site", str(site), "--jobs", "0"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2 and "正整数" in result.stderr
 
 
@@ -61,9 +70,12 @@ def test_a_cold_check_on_2_processes_finds_what_1_finds(demo_copy: Path, monkeyp
     import datetime as dt
 
     # findings of every kind: blocking secrecy hits, a broken file, a raw-HTML body
-    (demo_copy / "content/yuxi/zz-leak.md").write_text(record_text(
-        "联系人手机 13912345678，身份证号 110101199003070071。<b>注意</b>", title="内部资料 关于印发的通知"),
-        encoding="utf-8")
+    (demo_copy / "content/yuxi/zz-leak.md").write_text(
+        record_text(
+            "联系人手机 13912345678，身份证号 110101199003070071。<b>注意</b>", title="内部资料 关于印发的通知"
+        ),
+        encoding="utf-8",
+    )
     (demo_copy / "content/yuxi/zz-broken.md").write_text("---\ntitle: [unclosed\n---\n正文", encoding="utf-8")
     today = dt.date(2026, 11, 21)
 
@@ -71,8 +83,9 @@ def test_a_cold_check_on_2_processes_finds_what_1_finds(demo_copy: Path, monkeyp
         config, errors = site_config.load_config(demo_copy)
         assert not errors
         result = pipeline.check(config, today, jobs)
-        return [(f.rule, f.file, f.line, f.message, f.fix, f.severity, f.excerpt, f.fingerprint)
-                for f in result.findings]
+        return [
+            (f.rule, f.file, f.line, f.message, f.fix, f.severity, f.excerpt, f.fingerprint) for f in result.findings
+        ]
 
     shutil.rmtree(demo_copy / CACHE, ignore_errors=True)
     one = findings(1)

@@ -16,28 +16,84 @@ from tests.conftest import DEPT_USCC, record_text, run_cli
 
 MakeSite = Callable[..., Path]
 HEADER = "id,received,applicant,result,closed,extended,reconsideration,litigation\n"
-REPORT = "---\npermits: 9487\npenalties: 2776\ncoercions: 84\nfees: 7545.11\n---\n## 总体情况\n\n演示总体情况。\n"
+REPORT = (
+    "---\npermits: 9487\npenalties: 2776\ncoercions: 84\nfees: 7545.11\n---\n## 总体情况\n\n演示总体情况。\n"
+    "\n## 存在的主要问题及改进情况\n\n演示问题。\n"
+)
 
 # Every row and column label of tables 二, 三 and 四, copied from the spec (国办公开办函〔2021〕30号).
 LABELS = [
-    "第二十条第（一）项", "第二十条第（五）项", "第二十条第（六）项", "第二十条第（八）项", "信息内容",
-    "本年制发件数", "本年废止件数", "现行有效件数", "规章", "行政规范性文件", "本年处理决定数量", "行政许可",
-    "行政处罚", "行政强制", "本年收费金额（单位：万元）", "行政事业性收费",
-    "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计",
-    "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "三、本年度办理结果",
-    "（一）予以公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（三）不予公开",
-    "1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益",
-    "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项",
-    "（四）无法提供", "1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确",
-    "（五）不予处理", "1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请",
-    "5.要求行政机关确认或重新出具已获取信息", "（六）其他处理",
+    "第二十条第（一）项",
+    "第二十条第（五）项",
+    "第二十条第（六）项",
+    "第二十条第（八）项",
+    "信息内容",
+    "本年制发件数",
+    "本年废止件数",
+    "现行有效件数",
+    "规章",
+    "行政规范性文件",
+    "本年处理决定数量",
+    "行政许可",
+    "行政处罚",
+    "行政强制",
+    "本年收费金额（单位：万元）",
+    "行政事业性收费",
+    "自然人",
+    "法人或其他组织",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+    "总计",
+    "一、本年新收政府信息公开申请数量",
+    "二、上年结转政府信息公开申请数量",
+    "三、本年度办理结果",
+    "（一）予以公开",
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    "（三）不予公开",
+    "1.属于国家秘密",
+    "2.其他法律行政法规禁止公开",
+    "3.危及“三安全一稳定”",
+    "4.保护第三方合法权益",
+    "5.属于三类内部事务信息",
+    "6.属于四类过程性信息",
+    "7.属于行政执法案卷",
+    "8.属于行政查询事项",
+    "（四）无法提供",
+    "1.本机关不掌握相关政府信息",
+    "2.没有现成信息需要另行制作",
+    "3.补正后申请内容仍不明确",
+    "（五）不予处理",
+    "1.信访举报投诉类申请",
+    "2.重复申请",
+    "3.要求提供公开出版物",
+    "4.无正当理由大量反复申请",
+    "5.要求行政机关确认或重新出具已获取信息",
+    "（六）其他处理",
     "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他",
-    "（七）总计", "四、结转下年度继续办理",
-    "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "结果维持", "结果纠正", "其他结果", "尚未审结",
+    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    "3.其他",
+    "（七）总计",
+    "四、结转下年度继续办理",
+    "行政复议",
+    "行政诉讼",
+    "未经复议直接起诉",
+    "复议后起诉",
+    "结果维持",
+    "结果纠正",
+    "其他结果",
+    "尚未审结",
 ]
-SECTIONS = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+SECTIONS = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+]
 
 
 def checked(site: Path) -> pipeline.CheckResult:
@@ -63,17 +119,31 @@ def test_table2_counts_regulations_by_type_written_and_status(make_site: MakeSit
     def rec(n: int, **meta: object) -> str:
         return record_text(index_no=f"{DEPT_USCC}/2025-{n:05d}", **meta)
 
-    site = make_site({
-        "content/d1/a.md": rec(1, doc_type="规章", written="2025-03-01", published="2025-03-05"),
-        "content/d1/b.md": rec(2, doc_type="行政规范性文件", written="2023-01-05", published="2023-01-09",
-                               status="已废止", status_date="2025-06-01"),
-        "content/d1/c.md": rec(3, doc_type="行政规范性文件", written="2020-01-05", published="2020-01-09"),
-        "content/d1/d.md": rec(4, doc_type="行政规范性文件", written="2026-02-01", published="2026-02-03"),
-        "content/d1/e.md": rec(5, doc_type="行政规范性文件", written="2021-01-05", published="2021-01-09",
-                               publicity="不予公开", withhold_reason="第十四条"),
-        "content/d1/reports/2025.md": REPORT,
-        "content/d1/applications/2025.csv": HEADER,
-    })
+    site = make_site(
+        {
+            "content/d1/a.md": rec(1, doc_type="规章", written="2025-03-01", published="2025-03-05"),
+            "content/d1/b.md": rec(
+                2,
+                doc_type="行政规范性文件",
+                written="2023-01-05",
+                published="2023-01-09",
+                status="已废止",
+                status_date="2025-06-01",
+            ),
+            "content/d1/c.md": rec(3, doc_type="行政规范性文件", written="2020-01-05", published="2020-01-09"),
+            "content/d1/d.md": rec(4, doc_type="行政规范性文件", written="2026-02-01", published="2026-02-03"),
+            "content/d1/e.md": rec(
+                5,
+                doc_type="行政规范性文件",
+                written="2021-01-05",
+                published="2021-01-09",
+                publicity="不予公开",
+                withhold_reason="第十四条",
+            ),
+            "content/d1/reports/2025.md": REPORT,
+            "content/d1/applications/2025.csv": HEADER,
+        }
+    )
     table = report_of(site).table2
     assert table.regulations["规章"] == {"本年制发件数": 1, "本年废止件数": 0, "现行有效件数": 1}
     # repealed in 2025, in force (incl. one not public: counts are public, texts are not), written after the year
@@ -82,14 +152,16 @@ def test_table2_counts_regulations_by_type_written_and_status(make_site: MakeSit
 
 
 def test_table3_carries_over_across_two_years(make_site: MakeSite) -> None:
-    site = make_site({
-        "content/d1/applications/2024.csv": HEADER + "A1,2024-03-01,自然人,予以公开,2024-03-08,,,\n"
-                                                     "A2,2024-12-20,商业企业,,,,,\n",
-        "content/d1/applications/2025.csv": HEADER + "A2,2024-12-20,商业企业,部分公开,2025-01-06,,,\n"
-                                                     "B1,2025-02-03,自然人,不予公开/属于国家秘密,2025-02-10,,维持,\n"
-                                                     "B2,2025-12-29,科研机构,,,,,\n",
-        "content/d1/reports/2025.md": REPORT,
-    })
+    site = make_site(
+        {
+            "content/d1/applications/2024.csv": HEADER + "A1,2024-03-01,自然人,予以公开,2024-03-08,,,\n"
+            "A2,2024-12-20,商业企业,,,,,\n",
+            "content/d1/applications/2025.csv": HEADER + "A2,2024-12-20,商业企业,部分公开,2025-01-06,,,\n"
+            "B1,2025-02-03,自然人,不予公开/属于国家秘密,2025-02-10,,维持,\n"
+            "B2,2025-12-29,科研机构,,,,,\n",
+            "content/d1/reports/2025.md": REPORT,
+        }
+    )
     result = checked(site)
     assert rules(result, "REP002") == []
     report = report_of(site)
@@ -104,26 +176,32 @@ def test_table3_carries_over_across_two_years(make_site: MakeSite) -> None:
 
 
 def test_rep002_when_last_years_open_application_is_not_carried_over(make_site: MakeSite) -> None:
-    site = make_site({
-        "content/d1/applications/2024.csv": HEADER + "A2,2024-12-20,商业企业,,,,,\n",
-        "content/d1/applications/2025.csv": HEADER + "B1,2025-02-03,自然人,予以公开,2025-02-10,,,\n"
-                                                     "X9,2024-11-02,自然人,予以公开,2025-01-10,,,\n",
-    })
+    site = make_site(
+        {
+            "content/d1/applications/2024.csv": HEADER + "A2,2024-12-20,商业企业,,,,,\n",
+            "content/d1/applications/2025.csv": HEADER + "B1,2025-02-03,自然人,予以公开,2025-02-10,,,\n"
+            "X9,2024-11-02,自然人,予以公开,2025-01-10,,,\n",
+        }
+    )
     found = rules(checked(site), "REP002")
-    assert {(f.file, f.line) for f in found} == {("content/d1/applications/2025.csv", 1),
-                                                 ("content/d1/applications/2025.csv", 3)}
+    assert {(f.file, f.line) for f in found} == {
+        ("content/d1/applications/2025.csv", 1),
+        ("content/d1/applications/2025.csv", 3),
+    }
     assert all(f.severity == "block" and f.message and f.fix for f in found)
     assert any("A2" in f.message for f in found) and any("X9" in f.message for f in found)
 
 
 def test_rep001_unknown_result_is_reported_and_not_counted(make_site: MakeSite) -> None:
-    site = make_site({
-        "content/d1/applications/2025.csv": HEADER + "B1,2025-02-03,自然人,予以公开,2025-02-10,,,\n"
-                                                     "B2,2025-03-03,自然人,同意公开,2025-03-10,,,\n"
-                                                     "B3,2025-04-03,外星人,予以公开,2025-04-10,,,\n"
-                                                     "B4,2025-05-03,自然人,予以公开,2025-05-01,,,\n",
-        "content/d1/reports/2025.md": REPORT,
-    })
+    site = make_site(
+        {
+            "content/d1/applications/2025.csv": HEADER + "B1,2025-02-03,自然人,予以公开,2025-02-10,,,\n"
+            "B2,2025-03-03,自然人,同意公开,2025-03-10,,,\n"
+            "B3,2025-04-03,外星人,予以公开,2025-04-10,,,\n"
+            "B4,2025-05-03,自然人,予以公开,2025-05-01,,,\n",
+            "content/d1/reports/2025.md": REPORT,
+        }
+    )
     found = rules(checked(site), "REP001")
     assert [(f.file, f.line) for f in found] == [("content/d1/applications/2025.csv", n) for n in (3, 4, 5)]
     assert "同意公开" in found[0].message and found[0].severity == "block"
@@ -139,7 +217,12 @@ def test_unreadable_register_row_is_a_finding_with_its_line(make_site: MakeSite)
 
 
 def test_missing_register_and_figures_render_as_missing_with_rep003(make_site: MakeSite, tmp_path: Path) -> None:
-    site = make_site({"content/d1/reports/2025.md": "---\npermits: 3\npenalties: 0\ncoercions: 0\n---\n## 总体情况\n\n文字。\n"})
+    site = make_site(
+        {
+            "content/d1/reports/2025.md": "---\npermits: 3\npenalties: 0\ncoercions: 0\n---\n## 总体情况\n\n文字。\n"
+            "## 存在的主要问题及改进情况\n\n问题。\n"
+        }
+    )
     found = rules(checked(site), "REP003")
     assert len(found) == 2 and all(f.severity == "warn" for f in found)
     assert any("fees" in f.message for f in found) and any("台账" in f.message for f in found)
@@ -153,10 +236,12 @@ def test_missing_register_and_figures_render_as_missing_with_rep003(make_site: M
 
 
 def test_every_label_in_html_and_docx(make_site: MakeSite, tmp_path: Path) -> None:
-    site = make_site({
-        "content/d1/applications/2025.csv": HEADER + "B1,2025-02-03,自然人,予以公开,2025-02-10,,,直接起诉:维持\n",
-        "content/d1/reports/2025.md": REPORT,
-    })
+    site = make_site(
+        {
+            "content/d1/applications/2025.csv": HEADER + "B1,2025-02-03,自然人,予以公开,2025-02-10,,,直接起诉:维持\n",
+            "content/d1/reports/2025.md": REPORT,
+        }
+    )
     result = run_cli("build", "--site", site, "--out", tmp_path / "out")
     assert result.code == 0, result.err
     html = (tmp_path / "out" / "d1" / "reports" / "2025.html").read_text(encoding="utf-8")
@@ -169,7 +254,7 @@ def test_every_label_in_html_and_docx(make_site: MakeSite, tmp_path: Path) -> No
     assert [label for label in LABELS if label not in cells] == []
     headings = [p.text for p in built.paragraphs if p.style.name.startswith("Heading")]
     assert headings == SECTIONS
-    assert "href=\"2025-report.docx\"" in html
+    assert 'href="2025-report.docx"' in html
 
 
 def test_report_command_writes_docx_and_refuses_unknown_department(make_site: MakeSite, tmp_path: Path) -> None:
@@ -188,8 +273,15 @@ def test_report_command_writes_docx_and_refuses_unknown_department(make_site: Ma
 
 def test_template_check_catches_an_unbalanced_table() -> None:
     columns = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
-    rows = {key: dict.fromkeys(columns, 0) for key in ("一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量",
-                                                       "（七）总计", "四、结转下年度继续办理")}
+    rows = {
+        key: dict.fromkeys(columns, 0)
+        for key in (
+            "一、本年新收政府信息公开申请数量",
+            "二、上年结转政府信息公开申请数量",
+            "（七）总计",
+            "四、结转下年度继续办理",
+        )
+    }
     rows["一、本年新收政府信息公开申请数量"]["自然人"] = 2
     rows["（七）总计"]["自然人"] = 1
     assert tables.Table3(rows).unbalanced() == ["自然人"]
@@ -227,7 +319,9 @@ def test_xlsx_register_with_chinese_column_names(make_site: MakeSite) -> None:
     book = Workbook()
     sheet = book.active
     sheet.append(["编号", "收到日期", "申请人类型", "办理结果", "办结日期"])
-    sheet.append(["B1", dt.datetime(2025, 2, 3), "法律服务机构", "无法提供/本机关不掌握相关政府信息", dt.datetime(2025, 2, 10)])
+    sheet.append(
+        ["B1", dt.datetime(2025, 2, 3), "法律服务机构", "无法提供/本机关不掌握相关政府信息", dt.datetime(2025, 2, 10)]
+    )
     sheet.append(["B2", dt.datetime(2025, 3, 3), "自然人", "不存在的结果", dt.datetime(2025, 3, 10)])
     data = io.BytesIO()
     book.save(data)

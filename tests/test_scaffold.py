@@ -13,8 +13,9 @@ MakeSite = Callable[..., Path]
 
 def test_new_allocates_the_next_serial_and_the_check_asks_for_the_review(make_site: MakeSite) -> None:
     site = make_site({"content/d1/a.md": record_text(index_no=f"{DEPT_USCC}/2026-00007")})
-    result = run_cli("new", "--site", site, "--dept", "d1", "--category", "法定主动公开内容/通知公告",
-                     '关于"新"工作的通知')
+    result = run_cli(
+        "new", "--site", site, "--dept", "d1", "--category", "法定主动公开内容/通知公告", '关于"新"工作的通知'
+    )
     assert result.code == 0, result.err
     path = site / "content/d1/2026-00008.md"
     assert str(path) in result.out and f"index_no: {DEPT_USCC}/2026-00008" in path.read_text("utf-8")

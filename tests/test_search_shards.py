@@ -22,8 +22,14 @@ from generator.search import order, shards
 def dated(year: int, serial: int, published: str, body: str = "正文。") -> str:
     """A public record of d1 with 索引号 <year>-<serial>, published (and written, approved) on `published`."""
     review = f"{{drafter: 李明, opinion: 主动公开, checker: 王芳, approver: 赵刚, approved_on: {published}}}"
-    return record_text(body, index_no=f"{DEPT_USCC}/{year}-{serial:05d}", written=published,
-                       published=published, review=review, title=f"关于第{year}{serial}号事项的通知")
+    return record_text(
+        body,
+        index_no=f"{DEPT_USCC}/{year}-{serial:05d}",
+        written=published,
+        published=published,
+        review=review,
+        title=f"关于第{year}{serial}号事项的通知",
+    )
 
 
 # Eight records over two years: three of 2025; five published in 2026, one of them numbered in 2025.
@@ -77,16 +83,21 @@ def test_plan_cuts_a_department_by_year_and_bound(make_site) -> None:
 
 def test_only_a_department_over_the_bound_is_split(make_site) -> None:
     other = "11530400MB0000002R"
-    site = make_site({**RECORDS,
-                      "content/d2/department.yaml": DEPARTMENT_YAML.replace("测试局", "另一局").replace(DEPT_USCC, other),
-                      "content/d2/a.md": record_text("乙。", index_no=f"{other}/2026-00001", publisher="另一局")})
+    site = make_site(
+        {
+            **RECORDS,
+            "content/d2/department.yaml": DEPARTMENT_YAML.replace("测试局", "另一局").replace(DEPT_USCC, other),
+            "content/d2/a.md": record_text("乙。", index_no=f"{other}/2026-00001", publisher="另一局"),
+        }
+    )
     assert plan(site, 3) == {**PLAN, "d2": ("d2/2026-00001.html",)}
 
 
 def test_chunks_follow_serial_numbers_not_spelling(make_site) -> None:
     # 2026-100000 sorts before 2026-99999 as text; it was given out after it, so it goes last.
-    site = make_site({"content/d1/a.md": dated(2026, 99999, "2026-03-01"),
-                      "content/d1/b.md": dated(2026, 100000, "2026-03-02")})
+    site = make_site(
+        {"content/d1/a.md": dated(2026, 99999, "2026-03-01"), "content/d1/b.md": dated(2026, 100000, "2026-03-02")}
+    )
     assert plan(site, 1) == {"d1-2026": ("d1/2026-99999.html",), "d1-2026-2": ("d1/2026-100000.html",)}
 
 
@@ -136,8 +147,10 @@ def test_order_spans_every_shard(make_site, monkeypatch: pytest.MonkeyPatch) -> 
     site = make_site(RECORDS)
     build(site)
     pagefind = site / "build" / "pagefind"
-    urls = {path.name.removesuffix(".pf_fragment"): json.loads(gzip.decompress(path.read_bytes())[12:])["url"]
-            for path in pagefind.glob("*/fragment/*.pf_fragment")}
+    urls = {
+        path.name.removesuffix(".pf_fragment"): json.loads(gzip.decompress(path.read_bytes())[12:])["url"]
+        for path in pagefind.glob("*/fragment/*.pf_fragment")
+    }
     assert len(urls) == len(RECORDS)  # no page id shared by two shards
     order = json.loads((pagefind / "order.json").read_text(encoding="utf-8"))
     assert [urls[page] for page in order] == [f"/{page}" for name in PLAN for page in PLAN[name]]

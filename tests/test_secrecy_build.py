@@ -15,8 +15,6 @@ MakeSite = Callable[..., Path]
 VALID_ID = "530402199003071234"
 
 
-
-
 def test_demo_has_no_secrecy_findings() -> None:
     root = Path(__file__).resolve().parent.parent
     found = json.loads(run_cli("check", "--site", root, "--format", "json").out)
@@ -26,8 +24,9 @@ def test_demo_has_no_secrecy_findings() -> None:
 @pytest.mark.parametrize("body,rule", [("附件：\n\n机密★5年\n", "SEC006"), (f"申请人身份证号{VALID_ID}。\n", "SEC008")])
 def test_planted_secret_in_the_demo_is_reported(demo_copy: Path, body: str, rule: str) -> None:
     record = demo_copy / "content/yuxi/zhidu/planted.md"
-    text = record_text(body, index_no="115304000152800179/2026-09999", publisher="玉溪市人民政府办公室",
-                       category="政府信息公开制度")
+    text = record_text(
+        body, index_no="115304000152800179/2026-09999", publisher="玉溪市人民政府办公室", category="政府信息公开制度"
+    )
     record.write_text(text, encoding="utf-8")
     result = run_cli("check", "--site", demo_copy, "--format", "json")
     assert result.code == 1
@@ -77,8 +76,9 @@ def test_department_phone_that_looks_like_a_mobile_is_published(make_site: MakeS
 
 
 def test_annual_report_narrative_is_scanned(make_site: Callable[..., Path]) -> None:
-    report = ("---\npermits: 1\npenalties: 1\ncoercions: 0\nfees: 0\n---\n"
-              "## 总体情况\n\n本年度工作正常。\n\n密级：机密★5年\n")
+    report = (
+        "---\npermits: 1\npenalties: 1\ncoercions: 0\nfees: 0\n---\n## 总体情况\n\n本年度工作正常。\n\n密级：机密★5年\n"
+    )
     site = make_site({"content/d1/a.md": record_text(), "content/d1/reports/2025.md": report})
     result = run_cli("check", "--site", site, "--format", "json")
     found = [f for f in json.loads(result.out) if f["rule"] == "SEC006"]

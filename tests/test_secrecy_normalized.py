@@ -20,8 +20,6 @@ CARD = "6228480017865939"  # Luhn holds
 MOBILE = "13957086421"
 
 
-
-
 # (how the clerk wrote it, the rule it must raise)
 HIDDEN = {
     "emphasis": ("139**1234**5678", "SEC008"),
@@ -71,8 +69,10 @@ def test_two_separate_numbers_are_not_glued_into_one(make_site: MakeSite) -> Non
 
 
 def test_near_misses_stay_silent(make_site: MakeSite) -> None:
-    body = ("2019 2020 2021 年度数字，电话 0877-1234567，索引号 11530400MB0000001N/2026-00001，"
-            "遮蔽后的号码 139****5678 与 440***********1237，商业秘密的保护。")
+    body = (
+        "2019 2020 2021 年度数字，电话 0877-1234567，索引号 11530400MB0000001N/2026-00001，"
+        "遮蔽后的号码 139****5678 与 440***********1237，商业秘密的保护。"
+    )
     site = make_site({"content/d1/r.md": record_text(body)})
     result = run_cli("check", "--site", site, "--format", "json")
     assert result.code == 0, result.out
@@ -85,13 +85,19 @@ def _department(**fields: str) -> str:
     return text
 
 
-@pytest.mark.parametrize("key, value", [("office", f"测试局办公室（联系人手机 {MOBILE}）"),
-                                        ("office", f"测试局办公室 身份证 {ID}"),
-                                        ("phone", f"0877-0000000，身份证 {ID}"),
-                                        ("phone", f"0877-0000000，账户 {CARD}"),
-                                        ("supervision", f"投诉 {MOBILE}")])
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("office", f"测试局办公室（联系人手机 {MOBILE}）"),
+        ("office", f"测试局办公室 身份证 {ID}"),
+        ("phone", f"0877-0000000，身份证 {ID}"),
+        ("phone", f"0877-0000000，账户 {CARD}"),
+        ("supervision", f"投诉 {MOBILE}"),
+    ],
+)
 def test_personal_data_in_department_yaml_is_allowed_by_field_not_by_file(
-        make_site: MakeSite, key: str, value: str) -> None:
+    make_site: MakeSite, key: str, value: str
+) -> None:
     site = make_site({"content/d1/r.md": record_text()})
     assert run_cli("build", "--site", site).code == 0
     before = tree_hash(site / "build")
@@ -125,7 +131,7 @@ def test_an_allowed_number_is_matched_exactly_not_by_kind(make_site: MakeSite) -
 def _leaked_digits(number: str, printed: str) -> list[str]:
     """Pieces of `number` beyond its first 3 and last 4 digits that appear in `printed`."""
     digits_printed = re.sub(r"[^0-9*]", " ", printed)
-    hidden = [number[i:i + 4] for i in range(1, len(number) - 4)]  # every 4 digits touching the hidden middle
+    hidden = [number[i : i + 4] for i in range(1, len(number) - 4)]  # every 4 digits touching the hidden middle
     return [piece for piece in hidden if piece in digits_printed.replace(" ", "")]
 
 

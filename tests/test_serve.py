@@ -76,7 +76,9 @@ class Server:
     def raw(self, request_line: bytes) -> bytes:
         """A request line http.client refuses to send (a literal NUL)."""
         with socket.create_connection(("127.0.0.1", self.port), timeout=5) as sock:
-            sock.sendall(request_line + b"\r\nHost: 127.0.0.1:" + str(self.port).encode() + b"\r\nConnection: close\r\n\r\n")
+            sock.sendall(
+                request_line + b"\r\nHost: 127.0.0.1:" + str(self.port).encode() + b"\r\nConnection: close\r\n\r\n"
+            )
             data = b""
             while chunk := sock.recv(65536):
                 data += chunk
@@ -92,8 +94,11 @@ def serving(site: Path, first_version: int = 1) -> Iterator[Server]:
     port = free_port()
     log = site.parent / f"serve-{port}.log"
     with log.open("wb") as sink:
-        proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", str(port)],
-                                stdout=sink, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", str(port)],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
         server = Server(site, port, log)
         try:
             wait_for(lambda: server.version() == first_version)
@@ -117,11 +122,14 @@ def record_no(n: int, **meta: object) -> str:
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One server for the tests that only read, then edit without blocking (a start costs seconds)."""
-    site = write_site(tmp_path_factory.mktemp("serve") / "site", {
-        "site.yaml": SITE_YAML,
-        "content/d1/a.md": record_text(title="第一版标题"),
-        "content/d1/b.md": record_no(2, title="另一条记录"),
-    })
+    site = write_site(
+        tmp_path_factory.mktemp("serve") / "site",
+        {
+            "site.yaml": SITE_YAML,
+            "content/d1/a.md": record_text(title="第一版标题"),
+            "content/d1/b.md": record_no(2, title="另一条记录"),
+        },
+    )
     with serving(site) as server:
         yield server
 
@@ -146,13 +154,24 @@ def test_serve_rebuilds_on_change_and_shows_blocking_findings(make_site: MakeSit
 
 def test_serve_answers_only_this_machine_and_paths_inside_the_output(preview: Server) -> None:
     page = "/d1/2026-00002.html"
-    for host in (f"localhost:{preview.port}", f"127.0.0.1:{preview.port}", "localhost", f"[::1]:{preview.port}",
-                 f"LOCALHOST:{preview.port}"):
+    for host in (
+        f"localhost:{preview.port}",
+        f"127.0.0.1:{preview.port}",
+        "localhost",
+        f"[::1]:{preview.port}",
+        f"LOCALHOST:{preview.port}",
+    ):
         status, body = preview.request(page, host)
         assert status == 200 and "另一条记录" in body, host
     # A page elsewhere whose name resolves to 127.0.0.1 (DNS rebinding) reads nothing.
-    for host in ("evil.example", f"evil.example:{preview.port}", f"localhost.evil.example:{preview.port}",
-                 "localhost:1", f"127.0.0.1:{preview.port}:1", ""):
+    for host in (
+        "evil.example",
+        f"evil.example:{preview.port}",
+        f"localhost.evil.example:{preview.port}",
+        "localhost:1",
+        f"127.0.0.1:{preview.port}:1",
+        "",
+    ):
         for path in (page, "/", "/__disclosure_reload", "/%00", "/../../etc/passwd"):
             status, body = preview.request(path, host)
             assert status in (403, 421) and "另一条记录" not in body and "<html" not in body, (host, path)
@@ -160,9 +179,20 @@ def test_serve_answers_only_this_machine_and_paths_inside_the_output(preview: Se
     status, body = preview.request(page, "evil.example", method="HEAD")
     assert status in (403, 421) and body == ""
 
-    for path in ("/%00", "/a%00.html", "/d1/2026-00002.html%00", "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
-                 "/%2E%2E/site.yaml", "/d1/..%2f..%2fsite.yaml", "/..\\..\\site.yaml", "/%5c..%5csite.yaml",
-                 "/%ff.html", "/%zz", "/%"):
+    for path in (
+        "/%00",
+        "/a%00.html",
+        "/d1/2026-00002.html%00",
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E/site.yaml",
+        "/d1/..%2f..%2fsite.yaml",
+        "/..\\..\\site.yaml",
+        "/%5c..%5csite.yaml",
+        "/%ff.html",
+        "/%zz",
+        "/%",
+    ):
         for method in ("GET", "HEAD"):
             status, body = preview.request(path, method=method)
             assert status == 400, (method, path)
@@ -178,8 +208,9 @@ def test_serve_rebuilds_only_on_real_changes_and_once_per_burst(preview: Server)
     version = preview.version()
     # an open page waits on a long poll: it is answered by the rebuild, not by a timer
     answered: list[tuple[int, str]] = []
-    poll = threading.Thread(target=lambda: answered.append(
-        preview.request(f"/__disclosure_reload?since={version}", timeout=60)))
+    poll = threading.Thread(
+        target=lambda: answered.append(preview.request(f"/__disclosure_reload?since={version}", timeout=60))
+    )
     poll.start()
     time.sleep(0.5)
     assert not answered  # nothing changed yet: the poll waits
@@ -189,10 +220,17 @@ def test_serve_rebuilds_only_on_real_changes_and_once_per_burst(preview: Server)
     assert answered == [(200, str(version + 1))]
     assert "第二版标题" in preview.page("d1/2026-00001.html")
     # the page came first; the search index follows without another reload
-    wait_for(lambda: any("第二版标题" in gzip.decompress(fragment.read_bytes()).decode("utf-8", "replace")
-                         for fragment in (site / "build/pagefind").rglob("*.pf_fragment")), 60)
-    assert any("第二版标题" in gzip.decompress(fragment.read_bytes()).decode("utf-8", "replace")
-               for fragment in (site / "build/pagefind").rglob("*.pf_fragment"))
+    wait_for(
+        lambda: any(
+            "第二版标题" in gzip.decompress(fragment.read_bytes()).decode("utf-8", "replace")
+            for fragment in (site / "build/pagefind").rglob("*.pf_fragment")
+        ),
+        60,
+    )
+    assert any(
+        "第二版标题" in gzip.decompress(fragment.read_bytes()).decode("utf-8", "replace")
+        for fragment in (site / "build/pagefind").rglob("*.pf_fragment")
+    )
     assert preview.version() == version + 1
 
     # Idle: reading pages and the records themselves (as the build, editors and indexers do) is
@@ -226,12 +264,18 @@ def test_serve_rebuilds_only_on_real_changes_and_once_per_burst(preview: Server)
 
 def test_serve_banner_names_rule_and_place_but_quotes_nothing(make_site: MakeSite) -> None:
     phone, id_no = "13987654321", "110101199003074514"
-    site = make_site({
-        "content/d1/a.md": record_text(title="公开的记录", body=f"联系人电话 {phone}，身份证 {id_no}。"),
-        "content/d1/b.md": record_no(2, title="不予公开的记录", publicity="不予公开",
-                                     withhold_reason="《中华人民共和国政府信息公开条例》第十四条",
-                                     doc_no="绝密代号甲[2026]7号"),
-    })
+    site = make_site(
+        {
+            "content/d1/a.md": record_text(title="公开的记录", body=f"联系人电话 {phone}，身份证 {id_no}。"),
+            "content/d1/b.md": record_no(
+                2,
+                title="不予公开的记录",
+                publicity="不予公开",
+                withhold_reason="《中华人民共和国政府信息公开条例》第十四条",
+                doc_no="绝密代号甲[2026]7号",
+            ),
+        }
+    )
     with serving(site) as server:
         for rel in ("", "d1/2026-00001.html"):  # nothing was ever built: an empty page under the banner
             page = server.page(rel)
@@ -269,16 +313,25 @@ def test_watcher_counts_edits_not_reads(tmp_path: Path) -> None:
     preview.changed = lambda: calls.append(1)  # type: ignore[method-assign]
     watcher = _Watcher(preview)
     root = site.resolve()
-    for event in (FileOpenedEvent(str(root / "content/d1/a.md")), FileClosedNoWriteEvent(str(root / "content/d1/a.md")),
-                  DirModifiedEvent(str(root / "content/d1")), FileModifiedEvent(str(root / "build/d1/a.html")),
-                  FileModifiedEvent(str(root / ".cache/search/x")), FileModifiedEvent(str(root / "content/d1/.#a.md")),
-                  FileModifiedEvent(str(root / "content/d1/#a.md#")), FileModifiedEvent(str(root / "README.md")),
-                  FileModifiedEvent(str(root / ".build.staging-1/index.html"))):
+    for event in (
+        FileOpenedEvent(str(root / "content/d1/a.md")),
+        FileClosedNoWriteEvent(str(root / "content/d1/a.md")),
+        DirModifiedEvent(str(root / "content/d1")),
+        FileModifiedEvent(str(root / "build/d1/a.html")),
+        FileModifiedEvent(str(root / ".cache/search/x")),
+        FileModifiedEvent(str(root / "content/d1/.#a.md")),
+        FileModifiedEvent(str(root / "content/d1/#a.md#")),
+        FileModifiedEvent(str(root / "README.md")),
+        FileModifiedEvent(str(root / ".build.staging-1/index.html")),
+    ):
         watcher.on_any_event(event)
     assert calls == []
-    for event in (FileModifiedEvent(str(root / "content/d1/a.md")), FileModifiedEvent(str(root / "site.yaml")),
-                  FileModifiedEvent(str(root / "layouts/base.html")),
-                  FileMovedEvent(str(root / "content/d1/.a.md.swp"), str(root / "content/d1/a.md"))):
+    for event in (
+        FileModifiedEvent(str(root / "content/d1/a.md")),
+        FileModifiedEvent(str(root / "site.yaml")),
+        FileModifiedEvent(str(root / "layouts/base.html")),
+        FileMovedEvent(str(root / "content/d1/.a.md.swp"), str(root / "content/d1/a.md")),
+    ):
         watcher.on_any_event(event)
     assert len(calls) == 4
 
@@ -294,6 +347,7 @@ def test_watcher_follows_the_site_folders_and_ignores_the_build(make_site: MakeS
     watcher = _Watcher(preview, observer)
     watcher.start()
     try:
+
         def changes_after(action: Callable[[], object]) -> int:
             calls.clear()
             action()

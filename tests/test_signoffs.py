@@ -18,8 +18,15 @@ def findings(site: Path) -> list[dict[str, Any]]:
     return json.loads(run_cli("check", "--site", site, "--format", "json").out)
 
 
-def signed(body: str, rule: str, fingerprint: str, reviewers: str = "[王芳, 赵刚]", date: str = "2026-11-20",
-           reason: str = "条文引用该词，不是批示内容", **meta: object) -> str:
+def signed(
+    body: str,
+    rule: str,
+    fingerprint: str,
+    reviewers: str = "[王芳, 赵刚]",
+    date: str = "2026-11-20",
+    reason: str = "条文引用该词，不是批示内容",
+    **meta: object,
+) -> str:
     item = f"{{rule: {rule}, fingerprint: {fingerprint}, reviewers: {reviewers}, date: {date}, reason: {reason}}}"
     return record_text(body, signoffs=f"[{item}]", **meta)
 
@@ -79,8 +86,18 @@ def test_attachment_sign_off_follows_the_file(make_site: MakeSite) -> None:
     files = {"content/d1/r.files/scan.png": png_bytes()}
     site = make_site({"content/d1/r.md": record_text(attachments="[scan.png]"), **files})
     (scan,) = [f for f in findings(site) if f["rule"] == "SEC015"]
-    site = make_site({"content/d1/r.md": signed("正文。", "SEC015", scan["fingerprint"], reviewers="王芳",
-                                                reason="逐页核对扫描件，无涉密和个人信息", attachments="[scan.png]")})
+    site = make_site(
+        {
+            "content/d1/r.md": signed(
+                "正文。",
+                "SEC015",
+                scan["fingerprint"],
+                reviewers="王芳",
+                reason="逐页核对扫描件，无涉密和个人信息",
+                attachments="[scan.png]",
+            )
+        }
+    )
     assert run_cli("check", "--site", site).code == 0
     (site / "content/d1/r.files/scan.png").write_bytes(png_bytes() + b"changed")
     assert [f["rule"] for f in findings(site)] == ["SEC015"]
@@ -91,7 +108,8 @@ def test_list_signoffs_for_audit(make_site: MakeSite) -> None:
     site = make_site({"content/d1/r.md": signed(QUOTE, "SEC007", fp)})
     listed = json.loads(run_cli("check", "--site", site, "--list-signoffs", "--format", "json").out)
     assert [(s["rule"], s["fingerprint"], s["reviewers"], s["matched"], s["valid"]) for s in listed] == [
-        ("SEC007", fp, ["王芳", "赵刚"], True, True)]
+        ("SEC007", fp, ["王芳", "赵刚"], True, True)
+    ]
     assert listed[0]["file"] == "content/d1/r.md" and listed[0]["line"] > 1
     (site / "content/d1/r.md").write_text(signed("第七条 已删去。", "SEC007", fp), encoding="utf-8")
     listed = json.loads(run_cli("check", "--site", site, "--list-signoffs", "--format", "json").out)

@@ -19,8 +19,11 @@ def broken_links(root: Path, pages: dict[str, Page]) -> list[str]:
             if href.startswith("/"):
                 broken.append(f"{page.path}: {href} is absolute; the site must work from any sub-path")
                 continue
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(page.path), unquote(parts.path))) \
-                if parts.path else page.path
+            target = (
+                posixpath.normpath(posixpath.join(posixpath.dirname(page.path), unquote(parts.path)))
+                if parts.path
+                else page.path
+            )
             if target.startswith("..") or not (root / target).is_file():
                 broken.append(f"{page.path}: {href} → {target} does not exist")
             elif parts.fragment and target.endswith(".html") and unquote(parts.fragment) not in pages[target].ids:
@@ -36,8 +39,10 @@ def test_no_broken_internal_link_or_anchor_in_the_demo_site(demo_build: Path) ->
 
 def test_the_link_check_catches_a_missing_page_and_a_missing_anchor(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
-    (tmp_path / "index.html").write_text('<a href="a/b.html#top">b</a><a href="gone.html">x</a>'
-                                         '<a href="#here">h</a><a href="https://gov.cn/">ok</a>', encoding="utf-8")
+    (tmp_path / "index.html").write_text(
+        '<a href="a/b.html#top">b</a><a href="gone.html">x</a><a href="#here">h</a><a href="https://gov.cn/">ok</a>',
+        encoding="utf-8",
+    )
     (tmp_path / "a" / "b.html").write_text('<h1 id="title">b</h1><a href="/abs.html">abs</a>', encoding="utf-8")
     problems = broken_links(tmp_path, scan_site(tmp_path))
     assert len(problems) == 4, problems

@@ -24,7 +24,9 @@ def register(make_site: MakeSite, *rows: str, year: int = 2025) -> Path:
 
 def test_answered_on_the_21st_working_day(make_site: MakeSite) -> None:
     # 20 working days after 2025-09-26 is 2025-10-30 (国庆中秋 8 days off, 9-28 and 10-11 worked).
-    site = register(make_site, "A1,2025-09-26,自然人,予以公开,2025-10-31,,,", "A2,2025-09-26,自然人,予以公开,2025-10-30,,,")
+    site = register(
+        make_site, "A1,2025-09-26,自然人,予以公开,2025-10-31,,,", "A2,2025-09-26,自然人,予以公开,2025-10-30,,,"
+    )
     found = stl011(site)
     assert [(f["file"], f["line"], f["severity"]) for f in found] == [("content/d1/applications/2025.csv", 2, "warn")]
     assert "A1" in found[0]["message"]
@@ -43,9 +45,11 @@ def test_still_open_past_the_period(make_site: MakeSite) -> None:
 
 
 def test_a_carried_over_application_counts_once(make_site: MakeSite) -> None:
-    site = make_site({
-        "content/d1/applications/2025.csv": HEADER + "A9,2025-12-20,自然人,,,,,\n",
-        "content/d1/applications/2026.csv": HEADER + "A9,2025-12-20,自然人,予以公开,2026-01-30,,,\n",
-    })
+    site = make_site(
+        {
+            "content/d1/applications/2025.csv": HEADER + "A9,2025-12-20,自然人,,,,,\n",
+            "content/d1/applications/2026.csv": HEADER + "A9,2025-12-20,自然人,予以公开,2026-01-30,,,\n",
+        }
+    )
     found = stl011(site)
     assert [f["file"] for f in found] == ["content/d1/applications/2026.csv"]

@@ -67,11 +67,14 @@ def test_fmt001_build_leaves_previous_output_untouched(make_site: MakeSite) -> N
     assert after == before
 
 
-@pytest.mark.parametrize("text, line", [
-    ("没有前置元数据的正文\n", 1),
-    ("---\ntitle: 未闭合\n正文\n", 1),
-    ("---\n- 列表\n- 不是映射\n---\n正文\n", 2),
-])
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("没有前置元数据的正文\n", 1),
+        ("---\ntitle: 未闭合\n正文\n", 1),
+        ("---\n- 列表\n- 不是映射\n---\n正文\n", 2),
+    ],
+)
 def test_fmt001_missing_or_malformed_front_matter(make_site: MakeSite, text: str, line: int) -> None:
     site = make_site({"content/d1/a.md": text})
     (found,) = findings(site, "FMT001")
@@ -85,13 +88,18 @@ def test_fmt001_non_utf8_file_is_a_finding_not_a_crash(make_site: MakeSite) -> N
 
 
 def test_fmt001_a_broken_record_does_not_hide_the_others(make_site: MakeSite) -> None:
-    site = make_site({"content/d1/a.md": YAML_ERROR_ON_LINE_7,
-                      "content/d1/b.md": record_text(index_no=f"{DEPT_USCC}/2026-00002", doc_no="测发[2026]1号")})
+    site = make_site(
+        {
+            "content/d1/a.md": YAML_ERROR_ON_LINE_7,
+            "content/d1/b.md": record_text(index_no=f"{DEPT_USCC}/2026-00002", doc_no="测发[2026]1号"),
+        }
+    )
     rules = {f["rule"] for f in findings(site)}
     assert {"FMT001", "FMT004"} <= rules
 
 
 # --- FMT002: required keys, types, enumerations, unknown keys ---------------------------
+
 
 def test_fmt002_missing_required_key(make_site: MakeSite) -> None:
     site = make_site({"content/d1/a.md": record_text(title=None)})
@@ -102,15 +110,27 @@ def test_fmt002_missing_required_key(make_site: MakeSite) -> None:
 def test_fmt002_published_required_for_public_records_only(make_site: MakeSite) -> None:
     site = make_site({"content/d1/a.md": record_text(published=None)})
     assert any("published" in str(f["message"]) for f in findings(site, "FMT002"))
-    site = make_site({"content/d1/a.md": record_text(published=None, publicity="依申请公开",
-                                                     withhold_reason="《中华人民共和国政府信息公开条例》第十五条")})
+    site = make_site(
+        {
+            "content/d1/a.md": record_text(
+                published=None, publicity="依申请公开", withhold_reason="《中华人民共和国政府信息公开条例》第十五条"
+            )
+        }
+    )
     assert findings(site, "FMT002") == []
 
 
-@pytest.mark.parametrize("key, value", [
-    ("status", "作废"), ("doc_type", "小说"), ("written", "去年"), ("attachments", "a.pdf"),
-    ("review", "已审"), ("summary", "长" * 101),
-])
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("status", "作废"),
+        ("doc_type", "小说"),
+        ("written", "去年"),
+        ("attachments", "a.pdf"),
+        ("review", "已审"),
+        ("summary", "长" * 101),
+    ],
+)
 def test_fmt002_wrong_type_or_value(make_site: MakeSite, key: str, value: str) -> None:
     site = make_site({"content/d1/a.md": record_text(**{key: value})})
     found = findings(site, "FMT002")
@@ -126,8 +146,12 @@ def test_fmt002_unknown_key_only_warns(make_site: MakeSite) -> None:
 
 
 def test_fmt002_site_can_switch_a_rule_off(make_site: MakeSite) -> None:
-    site = make_site({"content/d1/a.md": record_text(titel="拼错的键"),
-                      "site.yaml": "today: 2026-11-21\nrules:\n  FMT002: off\n  STL008: off\n  STL010: off\n"})
+    site = make_site(
+        {
+            "content/d1/a.md": record_text(titel="拼错的键"),
+            "site.yaml": "today: 2026-11-21\nrules:\n  FMT002: off\n  STL008: off\n  STL010: off\n",
+        }
+    )
     assert findings(site, "FMT002") == []
 
 
@@ -139,11 +163,15 @@ def test_fmt002_department_yaml_required_keys(make_site: MakeSite) -> None:
 
 # --- FMT003: index numbers --------------------------------------------------------------
 
-@pytest.mark.parametrize("index_no", [
-    f"{DEPT_USCC}/2026-001",  # serial shorter than 5 digits
-    f"{DEPT_USCC}-2026-00001",  # wrong separator
-    "11530400MB00000010/2026-00001",  # check character fails
-])
+
+@pytest.mark.parametrize(
+    "index_no",
+    [
+        f"{DEPT_USCC}/2026-001",  # serial shorter than 5 digits
+        f"{DEPT_USCC}-2026-00001",  # wrong separator
+        "11530400MB00000010/2026-00001",  # check character fails
+    ],
+)
 def test_fmt003_malformed_index_no(make_site: MakeSite, index_no: str) -> None:
     site = make_site({"content/d1/a.md": record_text(index_no=index_no)})
     assert findings(site, "FMT003")
@@ -162,18 +190,24 @@ def test_fmt003_index_no_with_letter_coded_uscc_passes(make_site: MakeSite) -> N
     code = "Y153040000000000"
     code += "1"
     code += uscc.calc_check_digit(code)
-    site = make_site({
-        "content/d1/department.yaml": (
-            f"name: 测试局\nuscc: {code}\nlevel: 市直部门\noffice: 办公室\naddress: 路1号\n"
-            "office_hours: 工作日\nphone: 0877-0000000\nsupervision: 12345\nowners: [a@b.cn]\nreviewed: 2026-11-01\n"),
-        "content/d1/a.md": record_text(index_no=f"{code}/2026-00001"),
-    })
+    site = make_site(
+        {
+            "content/d1/department.yaml": (
+                f"name: 测试局\nuscc: {code}\nlevel: 市直部门\noffice: 办公室\naddress: 路1号\n"
+                "office_hours: 工作日\nphone: 0877-0000000\nsupervision: 12345\nowners: [a@b.cn]\nreviewed: 2026-11-01\n"
+            ),
+            "content/d1/a.md": record_text(index_no=f"{code}/2026-00001"),
+        }
+    )
     assert findings(site, "FMT003") == []
 
 
 # --- FMT004: 文号 -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("doc_no", ["玉政办发[2019]20号", "玉政办发（2019）20号", "玉政办发(2019)20号", "玉政办发【2019】20号"])
+
+@pytest.mark.parametrize(
+    "doc_no", ["玉政办发[2019]20号", "玉政办发（2019）20号", "玉政办发(2019)20号", "玉政办发【2019】20号"]
+)
 def test_fmt004_year_not_in_hexagonal_brackets(make_site: MakeSite, doc_no: str) -> None:
     text = record_text(doc_no=doc_no)
     site = make_site({"content/d1/a.md": text})
@@ -189,6 +223,7 @@ def test_fmt004_valid_doc_numbers(make_site: MakeSite, doc_no: str) -> None:
 
 # --- FMT005: taxonomy ---------------------------------------------------------------------
 
+
 def test_fmt005_unknown_category_and_topic(make_site: MakeSite) -> None:
     site = make_site({"content/d1/a.md": record_text(category="法定主动公开内容/不存在的栏目", topic="外星")})
     assert len(findings(site, "FMT005")) == 2
@@ -200,12 +235,14 @@ def test_fmt005_category_must_be_a_leaf(make_site: MakeSite) -> None:
 
 
 def test_fmt005_known_topic_passes(make_site: MakeSite) -> None:
-    site = make_site({"content/d1/a.md": record_text(topic="政务公开"),
-                      "site.yaml": SITE_YAML + "topics: [政务公开]\n"})
+    site = make_site(
+        {"content/d1/a.md": record_text(topic="政务公开"), "site.yaml": SITE_YAML + "topics: [政务公开]\n"}
+    )
     assert findings(site, "FMT005") == []
 
 
 # --- FMT006: dates in order ------------------------------------------------------------
+
 
 def test_fmt006_published_before_written(make_site: MakeSite) -> None:
     text = record_text(written="2026-11-05", published="2026-11-03")
@@ -221,14 +258,16 @@ def test_fmt006_same_day_is_in_order(make_site: MakeSite) -> None:
 
 # --- FMT007: links and attachments ------------------------------------------------------
 
+
 def test_fmt007_link_to_missing_record_and_attachment(make_site: MakeSite) -> None:
     site = make_site({"content/d1/a.md": record_text(body="见[另一文件](nope.md)。", attachments="[缺失.pdf]")})
     assert len(findings(site, "FMT007")) == 2
 
 
 def test_fmt007_attachment_path_leaving_its_folder(make_site: MakeSite) -> None:
-    site = make_site({"content/d1/a.md": record_text(attachments="['../../../site.yaml']"),
-                      "content/d1/a.files/ok.pdf": b"%PDF-1.4"})
+    site = make_site(
+        {"content/d1/a.md": record_text(attachments="['../../../site.yaml']"), "content/d1/a.files/ok.pdf": b"%PDF-1.4"}
+    )
     (found,) = findings(site, "FMT007")
     assert "超出" in str(found["message"])
 
@@ -239,15 +278,20 @@ def test_fmt007_link_leaving_the_content_tree(make_site: MakeSite) -> None:
 
 
 def test_fmt007_valid_links_pass(make_site: MakeSite) -> None:
-    site = make_site({
-        "content/d1/a.md": record_text(body="见[另一文件](sub/b.md)和[附件](a.files/x.txt)。", attachments="[x.txt]"),
-        "content/d1/a.files/x.txt": "附件",
-        "content/d1/sub/b.md": record_text(index_no=f"{DEPT_USCC}/2026-00002"),
-    })
+    site = make_site(
+        {
+            "content/d1/a.md": record_text(
+                body="见[另一文件](sub/b.md)和[附件](a.files/x.txt)。", attachments="[x.txt]"
+            ),
+            "content/d1/a.files/x.txt": "附件",
+            "content/d1/sub/b.md": record_text(index_no=f"{DEPT_USCC}/2026-00002"),
+        }
+    )
     assert findings(site, "FMT007") == []
 
 
 # --- FMT008: raw HTML ---------------------------------------------------------------------
+
 
 def test_fmt008_raw_html_in_body_with_its_line(make_site: MakeSite) -> None:
     text = record_text(body="第一段。\n\n<script>alert(1)</script>\n")

@@ -24,8 +24,6 @@ MakeSite = Callable[..., Path]
 CANARY = "绝不能公开的正文CANARY7731"
 
 
-
-
 def lines_of(text: str, prefix: str) -> list[int]:
     """1-based file lines that start with `prefix`, as the clerk sees them in an editor."""
     return [i for i, line in enumerate(text.splitlines(), 1) if line.startswith(prefix)]
@@ -126,7 +124,7 @@ def test_duplicate_nested_key_in_review_blocks(make_site: MakeSite) -> None:
 
 
 def test_duplicate_key_spelled_differently_is_still_a_duplicate(make_site: MakeSite) -> None:
-    text = record_text(CANARY).replace("publicity: 主动公开", "publicity: 不予公开\n\"publicity\": 主动公开")
+    text = record_text(CANARY).replace("publicity: 主动公开", 'publicity: 不予公开\n"publicity": 主动公开')
     site = make_site({"content/d1/b.md": text})
     (line,) = lines_of(text, '"publicity":')
     (found,) = findings(site, "FMT001")
@@ -134,8 +132,11 @@ def test_duplicate_key_spelled_differently_is_still_a_duplicate(make_site: MakeS
 
 
 def test_merge_key_is_refused(make_site: MakeSite) -> None:
-    text = record_text(CANARY, review="&r {drafter: 李明, opinion: 主动公开, checker: 王芳, approver: 赵刚, "
-                                      "approved_on: 2026-11-03}", declassified="{<<: *r, approver: 赵刚}")
+    text = record_text(
+        CANARY,
+        review="&r {drafter: 李明, opinion: 主动公开, checker: 王芳, approver: 赵刚, approved_on: 2026-11-03}",
+        declassified="{<<: *r, approver: 赵刚}",
+    )
     site = make_site({"content/d1/b.md": text})
     (found,) = findings(site, "FMT001")
     assert found["line"] == lines_of(text, "declassified:")[0]
@@ -144,8 +145,10 @@ def test_merge_key_is_refused(make_site: MakeSite) -> None:
 
 # --- department.yaml, report front matter, site.yaml ------------------------------------
 
+
 def test_duplicate_key_in_department_yaml_is_a_finding_and_the_department_is_not_loaded(
-        make_site: MakeSite, tmp_path: Path) -> None:
+    make_site: MakeSite, tmp_path: Path
+) -> None:
     site, before = built_site(make_site)
     text = DEPARTMENT_YAML + "name: 另一个局\n"
     assert lines_of(text, "name:") == [1, 11]
@@ -203,11 +206,17 @@ def test_duplicate_nested_key_in_site_yaml(make_site: MakeSite) -> None:
 
 # --- near misses --------------------------------------------------------------------------
 
+
 def test_the_same_key_in_different_mappings_is_fine(make_site: MakeSite) -> None:
-    site_yaml = (SITE_YAML + "platforms:\n  - name: 甲\n    url: https://a.example.gov.cn/\n"
-                 "  - name: 乙\n    url: https://b.example.gov.cn/\n")
-    record = record_text(publicity="脱密后公开", withhold_reason="已解密",
-                         declassified="{approver: 赵刚, date: 2026-11-03, basis: 定密责任人审定}")
+    site_yaml = (
+        SITE_YAML + "platforms:\n  - name: 甲\n    url: https://a.example.gov.cn/\n"
+        "  - name: 乙\n    url: https://b.example.gov.cn/\n"
+    )
+    record = record_text(
+        publicity="脱密后公开",
+        withhold_reason="已解密",
+        declassified="{approver: 赵刚, date: 2026-11-03, basis: 定密责任人审定}",
+    )
     site = make_site({"site.yaml": site_yaml, "content/d1/a.md": record})
     assert findings(site, "FMT001") == []
     assert run_cli("build", "--site", site).code == 0
@@ -216,12 +225,15 @@ def test_the_same_key_in_different_mappings_is_fine(make_site: MakeSite) -> None
     assert parsed.line_of("d", 1, "a") == 7
 
 
-@pytest.mark.parametrize("text, first, second", [
-    ("a: 1\nb: 2\na: 3\n", 1, 3),
-    ("yes: 1\ntrue: 2\n", 1, 2),  # both load as the key True
-    ("1: a\n0x1: b\n", 1, 2),
-    ("x:\n  - k: 1\n    k: 2\n", 2, 3),
-])
+@pytest.mark.parametrize(
+    "text, first, second",
+    [
+        ("a: 1\nb: 2\na: 3\n", 1, 3),
+        ("yes: 1\ntrue: 2\n", 1, 2),  # both load as the key True
+        ("1: a\n0x1: b\n", 1, 2),
+        ("x:\n  - k: 1\n    k: 2\n", 2, 3),
+    ],
+)
 def test_yamlsrc_duplicates(text: str, first: int, second: int) -> None:
     with pytest.raises(yamlsrc.YamlError) as raised:
         yamlsrc.parse(text)
@@ -235,9 +247,12 @@ def test_alias_heavy_valid_yaml_loads(make_site: MakeSite) -> None:
     parsed = yamlsrc.parse("base: &b {x: 1, y: [1, 2]}\none: *b\ntwo: *b\nlist: &l [*b, *b]\nmore: [*l, *l]\n")
     assert parsed.data["two"] == {"x": 1, "y": [1, 2]} and parsed.data["more"][1][0]["y"] == [1, 2]
     assert parsed.line_of("base", "x") == 1
-    record = record_text(written="&d 2026-11-02", published="&p 2026-11-03",
-                         review="{drafter: 李明, opinion: 主动公开, checker: 王芳, approver: 赵刚, approved_on: *p}",
-                         changed="*d")
+    record = record_text(
+        written="&d 2026-11-02",
+        published="&p 2026-11-03",
+        review="{drafter: 李明, opinion: 主动公开, checker: 王芳, approver: 赵刚, approved_on: *p}",
+        changed="*d",
+    )
     site = make_site({"content/d1/a.md": record})
     assert [f for f in findings(site) if str(f["rule"]).startswith(("FMT", "SEC"))] == []
     assert run_cli("build", "--site", site).code == 0
@@ -268,11 +283,16 @@ def test_alias_bomb_in_a_record_is_fmt001_and_finishes_in_seconds(make_site: Mak
     front = record_text().split("---\n")[1]
     text = "---\n" + front + alias_bomb() + "---\n正文。\n"
     site = make_site({"content/d1/a.md": text})
-    done = subprocess.run([sys.executable, "-m", "generator", "check", "--site", str(site), "--format", "json"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--site", str(site), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1, done.stderr
     (found,) = [f for f in json.loads(done.stdout) if f["rule"] == "FMT001"]
     assert found["file"] == "content/d1/a.md" and found["line"] == lines_of(text, "f:")[0]
-    built = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site)],
-                           capture_output=True, text=True, timeout=60)
+    built = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--site", str(site)], capture_output=True, text=True, timeout=60
+    )
     assert built.returncode == 1, built.stderr

@@ -17,9 +17,20 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Callable
 
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Zen Hei",
-             "WenQuanYi Micro Hei", "Sarasa Gothic SC", "SimHei", "Microsoft YaHei", "PingFang SC",
-             "AR PL UMing CN", "Droid Sans Fallback")
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Sarasa Gothic SC",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "AR PL UMing CN",
+    "Droid Sans Fallback",
+)
 COLOUR = "#a4000f"  # the site's accent colour
 CHAR_INCHES = 0.15  # width of one CJK character at the tick size, for margins
 
@@ -121,8 +132,12 @@ def _draw_rows(data: list[tuple[str, int]]) -> str:
         ax.invert_yaxis()
         ax.set_xlim(0, max([*values, 1]) * 1.15)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-        fig.subplots_adjust(left=min(0.6, (longest * CHAR_INCHES + 0.3) / width), right=0.97, top=0.97,
-                            bottom=0.8 / (0.45 * max(len(data), 1) + 0.8) * 0.6)
+        fig.subplots_adjust(
+            left=min(0.6, (longest * CHAR_INCHES + 0.3) / width),
+            right=0.97,
+            top=0.97,
+            bottom=0.8 / (0.45 * max(len(data), 1) + 0.8) * 0.6,
+        )
         return _render(fig)
 
 

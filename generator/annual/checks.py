@@ -26,8 +26,13 @@ def _rep001(dept: Department) -> Iterator[Finding]:
     for row in dept.applications:
         found = rows.problems(row)
         if found:
-            yield Finding("REP001", row.file, row.line, f"台账第 {row.line} 行（编号 {row.id}）：{'；'.join(found)}，本行未计入年报",
-                          dept=dept.slug)
+            yield Finding(
+                "REP001",
+                row.file,
+                row.line,
+                f"台账第 {row.line} 行（编号 {row.id}）：{'；'.join(found)}，本行未计入年报",
+                dept=dept.slug,
+            )
 
 
 def _rep002(dept: Department) -> Iterator[Finding]:
@@ -37,46 +42,80 @@ def _rep002(dept: Department) -> Iterator[Finding]:
             continue
         year_end = dt.date(year - 1, 12, 31)
         carried_out = {row.id: row for row in last.rows if not rows.problems(row) and rows.open_at(row, year_end)}
-        carried_in = {row.id: row for row in register.rows
-                      if not rows.problems(row) and row.received.year < year}
+        carried_in = {row.id: row for row in register.rows if not rows.problems(row) and row.received.year < year}
         counts = f"（本年上年结转 {len(carried_in)} 件，{year - 1} 年结转下年度继续办理 {len(carried_out)} 件）"
         for ident, row in carried_out.items():
             if ident not in carried_in:
-                yield Finding("REP002", register.file, 1,
-                              f"{last.file} 第 {row.line} 行（编号 {ident}）上年末未办结，但本年台账中没有这一申请{counts}",
-                              f"把编号 {ident} 的申请复制到 {register.file}，办结后填写办理结果和办结日期。", dept=dept.slug)
+                yield Finding(
+                    "REP002",
+                    register.file,
+                    1,
+                    f"{last.file} 第 {row.line} 行（编号 {ident}）上年末未办结，但本年台账中没有这一申请{counts}",
+                    f"把编号 {ident} 的申请复制到 {register.file}，办结后填写办理结果和办结日期。",
+                    dept=dept.slug,
+                )
         for ident, row in carried_in.items():
             if ident not in carried_out:
-                yield Finding("REP002", register.file, row.line,
-                              f"编号 {ident} 收到于 {row.received}，列为上年结转，但 {last.file} 中没有这一未办结申请{counts}",
-                              f"核对 {last.file}：该申请应在上年台账中登记且上年末未办结。", dept=dept.slug)
+                yield Finding(
+                    "REP002",
+                    register.file,
+                    row.line,
+                    f"编号 {ident} 收到于 {row.received}，列为上年结转，但 {last.file} 中没有这一未办结申请{counts}",
+                    f"核对 {last.file}：该申请应在上年台账中登记且上年末未办结。",
+                    dept=dept.slug,
+                )
 
 
 def _report_source(dept: Department, source: ReportSource) -> Iterator[Finding]:
     for key in source.meta:
         if key not in KNOWN_FIGURE_KEYS:
-            yield Finding("FMT002", source.file, source.line_of(str(key)), f"未知的键 '{key}'，已忽略",
-                          "年报前置元数据只有 permits、penalties、coercions、fees。", severity=WARN, dept=dept.slug)
+            yield Finding(
+                "FMT002",
+                source.file,
+                source.line_of(str(key)),
+                f"未知的键 '{key}'，已忽略",
+                "年报前置元数据只有 permits、penalties、coercions、fees。",
+                severity=WARN,
+                dept=dept.slug,
+            )
     for row in FIGURES:
         line = source.line_of(row.key) if row.key in source.meta else 1
         try:
             value = read_figure(source.meta, row)
         except FigureError as exc:
-            yield Finding("FMT002", source.file, line, str(exc), "件数写整数，收费金额写数字（万元，可带小数）。",
-                          dept=dept.slug)
+            yield Finding(
+                "FMT002", source.file, line, str(exc), "件数写整数，收费金额写数字（万元，可带小数）。", dept=dept.slug
+            )
             continue
         if value is None:
-            yield Finding("REP003", source.file, line, f"缺少{row.label}的数字（{row.key}），年报中该项显示为缺失",
-                          f"在前置元数据中填写 {row.key}；确实为零时填 0。", dept=dept.slug)
+            yield Finding(
+                "REP003",
+                source.file,
+                line,
+                f"缺少{row.label}的数字（{row.key}），年报中该项显示为缺失",
+                f"在前置元数据中填写 {row.key}；确实为零时填 0。",
+                dept=dept.slug,
+            )
     if source.year not in dept.registers:
-        yield Finding("REP003", source.file, 1,
-                      f"缺少 {source.year} 年依申请公开登记台账，年报表三、表四显示为缺失",
-                      f"建立 content/{dept.slug}/applications/{source.year}.csv；全年没有申请时只写列名一行。",
-                      dept=dept.slug)
+        yield Finding(
+            "REP003",
+            source.file,
+            1,
+            f"缺少 {source.year} 年依申请公开登记台账，年报表三、表四显示为缺失",
+            f"建立 content/{dept.slug}/applications/{source.year}.csv；全年没有申请时只写列名一行。",
+            dept=dept.slug,
+        )
     _, unknown = narrative(source)
     for line, heading in unknown:
-        yield Finding("FMT002", source.file, line, f"二级标题“{heading}”不是年报的章节，其下内容不会显示",
-                      f"年报正文的二级标题只用：{'、'.join(NARRATIVE)}。", severity=WARN, dept=dept.slug)
+        yield Finding(
+            "FMT002",
+            source.file,
+            line,
+            f"二级标题“{heading}”不是年报的章节，其下内容不会显示",
+            f"年报正文的二级标题只用：{'、'.join(NARRATIVE)}。",
+            severity=WARN,
+            dept=dept.slug,
+        )
 
 
 def check(site: Site) -> list[Finding]:

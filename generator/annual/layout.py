@@ -10,10 +10,32 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .tables import Number, Table2, Table3, Table4
-from .template import (APPLICANTS, BLOCK_CAPTIONS, CARRIED_IN_ROW, CARRIED_OUT_ROW, COERCIONS, DECISIONS,
-                       DIRECT_SUIT, FEES, FEES_AMOUNT, IN_FORCE, INFO_CONTENT, ISSUED, OUTCOME_COLUMNS, PENALTIES,
-                       PERMITS, RECEIVED_ROW, RECONSIDERATION, REGULATION_TYPES, REPEALED, RESULT_GROUPS,
-                       RESULTS_ROW, RESULTS_TOTAL_ROW, SUIT_AFTER_REVIEW, TOTAL)
+from .template import (
+    APPLICANTS,
+    BLOCK_CAPTIONS,
+    CARRIED_IN_ROW,
+    CARRIED_OUT_ROW,
+    COERCIONS,
+    DECISIONS,
+    DIRECT_SUIT,
+    FEES,
+    FEES_AMOUNT,
+    IN_FORCE,
+    INFO_CONTENT,
+    ISSUED,
+    OUTCOME_COLUMNS,
+    PENALTIES,
+    PERMITS,
+    RECEIVED_ROW,
+    RECONSIDERATION,
+    REGULATION_TYPES,
+    REPEALED,
+    RESULT_GROUPS,
+    RESULTS_ROW,
+    RESULTS_TOTAL_ROW,
+    SUIT_AFTER_REVIEW,
+    TOTAL,
+)
 
 MISSING = "缺失"
 COLUMNS3 = (*APPLICANTS, TOTAL)
@@ -43,14 +65,19 @@ class Block:
 
 
 def table2_blocks(table: Table2) -> list[Block]:
-    regs = tuple((kind, tuple(show(table.regulations[kind][c]) for c in (ISSUED, REPEALED, IN_FORCE)))
-                 for kind in REGULATION_TYPES)
+    regs = tuple(
+        (kind, tuple(show(table.regulations[kind][c]) for c in (ISSUED, REPEALED, IN_FORCE)))
+        for kind in REGULATION_TYPES
+    )
     figure = table.figures
     return [
         Block(BLOCK_CAPTIONS[0], (INFO_CONTENT, ISSUED, REPEALED, IN_FORCE), regs),
         Block(BLOCK_CAPTIONS[1], (INFO_CONTENT, DECISIONS), ((PERMITS.label, (show(figure[PERMITS.key]),)),)),
-        Block(BLOCK_CAPTIONS[2], (INFO_CONTENT, DECISIONS), ((PENALTIES.label, (show(figure[PENALTIES.key]),)),
-                                                             (COERCIONS.label, (show(figure[COERCIONS.key]),)))),
+        Block(
+            BLOCK_CAPTIONS[2],
+            (INFO_CONTENT, DECISIONS),
+            ((PENALTIES.label, (show(figure[PENALTIES.key]),)), (COERCIONS.label, (show(figure[COERCIONS.key]),))),
+        ),
         Block(BLOCK_CAPTIONS[3], (INFO_CONTENT, FEES_AMOUNT), ((FEES.label, (show(figure[FEES.key]),)),)),
     ]
 
@@ -59,8 +86,11 @@ def table3_rows(table: Table3 | None) -> list[Row]:
     def values(key: str) -> tuple[str, ...]:
         return tuple(show(table.rows[key][c]) if table else MISSING for c in COLUMNS3)
 
-    found = [Row(RECEIVED_ROW, 0, values(RECEIVED_ROW)), Row(CARRIED_IN_ROW, 0, values(CARRIED_IN_ROW)),
-             Row(RESULTS_ROW, 0, None)]
+    found = [
+        Row(RECEIVED_ROW, 0, values(RECEIVED_ROW)),
+        Row(CARRIED_IN_ROW, 0, values(CARRIED_IN_ROW)),
+        Row(RESULTS_ROW, 0, None),
+    ]
     for group in RESULT_GROUPS:
         leaves = group.leaves()
         if not group.items:
@@ -74,8 +104,7 @@ def table3_rows(table: Table3 | None) -> list[Row]:
 
 def table4_values(table: Table4 | None) -> tuple[str, ...]:
     """The fifteen figures of table 四, left to right."""
-    return tuple(show(table.blocks[block][c]) if table else MISSING
-                 for block in BLOCKS4 for c in OUTCOME_COLUMNS)
+    return tuple(show(table.blocks[block][c]) if table else MISSING for block in BLOCKS4 for c in OUTCOME_COLUMNS)
 
 
 def results_by_group(table: Table3) -> list[tuple[str, int]]:

@@ -40,8 +40,9 @@ def problems(row: Application) -> list[str]:
     if row.reconsideration and row.reconsideration not in OUTCOMES:
         found.append(f"行政复议“{row.reconsideration}”不是 {'、'.join(OUTCOMES)} 之一")
     if row.litigation and litigation(row) is None:
-        found.append(f"行政诉讼“{row.litigation}”应写成 直接起诉:<结果> 或 复议后起诉:<结果>，"
-                     f"结果为 {'、'.join(OUTCOMES)} 之一")
+        found.append(
+            f"行政诉讼“{row.litigation}”应写成 直接起诉:<结果> 或 复议后起诉:<结果>，结果为 {'、'.join(OUTCOMES)} 之一"
+        )
     return found
 
 

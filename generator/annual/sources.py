@@ -32,7 +32,20 @@ APPLICATIONS, REPORTS = "applications", "reports"
 YEAR_FILE = re.compile(r"^(?P<year>(?:19|20)\d{2})\.(?P<ext>csv|xlsx|md)$")
 COLUMNS = {name: key.label for name, key in ApplicationRow.keys.items()}  # key → Chinese name
 REQUIRED_COLUMNS = tuple(name for name, key in ApplicationRow.keys.items() if key.column)
-ROW_CHECKS = ("received", "id", "extended", "closed")  # what makes a row unreadable, in the order it is said
+ROW_CHECKS = (
+    "received",
+    "id",
+    "extended",
+    "closed",
+    "correction_requested",
+    "correction_received",
+    "consulted_from",
+    "consulted_to",
+    "suspended_from",
+    "suspended_to",
+    "fee",
+)  # what makes a row
+# unreadable, in the order it is said
 # A cell longer than limits.cell_chars is a finding on its row, not the csv module's error (whose
 # own limit is 131,072 characters); the file itself is at most limits.file_mb.
 csv.field_size_limit(2**31 - 1)
@@ -46,6 +59,8 @@ def _row_problem(problem: Problem) -> str:
     key, written = problem.key, cell(problem.value)
     if problem.code == "yesno":
         return f"{key.label}（{key.name}）应为“是”或留空，实际为“{written.lower()}”"
+    if problem.code in ("number", "amount", "negative"):
+        return f"{key.label}（{key.name}）应为非负数（元），实际为“{written}”"
     return f"{key.label}（{key.name}）不是有效日期：“{written}”"
 
 
@@ -93,6 +108,7 @@ def _xlsx_rows(path: Path, rel: str, findings: list[Finding], dept: str) -> Iter
         from openpyxl import load_workbook  # only for a site that keeps a register as .xlsx
 
         from ..officefiles import Unreadable, check_zip
+
         try:
             check_zip(io.BytesIO(raw), "Excel")  # no zip bomb is unpacked
         except Unreadable as exc:
@@ -100,8 +116,16 @@ def _xlsx_rows(path: Path, rel: str, findings: list[Finding], dept: str) -> Iter
             return None
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or mislabelled file
-        findings.append(Finding("FMT001", rel, 1, f"无法读取 Excel 台账：{type(exc).__name__}",
-                                "用 Excel 或 WPS 另存为 .xlsx 格式后重新提交。", dept=dept))
+        findings.append(
+            Finding(
+                "FMT001",
+                rel,
+                1,
+                f"无法读取 Excel 台账：{type(exc).__name__}",
+                "用 Excel 或 WPS 另存为 .xlsx 格式后重新提交。",
+                dept=dept,
+            )
+        )
         return None
     try:
         rows = [(n, list(cells)) for n, cells in enumerate(book.worksheets[0].iter_rows(values_only=True), 1)]
@@ -126,9 +150,17 @@ def load_register(path: Path, year: int, dept: Department, root: Path, findings:
         return register
     keys = _header(header[1]) if header else "全部列"
     if isinstance(keys, str):
-        findings.append(Finding("FMT002", rel, 1, f"台账缺少列：{keys}",
-                                "第一行写列名：id,received,applicant,result,closed,extended,reconsideration,litigation"
-                                "（或对应的中文列名）。", dept=dept.slug))
+        findings.append(
+            Finding(
+                "FMT002",
+                rel,
+                1,
+                f"台账缺少列：{keys}",
+                "第一行写列名：id,received,applicant,result,closed,extended,reconsideration,litigation"
+                "（或对应的中文列名）。",
+                dept=dept.slug,
+            )
+        )
         register.unreadable = max(1, sum(1 for _ in rows))
         return register
     seen: dict[str, int] = {}
@@ -145,12 +177,28 @@ def load_register(path: Path, year: int, dept: Department, root: Path, findings:
 
 def _csv_error(rel: str, line: int, exc: csv.Error, dept: str) -> Finding:
     why = "含有空字符（NUL）" if "NUL" in str(exc) else "不是有效的 CSV 格式（例如引号没有配对）"
-    return Finding("FMT001", rel, line, f"台账从第 {line} 行起{why}，无法读取，其后各行未计入年报",
-                   "用 Excel 或 WPS 打开台账，另存为“CSV UTF-8（逗号分隔）”后重新提交。", dept=dept)
+    return Finding(
+        "FMT001",
+        rel,
+        line,
+        f"台账从第 {line} 行起{why}，无法读取，其后各行未计入年报",
+        "用 Excel 或 WPS 打开台账，另存为“CSV UTF-8（逗号分隔）”后重新提交。",
+        dept=dept,
+    )
 
 
-def _add_row(register: Register, rel: str, line: int, cells: list[Any], keys: dict[int, str],
-             seen: dict[str, int], cap: int, dept: Department, year: int, findings: list[Finding]) -> None:
+def _add_row(
+    register: Register,
+    rel: str,
+    line: int,
+    cells: list[Any],
+    keys: dict[int, str],
+    seen: dict[str, int],
+    cap: int,
+    dept: Department,
+    year: int,
+    findings: list[Finding],
+) -> None:
     """One register row into `register`, or an FMT002 finding naming its line."""
     if all(cell(c) == "" for c in cells):
         return
@@ -163,8 +211,16 @@ def _add_row(register: Register, rel: str, line: int, cells: list[Any], keys: di
         if row.id in seen:
             raise RowError(f"编号 {row.id} 与第 {seen[row.id]} 行重复")
     except RowError as exc:
-        findings.append(Finding("FMT002", rel, line, f"台账行无法读取：{exc}，本行未计入年报",
-                                "按《内容格式》填写该行：编号必填且不重复，日期写成 YYYY-MM-DD。", dept=dept.slug))
+        findings.append(
+            Finding(
+                "FMT002",
+                rel,
+                line,
+                f"台账行无法读取：{exc}，本行未计入年报",
+                "按《内容格式》填写该行：编号必填且不重复，日期写成 YYYY-MM-DD。",
+                dept=dept.slug,
+            )
+        )
         register.unreadable += 1
         return
     seen[row.id] = line
@@ -188,16 +244,26 @@ def load_report(path: Path, year: int, root: Path, findings: list[Finding], dept
     return ReportSource(year, rel, parsed.data or {}, parsed, body, body_line)
 
 
-def _year_files(folder: Path, root: Path, exts: tuple[str, ...], findings: list[Finding],
-                dept: str) -> Iterator[tuple[int, Path]]:
+def _year_files(
+    folder: Path, root: Path, exts: tuple[str, ...], findings: list[Finding], dept: str
+) -> Iterator[tuple[int, Path]]:
     if not folder.is_dir():
         return
     content = root / load.CONTENT
     if folder.is_symlink():  # never listed: a register or report is only read where it is written
         rel = folder.relative_to(root).as_posix()
-        findings.append(load.link_out(rel, "目录", dept) if not load.inside(folder, content, strict=True) else
-                        Finding("FMT007", rel, 1, "目录是符号链接，已拒绝读取：台账和年报必须放在本部门真实的目录中",
-                                load.LINK_FIX, dept=dept))
+        findings.append(
+            load.link_out(rel, "目录", dept)
+            if not load.inside(folder, content, strict=True)
+            else Finding(
+                "FMT007",
+                rel,
+                1,
+                "目录是符号链接，已拒绝读取：台账和年报必须放在本部门真实的目录中",
+                load.LINK_FIX,
+                dept=dept,
+            )
+        )
         return
     years: dict[int, Path] = {}
     for path in sorted(folder.iterdir()):
@@ -210,13 +276,30 @@ def _year_files(folder: Path, root: Path, exts: tuple[str, ...], findings: list[
             if real is None:
                 continue
         if match is None or match["ext"] not in exts:
-            findings.append(Finding("FMT002", rel, 1, f"文件名应为 <年份>.{'/'.join(exts)}，该文件已忽略",
-                                    f"把文件改名为四位年份加扩展名，例如 2025.{exts[0]}。", severity=WARN, dept=dept))
+            findings.append(
+                Finding(
+                    "FMT002",
+                    rel,
+                    1,
+                    f"文件名应为 <年份>.{'/'.join(exts)}，该文件已忽略",
+                    f"把文件改名为四位年份加扩展名，例如 2025.{exts[0]}。",
+                    severity=WARN,
+                    dept=dept,
+                )
+            )
             continue
         year = int(match["year"])
         if year in years:
-            findings.append(Finding("FMT002", rel, 1, f"{year} 年已有 {years[year].name}，本文件已忽略",
-                                    "每年只保留一个台账文件（.csv 或 .xlsx）。", dept=dept))
+            findings.append(
+                Finding(
+                    "FMT002",
+                    rel,
+                    1,
+                    f"{year} 年已有 {years[year].name}，本文件已忽略",
+                    "每年只保留一个台账文件（.csv 或 .xlsx）。",
+                    dept=dept,
+                )
+            )
             continue
         years[year] = path
         yield year, path

@@ -26,10 +26,29 @@ from typing import Any
 from ..model import Department, Record, Register, ReportSource, Site
 from ..schema import ReportFigures
 from . import rows
-from .template import (APPLICANTS, CARRIED_IN_ROW, CARRIED_OUT_ROW, DIRECT_SUIT, FEES, FIGURES, IN_FORCE,
-                       ISSUED, NARRATIVE, OUTCOME_COLUMNS, OUTCOMES, RECEIVED_ROW, RECONSIDERATION,
-                       REGULATION_TYPES, REPEALED, RESULTS, RESULTS_TOTAL_ROW, SUIT_AFTER_REVIEW, TOTAL,
-                       FigureRow, title)
+from .template import (
+    APPLICANTS,
+    CARRIED_IN_ROW,
+    CARRIED_OUT_ROW,
+    DIRECT_SUIT,
+    FEES,
+    FIGURES,
+    IN_FORCE,
+    ISSUED,
+    NARRATIVE,
+    OUTCOME_COLUMNS,
+    OUTCOMES,
+    RECEIVED_ROW,
+    RECONSIDERATION,
+    REGULATION_TYPES,
+    REPEALED,
+    RESULTS,
+    RESULTS_TOTAL_ROW,
+    SUIT_AFTER_REVIEW,
+    TOTAL,
+    FigureRow,
+    title,
+)
 
 Number = int | Decimal
 COLUMNS = (*APPLICANTS, TOTAL)
@@ -61,8 +80,12 @@ class Table3:
 
     def unbalanced(self) -> list[str]:
         """Columns where 一 + 二 differs from （七）总计 + 四 (the template's check)."""
-        return [c for c in COLUMNS if self.rows[RECEIVED_ROW][c] + self.rows[CARRIED_IN_ROW][c]
-                != self.rows[RESULTS_TOTAL_ROW][c] + self.rows[CARRIED_OUT_ROW][c]]
+        return [
+            c
+            for c in COLUMNS
+            if self.rows[RECEIVED_ROW][c] + self.rows[CARRIED_IN_ROW][c]
+            != self.rows[RESULTS_TOTAL_ROW][c] + self.rows[CARRIED_OUT_ROW][c]
+        ]
 
 
 @dataclass
@@ -82,6 +105,15 @@ class AnnualReport:
     missing: list[str] = field(default_factory=list)  # what could not be computed, in Chinese
     left_out: int = 0  # register rows that could not be counted (FMT002, REP001)
     parts: list["AnnualReport"] = field(default_factory=list)  # the site summary's department reports
+    charged: Decimal | None = None  # 信息处理费 charged on the applications closed in the year (元); None: no register
+
+    @property
+    def charged_text(self) -> str:
+        """The fees charged as section 六 states them, e.g. 本年度收取信息处理费 0 元."""
+        if self.charged is None:
+            return ""
+        amount = format(self.charged.normalize(), "f") if self.charged else "0"
+        return f"本年度依申请提供政府信息收取信息处理费 {amount} 元（《条例》第四十二条）。"
 
     @property
     def title(self) -> str:
@@ -141,6 +173,7 @@ def table2(records: list[Record], source: ReportSource, missing: list[str]) -> T
 
 # --- tables 三 and 四 ------------------------------------------------------------------------
 
+
 def table3(register: Register) -> Table3:
     year = register.year
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -166,6 +199,20 @@ def table3(register: Register) -> Table3:
     return result
 
 
+def charged(register: Register) -> Decimal:
+    """The 信息处理费 of the applications closed in the register's year (元)."""
+    total = Decimal(0)
+    for row in register.rows:
+        if (
+            not rows.problems(row)
+            and row.fee is not None
+            and row.closed is not None
+            and row.closed.year == register.year
+        ):
+            total += row.fee
+    return total
+
+
 def table4(register: Register) -> Table4:
     end = dt.date(register.year, 12, 31)
     blocks = {key: _zeros(OUTCOME_COLUMNS) for key in (RECONSIDERATION, DIRECT_SUIT, SUIT_AFTER_REVIEW)}
@@ -185,6 +232,7 @@ def table4(register: Register) -> Table4:
 
 
 # --- narrative -----------------------------------------------------------------------------
+
 
 def narrative(source: ReportSource) -> tuple[dict[str, str], list[tuple[int, str]]]:
     """(section title → Markdown, [(line, heading)] of level-2 headings that are no section)."""
@@ -209,6 +257,7 @@ def narrative(source: ReportSource) -> tuple[dict[str, str], list[tuple[int, str
 
 # --- reports -------------------------------------------------------------------------------
 
+
 def department_report(site: Site, dept: Department, year: int) -> AnnualReport:
     source = dept.reports[year]
     missing: list[str] = []
@@ -225,7 +274,8 @@ def department_report(site: Site, dept: Department, year: int) -> AnnualReport:
         if left_out:
             missing.append(f"台账 {register.file} 中有 {left_out} 行无法计入，表三、表四不完整")
     sections, _ = narrative(source)
-    return AnnualReport(dept.slug, dept.name, year, t2, t3, t4, sections, missing, left_out)
+    fees = charged(register) if register is not None else None
+    return AnnualReport(dept.slug, dept.name, year, t2, t3, t4, sections, missing, left_out, charged=fees)
 
 
 def _sum(tables: list[dict[str, dict[str, int]]]) -> dict[str, dict[str, int]]:
@@ -260,7 +310,8 @@ def site_report(name: str, year: int, parts: list[AnnualReport], absent: list[st
     left_out = sum(p.left_out for p in parts)
     if left_out:
         missing.append(f"各部门台账中共有 {left_out} 行无法计入，表三、表四不完整")
-    return AnnualReport("", name, year, t2, t3, t4, {}, missing, left_out, parts)
+    fees = None if any(p.charged is None for p in parts) else sum((p.charged or Decimal(0) for p in parts), Decimal(0))
+    return AnnualReport("", name, year, t2, t3, t4, {}, missing, left_out, parts, charged=fees)
 
 
 def all_reports(site: Site) -> tuple[list[AnnualReport], list[AnnualReport]]:

@@ -20,8 +20,19 @@ from docx.table import Table
 from .. import markdown
 from .layout import MISSING, table2_blocks, table3_rows, table4_values
 from .tables import AnnualReport
-from .template import (APPLICANT_HEADER, DIRECT_SUIT, LITIGATION, NATURAL_PERSON, ORGANISATIONS,
-                       ORGANISATIONS_HEADER, OUTCOME_COLUMNS, RECONSIDERATION, SECTIONS, SUIT_AFTER_REVIEW, TOTAL)
+from .template import (
+    APPLICANT_HEADER,
+    DIRECT_SUIT,
+    LITIGATION,
+    NATURAL_PERSON,
+    ORGANISATIONS,
+    ORGANISATIONS_HEADER,
+    OUTCOME_COLUMNS,
+    RECONSIDERATION,
+    SECTIONS,
+    SUIT_AFTER_REVIEW,
+    TOTAL,
+)
 
 FONT = "宋体"
 FIXED = dt.datetime(2000, 1, 1)
@@ -109,8 +120,7 @@ def _reproducible(data: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
-            target.writestr(zipfile.ZipInfo(item.filename, ZIP_DATE), source.read(item.filename),
-                            zipfile.ZIP_DEFLATED)
+            target.writestr(zipfile.ZipInfo(item.filename, ZIP_DATE), source.read(item.filename), zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
@@ -138,7 +148,11 @@ def document(report: AnnualReport) -> bytes:
             _table3(doc, report)
         elif number == 3:
             _table4(doc, report)
-        elif report.dept:
+        if number == 5 and report.charged_text:
+            doc.add_paragraph(report.charged_text)
+        if number in (1, 2, 3):
+            continue
+        if report.dept:
             _narrative(doc, report.narrative.get(title, ""))
         else:
             doc.add_paragraph("本汇总由各部门年度报告的数字相加得出，各部门的文字部分见其年度报告。")

@@ -17,7 +17,6 @@ from ..schema import Status
 from .pages import Renderer
 
 
-
 @dataclass
 class Group:
     category: str
@@ -38,8 +37,9 @@ class Pager:
         """The page numbers the pager shows: the first, the last and those near this one, None for
         a gap. Listing every page would make each page of a long listing as long as the listing
         (10,000 pages of a city's catalogue would hold 4.5 million pager links)."""
-        shown = sorted({1, self.count, *range(max(1, self.number - PAGER_WINDOW),
-                                              min(self.count, self.number + PAGER_WINDOW) + 1)})
+        shown = sorted(
+            {1, self.count, *range(max(1, self.number - PAGER_WINDOW), min(self.count, self.number + PAGER_WINDOW) + 1)}
+        )
         found: list[int | None] = []
         for n in shown:
             if found and n - (found[-1] or 0) > 1:
@@ -75,6 +75,7 @@ class Listing:
     base: str
     records: list[PublicRecord]
     department: PublicDepartment | None = None  # set on a department's own listing
+    note: str = ""  # why the column needs no regular update (site.yaml no_update_reason)
 
 
 def ordered(renderer: Renderer, records: list[PublicRecord]) -> list[PublicRecord]:
@@ -91,16 +92,34 @@ def taxonomy_nodes(categories: list[Category], depth: int = 0) -> list[tuple[Cat
     return found
 
 
+def shown_nodes(renderer: Renderer) -> list[tuple[Category, int]]:
+    """The taxonomy nodes that have a listing: all but the empty ones hidden when empty."""
+    index = renderer.publication.index
+    return [
+        (node, depth)
+        for node, depth in taxonomy_nodes(renderer.publication.config.categories)
+        if node.shown(len(index.category(node.path)))
+    ]
+
+
 def listings(renderer: Renderer) -> list[Listing]:
     """Every listing of the catalogue, the whole site first."""
     publication = renderer.publication
     index = publication.index
     found = [Listing("政府信息公开目录", urls.CATALOGUE, publication.records)]
     for slug, department in publication.departments.items():
-        found.append(Listing(f"{department.name} 政府信息公开目录", urls.dept_catalogue(slug), index.dept(slug),
-                             department))
-    for node, _ in taxonomy_nodes(publication.config.categories):
-        found.append(Listing(f"信息分类：{node.path}", urls.category_listing(node.path), index.category(node.path)))
+        found.append(
+            Listing(f"{department.name} 政府信息公开目录", urls.dept_catalogue(slug), index.dept(slug), department)
+        )
+    for node, _ in shown_nodes(renderer):
+        found.append(
+            Listing(
+                f"信息分类：{node.path}",
+                urls.category_listing(node.path),
+                index.category(node.path),
+                note=node.no_update_reason,
+            )
+        )
     for topic in publication.config.topics:
         found.append(Listing(f"主题分类：{topic}", urls.topic_listing(topic), index.topic(topic)))
     for year in sorted(index.by_year, reverse=True):
@@ -113,10 +132,14 @@ def navigation(renderer: Renderer, found: list[Listing]) -> Navigation:
     publication = renderer.publication
     years = sorted(publication.index.by_year, reverse=True)
     return Navigation(
-        departments=[Facet(d.name, urls.dept_catalogue(slug), counts[urls.dept_catalogue(slug)])
-                     for slug, d in publication.departments.items()],
-        categories=[Facet(node.name, urls.category_listing(node.path), counts[urls.category_listing(node.path)],
-                          depth) for node, depth in taxonomy_nodes(publication.config.categories)],
+        departments=[
+            Facet(d.name, urls.dept_catalogue(slug), counts[urls.dept_catalogue(slug)])
+            for slug, d in publication.departments.items()
+        ],
+        categories=[
+            Facet(node.name, urls.category_listing(node.path), counts[urls.category_listing(node.path)], depth)
+            for node, depth in shown_nodes(renderer)
+        ],
         topics=[Facet(t, urls.topic_listing(t), counts[urls.topic_listing(t)]) for t in publication.config.topics],
         years=[Facet(f"{y}年", urls.year_listing(y), counts[urls.year_listing(y)]) for y in years],
     )
@@ -128,11 +151,21 @@ def paginate(renderer: Renderer, listing: Listing, nav: Navigation, current: boo
     base = urls.current_only(listing.base) if current else listing.base
     count = max(1, -(-len(rows) // size))
     for number in range(1, count + 1):
-        chunk = rows[(number - 1) * size: number * size]
+        chunk = rows[(number - 1) * size : number * size]
         groups = [Group(category, list(items)) for category, items in groupby(chunk, key=lambda r: r.category)]
-        renderer.page(urls.catalogue_page(base, number), "catalogue.html", groups=groups, total=len(rows),
-                      pager=Pager(number, count, base), heading=listing.heading, department=listing.department,
-                      listing_base=listing.base, current=current, nav=nav)
+        renderer.page(
+            urls.catalogue_page(base, number),
+            "catalogue.html",
+            groups=groups,
+            total=len(rows),
+            pager=Pager(number, count, base),
+            heading=listing.heading,
+            department=listing.department,
+            listing_base=listing.base,
+            current=current,
+            nav=nav,
+            note=listing.note,
+        )
 
 
 def render_catalogues(renderer: Renderer) -> Navigation:

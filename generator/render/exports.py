@@ -19,8 +19,24 @@ from .. import urls
 from ..publicity import PublicRecord
 from .pages import Renderer
 
-FIELDS = ("index_no", "title", "department", "publisher", "category", "doc_type", "topic", "doc_no",
-          "written", "published", "publicity", "status", "status_date", "summary", "keywords", "url")
+FIELDS = (
+    "index_no",
+    "title",
+    "department",
+    "publisher",
+    "category",
+    "doc_type",
+    "topic",
+    "doc_no",
+    "written",
+    "published",
+    "publicity",
+    "status",
+    "status_date",
+    "summary",
+    "keywords",
+    "url",
+)
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -34,12 +50,18 @@ def csv_cell(value: str) -> str:
 def row(record: PublicRecord, department: str) -> dict[str, object]:
     """The public fields of one record; `url` is the record page, relative to the site root."""
     return {
-        "index_no": record.index_no, "title": record.title, "department": department,
-        "publisher": list(record.publisher), "category": record.category, "doc_type": record.doc_type,
-        "topic": record.topic, "doc_no": record.doc_no,
+        "index_no": record.index_no,
+        "title": record.title,
+        "department": department,
+        "publisher": list(record.publisher),
+        "category": record.category,
+        "doc_type": record.doc_type,
+        "topic": record.topic,
+        "doc_no": record.doc_no,
         "written": record.written.isoformat() if record.written else "",
         "published": record.published.isoformat(sep=" ", timespec="minutes") if record.published else "",
-        "publicity": record.publicity, "status": record.status,
+        "publicity": record.publicity,
+        "status": record.status,
         "status_date": record.status_date.isoformat() if record.status_date else "",
         "summary": record.summary if record.full else "",
         "keywords": list(record.keywords) if record.full else [],
@@ -51,8 +73,12 @@ def render_exports(renderer: Renderer) -> None:
     publication = renderer.publication
     names = {slug: d.name for slug, d in publication.departments.items()}
     rows = [row(r, names.get(r.dept, r.dept)) for r in publication.records]
-    document = {"site": publication.config.title, "base_url": publication.config.base_url,
-                "fields": list(FIELDS), "records": rows}
+    document = {
+        "site": publication.config.title,
+        "base_url": publication.config.base_url,
+        "fields": list(FIELDS),
+        "records": rows,
+    }
     renderer.output.write_text(urls.CATALOGUE_JSON, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")

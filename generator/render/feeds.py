@@ -99,5 +99,9 @@ def render_feeds(renderer: Renderer) -> None:
     publication = renderer.publication
     render_feed(renderer, urls.FEED, publication.config.title, publication.records)
     for slug, department in publication.departments.items():
-        render_feed(renderer, urls.dept_feed(slug), f"{department.name} - {publication.config.title}",
-                    publication.index.dept(slug))
+        render_feed(
+            renderer,
+            urls.dept_feed(slug),
+            f"{department.name} - {publication.config.title}",
+            publication.index.dept(slug),
+        )

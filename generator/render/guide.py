@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections import Counter
 
 from .. import urls
+from .catalogue import shown_nodes
 from .pages import Renderer
 
 
 def render_guides(renderer: Renderer) -> None:
     publication = renderer.publication
+    shown = {node.path for node, _ in shown_nodes(renderer)}  # a column hidden while empty has no listing
     for slug, department in publication.departments.items():
         records = publication.index.dept(slug)
         counts: Counter[str] = Counter()
@@ -19,5 +21,12 @@ def render_guides(renderer: Renderer) -> None:
             for depth in range(1, len(parts) + 1):
                 counts["/".join(parts[:depth])] += 1
         example = records[0].index_no if records else f"{department.uscc}/2026-00001"
-        renderer.page(urls.guide(slug), "guide.html", department=department, counts=counts,
-                      total=len(records), example=example)
+        renderer.page(
+            urls.guide(slug),
+            "guide.html",
+            department=department,
+            counts=counts,
+            total=len(records),
+            example=example,
+            shown=shown,
+        )

@@ -45,8 +45,9 @@ def site_layout_file(layouts: Path, path: Path) -> bool:
     root, real = layouts.resolve(), path.resolve()
     rel = f"{LAYOUTS}/{path.relative_to(layouts).as_posix()}"
     if not real.is_relative_to(root):
-        raise LayoutError(f"{rel} 是指向 {LAYOUTS}/ 目录之外的符号链接，已拒绝读取；"
-                          f"请删除该链接，把文件本身放入 {LAYOUTS}/")
+        raise LayoutError(
+            f"{rel} 是指向 {LAYOUTS}/ 目录之外的符号链接，已拒绝读取；请删除该链接，把文件本身放入 {LAYOUTS}/"
+        )
     try:
         mode = os.stat(real).st_mode
     except OSError:
@@ -86,12 +87,17 @@ class Renderer:
         self.queue: list[Job] = []
         config = publication.config
         loaders = [SiteLayouts(str(config.root / LAYOUTS)), FileSystemLoader(str(default_layouts()))]
-        self.env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
-                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        self.env = Environment(
+            loader=ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
         self.env.filters["date"] = _date
         self.env.filters["href"] = safeurl.href  # a URL from settings, "" unless its scheme is allowed
-        self.env.globals.update(site=config, departments=publication.departments, paths=urls,
-                                search_meta=terms.meta)
+        self.env.globals.update(site=config, departments=publication.departments, paths=urls, search_meta=terms.meta)
         self.pages: list[str] = []
         self.base_key: str | None = None
         self.memo: pagecache.Memo = {}  # the publication does not change while pages are rendered
@@ -101,12 +107,19 @@ class Renderer:
         templates, the product's code)."""
         if self.base_key is None:
             config = self.publication.config
-            self.base_key = pagecache.fingerprint(pagecache.product(), layouts_fingerprint(config.root / LAYOUTS),
-                                                  config, self.publication.departments)
+            self.base_key = pagecache.fingerprint(
+                pagecache.product(), layouts_fingerprint(config.root / LAYOUTS), config, self.publication.departments
+            )
         return pagecache.fingerprint(self.base_key, path, template, inputs, memo=self.memo)
 
-    def page(self, path: str, template: str, inputs: Any = None,
-             context: Callable[[], dict[str, Any]] | None = None, **values: Any) -> None:
+    def page(
+        self,
+        path: str,
+        template: str,
+        inputs: Any = None,
+        context: Callable[[], dict[str, Any]] | None = None,
+        **values: Any,
+    ) -> None:
         """Render `template` to output path `path`; `url(target)` in it gives relative links.
 
         The page is rendered only when its key changed since the last build: by default the key

@@ -21,8 +21,9 @@ from .pages import Renderer
 _TARGETS = re.compile(r"\]\(\s*<?([^)\s>]+)|^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 
 
-def rewriter(renderer: Renderer, record: PublicRecord,
-             by_source: Callable[[], dict[Path, PublicRecord]]) -> Callable[[str], str]:
+def rewriter(
+    renderer: Renderer, record: PublicRecord, by_source: Callable[[], dict[Path, PublicRecord]]
+) -> Callable[[str], str]:
     """Where each link of the body points on the site; "" for a record that is not published."""
     page = urls.record(record)
     content_root = renderer.publication.config.root / CONTENT
@@ -63,12 +64,21 @@ def render_records(renderer: Renderer) -> None:
     for record in publication.full:
         for name, path in record.attachments:
             renderer.output.copy(urls.attachment(record, name), path)
-        values = dict(record=record, department=publication.departments.get(record.dept),
-                      superseded_by=by_index.get(record.superseded_by), interprets=by_index.get(record.interprets),
-                      interpreted_by=[by_index[i] for i in record.interpreted_by])
+        values = dict(
+            record=record,
+            department=publication.departments.get(record.dept),
+            superseded_by=by_index.get(record.superseded_by),
+            interprets=by_index.get(record.interprets),
+            interpreted_by=[by_index[i] for i in record.interpreted_by],
+        )
         rewrite = rewriter(renderer, record, by_source)
-        renderer.page(urls.record(record), "record.html", inputs=(values, link_targets(record, rewrite)),
-                      context=_body(record, rewrite), **values)
+        renderer.page(
+            urls.record(record),
+            "record.html",
+            inputs=(values, link_targets(record, rewrite)),
+            context=_body(record, rewrite),
+            **values,
+        )
 
 
 def _body(record: PublicRecord, rewrite: Callable[[str], str]) -> Callable[[], dict[str, object]]:

@@ -16,18 +16,37 @@ from markupsafe import Markup
 from .. import markdown, urls
 from ..annual import charts, layout
 from ..annual.tables import AnnualReport
-from ..annual.template import (APPLICANT_HEADER, DIRECT_SUIT, LITIGATION, NATURAL_PERSON, ORGANISATIONS,
-                               ORGANISATIONS_HEADER, OUTCOME_COLUMNS, RECONSIDERATION, SECTIONS,
-                               SUIT_AFTER_REVIEW, TOTAL)
+from ..annual.template import (
+    APPLICANT_HEADER,
+    DIRECT_SUIT,
+    LITIGATION,
+    NATURAL_PERSON,
+    ORGANISATIONS,
+    ORGANISATIONS_HEADER,
+    OUTCOME_COLUMNS,
+    RECONSIDERATION,
+    SECTIONS,
+    SUIT_AFTER_REVIEW,
+    TOTAL,
+)
 from ..publicity import PublicRecord
 from .pages import LAYOUTS, Renderer, default_layouts, site_layout_file
 
 DOCX = "report.docx"
 STYLESHEETS = ("style.css", "report.css")
-LABELS = {"APPLICANT_HEADER": APPLICANT_HEADER, "NATURAL_PERSON": NATURAL_PERSON, "ORGANISATIONS": ORGANISATIONS,
-          "ORGANISATIONS_HEADER": ORGANISATIONS_HEADER, "TOTAL": TOTAL, "OUTCOME_COLUMNS": OUTCOME_COLUMNS,
-          "RECONSIDERATION": RECONSIDERATION, "LITIGATION": LITIGATION, "DIRECT_SUIT": DIRECT_SUIT,
-          "SUIT_AFTER_REVIEW": SUIT_AFTER_REVIEW, "SECTIONS": SECTIONS}
+LABELS = {
+    "APPLICANT_HEADER": APPLICANT_HEADER,
+    "NATURAL_PERSON": NATURAL_PERSON,
+    "ORGANISATIONS": ORGANISATIONS,
+    "ORGANISATIONS_HEADER": ORGANISATIONS_HEADER,
+    "TOTAL": TOTAL,
+    "OUTCOME_COLUMNS": OUTCOME_COLUMNS,
+    "RECONSIDERATION": RECONSIDERATION,
+    "LITIGATION": LITIGATION,
+    "DIRECT_SUIT": DIRECT_SUIT,
+    "SUIT_AFTER_REVIEW": SUIT_AFTER_REVIEW,
+    "SECTIONS": SECTIONS,
+}
 
 
 @dataclass(frozen=True)
@@ -41,23 +60,35 @@ def page_of(report: AnnualReport) -> str:
 
 
 def _published_in(records: list[PublicRecord], report: AnnualReport) -> list[PublicRecord]:
-    return [r for r in records if r.published and r.published.year == report.year
-            and (not report.dept or r.dept == report.dept)]
+    return [
+        r
+        for r in records
+        if r.published and r.published.year == report.year and (not report.dept or r.dept == report.dept)
+    ]
 
 
 def report_charts(records: list[PublicRecord], report: AnnualReport) -> list[charts.Chart]:
     """Records published per month, records per category, applications by result."""
     mine = _published_in(records, report)
     months = Counter(r.published.month for r in mine if r.published)
-    found = [charts.bars("months", f"{report.year}年每月发布的政府信息（条）",
-                         [(f"{m}月", months[m]) for m in range(1, 13)])]
+    found = [
+        charts.bars("months", f"{report.year}年每月发布的政府信息（条）", [(f"{m}月", months[m]) for m in range(1, 13)])
+    ]
     categories = Counter(r.category.split("/")[-1] for r in mine if r.category)
     if categories:
-        found.append(charts.rows("categories", f"{report.year}年各类政府信息发布数量（条）",
-                                 sorted(categories.items(), key=lambda item: (-item[1], item[0]))))
+        found.append(
+            charts.rows(
+                "categories",
+                f"{report.year}年各类政府信息发布数量（条）",
+                sorted(categories.items(), key=lambda item: (-item[1], item[0])),
+            )
+        )
     if report.table3:
-        found.append(charts.rows("results", f"{report.year}年政府信息公开申请办理结果（件）",
-                                 layout.results_by_group(report.table3)))
+        found.append(
+            charts.rows(
+                "results", f"{report.year}年政府信息公开申请办理结果（件）", layout.results_by_group(report.table3)
+            )
+        )
     return found
 
 
@@ -100,11 +131,21 @@ def render_report(renderer: Renderer, report: AnnualReport, path: str, standalon
 
             renderer.output.write_bytes(docx, word.document(report), key)
     parts = [(part, page_of(part)) for part in report.parts]
-    renderer.page(path, "report.html", report=report, blocks=layout.table2_blocks(report.table2),
-                  rows3=layout.table3_rows(report.table3), values4=layout.table4_values(report.table4),
-                  narrative=_narrative(report), figures=figures, docx=docx, parts=parts, labels=LABELS,
-                  department=renderer.publication.departments.get(report.dept),
-                  inline_css=_stylesheets(renderer) if standalone else None)
+    renderer.page(
+        path,
+        "report.html",
+        report=report,
+        blocks=layout.table2_blocks(report.table2),
+        rows3=layout.table3_rows(report.table3),
+        values4=layout.table4_values(report.table4),
+        narrative=_narrative(report),
+        figures=figures,
+        docx=docx,
+        parts=parts,
+        labels=LABELS,
+        department=renderer.publication.departments.get(report.dept),
+        inline_css=_stylesheets(renderer) if standalone else None,
+    )
 
 
 def render_reports(renderer: Renderer) -> None:

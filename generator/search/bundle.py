@@ -55,8 +55,16 @@ def index_pages(root: Path, pages: tuple[str, ...], dest: Path) -> Measurement:
             target = site / page
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(root / page, target)
-        command = [str(_binary()), "--site", str(site), "--output-path", str(dest),
-                   "--force-language", LANGUAGE, "--quiet"]
+        command = [
+            str(_binary()),
+            "--site",
+            str(site),
+            "--output-path",
+            str(dest),
+            "--force-language",
+            LANGUAGE,
+            "--quiet",
+        ]
         log = Path(scratch) / "pagefind.log"
         started = time.perf_counter()
         run = _run([sys.executable, "-I", str(PEAK), str(log), *command])
@@ -75,14 +83,21 @@ def index_pages(root: Path, pages: tuple[str, ...], dest: Path) -> Measurement:
 def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
     """Run `command` in a process group of its own, stopping the whole group (Pagefind under
     peak.py) if it takes longer than TIMEOUT or the build is interrupted."""
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         stdout, stderr = process.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         _stop(process)
-        raise IndexerError(f"Pagefind 建立索引超过 {TIMEOUT} 秒仍未结束，已停止（可能卡死）；请重试，"
-                           "如反复出现请报告维护人员") from None
+        raise IndexerError(
+            f"Pagefind 建立索引超过 {TIMEOUT} 秒仍未结束，已停止（可能卡死）；请重试，如反复出现请报告维护人员"
+        ) from None
     except BaseException:
         _stop(process)
         raise

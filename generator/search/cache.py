@@ -96,8 +96,14 @@ class ShardCache:
             raise OSError(f"{scratch} holds no {ENTRY}")
         bundle = folder / f"{BUNDLE}{secrets.token_hex(8)}"
         scratch.rename(bundle)
-        data = {"format": FORMAT, "key": key, "bundle": bundle.name, "seconds": measurement.seconds,
-                "peak_kib": measurement.peak_kib, "files": files}
+        data = {
+            "format": FORMAT,
+            "key": key,
+            "bundle": bundle.name,
+            "seconds": measurement.seconds,
+            "peak_kib": measurement.peak_kib,
+            "files": files,
+        }
         partial = folder / f"{KEY}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
         with open(partial, "w", encoding="utf-8") as sink:
             json.dump(data, sink)

@@ -38,6 +38,9 @@ def shared(bundles: list[Path]) -> list[str]:
 
 def by_date(bundles: list[Path]) -> list[str]:
     """The page ids of `bundles` (Pagefind bundle folders), oldest first."""
-    pages = {path.name.removesuffix(FRAGMENT): _page(path)
-             for bundle in bundles for path in (bundle / "fragment").glob(f"*{FRAGMENT}")}
+    pages = {
+        path.name.removesuffix(FRAGMENT): _page(path)
+        for bundle in bundles
+        for path in (bundle / "fragment").glob(f"*{FRAGMENT}")
+    }
     return sorted(pages, key=pages.__getitem__)

@@ -65,7 +65,7 @@ def _split(dept: str, records: list[PublicRecord], bound: int) -> list[Shard]:
     for year in sorted(years, key=lambda year: year or 0):
         paths = [urls.record(record) for record in sorted(years[year], key=_order)]
         for n, start in enumerate(range(0, len(paths), bound), 1):
-            found.append(Shard(chunk_name(dept, year, n), tuple(sorted(paths[start:start + bound]))))
+            found.append(Shard(chunk_name(dept, year, n), tuple(sorted(paths[start : start + bound]))))
     return found
 
 

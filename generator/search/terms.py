@@ -43,7 +43,7 @@ def index_terms(*texts: str) -> str:
             if kind == "ascii":
                 words[run] = None
             else:
-                words.update((run[i:i + 2], None) for i in range(len(run)))
+                words.update((run[i : i + 2], None) for i in range(len(run)))
     return " ".join(words)
 
 

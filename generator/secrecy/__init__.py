@@ -22,8 +22,7 @@ from ..findings import Finding
 from ..model import Department, Record, ReportSource, Site
 from . import signoffs as signoff_rules
 from .attachments import Attachment, attachments, digest_file, listed
-from .markings import (distribution_notes, internal_markings, process_title, secrecy_markings,
-                       sensitive_terms)
+from .markings import distribution_notes, internal_markings, process_title, secrecy_markings, sensitive_terms
 from .matches import Match, Text, fingerprint, half_width
 from .metadata import metadata_findings
 from .personal import personal_data
@@ -53,25 +52,47 @@ class Candidate:
 
 def _matcher(terms: list[str], title: bool = False) -> Matcher:
     def matches(text: str) -> Iterator[Match]:
-        found = chain(secrecy_markings(text), internal_markings(text), distribution_notes(text),
-                      personal_data(text), sensitive_terms(text, terms))
+        found = chain(
+            secrecy_markings(text),
+            internal_markings(text),
+            distribution_notes(text),
+            personal_data(text),
+            sensitive_terms(text, terms),
+        )
         return chain(found, process_title(text)) if title else found
+
     return matches
 
 
 def _text_candidates(record: Record, text: Text, terms: list[str]) -> Iterator[Candidate]:
     title = text.where == "标题" and record.publicity == "主动公开"
     for hit in scan(text.text, _matcher(terms, title), markdown=text.markdown):
-        finding = Finding(hit.rule, record.file, text.line_at(hit.start), f"{text.where}{hit.message}",
-                          excerpt=hit.excerpt, fingerprint=hit.fingerprint, dept=record.dept)
+        finding = Finding(
+            hit.rule,
+            record.file,
+            text.line_at(hit.start),
+            f"{text.where}{hit.message}",
+            excerpt=hit.excerpt,
+            fingerprint=hit.fingerprint,
+            dept=record.dept,
+        )
         yield Candidate(finding, hit.allow_key)
 
 
 def _attachment_candidates(record: Record, attachment: Attachment) -> Iterator[Candidate]:
     def finding(rule: str, message: str, *detail: str) -> Candidate:
-        return Candidate(Finding(rule, record.file, attachment.line, f"附件 {attachment.name}：{message}",
-                                 excerpt=attachment.name, fingerprint=fingerprint(rule, attachment.digest, *detail),
-                                 dept=record.dept), "")
+        return Candidate(
+            Finding(
+                rule,
+                record.file,
+                attachment.line,
+                f"附件 {attachment.name}：{message}",
+                excerpt=attachment.name,
+                fingerprint=fingerprint(rule, attachment.digest, *detail),
+                dept=record.dept,
+            ),
+            "",
+        )
 
     extract = attachment.extract
     if extract is None:
@@ -87,8 +108,9 @@ def _attachment_candidates(record: Record, attachment: Attachment) -> Iterator[C
         yield finding("SEC012", f"文件属性含{label}“{value}”", label, value)
 
 
-def _content_candidates(record: Record, terms: list[str],
-                        files: list[tuple[str, int, Path]] | None = None) -> Iterator[Candidate]:
+def _content_candidates(
+    record: Record, terms: list[str], files: list[tuple[str, int, Path]] | None = None
+) -> Iterator[Candidate]:
     for text in published_texts(record):
         yield from _text_candidates(record, text, terms)
     if publishes_content(record):
@@ -126,8 +148,15 @@ def _report_findings(dept: Department, report: ReportSource, terms: list[str]) -
     body = half_width(report.body)
     for hit in scan(body, _matcher(terms), markdown=True):
         line = report.body_line + body.count("\n", 0, hit.start)
-        yield Finding(hit.rule, report.file, line, f"年度报告正文{hit.message}", excerpt=hit.excerpt,
-                      fingerprint=hit.fingerprint, dept=dept.slug)
+        yield Finding(
+            hit.rule,
+            report.file,
+            line,
+            f"年度报告正文{hit.message}",
+            excerpt=hit.excerpt,
+            fingerprint=hit.fingerprint,
+            dept=dept.slug,
+        )
 
 
 def _settings_texts(site: Site) -> Iterator[tuple[str, str, int, str, str]]:
@@ -155,8 +184,17 @@ def _settings_review(site: Site, terms: list[str]) -> tuple[list[Finding], set[s
             if contact and hit.kind == "mobile":
                 allowed.add(hit.allow_key)
                 continue
-            findings.append(Finding(hit.rule, file, line, f"设置 {key} {hit.message}（此项会公开发布）",
-                                    excerpt=hit.excerpt, fingerprint=hit.fingerprint, dept=dept))
+            findings.append(
+                Finding(
+                    hit.rule,
+                    file,
+                    line,
+                    f"设置 {key} {hit.message}（此项会公开发布）",
+                    excerpt=hit.excerpt,
+                    fingerprint=hit.fingerprint,
+                    dept=dept,
+                )
+            )
     return findings, allowed
 
 

@@ -1,5 +1,6 @@
 """Markings that must never be published: secrecy markings (SEC006), internal markings
-(SEC007), distribution notes (SEC016), the site's own sensitive terms (SEC009) and
+(SEC007), distribution and publicity notes (SEC016: 此件不予公开/不公开/依申请公开/删减后公开/
+脱密后公开, 免予公开, 不得翻印, 发至…级, 份号), the site's own sensitive terms (SEC009) and
 process documents in a 主动公开 title (SEC017).
 
 Markings are matched as markings, not as words: `机密★5年` and `密级：秘密` fire,
@@ -19,9 +20,23 @@ _OPEN, _CLOSE = r"[【〔\[（(]", r"[】〕\]）)]"
 _PERIOD = r"(?:\d+" + _SP + r"(?:年|个月|月|天|日)|长期)"
 
 SECRECY_MARKING = re.compile(
-    r"(?:绝密|机密|秘密|国家秘密)" + _SP + "★" + _SP + _PERIOD + "?"  # 机密★5年, 秘密★1年, 绝密★长期
-    + r"|密级" + _SP + r"[：:]" + _SP + r"(?:绝密|机密|秘密|国家秘密)"  # 密级：秘密
-    + "|" + _OPEN + _SP + "国家秘密" + _SP + _CLOSE  # 【国家秘密】（国家秘密）
+    r"(?:绝密|机密|秘密|国家秘密)"
+    + _SP
+    + "★"
+    + _SP
+    + _PERIOD
+    + "?"  # 机密★5年, 秘密★1年, 绝密★长期
+    + r"|密级"
+    + _SP
+    + r"[：:]"
+    + _SP
+    + r"(?:绝密|机密|秘密|国家秘密)"  # 密级：秘密
+    + "|"
+    + _OPEN
+    + _SP
+    + "国家秘密"
+    + _SP
+    + _CLOSE  # 【国家秘密】（国家秘密）
 )
 # 国家秘密 alone on a line or in a table cell (a separate pattern: anchors slow the one above)
 STANDING_ALONE = re.compile(r"(?:^|(?<=[\t|]))" + _SP + "国家秘密" + _SP + r"(?=$|[\t|])", re.MULTILINE)
@@ -31,7 +46,10 @@ INTERNAL_MARKING = re.compile(r"内部资料|内部使用|注意保存|请勿外
 # 份号: the six-digit copy number printed above the secrecy marking (GB/T 9704), or the word
 # 份号 within a few characters of a marking.
 _NEAR = 30
-DISTRIBUTION_NOTE = re.compile(r"此件不予公开|此件依申请公开|不得翻印|发至(?!各)[\u4e00-\u9fff]{1,3}级")
+DISTRIBUTION_NOTE = re.compile(
+    r"此件(?:不予公开|不公开|依申请公开|删减后公开|脱密后公开)|免予公开|不得翻印"
+    r"|发至(?!各)[\u4e00-\u9fff]{1,3}级"
+)
 COPY_NUMBER_LINE = re.compile(r"^" + _SP + r"\d{6}" + _SP + r"\n" + _SP + r"(?=(?:绝密|机密|秘密))", re.MULTILINE)
 COPY_NUMBER = re.compile("份号")
 
@@ -63,7 +81,7 @@ def distribution_notes(text: str) -> Iterator[Match]:
         label = f"份号 {raw}（位于密级标志之上）" if raw.isdigit() else raw
         yield Match("SEC016", start, start + len(raw), raw, raw, f"出现分发或公开属性附注“{label}”")
     for m in COPY_NUMBER.finditer(text) if "密" in text else ():
-        near = text[max(0, m.start() - _NEAR):m.end() + _NEAR]
+        near = text[max(0, m.start() - _NEAR) : m.end() + _NEAR]
         if SECRECY_MARKING.search(near):
             yield Match("SEC016", m.start(), m.end(), m.group(), m.group(), "密级标志旁出现份号")
 
@@ -80,5 +98,11 @@ def sensitive_terms(text: str, terms: list[str]) -> Iterator[Match]:
 
 def process_title(title: str) -> Iterator[Match]:
     for m in PROCESS_TITLE.finditer(title):
-        yield Match("SEC017", m.start(), m.end(), m.group(), m.group(),
-                    f"主动公开记录的标题含“{m.group().lstrip('的')}”，可能属于过程性信息")
+        yield Match(
+            "SEC017",
+            m.start(),
+            m.end(),
+            m.group(),
+            m.group(),
+            f"主动公开记录的标题含“{m.group().lstrip('的')}”，可能属于过程性信息",
+        )

@@ -35,7 +35,7 @@ def mask(value: str) -> str:
     most (fewer for a short number), every other character a *."""
     n = len(value)
     first, last = (KEEP_FIRST, KEEP_LAST) if n >= 11 else (n // 4, n // 4)
-    return value[:first] + "*" * (n - first - last) + value[n - last:]
+    return value[:first] + "*" * (n - first - last) + value[n - last :]
 
 
 @dataclass
@@ -64,6 +64,6 @@ class Text:
 
 def match_fingerprint(text: str, start: int, end: int, rule: str) -> str:
     """The fingerprint of text[start:end] with its context, as written in the source."""
-    before = text[max(0, start - CONTEXT):start]
-    after = text[end:end + CONTEXT]
+    before = text[max(0, start - CONTEXT) : start]
+    after = text[end : end + CONTEXT]
     return fingerprint(rule, before, text[start:end], after)

@@ -1,9 +1,10 @@
 """Front-matter rules of the secrecy check: publicity and its reason (SEC001, SEC002), the
-three-person review (SEC003–SEC005), declassification (SEC010), redaction markers (SEC011)
-and 谁制作谁公开 (SEC013)."""
+three-person review (SEC003–SEC005) and its opinion against the publicity (SEC018),
+declassification (SEC010), redaction markers (SEC011) and 谁制作谁公开 (SEC013)."""
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from .. import markdown
@@ -23,15 +24,77 @@ def _filled(value: object) -> bool:
     return value not in (None, "") and bool(str(value).strip())
 
 
-def _publicity(record: Record) -> Iterator[Finding]:
+# The articles of the 《条例》 that found withholding or limiting publication: 第十四条 (state
+# secrets, the three securities and one stability), 第十五条 (trade secrets, privacy), 第十六条
+# (internal affairs, process and enforcement files), 第二十七条 (information given on application),
+# 第三十六条 (the answers to an application), 第三十七条 (separable parts withheld).
+WITHHOLD_ARTICLES = ("十四", "十五", "十六", "二十七", "三十六", "三十七")
+ARTICLE = re.compile(r"第(" + "|".join(sorted(WITHHOLD_ARTICLES, key=len, reverse=True)) + r"|14|15|16|27|36|37)条")
+# The opinions of the secrecy review that agree with each 公开属性 (免予公开 is 不予公开).
+AGREEING = {
+    "主动公开": ("主动公开", "删减后公开", "脱密后公开"),
+    "依申请公开": ("依申请公开",),
+    "免予公开": ("不予公开",),
+}
+
+
+def cites_a_basis(reason: str, bases: list[str]) -> bool:
+    """Whether a withhold reason cites an article of the 《条例》 that founds withholding, or one of
+    the site's own bases (site.yaml withhold_bases)."""
+    return bool(ARTICLE.search(reason)) or any(base.strip() and base.strip() in reason for base in bases)
+
+
+def _shorten(text: str, most: int = 30) -> str:
+    return text if len(text) <= most else text[:most] + "…"
+
+
+def _declassified_complete(record: Record) -> bool:
+    info = record.get("declassified")
+    return isinstance(info, dict) and all(_filled(info.get(key)) for key, _ in DECLASSIFIED)
+
+
+def _opinion(record: Record) -> Iterator[Finding]:
+    """SEC018: the review's opinion and the 公开属性 say the same (免予公开 counts as 不予公开)."""
+    review = record.get("review")
+    if not isinstance(review, dict):
+        return
+    opinion, value = str(review.get("opinion") or "").strip(), record.publicity
+    if opinion not in AGREEING or value not in PUBLICITY or value in AGREEING[opinion]:
+        return
+    yield Finding(
+        "SEC018",
+        record.file,
+        record.line_of("review", "opinion"),
+        f"保密审查拟定意见为“{opinion}”，但公开属性为“{value}”：未按审查结论公开",
+        f"审查结论为{opinion}的，publicity 应为{'或'.join(AGREEING[opinion])}；审查意见有误的，重新审查后改正 "
+        "review.opinion。",
+        dept=record.dept,
+    )
+
+
+def _publicity(record: Record, bases: list[str]) -> Iterator[Finding]:
     value = record.publicity
     if not value:
         yield _finding(record, "SEC001", 1, "未标注公开属性 publicity")
     elif value not in PUBLICITY:
         yield _finding(record, "SEC001", record.line_of("publicity"), f"公开属性“{value}”不是规定的取值")
     elif value != "主动公开" and not _filled(record.get("withhold_reason")):
-        yield _finding(record, "SEC002", record.line_of("publicity"),
-                       f"公开属性为{value}，但没有填写不予公开理由 withhold_reason")
+        yield _finding(
+            record, "SEC002", record.line_of("publicity"), f"公开属性为{value}，但没有填写不予公开理由 withhold_reason"
+        )
+    elif value != "主动公开" and not (value == "脱密后公开" and _declassified_complete(record)):
+        reason = str(record.get("withhold_reason")).strip()
+        if not cites_a_basis(reason, bases):
+            yield Finding(
+                "SEC002",
+                record.file,
+                record.line_of("withhold_reason"),
+                f"不予公开理由“{_shorten(reason)}”没有引用《条例》的条款（第十四、十五、十六、二十七、三十六、"
+                f"三十七条）或本站的不予公开依据",
+                "写明法律依据，例如“《中华人民共和国政府信息公开条例》第十五条（个人隐私）”；本站认可的其他依据"
+                "列入 site.yaml withhold_bases 后照写。",
+                dept=record.dept,
+            )
 
 
 def _review(record: Record) -> Iterator[Finding]:
@@ -39,8 +102,12 @@ def _review(record: Record) -> Iterator[Finding]:
         return
     review = record.get("review")
     if not isinstance(review, dict):
-        yield _finding(record, "SEC003", record.line_of("review") if "review" in record.meta else 1,
-                       "没有保密审查记录 review（承办人、审核人、批准人、批准日期）")
+        yield _finding(
+            record,
+            "SEC003",
+            record.line_of("review") if "review" in record.meta else 1,
+            "没有保密审查记录 review（承办人、审核人、批准人、批准日期）",
+        )
         return
     line = record.line_of("review")
     missing = [label for key, label in REVIEWERS if not _filled(review.get(key))]
@@ -52,12 +119,17 @@ def _review(record: Record) -> Iterator[Finding]:
     if len(set(people)) < len(people):
         yield _finding(record, "SEC003", line, f"承办人、审核人、批准人须为三个不同的人，实际为 {'、'.join(people)}")
     if str(review.get("opinion") or "").strip() == "需报审":
-        yield _finding(record, "SEC004", record.line_of("review", "opinion"),
-                       "保密审查意见为“需报审”，保密行政管理部门尚未作出决定")
+        yield _finding(
+            record,
+            "SEC004",
+            record.line_of("review", "opinion"),
+            "保密审查意见为“需报审”，保密行政管理部门尚未作出决定",
+        )
     approved, published = as_date(review.get("approved_on")), record.date("published")
     if approved and published and published < approved:
-        yield _finding(record, "SEC005", record.line_of("published"),
-                       f"发布日期 {published} 早于保密审查批准日期 {approved}")
+        yield _finding(
+            record, "SEC005", record.line_of("published"), f"发布日期 {published} 早于保密审查批准日期 {approved}"
+        )
 
 
 def _declassified(record: Record) -> Iterator[Finding]:
@@ -70,9 +142,14 @@ def _declassified(record: Record) -> Iterator[Finding]:
         line = record.line_of("declassified") if "declassified" in record.meta else record.line_of("publicity")
         yield _finding(record, "SEC010", line, f"脱密后公开的记录缺少解密{'、'.join(missing)}")
     elif as_date(info.get("date")) is None:
-        yield Finding("SEC010", record.file, record.line_of("declassified", "date"),
-                      f"解密日期 declassified.date 不是有效日期：“{info.get('date')}”",
-                      "填写解密批准的日期，写成 YYYY-MM-DD，例如 2026-11-03。", dept=record.dept)
+        yield Finding(
+            "SEC010",
+            record.file,
+            record.line_of("declassified", "date"),
+            f"解密日期 declassified.date 不是有效日期：“{info.get('date')}”",
+            "填写解密批准的日期，写成 YYYY-MM-DD，例如 2026-11-03。",
+            dept=record.dept,
+        )
 
 
 def _redacted(record: Record) -> Iterator[Finding]:
@@ -87,13 +164,20 @@ def _publisher(record: Record, site: Site) -> Iterator[Finding]:
         return  # a missing publisher is FMT002's finding
     names = publishers(value)
     if dept.name.strip() not in names:
-        yield _finding(record, "SEC013", record.line_of("publisher"),
-                       f"发布机构“{'、'.join(names)}”不是本目录的部门“{dept.name}”")
+        yield _finding(
+            record, "SEC013", record.line_of("publisher"), f"发布机构“{'、'.join(names)}”不是本目录的部门“{dept.name}”"
+        )
 
 
 def metadata_findings(record: Record, site: Site) -> list[Finding]:
     if not record.loaded:
         return []
-    checks = (_publicity(record), _review(record), _declassified(record), _redacted(record),
-              _publisher(record, site))
+    checks = (
+        _publicity(record, site.config.withhold_bases),
+        _review(record),
+        _opinion(record),
+        _declassified(record),
+        _redacted(record),
+        _publisher(record, site),
+    )
     return [finding for check in checks for finding in check]

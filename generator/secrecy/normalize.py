@@ -27,11 +27,15 @@ from typing import Callable
 
 # Invisible: every format character (Unicode category Cf) plus variation selectors, the
 # combining grapheme joiner and the Hangul fillers, which render as nothing.
-INVISIBLE_BMP = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
-                 "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\u0600-\u0605\u06dd\u070f"
-                 "\u0890\u0891\u08e2")
-INVISIBLE = INVISIBLE_BMP + ("\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
-             "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef")
+INVISIBLE_BMP = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\u0600-\u0605\u06dd\u070f"
+    "\u0890\u0891\u08e2"
+)
+INVISIBLE = INVISIBLE_BMP + (
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef"
+)
 SPACES = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 DASHES = r"\-\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d"
 _TIGHT = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff★☆"  # Chinese characters and the marking star
@@ -71,8 +75,10 @@ _GAPPED_NUMBER = re.compile(f"[0-9](?:[{SPACES}{DASHES}]{{0,4}}[0-9]){{10,}}")
 # Markdown inline syntax, as the renderer removes it: entities and escapes become their
 # character; emphasis and code marks vanish; a link keeps its words and loses its target.
 _LINK_TARGET = r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)"
-_MARKDOWN = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
-                       r"|\\(?=[!-/:-@\[-`{-~])|" + _LINK_TARGET + r"|!?\[|\]|[*_~`]+")
+_MARKDOWN = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+    r"|\\(?=[!-/:-@\[-`{-~])|" + _LINK_TARGET + r"|!?\[|\]|[*_~`]+"
+)
 # Syntax between two characters of a word or number, or an entity: only then can removing it join anything
 _WORDLIKE = "0-9A-Za-z\uff10-\uff19\u3400-\u9fff★☆"
 _SYNTAX = re.compile(r"[*_~`\\\[\]]+|&#?[0-9A-Za-z]+;")
@@ -86,6 +92,8 @@ def _syntax_inside_words(text: str) -> bool:
         if m.group().startswith("&") or (m.start() and _WORD_CHAR.match(text, m.start() - 1)):
             return True
     return False
+
+
 LINK_TARGETS = re.compile(r"\]\((?P<target>[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)")
 
 
@@ -124,7 +132,7 @@ def _rewrite(view: View, pattern: re.Pattern[str], replace: Callable[[re.Match[s
         offsets: list[int] = []
         pos = 0
         for m in pattern.finditer(view.text):
-            offsets.extend(source[pos:m.start()] if source is not None else range(pos, m.start()))
+            offsets.extend(source[pos : m.start()] if source is not None else range(pos, m.start()))
             start = source[m.start()] if source is not None else m.start()
             offsets.extend([start] * len(replace if isinstance(replace, str) else replace(m)))
             pos = m.end()

@@ -17,8 +17,11 @@ APP_FIELDS = {"Company": "单位", "Manager": "经理"}
 def identifying_properties(path: Path, author: str | None, last_modified_by: str | None) -> list[tuple[str, str]]:
     """(label, value) of every filled-in property that names a person or body (SEC012):
     the core author and last editor the reading library gives, and docProps/app.xml."""
-    found = [(label, (value or "").strip()) for label, value in (("作者", author), ("最后修改人", last_modified_by))
-             if (value or "").strip()]
+    found = [
+        (label, (value or "").strip())
+        for label, value in (("作者", author), ("最后修改人", last_modified_by))
+        if (value or "").strip()
+    ]
     return found + app_properties(path)
 
 

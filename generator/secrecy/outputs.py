@@ -21,15 +21,61 @@ from typing import Iterator
 MAX_INFLATED = 256 * 1024 * 1024  # a decompressed file larger than this is refused, not read
 MAX_DEPTH = 3  # containers inside containers
 IMAGE_OR_FONT = (
-    b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"\x00\x00\x01\x00",  # PNG JPEG GIF ICO
-    b"BM", b"II*\x00", b"MM\x00*", b"wOFF", b"wOF2", b"\x00\x01\x00\x00", b"OTTO", b"true",  # BMP TIFF fonts
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",
+    b"GIF87a",
+    b"GIF89a",
+    b"\x00\x00\x01\x00",  # PNG JPEG GIF ICO
+    b"BM",
+    b"II*\x00",
+    b"MM\x00*",
+    b"wOFF",
+    b"wOF2",
+    b"\x00\x01\x00\x00",
+    b"OTTO",
+    b"true",  # BMP TIFF fonts
 )
 WASM = b"\x00asm"  # the search runtime's WebAssembly: read as text like the rest
 PAGEFIND = b"pagefind_dcd"  # Pagefind's data files, after gzip
 INLINE_TAGS = {
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd",
-    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
-    "r", "t", "rpr", "rfont", "sz", "color", "family", "scheme", "vertalign", "strike",  # spreadsheet runs
+    "a",
+    "abbr",
+    "b",
+    "bdi",
+    "bdo",
+    "cite",
+    "code",
+    "data",
+    "del",
+    "dfn",
+    "em",
+    "font",
+    "i",
+    "ins",
+    "kbd",
+    "mark",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "time",
+    "u",
+    "var",
+    "wbr",
+    "r",
+    "t",
+    "rpr",
+    "rfont",
+    "sz",
+    "color",
+    "family",
+    "scheme",
+    "vertalign",
+    "strike",  # spreadsheet runs
 }
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)[^>]*>|<!--.*?-->|<!\[CDATA\[|\]\]>|<![^>]*>|<\?[^>]*\?>", re.DOTALL)
 _WORD_PARAGRAPH = re.compile(r"<w:p[\s>].*?</w:p>|<w:p/>", re.DOTALL)

@@ -64,11 +64,15 @@ def personal_data(text: str) -> Iterator[Match]:
     for m in RESIDENT_ID.finditer(text):
         if is_resident_id(m.group()):
             taken.append(m.span())
-            yield Match("SEC008", m.start(), m.end(), m.group(), mask(m.group()), "出现有效的居民身份证号码", "resident_id")
+            yield Match(
+                "SEC008", m.start(), m.end(), m.group(), mask(m.group()), "出现有效的居民身份证号码", "resident_id"
+            )
     for m in BANK_CARD.finditer(text):
         if is_bank_card(m.group()) and not _overlaps(m.span(), taken):
             taken.append(m.span())
-            yield Match("SEC008", m.start(), m.end(), m.group(), mask(m.group()), "出现通过 Luhn 校验的银行卡号", "bank_card")
+            yield Match(
+                "SEC008", m.start(), m.end(), m.group(), mask(m.group()), "出现通过 Luhn 校验的银行卡号", "bank_card"
+            )
     for m in MOBILE.finditer(text):
         if not _overlaps(m.span(), taken):
             yield Match("SEC008", m.start(), m.end(), m.group(), mask(m.group()), "出现手机号码", "mobile")

@@ -43,8 +43,15 @@ def scan_file(path: Path, rel: str, allowed: set[str], copied: bool = False) -> 
     for part in read(rel, path.read_bytes()):
         if isinstance(part, Unreadable):
             if not copied:
-                found.append(Finding("SEC015", part.name, 1, f"生成的输出文件无法审查：{part.reason}，已中止生成",
-                                     "检查模板或插件为何生成了这个文件；输出中只能有文本、图片和字体文件。"))
+                found.append(
+                    Finding(
+                        "SEC015",
+                        part.name,
+                        1,
+                        f"生成的输出文件无法审查：{part.reason}，已中止生成",
+                        "检查模板或插件为何生成了这个文件；输出中只能有文本、图片和字体文件。",
+                    )
+                )
             continue
         for text in part.texts:
             for hit in scan(text, _matches):
@@ -52,14 +59,21 @@ def scan_file(path: Path, rel: str, allowed: set[str], copied: bool = False) -> 
                 if hit.allow_key in allowed or key in seen:
                     continue
                 seen.add(key)
-                found.append(Finding(hit.rule, part.name, text.count("\n", 0, hit.start) + 1,
-                                     f"生成的输出中{hit.message}，已中止生成，上一次的输出保持不变",
-                                     excerpt=hit.excerpt))
+                found.append(
+                    Finding(
+                        hit.rule,
+                        part.name,
+                        text.count("\n", 0, hit.start) + 1,
+                        f"生成的输出中{hit.message}，已中止生成，上一次的输出保持不变",
+                        excerpt=hit.excerpt,
+                    )
+                )
     return found
 
 
-def scan_output(root: Path, label: str, allowed: set[str], copied: Iterable[str] = (),
-                trusted: Iterable[str] = (), workers: int = 1) -> list[Finding]:
+def scan_output(
+    root: Path, label: str, allowed: set[str], copied: Iterable[str] = (), trusted: Iterable[str] = (), workers: int = 1
+) -> list[Finding]:
     """Findings for every marking or personal datum in the files under `root`; `label` names
     the output folder in the findings' file paths; `copied` are output paths of attachments
     copied unchanged from the records (read at the source, so an unreadable one is no finding);
@@ -75,8 +89,9 @@ def scan_output(root: Path, label: str, allowed: set[str], copied: Iterable[str]
     return [finding for found in fork_map(scan_one, paths, workers) for finding in found]
 
 
-def guard(root: Path, label: str, allowed: set[str], copied: Iterable[str] = (), trusted: Iterable[str] = (),
-          workers: int = 1) -> None:
+def guard(
+    root: Path, label: str, allowed: set[str], copied: Iterable[str] = (), trusted: Iterable[str] = (), workers: int = 1
+) -> None:
     """Raise LeakFound when the output under `root` holds a marking or personal datum."""
     leaks = scan_output(root, label, allowed, copied, trusted, workers)
     if leaks:

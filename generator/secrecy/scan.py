@@ -76,9 +76,16 @@ def _hits_in(view: View, source: str, matcher: Matcher) -> Iterator[Hit]:
     for match in matcher(view.text):
         start, end = view.source_span(match.start, match.end)
         shown = mask(match.raw) if match.rule == "SEC008" else match.shown
-        yield Hit(match.rule, match.message, start, end, match.raw,
-                  excerpt(view.text, match.start, match.end, shown),
-                  match_fingerprint(source, start, end, match.rule), match.kind)
+        yield Hit(
+            match.rule,
+            match.message,
+            start,
+            end,
+            match.raw,
+            excerpt(view.text, match.start, match.end, shown),
+            match_fingerprint(source, start, end, match.rule),
+            match.kind,
+        )
 
 
 def _views(text: str, matcher: Matcher, markdown: bool) -> Iterator[tuple[View, Matcher]]:

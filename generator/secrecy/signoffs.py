@@ -47,9 +47,18 @@ class SignOff:
         return not self.problems
 
     def as_json(self) -> dict[str, object]:
-        return {"file": self.file, "line": self.line, "rule": self.rule, "fingerprint": self.fingerprint,
-                "reviewers": self.reviewers, "date": self.date.isoformat() if self.date else "",
-                "reason": self.reason, "valid": self.valid, "problems": self.problems, "matched": self.matched}
+        return {
+            "file": self.file,
+            "line": self.line,
+            "rule": self.rule,
+            "fingerprint": self.fingerprint,
+            "reviewers": self.reviewers,
+            "date": self.date.isoformat() if self.date else "",
+            "reason": self.reason,
+            "valid": self.valid,
+            "problems": self.problems,
+            "matched": self.matched,
+        }
 
 
 def _reviewers(item: dict[str, object]) -> list[str]:
@@ -67,7 +76,9 @@ def _problems(signoff: SignOff, item: dict[str, object], drafter: str, today: dt
     if not signoff.reviewers:
         problems.append("缺少审核人 reviewers")
     if signoff.date is None:
-        problems.append("缺少签认日期 date 或日期无效" if item.get("date") is None else f"签认日期 {item.get('date')!r} 无效")
+        problems.append(
+            "缺少签认日期 date 或日期无效" if item.get("date") is None else f"签认日期 {item.get('date')!r} 无效"
+        )
     elif signoff.date > today:
         problems.append(f"签认日期 {signoff.date} 晚于今天 {today}")
     if not signoff.reason:
@@ -87,10 +98,28 @@ def parse(record: Record, today: dt.date) -> list[SignOff]:
     for i, item in enumerate(items if isinstance(items, list) else []):
         line = record.line_of(KEY, i)
         if not isinstance(item, dict):
-            found.append(SignOff(record.file, line, "", "", [], None, "", ["签认应为映射（rule、fingerprint、reviewers、date、reason）"]))
+            found.append(
+                SignOff(
+                    record.file,
+                    line,
+                    "",
+                    "",
+                    [],
+                    None,
+                    "",
+                    ["签认应为映射（rule、fingerprint、reviewers、date、reason）"],
+                )
+            )
             continue
-        signoff = SignOff(record.file, line, _text(item.get("rule")).upper(), _text(item.get("fingerprint")).lower(),
-                          _reviewers(item), as_date(item.get("date")), _text(item.get("reason")))
+        signoff = SignOff(
+            record.file,
+            line,
+            _text(item.get("rule")).upper(),
+            _text(item.get("fingerprint")).lower(),
+            _reviewers(item),
+            as_date(item.get("date")),
+            _text(item.get("reason")),
+        )
         signoff.problems = _problems(signoff, item, drafter, today)
         found.append(signoff)
     return found
@@ -103,9 +132,16 @@ def problem_findings(record: Record, signoffs: list[SignOff]) -> list[Finding]:
         if signoff.valid:
             continue
         rule = signoff.rule if signoff.rule in RULES and signoff.rule.startswith("SEC") else "FMT002"
-        found.append(Finding(rule, record.file, signoff.line, "签认无效，未采纳：" + "；".join(signoff.problems),
-                             "补全签认：rule、fingerprint、reviewers（不能是承办人；SEC006、SEC007、SEC016 须两人）、"
-                             "date、reason。", dept=record.dept))
+        found.append(
+            Finding(
+                rule,
+                record.file,
+                signoff.line,
+                "签认无效，未采纳：" + "；".join(signoff.problems),
+                "补全签认：rule、fingerprint、reviewers（不能是承办人；SEC006、SEC007、SEC016 须两人）、date、reason。",
+                dept=record.dept,
+            )
+        )
     return found
 
 

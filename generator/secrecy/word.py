@@ -14,7 +14,12 @@ from .officeprops import identifying_properties
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TEXT_TAGS = {W + "t", W + "delText"}
-TRACKED = {W + "ins": "修订（插入）", W + "del": "修订（删除）", W + "moveFrom": "修订（移动）", W + "moveTo": "修订（移动）"}
+TRACKED = {
+    W + "ins": "修订（插入）",
+    W + "del": "修订（删除）",
+    W + "moveFrom": "修订（移动）",
+    W + "moveTo": "修订（移动）",
+}
 OFF = {"0", "false", "off"}
 
 

@@ -48,18 +48,27 @@ def _stale_columns(dept: str, listed: list[Record], ctx: Context) -> Iterator[Fi
         newest, record = max(dated, key=lambda pair: (pair[0], pair[1].file))
         due = add_days(newest, days)
         if ctx.today > due:
-            yield Finding("STL007", record.file, record.line_of("published"),
-                          f"栏目“{leaf.path}”最新一条信息发布于 {newest}，超过 {days} 天（{due}）没有更新",
-                          f"在“{leaf.path}”栏目发布新信息（更新时限 {days} 天）。", dept=dept)
+            yield Finding(
+                "STL007",
+                record.file,
+                record.line_of("published"),
+                f"栏目“{leaf.path}”最新一条信息发布于 {newest}，超过 {days} 天（{due}）没有更新",
+                f"在“{leaf.path}”栏目发布新信息（更新时限 {days} 天）。",
+                dept=dept,
+            )
 
 
 def _empty_columns(dept: Department, listed: list[Record], ctx: Context) -> Iterator[Finding]:
     for node in nodes(ctx.site.config.categories):
         if dept.level in node.required_for and not any(_below(r, node) for r in listed):
-            yield Finding("STL008", dept.file, dept.parsed.line_of("level", default=1),
-                          f"{dept.level}必须公开的栏目“{node.path}”没有任何信息（空白栏目）",
-                          f"在“{node.path}”栏目发布信息；确无此类信息的，在 site.yaml 中调整该分类的 required_for。",
-                          dept=dept.slug)
+            yield Finding(
+                "STL008",
+                dept.file,
+                dept.parsed.line_of("level", default=1),
+                f"{dept.level}必须公开的栏目“{node.path}”没有任何信息（空白栏目）",
+                f"在“{node.path}”栏目发布信息；确无此类信息的，在 site.yaml 中调整该分类的 required_for。",
+                dept=dept.slug,
+            )
 
 
 def check(ctx: Context) -> list[Finding]:

@@ -50,9 +50,14 @@ class Context:
         findings = []
         for year, files in sorted(self.unvouched.items()):
             named = "、".join(files[:SHOWN_FILES]) + (f" 等 {len(files)} 个文件" if len(files) > SHOWN_FILES else "")
-            findings.append(Finding(
-                "STL013", "site.yaml", 1,
-                f"{year} 年的法定节假日和调休安排工作日历尚未收录，{named} 的工作日期限落在该年，计算结果可能有误",
-                f"按国务院办公厅 {year} 年部分节假日安排的通知，在 site.yaml 的 calendar.holidays 和 "
-                f"calendar.workdays 中补充该年的放假日期和调休上班日期，或升级 holidays 库。"))
+            findings.append(
+                Finding(
+                    "STL013",
+                    "site.yaml",
+                    1,
+                    f"{year} 年的法定节假日和调休安排工作日历尚未收录，{named} 的工作日期限落在该年，计算结果可能有误",
+                    f"按国务院办公厅 {year} 年部分节假日安排的通知，在 site.yaml 的 calendar.holidays 和 "
+                    f"calendar.workdays 中补充该年的放假日期和调休上班日期，或升级 holidays 库。",
+                )
+            )
         return findings

@@ -33,15 +33,28 @@ def check(ctx: Context) -> list[Finding]:
         published, latest = max(results, key=lambda pair: (pair[0], pair[1].file))
         due = add_months(published, months)
         if ctx.today > due:
-            findings.append(Finding("STL006", latest.file, latest.line_of("published"),
-                                    f"最新的执法结果发布于 {published}，超过 {months} 个月（{due}）没有更新", dept=slug))
+            findings.append(
+                Finding(
+                    "STL006",
+                    latest.file,
+                    latest.line_of("published"),
+                    f"最新的执法结果发布于 {published}，超过 {months} 个月（{due}）没有更新",
+                    dept=slug,
+                )
+            )
         if ctx.today.month == 1:
             continue
         for day, record in results:
             if day.year < ctx.today.year and record.status == CURRENT:
                 key = "status" if "status" in record.meta else "published"
-                findings.append(Finding("STL006", record.file, record.line_of(key),
-                                        f"{day.year} 年的执法结果“{record.title}”在 {ctx.today.year} 年 1 月后仍标为现行有效",
-                                        "把上年执法结果的 status 改为 已失效 并填写 status_date，作为历史信息保留。",
-                                        dept=slug))
+                findings.append(
+                    Finding(
+                        "STL006",
+                        record.file,
+                        record.line_of(key),
+                        f"{day.year} 年的执法结果“{record.title}”在 {ctx.today.year} 年 1 月后仍标为现行有效",
+                        "把上年执法结果的 status 改为 已失效 并填写 status_date，作为历史信息保留。",
+                        dept=slug,
+                    )
+                )
     return findings

@@ -31,9 +31,14 @@ def _late_interpretation(record: Record, policies: dict[str, Record], ctx: Conte
     days = ctx.limits.interpretation_days
     due = ctx.deadline(policy_published, days, record.file)
     if published > due:
-        yield Finding("STL005", record.file, record.line_of("published"),
-                      f"政策解读发布于 {published}，晚于所解读文件（{policy.file}，发布于 {policy_published}）"
-                      f"后的 {days} 个工作日（{due}）", dept=record.dept)
+        yield Finding(
+            "STL005",
+            record.file,
+            record.line_of("published"),
+            f"政策解读发布于 {published}，晚于所解读文件（{policy.file}，发布于 {policy_published}）"
+            f"后的 {days} 个工作日（{due}）",
+            dept=record.dept,
+        )
 
 
 def _missing_interpretation(record: Record, interpreted: set[str], ctx: Context) -> Iterator[Finding]:
@@ -43,9 +48,14 @@ def _missing_interpretation(record: Record, interpreted: set[str], ctx: Context)
     days = ctx.limits.interpretation_days
     due = ctx.deadline(published, days, record.file)
     if ctx.today > due:
-        yield Finding("STL005", record.file, record.line_of("published"),
-                      f"行政规范性文件“{record.title}”发布于 {published}，{days} 个工作日后（{due}）仍没有政策解读",
-                      "与文件同步起草并发布政策解读，解读记录的 interprets 填写本文件的索引号。", dept=record.dept)
+        yield Finding(
+            "STL005",
+            record.file,
+            record.line_of("published"),
+            f"行政规范性文件“{record.title}”发布于 {published}，{days} 个工作日后（{due}）仍没有政策解读",
+            "与文件同步起草并发布政策解读，解读记录的 interprets 填写本文件的索引号。",
+            dept=record.dept,
+        )
 
 
 def check(ctx: Context) -> list[Finding]:

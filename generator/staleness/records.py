@@ -1,5 +1,6 @@
 """Rules on one record at a time: late publication (STL001), review (STL002), expiry
-(STL003), status history (STL004) and late updates of regulations (STL012)."""
+(STL003), status history (STL004), late updates of regulations (STL012), deadlines by 文种 and
+the 3-working-day update (STL014), and what a 行政规范性文件 must carry to be cleaned up (STL017)."""
 
 from __future__ import annotations
 
@@ -34,14 +35,22 @@ def late_publication(record: Record, ctx: Context) -> Iterator[Finding]:
     if published > due:
         late = ctx.calendar.working_days_between(due, published)
         what = "变更日期" if formed != written else "成文日期"
-        yield _finding(record, "STL001", "published",
-                       f"发布日期 {published} 比{what} {formed} 晚 {days + late} 个工作日，超过 {days} 个工作日的期限（应于 {due} 前发布）")
+        yield _finding(
+            record,
+            "STL001",
+            "published",
+            f"发布日期 {published} 比{what} {formed} 晚 {days + late} 个工作日，超过 {days} 个工作日的期限（应于 {due} 前发布）",
+        )
     if changed is not None and changed > published and doc_type(record) not in REGULATIONS:
         due = ctx.deadline(changed, days, record.file)
         if ctx.today > due:
-            yield _finding(record, "STL001", "changed",
-                           f"内容于 {changed} 变更，超过 {days} 个工作日（{due}）仍未更新发布（发布日期仍为 {published}）",
-                           "发布变更后的内容，并把 published 改为更新发布的日期。")
+            yield _finding(
+                record,
+                "STL001",
+                "changed",
+                f"内容于 {changed} 变更，超过 {days} 个工作日（{due}）仍未更新发布（发布日期仍为 {published}）",
+                "发布变更后的内容，并把 published 改为更新发布的日期。",
+            )
 
 
 def late_update(record: Record, ctx: Context) -> Iterator[Finding]:
@@ -52,24 +61,33 @@ def late_update(record: Record, ctx: Context) -> Iterator[Finding]:
     days = ctx.limits.update_days
     due = ctx.deadline(changed, days, record.file)
     if ctx.today > due:
-        yield _finding(record, "STL012", "changed",
-                       f"{doc_type(record)}于 {changed} 变更，超过 {days} 个工作日（{due}）仍未更新发布（发布日期仍为 {published}）")
+        yield _finding(
+            record,
+            "STL012",
+            "changed",
+            f"{doc_type(record)}于 {changed} 变更，超过 {days} 个工作日（{due}）仍未更新发布（发布日期仍为 {published}）",
+        )
 
 
 def unreviewed(record: Record, ctx: Context) -> Iterator[Finding]:
     """STL002: `next_review` has passed on a record still in force."""
     due = record.date("next_review")
     if due is not None and record.status == CURRENT and ctx.today > due:
-        yield _finding(record, "STL002", "next_review",
-                       f"下次复核日期 {due} 已过（检查日期 {ctx.today}），记录“{record.title}”未复核")
+        yield _finding(
+            record,
+            "STL002",
+            "next_review",
+            f"下次复核日期 {due} 已过（检查日期 {ctx.today}），记录“{record.title}”未复核",
+        )
 
 
 def expired(record: Record, ctx: Context) -> Iterator[Finding]:
     """STL003: `valid_until` has passed but the record is still listed as in force."""
     until = record.date("valid_until")
     if until is not None and record.status == CURRENT and ctx.today > until:
-        yield _finding(record, "STL003", "valid_until",
-                       f"有效期至 {until} 已过，“{record.title}”仍标为现行有效，应撤换")
+        yield _finding(
+            record, "STL003", "valid_until", f"有效期至 {until} 已过，“{record.title}”仍标为现行有效，应撤换"
+        )
 
 
 def status_history(record: Record, known: set[str]) -> Iterator[Finding]:
@@ -81,13 +99,74 @@ def status_history(record: Record, known: set[str]) -> Iterator[Finding]:
         yield _finding(record, "STL004", "superseded_by", f"替代文件 {successor} 在站点中不存在")
 
 
+def by_doc_type(record: Record, ctx: Context) -> Iterator[Finding]:
+    """STL014: published within the deadline of its 文种 (deadlines.publish_days_by_doc_type, e.g.
+    政府文件 and 解读 within 3 working days, 001 网站群 第三条); a 主动公开 record whose content
+    changed after publication updated within deadlines.update_days (000 第十六条; 规章 and
+    行政规范性文件: STL012)."""
+    written, published, changed = record.date("written"), record.date("published"), record.date("changed")
+    if written is None or published is None:
+        return
+    kind = doc_type(record)
+    days = ctx.limits.publish_days_by_doc_type.get(kind)
+    if days is not None:
+        formed = max(written, changed) if changed is not None and changed <= published else written
+        due = ctx.deadline(formed, days, record.file)
+        if published > due:
+            what = "变更日期" if formed != written else "成文日期"
+            late = ctx.calendar.working_days_between(due, published)
+            yield _finding(
+                record,
+                "STL014",
+                "published",
+                f"{kind}应在{what}后 {days} 个工作日内发布（{due} 前），发布日期 {published} 晚 {late} 个工作日",
+            )
+    if record.publicity == "主动公开" and changed is not None and changed > published and kind not in REGULATIONS:
+        days = ctx.limits.update_days
+        due = ctx.deadline(changed, days, record.file)
+        if ctx.today > due:
+            yield _finding(
+                record,
+                "STL014",
+                "changed",
+                f"主动公开的信息内容于 {changed} 变化，超过 {days} 个工作日（{due}）仍未更新发布"
+                f"（发布日期仍为 {published}）",
+                "内容变化的，3 个工作日内更新发布，并把 published 改为更新发布的日期。",
+            )
+
+
+NORMATIVE = "行政规范性文件"
+
+
+def normative_keys(record: Record) -> Iterator[Finding]:
+    """STL017: a 行政规范性文件 in force carries its expiry or next review, and its 文号."""
+    if doc_type(record) != NORMATIVE or record.status != CURRENT:
+        return
+    if record.date("valid_until") is None and record.date("next_review") is None:
+        yield _finding(
+            record,
+            "STL017",
+            "doc_type",
+            f"行政规范性文件“{record.title}”没有有效期 valid_until，也没有下次复核日期 next_review，无法定期清理",
+        )
+    if not str(record.get("doc_no") or "").strip():
+        yield _finding(record, "STL017", "doc_type", f"行政规范性文件“{record.title}”没有文号 doc_no")
+
+
 def check(ctx: Context) -> list[Finding]:
     known = set(ctx.site.by_index())
     findings: list[Finding] = []
     for record in ctx.site.records:
         if not record.loaded:
             continue
-        for rule in (late_publication(record, ctx), late_update(record, ctx), unreviewed(record, ctx),
-                     expired(record, ctx), status_history(record, known)):
+        for rule in (
+            late_publication(record, ctx),
+            late_update(record, ctx),
+            unreviewed(record, ctx),
+            expired(record, ctx),
+            status_history(record, known),
+            by_doc_type(record, ctx),
+            normative_keys(record),
+        ):
             findings.extend(rule)
     return findings

@@ -37,8 +37,11 @@ def preview(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     site = copy_demo(tmp_path / "demo")
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -68,8 +71,7 @@ def test_an_edited_title_appears_in_the_open_page_and_idle_means_no_rebuild(page
     new_title = title.group(1).strip().strip('"') + "（修订）"
     saved = time.monotonic()
     record.write_text(text.replace(title.group(0), f"title: {new_title}"), encoding="utf-8")
-    page.wait_for_function("t => document.querySelector('h1').textContent.includes(t)", arg=new_title,
-                           timeout=60_000)
+    page.wait_for_function("t => document.querySelector('h1').textContent.includes(t)", arg=new_title, timeout=60_000)
     print(f"\nsave → new title in the open page: {time.monotonic() - saved:.2f} s")
 
     settled = _version(base)

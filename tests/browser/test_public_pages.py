@@ -94,16 +94,19 @@ def test_pages_fit_a_phone_screen(page: Any, site_url: str, demo_build: Path, tm
 def test_skip_link_is_the_first_stop_and_visibly_focused(page: Any, site_url: str) -> None:
     page.goto(site_url)
     page.keyboard.press("Tab")
-    focused = page.evaluate("[document.activeElement.textContent, getComputedStyle(document.activeElement).outlineStyle,"
-                            " document.activeElement.getBoundingClientRect().left]")
+    focused = page.evaluate(
+        "[document.activeElement.textContent, getComputedStyle(document.activeElement).outlineStyle,"
+        " document.activeElement.getBoundingClientRect().left]"
+    )
     assert focused[0] == "跳到主要内容"
     assert focused[1] != "none" and focused[2] >= 0
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_print_leaves_out_navigation_and_keeps_the_text(page: Any, site_url: str, demo_build: Path,
-                                                          tmp_path: Path) -> None:
+def test_print_leaves_out_navigation_and_keeps_the_text(
+    page: Any, site_url: str, demo_build: Path, tmp_path: Path
+) -> None:
     page.goto(site_url + first_record_url(demo_build))
     page.emulate_media(media="print")
     assert not page.get_by_role("navigation", name="主导航").is_visible()

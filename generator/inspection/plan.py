@@ -1,0 +1,78 @@
+"""The site plan as the inspection sees it: which records are listed, and which columns (taxonomy
+nodes) render a listing with how many records, site-wide and per department.
+
+It follows what the build renders (publicity.is_listed; render/catalogue.py: every taxonomy node
+has a listing unless it is empty and `hide_when_empty`), without building the public records
+(no Markdown, no pydantic): the check stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..config import Category
+from ..model import Department, Record, Site
+from ..publicity import is_listed
+from ..schema import as_datetime
+
+
+REPORTS_CATEGORY = "政府信息公开年报"  # the column the portal's annual reports belong to (render/home.py)
+
+
+@dataclass
+class Column:
+    node: Category
+    depth: int
+    records: list[Record] = field(default_factory=list)  # listed, in the node or below it
+
+    @property
+    def shown(self) -> bool:
+        return self.node.shown(len(self.records))
+
+    @property
+    def blank(self) -> bool:
+        """A listing rendered with no record: 暂无公开信息 (空白栏目)."""
+        return self.shown and not self.records
+
+
+@dataclass
+class Plan:
+    site: Site
+    listed: list[Record]
+    by_dept: dict[str, list[Record]]
+    columns: list[Column]  # every taxonomy node, in the taxonomy's order
+
+    def departments(self) -> list[Department]:
+        return [dept for _, dept in sorted(self.site.departments.items()) if dept.data]
+
+
+def _moment(record: Record) -> dt.datetime | None:
+    return as_datetime(record.get("published"))
+
+
+def newest(records: list[Record]) -> tuple[dt.datetime, Record] | None:
+    """The record published last (with its time), or None when none has a publication date."""
+    dated = [(when, record) for record in records if (when := _moment(record)) is not None]
+    return max(dated, key=lambda pair: (pair[0], pair[1].file)) if dated else None
+
+
+def _nodes(categories: list[Category], depth: int = 0) -> list[tuple[Category, int]]:
+    found = []
+    for node in categories:
+        found.append((node, depth))
+        found.extend(_nodes(node.children, depth + 1))
+    return found
+
+
+def plan(site: Site) -> Plan:
+    listed = [record for record in site.records if is_listed(record, site.config)]
+    by_dept: dict[str, list[Record]] = {}
+    by_path: dict[str, list[Record]] = {}
+    for record in listed:
+        by_dept.setdefault(record.dept, []).append(record)
+        parts = record.category.split("/") if record.category else []
+        for depth in range(1, len(parts) + 1):
+            by_path.setdefault("/".join(parts[:depth]), []).append(record)
+    columns = [Column(node, depth, by_path.get(node.path, [])) for node, depth in _nodes(site.config.categories)]
+    return Plan(site, listed, by_dept, columns)

@@ -1,0 +1,304 @@
+"""INS004 严重错别字 (国办秘函〔2019〕19号): a canonical name written with one character wrong.
+
+The canonical names are the data file shipped with the product (`terms.txt`: the country, the
+organs of the Party and the state, the 《条例》 and other law titles, the provinces), the
+governments of the site's own places (`<市>人民政府`, from the bodies' names), the site's own
+bodies and offices (department.yaml `name`, `office`) and the site's own list
+(site.yaml `inspection.terms`: leaders' names and posts, or a real name that is one character
+from another). A term of at least MIN_LENGTH characters written with one character changed,
+added or dropped inside it — not its first or last: 国家档案馆 is no 国家档案局 (edit distance
+1) — is a blocking finding naming the right form; what
+is itself a canonical name never is. The public texts are scanned as the secrecy check reads them
+(secrecy/texts.py): titles, 文号, summaries, keywords and bodies of what is published, and the
+narratives of the annual reports.
+
+A term splits into two halves; one wrong character leaves one half intact where it belongs. The
+halves are found with one regular expression (a trie, so each character of a text is looked at
+a few times however long the list), and only around them is the distance measured. That still
+reads every character of every published text (about 0.1 µs each), so what a record's texts gave
+is kept (Memo) under the sha256 of those texts and the fingerprint of the names: a warm check
+measures only what changed, and any change of the names measures everything again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from ..findings import Finding
+from ..model import Department, Record, ReportSource, Site
+from ..secrecy.matches import Text, half_width
+from ..secrecy.texts import published_texts
+
+MIN_LENGTH = 5  # shorter names are one character from other real names too often (全国政协, 全国政法)
+CONTEXT = 12  # characters each side of the excerpt
+DATA = "terms.txt"
+MEMO = Path(".cache") / "inspection" / "typos.json"
+PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{1,8}?[省市县州区盟旗])")
+GOVERNMENT = "人民政府"
+
+
+@cache
+def shipped() -> tuple[str, ...]:
+    """The names of the data file shipped in the package."""
+    text = resources.files(__package__).joinpath(DATA).read_text(encoding="utf-8")
+    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def _bodies(dept: Department) -> Iterator[str]:
+    for key in ("name", "office"):
+        value = str(dept.data.get(key) or "").strip()
+        if value:
+            yield value
+    name = str(dept.data.get("name") or "").strip()
+    if GOVERNMENT in name:
+        yield name[: name.index(GOVERNMENT) + len(GOVERNMENT)]
+    elif (match := PLACE.match(name)) is not None:
+        yield match["place"] + GOVERNMENT
+
+
+def site_terms(site: Site) -> list[str]:
+    names = list(shipped())
+    for dept in site.departments.values():
+        names += _bodies(dept)
+    names += [term.strip() for term in site.config.inspection.terms if term.strip()]
+    return list(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class Terms:
+    canonical: frozenset[str]
+    # a half → every half that begins the same text and ends no later (itself included), each with
+    # the terms it is a half of: [(half, [(term, whether it is the term's left half)])]
+    prefixes: dict[str, list[tuple[str, list[tuple[str, bool]]]]]
+    pattern: re.Pattern[str] | None  # captures the longest half starting at each place
+
+
+def _trie(words: Iterable[str]) -> str:
+    root: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        if "" in node:
+            return "(?:" + "|".join(branches) + ")?"
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(root)
+
+
+def build(names: Iterable[str]) -> Terms:
+    canonical = frozenset(names)
+    halves: dict[str, list[tuple[str, bool]]] = {}
+    for term in sorted(canonical):
+        if len(term) < MIN_LENGTH or not CJK_RUN.fullmatch(term):
+            continue
+        middle = len(term) // 2
+        halves.setdefault(term[:middle], []).append((term, True))
+        halves.setdefault(term[middle:], []).append((term, False))
+    prefixes = {half: [(h, halves[h]) for h in halves if half.startswith(h)] for half in halves}
+    first = "".join(sorted({half[0] for half in halves}))
+    # a set of first characters ahead of the trie lets the engine skip most of a text in C
+    pattern = re.compile("(?=[" + re.escape(first) + "])(?=(" + _trie(halves) + "))") if halves else None
+    return Terms(canonical, prefixes, pattern)
+
+
+CJK_RUN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]+")
+
+
+def one_edit(written: str, term: str) -> bool:
+    """Whether `written` is `term` with one character inside it changed, added or dropped — never
+    at either end: there it is another word (国家档案馆 beside 国家档案局, 农业农村工作 beside
+    农业农村部, 市人力资源和社会保障局 beside the ministry), not a typo."""
+    if written[0] != term[0] or written[-1] != term[-1] or written == term:
+        return False
+    if len(written) == len(term):
+        if sum(a != b for a, b in zip(written, term)) != 1:
+            return False
+    elif abs(len(written) - len(term)) == 1:
+        longer, shorter = (written, term) if len(written) > len(term) else (term, written)
+        if not any(longer[:i] + longer[i + 1 :] == shorter for i in range(1, len(longer) - 1)):
+            return False
+    else:
+        return False
+    return CJK_RUN.fullmatch(written) is not None
+
+
+def find(text: str, terms: Terms) -> Iterator[tuple[int, str, str]]:
+    """(start, as written, canonical form) of each near miss in `text`, in order, once each: where
+    near misses overlap (中华人民共合国 inside 中华人民共合国政府信息公开条例) the longest is kept."""
+    found = sorted(_candidates(text, terms), key=lambda hit: (-len(hit[1]), hit[0]))
+    kept: list[tuple[int, str, str]] = []
+    for start, written, term in found:
+        if all(start + len(written) <= other or start >= other + len(seen) for other, seen, _ in kept):
+            kept.append((start, written, term))
+    yield from sorted(kept)
+
+
+def _candidates(text: str, terms: Terms) -> Iterator[tuple[int, str, str]]:
+    if terms.pattern is None:
+        return
+    seen: set[tuple[int, int]] = set()
+    size_of_text = len(text)
+    for match in terms.pattern.finditer(text):
+        at = match.start()
+        for half, owners in terms.prefixes.get(match.group(1), ()):
+            end = at + len(half)
+            for term, left in owners:
+                size = len(term)
+                begin = at if left else end - size
+                if text.startswith(term, begin):
+                    continue  # the term itself is written here
+                spans = (begin, begin + size), (begin, begin + size + 1), (begin, begin + size - 1)
+                if not left:
+                    spans = (begin, end), (begin - 1, end), (begin + 1, end)
+                for first, stop in spans:
+                    if first < 0 or stop > size_of_text or (first, stop) in seen:
+                        continue
+                    written = text[first:stop]
+                    if not one_edit(written, term) or term in written or written in terms.canonical:
+                        continue
+                    seen.add((first, stop))
+                    yield first, written, term
+
+
+def _excerpt(text: str, start: int, end: int) -> str:
+    return text[max(0, start - CONTEXT) : end + CONTEXT].replace("\n", " ")
+
+
+def _finding(file: str, dept: str, text: Text, start: int, written: str, term: str) -> Finding:
+    return Finding(
+        "INS004",
+        file,
+        text.line_at(start),
+        f"{text.where}中“{written}”应为“{term}”（严重错别字）",
+        f"把“{written}”改为“{term}”；确是另一个名称的，把“{written}”加入 site.yaml inspection.terms。",
+        excerpt=_excerpt(text.text, start, start + len(written)),
+        dept=dept,
+    )
+
+
+def _text_findings(file: str, dept: str, text: Text, terms: Terms) -> Iterator[Finding]:
+    for start, written, term in find(text.text, terms):
+        yield _finding(file, dept, text, start, written, term)
+
+
+def record_findings(record: Record, terms: Terms, memo: Memo | None = None) -> Iterator[Finding]:
+    """The record's near misses; with `memo`, found again only when its public texts or the names
+    changed (what is kept is where each lies in the texts: its line is read from the record now)."""
+    texts = list(published_texts(record))
+    if memo is None:
+        for text in texts:
+            yield from _text_findings(record.file, record.dept, text, terms)
+        return
+    key = memo.key(texts)
+    hits = memo.get(key)
+    if hits is None:
+        hits = [
+            (i, start, written, term) for i, text in enumerate(texts) for start, written, term in find(text.text, terms)
+        ]
+        memo.put(key, hits)
+    for i, start, written, term in hits:
+        yield _finding(record.file, record.dept, texts[i], start, written, term)
+
+
+def _report_text(report: ReportSource) -> Text:
+    body = half_width(report.body)
+
+    def line_at(offset: int) -> int:
+        return report.body_line + body.count("\n", 0, offset)
+
+    return Text("年度报告正文", body, line_at, markdown=True)
+
+
+Hit = tuple[int, int, str, str]  # which text, where in it, as written, the canonical form
+
+
+def _hit(value: list[object]) -> Hit:
+    index, start, written, term = value
+    if not (type(index) is int and type(start) is int and isinstance(written, str) and isinstance(term, str)):
+        raise ValueError("hit")
+    return index, start, written, term
+
+
+class Memo:
+    """`<site>/.cache/inspection/typos.json`: the near misses found in a record's public texts, by
+    the sha256 of those texts, under the fingerprint of the names they were measured against and of
+    this code and data file. A result is a function of its key alone, so one kept is never stale: a
+    change of department.yaml or site.yaml that changes the names changes the fingerprint, and every
+    record is measured again. Safe to delete; a file that cannot be read is ignored and rewritten."""
+
+    def __init__(self, root: Path, names: list[str]) -> None:
+        self.path = root / MEMO
+        code = Path(__file__).read_bytes() + resources.files(__package__).joinpath(DATA).read_bytes()
+        self.fingerprint = hashlib.sha256(code + "\x00".join(names).encode("utf-8")).hexdigest()
+        self.kept: dict[str, list[Hit]] = {}
+        self.used: dict[str, list[Hit]] = {}
+        self.changed = False
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("fingerprint") == self.fingerprint and isinstance(data.get("records"), dict):
+                self.kept = {str(k): [_hit(hit) for hit in v] for k, v in data["records"].items()}
+        except (OSError, ValueError, TypeError, AttributeError, IndexError):
+            self.kept = {}
+
+    @staticmethod
+    def key(texts: list[Text]) -> str:
+        digest = hashlib.sha256()
+        for text in texts:
+            digest.update(text.where.encode("utf-8") + b"\x00" + text.text.encode("utf-8", "surrogatepass") + b"\x01")
+        return digest.hexdigest()
+
+    def get(self, key: str) -> list[Hit] | None:
+        hits = self.kept.get(key)
+        if hits is not None:
+            self.used[key] = hits
+        return hits
+
+    def put(self, key: str, hits: list[Hit]) -> None:
+        self.used[key] = hits
+        self.changed = True
+
+    def save(self) -> None:
+        """Only what this check used; written only when something changed (never fails)."""
+        if not self.changed and len(self.used) == len(self.kept):
+            return
+        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            data = {"fingerprint": self.fingerprint, "records": self.used}
+            partial.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            partial.replace(self.path)
+        except (OSError, ValueError):
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+
+
+def check(site: Site) -> list[Finding]:
+    names = site_terms(site)
+    terms = build(names)
+    memo = Memo(site.root, names)
+    findings: list[Finding] = []
+    for record in site.records:
+        if record.loaded:
+            findings.extend(record_findings(record, terms, memo))
+    memo.save()
+    for dept in site.departments.values():
+        for report in dept.reports.values():
+            if report.loaded:
+                findings.extend(_text_findings(report.file, dept.slug, _report_text(report), terms))
+    return findings
