@@ -262,6 +262,13 @@ def test_symbolic_link_loops_are_fmt007_never_a_crash(make_site: MakeSite) -> No
     }
 
 
+def test_a_link_with_a_nul_character_is_fmt007(make_site: MakeSite) -> None:
+    text = record_text(body="见[一](%00)、[二](b%00.md)和[三](a.files/x%00.txt)。", attachments='["x\\u0000.txt"]')
+    site = make_site({"content/d1/a.md": text})
+    found = of(no_crash(site), "FMT007")
+    assert len(found) == 4 and {f["line"] for f in found} == {line_of(text, "见["), line_of(text, "attachments:")}
+
+
 def test_a_300_digit_index_serial_is_fmt003_not_a_name_too_long(make_site: MakeSite) -> None:
     text = record_text(index_no=f"{DEPT_USCC}/2026-" + "1" * 300)
     site = make_site({"content/d1/a.md": text})
