@@ -346,9 +346,18 @@ def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list
     return found
 
 
-def department_folders(content: Path) -> list[Path]:
-    """The department folders of content/, by name (a link among them is checked by the caller)."""
-    return sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+def department_folders(root: Path, findings: list[Finding]) -> list[Path]:
+    """The department folders of content/, by name. A linked folder whose real location leaves
+    the content tree is FMT007 and left out, so every folder given lies inside it — and so does
+    every plain (unlinked) file reached through plain folders below it."""
+    content = root / CONTENT
+    found = []
+    for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))):
+        if folder.is_symlink() and not inside(folder, content, strict=True):
+            findings.append(link_out(_relative(folder, root), "部门目录", folder.name))
+            continue
+        found.append(folder)
+    return found
 
 
 def load_site(config: SiteConfig, cache: CheckCache | None = None) -> tuple[Site, list[Finding]]:
@@ -359,14 +368,8 @@ def load_site(config: SiteConfig, cache: CheckCache | None = None) -> tuple[Site
     if not content.is_dir():
         return site, findings
     tree = content.resolve()
-    for folder in department_folders(content):
-        if folder.is_symlink() and not inside(folder, content, strict=True):
-            findings.append(link_out(_relative(folder, root), "部门目录", folder.name))
-            continue
+    for folder in department_folders(root, findings):
         site.departments[folder.name] = load_department(folder, root, findings)
-        plain = inside(folder, content, strict=True)  # then so is every plain file below it
         for path, is_link in record_paths(folder, root, findings):
-            site.records.append(
-                load_record(path, root, folder.name, findings, cache, tree, plain=plain and not is_link)
-            )
+            site.records.append(load_record(path, root, folder.name, findings, cache, tree, plain=not is_link))
     return site, findings

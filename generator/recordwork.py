@@ -25,18 +25,13 @@ WORTH_SPREADING = 200  # fewer new records than this are done in the stages them
 
 def record_files(config: SiteConfig) -> list[tuple[Path, str, bool]]:
     """(path, department, plain) of every record file the loader will read, in its order."""
-    content = config.root / load.CONTENT
-    if not content.is_dir():
+    if not (config.root / load.CONTENT).is_dir():
         return []
-    files: list[tuple[Path, str, bool]] = []
-    for folder in load.department_folders(content):
-        if folder.is_symlink() and not load.inside(folder, content, strict=True):
-            continue
-        plain = load.inside(folder, content, strict=True)
-        files.extend(
-            (path, folder.name, plain and not is_link) for path, is_link in load.record_paths(folder, config.root, [])
-        )
-    return files
+    return [
+        (path, folder.name, not is_link)
+        for folder in load.department_folders(config.root, [])
+        for path, is_link in load.record_paths(folder, config.root, [])
+    ]
 
 
 def fill(config: SiteConfig, cache: CheckCache, jobs: int) -> int:
