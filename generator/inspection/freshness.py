@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from ..config import Category, Inspection, SiteConfig
 from ..findings import Finding
+from ..model import Record
 from ..rules import WARN
 from ..staleness.context import Context
 from ..staleness.departments import report_deadline
@@ -32,16 +33,19 @@ def _age(when: dt.datetime, today: dt.date) -> int:
     return (today - when.date()).days
 
 
+def _newest_said(found: tuple[dt.datetime, Record] | None, today: dt.date) -> str:
+    """The words of an INS001 message for the newest published record `found` (None: there is none)."""
+    if found is None:
+        return "没有任何已发布的信息"
+    return f"最新发布的信息是 {found[0]:%Y-%m-%d}（{found[1].title}），距检查日期 {today} 已 {_age(found[0], today)} 天"
+
+
 def homepage(plan: Plan, today: dt.date) -> Iterator[Finding]:
     config = plan.site.config
     days = config.inspection.homepage_days
     found = newest(plan.listed)
     if found is None or _age(found[0], today) > days:
-        said = (
-            f"最新发布的信息是 {found[0]:%Y-%m-%d}（{found[1].title}），距检查日期 {today} 已 {_age(found[0], today)} 天"
-            if found
-            else "没有任何已发布的信息"
-        )
+        said = _newest_said(found, today)
         yield Finding(
             "INS001",
             "site.yaml",
@@ -53,11 +57,7 @@ def homepage(plan: Plan, today: dt.date) -> Iterator[Finding]:
         found = newest(plan.by_dept.get(dept.slug, []))
         if found is not None and _age(found[0], today) <= days:
             continue
-        said = (
-            f"最新发布的信息是 {found[0]:%Y-%m-%d}（{found[1].title}），距检查日期 {today} 已 {_age(found[0], today)} 天"
-            if found
-            else "没有任何已发布的信息"
-        )
+        said = _newest_said(found, today)
         yield Finding(
             "INS001",
             dept.file,
