@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterator
 
 from .errors import DisclosureError
@@ -83,20 +83,19 @@ class Output:
         self.copied: set[str] = set()  # attachments and search bundles copied unchanged from their sources
         self.files: dict[str, Entry] = {}  # every file placed, for the next build's cache
         self.reused: set[str] = set()  # files linked from the previous output, bytes unchanged
-        self.folders: set[PurePosixPath] = set()  # folders made in the staging folder
+        self.folders: set[str] = set()  # folders made in the staging folder
 
     def path(self, rel: str) -> Path:
-        pure = PurePosixPath(rel)
-        if pure.is_absolute() or ".." in pure.parts:
+        if rel.startswith("/") or ".." in rel.split("/"):
             raise OutputError(f"输出路径 {rel} 越出了输出目录")
         if rel in self.written:
             raise OutputError(f"两个页面要写入同一路径 {rel}（URL 冲突）")
         self.written.add(rel)
-        target = self.root / pure
-        if pure.parent not in self.folders:  # made once: pages share few folders
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(pure.parent)
-        return target
+        folder = os.path.dirname(rel)
+        if folder not in self.folders:  # made once: pages share few folders
+            os.makedirs(os.path.join(self.root, folder), exist_ok=True)
+            self.folders.add(folder)
+        return self.root / rel
 
     def reuse(self, rel: str, key: str) -> bool:
         """Place the previous build's `rel` if its inputs' key is `key`; False: render it."""

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import pickle
+import stat
 from dataclasses import dataclass, fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path, PosixPath, WindowsPath
@@ -43,6 +44,18 @@ Memo = dict[int, tuple[Any, Any]]  # id → (the object, kept alive so the id st
 _PLAIN = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, PosixPath, WindowsPath})
 
 
+_FIELDS: dict[type, tuple[str, ...] | None] = {}  # a type → its dataclass fields' names (None: no dataclass)
+
+
+def _dataclass_fields(kind: type) -> tuple[str, ...] | None:
+    try:
+        return _FIELDS[kind]
+    except KeyError:
+        names = tuple(f.name for f in fields(kind)) if is_dataclass(kind) and kind is not type else None
+        _FIELDS[kind] = names
+        return names
+
+
 def _plain(value: Any) -> bool:
     """A value pickle writes the same way in every run as it is: no set, dict, dataclass or str subclass."""
     kind = type(value)
@@ -54,20 +67,26 @@ def _plain(value: Any) -> bool:
 def _canonical(value: Any, memo: Memo) -> Any:
     """A structure pickle writes the same way in every run (sets sorted, a dataclass as the hash
     of its fields). A dataclass (a record listed on many pages) is walked once per memo."""
-    if is_dataclass(value) and not isinstance(value, type):
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # most of a page's context
+        return value
+    if kind is tuple or kind is list:
+        return tuple(_canonical(v, memo) for v in value)
+    names = _dataclass_fields(kind)
+    if names is not None:
         known = memo.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
         # stands for its fields by their hash: a page listing it hashes 32 bytes, not the record.
         # Fields of plain values (text, numbers, dates, paths, lists of them: every published record)
         # are pickled as they are; anything else is made canonical first.
-        values = tuple(getattr(value, f.name) for f in fields(value))
+        values = tuple(getattr(value, name) for name in names)
         whole: Any = (
             ("plain", values)
             if all(_plain(v) for v in values)
-            else tuple((f.name, _canonical(v, memo)) for f, v in zip(fields(value), values))
+            else tuple((name, _canonical(v, memo)) for name, v in zip(names, values))
         )
-        form = (type(value).__qualname__, hashlib.sha256(pickle.dumps(whole, protocol=5)).digest())
+        form = (kind.__qualname__, hashlib.sha256(pickle.dumps(whole, protocol=5)).digest())
         memo[id(value)] = (value, form)
         return form
     if isinstance(value, dict):
@@ -135,11 +154,10 @@ class PageCache:
             return None
         path = self.previous / rel
         try:
-            if not path.is_symlink() and path.stat().st_size == entry.size:
-                return path
+            status = os.lstat(path)  # a symbolic link is never taken over
         except OSError:
-            pass
-        return None
+            return None
+        return path if stat.S_ISREG(status.st_mode) and status.st_size == entry.size else None
 
     def save(self, files: dict[str, Entry], scanned_with: str) -> None:
         """Record the build that has just replaced the output (written whole, then renamed)."""
