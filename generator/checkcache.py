@@ -69,7 +69,15 @@ class Uncacheable(ValueError):
 
 
 def _encode(value: Any, seen: set[int]) -> Any:
-    if value is None or isinstance(value, (bool, str)):
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or kind is float or value is None:  # most values
+        return value
+    if kind is list:  # most containers (and every key path of the lines table)
+        if id(value) in seen:  # an alias: one object in two places (or in itself); kept out
+            raise Uncacheable("alias")
+        seen.add(id(value))
+        return [_encode(v, seen) for v in value]
+    if isinstance(value, (bool, str)):
         return value
     if isinstance(value, (int, float)):
         return value
