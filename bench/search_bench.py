@@ -31,9 +31,11 @@ sys.path[:0] = [
 from conftest import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 from corpus_site import write  # noqa: E402
 
-from generator import cli  # noqa: E402
+from generator import cli, load, publicity  # noqa: E402
+from generator.config import load_config  # noqa: E402
 from generator.index import UNUSED  # noqa: E402
 from generator.search import bundle  # noqa: E402
+from generator.search import shards as search_shards  # noqa: E402
 
 
 def queries(records: list[dict[str, str]], count: int) -> list[tuple[str, str, str]]:
@@ -63,27 +65,25 @@ def _size_mib(folder: Path) -> float:
     return sum(p.stat().st_size for p in files) / (1 << 20)
 
 
-def measure_indexing(build: Path) -> list[str]:
-    """Index the built record pages as the build does (one process per department, as many at a time
-    as there are cores) and as one index; peak memory is each indexer process's own (peak.py)."""
-    pages = sorted(
-        p.relative_to(build).as_posix()
-        for p in build.glob("*/*.html")
-        if "data-pagefind-body" in p.read_text(encoding="utf-8")
-    )
-    shards: dict[str, list[str]] = {}
-    for page in pages:
-        shards.setdefault(page.split("/")[0], []).append(page)
+def measure_indexing(site: Path, build: Path) -> list[str]:
+    """Index the built pages as the build does (one process per department, as many at a time as
+    there are cores) and as one index; peak memory is each indexer process's own (peak.py)."""
+    config, errors = load_config(site)
+    assert not errors, errors
+    loaded, _ = load.load_site(config)
+    plan = search_shards.plan(publicity.select(loaded), bound=10**9)  # one shard per department
+    shards = {shard.name: shard.docs for shard in plan}
+    pages = tuple(item for shard in plan for item in shard.docs)
     scratch = build.parent / "index-scratch"
     shutil.rmtree(scratch, ignore_errors=True)
     workers = os.cpu_count() or 1
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        done = pool.map(lambda name: bundle.index_pages(build, tuple(shards[name]), scratch / name), shards)
+        done = pool.map(lambda name: bundle.index_pages(build, shards[name], scratch / name), shards)
         per_shard = dict(zip(shards, done))
     sharded = time.perf_counter() - started
     sharded_size = sum(_size_mib(scratch / name) for name in shards)
-    single = bundle.index_pages(build, tuple(pages), scratch / "all")
+    single = bundle.index_pages(build, pages, scratch / "all")
     single_size = _size_mib(scratch / "all")
     shutil.rmtree(scratch, ignore_errors=True)
     largest = max(per_shard.values(), key=lambda m: m.peak_kib)
@@ -149,7 +149,7 @@ def main() -> None:
     assert code == 0, f"build failed with {code}"
     print(f"\n`disclosure build` of {args.records} records: {time.perf_counter() - started:.0f} s", file=sys.stderr)
     build = site / "build"
-    print("## Indexing\n\n" + "\n".join(measure_indexing(build)))
+    print("## Indexing\n\n" + "\n".join(measure_indexing(site, build)))
     rows, misses = measure_recall(build, queries(records, args.queries))
     print("\n## Recall@10 in Chromium\n\n" + "\n".join(rows) + "\n\nMisses:\n" + "\n".join(misses))
 

@@ -1,4 +1,4 @@
-"""The `disclosure` command line (spec: ../shared/spec/cli.md; docs: docs/cli.md).
+"""The `disclosure` command line (docs: docs/cli.md); its help and errors in Chinese (chineseargs.py).
 
 Exit codes (generator/errors.py): 0 nothing blocks · 1 at least one blocking finding · 2 a usage
 error or an unusable site.yaml (any `DisclosureError`) · 3 an internal error (a bug: please report
@@ -12,14 +12,17 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+import uuid
 from pathlib import Path
 from typing import Sequence
 
 from . import codeowners, importer, pipeline, present, scaffold
 from .changed import changed_files, limit_blocking
+from .chineseargs import ChineseParser
 from .compliance import write_report
 from .config import SiteConfig, load_config
 from .errors import EXIT_BLOCKED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, DisclosureError
+from .executors import SiteRef
 from .findings import Findings
 from .output import describe_os_error
 from .report import FORMATS, export
@@ -80,9 +83,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     config = _site(args)
     today = resolve_today(args.today, config)
     out = Path(args.out).resolve() if args.out else config.root / "build"
-    result = pipeline.build(config, out, today, args.jobs)
+    if args.cluster:
+        from .cluster import connect  # Dask is needed only here (disclosure[cluster])
+
+        with connect(args.cluster, SiteRef(config.root, today, uuid.uuid4().hex)) as cluster:
+            result = pipeline.build(config, out, today, args.jobs, executor=cluster)
+    else:
+        result = pipeline.build(config, out, today, args.jobs)
     if result.findings:
-        present.render_findings(result.findings, "text", sys.stderr)
+        names = {slug: dept.name for slug, dept in result.site.departments.items()}
+        present.render_findings(result.findings, "text", sys.stderr, names)
     if not result.built:
         _err("存在阻断性问题，未生成站点；上一次的输出保持不变。")
         return EXIT_BLOCKED
@@ -122,6 +132,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         serve(config.root, out, args.port, today, report, host=args.host)
     except BindError as exc:
         raise UsageError(str(exc)) from None
+    except KeyboardInterrupt:  # Ctrl+C is how a preview is ended: not an error
+        print("预览已停止。", flush=True)
     return EXIT_OK
 
 
@@ -155,7 +167,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = ChineseParser(
         prog="disclosure",
         description="政府信息公开目录静态站点生成器：加载 → 校验 → 保密审查 → 时效检查 → 生成 → 索引。",
         epilog="退出码：0 无阻断问题；1 有阻断问题；2 用法错误或 site.yaml 无法使用；3 内部错误。",
@@ -170,6 +182,12 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", metavar="DIR", help="输出目录，默认 <site>/build")
     build.add_argument(
         "--jobs", type=_positive, metavar="N", help="同时渲染页面的进程数，默认为全部 CPU 核数；结果与 1 相同"
+    )
+    build.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="在 Dask 集群上运行渲染、记录检查和输出扫描（如 tcp://10.0.0.5:8786）；"
+        "各 worker 须以同一路径访问站点目录和输出目录；需安装 disclosure[cluster]",
     )
     build.set_defaults(func=cmd_build)
     check = sub.add_parser(

@@ -233,6 +233,9 @@ class SiteConfig:
     inspection: Inspection = setting(None, "检查指标的阈值（INS001–INS006）")
     scoring: Scoring = setting(None, "考评标准（check --report 的考评得分）")
     limits: Limits = setting(None, "大小限制：文件、值、台账单元格、附件")
+    word_template: str = setting(
+        "", "年度报告 Word 版的参考模板（.docx，站点目录内的路径）；不填使用自带的公文格式模板"
+    )
     root: Path = Path(".")  # the site folder; not a setting
     parsed: yamlsrc.Parsed | None = None  # site.yaml as parsed, for the lines of later findings; not a setting
 

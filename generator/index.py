@@ -102,7 +102,7 @@ def build_index(
         if cached is None:
             scratch = cache.scratch(shard.name)  # this build's own: a concurrent one never shares it
             try:
-                measurement = bundle.index_pages(output.root, shard.pages, scratch)
+                measurement = bundle.index_pages(output.root, shard.docs, scratch)
                 folders[shard.name] = cache.put(shard.name, key, measurement, scratch)
             finally:
                 cache.discard(scratch)  # gone already when put moved it into place

@@ -20,6 +20,7 @@ import pickle
 import stat
 from dataclasses import dataclass, fields, is_dataclass
 from functools import lru_cache
+from inspect import isfunction
 from pathlib import Path, PosixPath, WindowsPath
 from typing import Any
 
@@ -103,6 +104,8 @@ def _canonical(value: Any, memo: Memo) -> Any:
         return value
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isfunction(value) and value.__closure__ is None and "<locals>" not in value.__qualname__:
+        return f"{value.__module__}.{value.__qualname__}"  # its code is in product(); repr has its address
     return repr(value)
 
 

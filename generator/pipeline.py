@@ -9,29 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from . import inspection, load, output, pagecache, publicity, recordwork, secrecy, staleness, validate
-from .annual import sources
+from . import output, pagecache, publicity, secrecy
+from .checking import CheckResult, check, leads
 from .config import SiteConfig
-from .findings import Findings
-from .model import Site
+from .executors import Executor
 
-if TYPE_CHECKING:
-    from .checkcache import CheckCache
+__all__ = ["BuildResult", "CheckResult", "build", "check", "leads"]  # check and leads: checking.py
 
 
 TRASH = Path(".cache") / "trash"  # replaced outputs, removed in the background (output.discard)
-
-
-@dataclass
-class CheckResult:
-    site: Site
-    findings: Findings
-    review: secrecy.Review = field(default_factory=secrecy.Review, kw_only=True)  # sign-offs, output allow list
-    cache: CheckCache | None = field(default=None, kw_only=True)  # what each record file gave, kept for the build
 
 
 @dataclass
@@ -42,34 +31,6 @@ class BuildResult(CheckResult):
     search_stale: bool = False  # built with search_later and a shard's index still the previous one
 
 
-def check(config: SiteConfig, today: dt.date, jobs: int | None = None) -> CheckResult:
-    """`jobs`: processes that do each new record's own work first (default: every core)."""
-    from .checkcache import CheckCache  # what each record file gave before, by the hash of its bytes
-
-    cache = CheckCache(config.root, config)
-    recordwork.fill(config, cache, jobs or os.cpu_count() or 1)
-    findings = Findings(config.rules)
-    site, load_findings = load.load_site(config, cache)
-    findings.extend(load_findings)
-    findings.extend(sources.load_all(site))  # the registers and annual-report sources
-    findings.extend(validate.validate(site, cache))
-    review = secrecy.check(site, today, cache)
-    findings.extend(review.findings)
-    findings.extend(staleness.check(site, today))
-    findings.extend(inspection.check(site, today))  # after staleness: scheduled records are held out
-    cache.save()
-    return CheckResult(site, findings, review=review, cache=cache)
-
-
-def leads(checked: CheckResult, jobs: int) -> dict[str, str]:
-    """The first sentence of every published body, parsed only when the body is new."""
-    if checked.cache is None:
-        return {}
-    found = recordwork.leads([r for r in checked.site.records if publicity.is_full(r)], checked.cache, jobs)
-    checked.cache.save()
-    return found
-
-
 def build(
     config: SiteConfig,
     out: Path,
@@ -77,6 +38,7 @@ def build(
     jobs: int | None = None,
     lock_wait: float = 0.0,
     search_later: bool = False,
+    executor: Executor | None = None,
 ) -> BuildResult:
     """`jobs`: processes that render pages and scan the output (default: every core).
     `search_later` (the preview): a changed search shard keeps the previous output's bundle for now
@@ -84,8 +46,9 @@ def build(
 
     One build of a site at a time: the whole build holds `<site>/.cache/build.lock`; while another
     build holds it, output.BuildLocked at once (or after `lock_wait` seconds). Holding it, the build
-    first removes what killed builds left beside the output (output.sweep)."""
-    workers = jobs or os.cpu_count() or 1
+    first removes what killed builds left beside the output (output.sweep).
+    `executor`: where the work units run instead of `jobs` processes (a Dask cluster: cluster.py)."""
+    workers: int | Executor = executor or jobs or os.cpu_count() or 1
     from . import index, render  # `check` (and the pre-commit hook) never loads the rendering stack
 
     output.check_target(out, config.root)

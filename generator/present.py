@@ -6,6 +6,7 @@ import json
 from itertools import groupby
 from typing import Mapping, TextIO
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
@@ -108,15 +109,22 @@ def render_findings(findings: Findings, fmt: str, stream: TextIO, names: Mapping
         print_text(findings, stream, names)
 
 
+SIGNOFF_OTHER_COLUMNS = 90  # 规则, 指纹, 审核人, 日期, 理由 (wrapped at about 24 characters), 状态, borders
+
+
 def render_signoffs(signoffs: list[SignOff], fmt: str, stream: TextIO) -> None:
     """Every sign-off for audit: where, what it accepts, who signed, and whether it still counts."""
     if fmt == "json":
         stream.write(json.dumps([s.as_json() for s in signoffs], ensure_ascii=False, indent=2) + "\n")
         return
-    console = Console(file=stream, width=max(120, Console(file=stream).width), soft_wrap=False)
+    # A path stays whole on one line (to copy it into an editor): the table is made as wide as the
+    # longest path needs, beside the fixed columns and a readable 理由 column.
+    places = [f"{s.file}:{s.line}" for s in signoffs]
+    needed = max((cell_len(place) for place in places), default=0) + SIGNOFF_OTHER_COLUMNS
+    console = Console(file=stream, width=max(120, Console(file=stream).width, needed), soft_wrap=False)
     table = Table(title=f"签认：{len(signoffs)} 条", title_justify="left", show_lines=True)
     for column in ("位置", "规则", "指纹", "审核人", "日期", "理由", "状态"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("规则", "指纹", "日期"))
+        table.add_column(column, overflow="fold", no_wrap=column in ("位置", "规则", "指纹", "审核人", "日期"))
     for s in signoffs:
         state = (
             ("无效：" + "；".join(s.problems))

@@ -12,10 +12,11 @@ comes from the same functions, only computed elsewhere first.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
-from . import load, markdown, secrecy, validate, workers
+from . import executors, load, markdown, secrecy, validate
 from .checkcache import CheckCache
 from .config import SiteConfig
 from .model import Record, Site
@@ -34,29 +35,48 @@ def record_files(config: SiteConfig) -> list[tuple[Path, str, bool]]:
     ]
 
 
-def fill(config: SiteConfig, cache: CheckCache, jobs: int) -> int:
-    """Fill `cache` with the own work of every record file it does not hold yet; how many were done."""
-    files = [item for item in record_files(config) if not cache.holds(item[0], config.root)]
-    if len(files) < WORTH_SPREADING or jobs <= 1:
-        return 0
-    site = Site(config, config.root)  # the own checks read site.yaml only
-    terms = [term for term in config.sensitive_terms if term.strip()]
-    tree = (config.root / load.CONTENT).resolve()
+class OwnWork:
+    """A record file's own work, into `cache`: its entry when this computed it."""
 
-    def work(item: tuple[Path, str, bool]) -> tuple[str, dict[str, Any]] | None:
+    def __init__(self, config: SiteConfig, cache: CheckCache) -> None:
+        self.config, self.cache = config, cache
+        self.site = Site(config, config.root)  # the own checks read site.yaml only
+        self.terms = [term for term in config.sensitive_terms if term.strip()]
+        self.tree = (config.root / load.CONTENT).resolve()
+
+    def __call__(self, item: tuple[Path, str, bool]) -> tuple[str, dict[str, Any]] | None:
         path, dept, plain = item
-        record = load.load_record(path, config.root, dept, [], cache, tree, plain=plain)
+        record = load.load_record(path, self.config.root, dept, [], self.cache, self.tree, plain=plain)
         if record.loaded:
-            validate.own_work(record, site, cache)
-            secrecy.own_work(record, terms, cache)
-        return cache.fresh_entry(record.file)
+            validate.own_work(record, self.site, self.cache)
+            secrecy.own_work(record, self.terms, self.cache)
+        return self.cache.fresh_entry(record.file)
 
-    done = workers.fork_map(work, files, jobs)
+
+def own_work_remote(
+    site: executors.SiteRef, files: list[tuple[Path, str, bool]]
+) -> list[tuple[str, dict[str, Any]] | None]:
+    """OwnWork on a cluster worker, with a check cache of its own (one per worker thread)."""
+    config = executors.site_config(site)
+    own = executors.memo(
+        site, f"own-work:{threading.get_ident()}", lambda: OwnWork(config, CheckCache(config.root, config))
+    )
+    return [own(item) for item in files]
+
+
+def fill(config: SiteConfig, cache: CheckCache, jobs: int | executors.Executor) -> int:
+    """Fill `cache` with the own work of every record file it does not hold yet; how many were done.
+    `jobs`: processes, or a cluster (executors.py), that do it."""
+    files = [item for item in record_files(config) if not cache.holds(item[0], config.root)]
+    runner = executors.of(jobs)
+    if not files or (not runner.remote and (len(files) < WORTH_SPREADING or runner.jobs <= 1)):
+        return 0
+    done = runner.map(executors.Work(OwnWork(config, cache), own_work_remote), files)
     cache.adopt(entry for entry in done if entry is not None)
     return len(files)
 
 
-def leads(records: list[Record], cache: CheckCache, jobs: int) -> dict[str, str]:
+def leads(records: list[Record], cache: CheckCache, jobs: int | executors.Executor) -> dict[str, str]:
     """The first sentence of each record's body (file → text; a summary for the records that give
     none), from the cache, the bodies not seen before parsed on all cores and kept in it."""
     found: dict[str, str] = {}
@@ -67,7 +87,21 @@ def leads(records: list[Record], cache: CheckCache, jobs: int) -> dict[str, str]
             missing.append(record)
         else:
             found[record.file] = lead
-    for record, lead in zip(missing, workers.fork_map(lambda r: markdown.first_sentence(r.body), missing, jobs)):
+    work = executors.Work(_lead, first_sentences, _body)
+    for record, lead in zip(missing, executors.of(jobs).map(work, missing)):
         found[record.file] = lead
         cache.keep_lead(record.file, lead)
     return found
+
+
+def _lead(record: Record) -> str:
+    return markdown.first_sentence(record.body)
+
+
+def _body(record: Record) -> str:
+    return record.body
+
+
+def first_sentences(site: executors.SiteRef, bodies: list[str]) -> list[str]:
+    """The first sentence of each body: a cluster worker's unit."""
+    return [markdown.first_sentence(body) for body in bodies]

@@ -40,13 +40,13 @@ def export(config: SiteConfig, today: dt.date, slug: str, year: int, fmt: str, o
             f"没有可用的 content/{slug}/{REPORTS}/{year}.md：先建立该文件（正文写文字部分，"
             "前置元数据写 permits、penalties、coercions、fees）"
         )
-    from .annual import word  # rendering (jinja2, matplotlib, python-docx) only when asked for
+    from .annual import word, wordtemplate  # rendering (jinja2, matplotlib, python-docx) only when asked for
     from .render.pages import Renderer
     from .render.reports import render_report
 
     if fmt == "docx":
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(word.document(report))
+        out.write_bytes(word.document(report, wordtemplate.template_of(config)))
     else:
         render_report(Renderer(publication, Output(out.parent)), report, out.name, standalone=True)
     own = (f"content/{slug}/{APPLICATIONS}/", f"content/{slug}/{REPORTS}/")

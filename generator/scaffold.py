@@ -23,6 +23,7 @@ from .errors import DisclosureError
 from .load import CONTENT, load_department, load_site
 from .findings import Finding
 from .model import Department, Record
+from .schema import Key, RecordFront, Review
 
 
 class ScaffoldError(DisclosureError):
@@ -141,22 +142,41 @@ def new_record(config: SiteConfig, dept_slug: str, category: str, title: str, to
     return path
 
 
+# What `disclosure new` writes for each key of the record format (schema.RecordFront), in its
+# order: a value, or None to leave it empty. Every key gets a line and a Chinese comment from
+# the schema, so a clerk sees every field there is; keys that belong to rarer cases (脱密后公开,
+# 签认) are written as comments to uncomment.
+COMMENTED_OUT = {"declassified", "signoffs"}
+
+
+def _comment(key: Key) -> str:
+    text = key.doc.replace("`", "").replace("（见下表）", "（见 docs/content-format.md）")
+    return f"# {key.label}：{text}" + (f"；{key.when}" if key.when else "")
+
+
 def _skeleton(index_no: str, title: str, category: str, dept: Department, today: dt.date) -> str:
-    return (
-        "---\n"
-        f"index_no: {index_no}\n"
-        f"title: {_yaml_text(title.strip())}\n"
-        f"category: {category}\n"
-        f"publisher: {_yaml_text(dept.name)}\n"
-        f"written: {today.isoformat()}\n"
-        f"published: {today.isoformat()}\n"
-        "publicity: 主动公开\n"
-        "review:\n"
-        "  drafter:       # 承办人\n"
-        "  opinion: 主动公开\n"
-        "  checker:       # 审核人（与承办人、批准人不同）\n"
-        "  approver:      # 批准人\n"
-        "  approved_on:   # 批准日期，不晚于发布日期\n"
-        "---\n"
-        "正文。\n"
-    )
+    values: dict[str, str] = {
+        "index_no": index_no,
+        "title": _yaml_text(title.strip()),
+        "category": category,
+        "publisher": _yaml_text(dept.name),
+        "written": today.isoformat(),
+        "published": today.isoformat(),
+        "publicity": "主动公开",
+        "status": "现行有效",
+        "attachments": "[]",
+        "keywords": "[]",
+        "migrated": "false",
+    }
+    lines = ["---"]
+    for name, key in RecordFront.keys.items():
+        if name == "review":
+            lines.append(f"review:  {_comment(key)}")
+            for sub, subkey in Review.keys.items():
+                value = "主动公开" if sub == "opinion" else ""
+                lines.append(f"  {sub}: {value}".rstrip() + f"  {_comment(subkey)}")
+        elif name in COMMENTED_OUT:
+            lines.append(f"# {name}:  {_comment(key)[2:]}")
+        else:
+            lines.append(f"{name}: {values.get(name, '')}".rstrip() + f"  {_comment(key)}")
+    return "\n".join(lines) + "\n---\n正文。\n"

@@ -732,6 +732,7 @@ class ReportFigures(Declaration):
     penalties = Key("行政处罚", COUNT, LISTED, "行政处罚 本年处理决定数量（件）")
     coercions = Key("行政强制", COUNT, LISTED, "行政强制 本年处理决定数量（件）")
     fees = Key("行政事业性收费", AMOUNT, LISTED, "行政事业性收费 本年收费金额（万元，可带小数）")
+    published = Key("发布日期", DATE, LISTED, "年度报告在网站上发布的日期，报告页面的 PubDate；不填时页面不带 PubDate")
 
 
 DECLARATIONS: tuple[type[Declaration], ...] = (

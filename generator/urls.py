@@ -36,6 +36,7 @@ CATALOGUE_JSON = OutputPath("catalogue.json")  # the public catalogue, machine-r
 CATALOGUE_CSV = OutputPath("catalogue.csv")
 FEED = OutputPath("feed.xml")  # Atom feed of the whole site
 SITEMAP = OutputPath("sitemap.xml")
+FAVICON = OutputPath("favicon.ico")  # where browsers ask for the site's icon
 
 
 def record(r: PublicRecord) -> OutputPath:
@@ -85,6 +86,12 @@ def topic_listing(topic: str) -> OutputPath:
 
 def year_listing(year: int) -> OutputPath:
     return OutputPath(f"catalogue/{year}/index.html")
+
+
+def dept_listing(slug: str, base: str) -> OutputPath:
+    """A department's own twin of the site-wide listing `base` (a category, topic or year):
+    catalogue/2019/index.html → <slug>/catalogue/2019/index.html."""
+    return OutputPath(f"{slug}/{base}")
 
 
 def current_only(base: str) -> OutputPath:

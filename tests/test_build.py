@@ -175,7 +175,7 @@ def test_catalogue_is_paginated_grouped_and_newest_first(make_site: MakeSite) ->
     assert "制度一" in first  # taxonomy order: 政府信息公开制度 comes before 法定主动公开内容
     assert first.index("通知第5号") < first.index("通知第4号") < first.index("通知第3号")
     assert "通知第1号" in second and 'href="2.html"' in first
-    for column in ("索引号", "名称", "内容概述", "生成日期"):
+    for column in ("索引号", "名称", "文号", "内容概述", "发布日期"):
         assert f">{column}</th>" in first
 
 

@@ -84,3 +84,40 @@ def test_every_declaration_is_checked_here() -> None:
 def test_the_settings_walk_sees_nested_sections() -> None:
     found = settings(config.SiteConfig)
     assert {"deadlines.update_days", "footer.icp", "platforms[].url", "categories[].freshness_days"} <= set(found)
+
+
+def _row(declaration: type[schema.Declaration], prefix: str, name: str) -> list[str]:
+    """The cells of the key's row in docs/content-format.md (the table of its declaration)."""
+    label = declaration.keys[name].label
+    for row in rows("content-format.md"):
+        cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
+        if cells[0] == f"`{prefix}{name}`" and cells[1] == label:
+            return cells
+    raise AssertionError(f"docs/content-format.md 没有 {prefix}{name} 的表格行")
+
+
+@pytest.mark.parametrize("declaration, prefix", DECLARED, ids=[d.__name__ for d, _ in DECLARED])
+def test_every_key_has_an_example_the_validator_accepts_and_lists_its_allowed_values(
+    declaration: type[schema.Declaration], prefix: str
+) -> None:
+    """The last column of each key's row is an example, written as in the file (YAML; a register
+    cell as text), that the key's own check accepts; a key with a fixed list of values names
+    every one of them. A change to the validator that the doc does not follow fails here."""
+    from generator import yamlsrc
+
+    problems = []
+    for name, key in declaration.keys.items():
+        cells = _row(declaration, prefix, name)
+        example = cells[-1]
+        if not (example.startswith("`") and example.endswith("`")):
+            problems.append(f"{prefix}{name}: 没有示例")
+            continue
+        written = example.strip("`")
+        value = written if declaration is schema.ApplicationRow else yamlsrc.parse(f"v: {written}").data["v"]
+        codes = list(key.kind.check(value))
+        if codes:
+            problems.append(f"{prefix}{name}: 示例 {written!r} 不合格：{codes}")
+        missing = [choice for choice in key.kind.choices if choice not in " ".join(cells)]
+        if missing:
+            problems.append(f"{prefix}{name}: 没有列出可选值 {missing}")
+    assert not problems, "\n".join(problems)

@@ -33,11 +33,13 @@ def test_demo_guide_has_every_item_of_article_12(demo_build: Path, slug: str) ->
     for top in config.categories:
         for leaf in [top, *top.leaves()]:
             assert leaf.name in text, leaf.path
-            # linked wherever the column has a listing: a column hidden while empty has none
+            # a column hidden while empty has no listing
             listed = (demo_build / urls.category_listing(leaf.path)).is_file()
             assert listed or leaf.hide_when_empty, leaf.path
-            assert (urls.relative(urls.guide(slug), urls.category_listing(leaf.path)) in links) == listed, leaf.path
-    assert "索引号、名称、内容概述、生成日期" in text
+            # linked to the department's own listing of the column wherever it has records there
+            own = urls.dept_listing(slug, urls.category_listing(leaf.path))
+            assert (urls.relative(urls.guide(slug), own) in links) == (demo_build / own).is_file(), leaf.path
+    assert "索引号、名称、文号、内容概述、发布日期" in text
     # 获取方式: 主动公开 channels and how to apply, with the reply period, the fee rule and the online link
     assert "主动公开" in text and urls.relative(urls.guide(slug), urls.dept_catalogue(slug)) in links
     assert f"自收到申请之日起{config.deadlines.reply_days}个工作日内予以答复" in squashed

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from conftest import REPO, copy_demo
-from generator.search import bundle, canonical
+from generator.search import bundle, canonical, docs
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -50,19 +50,31 @@ def test_two_clean_builds_of_the_demo_in_different_folders_are_identical(demo_bu
     assert differ == []
 
 
-def _pages(root: Path, count: int) -> tuple[str, ...]:
+def _pages(root: Path, count: int) -> tuple[docs.Doc, ...]:
     """Record-like pages with several filters of several values each (what Pagefind orders arbitrarily)."""
     pages = []
     for i in range(count):
         rel = f"d/{i:03d}.html"
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(
-            f'<html lang="zh"><body data-pagefind-body><h1 data-pagefind-meta="title">第{i}号通知</h1>'
-            f'<p data-pagefind-filter="年份">{2015 + i % 9}</p><p data-pagefind-filter="分类">类{i % 7}</p>'
-            f'<p data-pagefind-filter="机构">机构{i % 5}</p><p>关于第{i}项工作的通知正文。</p></body></html>',
+            f'<html lang="zh"><body><article data-pagefind-body><p>关于第{i}项工作的通知正文。</p></article></body></html>',
             encoding="utf-8",
         )
-        pages.append(rel)
+        pages.append(
+            docs.Doc(
+                rel,
+                True,
+                f"第{i}号通知",
+                f"X/2026-{i:05d}",
+                f"测发〔2026〕{i}号",
+                (f"机构{i % 5}",),
+                f"{2015 + i % 9}-01-01",
+                f"类{i % 7}",
+                f"主题{i % 3}",
+                "现行有效",
+                "主动公开",
+            )
+        )
     return tuple(pages)
 
 

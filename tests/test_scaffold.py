@@ -38,3 +38,25 @@ def test_codeowners_lists_each_department_with_its_owners(make_site: MakeSite) -
     result = run_cli("codeowners", "--site", site)
     assert result.code == 0
     assert "/content/d1/ test@example.gov.cn" in result.out.splitlines()
+
+
+def test_new_writes_every_field_of_the_record_format_with_a_chinese_comment(make_site: MakeSite) -> None:
+    """A clerk sees every key there is (文号, 内容概述, 文种, 主题分类, 关键词 …), each explained in
+    Chinese; the rarer ones (解密, 签认) as comments to uncomment. The file still parses."""
+    from generator import yamlsrc
+    from generator.schema import RecordFront, Review
+
+    site = make_site({"content/d1/a.md": record_text(index_no=f"{DEPT_USCC}/2026-00007")})
+    assert run_cli("new", "--site", site, "--dept", "d1", "--category", "政府信息公开制度", "制度").code == 0
+    text = (site / "content/d1/2026-00008.md").read_text("utf-8")
+    front = text.split("---\n")[1]
+    lines = front.splitlines()
+    for name, key in RecordFront.keys.items():
+        line = next((ln for ln in lines if ln.lstrip("# ").startswith(f"{name}:")), None)
+        assert line is not None, name
+        assert f"# {key.label}：" in line or f"  {key.label}：" in line, line
+    for name, key in Review.keys.items():
+        assert any(ln.startswith(f"  {name}:") and f"# {key.label}：" in ln for ln in lines), name
+    data = yamlsrc.parse(front).data
+    assert {"summary", "doc_no", "doc_type", "topic", "keywords"} <= set(data)
+    assert "declassified" not in data and "signoffs" not in data

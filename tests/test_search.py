@@ -1,4 +1,5 @@
-"""The search index: only public record pages reach it, and an unchanged shard is not indexed again."""
+"""The search index: only public texts reach it (a 依申请公开 record's metadata, never its body), and
+an unchanged shard is not indexed again."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 
 from conftest import DEPARTMENT_YAML, DEPT_USCC, record_text, run_cli
 
-from generator.search import bundle
-from generator.search.terms import index_terms
+from generator.search import bundle, docs
+from generator.search.terms import code, index_terms, words
 
 ZWSP = "\u200b"  # the extended indexer marks its Chinese word boundaries with zero-width spaces
 
@@ -25,13 +26,13 @@ def fragments(build: Path) -> dict[str, str]:
     return found
 
 
-def test_only_public_record_pages_are_indexed(make_site) -> None:
+def test_only_public_texts_are_indexed(make_site) -> None:
     withheld = dict(withhold_reason="《中华人民共和国政府信息公开条例》第十四条")
     site = make_site(
         {
             "content/d1/public.md": record_text("公开正文羚羊。", title="关于公开羚羊的通知"),
             "content/d1/on-request.md": record_text(
-                "依申请正文穿山甲。",
+                "依申请正文金丝猴。",
                 index_no=f"{DEPT_USCC}/2026-00002",
                 title="关于穿山甲的通知",
                 publicity="依申请公开",
@@ -51,17 +52,21 @@ def test_only_public_record_pages_are_indexed(make_site) -> None:
     result = run_cli("build", "--site", site)
     assert result.code == 0, result.err
     indexed = fragments(site / "build")
-    assert list(indexed) == ["/d1/2026-00001.html"]
+    assert sorted(indexed) == ["/d1/2026-00001.html", "/d1/request/2026-00002.html"]
     text = "".join(indexed.values())
-    assert "羚羊" in text
-    for secret in ("穿山甲", "白鳍豚"):
+    assert "羚羊" in text and "穿山甲" in indexed["/d1/request/2026-00002.html"]  # the title is public
+    for secret in ("金丝猴", "白鳍豚"):
         assert secret not in text
+        assert secret not in (site / "build" / "d1" / "request" / "2026-00002.html").read_text(encoding="utf-8")
+        coded = list(words(secret))[0]  # its first bigram as the index writes it
+        assert coded not in "".join(p.read_text(encoding="utf-8") for p in (site / "build").rglob("*.html"))
         for path in (site / "build" / "pagefind").rglob("*"):
             if path.is_file():
                 data = path.read_bytes()
                 if data[:2] == b"\x1f\x8b":
                     data = gzip.decompress(data)
                 assert secret not in data.decode("utf-8", "replace").replace(ZWSP, ""), path
+                assert coded.encode() not in data, path
 
 
 def test_order_lists_every_indexed_page_oldest_first(make_site) -> None:
@@ -110,53 +115,71 @@ def test_rebuild_reindexes_only_the_changed_shard(make_site) -> None:
     assert (site / "build" / "pagefind" / "d1" / "pagefind-entry.json").is_file()
 
 
-def test_search_terms_are_bigrams_and_ascii_runs() -> None:
-    assert index_terms("国办发〔2018〕68号") == "国办 办发 发 2018 68 号"
-    assert (
-        index_terms("ＣＯＶＩＤ－１９疫情", "疫情防控") == "covid 19 疫情 情 情防 防控 控"
-    )  # NFKC, lower case, once each
-    assert index_terms("《》、") == ""
+def test_search_terms_are_coded_bigrams_characters_and_ascii_runs() -> None:
+    assert list(words("国办发〔2018〕68号")) == [
+        code("国办"),
+        code("国"),
+        code("办发"),
+        code("办"),
+        code("发"),
+        "2018",
+        "68",
+        code("号"),
+    ]
+    assert list(words("ＣＯＶＩＤ－１９疫情")) == [
+        "covid",
+        "19",
+        code("疫情"),
+        code("疫"),
+        code("情"),
+    ]  # NFKC, lower case
+    assert list(words("《》、")) == []
+    # a title's words also with "t" in front, the body's once; each word once
+    assert index_terms(("羚羊",), "羚羊草") == " ".join(
+        [code("羚羊"), "t" + code("羚羊"), code("羚"), "t" + code("羚"), code("羊"), "t" + code("羊")]
+        + [code("羊草"), code("草")]
+    )
 
 
-def test_record_pages_carry_their_search_terms_and_exact_filters(make_site) -> None:
+def test_coded_words_are_ascii_and_differ_early() -> None:
+    pieces = [chr(a) + chr(b) for a in range(0x4E00, 0x4E40) for b in range(0x4E00, 0x4E40)]
+    coded = [code(piece) for piece in pieces]
+    assert all(len(word) == 11 and word.isascii() and word.isalnum() for word in coded)
+    # Pagefind backs off to a six-character prefix of a word it lacks: bigrams sharing their first
+    # character must not share it (as code points did)
+    assert len({word[:6] for word in coded}) > 0.99 * len(pieces)
+
+
+def test_the_indexer_sees_the_document_text_and_public_metadata(make_site) -> None:
     site = make_site(
-        {"content/d1/a.md": record_text("正文。", title="关于印发保密审查制度的通知", doc_no="测办发〔2026〕3号")}
+        {
+            "content/d1/a.md": record_text(
+                "第一段羚羊。\n\n第二段草原。", title="关于印发保密审查制度的通知", doc_no="测办发〔2026〕3号"
+            )
+        }
     )
     result = run_cli("build", "--site", site)
     assert result.code == 0, result.err
+    text = docs.text((site / "build" / "d1" / "2026-00001.html").read_text(encoding="utf-8"))
+    assert text == "第一段羚羊。\n第二段草原。"  # no metadata table, no title heading
     fragment = next((site / "build" / "pagefind").glob("*/fragment/*.pf_fragment"))
     data = json.loads(gzip.decompress(fragment.read_bytes()).decode("utf-8").removeprefix("pagefind_dcd"))
-    assert data["meta"]["检索词"].split() == [
-        "关于",
-        "于印",
-        "印发",
-        "发保",
-        "保密",
-        "密审",
-        "审查",
-        "查制",
-        "制度",
-        "度的",
-        "的通",
-        "通知",
-        "知",
-        "测办",
-        "办发",
-        "发",
-        "2026",
-        "3",
-        "号",
-        DEPT_USCC.lower(),
-        "00001",
-    ]
+    assert "检索词" not in data["meta"]  # only the word index needs the terms
+    assert data["content"].replace(ZWSP, "") == "第一段羚羊。 第二段草原。"
+    assert data["meta"]["title"] == "关于印发保密审查制度的通知"
+    assert data["meta"]["文号"] == "测办发〔2026〕3号"
     assert data["filters"]["文号"] == ["测办发〔2026〕3号"]
     assert data["filters"]["索引号"] == [f"{DEPT_USCC}/2026-00001"]
+    assert data["filters"]["公开属性"] == ["主动公开"]
 
 
 def test_shard_peak_memory_is_the_indexers_own(tmp_path: Path) -> None:
     page = tmp_path / "site" / "d1" / "a.html"
     page.parent.mkdir(parents=True)
-    page.write_text("<html lang='zh-CN'><body data-pagefind-body><h1>羚羊</h1></body></html>", encoding="utf-8")
+    page.write_text("<html lang='zh-CN'><body data-pagefind-body><p>羚羊</p></body></html>", encoding="utf-8")
+    item = docs.Doc(
+        "d1/a.html", True, "羚羊", "X/2026-00001", "", ("测试局",), "2026-01-01", "", "", "现行有效", "主动公开"
+    )
     ballast = b"x" * (400 << 20)  # resident in this process: a child forked from it would count it
-    measurement = bundle.index_pages(tmp_path / "site", ("d1/a.html",), tmp_path / "bundle")
+    measurement = bundle.index_pages(tmp_path / "site", (item,), tmp_path / "bundle")
     assert len(ballast) and 0 < measurement.peak_kib < 200 << 10

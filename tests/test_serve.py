@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import http.client
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -53,6 +54,7 @@ def wait_for(predicate: Callable[[], bool], seconds: float = 20) -> None:
 class Server:
     def __init__(self, site: Path, port: int, log: Path) -> None:
         self.site, self.port, self.log = site, port, log
+        self.proc: subprocess.Popen[bytes] | None = None
         self.base = f"http://127.0.0.1:{port}/"
 
     def version(self) -> int:
@@ -100,6 +102,7 @@ def serving(site: Path, first_version: int = 1) -> Iterator[Server]:
             stderr=subprocess.STDOUT,
         )
         server = Server(site, port, log)
+        server.proc = proc
         try:
             wait_for(lambda: server.version() == first_version)
             yield server
@@ -371,3 +374,15 @@ def test_watcher_follows_the_site_folders_and_ignores_the_build(make_site: MakeS
     finally:
         observer.stop()
         observer.join(timeout=5)
+
+
+def test_ctrl_c_ends_the_preview_without_an_error(make_site: MakeSite) -> None:
+    """Ctrl+C is how a clerk ends `serve` (its banner says so): exit 0 and a plain word, no
+    "interrupted" error and no traceback."""
+    site = make_site({"content/d1/a.md": record_text(title="预览中的记录")})
+    with serving(site) as server:
+        assert server.proc is not None
+        server.proc.send_signal(signal.SIGINT)
+        assert server.proc.wait(timeout=20) == 0
+        assert "预览已停止" in server.output()
+        assert "Traceback" not in server.output() and "已中断" not in server.output()

@@ -4,6 +4,7 @@ its text changes; a sign-off that breaks the conditions accepts nothing and is r
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -115,3 +116,12 @@ def test_list_signoffs_for_audit(make_site: MakeSite) -> None:
     listed = json.loads(run_cli("check", "--site", site, "--list-signoffs", "--format", "json").out)
     assert [(s["fingerprint"], s["matched"]) for s in listed] == [(fp, False)]
     assert fp in run_cli("check", "--site", site, "--list-signoffs").out
+
+
+def test_list_signoffs_keeps_a_long_path_whole_in_its_cell(make_site: MakeSite) -> None:
+    """The 位置 cell is copied into an editor: it is never broken across the table's lines."""
+    fp = fingerprint_of(make_site, QUOTE, "SEC007")
+    deep = "content/d1/zhidu/2021/guanyu-xiuding-zhengwu-gongkai-xiangguan-zhidu-de-tongzhi.md"
+    site = make_site({deep: signed(QUOTE, "SEC007", fp)})
+    out = run_cli("check", "--site", site, "--list-signoffs").out
+    assert re.search(re.escape(deep) + r":\d+", out), out

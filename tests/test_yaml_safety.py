@@ -247,3 +247,49 @@ def test_a_fault_in_department_yaml_and_site_yaml_is_explained_too(make_site: Ma
     result = run_cli("check", "--site", site)
     assert result.code == 2 and "site.yaml 第 2 行" in result.err and "全角冒号" in result.err, result.err
     assert not ENGLISH.search(result.err)
+
+
+def _record_with(line3: str, line14: str) -> str:
+    """A record of 16 front-matter lines whose third and fourteenth lines are given."""
+    lines = [
+        "index_no: 11530400MB0000001N/2026-00001",
+        "title: 关于测试工作的通知",
+        line3,
+        "category: 法定主动公开内容/通知公告",
+        "publisher: 测试局",
+        "written: 2026-11-02",
+        "published: 2026-11-03",
+        "publicity: 主动公开",
+        "review:",
+        "  drafter: 李明",
+        "  opinion: 主动公开",
+        "  checker: 王芳",
+        "  approver: 赵刚",
+        line14,
+        "keywords: [通知, 测试]",
+        "status: 现行有效",
+    ]
+    return "---\n" + "\n".join(lines) + "\n---\n正文。\n"
+
+
+@pytest.mark.parametrize(
+    "line3, line14, line, column, words",
+    [
+        ('summary: "没有闭合的概述', "  approved_on: 2026-11-03", 4, 10, "没有闭合"),
+        ("summary: 概述", "   approved_on: 2026-11-03", 15, 4, "缩进"),
+        ("summary: 概述", " approved_on: 2026-11-03", 15, 2, "缩进"),
+        ("doc_no：测发〔2026〕1号", "  approved_on: 2026-11-03", 4, 7, "全角冒号"),
+        ("summary: 概述", "\tapproved_on: 2026-11-03", 15, 1, "制表符"),
+    ],
+    ids=["unclosed quote", "key indented too far", "key indented too little", "full-width colon", "tab"],
+)
+def test_a_fault_in_the_middle_of_a_front_matter_is_reported_at_its_own_line(
+    make_site: MakeSite, line3: str, line14: str, line: int, column: int, words: str
+) -> None:
+    """The fault's own line (the file's line 4 is front matter line 3 after the opening ---), not
+    the line where PyYAML noticed something was wrong, with a Chinese hint and no PyYAML English."""
+    site = make_site({"content/d1/a.md": _record_with(line3, line14)})
+    found = only_fmt001(site)
+    assert found["line"] == line, found
+    assert f"第 {line} 行第 {column} 列" in str(found["message"]) and words in str(found["message"]), found
+    assert str(found.get("fix", "")), found

@@ -14,7 +14,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..model import Department, ReportSource, Site
 from ..rules import WARN
-from ..schema import ReportFigures
+from ..schema import ReportFigures, as_date
 from . import rows
 from .tables import FigureError, narrative, read_figure
 from .template import FIGURES, NARRATIVE
@@ -74,10 +74,20 @@ def _report_source(dept: Department, source: ReportSource) -> Iterator[Finding]:
                 source.file,
                 source.line_of(str(key)),
                 f"未知的键 '{key}'，已忽略",
-                "年报前置元数据只有 permits、penalties、coercions、fees。",
+                "年报前置元数据只有 permits、penalties、coercions、fees 和 published。",
                 severity=WARN,
                 dept=dept.slug,
             )
+    published = source.meta.get("published")
+    if published not in (None, "") and as_date(published) is None:
+        yield Finding(
+            "FMT002",
+            source.file,
+            source.line_of("published"),
+            f"published（发布日期）应为日期，实际为 {published!r}",
+            "写成 YYYY-MM-DD，例如 published: 2026-01-20。",
+            dept=dept.slug,
+        )
     for row in FIGURES:
         line = source.line_of(row.key) if row.key in source.meta else 1
         try:

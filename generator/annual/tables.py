@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import Department, Record, Register, ReportSource, Site
-from ..schema import ReportFigures
+from ..schema import ReportFigures, as_date
 from . import rows
 from .template import (
     APPLICANTS,
@@ -106,6 +106,7 @@ class AnnualReport:
     left_out: int = 0  # register rows that could not be counted (FMT002, REP001)
     parts: list["AnnualReport"] = field(default_factory=list)  # the site summary's department reports
     charged: Decimal | None = None  # 信息处理费 charged on the applications closed in the year (元); None: no register
+    published: dt.date | None = None  # the date the report went on the site (front matter), its PubDate
 
     @property
     def charged_text(self) -> str:
@@ -167,7 +168,7 @@ def table2(records: list[Record], source: ReportSource, missing: list[str]) -> T
         except FigureError:
             figures[row.key] = None
         if figures[row.key] is None:
-            missing.append(f"{row.label}（{source.file} 中的 {row.key}）")
+            missing.append(f"{row.label}（未填报）")
     return Table2(_regulations(records, source.year), figures)
 
 
@@ -267,15 +268,18 @@ def department_report(site: Site, dept: Department, year: int) -> AnnualReport:
     t3 = t4 = None
     left_out = 0
     if register is None:
-        missing.append(f"依申请公开登记台账（content/{dept.slug}/applications/{year}.csv 或 .xlsx）")
+        missing.append("依申请公开登记台账（未建立），表三、表四无法计算")
     else:
         t3, t4 = table3(register), table4(register)
         left_out = register.unreadable + sum(1 for row in register.rows if rows.problems(row))
         if left_out:
-            missing.append(f"台账 {register.file} 中有 {left_out} 行无法计入，表三、表四不完整")
+            missing.append(f"依申请公开登记台账中有 {left_out} 行无法计入，表三、表四不完整")
     sections, _ = narrative(source)
     fees = charged(register) if register is not None else None
-    return AnnualReport(dept.slug, dept.name, year, t2, t3, t4, sections, missing, left_out, charged=fees)
+    published = as_date(source.meta.get("published"))
+    return AnnualReport(
+        dept.slug, dept.name, year, t2, t3, t4, sections, missing, left_out, charged=fees, published=published
+    )
 
 
 def _sum(tables: list[dict[str, dict[str, int]]]) -> dict[str, dict[str, int]]:
@@ -311,7 +315,9 @@ def site_report(name: str, year: int, parts: list[AnnualReport], absent: list[st
     if left_out:
         missing.append(f"各部门台账中共有 {left_out} 行无法计入，表三、表四不完整")
     fees = None if any(p.charged is None for p in parts) else sum((p.charged or Decimal(0) for p in parts), Decimal(0))
-    return AnnualReport("", name, year, t2, t3, t4, {}, missing, left_out, parts, charged=fees)
+    dates = [p.published for p in parts if p.published]
+    published = max(dates) if dates else None
+    return AnnualReport("", name, year, t2, t3, t4, {}, missing, left_out, parts, charged=fees, published=published)
 
 
 def all_reports(site: Site) -> tuple[list[AnnualReport], list[AnnualReport]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..schema import ReportFigures
+from ..schema import AMOUNT, COUNT, ReportFigures
 
 SECTIONS = (
     "一、总体情况",
@@ -37,7 +37,9 @@ class FigureRow:
 
 
 # 行政许可 permits, 行政处罚 penalties, 行政强制 coercions, 行政事业性收费 fees (schema.ReportFigures)
-FIGURES = tuple(FigureRow(key.label, key.name) for key in ReportFigures.keys.values())
+FIGURES = tuple(  # the numbers only: not `published`, the report's date
+    FigureRow(key.label, key.name) for key in ReportFigures.keys.values() if key.kind in (COUNT, AMOUNT)
+)
 PERMITS, PENALTIES, COERCIONS, FEES = FIGURES
 BLOCK_CAPTIONS = ("第二十条第（一）项", "第二十条第（五）项", "第二十条第（六）项", "第二十条第（八）项")
 

@@ -1,5 +1,10 @@
 """The report as a Word document (python-docx): same sections, same tables, same labels.
 
+The layout comes from a reference .docx: the product's reference.docx (GB/T 9704 公文格式:
+A4, 37/35/28/26 mm margins, 小标宋 title, 仿宋_GB2312 三号 body with a two-character first-line
+indent, page numbers "— 1 —" as a PAGE field; made by scripts/make-word-template), or the site's
+own template named by site.yaml `word_template`. Its styles Title, Heading 1, Normal, Caption,
+Table Grid and Table Text are used; its own text is dropped.
 The file is reproducible: fixed document properties and fixed dates inside the zip.
 """
 
@@ -9,17 +14,20 @@ import datetime as dt
 import io
 import re
 import zipfile
+from pathlib import Path
 
 from docx import Document
 from docx.document import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Mm
 from docx.table import Table
 
 from .. import markdown
 from .layout import MISSING, table2_blocks, table3_rows, table4_values
 from .tables import AnnualReport
+from .wordtemplate import REFERENCE
 from .template import (
     APPLICANT_HEADER,
     DIRECT_SUIT,
@@ -34,22 +42,44 @@ from .template import (
     TOTAL,
 )
 
-FONT = "宋体"
 FIXED = dt.datetime(2000, 1, 1)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+TABLE_TEXT = "Table Text"  # the reference's style for table cells; Normal in a template without it
 
 
-def _fonts(doc: WordDocument) -> None:
-    for name in ("Normal", "Title", "Heading 1", "Heading 2"):
-        style = doc.styles[name]
-        style.font.name = FONT
-        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+def _styled(doc: WordDocument, name: str, fallback: str = "Normal") -> str:
+    """`name` when the template defines it, else `fallback` (a site's own template may not)."""
+    try:
+        doc.styles[name]
+    except KeyError:
+        return fallback
+    return name
+
+
+def _empty_body(doc: WordDocument) -> None:
+    """Drop the template's sample paragraphs and tables; keep its styles, page and footers."""
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
 
 
 def _grid(doc: WordDocument, rows: int, cols: int) -> Table:
     table = doc.add_table(rows=rows, cols=cols)
-    table.style = "Table Grid"
+    table.style = _styled(doc, "Table Grid", doc.styles.default(WD_STYLE_TYPE.TABLE).name)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
     return table
+
+
+def _cell_style(doc: WordDocument, table: Table) -> None:
+    """Every cell paragraph in the table style (五号, centred, single spacing), row labels left."""
+    style = _styled(doc, TABLE_TEXT)
+    for row in table.rows:
+        for c, cell in enumerate(row.cells):
+            for para in cell.paragraphs:
+                para.style = style
+                if c == 0 and style != "Normal":
+                    para.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
 
 def _set(table: Table, row: int, col: int, text: str, to: tuple[int, int] | None = None) -> None:
@@ -124,29 +154,33 @@ def _reproducible(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def document(report: AnnualReport) -> bytes:
-    doc = Document()
-    _fonts(doc)
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(20))
+def _caption(doc: WordDocument, text: str) -> None:
+    doc.add_paragraph(text, style=_styled(doc, "Caption"))
+
+
+def document(report: AnnualReport, template: Path | None = None) -> bytes:
+    """The report in the layout of `template` (a .docx whose styles, page and footers are used;
+    its own text is dropped), by default the product's GB/T 9704 reference."""
+    doc = Document(str(template or REFERENCE))
+    _empty_body(doc)
     props = doc.core_properties
     props.title, props.author, props.last_modified_by, props.comments = report.title, "", "", ""
     props.created = props.modified = FIXED
     props.revision = 1
-    heading = doc.add_heading(report.title, level=0)
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(report.title, style=_styled(doc, "Title"))
     if report.missing:
         note = doc.add_paragraph()
         note.add_run(f"以下数字缺失，表中显示为“{MISSING}”：" + "；".join(report.missing) + "。").bold = True
+    heading = _styled(doc, "Heading 1")
     for number, title in enumerate(SECTIONS):
-        doc.add_heading(title, level=1)
+        doc.add_paragraph(title, style=heading)
         if number == 1:
             _table2(doc, report)
         elif number == 2:
+            _caption(doc, "收到和处理政府信息公开申请情况")
             _table3(doc, report)
         elif number == 3:
+            _caption(doc, "政府信息公开行政复议、行政诉讼情况")
             _table4(doc, report)
         if number == 5 and report.charged_text:
             doc.add_paragraph(report.charged_text)
@@ -156,6 +190,8 @@ def document(report: AnnualReport) -> bytes:
             _narrative(doc, report.narrative.get(title, ""))
         else:
             doc.add_paragraph("本汇总由各部门年度报告的数字相加得出，各部门的文字部分见其年度报告。")
+    for table in doc.tables:
+        _cell_style(doc, table)
     buffer = io.BytesIO()
     doc.save(buffer)
     return _reproducible(buffer.getvalue())

@@ -6,14 +6,29 @@ module of its own in this package.
 
 from __future__ import annotations
 
+from ..executors import Executor
 from ..output import Output
 from ..publicity import Publication
-from . import apply, catalogue, exports, feeds, guide, home, records, regulations, reports, search, sitemap, static
+from . import (
+    apply,
+    catalogue,
+    exports,
+    feeds,
+    guide,
+    home,
+    records,
+    regulations,
+    reports,
+    request_only,
+    search,
+    sitemap,
+    static,
+)
 from .pages import Renderer
 
 
-def render_site(publication: Publication, output: Output, workers: int = 1) -> Renderer:
-    """Every page of the site into `output`, rendered on `workers` processes."""
+def render_site(publication: Publication, output: Output, workers: int | Executor = 1) -> Renderer:
+    """Every page of the site into `output`, rendered on `workers` processes (or a cluster)."""
     renderer = Renderer(publication, output, workers)
     static.copy_assets(renderer)
     records.render_records(renderer)
@@ -21,6 +36,7 @@ def render_site(publication: Publication, output: Output, workers: int = 1) -> R
     home.render_home(renderer, nav)
     guide.render_guides(renderer)
     apply.render_apply(renderer)
+    request_only.render_request_only(renderer)
     regulations.render_regulations(renderer)
     reports.render_reports(renderer)
     search.render_search(renderer)

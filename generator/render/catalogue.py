@@ -63,10 +63,15 @@ class Facet:
 
 @dataclass
 class Navigation:
+    """The facets beside a listing: the whole site's, or a department's own (its categories,
+    topics and years, with its own counts, each opening the department's listing)."""
+
     departments: list[Facet]
     categories: list[Facet]
     topics: list[Facet]
     years: list[Facet]
+    everything: Facet  # 全部公开信息 of the scope: the site's catalogue or the department's
+    department: PublicDepartment | None = None  # set on a department's navigation
 
 
 @dataclass
@@ -74,8 +79,9 @@ class Listing:
     heading: str
     base: str
     records: list[PublicRecord]
-    department: PublicDepartment | None = None  # set on a department's own listing
+    department: PublicDepartment | None = None  # set on every listing of a department
     note: str = ""  # why the column needs no regular update (site.yaml no_update_reason)
+    facet: str = ""  # the facet's own name (信息分类：… / 2019年 …); empty on a catalogue's first listing
 
 
 def ordered(renderer: Renderer, records: list[PublicRecord]) -> list[PublicRecord]:
@@ -103,45 +109,101 @@ def shown_nodes(renderer: Renderer) -> list[tuple[Category, int]]:
 
 
 def listings(renderer: Renderer) -> list[Listing]:
-    """Every listing of the catalogue, the whole site first."""
+    """Every listing of the site-wide catalogue, the whole site first."""
     publication = renderer.publication
     index = publication.index
     found = [Listing("政府信息公开目录", urls.CATALOGUE, publication.records)]
-    for slug, department in publication.departments.items():
-        found.append(
-            Listing(f"{department.name} 政府信息公开目录", urls.dept_catalogue(slug), index.dept(slug), department)
-        )
     for node, _ in shown_nodes(renderer):
+        facet = f"信息分类：{node.path}"
         found.append(
             Listing(
-                f"信息分类：{node.path}",
+                facet,
                 urls.category_listing(node.path),
                 index.category(node.path),
                 note=node.no_update_reason,
+                facet=facet,
             )
         )
     for topic in publication.config.topics:
-        found.append(Listing(f"主题分类：{topic}", urls.topic_listing(topic), index.topic(topic)))
+        facet = f"主题分类：{topic}"
+        found.append(Listing(facet, urls.topic_listing(topic), index.topic(topic), facet=facet))
     for year in sorted(index.by_year, reverse=True):
-        found.append(Listing(f"{year}年政府信息", urls.year_listing(year), index.year(year)))
+        facet = f"{year}年"
+        found.append(Listing(f"{year}年政府信息", urls.year_listing(year), index.year(year), facet=facet))
     return found
 
 
-def navigation(renderer: Renderer, found: list[Listing]) -> Navigation:
-    counts = {listing.base: len(listing.records) for listing in found}
+def department_listings(renderer: Renderer, site: list[Listing]) -> dict[str, list[Listing]]:
+    """Each department's catalogue and its own twin of every site-wide facet it has records in
+    (department × category, topic, year), at <slug>/catalogue/…: one pass over each listing."""
     publication = renderer.publication
+    found: dict[str, list[Listing]] = {}
+    for slug, department in publication.departments.items():
+        found[slug] = [
+            Listing(
+                f"{department.name} 政府信息公开目录",
+                urls.dept_catalogue(slug),
+                publication.index.dept(slug),
+                department,
+            )
+        ]
+    for listing in site[1:]:
+        by_dept: dict[str, list[PublicRecord]] = {}
+        for record in listing.records:
+            by_dept.setdefault(record.dept, []).append(record)
+        for slug, records in by_dept.items():
+            owner = publication.departments.get(slug)
+            if owner is None:
+                continue
+            found[slug].append(
+                Listing(
+                    f"{owner.name} · {listing.facet}",
+                    urls.dept_listing(slug, listing.base),
+                    records,
+                    owner,
+                    listing.note,
+                    listing.facet,
+                )
+            )
+    return found
+
+
+def navigation(
+    renderer: Renderer,
+    site: list[Listing],
+    department: PublicDepartment | None = None,
+    own: list[Listing] | None = None,
+) -> Navigation:
+    """The site's navigation, or (department, own listings) a department's."""
+    publication = renderer.publication
+    counts = {listing.base: len(listing.records) for listing in (own if own is not None else site)}
+    slug = department.slug if department else ""
+
+    def base(site_base: str) -> str:
+        return urls.dept_listing(slug, site_base) if department else site_base
+
+    def facets(pairs: list[tuple[str, str, int]]) -> list[Facet]:
+        return [Facet(label, base(b), counts[base(b)], depth) for label, b, depth in pairs if base(b) in counts]
+
     years = sorted(publication.index.by_year, reverse=True)
+    everything = (
+        Facet(f"{department.name}全部公开信息", urls.dept_catalogue(slug), counts[urls.dept_catalogue(slug)])
+        if department
+        else Facet("全部公开信息", urls.CATALOGUE, counts[urls.CATALOGUE])
+    )
+    dept_counts = {urls.dept_catalogue(s): len(publication.index.dept(s)) for s in publication.departments}
     return Navigation(
         departments=[
-            Facet(d.name, urls.dept_catalogue(slug), counts[urls.dept_catalogue(slug)])
-            for slug, d in publication.departments.items()
+            Facet(d.name, urls.dept_catalogue(s), dept_counts[urls.dept_catalogue(s)])
+            for s, d in publication.departments.items()
         ],
-        categories=[
-            Facet(node.name, urls.category_listing(node.path), counts[urls.category_listing(node.path)], depth)
-            for node, depth in shown_nodes(renderer)
-        ],
-        topics=[Facet(t, urls.topic_listing(t), counts[urls.topic_listing(t)]) for t in publication.config.topics],
-        years=[Facet(f"{y}年", urls.year_listing(y), counts[urls.year_listing(y)]) for y in years],
+        categories=facets(
+            [(node.name, urls.category_listing(node.path), depth) for node, depth in shown_nodes(renderer)]
+        ),
+        topics=facets([(t, urls.topic_listing(t), 0) for t in publication.config.topics]),
+        years=facets([(f"{y}年", urls.year_listing(y), 0) for y in years]),
+        everything=everything,
+        department=department,
     )
 
 
@@ -165,14 +227,21 @@ def paginate(renderer: Renderer, listing: Listing, nav: Navigation, current: boo
             current=current,
             nav=nav,
             note=listing.note,
+            facet=listing.facet,
         )
 
 
 def render_catalogues(renderer: Renderer) -> Navigation:
-    """Every listing in both filters; returns the navigation the portal shows too."""
+    """Every listing in both filters, the site's and each department's; returns the site's
+    navigation, which the portal shows too."""
     found = listings(renderer)
     nav = navigation(renderer, found)
     for listing in found:
         paginate(renderer, listing, nav, current=False)
         paginate(renderer, listing, nav, current=True)
+    for slug, own in department_listings(renderer, found).items():
+        dept_nav = navigation(renderer, found, renderer.publication.departments[slug], own)
+        for listing in own:
+            paginate(renderer, listing, dept_nav, current=False)
+            paginate(renderer, listing, dept_nav, current=True)
     return nav

@@ -29,4 +29,5 @@ def render_guides(renderer: Renderer) -> None:
             total=len(records),
             example=example,
             shown=shown,
+            topics={record.topic for record in records if record.topic},
         )

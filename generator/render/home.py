@@ -8,12 +8,13 @@ the search box and every department's entry.
 from __future__ import annotations
 
 from .. import urls
+from . import reports
 from .catalogue import Facet, Navigation, shown_nodes
-from .pages import Renderer
+from .pages import LAYOUTS, Renderer, default_layouts, site_layout_file
 from .regulations import REGULATIONS_CATEGORY
+from .reports import REPORTS_CATEGORY
 
 NEWEST = 10
-REPORTS_CATEGORY = "政府信息公开年报"
 
 
 def render_home(renderer: Renderer, nav: Navigation) -> None:
@@ -31,10 +32,20 @@ def render_home(renderer: Renderer, nav: Navigation) -> None:
         newest=publication.records[:NEWEST],
         statutory=statutory,
         regulations=regulations[:NEWEST],
-        report_years=publication.report_summaries,
+        report_years=reports.report_years(publication),
+        page_of=reports.page_of,
     )
+    _favicon(renderer)
     for slug, department in publication.departments.items():
         records = publication.index.dept(slug)
         renderer.page(
             urls.department(slug), "department.html", department=department, newest=records[:NEWEST], total=len(records)
         )
+
+
+def _favicon(renderer: Renderer) -> None:
+    """The site's icon at /favicon.ico, where browsers and crawlers ask for it: the site's
+    layouts/static/favicon.ico, else the one shipped with the product."""
+    own = renderer.publication.config.root / LAYOUTS / "static" / "favicon.ico"
+    source = own if site_layout_file(own.parent.parent, own) else default_layouts() / "static" / "favicon.ico"
+    renderer.output.copy(urls.FAVICON, source)

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import os
 import stat
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
@@ -18,11 +19,10 @@ from typing import Any, Callable
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from jinja2.loaders import split_template_path
 
-from .. import pagecache, safeurl, urls
+from .. import executors, pagecache, safeurl, urls
 from ..output import Output, OutputError
 from ..publicity import Publication
 from ..search import terms
-from ..workers import fork_map
 from .jobs import Job
 
 LAYOUTS = "layouts"
@@ -77,13 +77,14 @@ def _date(value: dt.date | dt.datetime | None, fmt: str = "%Y-%m-%d") -> str:
 
 
 class Renderer:
-    """Renders pages into `output`. With `workers` above 1, pages are queued by `page` and
-    rendered on that many cores by `finish`; with 1, each is rendered when asked for."""
+    """Renders pages into `output`. With `workers` above 1 (or a cluster: executors.py), pages are
+    queued by `page` and rendered by `finish` on that many cores (or the cluster's workers); with 1,
+    each is rendered when asked for."""
 
-    def __init__(self, publication: Publication, output: Output, workers: int = 1) -> None:
+    def __init__(self, publication: Publication, output: Output, workers: int | executors.Executor = 1) -> None:
         self.publication = publication
         self.output = output
-        self.workers = workers
+        self.executor = executors.of(workers)
         self.queue: list[Job] = []
         config = publication.config
         loaders = [SiteLayouts(str(config.root / LAYOUTS)), FileSystemLoader(str(default_layouts()))]
@@ -130,7 +131,7 @@ class Renderer:
         if self.output.reuse(path, key):
             return
         job = Job(path, self.output.path(path), template, key, values, context)
-        if self.workers > 1:
+        if self.executor.remote or self.executor.jobs > 1:
             self.queue.append(job)
         else:
             self.output.record(*self.render_job(job))
@@ -148,9 +149,18 @@ class Renderer:
 
     def finish(self) -> None:
         """Render the queued pages on all workers and record what they wrote."""
-        for done in fork_map(self.render_job, self.queue, self.workers):
+        from .remote import render_pages  # a cluster worker plans the same pages and renders these
+
+        previous = self.output.cache.previous if self.output.cache else None
+        work = executors.Work(self.render_job, partial(render_pages, self.output.root, previous), _planned)
+        for done in self.executor.map(work, self.queue):
             self.output.record(*done)
         self.queue = []
+
+
+def _planned(job: Job) -> tuple[str, str]:
+    """A queued page as a cluster worker is sent it: its path and key (the worker plans the rest)."""
+    return job.path, job.key
 
 
 def layouts_fingerprint(site_layouts: Path) -> str:

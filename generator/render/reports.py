@@ -8,13 +8,15 @@ and public records for the charts; register rows never reach this module.
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections import Counter
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
 from .. import markdown, urls
-from ..annual import charts, layout
+from ..annual import charts, layout, wordtemplate
 from ..annual.tables import AnnualReport
 from ..annual.template import (
     APPLICANT_HEADER,
@@ -29,10 +31,11 @@ from ..annual.template import (
     SUIT_AFTER_REVIEW,
     TOTAL,
 )
-from ..publicity import PublicRecord
+from ..publicity import Publication, PublicRecord
 from .pages import LAYOUTS, Renderer, default_layouts, site_layout_file
 
 DOCX = "report.docx"
+REPORTS_CATEGORY = "政府信息公开年报"  # the catalogue column of annual reports (site.yaml categories)
 STYLESHEETS = ("style.css", "report.css")
 LABELS = {
     "APPLICANT_HEADER": APPLICANT_HEADER,
@@ -67,15 +70,21 @@ def _published_in(records: list[PublicRecord], report: AnnualReport) -> list[Pub
     ]
 
 
-def report_charts(records: list[PublicRecord], report: AnnualReport) -> list[charts.Chart]:
-    """Records published per month, records per category, applications by result."""
+def report_charts(records: list[PublicRecord], report: AnnualReport) -> tuple[list[charts.Chart], list[str]]:
+    """(charts, sentences): records published per month, records per category, applications by
+    result; a chart with nothing to draw (every bar zero) is a sentence saying so instead."""
     mine = _published_in(records, report)
-    months = Counter(r.published.month for r in mine if r.published)
-    found = [
-        charts.bars("months", f"{report.year}年每月发布的政府信息（条）", [(f"{m}月", months[m]) for m in range(1, 13)])
-    ]
-    categories = Counter(r.category.split("/")[-1] for r in mine if r.category)
-    if categories:
+    who = "本机关" if report.dept else "各机关"
+    found: list[charts.Chart] = []
+    empty: list[str] = []
+    if mine:
+        months = Counter(r.published.month for r in mine if r.published)
+        found.append(
+            charts.bars(
+                "months", f"{report.year}年每月发布的政府信息（条）", [(f"{m}月", months[m]) for m in range(1, 13)]
+            )
+        )
+        categories = Counter(r.category.split("/")[-1] for r in mine if r.category)
         found.append(
             charts.rows(
                 "categories",
@@ -83,13 +92,15 @@ def report_charts(records: list[PublicRecord], report: AnnualReport) -> list[cha
                 sorted(categories.items(), key=lambda item: (-item[1], item[0])),
             )
         )
+    else:
+        empty.append(f"{report.year}年{who}没有在本站发布政府信息，不绘制每月发布和分类发布图表。")
     if report.table3:
-        found.append(
-            charts.rows(
-                "results", f"{report.year}年政府信息公开申请办理结果（件）", layout.results_by_group(report.table3)
-            )
-        )
-    return found
+        results = layout.results_by_group(report.table3)
+        if any(count for _, count in results):
+            found.append(charts.rows("results", f"{report.year}年政府信息公开申请办理结果（件）", results))
+        else:
+            empty.append(f"{report.year}年{who}没有办结的政府信息公开申请，不绘制办理结果图表。")
+    return found, empty
 
 
 def _narrative(report: AnnualReport) -> dict[str, Markup]:
@@ -112,7 +123,8 @@ def _stylesheets(renderer: Renderer) -> Markup:
 def render_report(renderer: Renderer, report: AnnualReport, path: str, standalone: bool = False) -> None:
     """Write `report` as the page `path`; standalone: charts and stylesheet inside the one file."""
     figures = []
-    for chart in report_charts(renderer.publication.records, report):
+    drawn, empty = report_charts(renderer.publication.records, report)
+    for chart in drawn:
         if standalone:
             src = "data:image/svg+xml;base64," + base64.b64encode(chart.svg.encode("utf-8")).decode("ascii")
         else:
@@ -125,11 +137,13 @@ def render_report(renderer: Renderer, report: AnnualReport, path: str, standalon
     docx = None
     if not standalone:
         docx = urls.report_file(path, DOCX)
-        key = renderer.key(docx, "docx", report)
-        if not renderer.output.reuse(docx, key):  # written (python-docx loaded) only when the report changed
-            from ..annual import word
+        template = wordtemplate.template_of(renderer.publication.config)
+        template_bytes = (template or wordtemplate.REFERENCE).read_bytes()
+        key = renderer.key(docx, "docx", (report, hashlib.sha256(template_bytes).hexdigest()))
+        if not renderer.output.reuse(docx, key):  # written only when the report or the template changed
+            from ..annual import word  # python-docx loaded only then
 
-            renderer.output.write_bytes(docx, word.document(report), key)
+            renderer.output.write_bytes(docx, word.document(report, template), key)
     parts = [(part, page_of(part)) for part in report.parts]
     renderer.page(
         path,
@@ -140,7 +154,9 @@ def render_report(renderer: Renderer, report: AnnualReport, path: str, standalon
         values4=layout.table4_values(report.table4),
         narrative=_narrative(report),
         figures=figures,
+        empty_charts=empty,
         docx=docx,
+        standalone=standalone,
         parts=parts,
         labels=LABELS,
         department=renderer.publication.departments.get(report.dept),
@@ -148,9 +164,49 @@ def render_report(renderer: Renderer, report: AnnualReport, path: str, standalon
     )
 
 
+@dataclass
+class ReportYear:
+    """One year of the 政府信息公开年报 list: the computed summary and department reports, and the
+    records the catalogue files under 政府信息公开年报 for that year (reports published as
+    documents, e.g. migrated from an older site)."""
+
+    year: int
+    summary: AnnualReport | None = None
+    reports: list[tuple[AnnualReport, str]] = field(default_factory=list)
+    records: list[PublicRecord] = field(default_factory=list)
+
+
+YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+
+
+def filed_year(record: PublicRecord) -> int | None:
+    """The year a report filed in the catalogue is about: the first year in its title
+    (玉溪市2017年政府信息公开工作年度报告 → 2017), else the year before it was published."""
+    match = YEAR_IN_TITLE.search(record.title)
+    if match:
+        return int(match.group(1))
+    return record.year - 1 if record.year else None
+
+
+def report_years(publication: Publication) -> list[ReportYear]:
+    """Every report by year, newest first: computed ones and the records filed under the
+    catalogue's 政府信息公开年报 column."""
+    years: dict[int, ReportYear] = {}
+    for summary in publication.report_summaries:
+        entry = years.setdefault(summary.year, ReportYear(summary.year))
+        entry.summary = summary
+        entry.reports = [(r, page_of(r)) for r in summary.parts]
+    column = REPORTS_CATEGORY + "/"
+    for record in publication.records:
+        if record.category == REPORTS_CATEGORY or record.category.startswith(column):
+            year = filed_year(record)
+            if year is not None:
+                years.setdefault(year, ReportYear(year)).records.append(record)
+    return [years[year] for year in sorted(years, reverse=True)]
+
+
 def render_reports(renderer: Renderer) -> None:
     publication = renderer.publication
     for report in (*publication.reports, *publication.report_summaries):
         render_report(renderer, report, page_of(report))
-    years = [(summary, [(r, page_of(r)) for r in summary.parts]) for summary in publication.report_summaries]
-    renderer.page(urls.REPORTS, "reports.html", years=years, page_of=page_of)
+    renderer.page(urls.REPORTS, "reports.html", years=report_years(publication), page_of=page_of)

@@ -1,16 +1,19 @@
 """Index one shard with Pagefind's extended binary (Chinese segmentation), measuring it.
 
 The binary ships in the `pagefind_bin_extended` wheel and is found by the `pagefind` package;
-nothing is downloaded. It sees a folder holding only the shard's record pages, so no other
-page of the site can reach the index whatever its markup says. What it writes is then put in a
-canonical form (canonical.py), so two runs over the same pages give the same bytes.
+nothing is downloaded. It sees a folder holding, for each of the shard's pages, a page made from
+the record's public metadata and the rendered page's document text (docs.page), so no other page
+of the site, nor any other part of a page, can reach the index whatever its markup says. What it
+writes is then put in a canonical form (canonical.py), so two runs over the same pages give the
+same bytes, and its fragments — what the browser loads of each result — are written without the
+search terms (`strip_terms`), which only the word index needs.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,7 +25,8 @@ from pathlib import Path
 from pagefind.service import get_executable
 
 from ..errors import DisclosureError
-from . import canonical
+from . import canonical, docs, terms
+from .docs import Doc
 
 LANGUAGE = "zh"  # one index language for every shard, so the search page can merge them all
 PEAK = Path(__file__).with_name("peak.py")  # runs the binary and measures it (see there)
@@ -47,14 +51,15 @@ def _binary() -> Path:
     return found
 
 
-def index_pages(root: Path, pages: tuple[str, ...], dest: Path) -> Measurement:
-    """Write the Pagefind bundle of `pages` (output paths under `root`) to the new folder `dest`."""
+def index_pages(root: Path, items: tuple[Doc, ...], dest: Path) -> Measurement:
+    """Write the Pagefind bundle of the pages `items` (output paths under `root`) to the new folder `dest`."""
     with tempfile.TemporaryDirectory(prefix="disclosure-shard-") as scratch:
         site = Path(scratch) / "site"
-        for page in pages:
-            target = site / page
+        for item in items:
+            target = site / item.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / page, target)
+            body = docs.text((root / item.path).read_text(encoding="utf-8")) if item.full else ""
+            target.write_text(docs.page(item, body), encoding="utf-8")
         command = [
             str(_binary()),
             "--site",
@@ -77,7 +82,19 @@ def index_pages(root: Path, pages: tuple[str, ...], dest: Path) -> Measurement:
             output = log.read_text(encoding="utf-8", errors="replace").strip()
             raise IndexerError(f"Pagefind 建立索引失败（退出码 {report['code']}）：{output}")
     canonical.canonicalize(dest)  # the same pages, the same bytes (Pagefind's own order is arbitrary)
+    strip_terms(dest)
     return Measurement(seconds, int(report["peak_kib"]))
+
+
+def strip_terms(bundle: Path) -> None:
+    """Rewrite each fragment of `bundle` without the meta field terms.TERMS (its name stays: it is
+    the page's id, which the index refers to)."""
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(canonical.SIGNATURE))
+        if fragment.get("meta", {}).pop(terms.TERMS, None) is None:
+            continue
+        data = canonical.SIGNATURE + json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
 
 
 def _run(command: list[str]) -> subprocess.CompletedProcess[str]:

@@ -144,8 +144,10 @@ def _name(packed_value: Any, digits: int) -> str:
     return hashlib.sha256(encode(packed_value)).hexdigest()[:digits]
 
 
-def _order(item: Any) -> Any:
-    return encode(item[0]) if isinstance(item, list) and item else encode(item)
+def _order(item: Any) -> bytes:
+    """An item's place: by its first element (a name, a filter value) — text by its UTF-8 bytes."""
+    key = item[0] if isinstance(item, list) and item else item
+    return key.encode("utf-8") if isinstance(key, str) else encode(key)
 
 
 def canonicalize(bundle: Path) -> bool:

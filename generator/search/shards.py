@@ -1,6 +1,7 @@
 """Which record pages form each shard of the search index, and the key that says a shard changed.
 
-A shard holds public record pages (Publication.full, nothing else) of one department, at most
+A shard holds the indexed pages of one department — the record pages of fully public records
+(Publication.full) and the metadata-only pages of 依申请公开 records (request_page) — at most
 `bound` of them: a large site never needs one indexing process for every page, and editing one
 record re-indexes only the shard holding it, at most `bound` pages.
 
@@ -18,7 +19,8 @@ Small departments are not split by year: Pagefind ranks each bundle's results wi
 own statistics (how many of its pages carry a word, their mean length), so the smaller the shards,
 the more a merged ranking drifts from what one index would give (docs/search.md).
 
-The key hashes the shard's rendered pages (paths and bytes) and the indexer's version.
+The key hashes the shard's rendered pages (paths and bytes), each page's public metadata as the
+indexer is given it (docs.Doc) and the indexer's version.
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ from pathlib import Path
 
 from .. import ids, urls
 from ..publicity import Publication, PublicRecord
+from .docs import Doc, doc
 
 # Changing how a shard is indexed (flags, the page markup read) must change every key.
-INDEX_FORMAT = "1"
+INDEX_FORMAT = "2"  # 2: the indexer is given pages of its own (docs.page), terms as ASCII words
 # The most pages a shard holds unless the index stage is given another bound (index.py).
 BOUND = 5000
 
@@ -40,7 +43,8 @@ BOUND = 5000
 @dataclass(frozen=True)
 class Shard:
     name: str  # <dept>, <dept>-<year> or <dept>-<year>-<n>: the department slug (ASCII) and numbers
-    pages: tuple[str, ...]  # output paths of its record pages, sorted
+    pages: tuple[str, ...]  # output paths of its pages, sorted
+    docs: tuple[Doc, ...]  # what the indexer is given of each page, in the order of `pages`
 
 
 def chunk_name(dept: str, year: int | None, n: int) -> str:
@@ -55,26 +59,43 @@ def _order(record: PublicRecord) -> tuple[int, int, str]:
     return (int(match["year"]), int(match["serial"]), record.slug) if match else (0, 0, record.slug)
 
 
+def page_path(record: PublicRecord) -> str:
+    """The page a search result of `record` links to: its record page, or the metadata-only page
+    of a 依申请公开 record."""
+    return urls.record(record) if record.full else request_page(record)
+
+
+def request_page(record: PublicRecord) -> str:
+    """The metadata-only page of a 依申请公开 record (render/request_only.py)."""
+    return f"{record.dept}/request/{record.slug}.html"
+
+
+def _shard(name: str, records: list[PublicRecord]) -> Shard:
+    items = sorted((doc(record, page_path(record)) for record in records), key=lambda item: item.path)
+    return Shard(name, tuple(item.path for item in items), tuple(items))
+
+
 def _split(dept: str, records: list[PublicRecord], bound: int) -> list[Shard]:
     if len(records) <= bound:
-        return [Shard(dept, tuple(sorted(urls.record(record) for record in records)))]
+        return [_shard(dept, records)]
     years: dict[int | None, list[PublicRecord]] = {}
     for record in records:
         years.setdefault(record.year, []).append(record)
     found = []
     for year in sorted(years, key=lambda year: year or 0):
-        paths = [urls.record(record) for record in sorted(years[year], key=_order)]
-        for n, start in enumerate(range(0, len(paths), bound), 1):
-            found.append(Shard(chunk_name(dept, year, n), tuple(sorted(paths[start : start + bound]))))
+        ordered = sorted(years[year], key=_order)
+        for n, start in enumerate(range(0, len(ordered), bound), 1):
+            found.append(_shard(chunk_name(dept, year, n), ordered[start : start + bound]))
     return found
 
 
 def plan(publication: Publication, bound: int = BOUND) -> list[Shard]:
-    """The shards of every department's fully published records, at most `bound` pages each."""
+    """The shards of every department's listed records (full and metadata-only), at most `bound`
+    pages each."""
     if bound < 1:
         raise ValueError(f"bound must be at least 1, not {bound}")
     departments: dict[str, list[PublicRecord]] = {}
-    for record in publication.full:
+    for record in publication.records:
         departments.setdefault(record.dept, []).append(record)
     found = [shard for dept in sorted(departments) for shard in _split(dept, departments[dept], bound)]
     names = [shard.name for shard in found]
@@ -89,9 +110,11 @@ def indexer_version() -> str:
 
 
 def key(shard: Shard, root: Path) -> str:
-    """A hash of the shard's pages (paths and rendered bytes under `root`) and the indexer version."""
+    """A hash of the shard's pages (paths, rendered bytes under `root`, public metadata) and the
+    indexer version."""
     digest = hashlib.sha256(indexer_version().encode())
-    for page in shard.pages:
+    for page, item in zip(shard.pages, shard.docs):
         digest.update(b"\0" + page.encode() + b"\0")
         digest.update((root / page).read_bytes())
+        digest.update(b"\0" + item.fingerprint())
     return digest.hexdigest()

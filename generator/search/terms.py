@@ -1,18 +1,26 @@
-"""A record's search terms: its title, 文号 and 索引号 cut into the words a query can be cut into.
+"""Search terms: a record's texts cut into the words a query is cut into, so index and query agree.
 
 Pagefind matches each query word as the prefix of an indexed word, and every query word must
-match. The extended binary segments a page's text with its own Chinese dictionary, while the
-browser segments the query with Intl.Segmenter; the two often cut differently (upstream issue
-#1237: "国办发" is 国办|发 in the index, 国|办|发 in the query, and no indexed word starts with 办).
+match. Left to itself it cuts a page's Chinese with the extended binary's dictionary and the
+query with the browser's Intl.Segmenter, and the two often cut differently (upstream #1237).
+So neither side's Chinese reaches Pagefind as Chinese: both sides cut their text here the same
+way — NFKC, lower case, runs of ASCII letters and digits kept whole, every other run of letters
+and digits (Unicode L, N) as the bigram at every position and each character alone — and write
+each CJK piece as an ASCII word of eleven characters, x and a hash of it (`code`). No segmenter splits
+such a word, and a query's bigram matches exactly the same bigram.
 
-A `data-pagefind-meta` value is indexed split on whitespace only, not segmented. So the record
-page carries, as the meta field TERMS, the CJK bigram at every position of these texts (the last
-character alone) and each run of ASCII letters and digits whole; static/search-core.js sends a query
-as its bigrams and ASCII runs. Whatever the browser does to a bigram (keep it, or split it into
-its two characters), each piece is the prefix of a word written here, so a record is found by any
-piece of its title, 文号 or 索引号. Nothing but those public texts goes into the field.
+Why a hash and not, say, the characters' code points: Pagefind (1.5) looks for a query word that
+no indexed word begins with under a shorter prefix of it, down to six characters, so a missing
+bigram written as its code points found every bigram sharing its first character. Hashed, a
+missing word's first six characters (x and 25 bits) meet another word's in about one search of
+a bundle of 100,000 words in 300; the search page checks every result against its text anyway
+(static/search-core.js).
 
-Both sides normalise the same way (NFKC, lower case); a letter or digit is Unicode category L or N.
+The words go into the meta field TERMS of the page the indexer sees (bundle.py), which Pagefind
+indexes split on spaces only; the bundle's fragments are then written without it. A record's
+title, 文号 and 索引号 give each word twice: as it is, and with TITLE in front, so a query can ask
+for records whose title (or 文号, 索引号) holds all its words. Nothing but the record's public texts
+goes into the field. static/search-core.js cuts a query with the same rules (`wordTerms`).
 """
 
 from __future__ import annotations
@@ -20,7 +28,12 @@ from __future__ import annotations
 import unicodedata
 from itertools import groupby
 
-TERMS = "检索词"  # the meta field's name; static/search.js does not show it
+TERMS = "检索词"  # the meta field's name; the fragments the browser loads do not carry it
+TITLE = "t"  # a word of the title, 文号 or 索引号: TITLE then the word
+CJK = "x"  # a CJK piece's word: CJK then its hash, apart from the ASCII runs of the text
+DIGITS = "0123456789abcdefghijklmnopqrstuv"  # base 32
+FNV_PRIME = 16777619
+FNV_OFFSETS = (2166136261, 2166136261 ^ 0x9E3779B9)  # FNV-1a (32 bits) twice, from two offsets
 
 
 def _kind(char: str) -> str:
@@ -35,18 +48,53 @@ def runs(text: str) -> list[tuple[str, str]]:
     return [(kind, "".join(chars)) for kind, chars in groupby(normal, _kind) if kind]
 
 
-def index_terms(*texts: str) -> str:
-    """The space-separated words to index for `texts`: every CJK bigram and last character, ASCII runs."""
-    words: dict[str, None] = {}
-    for text in texts:
-        for kind, run in runs(text):
-            if kind == "ascii":
-                words[run] = None
-            else:
-                words.update((run[i : i + 2], None) for i in range(len(run)))
-    return " ".join(words)
+def _fnv(data: bytes, offset: int) -> int:
+    value = offset
+    for byte in data:
+        value = ((value ^ byte) * FNV_PRIME) & 0xFFFFFFFF
+    return value
+
+
+def _base32(value: int, digits: int) -> str:
+    return "".join(DIGITS[(value >> (5 * i)) & 31] for i in range(digits))
+
+
+def code(piece: str) -> str:
+    """The ASCII word of a CJK bigram or character: CJK, 7 base-32 digits of one FNV-1a hash of its
+    UTF-8 bytes, then 3 of another (static/search-core.js computes the same)."""
+    data = piece.encode("utf-8")
+    first, second = (_fnv(data, offset) for offset in FNV_OFFSETS)
+    return CJK + _base32(first, 7) + _base32(second, 3)
+
+
+def words(text: str) -> dict[str, None]:
+    """The words of `text`, in order, once each: ASCII runs, and each CJK bigram and character."""
+    found: dict[str, None] = {}
+    for kind, run in runs(text):
+        if kind == "ascii":
+            found[run] = None
+        else:
+            for i, char in enumerate(run):
+                if i + 1 < len(run):
+                    found[code(run[i : i + 2])] = None
+                found[code(char)] = None
+    return found
+
+
+def index_terms(titles: tuple[str, ...], body: str) -> str:
+    """The space-separated words to index: those of `titles` (title, 文号, 索引号) as they are and
+    with TITLE in front, then those of `body`."""
+    found: dict[str, None] = {}
+    for text in titles:
+        for word in words(text):
+            found[word] = None
+            found[TITLE + word] = None
+    found.update(words(body))
+    return " ".join(found)
 
 
 def meta(*texts: str | None) -> str:
-    """The record page's `data-pagefind-meta` value: TERMS and the words of the texts given."""
-    return f"{TERMS}:{index_terms(*(text for text in texts if text))}"
+    """A record page's own `data-pagefind-meta` (layouts/record.html): TERMS of its title, 文号 and
+    索引号, for a page indexed as it is. The build's index does not read it: the indexer is given a
+    page of the record's public metadata and body text instead (bundle.py)."""
+    return f"{TERMS}:{index_terms(tuple(text for text in texts if text), '')}"

@@ -12,12 +12,13 @@ fields or the footer's contact), are allowed by their exact value.
 
 from __future__ import annotations
 
+from functools import partial
 from itertools import chain
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..findings import Finding
-from ..workers import fork_map
+from ..executors import Executor, SiteRef, Work, of
 from .markings import secrecy_markings
 from .matches import Match
 from .outputs import Unreadable, read
@@ -72,13 +73,18 @@ def scan_file(path: Path, rel: str, allowed: set[str], copied: bool = False) -> 
 
 
 def scan_output(
-    root: Path, label: str, allowed: set[str], copied: Iterable[str] = (), trusted: Iterable[str] = (), workers: int = 1
+    root: Path,
+    label: str,
+    allowed: set[str],
+    copied: Iterable[str] = (),
+    trusted: Iterable[str] = (),
+    workers: int | Executor = 1,
 ) -> list[Finding]:
     """Findings for every marking or personal datum in the files under `root`; `label` names
     the output folder in the findings' file paths; `copied` are output paths of attachments
     copied unchanged from the records (read at the source, so an unreadable one is no finding);
     `trusted` are files the previous output held byte for byte, scanned by the build that made them.
-    The files are read on `workers` processes."""
+    The files are read on `workers` processes (or a cluster's workers, from the shared folder)."""
     copies, skip = set(copied), set(trusted)
     paths = [p for p in sorted(root.rglob("*")) if p.is_file() and p.relative_to(root).as_posix() not in skip]
 
@@ -86,11 +92,29 @@ def scan_output(
         rel = path.relative_to(root).as_posix()
         return scan_file(path, f"{label}/{rel}", allowed, rel in copies)
 
-    return [finding for found in fork_map(scan_one, paths, workers) for finding in found]
+    def shipped(path: Path) -> tuple[str, bool]:
+        rel = path.relative_to(root).as_posix()
+        return rel, rel in copies
+
+    work = Work(scan_one, partial(scan_files, root, label, frozenset(allowed)), shipped)
+    return [finding for found in of(workers).map(work, paths) for finding in found]
+
+
+def scan_files(
+    root: Path, label: str, allowed: frozenset[str], site: SiteRef, files: list[tuple[str, bool]]
+) -> list[list[Finding]]:
+    """scan_file for each (path under `root`, copied) of `files`: a cluster worker's unit."""
+    wanted = set(allowed)
+    return [scan_file(root / rel, f"{label}/{rel}", wanted, copied) for rel, copied in files]
 
 
 def guard(
-    root: Path, label: str, allowed: set[str], copied: Iterable[str] = (), trusted: Iterable[str] = (), workers: int = 1
+    root: Path,
+    label: str,
+    allowed: set[str],
+    copied: Iterable[str] = (),
+    trusted: Iterable[str] = (),
+    workers: int | Executor = 1,
 ) -> None:
     """Raise LeakFound when the output under `root` holds a marking or personal datum."""
     leaks = scan_output(root, label, allowed, copied, trusted, workers)

@@ -1,8 +1,10 @@
 // The search page (layouts/search.html): no framework, no other script. The search itself, over
 // the sharded Pagefind index, is static/search-core.js.
-// Every path is relative to this page, so the site works from any sub-path.
+// The query, filters, sort and page live in the address: each change of a filter, the sort or the
+// page searches at once and adds a history entry, so the back button and a copied link give the
+// same results. Every path is relative to this page, so the site works from any sub-path.
 
-import { find, openIndex } from "./search-core.js";
+import { excerpt, find, openIndex, queryWords } from "./search-core.js";
 
 const PAGE_SIZE = 10;
 const SHOWN_META = ["索引号", "发布机构", "发布日期", "文号"];
@@ -14,54 +16,79 @@ const sortSelect = form.elements.sort;
 const filterSelects = [...form.querySelectorAll("select[data-filter]")];
 const statusLine = root.querySelector("#search-status");
 const list = root.querySelector("#search-results");
-const more = root.querySelector("#search-more");
+const pager = root.querySelector(".search-pager");
+const prev = root.querySelector("#search-prev");
+const next = root.querySelector("#search-next");
+const pageOf = root.querySelector("#search-page-of");
 
-let pending = [];
+let index = null;
+let current = null; // { key, search }: the last search, reused when only the page changes
 let generation = 0;
 
-function fillFilters(filters, params) {
+function fillFilters(filters) {
   for (const select of filterSelects) {
     const counts = filters[select.dataset.filter] || {};
-    const values = Object.keys(counts).sort((a, b) => select.dataset.filter === "年份" ? b.localeCompare(a) : a.localeCompare(b, "zh-CN"));
-    for (const value of values) {
-      const option = new Option(`${value}（${counts[value]}）`, value);
-      select.add(option);
-    }
-    select.value = params.get(select.name) || "";
+    const values = Object.keys(counts).sort((a, b) =>
+      select.dataset.filter === "年份" ? b.localeCompare(a) : a.localeCompare(b, "zh-CN"),
+    );
+    for (const value of values) select.add(new Option(`${value}（${counts[value]}）`, value));
+  }
+}
+
+// The state of the form and page as address parameters, and back.
+function stateFromForm(page) {
+  const params = new URLSearchParams();
+  if (input.value.trim()) params.set("q", input.value.trim());
+  for (const select of filterSelects) if (select.value) params.set(select.name, select.value);
+  if (sortSelect.value) params.set("sort", sortSelect.value);
+  if (page > 1) params.set("page", String(page));
+  return params;
+}
+
+function formFromState(params) {
+  input.value = params.get("q") || "";
+  for (const select of filterSelects) {
+    const value = params.get(select.name) || "";
+    if (value && ![...select.options].some((o) => o.value === value)) select.add(new Option(value, value));
+    select.value = value;
   }
   sortSelect.value = params.get("sort") || "";
 }
 
-function chosenFilters() {
-  const filters = {};
-  for (const select of filterSelects) if (select.value) filters[select.dataset.filter] = select.value;
-  return filters;
+function remember(params) {
+  const address = `${location.pathname}${params.size ? "?" + params : ""}`;
+  if (address !== `${location.pathname}${location.search}`) history.pushState(null, "", address);
 }
 
-// The excerpt is Pagefind's HTML with <mark> around matches: keep only its text and the marks.
-function excerptNode(html) {
+function excerptNode(content, words) {
   const p = document.createElement("p");
   p.className = "excerpt";
-  const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html").body;
-  for (const node of parsed.childNodes) {
-    if (node.nodeName === "MARK") {
+  for (const [text, marked] of excerpt(content, words)) {
+    if (marked) {
       const mark = document.createElement("mark");
-      mark.textContent = node.textContent;
+      mark.textContent = text;
       p.append(mark);
     } else {
-      p.append(node.textContent);
+      p.append(text);
     }
   }
   return p;
 }
 
-function resultItem(data) {
+function resultItem(data, words) {
   const li = document.createElement("li");
   const heading = document.createElement("h2");
   const link = document.createElement("a");
   link.href = data.url;
   link.textContent = data.meta.title || data.url;
   heading.append(link);
+  li.append(heading);
+  if ((data.filters?.公开属性 || []).includes("依申请公开")) {
+    const note = document.createElement("p");
+    note.className = "on-request";
+    note.textContent = "依申请公开：本站只公开目录信息，全文可依申请获取";
+    li.append(note);
+  }
   const dl = document.createElement("dl");
   dl.className = "result-meta";
   for (const key of SHOWN_META) {
@@ -72,53 +99,61 @@ function resultItem(data) {
     dd.textContent = data.meta[key];
     dl.append(dt, dd);
   }
-  li.append(heading, dl, excerptNode(data.excerpt || ""));
+  li.append(dl, excerptNode(data.content, words));
   return li;
 }
 
-async function showMore() {
-  const batch = pending.splice(0, PAGE_SIZE);
-  const mine = generation;
-  const items = await Promise.all(batch.map((r) => r.data()));
-  if (mine !== generation) return;
-  for (const data of items) list.append(resultItem(data));
-  more.hidden = pending.length === 0;
-}
-
-async function run(index) {
+async function show(params, { focus = false } = {}) {
   const mine = ++generation;
-  const term = input.value.trim();
-  const filters = chosenFilters();
-  list.replaceChildren();
-  more.hidden = true;
-  if (!term && Object.keys(filters).length === 0) {
+  const query = params.get("q") || "";
+  const filters = {};
+  for (const select of filterSelects) if (params.get(select.name)) filters[select.dataset.filter] = params.get(select.name);
+  const sort = params.get("sort") || "";
+  const page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
+  if (!query.trim() && Object.keys(filters).length === 0) {
+    list.replaceChildren();
+    pager.hidden = true;
     statusLine.textContent = "请输入关键词或选择筛选条件。";
+    root.dataset.ready = "true";
     return;
   }
+  root.removeAttribute("data-ready");
   statusLine.textContent = "正在搜索…";
-  const results = await find(index, term, { filters, sort: sortSelect.value });
+  const key = JSON.stringify([query, filters, sort]);
+  if (current?.key !== key) current = { key, search: find(index, query, { filters, sort }) };
+  const search = await current.search;
+  const items = await search.page(page, PAGE_SIZE);
   if (mine !== generation) return;
-  pending = results;
-  const about = term ? `与“${term}”相关的` : "符合条件的";
-  statusLine.textContent = pending.length
-    ? `找到 ${pending.length} 条${about}政府信息。`
+  const words = queryWords(query);
+  list.replaceChildren(...items.map(({ data }) => resultItem(data, words)));
+  list.start = (page - 1) * PAGE_SIZE + 1;
+  const total = search.total;
+  const about = query.trim() ? `包含“${query.trim()}”的` : "符合条件的";
+  const count = search.exactTotal ? `${total}` : `至多 ${total}`;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  statusLine.textContent = total
+    ? `找到 ${count} 条${about}政府信息，第 ${page} 页，共 ${search.exactTotal ? "" : "至多 "}${pages} 页。`
     : `没有找到${about}政府信息。可以换一个词，或减少筛选条件。`;
-  await showMore();
+  pager.hidden = pages <= 1;
+  prev.disabled = page <= 1;
+  next.disabled = page >= pages;
+  pageOf.textContent = `第 ${page} 页 / 共 ${pages} 页`;
+  root.dataset.page = String(page);
+  root.dataset.ready = "true";
+  if (focus) statusLine.focus();
 }
 
-function remember() {
-  const params = new URLSearchParams();
-  if (input.value.trim()) params.set("q", input.value.trim());
-  for (const select of filterSelects) if (select.value) params.set(select.name, select.value);
-  if (sortSelect.value) params.set("sort", sortSelect.value);
-  history.replaceState(null, "", `${location.pathname}${params.size ? "?" + params : ""}`);
+function search(page = 1, focus = false) {
+  const params = stateFromForm(page);
+  remember(params);
+  return show(params, { focus });
 }
 
 async function start() {
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
   statusLine.textContent = "正在加载搜索索引…";
-  let index;
+  statusLine.tabIndex = -1;
   try {
     index = await openIndex(new URL(root.dataset.searchIndex, location.href));
   } catch (error) {
@@ -129,18 +164,21 @@ async function start() {
     statusLine.textContent = "本站暂无可搜索的政府信息。";
     return;
   }
-  fillFilters((await index.pagefind.filters()) || {}, params);
+  fillFilters((await index.pagefind.filters()) || {});
+  formFromState(params);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    remember();
-    run(index);
+    search();
   });
-  more.addEventListener("click", () => {
-    const next = list.children.length;
-    showMore().then(() => list.children[next]?.querySelector("a")?.focus());
+  for (const select of [...filterSelects, sortSelect]) select.addEventListener("change", () => search());
+  prev.addEventListener("click", () => search(Number(root.dataset.page) - 1, true));
+  next.addEventListener("click", () => search(Number(root.dataset.page) + 1, true));
+  window.addEventListener("popstate", () => {
+    const state = new URLSearchParams(location.search);
+    formFromState(state);
+    show(state);
   });
-  await run(index);
-  root.dataset.ready = "true";
+  await show(params);
 }
 
 start();

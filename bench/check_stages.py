@@ -1,0 +1,63 @@
+"""CPU time of each stage of `disclosure check` on a site, per record — where a check's time goes.
+
+    python3 bench/check_stages.py SITE_DIR [--jobs N] [--today YYYY-MM-DD]
+
+Runs the stages of generator.pipeline.check in its order with the site's check cache as it is
+(delete SITE_DIR/.cache/check first for a cold check) and prints each stage's process CPU time
+(the spreading stage's workers are other processes: their time is not in its line) and wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+from pathlib import Path
+
+from generator import inspection, load, recordwork, secrecy, staleness, validate
+from generator.annual import sources
+from generator.checkcache import CheckCache
+from generator.config import load_config
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date(2026, 11, 21))
+    args = parser.parse_args()
+    config = load_config(args.site.resolve())[0]
+    times: list[tuple[str, float, float]] = []
+    mark = [time.process_time(), time.perf_counter()]
+
+    def tick(name: str) -> None:
+        cpu, wall = time.process_time(), time.perf_counter()
+        times.append((name, cpu - mark[0], wall - mark[1]))
+        mark[:] = [cpu, wall]
+
+    cache = CheckCache(config.root, config)
+    tick("open the cache")
+    recordwork.fill(config, cache, args.jobs)
+    tick("spread new records")
+    site, _ = load.load_site(config, cache)
+    tick("load")
+    sources.load_all(site)
+    tick("registers, reports")
+    validate.validate(site, cache)
+    tick("validate")
+    secrecy.check(site, args.today, cache)
+    tick("secrecy")
+    staleness.check(site, args.today)
+    tick("staleness")
+    inspection.check(site, args.today)
+    tick("inspection")
+    cache.save()
+    tick("save the cache")
+    records = max(len(site.records), 1)
+    print(f"{len(site.records):,} records")
+    for name, cpu, wall in times:
+        print(f"{name:20} CPU {cpu:7.2f} s ({cpu / records * 1e6:5.0f} µs a record)   wall {wall:7.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""The checks, top to bottom: load → validate → secrecy → staleness → inspection.
+
+`check` runs them over a site and renders nothing (the pipeline's first five stages: pipeline.py
+runs them and then renders); `leads` adds the first sentence of every published body. Nothing here
+imports the rendering stack, so a cluster worker's render units (render/remote.py) can check the
+site themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from . import inspection, load, publicity, recordwork, secrecy, staleness, validate
+from .annual import sources
+from .config import SiteConfig
+from .executors import Executor
+from .findings import Findings
+from .model import Site
+
+if TYPE_CHECKING:
+    from .checkcache import CheckCache
+
+
+@dataclass
+class CheckResult:
+    site: Site
+    findings: Findings
+    review: secrecy.Review = field(default_factory=secrecy.Review, kw_only=True)  # sign-offs, output allow list
+    cache: CheckCache | None = field(default=None, kw_only=True)  # what each record file gave, kept for the build
+
+
+def check(config: SiteConfig, today: dt.date, jobs: int | Executor | None = None) -> CheckResult:
+    """`jobs`: processes (or a cluster) that do each new record's own work first (default: every core)."""
+    from .checkcache import CheckCache  # what each record file gave before, by the hash of its bytes
+
+    cache = CheckCache(config.root, config)
+    recordwork.fill(config, cache, jobs or os.cpu_count() or 1)
+    findings = Findings(config.rules)
+    site, load_findings = load.load_site(config, cache)
+    findings.extend(load_findings)
+    findings.extend(sources.load_all(site))  # the registers and annual-report sources
+    findings.extend(validate.validate(site, cache))
+    review = secrecy.check(site, today, cache)
+    findings.extend(review.findings)
+    findings.extend(staleness.check(site, today))
+    findings.extend(inspection.check(site, today))  # after staleness: scheduled records are held out
+    cache.save()
+    return CheckResult(site, findings, review=review, cache=cache)
+
+
+def leads(checked: CheckResult, jobs: int | Executor) -> dict[str, str]:
+    """The first sentence of every published body, parsed only when the body is new."""
+    if checked.cache is None:
+        return {}
+    found = recordwork.leads([r for r in checked.site.records if publicity.is_full(r)], checked.cache, jobs)
+    checked.cache.save()
+    return found

@@ -1,0 +1,155 @@
+"""What the indexer sees of a record: its public metadata, from the Publication, and its text.
+
+For each page of a shard the indexer is given a page of its own making (`page`), not the rendered
+one: the metadata Pagefind shows and filters by, from the record's public keys (a metadata-only
+record has nothing else), and as the indexed text the record page's document text only — the
+`data-pagefind-body` element without the metadata table (class `metadata`) and the title heading —
+so excerpts come from the document, never the table. The search terms (terms.py) are made from
+the same title, 文号, 索引号 and text.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import asdict, dataclass
+from html.parser import HTMLParser
+
+from ..publicity import PublicRecord
+from . import terms
+
+# The filters of every indexed page, in the order the search page's form shows them.
+FILTERS = ("发布机构", "信息分类", "主题", "年份", "有效性", "公开属性")
+SHOWN = ("索引号", "文号", "发布机构", "发布日期")  # meta fields besides the title
+REQUEST_NOTE = "本信息依申请公开，可向发布机构提出政府信息公开申请获取。"  # the text of a metadata-only page
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One indexed page: where it is, and the record's public metadata."""
+
+    path: str  # output path of the page a result links to
+    full: bool  # False: a metadata-only (依申请公开) record; its page has no document text
+    title: str
+    index_no: str
+    doc_no: str
+    publishers: tuple[str, ...]
+    date: str  # 发布日期 YYYY-MM-DD, else 成文日期, else empty
+    category: str
+    topic: str
+    status: str
+    publicity: str
+
+    def filters(self) -> dict[str, tuple[str, ...]]:
+        year = self.date[:4]
+        values = {
+            "发布机构": self.publishers,
+            "信息分类": (self.category,),
+            "主题": (self.topic,),
+            "年份": (year,),
+            "有效性": (self.status,),
+            "公开属性": (self.publicity,),
+        }
+        return {name: tuple(v for v in values[name] if v) for name in FILTERS}
+
+    def fingerprint(self) -> bytes:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def doc(record: PublicRecord, path: str) -> Doc:
+    when = record.published or record.written
+    return Doc(
+        path=path,
+        full=record.full,
+        title=record.title,
+        index_no=record.index_no,
+        doc_no=record.doc_no,
+        publishers=tuple(record.publisher),
+        date=when.strftime("%Y-%m-%d") if when else "",
+        category=record.category,
+        topic=record.topic,
+        status=record.status,
+        publicity=record.publicity,
+    )
+
+
+SKIPPED = {"script", "style", "template", "h1"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+BLOCK = {"p", "div", "li", "tr", "td", "th", "h2", "h3", "h4", "h5", "h6", "br", "section", "table", "blockquote"}
+
+
+class _Text(HTMLParser):
+    """The text of the `data-pagefind-body` element, without the metadata table and the title."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []  # open elements: (tag, skipped with its subtree)
+        self.depth = 0  # open elements from the body element down; 0: outside it
+        self.parts: list[str] = []
+
+    def _skipping(self) -> bool:
+        return any(skip for _, skip in self.stack)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if self.depth == 0 and "data-pagefind-body" not in found:
+            return
+        if tag in BLOCK:
+            self.parts.append("\n")
+        if tag in VOID:
+            return
+        classes = (found.get("class") or "").split()
+        self.stack.append((tag, tag in SKIPPED or "metadata" in classes or "data-pagefind-ignore" in found))
+        self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth == 0 or tag in VOID:
+            return
+        # close up to the matching element (tolerating an unclosed <p> or <li>)
+        for at in range(len(self.stack) - 1, -1, -1):
+            if self.stack[at][0] == tag:
+                del self.stack[at:]
+                self.depth = len(self.stack)
+                break
+        if tag in BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and not self._skipping():
+            self.parts.append(data)
+
+
+def text(page_html: str) -> str:
+    """The document text of a rendered record page: paragraphs on lines of their own."""
+    parser = _Text()
+    parser.feed(page_html)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def page(item: Doc, body: str) -> str:
+    """The page the indexer is given for `item`, whose document text is `body`."""
+    content = body if item.full else REQUEST_NOTE
+    shown = {
+        "索引号": item.index_no,
+        "文号": item.doc_no,
+        "发布机构": "、".join(item.publishers),
+        "发布日期": item.date,
+    }
+    spans = [f'<span data-pagefind-meta="title">{html.escape(item.title)}</span>']
+    spans += [f'<span data-pagefind-meta="{name}">{html.escape(shown[name])}</span>' for name in SHOWN if shown[name]]
+    for name, values in item.filters().items():
+        spans += [f'<span data-pagefind-filter="{name}">{html.escape(value)}</span>' for value in values]
+    spans += [
+        f'<span data-pagefind-filter="{name}">{html.escape(shown[name])}</span>'
+        for name in ("索引号", "文号")
+        if shown[name]
+    ]
+    words = terms.index_terms((item.title, item.doc_no, item.index_no), content)
+    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in content.splitlines())
+    return (
+        '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title></title></head><body>'
+        f'<article data-pagefind-body data-pagefind-meta="{terms.TERMS}:{words}">'
+        f"<div data-pagefind-ignore>{''.join(spans)}</div>{paragraphs}</article></body></html>"
+    )
