@@ -81,6 +81,28 @@ def test_plan_cuts_a_department_by_year_and_bound(make_site) -> None:
         shards.plan(publicity.select(load.load_site(load_config(site)[0])[0]), 0)
 
 
+def test_a_department_of_long_documents_is_split_by_its_text(make_site) -> None:
+    # The indexer's memory grows with the text it indexes: long documents make smaller shards.
+    long_body = "本办法所称政府信息，是指行政机关在履行行政管理职能过程中制作或者获取的信息。" * 40
+    records = {path: text.replace("正文。", long_body) for path, text in RECORDS.items()}
+    site = make_site(records)
+    config, errors = load_config(site)
+    loaded, _ = load.load_site(config)
+    publication = publicity.select(loaded)
+    per_record = max(len(record.body) + len(record.title) for record in publication.records)
+    found = {s.name: s.pages for s in shards.plan(publication, shards.BOUND, text_bound=2 * per_record + 200)}
+    assert all(len(pages) <= 2 for pages in found.values())
+    assert sorted(page for pages in found.values() for page in pages) == sorted(
+        page for pages in PLAN.values() for page in pages
+    )
+    # the year's pages in serial order, cut into consecutive chunks
+    assert found["d1-2025"] == ("d1/2025-00001.html", "d1/2025-00002.html")
+    assert found["d1-2025-2"] == ("d1/2025-00003.html",)
+    # within the text bound the department stays one shard
+    assert list(shards.plan(publication, shards.BOUND, text_bound=100 * per_record)) == list(shards.plan(publication))
+    assert [s.name for s in shards.plan(publication)] == ["d1"]
+
+
 def test_only_a_department_over_the_bound_is_split(make_site) -> None:
     other = "11530400MB0000002R"
     site = make_site(

@@ -2,11 +2,11 @@
 
 The binary ships in the `pagefind_bin_extended` wheel and is found by the `pagefind` package;
 nothing is downloaded. It sees a folder holding, for each of the shard's pages, a page made from
-the record's public metadata and the rendered page's document text (docs.page), so no other page
-of the site, nor any other part of a page, can reach the index whatever its markup says. What it
-writes is then put in a canonical form (canonical.py), so two runs over the same pages give the
-same bytes, and its fragments — what the browser loads of each result — are written without the
-search terms (`strip_terms`), which only the word index needs.
+the record's public metadata and the search words of its text (docs.page), so no other page of the
+site, nor any other part of a page, can reach the index whatever its markup says. What it writes
+is then put in a canonical form (canonical.py), so two runs over the same pages give the same
+bytes, and each fragment — what the browser loads of a result — gets the page's document text in
+place of the words (`put_texts`): the word index needs the words, the browser the text.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 from pagefind.service import get_executable
 
 from ..errors import DisclosureError
-from . import canonical, docs, terms
+from . import canonical, docs
 from .docs import Doc
 
 LANGUAGE = "zh"  # one index language for every shard, so the search page can merge them all
@@ -53,12 +53,14 @@ def _binary() -> Path:
 
 def index_pages(root: Path, items: tuple[Doc, ...], dest: Path) -> Measurement:
     """Write the Pagefind bundle of the pages `items` (output paths under `root`) to the new folder `dest`."""
+    texts: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="disclosure-shard-") as scratch:
         site = Path(scratch) / "site"
         for item in items:
             target = site / item.path
             target.parent.mkdir(parents=True, exist_ok=True)
             body = docs.text((root / item.path).read_text(encoding="utf-8")) if item.full else ""
+            texts["/" + item.path] = docs.shown(item, body)
             target.write_text(docs.page(item, body), encoding="utf-8")
         command = [
             str(_binary()),
@@ -82,19 +84,26 @@ def index_pages(root: Path, items: tuple[Doc, ...], dest: Path) -> Measurement:
             output = log.read_text(encoding="utf-8", errors="replace").strip()
             raise IndexerError(f"Pagefind 建立索引失败（退出码 {report['code']}）：{output}")
     canonical.canonicalize(dest)  # the same pages, the same bytes (Pagefind's own order is arbitrary)
-    strip_terms(dest)
+    put_texts(dest, texts)
     return Measurement(seconds, int(report["peak_kib"]))
 
 
-def strip_terms(bundle: Path) -> None:
-    """Rewrite each fragment of `bundle` without the meta field terms.TERMS (its name stays: it is
-    the page's id, which the index refers to)."""
+def put_texts(bundle: Path, texts: dict[str, str]) -> None:
+    """Rewrite each fragment of `bundle` with the text `texts` gives for its URL in place of the
+    search words it was indexed with (its name stays: it is the page's id, which the index refers
+    to). A fragment of no known page, or a page without a fragment, is an indexer fault."""
+    seen = set()
     for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
         fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(canonical.SIGNATURE))
-        if fragment.get("meta", {}).pop(terms.TERMS, None) is None:
-            continue
+        url = fragment.get("url")
+        if url not in texts:
+            raise IndexerError(f"Pagefind 写出了未知页面的索引片段：{url}")
+        seen.add(url)
+        fragment["content"] = texts[url]
         data = canonical.SIGNATURE + json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    if missing := sorted(set(texts) - seen):
+        raise IndexerError(f"Pagefind 未为 {len(missing)} 个页面写出索引片段，例如 {missing[0]}")
 
 
 def _run(command: list[str]) -> subprocess.CompletedProcess[str]:

@@ -2,10 +2,12 @@
 
 For each page of a shard the indexer is given a page of its own making (`page`), not the rendered
 one: the metadata Pagefind shows and filters by, from the record's public keys (a metadata-only
-record has nothing else), and as the indexed text the record page's document text only — the
-`data-pagefind-body` element without the metadata table (class `metadata`) and the title heading —
-so excerpts come from the document, never the table. The search terms (terms.py) are made from
-the same title, 文号, 索引号 and text.
+record has nothing else), and as the indexed text the search words (terms.py) of the title, 文号,
+索引号 and the record page's document text — the `data-pagefind-body` element without the metadata
+table (class `metadata`) and the title heading. Pagefind never sees the Chinese text itself: its
+own segmentation is not what the search page queries, and indexing it cost memory and time for
+nothing. The fragments the browser loads then carry that document text (`shown`, bundle.py), so
+results are checked and excerpts cut from the document, never the table.
 """
 
 from __future__ import annotations
@@ -128,28 +130,38 @@ def text(page_html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def shown(item: Doc, body: str) -> str:
+    """The text a result of `item` is checked against and its excerpt cut from: the document text
+    `body` of a public record (its paragraphs joined by spaces), the note of a metadata-only one."""
+    return " ".join(body.splitlines()) if item.full else REQUEST_NOTE
+
+
 def page(item: Doc, body: str) -> str:
-    """The page the indexer is given for `item`, whose document text is `body`."""
-    content = body if item.full else REQUEST_NOTE
-    shown = {
+    """The page the indexer is given for `item`, whose document text is `body`: its metadata, and
+    as its indexed text only its search words (terms.py). The bundle's fragments then get the
+    document text in their place (bundle.py): the browser reads the text, the index the words."""
+    shown_meta = {
         "索引号": item.index_no,
         "文号": item.doc_no,
         "发布机构": "、".join(item.publishers),
         "发布日期": item.date,
     }
     spans = [f'<span data-pagefind-meta="title">{html.escape(item.title)}</span>']
-    spans += [f'<span data-pagefind-meta="{name}">{html.escape(shown[name])}</span>' for name in SHOWN if shown[name]]
+    spans += [
+        f'<span data-pagefind-meta="{name}">{html.escape(shown_meta[name])}</span>'
+        for name in SHOWN
+        if shown_meta[name]
+    ]
     for name, values in item.filters().items():
         spans += [f'<span data-pagefind-filter="{name}">{html.escape(value)}</span>' for value in values]
     spans += [
-        f'<span data-pagefind-filter="{name}">{html.escape(shown[name])}</span>'
+        f'<span data-pagefind-filter="{name}">{html.escape(shown_meta[name])}</span>'
         for name in ("索引号", "文号")
-        if shown[name]
+        if shown_meta[name]
     ]
-    words = terms.index_terms((item.title, item.doc_no, item.index_no), content)
-    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in content.splitlines())
+    words = terms.index_terms((item.title, item.doc_no, item.index_no), shown(item, body))
     return (
         '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title></title></head><body>'
-        f'<article data-pagefind-body data-pagefind-meta="{terms.TERMS}:{words}">'
-        f"<div data-pagefind-ignore>{''.join(spans)}</div>{paragraphs}</article></body></html>"
+        f"<article data-pagefind-body><div data-pagefind-ignore>{''.join(spans)}</div>"
+        f"<p>{words}</p></article></body></html>"
     )

@@ -5,15 +5,20 @@ A shard holds the indexed pages of one department — the record pages of fully 
 `bound` of them: a large site never needs one indexing process for every page, and editing one
 record re-indexes only the shard holding it, at most `bound` pages.
 
-A department of at most `bound` pages is one shard, named by its slug. A larger one is split by
-year (the record's 发布日期, else its 成文日期), and a year of more than `bound` pages is cut, its
-pages in 索引号 order (year, then serial as a number: the order serials are given out in), into
-consecutive chunks of `bound` pages: <dept>-<year> is the first, <dept>-<year>-2, <dept>-<year>-3 …
-the next. So a new record with the highest 索引号 of its year changes only the last chunk (or starts
-a new one), and the first chunk keeps its name and pages when a year first outgrows the bound; a
-record added or removed before the end of its year (or whose date moves it to another year) shifts
-one page across every later chunk of that year, which are indexed again. A department that first
-outgrows the bound is indexed again whole, once, under its new names.
+A shard also holds at most `text_bound` characters of text (TEXT_BOUND), because the indexer's
+memory grows with the words it indexes, not with the pages: a department of long documents is
+split sooner.
+
+A department within both bounds is one shard, named by its slug. A larger one is split by year
+(the record's 发布日期, else its 成文日期), and a year beyond a bound is cut, its pages in 索引号
+order (year, then serial as a number: the order serials are given out in), into consecutive chunks
+each filled up to a bound: <dept>-<year> is the first, <dept>-<year>-2, <dept>-<year>-3 … the
+next. So a new record with the highest 索引号 of its year changes only the last chunk (or starts a
+new one), and the first chunk keeps its name and pages when a year first outgrows a bound; a
+record added or removed before the end of its year (or whose date moves it to another year, or an
+edit that moves a chunk's end across its text bound) shifts pages across the later chunks of that
+year, which are indexed again. A department that first outgrows a bound is indexed again whole,
+once, under its new names.
 
 Small departments are not split by year: Pagefind ranks each bundle's results with that bundle's
 own statistics (how many of its pages carry a word, their mean length), so the smaller the shards,
@@ -35,9 +40,15 @@ from ..publicity import Publication, PublicRecord
 from .docs import Doc, doc
 
 # Changing how a shard is indexed (flags, the page markup read) must change every key.
-INDEX_FORMAT = "2"  # 2: the indexer is given pages of its own (docs.page), terms as ASCII words
+INDEX_FORMAT = "3"  # 3: the indexer is given only the search words; fragments get the text (bundle.py)
 # The most pages a shard holds unless the index stage is given another bound (index.py).
 BOUND = 5000
+# The most text (characters of the pages' titles and Markdown bodies) a shard holds. Pagefind's
+# memory grows with the words it indexes — about 0.85 KiB for each word of each page, some 0.55
+# KiB for each character of text (bench/RESULTS.md) — so this bound keeps one indexing process
+# near 0.8 GiB whatever the length of the documents; at typical lengths (1,500 characters) it is
+# about 1,000 pages.
+TEXT_BOUND = 1_500_000
 
 
 @dataclass(frozen=True)
@@ -75,29 +86,49 @@ def _shard(name: str, records: list[PublicRecord]) -> Shard:
     return Shard(name, tuple(item.path for item in items), tuple(items))
 
 
-def _split(dept: str, records: list[PublicRecord], bound: int) -> list[Shard]:
-    if len(records) <= bound:
+def _weight(record: PublicRecord) -> int:
+    """The text a record's page gives the indexer, in characters (its Markdown body bounds the
+    document text from above)."""
+    return len(record.title) + len(record.doc_no) + len(record.index_no) + len(record.body) + 1
+
+
+def _chunks(records: list[PublicRecord], bound: int, text_bound: int) -> list[list[PublicRecord]]:
+    """`records`, in order, cut into consecutive chunks of at most `bound` pages and `text_bound`
+    characters (a record longer than `text_bound` alone makes a chunk)."""
+    found: list[list[PublicRecord]] = [[]]
+    text = 0
+    for record in records:
+        weight = _weight(record)
+        if found[-1] and (len(found[-1]) >= bound or text + weight > text_bound):
+            found.append([])
+            text = 0
+        found[-1].append(record)
+        text += weight
+    return found
+
+
+def _split(dept: str, records: list[PublicRecord], bound: int, text_bound: int) -> list[Shard]:
+    if len(records) <= bound and sum(map(_weight, records)) <= text_bound:
         return [_shard(dept, records)]
     years: dict[int | None, list[PublicRecord]] = {}
     for record in records:
         years.setdefault(record.year, []).append(record)
     found = []
     for year in sorted(years, key=lambda year: year or 0):
-        ordered = sorted(years[year], key=_order)
-        for n, start in enumerate(range(0, len(ordered), bound), 1):
-            found.append(_shard(chunk_name(dept, year, n), ordered[start : start + bound]))
+        for n, chunk in enumerate(_chunks(sorted(years[year], key=_order), bound, text_bound), 1):
+            found.append(_shard(chunk_name(dept, year, n), chunk))
     return found
 
 
-def plan(publication: Publication, bound: int = BOUND) -> list[Shard]:
+def plan(publication: Publication, bound: int = BOUND, text_bound: int = TEXT_BOUND) -> list[Shard]:
     """The shards of every department's listed records (full and metadata-only), at most `bound`
-    pages each."""
-    if bound < 1:
-        raise ValueError(f"bound must be at least 1, not {bound}")
+    pages and `text_bound` characters of text each."""
+    if bound < 1 or text_bound < 1:
+        raise ValueError(f"bounds must be at least 1, not {bound} and {text_bound}")
     departments: dict[str, list[PublicRecord]] = {}
     for record in publication.records:
         departments.setdefault(record.dept, []).append(record)
-    found = [shard for dept in sorted(departments) for shard in _split(dept, departments[dept], bound)]
+    found = [shard for dept in sorted(departments) for shard in _split(dept, departments[dept], bound, text_bound)]
     names = [shard.name for shard in found]
     # A name repeats only if one slug is another's plus -<year> (d and d-2026), or -<year>-<n>.
     if len(set(names)) != len(names):

@@ -16,8 +16,8 @@ missing word's first six characters (x and 25 bits) meet another word's in about
 a bundle of 100,000 words in 300; the search page checks every result against its text anyway
 (static/search-core.js).
 
-The words go into the meta field TERMS of the page the indexer sees (bundle.py), which Pagefind
-indexes split on spaces only; the bundle's fragments are then written without it. A record's
+The words are the whole indexed text of the page the indexer sees (docs.page), which Pagefind
+splits on spaces only; the bundle's fragments are then given the document text instead (bundle.py). A record's
 title, 文号 and 索引号 give each word twice: as it is, and with TITLE in front, so a query can ask
 for records whose title (or 文号, 索引号) holds all its words. Nothing but the record's public texts
 goes into the field. static/search-core.js cuts a query with the same rules (`wordTerms`).
@@ -26,9 +26,10 @@ goes into the field. static/search-core.js cuts a query with the same rules (`wo
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from itertools import groupby
 
-TERMS = "检索词"  # the meta field's name; the fragments the browser loads do not carry it
+TERMS = "检索词"  # the meta field of a record page's own title words (`meta`)
 TITLE = "t"  # a word of the title, 文号 or 索引号: TITLE then the word
 CJK = "x"  # a CJK piece's word: CJK then its hash, apart from the ASCII runs of the text
 DIGITS = "0123456789abcdefghijklmnopqrstuv"  # base 32
@@ -59,6 +60,7 @@ def _base32(value: int, digits: int) -> str:
     return "".join(DIGITS[(value >> (5 * i)) & 31] for i in range(digits))
 
 
+@lru_cache(maxsize=1 << 17)
 def code(piece: str) -> str:
     """The ASCII word of a CJK bigram or character: CJK, 7 base-32 digits of one FNV-1a hash of its
     UTF-8 bytes, then 3 of another (static/search-core.js computes the same)."""
