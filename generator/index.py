@@ -1,7 +1,7 @@
 """Stage 6 — index: the client-side search index over the public record pages.
 
-One Pagefind bundle per shard (a department's record pages, or, past a bound of pages, those of
-one year, cut into chunks of the bound: see search/shards.py) under pagefind/<shard>/; the search
+One Pagefind bundle per shard (a department's record pages, or, past a bound of pages or of text,
+a chunk of them in 索引号 order: see search/shards.py) under pagefind/<shard>/; the search
 page loads the first and merges the others (mergeIndex), listed in pagefind/shards.json;
 pagefind/order.json puts every page in date order (search/order.py). Only pages of
 Publication.full records are indexed. An unchanged shard comes from the cache in

@@ -1,6 +1,7 @@
-"""Search shards of bounded size: a department of more pages than the bound split by year, a year
-cut into chunks of at most the bound, so that editing one record re-indexes one small shard and the
-others come from the cache. The bound here is 3 (DISCLOSURE_SHARD_PAGES), the default 5,000."""
+"""Search shards of bounded size: a department of more pages (or more text) than the bound cut, in
+索引号 order, into chunks of at most the bound, so that editing one record re-indexes one small
+shard and the others come from the cache. The bound here is 3 (DISCLOSURE_SHARD_PAGES), the default
+5,000."""
 
 from __future__ import annotations
 
@@ -43,10 +44,11 @@ RECORDS = {
     "content/d1/b3.md": dated(2026, 3, "2026-08-01"),
     "content/d1/b4.md": dated(2026, 4, "2026-09-01"),
 }
+# In 索引号 order, chunks of three, each named by the 索引号 year of its first page.
 PLAN = {
     "d1-2025": ("d1/2025-00001.html", "d1/2025-00002.html", "d1/2025-00003.html"),
-    "d1-2026": ("d1/2025-00004.html", "d1/2026-00001.html", "d1/2026-00002.html"),
-    "d1-2026-2": ("d1/2026-00003.html", "d1/2026-00004.html"),
+    "d1-2025-2": ("d1/2025-00004.html", "d1/2026-00001.html", "d1/2026-00002.html"),
+    "d1-2026": ("d1/2026-00003.html", "d1/2026-00004.html"),
 }
 
 
@@ -68,7 +70,7 @@ def reindexed(lines: dict[str, str]) -> list[str]:
     return sorted(name for name, how in lines.items() if how != "未变，沿用缓存")
 
 
-def test_plan_cuts_a_department_by_year_and_bound(make_site) -> None:
+def test_plan_cuts_a_department_in_index_number_order(make_site) -> None:
     site = make_site(RECORDS)
     found = plan(site, 3)
     assert found == PLAN
@@ -95,9 +97,13 @@ def test_a_department_of_long_documents_is_split_by_its_text(make_site) -> None:
     assert sorted(page for pages in found.values() for page in pages) == sorted(
         page for pages in PLAN.values() for page in pages
     )
-    # the year's pages in serial order, cut into consecutive chunks
-    assert found["d1-2025"] == ("d1/2025-00001.html", "d1/2025-00002.html")
-    assert found["d1-2025-2"] == ("d1/2025-00003.html",)
+    # the pages in 索引号 order, cut into consecutive chunks
+    assert found == {
+        "d1-2025": ("d1/2025-00001.html", "d1/2025-00002.html"),
+        "d1-2025-2": ("d1/2025-00003.html", "d1/2025-00004.html"),
+        "d1-2026": ("d1/2026-00001.html", "d1/2026-00002.html"),
+        "d1-2026-2": ("d1/2026-00003.html", "d1/2026-00004.html"),
+    }
     # within the text bound the department stays one shard
     assert list(shards.plan(publication, shards.BOUND, text_bound=100 * per_record)) == list(shards.plan(publication))
     assert [s.name for s in shards.plan(publication)] == ["d1"]
@@ -134,34 +140,34 @@ def test_an_edit_reindexes_only_its_shard(make_site, monkeypatch: pytest.MonkeyP
 
     (site / "content" / "d1" / "b4.md").write_text(dated(2026, 4, "2026-09-01", "改过的正文。"), encoding="utf-8")
     second = build(site)
-    assert reindexed(second) == ["d1-2026-2"]
+    assert reindexed(second) == ["d1-2026"]
     assert set(second) == set(PLAN)  # every other shard: 未变，沿用缓存
     manifest = json.loads((site / "build" / "pagefind" / "shards.json").read_text(encoding="utf-8"))
     assert manifest == {"bundles": [f"{name}/" for name in PLAN]}
     for name in PLAN:
         assert (site / "build" / "pagefind" / name / "pagefind-entry.json").is_file()
-    fragments = (site / "build" / "pagefind" / "d1-2026-2" / "fragment").iterdir()
+    fragments = (site / "build" / "pagefind" / "d1-2026" / "fragment").iterdir()
     text = "".join(gzip.decompress(path.read_bytes()).decode("utf-8") for path in fragments)
     assert "改过" in text.replace("\u200b", "")  # the indexer marks Chinese word boundaries with ZWSP
 
 
-def test_an_addition_at_the_end_of_a_year_reindexes_its_last_chunk(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_addition_at_the_end_reindexes_the_last_chunk(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(SHARD_PAGES, "3")
     site = make_site(RECORDS)
     build(site)
     (site / "content" / "d1" / "b5.md").write_text(dated(2026, 5, "2026-10-01"), encoding="utf-8")
-    assert reindexed(build(site)) == ["d1-2026-2"]  # now full: three pages
+    assert reindexed(build(site)) == ["d1-2026"]  # now full: three pages
     (site / "content" / "d1" / "b6.md").write_text(dated(2026, 6, "2026-11-01"), encoding="utf-8")
     lines = build(site)
-    assert reindexed(lines) == ["d1-2026-3"] and set(lines) == {*PLAN, "d1-2026-3"}
+    assert reindexed(lines) == ["d1-2026-2"] and set(lines) == {*PLAN, "d1-2026-2"}
 
-    # A record removed before the end of its year shifts a page across that year's later chunks;
-    # the emptied last chunk is gone from the output and the cache.
+    # A record removed before the end of the order shifts a page across the later chunks; the
+    # emptied last chunk is gone from the output and the cache.
     (site / "content" / "d1" / "b1.md").unlink()
     lines = build(site)
-    assert reindexed(lines) == ["d1-2026", "d1-2026-2"] and set(lines) == set(PLAN)
+    assert reindexed(lines) == ["d1-2025-2", "d1-2026"] and set(lines) == set(PLAN)
     assert sorted(path.name for path in (site / ".cache" / "search").iterdir()) == sorted(PLAN)
-    assert not (site / "build" / "pagefind" / "d1-2026-3").exists()
+    assert not (site / "build" / "pagefind" / "d1-2026-2").exists()
 
 
 def test_order_spans_every_shard(make_site, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,20 +9,20 @@ A shard also holds at most `text_bound` characters of text (TEXT_BOUND), because
 memory grows with the words it indexes, not with the pages: a department of long documents is
 split sooner.
 
-A department within both bounds is one shard, named by its slug. A larger one is split by year
-(the record's 发布日期, else its 成文日期), and a year beyond a bound is cut, its pages in 索引号
-order (year, then serial as a number: the order serials are given out in), into consecutive chunks
-each filled up to a bound: <dept>-<year> is the first, <dept>-<year>-2, <dept>-<year>-3 … the
-next. So a new record with the highest 索引号 of its year changes only the last chunk (or starts a
-new one), and the first chunk keeps its name and pages when a year first outgrows a bound; a
-record added or removed before the end of its year (or whose date moves it to another year, or an
-edit that moves a chunk's end across its text bound) shifts pages across the later chunks of that
-year, which are indexed again. A department that first outgrows a bound is indexed again whole,
-once, under its new names.
+A department within both bounds is one shard, named by its slug. A larger one has its pages put
+in 索引号 order (year, then serial as a number: the order serials are given out in) and cut into
+consecutive chunks, each filled up to a bound, and a chunk is named by the 索引号 year of its first
+page: <dept>-<year>, and when several chunks begin in one year <dept>-<year>-2, <dept>-<year>-3 …
+So a new record with the highest 索引号 (how serials are given out) changes only the last chunk,
+or starts a new one; a record added or removed before the end of the order, or an edit that moves
+a chunk's end across its text bound, shifts pages across the later chunks, which are indexed
+again. A department that first outgrows a bound is indexed again whole, once, under its new names.
+The chunks are not cut at year ends: with the text bound a department of many small years would
+otherwise become many tiny shards, and each shard costs the search page requests.
 
-Small departments are not split by year: Pagefind ranks each bundle's results with that bundle's
-own statistics (how many of its pages carry a word, their mean length), so the smaller the shards,
-the more a merged ranking drifts from what one index would give (docs/search.md).
+A department within the bounds is not split: every shard costs the search page requests (its
+entry, its metadata and, for each query word, a chunk of its word index), so fewer shards are
+cheaper to query (docs/search.md).
 
 The key hashes the shard's rendered pages (paths and bytes), each page's public metadata as the
 indexer is given it (docs.Doc) and the indexer's version.
@@ -59,13 +59,14 @@ class Shard:
 
 
 def chunk_name(dept: str, year: int | None, n: int) -> str:
-    """The name of the `n`th (from 1) chunk of `dept`'s pages of `year` (None: undated, 0000)."""
+    """The name of the `n`th (from 1) chunk of `dept` that begins in 索引号 year `year` (None or 0:
+    an unreadable 索引号, 0000)."""
     base = f"{dept}-{year or 0:04d}"
     return base if n == 1 else f"{base}-{n}"
 
 
 def _order(record: PublicRecord) -> tuple[int, int, str]:
-    """Where a record stands in its year's chunks: its 索引号's year and serial, as numbers."""
+    """Where a record stands in its department's chunks: its 索引号's year and serial, as numbers."""
     match = ids.parse_index_no(record.index_no)
     return (int(match["year"]), int(match["serial"]), record.slug) if match else (0, 0, record.slug)
 
@@ -110,13 +111,12 @@ def _chunks(records: list[PublicRecord], bound: int, text_bound: int) -> list[li
 def _split(dept: str, records: list[PublicRecord], bound: int, text_bound: int) -> list[Shard]:
     if len(records) <= bound and sum(map(_weight, records)) <= text_bound:
         return [_shard(dept, records)]
-    years: dict[int | None, list[PublicRecord]] = {}
-    for record in records:
-        years.setdefault(record.year, []).append(record)
     found = []
-    for year in sorted(years, key=lambda year: year or 0):
-        for n, chunk in enumerate(_chunks(sorted(years[year], key=_order), bound, text_bound), 1):
-            found.append(_shard(chunk_name(dept, year, n), chunk))
+    begun: dict[int, int] = {}  # 索引号 year → chunks begun in it so far
+    for chunk in _chunks(sorted(records, key=_order), bound, text_bound):
+        year = _order(chunk[0])[0]
+        begun[year] = begun.get(year, 0) + 1
+        found.append(_shard(chunk_name(dept, year, begun[year]), chunk))
     return found
 
 
