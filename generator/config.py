@@ -89,6 +89,19 @@ class Platform:
 
 
 @dataclass
+class Sibling:
+    """A sibling site of the 网站群 whose published search index the search page also queries."""
+
+    name: str = setting("", "兄弟站点的名称（机构名称），显示在它的搜索结果上")
+    url: str = setting("", "兄弟站点的发布地址（其 pagefind/ 所在的目录），http:// 或 https:// 开头，或相对本站根目录")
+
+
+@dataclass
+class SearchSettings:
+    siblings: list[Sibling] = setting([], "网站群联合检索：搜索页同时检索的兄弟站点")
+
+
+@dataclass
 class Category:
     """A node of the catalogue taxonomy; records sit in leaves."""
 
@@ -228,6 +241,7 @@ class SiteConfig:
     deadlines: Deadlines = setting(None, "期限设置")
     calendar: Calendar = setting(None, "工作日历补充")
     platforms: list[Platform] = setting([], "平台链接")
+    search: SearchSettings = setting(None, "搜索页设置（网站群联合检索）")
     sensitive_terms: list[str] = setting([], "敏感词表（SEC009）")
     withhold_bases: list[str] = setting([], "本站认可的不予公开依据（SEC002），例如某部法规的条款")
     inspection: Inspection = setting(None, "检查指标的阈值（INS001–INS006）")
@@ -246,6 +260,7 @@ class SiteConfig:
         self.limits = self.limits or Limits()
         self.inspection = self.inspection or Inspection()
         self.scoring = self.scoring or Scoring()
+        self.search = self.search or SearchSettings()
 
     @property
     def leaf_categories(self) -> dict[str, Category]:
@@ -410,6 +425,35 @@ def _check_ranges(config: SiteConfig, parsed: yamlsrc.Parsed) -> None:
                 parsed.line_of("deadlines", "publish_days_by_doc_type", doc_type),
             )
     _check_scoring(config, parsed)
+    _check_siblings(config, parsed)
+
+
+def _check_siblings(config: SiteConfig, parsed: yamlsrc.Parsed) -> None:
+    """Each sibling has a name and a web address (http, https or relative to this site's root): the
+    search page fetches its index from there, so no other scheme may reach the page."""
+    seen: set[str] = set()
+    for i, sibling in enumerate(config.search.siblings):
+        where = ("search", "siblings", i)
+        if not sibling.name.strip():
+            raise ConfigError(
+                f"search.siblings 第 {i + 1} 项缺少 name（兄弟站点的名称）", parsed.line_of(*where, "name")
+            )
+        url = sibling.url.strip()
+        found = safeurl.scheme(url) if url else None
+        web = found == "" or (found in safeurl.WEB_SCHEMES and safeurl.is_web(url))
+        if not web:
+            raise ConfigError(
+                f"search.siblings 第 {i + 1} 项（{sibling.name}）的 url 应为 http:// 或 https:// 开头的地址，"
+                f"或相对本站根目录的路径（如 ../jiaoyu/），实际为 {sibling.url!r}",
+                parsed.line_of(*where, "url"),
+            )
+        if url in seen:
+            raise ConfigError(
+                f"search.siblings 第 {i + 1} 项（{sibling.name}）的 url 与前面的一项重复：{url}",
+                parsed.line_of(*where, "url"),
+            )
+        seen.add(url)
+        sibling.url = url
 
 
 def _check_scoring(config: SiteConfig, parsed: yamlsrc.Parsed) -> None:

@@ -17,6 +17,11 @@
 // Ranking: a record whose title, 文号 or 索引号 is the query first; then records whose title,
 // 文号 or 索引号 holds every word; then the others; newest first within each (pagefind/order.json,
 // generator/search/order.py). Or all newest first, or oldest first.
+//
+// A site of a 网站群 may also search its sibling sites (site.yaml search.siblings): each site is
+// searched by its own Pagefind (openIndex), alike; their candidates are checked alike and merged by
+// the same ranking (within a site by its order.json, across sites by 发布日期). A sibling that
+// cannot be loaded or stops answering is left out (downSites) and the search goes on without it.
 
 const TERMS_CJK = "x";
 const TERMS_TITLE = "t";
@@ -27,17 +32,110 @@ const EXACT_TITLES = 30; // title candidates loaded to find one whose title is t
 const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/gu; // Pagefind puts U+200B between the words it cut
 const INVISIBLE_CHAR = /^[\u200b-\u200d\u2060\ufeff]$/u;
 
-export async function openIndex(manifestUrl) {
-  const manifest = await (await fetch(manifestUrl)).json();
-  const bundles = manifest.bundles.map((b) => new URL(b, manifestUrl).href);
-  if (bundles.length === 0) return null;
-  // Result URLs are site-relative (/yuxi/2017-00001.html): the site root is the manifest's parent's parent.
-  const baseUrl = new URL("../", manifestUrl).pathname;
-  const pagefind = await import(new URL("pagefind.js", bundles[0]).href);
-  await pagefind.options({ baseUrl, excerptLength: 0 });
-  for (const bundle of bundles.slice(1)) await pagefind.mergeIndex(bundle, { baseUrl });
-  await pagefind.init();
-  return { pagefind, orderUrl: new URL("order.json", manifestUrl), order: null };
+const SIBLING_WAIT = 10000; // ms a sibling site may take to answer before it counts as unavailable
+
+// Resolves as `promise`, or rejects after `ms` (null: no limit).
+function within(promise, ms) {
+  if (ms === null) return promise;
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+async function fetchJson(url, wait) {
+  const response = await within(fetch(url), wait);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+}
+
+// A site's manifest (pagefind/shards.json): its bundles, as absolute URLs.
+async function readManifest(manifestUrl, wait) {
+  const manifest = await fetchJson(manifestUrl, wait);
+  return manifest.bundles.map((b) => new URL(b, manifestUrl).href);
+}
+
+// The search index: this site's bundles (manifestUrl, pagefind/shards.json) and those of the sibling
+// sites of the 网站群 (siblings: [{ name, url }], url the sibling's root, absolute or relative to this
+// site's root). Each site has its own instance of Pagefind, its shards merged into it (mergeIndex)
+// with the site's own baseUrl, so a result links to its own site. Not one instance for all sites:
+// Pagefind's instances share one WebAssembly module, so a second site's instance cannot be opened
+// beside the first, and a merged bundle that fails stays merged and fails every search. So each
+// sibling gets its own copy of this site's pagefind.js (imported under its own address), run in the
+// page, not in a worker: no script of a sibling runs here, only its index is read. A sibling that
+// cannot be loaded is left out and marked `down`; this site's index must load. Null when no site
+// has anything to search.
+export async function openIndex(manifestUrl, siblings = [], ownName = "") {
+  const root = new URL("../", manifestUrl);
+  const sites = [
+    { name: ownName, own: true, manifestUrl, baseUrl: root.pathname, wait: null },
+    ...siblings.map(({ name, url }) => {
+      const base = new URL(url.endsWith("/") ? url : `${url}/`, root);
+      const manifest = new URL("pagefind/shards.json", base);
+      return { name, own: false, manifestUrl: manifest, baseUrl: base.href, wait: SIBLING_WAIT };
+    }),
+  ];
+  const bundles = await Promise.all(
+    sites.map((site) =>
+      readManifest(site.manifestUrl, site.wait).catch((error) => {
+        if (site.own) throw error;
+        markDown(site, error);
+        return [];
+      }),
+    ),
+  );
+  // This site's pagefind.js; a site with nothing indexed of its own (a 网站群's portal) uses its
+  // first sibling's.
+  const first = bundles.find((list) => list.length > 0);
+  if (!first) return null;
+  const script = new URL("pagefind.js", first[0]).href;
+  const copy = (site, i) => (site.own ? script : `${script}?site=${i}`); // one module per site
+  await Promise.all(sites.map((site, i) => bundles[i].length && openSite(site, bundles[i], copy(site, i))));
+  const live = sites.filter((site) => site.pagefind && !site.down);
+  return live.length ? { sites, live, federated: siblings.length > 0 } : null;
+}
+
+async function openSite(site, bundles, script) {
+  const work = (async () => {
+    const module = await import(script);
+    const options = { baseUrl: site.baseUrl, excerptLength: 0 };
+    const pagefind = module.createInstance({ ...options, basePath: bundles[0], noWorker: !site.own });
+    await pagefind.init();
+    for (const bundle of bundles.slice(1)) await pagefind.mergeIndex(bundle, options);
+    site.filters = (await pagefind.filters()) || {};
+    site.orderUrl = new URL("order.json", site.manifestUrl);
+    site.order = null;
+    site.pagefind = pagefind;
+  })();
+  try {
+    await within(work, site.wait);
+  } catch (error) {
+    if (site.own) throw error;
+    markDown(site, error);
+  }
+}
+
+function markDown(site, error) {
+  site.down = true;
+  console.warn(`搜索：站点“${site.name}”暂时无法检索`, error);
+}
+
+// The names of the sibling sites that could not be searched (at loading or since).
+export function downSites(index) {
+  return index.sites.filter((site) => site.down).map((site) => site.name);
+}
+
+// The filter values of every site with their counts, added up.
+export function allFilters(index) {
+  const merged = {};
+  for (const site of index.live) {
+    for (const [name, values] of Object.entries(site.filters || {})) {
+      merged[name] ??= {};
+      for (const [value, count] of Object.entries(values)) merged[name][value] = (merged[name][value] || 0) + count;
+    }
+  }
+  return merged;
 }
 
 const LETTER = /[\p{L}\p{N}]/u;
@@ -128,16 +226,46 @@ async function ids(search) {
   return (await search).results;
 }
 
+// A site's date order (pagefind/order.json): page id → place, oldest first. A sibling without one
+// keeps Pagefind's order.
+function siteOrder(site) {
+  site.order ??= fetchJson(site.orderUrl, site.wait)
+    .catch((error) => {
+      if (site.own) throw error;
+      return [];
+    })
+    .then((list) => new Map(list.map((id, i) => [id, i])));
+  return site.order;
+}
+
 // A search: `find(index, query, { filters, sort })` → a Search, whose `page(n, size)` gives the
 // results of page n (loaded, checked) and `total` the count (`exactTotal` false: at most that many).
 export async function find(index, query, options) {
-  const { pagefind } = index;
-  const filters = options.filters || {};
   const words = queryWords(query || "");
-  index.order ??= fetch(index.orderUrl).then((r) => r.json()).then((list) => new Map(list.map((id, i) => [id, i])));
+  const sites = index.live.filter((site) => !site.down);
+  const streams = await Promise.all(
+    sites.map(async (site) => {
+      try {
+        return new Stream(site, await within(siteCandidates(site, query, words, options), site.wait));
+      } catch (error) {
+        if (site.own) throw error;
+        markDown(site, error);
+        return new Stream(site, []);
+      }
+    }),
+  );
+  const search = new Search(streams, words, options.sort);
+  if (words.length && search.remaining <= VERIFY_AT_ONCE) await search.checkAll();
+  return search;
+}
+
+// One site's candidates, ranked: [{ result, tier }].
+async function siteCandidates(site, query, words, options) {
+  const { pagefind } = site;
+  const filters = options.filters || {};
   if (words.length === 0) {
     const all = await ids(pagefind.search(null, { filters }));
-    return new Search(await rank(index, all, new Set(), new Set(), options.sort), [], true);
+    return rank(site, all, new Set(), new Set(), options.sort);
   }
   const terms = [...new Set(words.flatMap(wordTerms))];
   const exact = exactFilter(query);
@@ -157,61 +285,103 @@ export async function find(index, query, options) {
   }
   const known = new Set(found.map((r) => r.id));
   const candidates = [...found, ...byNumber.filter((r) => !known.has(r.id))];
-  const ranked = await rank(index, candidates, first, titled, options.sort);
-  const search = new Search(ranked, words, false);
-  if (ranked.length <= VERIFY_AT_ONCE) await search.checkAll();
-  return search;
+  return rank(site, candidates, first, titled, options.sort);
 }
 
-async function rank(index, results, first, titled, sort) {
-  const place = await index.order;
+async function rank(site, results, first, titled, sort) {
+  const place = await siteOrder(site);
   const tier = (r) => (sort ? 0 : first.has(r.id) ? 0 : titled.has(r.id) ? 1 : 2);
   const when = (r) => place.get(r.id) ?? -1;
   const older = sort === "asc" ? 1 : -1;
-  return [...results].sort((a, b) => tier(a) - tier(b) || older * (when(a) - when(b)));
+  const ranked = [...results].sort((a, b) => tier(a) - tier(b) || older * (when(a) - when(b)));
+  return ranked.map((result) => ({ result, tier: tier(result), site }));
+}
+
+// One site's ranked candidates, with how far they have been looked at.
+class Stream {
+  constructor(site, items) {
+    this.site = site;
+    this.items = items;
+    this.next = 0;
+  }
+
+  get left() {
+    return this.items.length - this.next;
+  }
+
+  // Load the next `count` candidates' fragments. A sibling that fails is down: its other candidates go.
+  async prefetch(count) {
+    const batch = this.items.slice(this.next, this.next + count);
+    for (const item of batch) item.loading ??= within(item.result.data(), this.site.wait);
+    try {
+      const loaded = await Promise.all(batch.map((item) => item.loading));
+      batch.forEach((item, i) => (item.data = loaded[i]));
+    } catch (error) {
+      if (this.site.own) throw error;
+      markDown(this.site, error);
+      this.items.length = this.next;
+    }
+  }
+}
+
+// The date a result sorts by across sites (within a site, order.json gives the same order).
+function dateOf(item) {
+  return item.data.meta?.发布日期 || "";
 }
 
 class Search {
-  constructor(candidates, words, checked) {
-    this.candidates = candidates; // ranked; the first `this.next` of them looked at already
+  constructor(streams, words, sort) {
+    this.streams = streams; // per site, this site's first
     this.words = words; // to check each against (none: every candidate is a result)
-    this.results = checked ? candidates : [];
-    this.next = checked ? candidates.length : 0;
-    this.exactTotal = checked;
-    this.cache = new Map();
+    this.sort = sort;
+    this.results = []; // [{ result, data, site }] in rank order
+  }
+
+  get remaining() {
+    return this.streams.reduce((sum, stream) => sum + stream.left, 0);
+  }
+
+  // Without words every candidate is a result, so the count is exact from the start.
+  get exactTotal() {
+    return this.words.length === 0 || this.remaining === 0;
   }
 
   get total() {
-    return this.exactTotal ? this.results.length : this.results.length + this.candidates.length - this.next;
-  }
-
-  data(result) {
-    if (!this.cache.has(result.id)) this.cache.set(result.id, result.data());
-    return this.cache.get(result.id);
+    return this.results.length + this.remaining;
   }
 
   async checkAll() {
     await this.fill(Infinity);
   }
 
-  // Check candidates in rank order until `count` results are known or none are left.
-  async fill(count) {
-    while (this.results.length < count && this.next < this.candidates.length) {
-      const batch = this.candidates.slice(this.next, this.next + Math.max(10, Math.min(count - this.results.length, 50)));
-      this.next += batch.length;
-      const loaded = await Promise.all(batch.map((r) => this.data(r)));
-      batch.forEach((r, i) => {
-        if (contains(loaded[i], this.words)) this.results.push(r);
-      });
-    }
-    if (this.next >= this.candidates.length) this.exactTotal = true;
+  // Whether candidate `a` ranks before `b` of another site: tier, then date; a tie keeps site order.
+  before(a, b) {
+    if (a.tier !== b.tier) return a.tier < b.tier;
+    const [da, db] = [dateOf(a), dateOf(b)];
+    return da !== db && (this.sort === "asc" ? da < db : da > db);
   }
 
-  // Page `n` (from 1) of `size` results: [{ result, data }].
+  // Check candidates in rank order until `count` results are known or none are left: each site's
+  // next candidates are loaded a batch at a time, and the sites' lists merged by rank.
+  async fill(count) {
+    while (this.results.length < count && this.remaining > 0) {
+      const size = Math.max(10, Math.min(count - this.results.length, 50));
+      await Promise.all(this.streams.map((stream) => stream.prefetch(size)));
+      for (;;) {
+        const open = this.streams.filter((stream) => stream.left > 0);
+        if (open.length === 0 || this.results.length >= count) break;
+        if (open.some((stream) => !stream.items[stream.next].data)) break; // load the next batch first
+        const best = open.reduce((a, b) => (this.before(b.items[b.next], a.items[a.next]) ? b : a));
+        const item = best.items[best.next++];
+        if (contains(item.data, this.words)) this.results.push(item);
+      }
+    }
+  }
+
+  // Page `n` (from 1) of `size` results: [{ result, data, site }].
   async page(n, size) {
     await this.fill(n * size);
-    const shown = this.results.slice((n - 1) * size, n * size);
-    return Promise.all(shown.map(async (result) => ({ result, data: await this.data(result) })));
+    return this.results.slice((n - 1) * size, n * size);
   }
 }
 

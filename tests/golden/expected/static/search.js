@@ -2,9 +2,11 @@
 // the sharded Pagefind index, is static/search-core.js.
 // The query, filters, sort and page live in the address: each change of a filter, the sort or the
 // page searches at once and adds a history entry, so the back button and a copied link give the
-// same results. Every path is relative to this page, so the site works from any sub-path.
+// same results. Every path is relative to this page, so the site works from any sub-path. The sibling
+// sites of a 网站群 (site.yaml search.siblings) are listed in the page and searched too; each result
+// then says which site it is from, and the status names a sibling that could not be searched.
 
-import { excerpt, find, openIndex, queryWords } from "./search-core.js";
+import { allFilters, downSites, excerpt, find, openIndex, queryWords } from "./search-core.js";
 
 const PAGE_SIZE = 10;
 const SHOWN_META = ["索引号", "发布机构", "发布日期", "文号"];
@@ -24,6 +26,16 @@ const pageOf = root.querySelector("#search-page-of");
 let index = null;
 let current = null; // { key, search }: the last search, reused when only the page changes
 let generation = 0;
+
+// The sibling sites of a 网站群 searched with this one (site.yaml search.siblings), as listed in the page.
+function siblings() {
+  const listed = [...root.querySelectorAll("[data-sibling-url]")];
+  return listed.map((el) => ({ name: el.textContent, url: el.dataset.siblingUrl }));
+}
+
+function siteName() {
+  return document.querySelector('meta[name="SiteName"]')?.content || "本站";
+}
 
 function fillFilters(filters) {
   for (const select of filterSelects) {
@@ -75,22 +87,39 @@ function excerptNode(content, words) {
   return p;
 }
 
-function resultItem(data, words) {
+// A result's address if it may be linked: http(s), and a sibling's result only inside that site.
+function linkable(url, site) {
+  const target = new URL(url, location.href);
+  if (!["http:", "https:"].includes(target.protocol)) return false;
+  return site.own || target.href.startsWith(new URL(site.baseUrl, location.href).href);
+}
+
+function resultItem({ data, site }, words) {
   const li = document.createElement("li");
   const heading = document.createElement("h2");
   const link = document.createElement("a");
-  link.href = data.url;
+  if (linkable(data.url, site)) link.href = data.url;
   link.textContent = data.meta.title || data.url;
   heading.append(link);
   li.append(heading);
   if ((data.filters?.公开属性 || []).includes("依申请公开")) {
     const note = document.createElement("p");
     note.className = "on-request";
-    note.textContent = "依申请公开：本站只公开目录信息，全文可依申请获取";
+    const where = site.own ? "本站" : `“${site.name}”`;
+    note.textContent = `依申请公开：${where}只公开目录信息，全文可依申请获取`;
     li.append(note);
   }
   const dl = document.createElement("dl");
   dl.className = "result-meta";
+  if (index.federated && site.name) {
+    // a 网站群's search: which body's site the record is published on
+    const dt = document.createElement("dt");
+    dt.textContent = "来源网站";
+    const dd = document.createElement("dd");
+    dd.className = "result-site";
+    dd.textContent = site.name;
+    dl.append(dt, dd);
+  }
   for (const key of SHOWN_META) {
     if (!data.meta[key]) continue;
     const dt = document.createElement("dt");
@@ -125,15 +154,17 @@ async function show(params, { focus = false } = {}) {
   const items = await search.page(page, PAGE_SIZE);
   if (mine !== generation) return;
   const words = queryWords(query);
-  list.replaceChildren(...items.map(({ data }) => resultItem(data, words)));
+  list.replaceChildren(...items.map((item) => resultItem(item, words)));
   list.start = (page - 1) * PAGE_SIZE + 1;
   const total = search.total;
   const about = query.trim() ? `包含“${query.trim()}”的` : "符合条件的";
   const count = search.exactTotal ? `${total}` : `至多 ${total}`;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  statusLine.textContent = total
+  const down = downSites(index).map((name) => `“${name}”`);
+  const found = total
     ? `找到 ${count} 条${about}政府信息，第 ${page} 页，共 ${search.exactTotal ? "" : "至多 "}${pages} 页。`
     : `没有找到${about}政府信息。可以换一个词，或减少筛选条件。`;
+  statusLine.textContent = found + (down.length ? `${down.join("、")}暂时无法检索，结果中不含其信息。` : "");
   pager.hidden = pages <= 1;
   prev.disabled = page <= 1;
   next.disabled = page >= pages;
@@ -155,7 +186,7 @@ async function start() {
   statusLine.textContent = "正在加载搜索索引…";
   statusLine.tabIndex = -1;
   try {
-    index = await openIndex(new URL(root.dataset.searchIndex, location.href));
+    index = await openIndex(new URL(root.dataset.searchIndex, location.href), siblings(), siteName());
   } catch (error) {
     statusLine.textContent = "搜索暂时无法使用，请浏览政府信息公开目录。";
     throw error;
@@ -164,7 +195,7 @@ async function start() {
     statusLine.textContent = "本站暂无可搜索的政府信息。";
     return;
   }
-  fillFilters((await index.pagefind.filters()) || {});
+  fillFilters(allFilters(index));
   formFromState(params);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
