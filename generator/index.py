@@ -102,7 +102,7 @@ def build_index(
         if cached is None:
             scratch = cache.scratch(shard.name)  # this build's own: a concurrent one never shares it
             try:
-                measurement = bundle.index_pages(output.root, shard.docs, scratch)
+                measurement = bundle.index_pages(output.root, shard.docs, scratch, shard.name)
                 folders[shard.name] = cache.put(shard.name, key, measurement, scratch)
             finally:
                 cache.discard(scratch)  # gone already when put moved it into place
@@ -129,7 +129,8 @@ def build_index(
     if shared := order.shared(bundles):
         console.print(
             f"注意：搜索索引有 {len(shared)} 个页面编号出现在不止一个分片中（{'、'.join(shared[:5])}），"
-            "搜索结果和按日期排序中会缺少共用编号的页面之一（docs/search.md 已知限制）",
+            "搜索结果和按日期排序中会缺少共用编号的页面之一；请改换其中一个分片所在部门的目录名后重新生成，"
+            "并向维护人员报告（docs/search.md）",
             highlight=False,
             markup=False,
         )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import DEPARTMENT_YAML, DEPT_USCC, record_text, run_cli
 
-from generator.search import bundle, docs
+from generator.search import bundle, canonical, docs, order
 from generator.search.terms import code, index_terms, words
 
 ZWSP = "\u200b"  # the extended indexer marks its Chinese word boundaries with zero-width spaces
@@ -183,3 +183,25 @@ def test_shard_peak_memory_is_the_indexers_own(tmp_path: Path) -> None:
     ballast = b"x" * (400 << 20)  # resident in this process: a child forked from it would count it
     measurement = bundle.index_pages(tmp_path / "site", (item,), tmp_path / "bundle")
     assert len(ballast) and 0 < measurement.peak_kib < 200 << 10
+
+
+def test_pages_of_two_shards_never_share_an_id(tmp_path: Path) -> None:
+    # The same page indexed in two shards gets the same id from Pagefind (a hash of the fragment):
+    # the search page merges the shards and would count the two as one result.
+    page = tmp_path / "site" / "d1" / "a.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<html lang='zh-CN'><body data-pagefind-body><p>羚羊</p></body></html>", encoding="utf-8")
+    item = docs.Doc(
+        "d1/a.html", True, "羚羊", "X/2026-00001", "", ("测试局",), "2026-01-01", "", "", "现行有效", "主动公开"
+    )
+    bundles = [tmp_path / name for name in ("d1-2025", "d1-2026")]
+    for dest in bundles:
+        bundle.index_pages(tmp_path / "site", (item,), dest, dest.name)
+    assert order.shared(bundles) == []
+    for dest in bundles:
+        (fragment,) = (dest / "fragment").iterdir()
+        assert fragment.name.endswith(canonical.own_ids(dest.name) + ".pf_fragment")
+        meta = canonical._read(next(dest.glob("pagefind.*.pf_meta")))
+        assert [page_id for page_id, _ in meta[1]] == [fragment.name.removesuffix(".pf_fragment")]
+        assert canonical.canonicalize(dest, dest.name)  # idempotent: the ids are renamed once
+        assert [p.name for p in (dest / "fragment").iterdir()] == [fragment.name]

@@ -51,8 +51,9 @@ def _binary() -> Path:
     return found
 
 
-def index_pages(root: Path, items: tuple[Doc, ...], dest: Path) -> Measurement:
-    """Write the Pagefind bundle of the pages `items` (output paths under `root`) to the new folder `dest`."""
+def index_pages(root: Path, items: tuple[Doc, ...], dest: Path, shard: str = "") -> Measurement:
+    """Write the Pagefind bundle of the pages `items` (output paths under `root`) to the new folder
+    `dest`, its page ids those of shard `shard` (canonical.own_ids)."""
     texts: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="disclosure-shard-") as scratch:
         site = Path(scratch) / "site"
@@ -83,7 +84,7 @@ def index_pages(root: Path, items: tuple[Doc, ...], dest: Path) -> Measurement:
         if report["code"] != 0 or not (dest / "pagefind-entry.json").exists():
             output = log.read_text(encoding="utf-8", errors="replace").strip()
             raise IndexerError(f"Pagefind 建立索引失败（退出码 {report['code']}）：{output}")
-    canonical.canonicalize(dest)  # the same pages, the same bytes (Pagefind's own order is arbitrary)
+    canonical.canonicalize(dest, shard)  # the same pages, the same bytes (Pagefind's order is arbitrary)
     put_texts(dest, texts)
     return Measurement(seconds, int(report["peak_kib"]))
 

@@ -150,11 +150,12 @@ def _order(item: Any) -> bytes:
     return key.encode("utf-8") if isinstance(key, str) else encode(key)
 
 
-def canonicalize(bundle: Path) -> bool:
-    """Rewrite the Pagefind bundle in `bundle` in its canonical form; False (bundle untouched)
-    when some file is not what this module understands."""
+def canonicalize(bundle: Path, owner: str = "") -> bool:
+    """Rewrite the Pagefind bundle in `bundle` in its canonical form, its page ids made its own
+    (`owner`: the shard's name; see `own_ids`); False (bundle untouched) when some file is not what
+    this module understands."""
     try:
-        plan = _plan(bundle)
+        plan = _plan(bundle, owner)
     except (NotCanonical, OSError, ValueError, KeyError, IndexError, TypeError, EOFError):
         return False
     for old in plan.remove:
@@ -170,7 +171,16 @@ class _Plan:
         self.remove: list[Path] = []
 
 
-def _plan(bundle: Path) -> _Plan:
+def own_ids(owner: str) -> str:
+    """What a bundle of shard `owner` appends to each page id. Pagefind makes a page's id (zh_ and
+    7 hex digits of a hash) unique within its bundle only: among 200,000 pages some 75 pairs share
+    one, and the search page, which merges the shards, would lose one page of each pair. With the
+    shard's own suffix two pages share an id only if their shards' names share 24 bits of a hash
+    too; the index stage still checks (index.py)."""
+    return "-" + hashlib.sha256(owner.encode("utf-8")).hexdigest()[:6] if owner else ""
+
+
+def _plan(bundle: Path, owner: str = "") -> _Plan:
     """Everything canonicalize writes and removes, worked out before anything is touched."""
     entry_path = bundle / ENTRY
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
@@ -199,6 +209,13 @@ def _plan(bundle: Path) -> _Plan:
         if len(renamed) != len(filters):
             raise NotCanonical("filter files and metadata disagree")
         meta[3] = sorted(filters, key=_order)
+        suffix = own_ids(owner)
+        for page in meta[1]:  # [id, word count]: the fragment is fragment/<id>.pf_fragment
+            if suffix and "-" not in page[0]:  # not yet renamed (canonicalize is idempotent)
+                fragment = bundle / "fragment" / f"{page[0]}.pf_fragment"
+                page[0] += suffix
+                plan.remove.append(fragment)
+                plan.write[bundle / "fragment" / f"{page[0]}.pf_fragment"] = fragment.read_bytes()
         if len(meta) > 4 and isinstance(meta[4], list):
             meta[4] = sorted(meta[4], key=_order)
         new_hash = f"{prefix}{_name(meta, META_HASH)}"
