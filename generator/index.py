@@ -91,6 +91,7 @@ def build_index(
     cache = ShardCache(publication.config.root / CACHE)
 
     folders: dict[str, Path] = {}  # each shard's bundle in the cache, verified or just made
+    pages: dict[str, list[list[str]]] = {}  # each shard's pages: [date, URL, id] (search/order.py)
 
     def index_shard(shard: shards.Shard) -> ShardReport:
         key = shards.key(shard, output.root)
@@ -98,16 +99,18 @@ def build_index(
         previous = stale_from / BUNDLES / shard.name if stale_from is not None else None
         if cached is None and previous is not None and (previous / ENTRY).is_file():
             folders[shard.name] = previous
+            pages[shard.name] = order.pages(previous)
             return ShardReport(shard.name, len(shard.pages), False, bundle.Measurement(0.0, 0), stale=True)
         if cached is None:
             scratch = cache.scratch(shard.name)  # this build's own: a concurrent one never shares it
             try:
                 measurement = bundle.index_pages(output.root, shard.docs, scratch, shard.name)
-                folders[shard.name] = cache.put(shard.name, key, measurement, scratch)
+                made = cache.put(shard.name, key, measurement, scratch)
+                folders[shard.name], pages[shard.name] = made.bundle, made.pages
             finally:
                 cache.discard(scratch)  # gone already when put moved it into place
             return ShardReport(shard.name, len(shard.pages), False, measurement)
-        folders[shard.name] = cached.bundle
+        folders[shard.name], pages[shard.name] = cached.bundle, cached.pages
         return ShardReport(shard.name, len(shard.pages), True, cached.measurement)
 
     columns = (TextColumn("建立搜索索引"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -125,7 +128,7 @@ def build_index(
     for report, folder in zip(reports, bundles):
         _copy_bundle(output, report.name, folder)
     output.write_text(MANIFEST, json.dumps({"bundles": [f"{r.name}/" for r in reports]}, ensure_ascii=False))
-    output.write_text(ORDER, json.dumps(order.by_date(bundles)))
+    output.write_text(ORDER, json.dumps(order.by_date([pages[report.name] for report in reports])))
     if shared := order.shared(bundles):
         console.print(
             f"注意：搜索索引有 {len(shared)} 个页面编号出现在不止一个分片中（{'、'.join(shared[:5])}），"

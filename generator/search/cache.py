@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..output import pid_running
+from . import order
 from .bundle import Measurement
 
-KEY = "key"  # JSON: key, bundle (folder name), seconds, peak_kib, files {path: [size, sha256]}
-FORMAT = 3  # 3: bundles in canonical form (search/canonical.py)
+KEY = "key"  # JSON: key, bundle (folder name), seconds, peak_kib, files {path: [size, sha256]}, pages
+FORMAT = 4  # 4: with each page's [date, URL, id] (search/order.py `pages`)
 BUNDLE = "bundle-"  # a complete bundle: bundle-RANDOM
 SCRATCH = ".new-"  # a bundle being made: .new-PID-RANDOM
 ENTRY = "pagefind-entry.json"  # every bundle has it
@@ -36,6 +37,7 @@ ENTRY = "pagefind-entry.json"  # every bundle has it
 class Cached:
     bundle: Path
     measurement: Measurement  # of the build that made the bundle
+    pages: list[list[str]]  # [date, URL, id] of each page (order.pages), read when it was made
 
 
 def manifest(bundle: Path) -> dict[str, list[object]]:
@@ -67,16 +69,20 @@ class ShardCache:
         if data is None or data.get("key") != key:
             return None
         try:
-            name, files = str(data["bundle"]), data["files"]
+            name, files, pages = str(data["bundle"]), data["files"], data["pages"]
             measurement = Measurement(float(str(data["seconds"])), int(str(data["peak_kib"])))
             if not name.startswith(BUNDLE) or "/" in name or not isinstance(files, dict) or ENTRY not in files:
+                return None
+            if not isinstance(pages, list) or not all(
+                isinstance(page, list) and len(page) == 3 and all(isinstance(v, str) for v in page) for page in pages
+            ):
                 return None
             bundle = self.root / shard / name
             if bundle.is_symlink() or manifest(bundle) != files:
                 return None
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        return Cached(bundle, measurement)
+        return Cached(bundle, measurement, pages)
 
     def scratch(self, shard: str) -> Path:
         """A folder path of this build alone for a new bundle of `shard` (not yet created: the
@@ -88,10 +94,11 @@ class ShardCache:
     def discard(self, scratch: Path) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
-    def put(self, shard: str, key: str, measurement: Measurement, scratch: Path) -> Path:
-        """Make the complete bundle in `scratch` the entry of `shard` for `key`; returns its folder."""
+    def put(self, shard: str, key: str, measurement: Measurement, scratch: Path) -> Cached:
+        """Make the complete bundle in `scratch` the entry of `shard` for `key`."""
         folder = self.root / shard
         files = manifest(scratch)
+        pages = order.pages(scratch)
         if ENTRY not in files:
             raise OSError(f"{scratch} holds no {ENTRY}")
         bundle = folder / f"{BUNDLE}{secrets.token_hex(8)}"
@@ -103,6 +110,7 @@ class ShardCache:
             "seconds": measurement.seconds,
             "peak_kib": measurement.peak_kib,
             "files": files,
+            "pages": pages,
         }
         partial = folder / f"{KEY}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
         with open(partial, "w", encoding="utf-8") as sink:
@@ -111,7 +119,7 @@ class ShardCache:
             os.fsync(sink.fileno())
         partial.replace(folder / KEY)  # last: the entry now names the new bundle
         self._tidy(folder, keep=bundle.name, leftovers=False)
-        return bundle
+        return Cached(bundle, measurement, pages)
 
     def _tidy(self, folder: Path, keep: str | None, leftovers: bool = True) -> None:
         """Remove from `folder` every bundle but `keep` and the files of the earlier cache layout

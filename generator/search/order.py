@@ -36,11 +36,16 @@ def shared(bundles: list[Path]) -> list[str]:
     return sorted(page for page, count in seen.items() if count > 1)
 
 
-def by_date(bundles: list[Path]) -> list[str]:
-    """The page ids of `bundles` (Pagefind bundle folders), oldest first."""
-    pages = {
-        path.name.removesuffix(FRAGMENT): _page(path)
-        for bundle in bundles
-        for path in (bundle / "fragment").glob(f"*{FRAGMENT}")
-    }
-    return sorted(pages, key=pages.__getitem__)
+def pages(bundle: Path) -> list[list[str]]:
+    """[date, URL, id] of every page of `bundle` (a Pagefind bundle folder), read from its fragments
+    once, when the bundle is made (the shard cache keeps them: search/cache.py)."""
+    found = []
+    for path in sorted((bundle / "fragment").glob(f"*{FRAGMENT}")):
+        date, url = _page(path)
+        found.append([date, url, path.name.removesuffix(FRAGMENT)])
+    return found
+
+
+def by_date(shards: list[list[list[str]]]) -> list[str]:
+    """The page ids of every shard's `pages`, oldest first (by date, then URL)."""
+    return [page_id for _, _, page_id in sorted(page for found in shards for page in found)]
