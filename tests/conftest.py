@@ -142,3 +142,10 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_cli("build", "--site", site)
     assert result.code == 0, result.err + result.out
     return site / "build"
+
+
+@pytest.fixture
+def demo_built_copy(demo_build: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo site as the session's build left it (output and caches): a site
+    with a previous output, without building the demo again."""
+    return Path(shutil.copytree(demo_build.parent, tmp_path / "demo", symlinks=True))

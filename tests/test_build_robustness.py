@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,7 +18,8 @@ from typing import Callable
 
 import pytest
 
-from conftest import DEPT_USCC, REPO, SITE_YAML, record_text, run_cli, write_site
+import forked
+from conftest import DEPT_USCC, SITE_YAML, record_text, run_cli, write_site
 from generator import output
 from generator.index import UNUSED
 from generator.search import bundle
@@ -44,15 +44,9 @@ def _site(where: Path) -> Path:
     )
 
 
-def _start(site: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "generator", "build", "--site", str(site)],
-        cwd=REPO,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def _start(site: Path) -> forked.Command:
+    """`disclosure build` in a process of its own (tests/forked.py: without Python's start)."""
+    return forked.start("build", "--site", site)
 
 
 def _build(site: Path) -> str:
@@ -90,7 +84,7 @@ def test_concurrent_builds_one_at_a_time(tmp_path: Path) -> None:
     for round_ in range(4):
         # each round changes a record, so every build of it has real work to do
         (site / "content/d1/r1.md").write_text(_record(1, f"第{round_}轮修改后的正文。" * 10), encoding="utf-8")
-        processes = [_start(site) for _ in range(3)]
+        processes = forked.start_together([["build", "--site", site] for _ in range(3)])
         for process in processes:
             out, err = process.communicate(timeout=120)
             codes.append(process.returncode)

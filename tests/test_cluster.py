@@ -152,14 +152,13 @@ def nobody_listens() -> str:
 
 
 def test_when_the_cluster_cannot_build_the_previous_output_stays(
-    cluster: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cluster: Cluster, demo_built_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No Dask, no scheduler at the address, the scheduler killed while the build's units run (last
     test: the module's cluster is gone after it): exit 2, said in Chinese, the output untouched."""
     from generator import cluster as cluster_module
 
-    site = copy_demo(tmp_path / "demo")
-    assert run_cli("build", "--site", site).code == 0
+    site = demo_built_copy  # the previous output: the session's local build of the demo
     before = tree_hash(site / "build")
 
     with monkeypatch.context() as patch:

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import pytest
 
-from conftest import SITE_YAML, record_text, run_cli, tree_hash
+from conftest import SITE_YAML, record_text, run_cli, tree_hash, write_site
 from generator.output import Output
 
 MakeSite = Callable[..., Path]
@@ -91,18 +91,29 @@ def _plant(monkeypatch: pytest.MonkeyPatch, pattern: str, change: Callable[[str 
     return planted
 
 
-@pytest.mark.parametrize("channel", CHANNELS)
-def test_the_last_net_blocks_a_canary_in_every_channel(
-    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, channel: str
-) -> None:
-    site = make_site(
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site with a record, an annual report (the .docx) and a feed, built once: each channel's
+    test builds a copy of it again (the module's copy stays as it is)."""
+    site = tmp_path_factory.mktemp("net") / "site"
+    site.mkdir()
+    write_site(
+        site,
         {
             "content/d1/r.md": record_text(),
             "content/d1/reports/2025.md": REPORT,
             "site.yaml": SITE_YAML + "base_url: https://xxgk.example.gov.cn/\n",
-        }
+        },
     )
     assert run_cli("build", "--site", site).code == 0
+    return site
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_the_last_net_blocks_a_canary_in_every_channel(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, channel: str
+) -> None:
+    site = Path(shutil.copytree(built, tmp_path / "site", symlinks=True))  # with its previous output
     before = tree_hash(site / "build")
     pattern, change, named = CHANNELS[channel]
     shutil.rmtree(site / ".cache/pages")  # render every page again, so each passes through the plant
