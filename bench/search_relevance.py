@@ -4,8 +4,8 @@
 
 reads a built site (its record pages and the metadata-only pages of 依申请公开 records) and writes
 the set: the queries citizens were seen to type (issue 15), and queries drawn from the site's own
-texts — 文号 (the records' own and those their text cites), 索引号, pieces of titles, words found only
-in the document text, and two-word queries. For each query the records that must be found are
+texts — 文号 (the records' own and those their text cites), 索引号, pieces of titles, phrases found
+only in the document text, and two-word queries, a sample of each kind. For each query the records that must be found are
 those whose text contains every query word as written: after NFKC and lower case, with every run
 of characters that are no letter or digit read as one space (so 〔2019〕 and [2019] are the same).
 A record's text is what its page shows of it: title, 文号, 索引号 and the document text — read here
@@ -16,7 +16,6 @@ from the HTML with regular expressions, independently of the indexer's own readi
 from __future__ import annotations
 
 import argparse
-import gzip
 import html
 import json
 import random
@@ -75,17 +74,20 @@ def site_records(build: Path) -> dict[str, dict[str, str]]:
     return found
 
 
-def segmented_words(build: Path) -> dict[str, set[str]]:
-    """Words of the document texts as the indexer's dictionary cut them (between the U+200B marks
-    of the fragments), each with the record URLs whose fragment has it: a source of words people
-    use, not of the records expected (those come from the pages)."""
+def body_words(records: dict[str, dict[str, str]], rng: random.Random, count: int) -> dict[str, set[str]]:
+    """Pieces of 2–4 characters cut from the Chinese runs of `count` random records' document texts
+    — phrases as the documents write them — each with the record URLs whose text has it (the
+    fragments no longer carry the indexer's own cutting of the text, which this read before)."""
     found: dict[str, set[str]] = {}
-    for path in build.glob("pagefind/*/fragment/*.pf_fragment"):
-        fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
-        for word in fragment["content"].split("\u200b"):
-            word = word.strip()
-            if 2 <= len(word) <= 4 and CJK.fullmatch(word):
-                found.setdefault(word, set()).add(fragment["url"])
+    for url in rng.sample(sorted(records), min(count, len(records))):
+        runs = [run for run in CJK.findall(records[url]["text"]) if len(run) >= 4]
+        for run in rng.sample(runs, min(3, len(runs))):
+            length = rng.randint(2, 4)
+            start = rng.randint(0, len(run) - length)
+            found.setdefault(run[start : start + length], set())
+    texts = {url: normalize(record["text"]) for url, record in records.items()}
+    for word, urls in found.items():
+        urls.update(url for url, text in texts.items() if word in text)
     return found
 
 
@@ -117,10 +119,11 @@ def make_set(build: Path, seed: int = 15, size: int = 140) -> list[dict[str, obj
     for query in ISSUE_QUERIES:
         add(query, "issue")
     items = list(records.items())
-    for _, record in items:
+    for _, record in rng.sample(items, min(30, len(items))):
         add(record["doc_no"], "文号")
-        for cited in DOC_NO.findall(record["text"]):
-            add(cited, "文号 cited")
+    cited = sorted({number for _, record in items for number in DOC_NO.findall(record["text"])})
+    for number in rng.sample(cited, min(10, len(cited))):
+        add(number, "文号 cited")
     for _, record in rng.sample(items, min(20, len(items))):
         add(record["index_no"], "索引号")
     titles = " ".join(r["title"] for r in records.values())
@@ -132,8 +135,14 @@ def make_set(build: Path, seed: int = 15, size: int = 140) -> list[dict[str, obj
             start = rng.randint(0, len(run) - length)
             add(run[start : start + length], "title piece")
         add(record["title"], "title")
+    # a phrase of the text that some record holding it does not have in its title; on a small site
+    # also in no title at all, and in at most ten records
+    small = len(records) <= 1000
     vocabulary = sorted(
-        (word, urls) for word, urls in segmented_words(build).items() if word not in titles and len(urls) <= 10
+        (word, urls)
+        for word, urls in body_words(records, rng, 200).items()
+        if any(word not in normalize(records[url]["title"]) for url in urls)
+        and (not small or (word not in titles and len(urls) <= 10))
     )
     for word, _ in rng.sample(vocabulary, min(35, len(vocabulary))):
         add(word, "body only")
