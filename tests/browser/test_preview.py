@@ -71,7 +71,9 @@ def test_an_edited_title_appears_in_the_open_page_and_idle_means_no_rebuild(page
     new_title = title.group(1).strip().strip('"') + "（修订）"
     saved = time.monotonic()
     record.write_text(text.replace(title.group(0), f"title: {new_title}"), encoding="utf-8")
-    page.wait_for_function("t => document.querySelector('h1').textContent.includes(t)", arg=new_title, timeout=60_000)
+    page.wait_for_function(
+        "t => (document.querySelector('h1')?.textContent ?? '').includes(t)", arg=new_title, timeout=60_000
+    )
     print(f"\nsave → new title in the open page: {time.monotonic() - saved:.2f} s")
 
     settled = _version(base)
