@@ -1,11 +1,14 @@
 """Stage 6 — index: the client-side search index over the public record pages.
 
 One Pagefind bundle per shard (a department's record pages, or, past a bound of pages or of text,
-a chunk of them in 索引号 order: see search/shards.py) under pagefind/<shard>/; the search
-page loads the first and merges the others (mergeIndex), listed in pagefind/shards.json;
-pagefind/order.json puts every page in date order (search/order.py). Only pages of
+a chunk of them in 索引号 order: see search/shards.py) under pagefind/<shard>/, listed in
+pagefind/shards.json with, for each filter value, its count and the shards holding it. The term
+directory (pagefind/terms/, search/directory.py) says which shards hold each search key, so the
+search page opens only the shards a query needs and merges them (mergeIndex);
+pagefind/order/<shard>.json puts each shard's pages in date order (search/order.py). Only pages of
 Publication.full records are indexed. An unchanged shard comes from the cache in
-<site>/.cache/search/ instead of being indexed again. The environment variable
+<site>/.cache/search/ instead of being indexed again, and the directory's files from
+<site>/.cache/terms/, changed only where a changed shard's keys did. The environment variable
 DISCLOSURE_SHARD_PAGES (SHARD_PAGES) sets the bound, default shards.BOUND.
 """
 
@@ -23,13 +26,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import urls
 from .output import Output
 from .publicity import Publication
-from .search import bundle, order, shards
+from .search import bundle, directory, docs, order, shards
 from .search.cache import ENTRY, ShardCache
 
 BUNDLES = urls.SEARCH_INDEX
 MANIFEST = f"{BUNDLES}/shards.json"
-ORDER = f"{BUNDLES}/order.json"  # every page's id in date order (search/order.py)
+ORDER = f"{BUNDLES}/order"  # each shard's page ids in date order: <shard>.json (search/order.py)
 CACHE = Path(".cache") / "search"
+TERMS_CACHE = Path(".cache") / "terms"  # the term directory's (search/directory.py)
 SHARD_PAGES = "DISCLOSURE_SHARD_PAGES"  # the most pages a shard holds (docs/search.md)
 # Pagefind's own UIs: the search page uses its JS API (static/search.js), so these are not copied.
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
@@ -92,13 +96,14 @@ def build_index(
 
     folders: dict[str, Path] = {}  # each shard's bundle in the cache, verified or just made
     pages: dict[str, list[list[str]]] = {}  # each shard's pages: [date, URL, id] (search/order.py)
+    keys: dict[str, str | None] = {}  # each shard's key (None: the previous build's bundle, stale)
 
     def index_shard(shard: shards.Shard) -> ShardReport:
-        key = shards.key(shard, output.root)
+        key = keys[shard.name] = shards.key(shard, output.root)
         cached = cache.get(shard.name, key)
         previous = stale_from / BUNDLES / shard.name if stale_from is not None else None
         if cached is None and previous is not None and (previous / ENTRY).is_file():
-            folders[shard.name] = previous
+            folders[shard.name], keys[shard.name] = previous, None
             pages[shard.name] = order.pages(previous)
             return ShardReport(shard.name, len(shard.pages), False, bundle.Measurement(0.0, 0), stale=True)
         if cached is None:
@@ -127,8 +132,13 @@ def build_index(
     bundles = [folders[report.name] for report in reports]
     for report, folder in zip(reports, bundles):
         _copy_bundle(output, report.name, folder)
-    output.write_text(MANIFEST, json.dumps({"bundles": [f"{r.name}/" for r in reports]}, ensure_ascii=False))
-    output.write_text(ORDER, json.dumps(order.by_date([pages[report.name] for report in reports])))
+    for report in reports:
+        output.write_text(f"{ORDER}/{report.name}.json", json.dumps(order.by_date(pages[report.name])))
+    terms = directory.Directory(publication.config.root / TERMS_CACHE)
+    files = terms.update([directory.Shard(r.name, keys[r.name], folders[r.name]) for r in reports])
+    for path in files:
+        output.copy(f"{BUNDLES}/{directory.FOLDER}/{path.name}", path)
+    output.write_text(MANIFEST, json.dumps(_manifest(plan, len(files)), ensure_ascii=False, sort_keys=True))
     if shared := order.shared(bundles):
         console.print(
             f"注意：搜索索引有 {len(shared)} 个页面编号出现在不止一个分片中（{'、'.join(shared[:5])}），"
@@ -139,3 +149,20 @@ def build_index(
         )
     cache.keep_only({r.name for r in reports})
     return reports
+
+
+def _manifest(plan: list[shards.Shard], files: int) -> dict[str, object]:
+    """shards.json: the bundles in order, the term directory's number of files, and for each
+    filter value its count of pages and the places of the shards holding it."""
+    counts: dict[str, dict[str, int]] = {name: {} for name in docs.FILTERS}
+    holders: dict[str, dict[str, list[int]]] = {name: {} for name in docs.FILTERS}
+    for place, shard in enumerate(plan):
+        for item in shard.docs:
+            for name, values in item.filters().items():
+                for value in values:
+                    counts[name][value] = counts[name].get(value, 0) + 1
+                    places = holders[name].setdefault(value, [])
+                    if not places or places[-1] != place:
+                        places.append(place)
+    filters = {name: {value: [counts[name][value], holders[name][value]] for value in counts[name]} for name in counts}
+    return {"bundles": [f"{shard.name}/" for shard in plan], "terms": files, "filters": filters}

@@ -85,8 +85,14 @@ def test_order_lists_every_indexed_page_oldest_first(make_site) -> None:
         path.name.removesuffix(".pf_fragment"): json.loads(gzip.decompress(path.read_bytes())[12:])["url"]
         for path in (build / "pagefind").glob("*/fragment/*.pf_fragment")
     }
-    order = json.loads((build / "pagefind" / "order.json").read_text(encoding="utf-8"))
-    assert [urls[page] for page in order] == ["/d2/2026-00001.html", "/d1/2026-00001.html"]
+    order = {
+        path.stem: json.loads(path.read_text(encoding="utf-8")) for path in (build / "pagefind" / "order").iterdir()
+    }
+    assert {shard: [urls[page] for page in found["ids"]] for shard, found in order.items()} == {
+        "d1": ["/d1/2026-00001.html"],
+        "d2": ["/d2/2026-00001.html"],
+    }
+    assert order["d1"]["dates"] == ["2026-11-05"] and order["d2"]["dates"] < order["d1"]["dates"]
 
 
 def test_rebuild_reindexes_only_the_changed_shard(make_site) -> None:
@@ -102,7 +108,7 @@ def test_rebuild_reindexes_only_the_changed_shard(make_site) -> None:
     assert first.code == 0, first.err
     assert "搜索索引 d1：1 页，" in first.err and "沿用缓存" not in first.err
     manifest = json.loads((site / "build" / "pagefind" / "shards.json").read_text(encoding="utf-8"))
-    assert manifest == {"bundles": ["d1/", "d2/"]}
+    assert manifest["bundles"] == ["d1/", "d2/"]
 
     (site / "content" / "d2" / "b.md").write_text(
         record_text("乙部门改过的正文。", index_no=f"{other}/2026-00001", publisher="另一局"), encoding="utf-8"

@@ -1,33 +1,38 @@
-"""Every indexed page in date order across the shards, for the search page's sort by date.
+"""Each shard's pages in date order, for the search page's sort by date across shards.
 
 Pagefind sorts each bundle's results by date but merges bundles by score, which in a sorted search
 is a result's rank inside its own bundle: results of different shards came out interleaved by rank,
-not by date. So the index stage writes the order itself: the id of every page (the hash that names
-its fragment, which is what Pagefind's JS gives as a result's `id`), oldest first, by 发布日期 and
-then URL. static/search-core.js sorts the results it found by their place in it.
+not by date. So the index stage writes the order itself, one file per shard
+(pagefind/order/<shard>.json), so that a query reads the order of the shards it opens and no
+more: the ids of its pages (the hash that names a page's fragment, which is what Pagefind's JS
+gives as a result's `id`), oldest first by 发布日期 and then URL, and each one's 发布日期.
+static/search-core.js sorts the results it found by date, then by shard, then by place.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 FRAGMENT = ".pf_fragment"
 SIGNATURE = b"pagefind_dcd"  # Pagefind's prefix of each decompressed file of a bundle
 DATE = "发布日期"  # the meta field of the date (layouts/record.html)
 
 
-def _page(path: Path) -> tuple[str, str]:
-    data = gzip.decompress(path.read_bytes()).removeprefix(SIGNATURE)
-    fragment = json.loads(data)
-    return fragment["meta"].get(DATE, ""), fragment["url"]
+def fragments(bundle: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(page id, fragment) for every page of `bundle` (a Pagefind bundle folder), by id."""
+    for path in sorted((bundle / "fragment").glob(f"*{FRAGMENT}")):
+        data = gzip.decompress(path.read_bytes()).removeprefix(SIGNATURE)
+        yield path.name.removesuffix(FRAGMENT), json.loads(data)
 
 
 def shared(bundles: list[Path]) -> list[str]:
     """The page ids found in more than one of `bundles`. Pagefind makes a page's id (7 hex digits of a
-    hash) unique within its bundle only; the search page keeps one result per id and order.json one
-    place, so of two pages of different shards sharing an id one is lost."""
+    hash) unique within its bundle only; the search page keeps one result per id, so of two pages of
+    different shards sharing an id one is lost."""
     seen: dict[str, int] = {}
     for bundle in bundles:
         for path in (bundle / "fragment").glob(f"*{FRAGMENT}"):
@@ -37,15 +42,13 @@ def shared(bundles: list[Path]) -> list[str]:
 
 
 def pages(bundle: Path) -> list[list[str]]:
-    """[date, URL, id] of every page of `bundle` (a Pagefind bundle folder), read from its fragments
-    once, when the bundle is made (the shard cache keeps them: search/cache.py)."""
-    found = []
-    for path in sorted((bundle / "fragment").glob(f"*{FRAGMENT}")):
-        date, url = _page(path)
-        found.append([date, url, path.name.removesuffix(FRAGMENT)])
-    return found
+    """[date, URL, id] of every page of `bundle`, read from its fragments once, when the bundle is
+    made (the shard cache keeps them: search/cache.py)."""
+    return [[fragment["meta"].get(DATE, ""), fragment["url"], page] for page, fragment in fragments(bundle)]
 
 
-def by_date(shards: list[list[list[str]]]) -> list[str]:
-    """The page ids of every shard's `pages`, oldest first (by date, then URL)."""
-    return [page_id for _, _, page_id in sorted(page for found in shards for page in found)]
+def by_date(found: list[list[str]]) -> dict[str, list[str]]:
+    """A shard's order file: the ids of its `pages`, oldest first (by date, then URL), and each
+    one's date."""
+    ordered = sorted(found)
+    return {"ids": [page_id for _, _, page_id in ordered], "dates": [date for date, _, _ in ordered]}

@@ -35,6 +35,7 @@ CJK = "x"  # a CJK piece's word: CJK then its hash, apart from the ASCII runs of
 DIGITS = "0123456789abcdefghijklmnopqrstuv"  # base 32
 FNV_PRIME = 16777619
 FNV_OFFSETS = (2166136261, 2166136261 ^ 0x9E3779B9)  # FNV-1a (32 bits) twice, from two offsets
+PREFIX = 8  # the most characters of an ASCII run a directory key holds (`keys`)
 
 
 def _kind(char: str) -> str:
@@ -49,7 +50,8 @@ def runs(text: str) -> list[tuple[str, str]]:
     return [(kind, "".join(chars)) for kind, chars in groupby(normal, _kind) if kind]
 
 
-def _fnv(data: bytes, offset: int) -> int:
+def fnv(data: bytes, offset: int = FNV_OFFSETS[0]) -> int:
+    """FNV-1a (32 bits) of `data` from `offset`."""
     value = offset
     for byte in data:
         value = ((value ^ byte) * FNV_PRIME) & 0xFFFFFFFF
@@ -65,8 +67,18 @@ def code(piece: str) -> str:
     """The ASCII word of a CJK bigram or character: CJK, 7 base-32 digits of one FNV-1a hash of its
     UTF-8 bytes, then 3 of another (static/search-core.js computes the same)."""
     data = piece.encode("utf-8")
-    first, second = (_fnv(data, offset) for offset in FNV_OFFSETS)
+    first, second = (fnv(data, offset) for offset in FNV_OFFSETS)
     return CJK + _base32(first, 7) + _base32(second, 3)
+
+
+def _pieces(run: str) -> list[str]:
+    """The words of a CJK run: each bigram and each character, coded, in order."""
+    found = []
+    for i, char in enumerate(run):
+        if i + 1 < len(run):
+            found.append(code(run[i : i + 2]))
+        found.append(code(char))
+    return found
 
 
 def words(text: str) -> dict[str, None]:
@@ -76,10 +88,21 @@ def words(text: str) -> dict[str, None]:
         if kind == "ascii":
             found[run] = None
         else:
-            for i, char in enumerate(run):
-                if i + 1 < len(run):
-                    found[code(run[i : i + 2])] = None
-                found[code(char)] = None
+            found.update(dict.fromkeys(_pieces(run)))
+    return found
+
+
+def keys(text: str) -> set[str]:
+    """The term directory's keys of `text` (directory.py): each CJK bigram and character coded, as
+    in `words`, and each ASCII run's prefixes of up to PREFIX characters — Pagefind finds an ASCII
+    query word as the prefix of an indexed word, so a query word's key is its first PREFIX
+    characters (static/search-core.js `directoryKeys`)."""
+    found: set[str] = set()
+    for kind, run in runs(text):
+        if kind == "ascii":
+            found.update(run[:n] for n in range(1, min(len(run), PREFIX) + 1))
+        else:
+            found.update(_pieces(run))
     return found
 
 

@@ -1,7 +1,11 @@
 // The search behind the search page (static/search.js), on Pagefind's JS API.
 //
-// The index is split into shards (Pagefind bundles listed in shards.json): the first bundle's
-// pagefind.js is loaded and the others are merged into it (mergeIndex).
+// The index is split into shards (Pagefind bundles listed in shards.json). A query opens only
+// the shards that can hold a result: those holding every key of its words, by the term directory
+// (pagefind/terms/, one small file per key: generator/search/directory.py), and every selected
+// filter value, by the manifest. The first shard opened makes the site's Pagefind instance and the
+// others are merged into it (mergeIndex); a later query of the same page also searches the shards
+// earlier ones opened.
 //
 // Every record is indexed with the words of generator/search/terms.py: ASCII runs whole, CJK as
 // the bigram at every position and each character, written as ASCII words (x and a hash), those
@@ -15,12 +19,12 @@
 // needs, and the count says "at most".
 //
 // Ranking: a record whose title, 文号 or 索引号 is the query first; then records whose title,
-// 文号 or 索引号 holds every word; then the others; newest first within each (pagefind/order.json,
-// generator/search/order.py). Or all newest first, or oldest first.
+// 文号 or 索引号 holds every word; then the others; newest first within each (by each shard's
+// pagefind/order/<shard>.json, generator/search/order.py). Or all newest first, or oldest first.
 //
 // A site of a 网站群 may also search its sibling sites (site.yaml search.siblings): each site is
 // searched by its own Pagefind (openIndex), alike; their candidates are checked alike and merged by
-// the same ranking (within a site by its order.json, across sites by 发布日期). A sibling that
+// the same ranking (within a site by its order files, across sites by 发布日期). A sibling that
 // cannot be loaded or stops answering is left out (downSites) and the search goes on without it.
 
 const TERMS_CJK = "x";
@@ -32,6 +36,7 @@ const EXACT_TITLES = 30; // title candidates loaded to find one whose title is t
 const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/gu; // Pagefind puts U+200B between the words it cut
 const INVISIBLE_CHAR = /^[\u200b-\u200d\u2060\ufeff]$/u;
 
+const KEY_PREFIX = 8; // the characters of an ASCII run a directory key holds (terms.PREFIX)
 const SIBLING_WAIT = 10000; // ms a sibling site may take to answer before it counts as unavailable
 
 // Resolves as `promise`, or rejects after `ms` (null: no limit).
@@ -50,22 +55,28 @@ async function fetchJson(url, wait) {
   return response.json();
 }
 
-// A site's manifest (pagefind/shards.json): its bundles, as absolute URLs.
-async function readManifest(manifestUrl, wait) {
-  const manifest = await fetchJson(manifestUrl, wait);
-  return manifest.bundles.map((b) => new URL(b, manifestUrl).href);
+// A site's manifest (pagefind/shards.json): its bundles (as absolute URLs), the term directory's
+// number of files (`terms`) and the filters (value → [pages, shards holding it]).
+async function readManifest(site) {
+  const manifest = await fetchJson(site.manifestUrl, site.wait);
+  site.manifest = manifest;
+  site.bundles = manifest.bundles.map((b) => new URL(b, site.manifestUrl).href);
+  site.filters = {};
+  for (const [name, values] of Object.entries(manifest.filters || {})) {
+    site.filters[name] = Object.fromEntries(Object.entries(values).map(([value, [count]]) => [value, count]));
+  }
 }
 
-// The search index: this site's bundles (manifestUrl, pagefind/shards.json) and those of the sibling
+// The search index: this site's shards (manifestUrl, pagefind/shards.json) and those of the sibling
 // sites of the 网站群 (siblings: [{ name, url }], url the sibling's root, absolute or relative to this
-// site's root). Each site has its own instance of Pagefind, its shards merged into it (mergeIndex)
-// with the site's own baseUrl, so a result links to its own site. Not one instance for all sites:
-// Pagefind's instances share one WebAssembly module, so a second site's instance cannot be opened
-// beside the first, and a merged bundle that fails stays merged and fails every search. So each
-// sibling gets its own copy of this site's pagefind.js (imported under its own address), run in the
-// page, not in a worker: no script of a sibling runs here, only its index is read. A sibling that
-// cannot be loaded is left out and marked `down`; this site's index must load. Null when no site
-// has anything to search.
+// site's root). Nothing of a shard is loaded until a query needs it (openShards). Each site has its
+// own instance of Pagefind, the shards it opens merged into it (mergeIndex) with the site's own
+// baseUrl, so a result links to its own site. Not one instance for all sites: Pagefind's instances
+// share one WebAssembly module, so a second site's instance cannot be opened beside the first, and
+// a merged bundle that fails stays merged and fails every search. So each sibling gets its own copy
+// of this site's pagefind.js (imported under its own address), run in the page, not in a worker: no
+// script of a sibling runs here, only its index is read. A sibling whose manifest cannot be loaded
+// is left out and marked `down`; this site's must load. Null when no site has anything to search.
 export async function openIndex(manifestUrl, siblings = [], ownName = "") {
   const root = new URL("../", manifestUrl);
   const sites = [
@@ -76,44 +87,106 @@ export async function openIndex(manifestUrl, siblings = [], ownName = "") {
       return { name, own: false, manifestUrl: manifest, baseUrl: base.href, wait: SIBLING_WAIT };
     }),
   ];
-  const bundles = await Promise.all(
+  await Promise.all(
     sites.map((site) =>
-      readManifest(site.manifestUrl, site.wait).catch((error) => {
+      readManifest(site).catch((error) => {
         if (site.own) throw error;
         markDown(site, error);
-        return [];
       }),
     ),
   );
   // This site's pagefind.js; a site with nothing indexed of its own (a 网站群's portal) uses its
   // first sibling's.
-  const first = bundles.find((list) => list.length > 0);
-  if (!first) return null;
-  const script = new URL("pagefind.js", first[0]).href;
-  const copy = (site, i) => (site.own ? script : `${script}?site=${i}`); // one module per site
-  await Promise.all(sites.map((site, i) => bundles[i].length && openSite(site, bundles[i], copy(site, i))));
-  const live = sites.filter((site) => site.pagefind && !site.down);
-  return live.length ? { sites, live, federated: siblings.length > 0 } : null;
+  const live = sites.filter((site) => !site.down && site.bundles.length > 0);
+  if (!live.length) return null;
+  const script = new URL("pagefind.js", live[0].bundles[0]).href;
+  sites.forEach((site, i) => {
+    site.script = site.own ? script : `${script}?site=${i}`; // one module per site
+    site.opened = new Set(); // places of the shards merged into site.pagefind
+    site.places = new Map(); // page id → [date, shard's place, place in its order file]
+    site.orders = new Map(); // shard's place → its order file, loading
+    site.termFiles = new Map(); // file number → the directory file, loading
+  });
+  return { sites, live, federated: siblings.length > 0 };
 }
 
-async function openSite(site, bundles, script) {
-  const work = (async () => {
-    const module = await import(script);
+// Open the shards at `places` of `site`: the first one opened makes the site's Pagefind instance,
+// the others are merged into it; and read their date orders.
+async function openShards(site, places) {
+  const open = async () => {
+    const missing = places.filter((place) => !site.opened.has(place));
+    if (!missing.length) return;
     const options = { baseUrl: site.baseUrl, excerptLength: 0 };
-    const pagefind = module.createInstance({ ...options, basePath: bundles[0], noWorker: !site.own });
-    await pagefind.init();
-    for (const bundle of bundles.slice(1)) await pagefind.mergeIndex(bundle, options);
-    site.filters = (await pagefind.filters()) || {};
-    site.orderUrl = new URL("order.json", site.manifestUrl);
-    site.order = null;
-    site.pagefind = pagefind;
-  })();
-  try {
-    await within(work, site.wait);
-  } catch (error) {
-    if (site.own) throw error;
-    markDown(site, error);
+    if (!site.pagefind) {
+      const module = await import(site.script);
+      const first = missing.shift();
+      const pagefind = module.createInstance({ ...options, basePath: site.bundles[first], noWorker: !site.own });
+      await pagefind.init();
+      site.pagefind = pagefind;
+      site.opened.add(first);
+    }
+    await Promise.all(missing.map((place) => site.pagefind.mergeIndex(site.bundles[place], options)));
+    missing.forEach((place) => site.opened.add(place));
+  };
+  site.opening = (site.opening || Promise.resolve()).then(open, open); // one change at a time
+  await Promise.all([site.opening, ...places.map((place) => shardOrder(site, place))]);
+}
+
+// A shard's date order (pagefind/order/<shard>.json): its page ids oldest first, with their dates.
+// A sibling without it keeps Pagefind's order.
+function shardOrder(site, place) {
+  if (!site.orders.has(place)) {
+    const shard = site.manifest.bundles[place].replace(/\/$/, "");
+    const loading = fetchJson(new URL(`order/${shard}.json`, site.manifestUrl), site.wait)
+      .catch((error) => {
+        if (site.own) throw error;
+        return { ids: [], dates: [] };
+      })
+      .then(({ ids, dates }) => ids.forEach((id, i) => site.places.set(id, [dates[i], place, i])));
+    site.orders.set(place, loading);
   }
+  return site.orders.get(place);
+}
+
+// The places of the shards of `site` that can hold a result: those holding every selected filter
+// value (the manifest's filters) and every key of every query word (the term directory,
+// generator/search/directory.py). A manifest without them (an older sibling): every shard.
+async function neededShards(site, words, filters) {
+  const { manifest } = site;
+  let needed = manifest.bundles.map((_, place) => place);
+  const keep = (places) => {
+    const holding = new Set(places);
+    needed = needed.filter((place) => holding.has(place));
+  };
+  if (manifest.filters) {
+    for (const [name, value] of Object.entries(filters)) keep(manifest.filters[name]?.[value]?.[1] || []);
+  }
+  if (manifest.terms && words.length) {
+    const keys = [...new Set(words.flatMap(directoryKeys))];
+    for (const places of await Promise.all(keys.map((key) => keyShards(site, key)))) keep(places);
+  }
+  return needed;
+}
+
+// The places of the shards of `site` that hold `key`, from its file of the term directory.
+async function keyShards(site, key) {
+  const number = fnv(new TextEncoder().encode(key), FNV_OFFSETS[0]) % site.manifest.terms;
+  if (!site.termFiles.has(number)) {
+    const url = new URL(`terms/${number}.pf_terms`, site.manifestUrl);
+    site.termFiles.set(number, fetchGzipJson(url, site.wait));
+  }
+  return (await site.termFiles.get(number))[key] || [];
+}
+
+// A gzipped JSON file (as the build writes it), or the JSON itself if the server has already
+// undone the gzip (Content-Encoding).
+async function fetchGzipJson(url, wait) {
+  const response = await within(fetch(url), wait);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
+  const plain = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return JSON.parse(await new Response(plain).text());
 }
 
 function markDown(site, error) {
@@ -188,18 +261,29 @@ export function code(piece) {
   return TERMS_CJK + base32(first, 7) + base32(second, 3);
 }
 
-// The index words a query word must find: its ASCII runs, and its CJK bigrams (a CJK run of one
-// character: that character).
-export function wordTerms(word) {
-  const terms = [];
+// A query word's pieces: its ASCII runs, and its CJK bigrams (a CJK run of one character: that
+// character), coded.
+function pieces(word) {
+  const found = [];
   const runs = word.match(/[a-z0-9]+|(?:(?![a-z0-9])[\p{L}\p{N}])+/gu) || [];
   for (const run of runs) {
     const chars = [...run];
-    if (/^[a-z0-9]/.test(run)) terms.push(run);
-    else if (chars.length === 1) terms.push(code(run));
-    else for (let i = 0; i + 1 < chars.length; i++) terms.push(code(chars[i] + chars[i + 1]));
+    if (/^[a-z0-9]/.test(run)) found.push({ ascii: true, term: run });
+    else if (chars.length === 1) found.push({ ascii: false, term: code(run) });
+    else for (let i = 0; i + 1 < chars.length; i++) found.push({ ascii: false, term: code(chars[i] + chars[i + 1]) });
   }
-  return terms;
+  return found;
+}
+
+// The index words a query word must find.
+export function wordTerms(word) {
+  return pieces(word).map((piece) => piece.term);
+}
+
+// The term directory's keys a shard must hold to hold a record containing the query word
+// (generator/search/terms.py keys): its CJK pieces, and its ASCII runs' first KEY_PREFIX characters.
+export function directoryKeys(word) {
+  return pieces(word).map(({ ascii, term }) => (ascii ? term.slice(0, KEY_PREFIX) : term));
 }
 
 // A query that is a 文号 (机关代字〔年份〕序号号, any kind of bracket) or a 索引号 (generator/ids.py)
@@ -226,18 +310,6 @@ async function ids(search) {
   return (await search).results;
 }
 
-// A site's date order (pagefind/order.json): page id → place, oldest first. A sibling without one
-// keeps Pagefind's order.
-function siteOrder(site) {
-  site.order ??= fetchJson(site.orderUrl, site.wait)
-    .catch((error) => {
-      if (site.own) throw error;
-      return [];
-    })
-    .then((list) => new Map(list.map((id, i) => [id, i])));
-  return site.order;
-}
-
 // A search: `find(index, query, { filters, sort })` → a Search, whose `page(n, size)` gives the
 // results of page n (loaded, checked) and `total` the count (`exactTotal` false: at most that many).
 export async function find(index, query, options) {
@@ -261,8 +333,11 @@ export async function find(index, query, options) {
 
 // One site's candidates, ranked: [{ result, tier }].
 async function siteCandidates(site, query, words, options) {
-  const { pagefind } = site;
   const filters = options.filters || {};
+  const needed = await neededShards(site, words, filters);
+  if (!needed.length) return [];
+  await openShards(site, needed);
+  const { pagefind } = site;
   if (words.length === 0) {
     const all = await ids(pagefind.search(null, { filters }));
     return rank(site, all, new Set(), new Set(), options.sort);
@@ -288,12 +363,12 @@ async function siteCandidates(site, query, words, options) {
   return rank(site, candidates, first, titled, options.sort);
 }
 
-async function rank(site, results, first, titled, sort) {
-  const place = await siteOrder(site);
+function rank(site, results, first, titled, sort) {
   const tier = (r) => (sort ? 0 : first.has(r.id) ? 0 : titled.has(r.id) ? 1 : 2);
-  const when = (r) => place.get(r.id) ?? -1;
+  const when = (r) => site.places.get(r.id) || ["", -1, -1]; // [date, shard, place in its order]
   const older = sort === "asc" ? 1 : -1;
-  const ranked = [...results].sort((a, b) => tier(a) - tier(b) || older * (when(a) - when(b)));
+  const compare = (a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1] || a[2] - b[2]);
+  const ranked = [...results].sort((a, b) => tier(a) - tier(b) || older * compare(when(a), when(b)));
   return ranked.map((result) => ({ result, tier: tier(result), site }));
 }
 
@@ -324,7 +399,7 @@ class Stream {
   }
 }
 
-// The date a result sorts by across sites (within a site, order.json gives the same order).
+// The date a result sorts by across sites (within a site, the order files give the same order).
 function dateOf(item) {
   return item.data.meta?.发布日期 || "";
 }

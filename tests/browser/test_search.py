@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import html
+import json
 import re
 from pathlib import Path
 from typing import Any, Iterator
@@ -18,7 +19,8 @@ from browser.conftest import serve
 from conftest import copy_demo
 
 from generator import cli, urls
-from generator.search.terms import code, words
+from generator.search import directory, terms
+from generator.search.terms import code, runs, words
 
 REPO = Path(__file__).resolve().parents[2]
 SEARCH = "search/index.html"
@@ -97,6 +99,42 @@ def test_excerpts_are_document_text_with_the_query_marked(page: Any, site_url: s
     for i in range(2):
         assert "三同步" in excerpts.nth(i).locator("mark").all_inner_texts()
         assert "信息公开元数据" not in excerpts.nth(i).inner_text()
+
+
+def shards_holding(build: Path, word: str) -> set[str]:
+    """The shards the term directory says hold every key of `word` (one word, no spaces), read
+    from the built files: its CJK bigrams (a lone character: itself) and ASCII runs' first
+    terms.PREFIX characters, as the search page cuts it."""
+    manifest = json.loads((build / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    places = set(range(len(manifest["bundles"])))
+    for kind, run in runs(word):
+        pieces = (
+            [run[: terms.PREFIX]]
+            if kind == "ascii"
+            else [run]
+            if len(run) == 1
+            else [run[i : i + 2] for i in range(len(run) - 1)]
+        )
+        for piece in pieces:
+            key = piece if kind == "ascii" else code(piece)
+            file = build / "pagefind" / directory.FOLDER / directory.name(directory.file_of(key, manifest["terms"]))
+            places &= set(json.loads(gzip.decompress(file.read_bytes())).get(key, []))
+    return {manifest["bundles"][place].rstrip("/") for place in places}
+
+
+def test_a_query_opens_only_the_shards_that_can_hold_it(page: Any, site_url: str, demo_build: Path) -> None:
+    everything = {path.name for path in (demo_build / "pagefind").iterdir() if (path / "pagefind-entry.json").exists()}
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(urlparse(request.url).path))
+    for query in ("阿尔山", "楚雄", "网站群"):
+        requested.clear()
+        found = search(page, site_url, query)  # a page load of its own: nothing opened before
+        # a shard's own files (its entry, metadata, word and filter index, fragments), not the
+        # script every shard has a copy of
+        shard_file = r"/pagefind/([^/]+)/(pagefind-entry\.json|.*\.pf_(meta|index|filter|fragment))"
+        opened = {m.group(1) for path in requested if (m := re.fullmatch(shard_file, path))}
+        expected = shards_holding(demo_build, query)
+        assert found and {href.split("/")[1] for href in found} <= opened == expected < everything, query
 
 
 def test_pages_of_results(page: Any, site_url: str) -> None:
@@ -189,6 +227,13 @@ def test_queries_are_coded_as_the_index_codes_them(page: Any, site_url: str) -> 
     cuts = page.evaluate(script, [f"{site_url}{urls.static('search-core.js')}", texts])
     for text, cut in zip(texts, cuts):
         assert cut and set(cut) <= set(words(text)), text
+    script = """async ([core, texts]) => {
+      const m = await import(core);
+      return texts.map((t) => m.queryWords(t).flatMap(m.directoryKeys));
+    }"""
+    keys = page.evaluate(script, [f"{site_url}{urls.static('search-core.js')}", [*texts, "GB/T9704-2012标准"]])
+    for text, cut in zip([*texts, "GB/T9704-2012标准"], keys):
+        assert cut and set(cut) <= terms.keys(text), text  # a record holding the text: its shard holds the keys
     assert page.evaluate(f"import('{site_url}{urls.static('search-core.js')}').then((m) => m.code('网站'))") == code(
         "网站"
     )

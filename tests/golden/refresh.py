@@ -8,7 +8,7 @@ then review `git diff tests/golden/expected/` and commit it with the change.
 
 Every file of the build is kept byte for byte, except the search bundle under pagefind/: Pagefind
 names its files by content hashes and ships its own scripts, so the bundle is kept as the list of
-its files with the hashes blanked out (pagefind.files), and shards.json and order.json likewise.
+its files with the hashes blanked out (pagefind.files), and shards.json and the order files likewise.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ SITE = GOLDEN / "site"
 EXPECTED = GOLDEN / "expected"
 LISTING = "pagefind.files"  # the search bundle's files, hashes blanked
 HASH = re.compile(r"(?<=_)[0-9a-f]{7,}")
-KEPT_JSON = ("pagefind/shards.json", "pagefind/order.json")
+KEPT_JSON = re.compile(r"pagefind/(shards|order/[^/]+)\.json")  # kept with their hashes blanked
 
 
 def build(scratch: Path) -> Path:
@@ -54,7 +54,7 @@ def snapshot(out: Path) -> dict[str, bytes]:
         rel = path.relative_to(out).as_posix()
         if rel.startswith("pagefind/"):
             bundle.append(HASH.sub("…", rel))
-            if rel in KEPT_JSON:
+            if KEPT_JSON.fullmatch(rel):
                 files[rel] = HASH.sub("…", path.read_text(encoding="utf-8")).encode()
             continue
         files[rel] = path.read_bytes()

@@ -1,0 +1,202 @@
+"""The term directory: which shards hold each search key, so that a query loads only those shards.
+
+Without it the search page had to open every shard (its entry, metadata and filters) and load a
+chunk of each shard's word index per query word: at 200,000 records, some 215 shards for every
+query. With it the page first reads, for each key of the query, one small file saying which
+shards hold that key, and opens only the shards that hold them all: a record containing every
+query word holds every key of them, so no result is lost (static/search-core.js).
+
+A shard's keys (terms.keys) are those of its pages' title, 文号, 索引号 and document text, read
+from its bundle's fragments, which carry exactly the texts that were indexed (bundle.put_texts).
+
+Files: pagefind/terms/<n>.pf_terms for n below `files_for(shards)` (a power of two, about eight
+per shard), key k in file FNV-1a(k) mod that; each gzip (no timestamp) of a JSON object from key,
+in sorted order, to the ascending places in shards.json's `bundles` of the shards holding it.
+About 2,000 (key, shard) pairs per file, a few KiB: a query reads one file per key.
+
+The cache (<site>/.cache/search/directory/) keeps the files, each shard's keys as they went into
+them (keys/<shard>) and `state.json`: the shard names in order, each one's cache key (shards.key)
+and the number of files. A build with the same shards changes only the files of the keys that
+entered or left a changed shard; a build with other shards (added, removed, renamed) makes every
+file again. Either way a file is a function of the shards' names and keys alone, so an incremental
+build writes the bytes a clean one does. state.json is removed before any change and written
+after the last, so a build stopped in between leaves no state, and the next makes everything anew.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import order, terms
+
+FORMAT = 1
+FOLDER = "terms"  # pagefind/terms/ in the output, and the files' folder in the cache
+SUFFIX = ".pf_terms"
+STATE = "state.json"
+KEYS = "keys"
+PER_SHARD = 8  # files per shard, about
+
+
+@dataclass(frozen=True)
+class Shard:
+    name: str
+    key: str | None  # its cache key (shards.key); None: keys not to be kept as up to date
+    bundle: Path  # its Pagefind bundle
+
+
+def files_for(shards: int) -> int:
+    """How many files a directory of `shards` shards has: a power of two, at least 16."""
+    count = 16
+    while count < shards * PER_SHARD:
+        count *= 2
+    return count
+
+
+def file_of(key: str, files: int) -> int:
+    return terms.fnv(key.encode("utf-8")) % files
+
+
+def name(number: int) -> str:
+    return f"{number}{SUFFIX}"
+
+
+def bundle_keys(bundle: Path) -> set[str]:
+    """The keys of every page of `bundle`: of its title, 文号, 索引号 and document text."""
+    found: set[str] = set()
+    for _, fragment in order.fragments(bundle):
+        meta = fragment.get("meta", {})
+        for text in (meta.get("title", ""), meta.get("文号", ""), meta.get("索引号", ""), fragment.get("content", "")):
+            found |= terms.keys(text)
+    return found
+
+
+def _encode(entries: dict[str, list[int]]) -> bytes:
+    text = json.dumps({key: entries[key] for key in sorted(entries)}, separators=(",", ":"))
+    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+
+
+def _decode(path: Path) -> dict[str, list[int]]:
+    data: dict[str, list[int]] = json.loads(gzip.decompress(path.read_bytes()))
+    return data
+
+
+class Directory:
+    """The directory's cache folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.folder = root / FOLDER
+
+    def _state(self) -> dict[str, object] | None:
+        try:
+            data = json.loads((self.root / STATE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) and data.get("format") == FORMAT else None
+
+    def _kept_keys(self, shard: str) -> set[str] | None:
+        try:
+            return set((self.root / KEYS / shard).read_text(encoding="utf-8").split())
+        except OSError:
+            return None
+
+    def _keep_keys(self, shard: str, found: set[str]) -> None:
+        (self.root / KEYS / shard).write_text("\n".join(sorted(found)), encoding="utf-8")
+
+    def update(self, shards: list[Shard]) -> list[Path]:
+        """Bring the files up to date with `shards` (in shards.json's order); their paths, file 0
+        first."""
+        files = files_for(len(shards))
+        state = self._state()
+        names = [shard.name for shard in shards]
+        (self.root / STATE).unlink(missing_ok=True)
+        (self.root / KEYS).mkdir(parents=True, exist_ok=True)
+        kept_tags = state.get("tags") if state is not None else None
+        before = kept_tags if isinstance(kept_tags, dict) else {}
+        if state is None or state.get("shards") != names or state.get("files") != files or not self._whole(files):
+            self._make_all(shards, files, before)
+        elif not self._apply_changes(shards, files, before):
+            self._make_all(shards, files, before)
+        tags = {shard.name: shard.key for shard in shards if shard.key is not None}
+        partial = self.root / f"{STATE}.{os.getpid()}.tmp"
+        partial.write_text(json.dumps({"format": FORMAT, "files": files, "shards": names, "tags": tags}))
+        partial.replace(self.root / STATE)
+        return [self.folder / name(n) for n in range(files)]
+
+    def _whole(self, files: int) -> bool:
+        """Whether the folder holds the `files` files and nothing else."""
+        try:
+            return sorted(os.listdir(self.folder)) == sorted(name(n) for n in range(files))
+        except OSError:
+            return False
+
+    def _current_keys(self, shard: Shard, tags: dict[str, object]) -> set[str]:
+        """The keys of `shard`: those kept, if kept for its present cache key, else its bundle's."""
+        if shard.key is not None and tags.get(shard.name) == shard.key:
+            kept = self._kept_keys(shard.name)
+            if kept is not None:
+                return kept
+        found = bundle_keys(shard.bundle)
+        self._keep_keys(shard.name, found)
+        return found
+
+    def _make_all(self, shards: list[Shard], files: int, tags: dict[str, object]) -> None:
+        contents: list[dict[str, list[int]]] = [{} for _ in range(files)]
+        for place, shard in enumerate(shards):
+            for key in self._current_keys(shard, tags):
+                contents[file_of(key, files)].setdefault(key, []).append(place)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.iterdir():
+            old.unlink()
+        for number, entries in enumerate(contents):
+            (self.folder / name(number)).write_bytes(_encode(entries))
+        wanted = {shard.name for shard in shards}
+        for kept in (self.root / KEYS).iterdir():
+            if kept.name not in wanted:
+                kept.unlink()
+
+    def _apply_changes(self, shards: list[Shard], files: int, tags: dict[str, object]) -> bool:
+        """Change the files of the keys that entered or left a changed shard. False: what the
+        cache holds cannot be changed (kept keys or a file missing or unreadable), nothing was."""
+        changes: dict[int, list[tuple[str, int, bool]]] = {}  # file → (key, place, now held)
+        now: dict[str, set[str]] = {}  # each changed shard's keys
+        for place, shard in enumerate(shards):
+            if shard.key is not None and tags.get(shard.name) == shard.key:
+                continue
+            before = self._kept_keys(shard.name)
+            if before is None:
+                return False
+            now[shard.name] = bundle_keys(shard.bundle)
+            for key, held in _differences(before, now[shard.name]):
+                changes.setdefault(file_of(key, files), []).append((key, place, held))
+        try:
+            contents = {number: _decode(self.folder / name(number)) for number in changes}
+        except (OSError, ValueError):
+            return False
+        for number, changed in sorted(changes.items()):
+            entries = contents[number]
+            for key, place, held in changed:
+                places = set(entries.get(key, ()))
+                if held:
+                    places.add(place)
+                else:
+                    places.discard(place)
+                if places:
+                    entries[key] = sorted(places)
+                else:
+                    entries.pop(key, None)
+            (self.folder / name(number)).write_bytes(_encode(entries))
+        for shard_name, found in now.items():
+            self._keep_keys(shard_name, found)
+        return True
+
+
+def _differences(before: set[str], after: set[str]) -> Iterable[tuple[str, bool]]:
+    """(key, True) for each key `after` has and `before` lacks, (key, False) the other way."""
+    yield from ((key, True) for key in sorted(after - before))
+    yield from ((key, False) for key in sorted(before - after))

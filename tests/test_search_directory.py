@@ -1,0 +1,107 @@
+"""The term directory (pagefind/terms/): for every key of every indexed page's text, the shards
+holding it, so the search page opens only the shards a query needs; kept up to date by changing
+only what a changed shard changed, and always equal to a directory made from nothing."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from test_search_shards import PLAN, RECORDS, build, dated
+
+from generator.index import SHARD_PAGES
+from generator.search import directory, order, terms
+
+
+def entries(site: Path) -> tuple[list[str], dict[str, list[int]]]:
+    """The built manifest's shard names, and the directory: key → places of the shards holding it."""
+    pagefind = site / "build" / "pagefind"
+    manifest = json.loads((pagefind / "shards.json").read_text(encoding="utf-8"))
+    found: dict[str, list[int]] = {}
+    for number in range(manifest["terms"]):
+        file = pagefind / directory.FOLDER / directory.name(number)
+        for key, places in json.loads(gzip.decompress(file.read_bytes())).items():
+            assert directory.file_of(key, manifest["terms"]) == number, key
+            found[key] = places
+    return [bundle.rstrip("/") for bundle in manifest["bundles"]], found
+
+
+def files(site: Path) -> dict[str, bytes]:
+    folder = site / "build" / "pagefind" / directory.FOLDER
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def made_from_nothing(site: Path) -> dict[str, bytes]:
+    """The directory files of a build of `site` whose directory cache is gone."""
+    shutil.rmtree(site / ".cache" / "terms")
+    build(site)
+    return files(site)
+
+
+@pytest.fixture
+def site(make_site, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(SHARD_PAGES, "3")
+    records = dict(RECORDS)
+    records["content/d1/b4.md"] = dated(2026, 4, "2026-09-01", "独有的穿山甲调查，编号 ABC123xyz9。")
+    made = make_site(records)
+    build(made)
+    return made
+
+
+def test_every_key_of_every_page_lists_exactly_the_shards_holding_it(site: Path) -> None:
+    names, found = entries(site)
+    assert names == list(PLAN)
+    expected: dict[str, set[int]] = {}
+    for place, name in enumerate(names):
+        for _, fragment in order.fragments(site / "build" / "pagefind" / name):
+            meta = fragment["meta"]
+            for text in (meta["title"], meta.get("文号", ""), meta["索引号"], fragment["content"]):
+                for key in terms.keys(text):
+                    expected.setdefault(key, set()).add(place)
+    assert {key: set(places) for key, places in found.items()} == expected
+    assert all(places == sorted(places) for places in found.values())
+    # a word of one record's body: only its shard; an ASCII run by its first PREFIX characters
+    assert found[terms.code("穿山")] == [names.index("d1-2026")]
+    assert found["abc123xy"] == [names.index("d1-2026")] and "abc123xyz" not in found
+    assert set(found[terms.code("通知")]) == set(range(len(names)))  # every title has it
+
+
+def test_an_updated_directory_is_the_one_made_from_nothing(site: Path) -> None:
+    body = site / "content" / "d1" / "b4.md"
+    body.write_text(dated(2026, 4, "2026-09-01", "改写后的正文，讲的是梅花鹿。"), encoding="utf-8")
+    build(site)
+    _, found = entries(site)
+    assert terms.code("梅花") in found and terms.code("穿山") not in found  # a key that left its only shard
+    assert files(site) == made_from_nothing(site)
+
+    # another shard (a new chunk at the end): every file made again, with the new places
+    (site / "content" / "d1" / "b5.md").write_text(dated(2026, 5, "2026-10-01", "新增白头叶猴。"), encoding="utf-8")
+    (site / "content" / "d1" / "b6.md").write_text(dated(2026, 6, "2026-11-01"), encoding="utf-8")
+    build(site)
+    names, found = entries(site)
+    assert names == [*PLAN, "d1-2026-2"] and found[terms.code("叶猴")] == [names.index("d1-2026")]
+    assert files(site) == made_from_nothing(site)
+
+
+def test_a_damaged_directory_cache_is_made_again(site: Path) -> None:
+    cache = site / ".cache" / "terms"
+    clean = files(site)
+    (site / "content" / "d1" / "a1.md").write_text(dated(2025, 1, "2025-03-01", "改过。"), encoding="utf-8")
+    build(site)
+    changed = files(site)
+    assert changed != clean
+    # a file of the directory lost, then the kept keys of a shard: the next build still writes
+    # what a build from nothing writes
+    for damage in (
+        lambda: next((cache / directory.FOLDER).iterdir()).unlink(),
+        lambda: (cache / "keys" / "d1-2025").unlink(),
+    ):
+        (site / "content" / "d1" / "a1.md").write_text(dated(2025, 1, "2025-03-01", "又改过。"), encoding="utf-8")
+        build(site)
+        damage()
+        (site / "content" / "d1" / "a1.md").write_text(dated(2025, 1, "2025-03-01", "改过。"), encoding="utf-8")
+        build(site)
+        assert files(site) == changed
