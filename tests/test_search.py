@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import sys
+import unicodedata
 from pathlib import Path
 
 from conftest import DEPARTMENT_YAML, DEPT_USCC, record_text, run_cli
 
 from generator.search import bundle, canonical, docs, order
-from generator.search.terms import code, index_terms, words
+from generator.search.terms import RUN, code, index_terms, runs, words
 
 ZWSP = "\u200b"  # the extended indexer marks its Chinese word boundaries with zero-width spaces
 
@@ -145,6 +147,17 @@ def test_search_terms_are_coded_bigrams_characters_and_ascii_runs() -> None:
         [code("羚羊"), "t" + code("羚羊"), code("羚"), "t" + code("羚"), code("羊"), "t" + code("羊")]
         + [code("羊草"), code("草")]
     )
+
+
+def test_runs_are_cut_where_the_search_page_cuts_them() -> None:
+    # the search page's runs are of \p{L}\p{N} (static/search-core.js): a character is in a run
+    # exactly when its Unicode category is a letter's or a number's, over every code point
+    for point in range(sys.maxunicode + 1):
+        char = chr(point)
+        if char.lower() == char and unicodedata.normalize("NFKC", char) == char:
+            inside = bool(RUN.fullmatch(char))
+            assert inside == (unicodedata.category(char)[0] in "LN"), hex(point)
+    assert runs("Ａ１甲乙，b2") == [("ascii", "a1"), ("cjk", "甲乙"), ("ascii", "b2")]
 
 
 def test_coded_words_are_ascii_and_differ_early() -> None:

@@ -67,12 +67,11 @@ def name(number: int) -> str:
 
 def bundle_keys(bundle: Path) -> set[str]:
     """The keys of every page of `bundle`: of its title, 文号, 索引号 and document text."""
-    found: set[str] = set()
+    texts = []
     for _, fragment in order.fragments(bundle):
         meta = fragment.get("meta", {})
-        for text in (meta.get("title", ""), meta.get("文号", ""), meta.get("索引号", ""), fragment.get("content", "")):
-            found |= terms.keys(text)
-    return found
+        texts += [meta.get("title", ""), meta.get("文号", ""), meta.get("索引号", ""), fragment.get("content", "")]
+    return terms.keys(*texts)
 
 
 def _encode(entries: dict[str, list[int]]) -> bytes:

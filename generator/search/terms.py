@@ -25,9 +25,9 @@ goes into the field. static/search-core.js cuts a query with the same rules (`wo
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
-from itertools import groupby
 
 TERMS = "检索词"  # the meta field of a record page's own title words (`meta`)
 TITLE = "t"  # a word of the title, 文号 or 索引号: TITLE then the word
@@ -38,16 +38,16 @@ FNV_OFFSETS = (2166136261, 2166136261 ^ 0x9E3779B9)  # FNV-1a (32 bits) twice, f
 PREFIX = 8  # the most characters of an ASCII run a directory key holds (`keys`)
 
 
-def _kind(char: str) -> str:
-    if char.isascii() and char.isalnum():
-        return "ascii"
-    return "cjk" if unicodedata.category(char)[0] in "LN" else ""
+# A run of ASCII letters and digits, or of other letters and digits. `[^\W_]` is a character of
+# Unicode category L or N (str.isalnum), checked over every code point (tests/test_search.py);
+# the text is lower case, so ASCII letters are a-z.
+RUN = re.compile(r"([a-z0-9]+)|[^\W_a-z0-9]+")
 
 
 def runs(text: str) -> list[tuple[str, str]]:
     """(kind, run) for each run of ASCII letters and digits ("ascii") or other letters ("cjk")."""
     normal = unicodedata.normalize("NFKC", text).lower()
-    return [(kind, "".join(chars)) for kind, chars in groupby(normal, _kind) if kind]
+    return [("ascii" if match[1] else "cjk", match[0]) for match in RUN.finditer(normal)]
 
 
 def fnv(data: bytes, offset: int = FNV_OFFSETS[0]) -> int:
@@ -92,18 +92,21 @@ def words(text: str) -> dict[str, None]:
     return found
 
 
-def keys(text: str) -> set[str]:
-    """The term directory's keys of `text` (directory.py): each CJK bigram and character coded, as
+def keys(*texts: str) -> set[str]:
+    """The term directory's keys of `texts` (directory.py): each CJK bigram and character coded, as
     in `words`, and each ASCII run's prefixes of up to PREFIX characters — Pagefind finds an ASCII
     query word as the prefix of an indexed word, so a query word's key is its first PREFIX
     characters (static/search-core.js `directoryKeys`)."""
     found: set[str] = set()
-    for kind, run in runs(text):
-        if kind == "ascii":
-            found.update(run[:n] for n in range(1, min(len(run), PREFIX) + 1))
-        else:
-            found.update(_pieces(run))
-    return found
+    pieces: set[str] = set()  # each distinct CJK piece, coded once at the end
+    for text in texts:
+        for kind, run in runs(text):
+            if kind == "ascii":
+                found.update(run[:n] for n in range(1, min(len(run), PREFIX) + 1))
+            else:
+                pieces.update(run)
+                pieces.update(run[i : i + 2] for i in range(len(run) - 1))
+    return found | {code(piece) for piece in pieces}
 
 
 def index_terms(titles: tuple[str, ...], body: str) -> str:
