@@ -14,7 +14,7 @@ per shard), key k in file FNV-1a(k) mod that; each gzip (no timestamp) of a JSON
 in sorted order, to the ascending places in shards.json's `bundles` of the shards holding it.
 About 2,000 (key, shard) pairs per file, a few KiB: a query reads one file per key.
 
-The cache (<site>/.cache/search/directory/) keeps the files, each shard's keys as they went into
+The cache (<site>/.cache/terms/) keeps the files, each shard's keys as they went into
 them (keys/<shard>) and `state.json`: the shard names in order, each one's cache key (shards.key)
 and the number of files. A build with the same shards changes only the files of the keys that
 entered or left a changed shard; a build with other shards (added, removed, renamed) makes every
