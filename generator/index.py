@@ -97,6 +97,7 @@ def build_index(
     folders: dict[str, Path] = {}  # each shard's bundle in the cache, verified or just made
     pages: dict[str, list[list[str]]] = {}  # each shard's pages: [date, URL, id] (search/order.py)
     keys: dict[str, str | None] = {}  # each shard's key (None: the previous build's bundle, stale)
+    made: dict[str, frozenset[str]] = {}  # each new bundle's directory keys, read beside the indexer
 
     def index_shard(shard: shards.Shard) -> ShardReport:
         key = keys[shard.name] = shards.key(shard, output.root)
@@ -110,8 +111,9 @@ def build_index(
             scratch = cache.scratch(shard.name)  # this build's own: a concurrent one never shares it
             try:
                 measurement = bundle.index_pages(output.root, shard.docs, scratch, shard.name)
-                made = cache.put(shard.name, key, measurement, scratch)
-                folders[shard.name], pages[shard.name] = made.bundle, made.pages
+                entry = cache.put(shard.name, key, measurement, scratch)
+                folders[shard.name], pages[shard.name] = entry.bundle, entry.pages
+                made[shard.name] = frozenset(directory.bundle_keys(entry.bundle))
             finally:
                 cache.discard(scratch)  # gone already when put moved it into place
             return ShardReport(shard.name, len(shard.pages), False, measurement)
@@ -135,7 +137,7 @@ def build_index(
     for report in reports:
         output.write_text(f"{ORDER}/{report.name}.json", json.dumps(order.by_date(pages[report.name])))
     terms = directory.Directory(publication.config.root / TERMS_CACHE)
-    files = terms.update([directory.Shard(r.name, keys[r.name], folders[r.name]) for r in reports])
+    files = terms.update([directory.Shard(r.name, keys[r.name], folders[r.name], made.get(r.name)) for r in reports])
     for path in files:
         output.copy(f"{BUNDLES}/{directory.FOLDER}/{path.name}", path)
     output.write_text(MANIFEST, json.dumps(_manifest(plan, len(files)), ensure_ascii=False, sort_keys=True))

@@ -47,6 +47,7 @@ class Shard:
     name: str
     key: str | None  # its cache key (shards.key); None: keys not to be kept as up to date
     bundle: Path  # its Pagefind bundle
+    keys: frozenset[str] | None = None  # its keys, if read already (bundle_keys), else read when needed
 
 
 def files_for(shards: int) -> int:
@@ -140,7 +141,7 @@ class Directory:
             kept = self._kept_keys(shard.name)
             if kept is not None:
                 return kept
-        found = bundle_keys(shard.bundle)
+        found = _read(shard)
         self._keep_keys(shard.name, found)
         return found
 
@@ -170,7 +171,7 @@ class Directory:
             before = self._kept_keys(shard.name)
             if before is None:
                 return False
-            now[shard.name] = bundle_keys(shard.bundle)
+            now[shard.name] = _read(shard)
             for key, held in _differences(before, now[shard.name]):
                 changes.setdefault(file_of(key, files), []).append((key, place, held))
         try:
@@ -193,6 +194,10 @@ class Directory:
         for shard_name, found in now.items():
             self._keep_keys(shard_name, found)
         return True
+
+
+def _read(shard: Shard) -> set[str]:
+    return set(shard.keys) if shard.keys is not None else bundle_keys(shard.bundle)
 
 
 def _differences(before: set[str], after: set[str]) -> Iterable[tuple[str, bool]]:
