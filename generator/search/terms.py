@@ -72,12 +72,12 @@ def code(piece: str) -> str:
 
 
 def _pieces(run: str) -> list[str]:
-    """The words of a CJK run: each bigram and each character, coded, in order."""
+    """The pieces of a CJK run, uncoded: each bigram and each character, in order."""
     found = []
     for i, char in enumerate(run):
         if i + 1 < len(run):
-            found.append(code(run[i : i + 2]))
-        found.append(code(char))
+            found.append(run[i : i + 2])
+        found.append(char)
     return found
 
 
@@ -88,7 +88,7 @@ def words(text: str) -> dict[str, None]:
         if kind == "ascii":
             found[run] = None
         else:
-            found.update(dict.fromkeys(_pieces(run)))
+            found.update(dict.fromkeys(map(code, _pieces(run))))
     return found
 
 
@@ -104,8 +104,7 @@ def keys(*texts: str) -> set[str]:
             if kind == "ascii":
                 found.update(run[:n] for n in range(1, min(len(run), PREFIX) + 1))
             else:
-                pieces.update(run)
-                pieces.update(run[i : i + 2] for i in range(len(run) - 1))
+                pieces.update(_pieces(run))
     return found | {code(piece) for piece in pieces}
 
 
