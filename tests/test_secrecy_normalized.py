@@ -6,13 +6,17 @@ department.yaml is allowed only in the contact fields meant for the public."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 import re
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
-from conftest import DEPARTMENT_YAML, record_text, run_cli, tree_hash
+from conftest import DEPARTMENT_YAML, DEPT_USCC, record_text, run_cli, tree_hash
+from generator import urls
+from generator.render import feeds
+from generator.secrecy.personal import personal_data
 
 MakeSite = Callable[..., Path]
 ID = "440305198807151237"  # ISO 7064 MOD 11-2 holds, born 1988-07-15
@@ -76,6 +80,41 @@ def test_near_misses_stay_silent(make_site: MakeSite) -> None:
     site = make_site({"content/d1/r.md": record_text(body)})
     result = run_cli("check", "--site", site, "--format", "json")
     assert result.code == 0, result.out
+
+
+def _closes_into_a_number(text: str) -> bool:
+    """What a scan that closed every gap between digits would find: a UUID's groups as one number."""
+    return any(personal_data(re.sub(r"(?<=[0-9])-(?=[0-9])", "", text)))
+
+
+def test_a_uuid_is_one_identifier_not_a_card_number(make_site: MakeSite) -> None:
+    """A UUID's digit groups, closed up, make a Luhn-valid 16-digit run in about one UUID in 20,000;
+    a link to a CMS file named by UUID must not stop the check, a card written beside it must."""
+    uuid = "03680445-1723-5291-bef2-c524c737d6d8"
+    assert _closes_into_a_number(uuid)
+    body = f"原文见 [附件](https://example.gov.cn/files/{uuid}.pdf)，编号 {uuid}。"
+    site = make_site({"content/d1/r.md": record_text(body)})
+    assert run_cli("check", "--site", site).code == 0
+    (site / "content/d1/r.md").write_text(record_text(body + "\n\n卡号 6228 4800 1786 5939。"), encoding="utf-8")
+    found = json.loads(run_cli("check", "--site", site, "--format", "json").out)
+    assert [f["rule"] for f in found] == ["SEC008"]
+
+
+def test_a_feed_entry_id_never_blocks_the_build(make_site: MakeSite) -> None:
+    """Feed entry ids are UUIDs made from the 索引号: a site with 20,000 records holds about one
+    whose digit groups close into a Luhn-valid number. The output scan reads it as an identifier."""
+    serial = next(
+        n for n in range(1, 200_000) if _closes_into_a_number(feeds.entry_id(_Indexed(f"{DEPT_USCC}/2026-{n:05d}")))
+    )
+    site = make_site({"content/d1/r.md": record_text(index_no=f"{DEPT_USCC}/2026-{serial:05d}")})
+    result = run_cli("build", "--site", site)
+    assert result.code == 0, result.err
+    assert feeds.entry_id(_Indexed(f"{DEPT_USCC}/2026-{serial:05d}")) in (site / "build" / urls.FEED).read_text()
+
+
+@dataclass
+class _Indexed:
+    index_no: str
 
 
 def _department(**fields: str) -> str:

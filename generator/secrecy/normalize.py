@@ -69,6 +69,10 @@ _INVISIBLE = re.compile(f"[{INVISIBLE}]+")
 _GAP_IN_WORDS = re.compile(f"(?<=[{_TIGHT}])[{SPACES}{DASHES}]{{1,3}}(?=[{_TIGHT}])")
 _GAP_IN_WORDS_NEEDED = re.compile(f"[{_TIGHT}][{SPACES}{DASHES}]")
 _GAP_IN_NUMBER = re.compile(f"(?<=[0-9])[{SPACES}{DASHES}]{{1,4}}(?=[0-9])")
+# A UUID (8-4-4-4-12 hex digits, as in a feed's entry ids or a CMS's file names) is one identifier:
+# its digit groups, closed up, would make a 16-digit "number" in about one UUID in 20,000.
+_UUID = r"(?<![0-9A-Za-z])(?P<uuid>[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12})(?![0-9A-Za-z])"
+_GAP_OUTSIDE_UUIDS = re.compile(_UUID + "|" + _GAP_IN_NUMBER.pattern)
 # 11 digits or more with gaps between them: only then can closing the gaps make a number
 _GAPPED_NUMBER = re.compile(f"[0-9](?:[{SPACES}{DASHES}]{{0,4}}[0-9]){{10,}}")
 
@@ -133,8 +137,12 @@ def _rewrite(view: View, pattern: re.Pattern[str], replace: Callable[[re.Match[s
         pos = 0
         for m in pattern.finditer(view.text):
             offsets.extend(source[pos : m.start()] if source is not None else range(pos, m.start()))
+            piece = replace if isinstance(replace, str) else replace(m)
+            if piece == m.group():  # kept as it was: each character keeps its own offset
+                pos = m.start()
+                continue
             start = source[m.start()] if source is not None else m.start()
-            offsets.extend([start] * len(replace if isinstance(replace, str) else replace(m)))
+            offsets.extend([start] * len(piece))
             pos = m.end()
         offsets.extend(source[pos:] if source is not None else range(pos, len(view.text)))
         return offsets
@@ -161,8 +169,11 @@ def visible(text: str, markdown: bool = False) -> View:
 
 
 def joined(view: View) -> View | None:
-    """`view` with the gaps inside digit runs closed; None when it has none."""
+    """`view` with the gaps inside digit runs closed, except inside UUIDs; None when it has none."""
     if not _GAPPED_NUMBER.search(view.text):
         return None
-    result = _rewrite(view, _GAP_IN_NUMBER, "")
+    if "-" in view.text and re.search(_UUID, view.text):
+        result = _rewrite(view, _GAP_OUTSIDE_UUIDS, lambda m: m.group() if m.group("uuid") else "")
+    else:
+        result = _rewrite(view, _GAP_IN_NUMBER, "")
     return None if result is view else result
