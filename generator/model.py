@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -146,9 +145,9 @@ class Record:
     def date(self, key: str) -> dt.date | None:
         return as_date(self.meta.get(key))
 
-    @cached_property
-    def front(self) -> Any:
-        """The front matter as typed values (`schema.RecordFront`, a pydantic model), read once."""
+    def typed_front(self) -> Any:
+        """The front matter as typed values (`schema.RecordFront`, a pydantic model), read anew on each
+        call: kept on 200,000 records it would cost gigabytes, and only the selection reads it, once."""
         return schema.RecordFront.read(self.meta)
 
     @property

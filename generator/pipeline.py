@@ -58,7 +58,9 @@ def build(
         result = BuildResult(checked.site, checked.findings, out)
         if checked.findings.blocking:
             return result
-        publication = publicity.select(checked.site, leads(checked, workers))
+        found = leads(checked, workers)
+        checked.cache = None  # saved: its entries (several KiB a record) are not held through rendering
+        publication = publicity.select(checked.site, found)
         label = out.relative_to(config.root).as_posix() if out.is_relative_to(config.root) else out.name
         cache = pagecache.PageCache(config.root, out.resolve())
         allowed = pagecache.fingerprint(sorted(checked.review.allowed))

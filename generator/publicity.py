@@ -130,9 +130,9 @@ def is_listed(record: Record, config: SiteConfig) -> bool:
     )
 
 
-def _attachments(record: Record) -> list[tuple[str, Path]]:
+def _attachments(record: Record, front: Any) -> list[tuple[str, Path]]:
     found: list[tuple[str, Path]] = []
-    for name in record.front.attachments:
+    for name in front.attachments:
         if any(name == seen for seen, _ in found):
             continue  # listed twice (FMT007): one file, one output path
         try:
@@ -142,12 +142,12 @@ def _attachments(record: Record) -> list[tuple[str, Path]]:
     return found
 
 
-def _public_record(record: Record, leads: Mapping[str, str]) -> PublicRecord:
-    """The record's public keys as the schema reads them; the keys published only once resolved
-    (another record's 索引号, attachment files) are resolved by `select` and `_attachments`."""
+def _public_record(record: Record, front: Any, leads: Mapping[str, str]) -> PublicRecord:
+    """The record's public keys as the schema reads them (`front`: its typed front matter); the keys
+    published only once resolved (another record's 索引号, attachment files) are resolved by `select`
+    and `_attachments`."""
     full = is_full(record)
     exposures = (schema.Exposure.LISTED, schema.Exposure.FULL) if full else (schema.Exposure.LISTED,)
-    front = record.front
     values: dict[str, Any] = {
         key.name: _copy(getattr(front, key.name)) for key in schema.RecordFront.exposed(*exposures) if not key.resolved
     }
@@ -157,7 +157,7 @@ def _public_record(record: Record, leads: Mapping[str, str]) -> PublicRecord:
             lead = leads.get(record.file)
             public.summary = markdown.first_sentence(record.body) if lead is None else lead
         public.body = record.body
-        public.attachments = _attachments(record)
+        public.attachments = _attachments(record, front)
         public.source = record.path
     return public
 
@@ -174,16 +174,19 @@ def _newest_first(record: PublicRecord) -> tuple[dt.datetime, str]:
 def select(site: Site, leads: Mapping[str, str] | None = None) -> Publication:
     """`leads`: the first sentence of bodies (file → text) as found before; the rest are parsed."""
     config = site.config
-    listed = [r for r in site.records if is_listed(r, config)]
-    records = [_public_record(r, leads or {}) for r in listed]
+    records: list[PublicRecord] = []
+    targets: list[tuple[str, str]] = []  # (superseded_by, interprets) as written, resolved below
+    for record in site.records:
+        if is_listed(record, config):
+            front = record.typed_front()  # one record's at a time: the typed forms are not kept
+            records.append(_public_record(record, front, leads or {}))
+            targets.append((front.superseded_by, front.interprets))
     known = {r.index_no: r for r in records}
-    for source, public in zip(listed, records):
+    for public, (superseded, interprets) in zip(records, targets):
         # A link goes only to a page that is built. A successor that is 依申请公开 (metadata only)
         # is named and linked to its department's catalogue, where it is listed; an interpretation
         # (解读) of a 依申请公开 record names nothing: that record has no page to link to.
-        superseded = source.front.superseded_by
         public.superseded_by = superseded if superseded in known else ""
-        interprets = source.front.interprets
         if interprets in known and public.full and known[interprets].full:
             public.interprets = interprets
             known[interprets].interpreted_by.append(public.index_no)

@@ -25,7 +25,7 @@ what is public is read from here, nowhere else. docs/content-format.md describes
 
 Each declaration is also a pydantic v2 model, `RecordFront.model()`, with every key's marks in
 its field's `json_schema_extra` (`{"public": …, "exposure": …, "required": …}`);
-`RecordFront.read(meta)` is a record's typed front matter (`Record.front`). The model is built,
+`RecordFront.read(meta)` is a record's typed front matter (`Record.typed_front()`). The model is built,
 and pydantic imported, on first use: the checks run the kinds directly, so a check whose records
 all come from the check cache never pays for importing pydantic (about 0.15 s, a tenth of such a
 check on 2,000 records).
