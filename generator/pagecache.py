@@ -18,11 +18,12 @@ import json
 import os
 import pickle
 import stat
+import weakref
 from dataclasses import dataclass, fields, is_dataclass
 from functools import lru_cache
 from inspect import isfunction
 from pathlib import Path, PosixPath, WindowsPath
-from typing import Any
+from typing import Any, Callable
 
 CACHE = Path(".cache") / "pages"
 INDEX = "index.json"
@@ -39,7 +40,9 @@ class Entry:
         return [self.key, self.digest, self.size]
 
 
-Memo = dict[int, tuple[Any, Any]]  # id → (the object, kept alive so the id stays its own; its form)
+# id → (a reference to the object, so the id is known to be its own; its form). The reference is
+# weak where the object allows: a page's own objects (its pager, its group) leave the memo with it.
+Memo = dict[int, tuple[Callable[[], Any], Any]]
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, PosixPath, WindowsPath})
@@ -76,7 +79,7 @@ def _canonical(value: Any, memo: Memo) -> Any:
     names = _dataclass_fields(kind)
     if names is not None:
         known = memo.get(id(value))
-        if known is not None and known[0] is value:
+        if known is not None and known[0]() is value:
             return known[1]
         # stands for its fields by their hash: a page listing it hashes 32 bytes, not the record.
         # Fields of plain values (text, numbers, dates, paths, lists of them: every published record)
@@ -88,7 +91,7 @@ def _canonical(value: Any, memo: Memo) -> Any:
             else tuple((name, _canonical(v, memo)) for name, v in zip(names, values))
         )
         form = (kind.__qualname__, hashlib.sha256(pickle.dumps(whole, protocol=5)).digest())
-        memo[id(value)] = (value, form)
+        memo[id(value)] = (_reference(value, memo), form)
         return form
     if isinstance(value, dict):
         return tuple((_canonical(k, memo), _canonical(v, memo)) for k, v in value.items())
@@ -107,6 +110,16 @@ def _canonical(value: Any, memo: Memo) -> Any:
     if isfunction(value) and value.__closure__ is None and "<locals>" not in value.__qualname__:
         return f"{value.__module__}.{value.__qualname__}"  # its code is in product(); repr has its address
     return repr(value)
+
+
+def _reference(value: Any, memo: Memo) -> Callable[[], Any]:
+    """A weak reference that takes the object's form out of `memo` when the object goes (before its
+    id can be another's); a strong one for an object that has no weak references."""
+    key = id(value)
+    try:
+        return weakref.ref(value, lambda _: memo.pop(key, None))
+    except TypeError:
+        return lambda: value
 
 
 def fingerprint(*parts: Any, memo: Memo | None = None) -> str:

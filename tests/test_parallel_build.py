@@ -14,6 +14,10 @@ import pytest
 
 from conftest import DEPT_USCC, record_text, run_cli
 from generator import workers
+from generator.render import pages
+from generator.executors import Work
+from generator.render.jobs import Job
+from generator.render.remote import Queue
 
 MakeSite = Callable[..., Path]
 
@@ -23,6 +27,8 @@ def _files(root: Path) -> dict[str, bytes]:
 
 
 def test_jobs_2_writes_the_same_bytes_as_jobs_1(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Also when the queued pages go to the workers in several batches (pages.BATCH, 10,000 pages
+    in a real build, so that a 200,000-record site's queue is never held whole)."""
     records = {
         f"content/d1/r{i}.md": record_text(
             f"第{i}条正文，见[下一条](r{i + 1}.md)。" if i < 7 else "末条。",
@@ -46,9 +52,29 @@ def test_jobs_2_writes_the_same_bytes_as_jobs_1(make_site: MakeSite, monkeypatch
 
     monkeypatch.setattr(workers, "MIN_PER_WORKER", 1)  # a small site still goes through the pool
     monkeypatch.setattr(multiprocessing, "get_context", counting)
+    monkeypatch.setattr(pages, "BATCH", 5)
+    batches: list[int] = []
+    finish = pages.Renderer.finish
+
+    def counted(renderer: pages.Renderer) -> None:
+        batches.append(len(renderer.queue))
+        finish(renderer)
+
+    monkeypatch.setattr(pages.Renderer, "finish", counted)
     assert run_cli("build", "--site", site, "--jobs", "2").code == 0
     assert forks.count("fork") >= 2  # the pages and the output scan
+    assert len(batches) > 2 and max(batches) == 5
     assert _files(site / "build") == one
+
+
+def test_a_cluster_workers_plan_keeps_every_batch() -> None:
+    """A cluster worker plans the site with a Queue for an executor: every batch of pages must stay
+    in its plan, or a page of an earlier batch would be refused as not planned."""
+    queue = Queue()
+    jobs = [Job(f"p{i}.html", Path(f"p{i}.html"), "t.html", f"k{i}", {}, None) for i in range(4)]
+    queue.map(Work(str, lambda site, batch: []), jobs[:2])
+    queue.map(Work(str, lambda site, batch: []), jobs[2:])
+    assert sorted(queue.jobs_by_path) == [job.path for job in jobs]
 
 
 def test_jobs_must_be_a_positive_number(make_site: MakeSite) -> None:

@@ -26,6 +26,7 @@ from ..search import terms
 from .jobs import Job
 
 LAYOUTS = "layouts"
+BATCH = 10_000  # queued pages rendered together: the queue of a 200,000-record site is not held whole
 
 
 def default_layouts() -> Path:
@@ -78,8 +79,8 @@ def _date(value: dt.date | dt.datetime | None, fmt: str = "%Y-%m-%d") -> str:
 
 class Renderer:
     """Renders pages into `output`. With `workers` above 1 (or a cluster: executors.py), pages are
-    queued by `page` and rendered by `finish` on that many cores (or the cluster's workers); with 1,
-    each is rendered when asked for."""
+    queued by `page` and rendered by `finish` on that many cores (or the cluster's workers), BATCH
+    at a time; with 1, each is rendered when asked for."""
 
     def __init__(self, publication: Publication, output: Output, workers: int | executors.Executor = 1) -> None:
         self.publication = publication
@@ -133,6 +134,8 @@ class Renderer:
         job = Job(path, self.output.path(path), template, key, values, context)
         if self.executor.remote or self.executor.jobs > 1:
             self.queue.append(job)
+            if len(self.queue) >= BATCH:
+                self.finish()
         else:
             self.output.record(*self.render_job(job))
 

@@ -51,7 +51,7 @@ class Queue:
         self.jobs_by_path: dict[str, Job] = {}
 
     def map(self, work: executors.Work[Any, Any], items: Sequence[Any]) -> list[Any]:
-        self.jobs_by_path = {job.path: job for job in items}
+        self.jobs_by_path.update((job.path, job) for job in items)  # a batch at a time (pages.BATCH)
         return []
 
 
