@@ -7,6 +7,7 @@ previous output in one step.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ TRASH = Path(".cache") / "trash"  # replaced outputs, removed in the background 
 
 @dataclass
 class BuildResult(CheckResult):
+    """What a build gave. Once nothing blocked, `site` keeps its settings and departments but not
+    its records: their public form went into the pages, and 200,000 of them are gigabytes."""
+
     out: Path
     pages: int = 0
     built: bool = False
@@ -55,15 +59,17 @@ def build(
     with output.build_lock(config.root, lock_wait):
         output.sweep(out)
         checked = check(config, today, workers)
-        result = BuildResult(checked.site, checked.findings, out)
         if checked.findings.blocking:
-            return result
-        found = leads(checked, workers)
-        checked.cache = None  # saved: its entries (several KiB a record) are not held through rendering
-        publication = publicity.select(checked.site, found)
+            return BuildResult(checked.site, checked.findings, out)
+        publication = publicity.select(checked.site, leads(checked, workers))
+        # What follows reads the publication only. The check's own data (the cache's entries, each
+        # record's parsed front matter: over 10 KiB a record) is let go before the pages are made.
+        review = checked.review
+        result = BuildResult(dataclasses.replace(checked.site, records=[]), checked.findings, out)
+        del checked
         label = out.relative_to(config.root).as_posix() if out.is_relative_to(config.root) else out.name
         cache = pagecache.PageCache(config.root, out.resolve())
-        allowed = pagecache.fingerprint(sorted(checked.review.allowed))
+        allowed = pagecache.fingerprint(sorted(review.allowed))
         try:
             with output.staging(out, cache, config.root / TRASH) as stage:
                 renderer = render.render_site(publication, stage, workers)
@@ -71,7 +77,7 @@ def build(
                 # the last net, before the swap; a file the previous output held byte for byte was
                 # scanned then, against the same allow list
                 trusted = stage.reused if cache.scanned_with == allowed else set()
-                secrecy.guard(stage.root, label, checked.review.allowed, stage.copied, trusted, workers)
+                secrecy.guard(stage.root, label, review.allowed, stage.copied, trusted, workers)
         except secrecy.LeakFound as leak:
             result.findings.extend(leak.findings)
             return result
