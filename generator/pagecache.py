@@ -40,9 +40,38 @@ class Entry:
         return [self.key, self.digest, self.size]
 
 
-# id → (a reference to the object, so the id is known to be its own; its form). The reference is
-# weak where the object allows: a page's own objects (its pager, its group) leave the memo with it.
-Memo = dict[int, tuple[Callable[[], Any], Any]]
+class _Ref(weakref.ref):  # type: ignore[type-arg]
+    """A weak reference that knows the id it was made for."""
+
+    __slots__ = ("key",)
+    key: int
+
+
+class Memo:
+    """The forms of objects seen before, by id: a record listed on many pages is hashed once.
+    Each object is referred to, so that its id is known to be its own: weakly where the object
+    allows (a page's own pager or group leaves the memo with it), strongly otherwise."""
+
+    def __init__(self) -> None:
+        self.forms: dict[int, tuple[Callable[[], Any], bytes]] = {}
+        self._forget_ref = self._forget  # one bound method for every reference
+
+    def get(self, value: Any) -> bytes | None:
+        known = self.forms.get(id(value))
+        return known[1] if known is not None and known[0]() is value else None
+
+    def put(self, value: Any, form: bytes) -> None:
+        reference: Callable[[], Any]
+        try:
+            reference = _Ref(value, self._forget_ref)
+            reference.key = id(value)
+        except TypeError:  # no weak references to it (__slots__)
+            reference = lambda: value  # noqa: E731
+        self.forms[id(value)] = (reference, form)
+
+    def _forget(self, reference: _Ref) -> None:
+        """The object is going: its id may soon be another's."""
+        self.forms.pop(reference.key, None)
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, PosixPath, WindowsPath})
@@ -78,9 +107,9 @@ def _canonical(value: Any, memo: Memo) -> Any:
         return tuple(_canonical(v, memo) for v in value)
     names = _dataclass_fields(kind)
     if names is not None:
-        known = memo.get(id(value))
-        if known is not None and known[0]() is value:
-            return known[1]
+        known = memo.get(value)
+        if known is not None:
+            return known
         # stands for its fields by their hash: a page listing it hashes 32 bytes, not the record.
         # Fields of plain values (text, numbers, dates, paths, lists of them: every published record)
         # are pickled as they are; anything else is made canonical first.
@@ -90,8 +119,8 @@ def _canonical(value: Any, memo: Memo) -> Any:
             if all(_plain(v) for v in values)
             else tuple((name, _canonical(v, memo)) for name, v in zip(names, values))
         )
-        form = (kind.__qualname__, hashlib.sha256(pickle.dumps(whole, protocol=5)).digest())
-        memo[id(value)] = (_reference(value, memo), form)
+        form = hashlib.sha256(kind.__qualname__.encode() + b"\0" + pickle.dumps(whole, protocol=5)).digest()
+        memo.put(value, form)
         return form
     if isinstance(value, dict):
         return tuple((_canonical(k, memo), _canonical(v, memo)) for k, v in value.items())
@@ -112,20 +141,10 @@ def _canonical(value: Any, memo: Memo) -> Any:
     return repr(value)
 
 
-def _reference(value: Any, memo: Memo) -> Callable[[], Any]:
-    """A weak reference that takes the object's form out of `memo` when the object goes (before its
-    id can be another's); a strong one for an object that has no weak references."""
-    key = id(value)
-    try:
-        return weakref.ref(value, lambda _: memo.pop(key, None))
-    except TypeError:
-        return lambda: value
-
-
 def fingerprint(*parts: Any, memo: Memo | None = None) -> str:
     """The content hash of `parts` (any mix of dataclasses, containers, paths, dates, text);
     `memo` carries the forms of objects seen before (they must not change meanwhile)."""
-    data = pickle.dumps(_canonical(parts, {} if memo is None else memo), protocol=5)
+    data = pickle.dumps(_canonical(parts, Memo() if memo is None else memo), protocol=5)
     return hashlib.sha256(data).hexdigest()
 
 

@@ -5,10 +5,12 @@ inputs did not change are not written again."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from conftest import DEPT_USCC, REPO, record_text, run_cli
+from generator import pagecache
 
 MakeSite = Callable[..., Path]
 REPORT = (
@@ -125,3 +127,22 @@ def test_a_blocked_incremental_build_keeps_output_and_cache(make_site: MakeSite)
     (site / "content/d1/a.md").write_text(_record(1, "密级：机密★5年"), encoding="utf-8")
     assert run_cli("build", "--site", site).code == 1
     assert _files(site / "build") == output and _files(site / ".cache/pages") == cache
+
+
+def test_a_page_key_never_takes_the_form_of_an_object_that_is_gone() -> None:
+    """The renderer's memo keys forms by object id, and CPython gives a freed object's id to the
+    next one: a pager made for one page and freed must not lend its form to the next page's."""
+
+    @dataclass
+    class Pager:
+        number: int
+
+    memo = pagecache.Memo()
+    keys, ids = set(), set()
+    for number in range(200):
+        pager = Pager(number)
+        ids.add(id(pager))
+        keys.add(pagecache.fingerprint("page", pager, memo=memo))
+        del pager
+    assert len(ids) < 200  # ids were reused
+    assert len(keys) == 200 and not memo.forms  # each page its own key; nothing kept once gone

@@ -102,7 +102,7 @@ class Renderer:
         self.env.globals.update(site=config, departments=publication.departments, paths=urls, search_meta=terms.meta)
         self.pages: list[str] = []
         self.base_key: str | None = None
-        self.memo: pagecache.Memo = {}  # the publication does not change while pages are rendered
+        self.memo = pagecache.Memo()  # the publication does not change while pages are rendered
 
     def key(self, path: str, template: str, inputs: Any) -> str:
         """The key of a page: its own inputs, and what every page reads (settings, departments,
