@@ -23,6 +23,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "tests" / "browser")]
@@ -31,6 +32,7 @@ from conftest import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 from search_relevance import contains, make_set, query_words, site_records  # noqa: E402
 
 SEARCH = "search/index.html"
+TIMEOUT = 120  # seconds a query may take; a slower one is counted at this time and listed
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -44,6 +46,7 @@ def run(build: Path, queries: list[dict[str, object]]) -> dict[str, object]:
     records = site_records(build)
     server, base = serve(build)
     rows = []
+    timed_out: list[str] = []  # queries with no results after TIMEOUT: counted at TIMEOUT, and listed
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -55,7 +58,8 @@ def run(build: Path, queries: list[dict[str, object]]) -> dict[str, object]:
                 page.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"]))
                 started = time.perf_counter()
                 page.goto(f"{base}{SEARCH}?q={quote(query)}")
-                page.wait_for_selector(".search-page[data-ready]", timeout=120_000)
+                if not _ready(page):
+                    timed_out.append(f"cold: {query}")
                 cold = time.perf_counter() - started
                 page.wait_for_load_state("networkidle")
                 cold_bytes = sum(sizes)
@@ -91,14 +95,26 @@ def run(build: Path, queries: list[dict[str, object]]) -> dict[str, object]:
                 page.evaluate("() => document.querySelector('.search-page').removeAttribute('data-ready')")
                 page.fill("#search-page-q", str(row["query"]))
                 page.press("#search-page-q", "Enter")
-                page.wait_for_selector(".search-page[data-ready]", timeout=120_000)
+                if not _ready(page):
+                    timed_out.append(f"warm: {row['query']}")
                 row["warm"] = time.perf_counter() - started
                 row["warm_bytes"] = sum(sizes)
             context.close()
             browser.close()
     finally:
         server.shutdown()
-    return summary(rows)
+    return {**summary(rows), "timed out": timed_out}
+
+
+def _ready(page: Any) -> bool:
+    """Whether the search page showed its results within TIMEOUT."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_selector(".search-page[data-ready]", timeout=TIMEOUT * 1000)
+        return True
+    except PlaywrightTimeout:
+        return False
 
 
 def summary(rows: list[dict[str, object]]) -> dict[str, object]:
@@ -147,6 +163,7 @@ def main() -> None:
     )
     print(f"missed (recall < 1): {result['misses']}")
     print(f"imprecise: {result['imprecise']}")
+    print(f"no results within {TIMEOUT} s: {result['timed out']}")
 
 
 if __name__ == "__main__":
