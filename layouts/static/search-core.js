@@ -4,8 +4,8 @@
 // the shards that can hold a result: those holding every key of its words, by the term directory
 // (pagefind/terms/, one small file per key: generator/search/directory.py), and every selected
 // filter value, by the manifest. The first shard opened makes the site's Pagefind instance and the
-// others are merged into it (mergeIndex); a later query of the same page also searches the shards
-// earlier ones opened.
+// others are merged into it (mergeIndex); a later query of the same page keeps the instance while
+// it needs every shard in it, and else makes a fresh one (openShards).
 //
 // Every record is indexed with the words of generator/search/terms.py: ASCII runs whole, CJK as
 // the bigram at every position and each character, written as ASCII words (x and a hash), those
@@ -110,26 +110,41 @@ export async function openIndex(manifestUrl, siblings = [], ownName = "") {
   return { sites, live, federated: siblings.length > 0 };
 }
 
-// Open the shards at `places` of `site`: the first one opened makes the site's Pagefind instance,
-// the others are merged into it; and read their date orders.
+// Open the shards at `places` of `site` (and read their date orders), so that its Pagefind
+// instance holds those shards and no others: Pagefind searches every shard merged into an
+// instance, so shards kept from earlier queries would cost this query their chunks. When the
+// instance holds only shards among `places`, the missing ones are merged into it; else a fresh
+// instance is made of `places` (the shards' files come again from the browser's cache).
 async function openShards(site, places) {
   const open = async () => {
+    const wanted = new Set(places);
+    if (site.pagefind && [...site.opened].some((place) => !wanted.has(place))) await freshInstance(site, places[0]);
     const missing = places.filter((place) => !site.opened.has(place));
     if (!missing.length) return;
+    if (!site.pagefind) await freshInstance(site, missing.shift());
     const options = { baseUrl: site.baseUrl, excerptLength: 0 };
-    if (!site.pagefind) {
-      const module = await import(site.script);
-      const first = missing.shift();
-      const pagefind = module.createInstance({ ...options, basePath: site.bundles[first], noWorker: !site.own });
-      await pagefind.init();
-      site.pagefind = pagefind;
-      site.opened.add(first);
-    }
     await Promise.all(missing.map((place) => site.pagefind.mergeIndex(site.bundles[place], options)));
     missing.forEach((place) => site.opened.add(place));
   };
   site.opening = (site.opening || Promise.resolve()).then(open, open); // one change at a time
   await Promise.all([site.opening, ...places.map((place) => shardOrder(site, place))]);
+}
+
+// Make `site`'s Pagefind instance anew, of the shard at `place` alone, and let the previous one go.
+// This site's instances run in Pagefind's shared worker: the new one starts before the old one is
+// destroyed, so the worker stays up. A sibling's runs in the page, one at a time: the old one first.
+async function freshInstance(site, place) {
+  const module = await import(site.script);
+  const previous = site.pagefind;
+  site.pagefind = null;
+  site.opened = new Set();
+  if (previous && !site.own) await previous.destroy();
+  const options = { baseUrl: site.baseUrl, excerptLength: 0, basePath: site.bundles[place], noWorker: !site.own };
+  const pagefind = module.createInstance(options);
+  await pagefind.init();
+  if (previous && site.own) await previous.destroy();
+  site.pagefind = pagefind;
+  site.opened.add(place);
 }
 
 // A shard's date order (pagefind/order/<shard>.json): its page ids oldest first, with their dates.

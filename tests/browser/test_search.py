@@ -137,6 +137,41 @@ def test_a_query_opens_only_the_shards_that_can_hold_it(page: Any, site_url: str
         assert found and {href.split("/")[1] for href in found} <= opened == expected < everything, query
 
 
+def test_a_later_query_of_the_same_page_searches_only_its_own_shards(
+    page: Any, site_url: str, demo_build: Path
+) -> None:
+    first, then = "阿尔山", "楚雄"
+    before, after = shards_holding(demo_build, first), shards_holding(demo_build, then)
+    assert before - after and after  # the first query opens a shard the second does not need
+    script = """async ([core, manifest, queries]) => {
+      const m = await import(core);
+      const index = await m.openIndex(new URL(manifest));
+      const site = index.sites[0];
+      const held = [];
+      let found = [];
+      for (const query of queries) {
+        const search = await m.find(index, query, {});
+        found = (await search.page(1, 10)).map((item) => item.data.url);
+        held.push([...site.opened].map((place) => site.manifest.bundles[place].replace(/\\/$/, "")).sort());
+      }
+      return { held, found };
+    }"""
+    page.goto(f"{site_url}{SEARCH}")
+    wait(page)
+    core, manifest = f"{site_url}{urls.static('search-core.js')}", f"{site_url}pagefind/shards.json"
+    result = page.evaluate(script, [core, manifest, [first, then]])
+    assert result["held"] == [sorted(before), sorted(after)]  # the first query's shards are let go
+    assert result["found"] == page.evaluate(script, [core, manifest, [then]])["found"]
+    # on the page: the second query typed after the first shows what a fresh load of it shows
+    expected = search(page, site_url, then)
+    search(page, site_url, first)
+    page.evaluate("() => document.querySelector('.search-page').removeAttribute('data-ready')")
+    page.fill("#search-page-q", then)
+    page.press("#search-page-q", "Enter")
+    wait(page)
+    assert expected and shown(page) == expected
+
+
 def test_pages_of_results(page: Any, site_url: str) -> None:
     first = search(page, site_url, "政府")
     status = page.inner_text("#search-status")
