@@ -17,10 +17,10 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .errors import DisclosureError
-from .pagecache import Entry, PageCache, digest_of
+from .pagecache import Entry, PageCache, digest_of, digester
 
 MARKER = ".disclosure-build"
 LOCK = Path(".cache") / "build.lock"  # under the site: one build of a site at a time (build_lock)
@@ -118,6 +118,21 @@ class Output:
             target.write_bytes(data)
         return Entry(key, digest, len(data)), previous is not None
 
+    def place_pieces(self, rel: str, target: Path, pieces: Iterable[bytes], key: str = "") -> tuple[Entry, bool]:
+        """`place` for a file written a piece at a time (the site-wide exports of a city's
+        200,000 records), so that it is never whole in memory."""
+        digest, size = digester(), 0
+        with open(target, "wb") as file:
+            for piece in pieces:
+                digest.update(piece)
+                file.write(piece)
+                size += len(piece)
+        previous = self.cache.reusable(rel, digest=digest.hexdigest()) if self.cache else None
+        if previous is not None:
+            target.unlink()
+            _link(previous, target)
+        return Entry(key, digest.hexdigest(), size), previous is not None
+
     def record(self, rel: str, entry: Entry, reused: bool) -> None:
         self.files[rel] = entry
         if reused:
@@ -128,6 +143,10 @@ class Output:
 
     def write_text(self, rel: str, text: str, key: str = "") -> None:
         self.write_bytes(rel, text.encode("utf-8"), key)
+
+    def write_pieces(self, rel: str, pieces: Iterable[str], key: str = "") -> None:
+        """Write the UTF-8 text made of `pieces`, one after another (place_pieces)."""
+        self.record(rel, *self.place_pieces(rel, self.path(rel), (piece.encode("utf-8") for piece in pieces), key))
 
     def copy(self, rel: str, source: Path) -> None:
         """Copy a file (an attachment) unchanged; linked from the previous output without being

@@ -35,8 +35,13 @@ REPORTS = OutputPath("reports/index.html")  # 政府信息公开年报, every re
 CATALOGUE_JSON = OutputPath("catalogue.json")  # the public catalogue, machine-readable
 CATALOGUE_CSV = OutputPath("catalogue.csv")
 FEED = OutputPath("feed.xml")  # Atom feed of the whole site
-SITEMAP = OutputPath("sitemap.xml")
+SITEMAP = OutputPath("sitemap.xml")  # of every page; over the protocol's limits, the index of sitemap_part(1…)
 FAVICON = OutputPath("favicon.ico")  # where browsers ask for the site's icon
+
+
+def sitemap_part(n: int) -> OutputPath:
+    """The n-th (from 1) of the sitemaps of a site too large for one (render/sitemap.py)."""
+    return OutputPath(f"sitemap-{n}.xml")
 
 
 def record(r: PublicRecord) -> OutputPath:

@@ -6,14 +6,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Callable
 
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import urls
+from generator.render import exports, sitemap
 from generator.render.exports import FIELDS
 from conftest import DEPT_USCC, record_text, run_cli, write_site
 
@@ -103,6 +107,57 @@ def test_sitemap_lists_every_page_with_absolute_urls(built: Path) -> None:
     pages = {p.relative_to(built).as_posix() for p in built.rglob("*.html")}
     assert {loc.removeprefix("https://xxgk.example.gov.cn/sub/") for loc in locations} == pages
     assert "https://xxgk.example.gov.cn/sub/d1/2026-00001.html" in locations
+
+
+def test_a_site_over_the_sitemap_limit_gets_an_index_of_sitemaps(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Search engines read at most 50,000 URLs from one sitemap: above that (here: 2), sitemap.xml
+    becomes the index of sitemap-1.xml, sitemap-2.xml, … which together list every page once."""
+    monkeypatch.setattr(sitemap, "MAX_URLS", 2)
+    site = Path(shutil.copytree(built.parent, tmp_path / "site", symlinks=True))
+    assert run_cli("build", "--site", site, "--out", site / "build").code == 0
+    out = site / "build"
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = ET.parse(out / urls.SITEMAP).getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    parts = [loc.text or "" for loc in index.findall("s:sitemap/s:loc", ns)]
+    pages = {p.relative_to(out).as_posix() for p in out.rglob("*.html")}
+    assert parts == [f"https://xxgk.example.gov.cn/sub/sitemap-{n}.xml" for n in range(1, (len(pages) + 1) // 2 + 1)]
+    listed = []
+    for part in parts:
+        urlset = ET.parse(out / part.rsplit("/", 1)[1]).getroot()
+        locations = [loc.text or "" for loc in urlset.findall("s:url/s:loc", ns)]
+        assert 1 <= len(locations) <= 2
+        listed += [loc.removeprefix("https://xxgk.example.gov.cn/sub/") for loc in locations]
+    assert sorted(listed) == sorted(pages)
+
+
+def test_a_sitemap_file_stays_under_the_protocols_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sitemap, "MAX_BYTES", 400)
+    locations = [f"https://example.gov.cn/{n:03d}.html" for n in range(20)]
+    parts = list(sitemap._parts(locations))
+    assert [location for start, end in parts for location in locations[start:end]] == locations
+    for start, end in parts:
+        assert len("".join(sitemap._document("urlset", "url", locations[start:end])).encode("utf-8")) <= 400
+
+
+# what a row of the exports may hold: text with line breaks, quotes, commas, formula starts, lists
+CELL = st.one_of(st.text(), st.lists(st.text(), max_size=3), st.integers())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.fixed_dictionaries({f: CELL for f in FIELDS}), max_size=5), st.text())
+def test_exports_written_a_record_at_a_time_are_the_documents_whole(rows: list[dict[str, object]], title: str) -> None:
+    head = {"site": title, "base_url": "", "fields": list(FIELDS)}
+    whole = json.dumps({**head, "records": rows}, ensure_ascii=False, indent=1) + "\n"
+    assert "".join(exports.json_document(head, "records", iter(rows))) == whole
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: exports.csv_cell("；".join(v) if isinstance(v, list) else str(v)) for k, v in row.items()})
+    assert "".join(exports.csv_document(iter(rows))) == "\ufeff" + buffer.getvalue()
 
 
 def test_no_output_file_carries_a_field_of_a_non_public_record(built: Path) -> None:

@@ -9,7 +9,7 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import pytest
 
@@ -74,20 +74,28 @@ CHANNELS: dict[str, tuple[str, Callable[[str | bytes], str | bytes], str]] = {
 def _plant(monkeypatch: pytest.MonkeyPatch, pattern: str, change: Callable[[str | bytes], str | bytes]) -> list[str]:
     """Change every output file matching `pattern` as it is written; returns the files changed.
     Text changes (str in, str out) get the file as UTF-8 text."""
-    place = Output.place
+    place, place_pieces = Output.place, Output.place_pieces
     planted: list[str] = []
 
-    def planted_place(self: Output, rel: str, target: Path, data: bytes, key: str = "") -> Any:
-        if re.search(pattern, rel):
-            planted.append(rel)
-            try:
-                changed = change(data)
-            except (TypeError, AttributeError):
-                changed = change(data.decode("utf-8"))
-            data = changed.encode("utf-8") if isinstance(changed, str) else changed
-        return place(self, rel, target, data, key)
+    def planted_data(rel: str, data: bytes) -> bytes:
+        if not re.search(pattern, rel):
+            return data
+        planted.append(rel)
+        try:
+            changed = change(data)
+        except (TypeError, AttributeError):
+            changed = change(data.decode("utf-8"))
+        return changed.encode("utf-8") if isinstance(changed, str) else changed
 
-    monkeypatch.setattr(Output, "place", planted_place)  # every file of the build is placed here
+    def planted_place(self: Output, rel: str, target: Path, data: bytes, key: str = "") -> Any:
+        return place(self, rel, target, planted_data(rel, data), key)
+
+    def planted_pieces(self: Output, rel: str, target: Path, pieces: Iterable[bytes], key: str = "") -> Any:
+        return place_pieces(self, rel, target, [planted_data(rel, b"".join(pieces))], key)
+
+    # every file of the build is placed by one of these two
+    monkeypatch.setattr(Output, "place", planted_place)
+    monkeypatch.setattr(Output, "place_pieces", planted_pieces)
     return planted
 
 

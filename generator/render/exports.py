@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+from typing import Iterator
 
 from .. import urls
 from ..publicity import PublicRecord
@@ -70,20 +72,46 @@ def row(record: PublicRecord, department: str) -> dict[str, object]:
 
 
 def render_exports(renderer: Renderer) -> None:
+    """Both files are written a record at a time: at a city's scale they run to hundreds of MB."""
     publication = renderer.publication
     names = {slug: d.name for slug, d in publication.departments.items()}
-    rows = [row(r, names.get(r.dept, r.dept)) for r in publication.records]
-    document = {
+
+    def rows() -> Iterator[dict[str, object]]:
+        return (row(r, names.get(r.dept, r.dept)) for r in publication.records)
+
+    head: dict[str, object] = {
         "site": publication.config.title,
         "base_url": publication.config.base_url,
         "fields": list(FIELDS),
-        "records": rows,
     }
-    renderer.output.write_text(urls.CATALOGUE_JSON, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    renderer.output.write_pieces(urls.CATALOGUE_JSON, json_document(head, "records", rows()))
+    renderer.output.write_pieces(urls.CATALOGUE_CSV, csv_document(rows()))
+
+
+def json_document(head: dict[str, object], name: str, items: Iterator[dict[str, object]]) -> Iterator[str]:
+    """The text of json.dumps({**head, name: [*items]}, ensure_ascii=False, indent=1) + a line
+    break, an item at a time."""
+    first = next(items, None)
+    if first is None:
+        yield json.dumps({**head, name: []}, ensure_ascii=False, indent=1) + "\n"
+        return
+    before, after = json.dumps({**head, name: [None]}, ensure_ascii=False, indent=1).rsplit("  null", 1)
+    yield before
+    for n, item in enumerate(itertools.chain([first], items)):  # each indented as the list's member
+        yield ("  " if n == 0 else ",\n  ") + json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+    yield after + "\n"
+
+
+def csv_document(items: Iterator[dict[str, object]]) -> Iterator[str]:
+    """The CSV, a row at a time; with a byte-order mark, spreadsheet programs open the Chinese
+    text as UTF-8."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
+    buffer.write("\ufeff")
     writer.writeheader()
-    for item in rows:
+    for item in items:
         writer.writerow({k: csv_cell("；".join(v) if isinstance(v, list) else str(v)) for k, v in item.items()})
-    # With a byte-order mark, spreadsheet programs open the Chinese text as UTF-8.
-    renderer.output.write_text(urls.CATALOGUE_CSV, "\ufeff" + buffer.getvalue())
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()

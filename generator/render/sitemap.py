@@ -2,27 +2,68 @@
 
 The protocol requires absolute URLs, so the sitemap is written only when site.yaml sets
 base_url. It is rendered last, after every other page kind.
+
+A sitemap may list at most 50,000 URLs and be at most 50 MB (the protocol's limits; search
+engines ignore a larger one). A site with more pages — a city's catalogue has hundreds of
+thousands — gets sitemap-1.xml, sitemap-2.xml, … of at most that many each, and sitemap.xml
+becomes their index (a sitemapindex), so the one address to give a search engine stays the same.
+Each file is written a URL at a time, never whole in memory.
 """
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+from typing import Iterator
 from urllib.parse import quote, urljoin
+from xml.sax.saxutils import escape
 
 from .. import urls
 from .pages import Renderer
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+MAX_URLS = 50_000  # URLs in one sitemap file (sitemaps.org)
+MAX_BYTES = 50 * 1024 * 1024  # bytes of one sitemap file, uncompressed (sitemaps.org)
+DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
 
 
 def render_sitemap(renderer: Renderer) -> None:
     base = renderer.publication.config.base_url
     if not base:
         return
-    root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
-    for page in sorted(renderer.pages):
-        location = ET.SubElement(ET.SubElement(root, f"{{{SITEMAP_NS}}}url"), f"{{{SITEMAP_NS}}}loc")
-        location.text = urljoin(base if base.endswith("/") else base + "/", quote(page))
-    ET.register_namespace("", SITEMAP_NS)  # right before writing: the prefix map is global (see feeds.py)
-    ET.indent(root)
-    renderer.output.write_bytes(urls.SITEMAP, ET.tostring(root, encoding="utf-8", xml_declaration=True))
+    base = base if base.endswith("/") else base + "/"
+    locations = [urljoin(base, quote(page)) for page in sorted(renderer.pages)]
+    parts = list(_parts(locations))
+    if len(parts) == 1:
+        renderer.output.write_pieces(urls.SITEMAP, _document("urlset", "url", locations))
+        return
+    names = [urls.sitemap_part(n) for n in range(1, len(parts) + 1)]
+    for name, (start, end) in zip(names, parts):
+        renderer.output.write_pieces(name, _document("urlset", "url", locations[start:end]))
+    renderer.output.write_pieces(urls.SITEMAP, _document("sitemapindex", "sitemap", [base + n for n in names]))
+
+
+def _document(root: str, item: str, locations: list[str]) -> Iterator[str]:
+    yield f'{DECLARATION}<{root} xmlns="{SITEMAP_NS}">\n'
+    for location in locations:
+        yield _entry(item, location)
+    yield f"</{root}>"
+
+
+def _entry(item: str, location: str) -> str:
+    return f"  <{item}>\n    <loc>{escape(location)}</loc>\n  </{item}>\n"
+
+
+def _parts(locations: list[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each file's share of `locations`: at most MAX_URLS and MAX_BYTES each."""
+    overhead = len(_document_bytes("urlset"))
+    start, size = 0, overhead
+    for n, location in enumerate(locations):
+        length = len(_entry("url", location).encode("utf-8"))
+        if n > start and (n - start >= MAX_URLS or size + length > MAX_BYTES):
+            yield start, n
+            start, size = n, overhead
+        size += length
+    yield start, len(locations)
+
+
+def _document_bytes(root: str) -> bytes:
+    return "".join(_document(root, "", [])).encode("utf-8")
