@@ -28,6 +28,7 @@ from typing import Any, Callable
 CACHE = Path(".cache") / "pages"
 INDEX = "index.json"
 FORMAT = "1"  # the layout of index.json
+SAVE_BATCH = 10_000  # files of index.json encoded at once (PageCache.save)
 
 
 @dataclass(frozen=True)
@@ -202,13 +203,13 @@ class PageCache:
     def save(self, files: dict[str, Entry], scanned_with: str) -> None:
         """Record the build that has just replaced the output (written whole, then renamed)."""
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        data = {
-            "format": FORMAT,
-            "product": product(),
-            "output": str(self.previous),
-            "scanned_with": scanned_with,
-            "files": {rel: entry.as_json() for rel, entry in sorted(files.items())},
-        }
+        head = {"format": FORMAT, "product": product(), "output": str(self.previous), "scanned_with": scanned_with}
         partial = self.file.with_name(f"{INDEX}.{os.getpid()}.tmp")
-        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        rels = sorted(files)
+        with open(partial, "w", encoding="utf-8") as out:  # a batch of files at a time: a city has 650,000
+            out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "files": {')
+            for start in range(0, len(rels), SAVE_BATCH):
+                batch = {rel: files[rel].as_json() for rel in rels[start : start + SAVE_BATCH]}
+                out.write((", " if start else "") + json.dumps(batch, ensure_ascii=False)[1:-1])
+            out.write("}}")
         partial.replace(self.file)

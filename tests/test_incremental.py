@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import pytest
+
 from conftest import DEPT_USCC, REPO, record_text, run_cli
 from generator import pagecache
 
@@ -146,3 +148,18 @@ def test_a_page_key_never_takes_the_form_of_an_object_that_is_gone() -> None:
         del pager
     assert len(ids) < 200  # ids were reused
     assert len(keys) == 200 and not memo.forms  # each page its own key; nothing kept once gone
+
+
+@pytest.mark.parametrize("count", [0, 1, 5])
+def test_the_page_cache_reads_back_what_it_saved_in_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    """index.json is written a batch of files at a time (here 2): every entry comes back."""
+    monkeypatch.setattr(pagecache, "SAVE_BATCH", 2)
+    out = tmp_path / "build"
+    files = {
+        f"部门{n}/页 {n}.html": pagecache.Entry(f"key{n}", pagecache.digest_of(bytes([n])), n) for n in range(count)
+    }
+    pagecache.PageCache(tmp_path, out).save(files, scanned_with="allow")
+    cache = pagecache.PageCache(tmp_path, out)
+    assert cache.entries == files and cache.scanned_with == "allow"
