@@ -31,7 +31,7 @@ FORMAT = "1"  # the layout of index.json
 SAVE_BATCH = 10_000  # files of index.json encoded at once (PageCache.save)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per output file: 650,000 at 200k records
 class Entry:
     key: str  # the page's inputs ("" for a file whose inputs are not tracked)
     digest: str  # sha256 of its bytes
