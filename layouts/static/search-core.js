@@ -38,6 +38,10 @@ const INVISIBLE_CHAR = /^[\u200b-\u200d\u2060\ufeff]$/u;
 
 const KEY_PREFIX = 8; // the characters of an ASCII run a directory key holds (terms.PREFIX)
 const SIBLING_WAIT = 10000; // ms a sibling site may take to answer before it counts as unavailable
+// Searches of a word in a shard one Pagefind instance may do before it is made anew (openShards):
+// each keeps an index chunk in memory, ~0.4 MB once decoded (a word of 200,000 records in 268
+// shards: ~400 MB), and only a new instance lets that memory go.
+const LOAD_LIMIT = 1500;
 
 // Resolves as `promise`, or rejects after `ms` (null: no limit).
 function within(promise, ms) {
@@ -77,7 +81,8 @@ async function readManifest(site) {
 // of this site's pagefind.js (imported under its own address), run in the page, not in a worker: no
 // script of a sibling runs here, only its index is read. A sibling whose manifest cannot be loaded
 // is left out and marked `down`; this site's must load. Null when no site has anything to search.
-export async function openIndex(manifestUrl, siblings = [], ownName = "") {
+// `loadLimit`: the searches of a word in a shard one Pagefind instance may do (LOAD_LIMIT).
+export async function openIndex(manifestUrl, siblings = [], ownName = "", { loadLimit = LOAD_LIMIT } = {}) {
   const root = new URL("../", manifestUrl);
   const sites = [
     { name: ownName, own: true, manifestUrl, baseUrl: root.pathname, wait: null },
@@ -103,6 +108,8 @@ export async function openIndex(manifestUrl, siblings = [], ownName = "") {
   sites.forEach((site, i) => {
     site.script = site.own ? script : `${script}?site=${i}`; // one module per site
     site.opened = new Set(); // places of the shards merged into site.pagefind
+    site.load = 0; // searches of a word in a shard site.pagefind has done (openShards)
+    site.loadLimit = loadLimit;
     site.places = new Map(); // page id → [date, shard's place, place in its order file]
     site.orders = new Map(); // shard's place → its order file, loading
     site.termFiles = new Map(); // file number → the directory file, loading
@@ -114,11 +121,15 @@ export async function openIndex(manifestUrl, siblings = [], ownName = "") {
 // instance holds those shards and no others: Pagefind searches every shard merged into an
 // instance, so shards kept from earlier queries would cost this query their chunks. When the
 // instance holds only shards among `places`, the missing ones are merged into it; else a fresh
-// instance is made of `places` (the shards' files come again from the browser's cache).
-async function openShards(site, places) {
+// instance is made of `places` (the shards' files come again from the browser's cache). `load`:
+// the query's searches of a word in a shard; Pagefind keeps every index chunk it has loaded, so an
+// instance that has done more than site.loadLimit of them is made anew too.
+async function openShards(site, places, load) {
   const open = async () => {
     const wanted = new Set(places);
-    if (site.pagefind && [...site.opened].some((place) => !wanted.has(place))) await freshInstance(site, places[0]);
+    const spare = [...site.opened].some((place) => !wanted.has(place));
+    if (site.pagefind && (spare || site.load + load > site.loadLimit)) await freshInstance(site, places[0]);
+    site.load += load;
     const missing = places.filter((place) => !site.opened.has(place));
     if (!missing.length) return;
     if (!site.pagefind) await freshInstance(site, missing.shift());
@@ -130,19 +141,19 @@ async function openShards(site, places) {
   await Promise.all([site.opening, ...places.map((place) => shardOrder(site, place))]);
 }
 
-// Make `site`'s Pagefind instance anew, of the shard at `place` alone, and let the previous one go.
-// This site's instances run in Pagefind's shared worker: the new one starts before the old one is
-// destroyed, so the worker stays up. A sibling's runs in the page, one at a time: the old one first.
+// Make `site`'s Pagefind instance anew, of the shard at `place` alone, the previous one destroyed
+// first. Pagefind never gives back the WebAssembly memory an instance's shards took, so only the
+// end of the worker they ran in frees it: destroying this site's only instance ends Pagefind's
+// worker, and the new instance starts another (a sibling's instance runs in the page, alike).
 async function freshInstance(site, place) {
   const module = await import(site.script);
-  const previous = site.pagefind;
+  if (site.pagefind) await site.pagefind.destroy();
   site.pagefind = null;
   site.opened = new Set();
-  if (previous && !site.own) await previous.destroy();
+  site.load = 0;
   const options = { baseUrl: site.baseUrl, excerptLength: 0, basePath: site.bundles[place], noWorker: !site.own };
   const pagefind = module.createInstance(options);
   await pagefind.init();
-  if (previous && site.own) await previous.destroy();
   site.pagefind = pagefind;
   site.opened.add(place);
 }
@@ -351,7 +362,7 @@ async function siteCandidates(site, query, words, options) {
   const filters = options.filters || {};
   const needed = await neededShards(site, words, filters);
   if (!needed.length) return [];
-  await openShards(site, needed);
+  await openShards(site, needed, needed.length * (2 * new Set(words.flatMap(wordTerms)).size || 1));
   const { pagefind } = site;
   if (words.length === 0) {
     const all = await ids(pagefind.search(null, { filters }));

@@ -172,6 +172,45 @@ def test_a_later_query_of_the_same_page_searches_only_its_own_shards(
     assert expected and shown(page) == expected
 
 
+def events(page: Any, seen: list[str], count: int) -> None:
+    """Let the browser report up to `count` events into `seen` (a worker's end comes a moment late)."""
+    for _ in range(100):
+        if len(seen) >= count:
+            return
+        page.wait_for_timeout(50)
+
+
+def test_an_instance_that_has_loaded_its_limit_is_made_anew_and_its_memory_let_go(page: Any, site_url: str) -> None:
+    """Pagefind keeps every index chunk it loaded in its worker's memory: at 200,000 records a few
+    common words fill it. Past its limit (here: one search) the instance, and so the worker it
+    ran in, is replaced; the same query then finds the same records."""
+    script = """async ([core, manifest, limit]) => {
+      const m = await import(core);
+      const index = await m.openIndex(new URL(manifest), [], "", limit ? { loadLimit: limit } : {});
+      const runs = [];
+      for (let i = 0; i < 2; i++) {
+        const search = await m.find(index, "阿尔山", {});
+        runs.push({ instance: index.sites[0].pagefind, found: (await search.page(1, 10)).map((r) => r.data.url) });
+      }
+      await index.sites[0].pagefind.destroy();
+      return { same: runs[0].instance === runs[1].instance, found: runs.map((r) => r.found) };
+    }"""
+    page.goto(f"{site_url}{SEARCH}")
+    wait(page)
+    core, manifest = f"{site_url}{urls.static('search-core.js')}", f"{site_url}pagefind/shards.json"
+    workers: list[str] = []
+    page.on("worker", lambda worker: (workers.append("made"), worker.on("close", lambda _: workers.append("ended"))))
+    kept = page.evaluate(script, [core, manifest, 0])
+    events(page, workers, 2)
+    assert kept["same"] and workers == ["made", "ended"]
+    workers.clear()
+    renewed = page.evaluate(script, [core, manifest, 1])
+    events(page, workers, 4)
+    assert not renewed["same"]
+    assert workers == ["made", "ended", "made", "ended"]  # the first worker ends before the second starts
+    assert renewed["found"][0] == renewed["found"][1] == kept["found"][0] != []
+
+
 def test_pages_of_results(page: Any, site_url: str) -> None:
     first = search(page, site_url, "政府")
     status = page.inner_text("#search-status")
