@@ -4,8 +4,8 @@
 // the shards that can hold a result: those holding every key of its words, by the term directory
 // (pagefind/terms/, one small file per key: generator/search/directory.py), and every selected
 // filter value, by the manifest. The first shard opened makes the site's Pagefind instance and the
-// others are merged into it (mergeIndex); a later query of the same page also searches the shards
-// earlier ones opened.
+// others are merged into it (mergeIndex); a later query of the same page keeps the instance while
+// it needs every shard in it, and else makes a fresh one (openShards).
 //
 // Every record is indexed with the words of generator/search/terms.py: ASCII runs whole, CJK as
 // the bigram at every position and each character, written as ASCII words (x and a hash), those
@@ -38,6 +38,10 @@ const INVISIBLE_CHAR = /^[\u200b-\u200d\u2060\ufeff]$/u;
 
 const KEY_PREFIX = 8; // the characters of an ASCII run a directory key holds (terms.PREFIX)
 const SIBLING_WAIT = 10000; // ms a sibling site may take to answer before it counts as unavailable
+// Searches of a word in a shard one Pagefind instance may do before it is made anew (openShards):
+// each keeps an index chunk in memory, ~0.4 MB once decoded (a word of 200,000 records in 268
+// shards: ~400 MB), and only a new instance lets that memory go.
+const LOAD_LIMIT = 1500;
 
 // Resolves as `promise`, or rejects after `ms` (null: no limit).
 function within(promise, ms) {
@@ -77,7 +81,8 @@ async function readManifest(site) {
 // of this site's pagefind.js (imported under its own address), run in the page, not in a worker: no
 // script of a sibling runs here, only its index is read. A sibling whose manifest cannot be loaded
 // is left out and marked `down`; this site's must load. Null when no site has anything to search.
-export async function openIndex(manifestUrl, siblings = [], ownName = "") {
+// `loadLimit`: the searches of a word in a shard one Pagefind instance may do (LOAD_LIMIT).
+export async function openIndex(manifestUrl, siblings = [], ownName = "", { loadLimit = LOAD_LIMIT } = {}) {
   const root = new URL("../", manifestUrl);
   const sites = [
     { name: ownName, own: true, manifestUrl, baseUrl: root.pathname, wait: null },
@@ -103,6 +108,8 @@ export async function openIndex(manifestUrl, siblings = [], ownName = "") {
   sites.forEach((site, i) => {
     site.script = site.own ? script : `${script}?site=${i}`; // one module per site
     site.opened = new Set(); // places of the shards merged into site.pagefind
+    site.load = 0; // searches of a word in a shard site.pagefind has done (openShards)
+    site.loadLimit = loadLimit;
     site.places = new Map(); // page id → [date, shard's place, place in its order file]
     site.orders = new Map(); // shard's place → its order file, loading
     site.termFiles = new Map(); // file number → the directory file, loading
@@ -110,26 +117,45 @@ export async function openIndex(manifestUrl, siblings = [], ownName = "") {
   return { sites, live, federated: siblings.length > 0 };
 }
 
-// Open the shards at `places` of `site`: the first one opened makes the site's Pagefind instance,
-// the others are merged into it; and read their date orders.
-async function openShards(site, places) {
+// Open the shards at `places` of `site` (and read their date orders), so that its Pagefind
+// instance holds those shards and no others: Pagefind searches every shard merged into an
+// instance, so shards kept from earlier queries would cost this query their chunks. When the
+// instance holds only shards among `places`, the missing ones are merged into it; else a fresh
+// instance is made of `places` (the shards' files come again from the browser's cache). `load`:
+// the query's searches of a word in a shard; Pagefind keeps every index chunk it has loaded, so an
+// instance that has done more than site.loadLimit of them is made anew too.
+async function openShards(site, places, load) {
   const open = async () => {
+    const wanted = new Set(places);
+    const spare = [...site.opened].some((place) => !wanted.has(place));
+    if (site.pagefind && (spare || site.load + load > site.loadLimit)) await freshInstance(site, places[0]);
+    site.load += load;
     const missing = places.filter((place) => !site.opened.has(place));
     if (!missing.length) return;
+    if (!site.pagefind) await freshInstance(site, missing.shift());
     const options = { baseUrl: site.baseUrl, excerptLength: 0 };
-    if (!site.pagefind) {
-      const module = await import(site.script);
-      const first = missing.shift();
-      const pagefind = module.createInstance({ ...options, basePath: site.bundles[first], noWorker: !site.own });
-      await pagefind.init();
-      site.pagefind = pagefind;
-      site.opened.add(first);
-    }
     await Promise.all(missing.map((place) => site.pagefind.mergeIndex(site.bundles[place], options)));
     missing.forEach((place) => site.opened.add(place));
   };
   site.opening = (site.opening || Promise.resolve()).then(open, open); // one change at a time
   await Promise.all([site.opening, ...places.map((place) => shardOrder(site, place))]);
+}
+
+// Make `site`'s Pagefind instance anew, of the shard at `place` alone, the previous one destroyed
+// first. Pagefind never gives back the WebAssembly memory an instance's shards took, so only the
+// end of the worker they ran in frees it: destroying this site's only instance ends Pagefind's
+// worker, and the new instance starts another (a sibling's instance runs in the page, alike).
+async function freshInstance(site, place) {
+  const module = await import(site.script);
+  if (site.pagefind) await site.pagefind.destroy();
+  site.pagefind = null;
+  site.opened = new Set();
+  site.load = 0;
+  const options = { baseUrl: site.baseUrl, excerptLength: 0, basePath: site.bundles[place], noWorker: !site.own };
+  const pagefind = module.createInstance(options);
+  await pagefind.init();
+  site.pagefind = pagefind;
+  site.opened.add(place);
 }
 
 // A shard's date order (pagefind/order/<shard>.json): its page ids oldest first, with their dates.
@@ -336,7 +362,7 @@ async function siteCandidates(site, query, words, options) {
   const filters = options.filters || {};
   const needed = await neededShards(site, words, filters);
   if (!needed.length) return [];
-  await openShards(site, needed);
+  await openShards(site, needed, needed.length * (2 * new Set(words.flatMap(wordTerms)).size || 1));
   const { pagefind } = site;
   if (words.length === 0) {
     const all = await ids(pagefind.search(null, { filters }));

@@ -150,8 +150,14 @@ async function show(params, { focus = false } = {}) {
   statusLine.textContent = "正在搜索…";
   const key = JSON.stringify([query, filters, sort]);
   if (current?.key !== key) current = { key, search: find(index, query, { filters, sort }) };
-  const search = await current.search;
-  const items = await search.page(page, PAGE_SIZE);
+  let search, items;
+  try {
+    search = await current.search;
+    items = await search.page(page, PAGE_SIZE);
+  } catch (error) {
+    if (mine !== generation) return; // a later search took over (and may have let its index go)
+    throw error;
+  }
   if (mine !== generation) return;
   const words = queryWords(query);
   list.replaceChildren(...items.map((item) => resultItem(item, words)));
