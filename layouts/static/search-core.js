@@ -129,10 +129,9 @@ async function openShards(site, places, load) {
     const wanted = new Set(places);
     const spare = [...site.opened].some((place) => !wanted.has(place));
     if (site.pagefind && (spare || site.load + load > site.loadLimit)) await freshInstance(site, places[0]);
-    site.load += load;
     const missing = places.filter((place) => !site.opened.has(place));
-    if (!missing.length) return;
     if (!site.pagefind) await freshInstance(site, missing.shift());
+    site.load += load; // after the instance is made: a new one starts from nothing
     const options = { baseUrl: site.baseUrl, excerptLength: 0 };
     await Promise.all(missing.map((place) => site.pagefind.mergeIndex(site.bundles[place], options)));
     missing.forEach((place) => site.opened.add(place));
