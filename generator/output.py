@@ -127,11 +127,12 @@ class Output:
                 digest.update(piece)
                 file.write(piece)
                 size += len(piece)
-        previous = self.cache.reusable(rel, digest=digest.hexdigest()) if self.cache else None
+        entry = Entry(key, digest.hexdigest(), size)
+        previous = self.cache.reusable(rel, digest=entry.digest) if self.cache else None
         if previous is not None:
             target.unlink()
             _link(previous, target)
-        return Entry(key, digest.hexdigest(), size), previous is not None
+        return entry, previous is not None
 
     def record(self, rel: str, entry: Entry, reused: bool) -> None:
         self.files[rel] = entry

@@ -88,9 +88,9 @@ def render_feed(renderer: Renderer, path: str, title: str, records: list[PublicR
         elif not record.full:
             _sub(entry, "summary", f"{record.publicity}：本信息依申请公开，索引号 {record.index_no}。")
     ET.indent(feed)
-    # registered right before writing: ElementTree's prefix map is global, and the sitemap's
-    # default namespace would otherwise turn every later feed of a long-running process (serve)
-    # into <ns0:feed>
+    # registered right before writing: ElementTree's prefix map is global to the process, and a
+    # default namespace registered elsewhere would turn every later feed of a long-running process
+    # (serve) into <ns0:feed>
     ET.register_namespace("", ATOM)
     renderer.output.write_bytes(path, ET.tostring(feed, encoding="utf-8", xml_declaration=True))
 

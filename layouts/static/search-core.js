@@ -361,13 +361,13 @@ async function siteCandidates(site, query, words, options) {
   const filters = options.filters || {};
   const needed = await neededShards(site, words, filters);
   if (!needed.length) return [];
-  await openShards(site, needed, needed.length * (2 * new Set(words.flatMap(wordTerms)).size || 1));
+  const terms = [...new Set(words.flatMap(wordTerms))];
+  await openShards(site, needed, needed.length * (2 * terms.length || 1));
   const { pagefind } = site;
   if (words.length === 0) {
     const all = await ids(pagefind.search(null, { filters }));
     return rank(site, all, new Set(), new Set(), options.sort);
   }
-  const terms = [...new Set(words.flatMap(wordTerms))];
   const exact = exactFilter(query);
   const [found, inTitle, byNumber] = await Promise.all([
     ids(pagefind.search(terms.join(" "), { filters })),
