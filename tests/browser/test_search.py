@@ -101,6 +101,13 @@ def test_excerpts_are_document_text_with_the_query_marked(page: Any, site_url: s
         assert "信息公开元数据" not in excerpts.nth(i).inner_text()
 
 
+def holding(build: Path, key: str) -> set[int]:
+    """The places (in shards.json) of the shards the built term directory says hold `key`."""
+    manifest = json.loads((build / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    file = build / "pagefind" / directory.FOLDER / directory.name(directory.file_of(key, manifest["terms"]))
+    return set(json.loads(gzip.decompress(file.read_bytes())).get(key, []))
+
+
 def shards_holding(build: Path, word: str) -> set[str]:
     """The shards the term directory says hold every key of `word` (one word, no spaces), read
     from the built files: its CJK bigrams (a lone character: itself) and ASCII runs' first
@@ -116,9 +123,7 @@ def shards_holding(build: Path, word: str) -> set[str]:
             else [run[i : i + 2] for i in range(len(run) - 1)]
         )
         for piece in pieces:
-            key = piece if kind == "ascii" else code(piece)
-            file = build / "pagefind" / directory.FOLDER / directory.name(directory.file_of(key, manifest["terms"]))
-            places &= set(json.loads(gzip.decompress(file.read_bytes())).get(key, []))
+            places &= holding(build, piece if kind == "ascii" else code(piece))
     return {manifest["bundles"][place].rstrip("/") for place in places}
 
 
@@ -209,6 +214,43 @@ def test_an_instance_that_has_loaded_its_limit_is_made_anew_and_its_memory_let_g
     assert not renewed["same"]
     assert workers == ["made", "ended", "made", "ended"]  # the first worker ends before the second starts
     assert renewed["found"][0] == renewed["found"][1] == kept["found"][0] != []
+
+
+def test_a_long_query_searches_its_rarest_words_first_and_finds_the_same(
+    page: Any, site_url: str, demo_build: Path
+) -> None:
+    """Pagefind loads, in every shard opened, a chunk of its word index per index word searched.
+    A long query is searched by the three index words the fewest shards hold, more only while
+    too many records hold those, and finds what a search of all its index words finds."""
+    query = "政府信息公开虚假或不完整信息澄清制度"
+    bigrams = list(dict.fromkeys(code(query[i : i + 2]) for i in range(len(query) - 1)))
+    rarest = sorted(bigrams, key=lambda term: len(holding(demo_build, term)))[:3]  # stable, as in JS
+    assert len(holding(demo_build, rarest[-1])) < len(holding(demo_build, bigrams[0]))  # some are rarer
+    script = """async ([core, manifest, query, enough]) => {
+      const m = await import(core);
+      const index = await m.openIndex(new URL(manifest), [], "", { enough });
+      await m.find(index, query, {}); // the instance now holds the query's shards, and keeps them
+      const pagefind = index.sites[0].pagefind;
+      const searched = [];
+      const search = pagefind.search;
+      pagefind.search = (term, options) => (term && searched.push(term.split(" ")), search(term, options));
+      const found = await m.find(index, query, {});
+      const results = (await found.page(1, 50)).map((item) => item.data.url);
+      return { searched, results, same: index.sites[0].pagefind === pagefind };
+    }"""
+    page.goto(f"{site_url}{SEARCH}")
+    wait(page)
+    core, manifest = f"{site_url}{urls.static('search-core.js')}", f"{site_url}pagefind/shards.json"
+    few = page.evaluate(script, [core, manifest, query, 200])
+    every = page.evaluate(script, [core, manifest, query, 0])  # no round leaves few enough: all rounds
+    assert few["same"] and every["same"]
+    body = [terms for terms in few["searched"] if not terms[0].startswith("t")]
+    title = [terms for terms in few["searched"] if terms[0].startswith("t")]
+    assert body == [rarest] and title == [["t" + term for term in rarest]]  # one round, of the rarest
+    rounds = [terms for terms in every["searched"] if not terms[0].startswith("t")]
+    assert [len(terms) for terms in rounds] == [3, 6, 12, len(bigrams)] and set(rounds[-1]) == set(bigrams)
+    assert few["results"] == every["results"]
+    assert {urlparse(url).path for url in few["results"]} == containing(demo_build, query) != set()
 
 
 def test_pages_of_results(page: Any, site_url: str) -> None:
@@ -327,7 +369,18 @@ REAL = (
 )
 
 
-def planted(dept: dict[str, str], serial: int, title: str, body: str, publicity: str, doc_no: str = "") -> str:
+# A query whose rarest index words (息鼋, 鼋鼍, 鼍鳐: one shard holds them) the title of the newer
+# record holds, though not the query itself, which only its body holds.
+TIERED_QUERY = "政府信息鼋鼍鳐"
+TIERED = {
+    9701: ("政府信息鼋鼍鳐管理办法", "正文从略。", "2026-11-03"),
+    9702: ("关于信息鼋鼍鳐的通知", "正文提到政府信息鼋鼍鳐。", "2026-11-04"),
+}
+
+
+def planted(
+    dept: dict[str, str], serial: int, title: str, body: str, publicity: str, doc_no: str = "", published: str = "2026-11-03"
+) -> str:
     withheld = publicity != "主动公开"
     review = f"review: {{drafter: 李明, opinion: {publicity if publicity == '依申请公开' else '主动公开'}, checker: 王芳, approver: 赵刚, approved_on: 2026-11-03}}"
     return "\n".join(
@@ -341,7 +394,7 @@ def planted(dept: dict[str, str], serial: int, title: str, body: str, publicity:
             "written: 2026-11-02",
             f"publicity: {publicity}",
             *(["withhold_reason: 《中华人民共和国政府信息公开条例》第十四条"] if withheld else []),
-            *([] if publicity == "不予公开" else ["published: 2026-11-03", review]),
+            *([] if publicity == "不予公开" else [f"published: {published}", review]),
             "---",
             body,
             "",
@@ -361,6 +414,10 @@ def planted_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
     for serial, (title, body, publicity) in records.items():
         (site / "content" / "yuxi" / f"canary-{serial}.md").write_text(
             planted(dept, serial, title, body, publicity), encoding="utf-8"
+        )
+    for serial, (title, body, published) in TIERED.items():
+        (site / "content" / "yuxi" / f"tiered-{serial}.md").write_text(
+            planted(dept, serial, title, body, "主动公开", published=published), encoding="utf-8"
         )
     for n, (title, doc_no) in enumerate(REAL):
         (site / "content" / "yuxi" / f"real-{n}.md").write_text(
@@ -423,3 +480,12 @@ def test_real_titles_and_doc_numbers_find_their_record(page: Any, planted_site) 
         assert search(page, base, query)[:1] == [url[n]], query
     for query, n in anywhere:
         assert url[n] in search(page, base, query)[:10], query
+
+
+def test_a_title_that_holds_only_the_words_searched_ranks_with_the_body_matches(page: Any, planted_site) -> None:
+    """The title tier is first what Pagefind finds with the rarest index words, and made sure of
+    when each result is checked: the newer record, whose title holds those words but not the
+    query, comes after the older one whose title holds the query."""
+    _, base, _ = planted_site
+    assert search(page, base, TIERED_QUERY) == ["/yuxi/2026-09701.html", "/yuxi/2026-09702.html"]
+    assert search(page, base, TIERED_QUERY, "&sort=desc") == ["/yuxi/2026-09702.html", "/yuxi/2026-09701.html"]

@@ -10,17 +10,24 @@
 // Every record is indexed with the words of generator/search/terms.py: ASCII runs whole, CJK as
 // the bigram at every position and each character, written as ASCII words (x and a hash), those
 // of the title, 文号 and 索引号 also with "t" in front. A query is cut the same way (wordTerms), so
-// Pagefind finds the records holding every bigram of every query word. Those are candidates: a
-// word's bigrams may stand apart, an ASCII word matches as a prefix, and Pagefind looks for a
-// word it lacks under a shorter prefix. Each candidate is checked against the record's text (its
-// fragment): a result is a record that contains every query word as written (NFKC, lower case,
-// every run of punctuation and spaces as one separator). Up to VERIFY_AT_ONCE candidates are
+// Pagefind finds the records holding every bigram of every query word. Pagefind loads, in every
+// shard opened, one chunk of its word index per index word searched, so a long query is searched
+// by its rarest index words first (the fewest shards hold them, by the term directory), three,
+// then twice as many, until at most VERIFY_AT_ONCE records hold them (termRounds): a record that
+// holds every index word of the query holds any few of them, so nothing is lost. Those are
+// candidates: a word's bigrams may stand apart, an ASCII word matches as a prefix, and Pagefind
+// looks for a word it lacks under a shorter prefix. Each candidate is checked against the record's
+// text (its fragment): a result is a record that contains every query word as written (NFKC, lower
+// case, every run of punctuation and spaces as one separator). Up to VERIFY_AT_ONCE candidates are
 // checked before the first page shows (the count is then exact); of more, as many as each page
 // needs, and the count says "at most".
 //
 // Ranking: a record whose title, 文号 or 索引号 is the query first; then records whose title,
 // 文号 or 索引号 holds every word; then the others; newest first within each (by each shard's
 // pagefind/order/<shard>.json, generator/search/order.py). Or all newest first, or oldest first.
+// The title tier is first taken from Pagefind (the records whose title holds the index words
+// searched) and made sure of when a candidate is checked: one whose title, 文号 and 索引号 do not
+// hold every word goes down among the others (Stream.demote).
 //
 // A site of a 网站群 may also search its sibling sites (site.yaml search.siblings): each site is
 // searched by its own Pagefind (openIndex), alike; their candidates are checked alike and merged by
@@ -32,6 +39,7 @@ const TERMS_TITLE = "t";
 const BASE32 = "0123456789abcdefghijklmnopqrstuv";
 const FNV_OFFSETS = [2166136261, (2166136261 ^ 0x9e3779b9) >>> 0];
 const VERIFY_AT_ONCE = 200; // up to this many candidates are checked before the first page shows
+const FIRST_TERMS = 3; // the rarest index words of a query searched first (termRounds)
 const EXACT_TITLES = 30; // title candidates loaded to find one whose title is the query
 const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/gu; // Pagefind puts U+200B between the words it cut
 const INVISIBLE_CHAR = /^[\u200b-\u200d\u2060\ufeff]$/u;
@@ -81,8 +89,14 @@ async function readManifest(site) {
 // of this site's pagefind.js (imported under its own address), run in the page, not in a worker: no
 // script of a sibling runs here, only its index is read. A sibling whose manifest cannot be loaded
 // is left out and marked `down`; this site's must load. Null when no site has anything to search.
-// `loadLimit`: the searches of a word in a shard one Pagefind instance may do (LOAD_LIMIT).
-export async function openIndex(manifestUrl, siblings = [], ownName = "", { loadLimit = LOAD_LIMIT } = {}) {
+// `loadLimit`: the searches of a word in a shard one Pagefind instance may do (LOAD_LIMIT);
+// `enough`: the most candidates a round of index words may leave without another (termRounds).
+export async function openIndex(
+  manifestUrl,
+  siblings = [],
+  ownName = "",
+  { loadLimit = LOAD_LIMIT, enough = VERIFY_AT_ONCE } = {},
+) {
   const root = new URL("../", manifestUrl);
   const sites = [
     { name: ownName, own: true, manifestUrl, baseUrl: root.pathname, wait: null },
@@ -110,6 +124,7 @@ export async function openIndex(manifestUrl, siblings = [], ownName = "", { load
     site.opened = new Set(); // places of the shards merged into site.pagefind
     site.load = 0; // searches of a word in a shard site.pagefind has done (openShards)
     site.loadLimit = loadLimit;
+    site.enough = enough;
     site.places = new Map(); // page id → [date, shard's place, place in its order file]
     site.orders = new Map(); // shard's place → its order file, loading
     site.termFiles = new Map(); // file number → the directory file, loading
@@ -173,12 +188,14 @@ function shardOrder(site, place) {
   return site.orders.get(place);
 }
 
-// The places of the shards of `site` that can hold a result: those holding every selected filter
-// value (the manifest's filters) and every key of every query word (the term directory,
-// generator/search/directory.py). A manifest without them (an older sibling): every shard.
+// The places of the shards of `site` that can hold a result (`needed`): those holding every
+// selected filter value (the manifest's filters) and every key of every query word (the term
+// directory, generator/search/directory.py), and for each key how many shards hold it
+// (`holders`). A manifest without them (an older sibling): every shard, and no counts.
 async function neededShards(site, words, filters) {
   const { manifest } = site;
   let needed = manifest.bundles.map((_, place) => place);
+  const holders = new Map();
   const keep = (places) => {
     const holding = new Set(places);
     needed = needed.filter((place) => holding.has(place));
@@ -188,9 +205,13 @@ async function neededShards(site, words, filters) {
   }
   if (manifest.terms && words.length) {
     const keys = [...new Set(words.flatMap(directoryKeys))];
-    for (const places of await Promise.all(keys.map((key) => keyShards(site, key)))) keep(places);
+    const lists = await Promise.all(keys.map((key) => keyShards(site, key)));
+    lists.forEach((places, i) => {
+      holders.set(keys[i], places.length);
+      keep(places);
+    });
   }
-  return needed;
+  return { needed, holders };
 }
 
 // The places of the shards of `site` that hold `key`, from its file of the term directory.
@@ -287,15 +308,17 @@ export function code(piece) {
 }
 
 // A query word's pieces: its ASCII runs, and its CJK bigrams (a CJK run of one character: that
-// character), coded.
+// character), coded; each as the index word (`term`) and the term directory's key (`key`: a CJK
+// piece's term, an ASCII run's first KEY_PREFIX characters, generator/search/terms.py keys).
 function pieces(word) {
   const found = [];
   const runs = word.match(/[a-z0-9]+|(?:(?![a-z0-9])[\p{L}\p{N}])+/gu) || [];
+  const cjk = (term) => found.push({ term, key: term });
   for (const run of runs) {
     const chars = [...run];
-    if (/^[a-z0-9]/.test(run)) found.push({ ascii: true, term: run });
-    else if (chars.length === 1) found.push({ ascii: false, term: code(run) });
-    else for (let i = 0; i + 1 < chars.length; i++) found.push({ ascii: false, term: code(chars[i] + chars[i + 1]) });
+    if (/^[a-z0-9]/.test(run)) found.push({ term: run, key: run.slice(0, KEY_PREFIX) });
+    else if (chars.length === 1) cjk(code(run));
+    else for (let i = 0; i + 1 < chars.length; i++) cjk(code(chars[i] + chars[i + 1]));
   }
   return found;
 }
@@ -305,10 +328,24 @@ export function wordTerms(word) {
   return pieces(word).map((piece) => piece.term);
 }
 
-// The term directory's keys a shard must hold to hold a record containing the query word
-// (generator/search/terms.py keys): its CJK pieces, and its ASCII runs' first KEY_PREFIX characters.
+// The term directory's keys a shard must hold to hold a record containing the query word.
 export function directoryKeys(word) {
-  return pieces(word).map(({ ascii, term }) => (ascii ? term.slice(0, KEY_PREFIX) : term));
+  return pieces(word).map((piece) => piece.key);
+}
+
+// The index words to search Pagefind for, round after round until few enough records hold them:
+// the query's FIRST_TERMS rarest (by `holders`, the number of shards holding each directory key),
+// then twice as many, and so on, the last round all of them. Without counts (no term directory):
+// one round of all of them.
+export function termRounds(words, holders) {
+  const rarity = new Map(); // index word → shards holding its key
+  for (const { term, key } of words.flatMap(pieces)) if (!rarity.has(term)) rarity.set(term, holders.get(key) ?? 0);
+  const terms = [...rarity.keys()];
+  if (!holders.size) return [terms];
+  terms.sort((a, b) => rarity.get(a) - rarity.get(b));
+  const rounds = [];
+  for (let n = FIRST_TERMS; n < terms.length; n *= 2) rounds.push(terms.slice(0, n));
+  return [...rounds, terms];
 }
 
 // A query that is a 文号 (机关代字〔年份〕序号号, any kind of bracket) or a 索引号 (generator/ids.py)
@@ -331,6 +368,13 @@ function contains(data, words) {
   return words.every((word) => text.includes(word));
 }
 
+// Whether the record's title, 文号 or 索引号 holds every word (the title tier).
+function titleContains(data, words) {
+  const meta = data.meta || {};
+  const text = normalize([meta.title, meta.文号, meta.索引号].filter(Boolean).join("\n")).text;
+  return words.every((word) => text.includes(word));
+}
+
 async function ids(search) {
   return (await search).results;
 }
@@ -343,11 +387,12 @@ export async function find(index, query, options) {
   const streams = await Promise.all(
     sites.map(async (site) => {
       try {
-        return new Stream(site, await within(siteCandidates(site, query, words, options), site.wait));
+        const items = await within(siteCandidates(site, query, words, options), site.wait);
+        return new Stream(site, items, options.sort);
       } catch (error) {
         if (site.own) throw error;
         markDown(site, error);
-        return new Stream(site, []);
+        return new Stream(site, [], options.sort);
       }
     }),
   );
@@ -359,21 +404,29 @@ export async function find(index, query, options) {
 // One site's candidates, ranked: [{ result, tier }].
 async function siteCandidates(site, query, words, options) {
   const filters = options.filters || {};
-  const needed = await neededShards(site, words, filters);
+  const { needed, holders } = await neededShards(site, words, filters);
   if (!needed.length) return [];
-  const terms = [...new Set(words.flatMap(wordTerms))];
-  await openShards(site, needed, needed.length * (2 * terms.length || 1));
+  const rounds = termRounds(words, holders);
+  const load = (terms) => needed.length * (2 * terms.length || 1); // searches of a word in a shard
+  await openShards(site, needed, load(rounds[0]));
   const { pagefind } = site;
   if (words.length === 0) {
     const all = await ids(pagefind.search(null, { filters }));
     return rank(site, all, new Set(), new Set(), options.sort);
   }
   const exact = exactFilter(query);
-  const [found, inTitle, byNumber] = await Promise.all([
-    ids(pagefind.search(terms.join(" "), { filters })),
-    ids(pagefind.search(terms.map((t) => TERMS_TITLE + t).join(" "), { filters })),
-    exact ? ids(pagefind.search(null, { filters: { ...filters, ...exact } })) : [],
-  ]);
+  const numbered = exact ? ids(pagefind.search(null, { filters: { ...filters, ...exact } })) : [];
+  let found = [];
+  let inTitle = [];
+  for (const [i, terms] of rounds.entries()) {
+    if (i > 0) site.load += load(terms) - load(rounds[i - 1]);
+    [found, inTitle] = await Promise.all([
+      ids(pagefind.search(terms.join(" "), { filters })),
+      ids(pagefind.search(terms.map((t) => TERMS_TITLE + t).join(" "), { filters })),
+    ]);
+    if (found.length <= site.enough) break;
+  }
+  const byNumber = await numbered;
   const first = new Set(byNumber.map((r) => r.id));
   const titled = new Set(inTitle.map((r) => r.id));
   if (inTitle.length <= EXACT_TITLES) {
@@ -391,18 +444,36 @@ async function siteCandidates(site, query, words, options) {
 function rank(site, results, first, titled, sort) {
   const tier = (r) => (sort ? 0 : first.has(r.id) ? 0 : titled.has(r.id) ? 1 : 2);
   const when = (r) => site.places.get(r.id) || ["", -1, -1]; // [date, shard, place in its order]
+  const items = results.map((result) => ({ result, tier: tier(result), when: when(result), site }));
+  return items.sort(rankOrder(sort));
+}
+
+// The order of one site's candidates: by tier, then by date (newest first, or oldest for "asc").
+function rankOrder(sort) {
   const older = sort === "asc" ? 1 : -1;
   const compare = (a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1] || a[2] - b[2]);
-  const ranked = [...results].sort((a, b) => tier(a) - tier(b) || older * compare(when(a), when(b)));
-  return ranked.map((result) => ({ result, tier: tier(result), site }));
+  return (a, b) => a.tier - b.tier || older * compare(a.when, b.when);
 }
 
 // One site's ranked candidates, with how far they have been looked at.
 class Stream {
-  constructor(site, items) {
+  constructor(site, items, sort) {
     this.site = site;
     this.items = items;
     this.next = 0;
+    this.order = rankOrder(sort);
+  }
+
+  // Put `item`, just taken, back among those not yet looked at, as one of the others (tier 2).
+  demote(item) {
+    item.tier = 2;
+    let [low, high] = [this.next, this.items.length];
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.order(this.items[middle], item) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    this.items.splice(low, 0, item);
   }
 
   get left() {
@@ -473,7 +544,9 @@ class Search {
         if (open.some((stream) => !stream.items[stream.next].data)) break; // load the next batch first
         const best = open.reduce((a, b) => (this.before(b.items[b.next], a.items[a.next]) ? b : a));
         const item = best.items[best.next++];
-        if (contains(item.data, this.words)) this.results.push(item);
+        if (!contains(item.data, this.words)) continue;
+        if (item.tier === 1 && !titleContains(item.data, this.words)) best.demote(item);
+        else this.results.push(item);
       }
     }
   }
