@@ -5,7 +5,7 @@ a chunk of them in 索引号 order: see search/shards.py) under pagefind/<shard>
 pagefind/shards.json with, for each filter value, its count and the shards holding it. The term
 directory (pagefind/terms/, search/directory.py) says which shards hold each search key, so the
 search page opens only the shards a query needs and merges them (mergeIndex);
-pagefind/order/<shard>.json puts each shard's pages in date order (search/order.py). Only pages of
+pagefind/order/<shard>.pf_order puts each shard's pages in date order (search/order.py). Only pages of
 Publication.full records are indexed. An unchanged shard comes from the cache in
 <site>/.cache/search/ instead of being indexed again, and the directory's files from
 <site>/.cache/terms/, changed only where a changed shard's keys did. The environment variable
@@ -31,7 +31,7 @@ from .search.cache import ENTRY, ShardCache
 
 BUNDLES = urls.SEARCH_INDEX
 MANIFEST = f"{BUNDLES}/shards.json"
-ORDER = f"{BUNDLES}/order"  # each shard's page ids in date order: <shard>.json (search/order.py)
+ORDER = f"{BUNDLES}/order"  # each shard's page ids in date order: <shard>.pf_order (search/order.py)
 CACHE = Path(".cache") / "search"
 TERMS_CACHE = Path(".cache") / "terms"  # the term directory's (search/directory.py)
 SHARD_PAGES = "DISCLOSURE_SHARD_PAGES"  # the most pages a shard holds (docs/search.md)
@@ -135,7 +135,7 @@ def build_index(
     for report, folder in zip(reports, bundles):
         _copy_bundle(output, report.name, folder)
     for report in reports:
-        output.write_text(f"{ORDER}/{report.name}.json", json.dumps(order.by_date(pages[report.name])))
+        output.write_bytes(f"{ORDER}/{report.name}{order.SUFFIX}", order.by_date(pages[report.name]))
     terms = directory.Directory(publication.config.root / TERMS_CACHE)
     files = terms.update([directory.Shard(r.name, keys[r.name], folders[r.name], made.get(r.name)) for r in reports])
     for path in files:

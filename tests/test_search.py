@@ -88,8 +88,9 @@ def test_order_lists_every_indexed_page_oldest_first(make_site) -> None:
         for path in (build / "pagefind").glob("*/fragment/*.pf_fragment")
     }
     order = {
-        path.stem: json.loads(path.read_text(encoding="utf-8")) for path in (build / "pagefind" / "order").iterdir()
+        path.stem: json.loads(gzip.decompress(path.read_bytes())) for path in (build / "pagefind" / "order").iterdir()
     }
+    assert {path.name for path in (build / "pagefind" / "order").iterdir()} == {"d1.pf_order", "d2.pf_order"}
     assert {shard: [urls[page] for page in found["ids"]] for shard, found in order.items()} == {
         "d1": ["/d1/2026-00001.html"],
         "d2": ["/d2/2026-00001.html"],

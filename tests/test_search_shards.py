@@ -184,7 +184,7 @@ def test_order_spans_every_shard(make_site, monkeypatch: pytest.MonkeyPatch) -> 
     # of the site in date order (how the search page sorts results of several shards)
     places = {}
     for place, name in enumerate(PLAN):
-        found = json.loads((pagefind / "order" / f"{name}.json").read_text(encoding="utf-8"))
+        found = json.loads(gzip.decompress((pagefind / "order" / f"{name}.pf_order").read_bytes()))
         assert found["dates"] == sorted(found["dates"])
         places.update({page: (date, place, i) for i, (page, date) in enumerate(zip(found["ids"], found["dates"]))})
     assert [urls[page] for page in sorted(places, key=places.__getitem__)] == [

@@ -379,7 +379,13 @@ TIERED = {
 
 
 def planted(
-    dept: dict[str, str], serial: int, title: str, body: str, publicity: str, doc_no: str = "", published: str = "2026-11-03"
+    dept: dict[str, str],
+    serial: int,
+    title: str,
+    body: str,
+    publicity: str,
+    doc_no: str = "",
+    published: str = "2026-11-03",
 ) -> str:
     withheld = publicity != "主动公开"
     review = f"review: {{drafter: 李明, opinion: {publicity if publicity == '依申请公开' else '主动公开'}, checker: 王芳, approver: 赵刚, approved_on: 2026-11-03}}"

@@ -8,11 +8,13 @@ then review `git diff tests/golden/expected/` and commit it with the change.
 
 Every file of the build is kept byte for byte, except the search bundle under pagefind/: Pagefind
 names its files by content hashes and ships its own scripts, so the bundle is kept as the list of
-its files with the hashes blanked out (pagefind.files), and shards.json and the order files likewise.
+its files with the hashes blanked out (pagefind.files), and shards.json and the order files (ungzipped)
+likewise.
 """
 
 from __future__ import annotations
 
+import gzip
 import io
 import re
 import shutil
@@ -26,7 +28,7 @@ SITE = GOLDEN / "site"
 EXPECTED = GOLDEN / "expected"
 LISTING = "pagefind.files"  # the search bundle's files, hashes blanked
 HASH = re.compile(r"(?<=_)[0-9a-f]{7,}")
-KEPT_JSON = re.compile(r"pagefind/(shards|order/[^/]+)\.json")  # kept with their hashes blanked
+KEPT_JSON = re.compile(r"pagefind/(shards\.json|order/[^/]+\.pf_order)")  # kept with their hashes blanked
 
 
 def build(scratch: Path) -> Path:
@@ -55,7 +57,9 @@ def snapshot(out: Path) -> dict[str, bytes]:
         if rel.startswith("pagefind/"):
             bundle.append(HASH.sub("…", rel))
             if KEPT_JSON.fullmatch(rel):
-                files[rel] = HASH.sub("…", path.read_text(encoding="utf-8")).encode()
+                data = path.read_bytes()
+                text = (gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data).decode("utf-8")
+                files[rel] = HASH.sub("…", text).encode()
             continue
         files[rel] = path.read_bytes()
     files[LISTING] = "".join(f"{name}\n" for name in sorted(bundle)).encode()
