@@ -26,7 +26,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import urls
 from .output import Output
 from .publicity import Publication
-from .search import bundle, directory, docs, order, shards
+from .search import bundle, directory, docs, order, shards, terms
 from .search.cache import ENTRY, ShardCache
 
 BUNDLES = urls.SEARCH_INDEX
@@ -136,8 +136,10 @@ def build_index(
         _copy_bundle(output, report.name, folder)
     for report in reports:
         output.write_bytes(f"{ORDER}/{report.name}{order.SUFFIX}", order.by_date(pages[report.name]))
-    terms = directory.Directory(publication.config.root / TERMS_CACHE)
-    files = terms.update([directory.Shard(r.name, keys[r.name], folders[r.name], made.get(r.name)) for r in reports])
+    term_directory = directory.Directory(publication.config.root / TERMS_CACHE)
+    files = term_directory.update(
+        [directory.Shard(r.name, keys[r.name], folders[r.name], made.get(r.name)) for r in reports]
+    )
     for path in files:
         output.copy(f"{BUNDLES}/{directory.FOLDER}/{path.name}", path)
     output.write_text(MANIFEST, json.dumps(_manifest(plan, len(files)), ensure_ascii=False, sort_keys=True))
@@ -154,8 +156,9 @@ def build_index(
 
 
 def _manifest(plan: list[shards.Shard], files: int) -> dict[str, object]:
-    """shards.json: the bundles in order, the term directory's number of files, and for each
-    filter value its count of pages and the places of the shards holding it."""
+    """shards.json: the bundles in order, the term directory's number of files, the word every page
+    has (terms.EVERY), and for each filter value its count of pages and the places of the shards
+    holding it."""
     counts: dict[str, dict[str, int]] = {name: {} for name in docs.FILTERS}
     holders: dict[str, dict[str, list[int]]] = {name: {} for name in docs.FILTERS}
     for place, shard in enumerate(plan):
@@ -167,4 +170,4 @@ def _manifest(plan: list[shards.Shard], files: int) -> dict[str, object]:
                     if not places or places[-1] != place:
                         places.append(place)
     filters = {name: {value: [counts[name][value], holders[name][value]] for value in counts[name]} for name in counts}
-    return {"bundles": [f"{shard.name}/" for shard in plan], "terms": files, "filters": filters}
+    return {"bundles": [f"{shard.name}/" for shard in plan], "terms": files, "every": terms.EVERY, "filters": filters}

@@ -159,7 +159,7 @@ def page(item: Doc, body: str) -> str:
         for name in ("索引号", "文号")
         if shown_meta[name]
     ]
-    words = terms.index_terms((item.title, item.doc_no, item.index_no), shown(item, body))
+    words = f"{terms.index_terms((item.title, item.doc_no, item.index_no), shown(item, body))} {terms.EVERY}"
     return (
         '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title></title></head><body>'
         f"<article data-pagefind-body><div data-pagefind-ignore>{''.join(spans)}</div>"

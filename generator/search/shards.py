@@ -40,7 +40,7 @@ from ..publicity import Publication, PublicRecord
 from .docs import Doc, doc
 
 # Changing how a shard is indexed (flags, the page markup read) must change every key.
-INDEX_FORMAT = "4"  # 4: page ids with the shard's suffix (canonical.own_ids)
+INDEX_FORMAT = "5"  # 4: page ids with the shard's suffix (canonical.own_ids); 5: terms.EVERY
 # The most pages a shard holds unless the index stage is given another bound (index.py).
 BOUND = 5000
 # The most text (characters of the pages' titles and Markdown bodies) a shard holds. Pagefind's

@@ -298,6 +298,24 @@ def test_a_filter_applies_as_it_changes_and_lives_in_the_address(page: Any, site
     assert page.input_value("select[data-filter='发布机构']") == name and page.input_value("#search-sort") == "asc"
 
 
+def test_a_filter_without_a_query_lists_its_records_from_one_index_chunk_a_shard(
+    page: Any, site_url: str, demo_build: Path
+) -> None:
+    """For a search of filters alone Pagefind loads every chunk of every opened shard's word index
+    (at 20,000 records, 22 MB for one 年份). The page lists a filter's records by the word every
+    page has instead: one chunk a shard, and every record of the filter."""
+    name = yaml.safe_load((REPO / "content" / "yuxi" / "department.yaml").read_text(encoding="utf-8"))["name"]
+    manifest = json.loads((demo_build / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    count, holders = manifest["filters"]["发布机构"][name]
+    assert len(list((demo_build / "pagefind" / "yuxi" / "index").iterdir())) > 1  # more chunks than one
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(urlparse(request.url).path))
+    found = search(page, site_url, "", f"&{quote('发布机构')}={quote(name)}")
+    assert found and f"找到 {count} 条符合条件的政府信息" in page.inner_text("#search-status")
+    chunks = {path for path in requested if path.endswith(".pf_index")}
+    assert sorted(path.split("/")[2] for path in chunks) == sorted(manifest["bundles"][p].strip("/") for p in holders)
+
+
 def test_every_page_has_the_header_search_box(page: Any, site_url: str, demo_build: Path) -> None:
     pages = {p.relative_to(demo_build).as_posix() for p in demo_build.rglob("*.html")}
     kinds = {urls.HOME, urls.CATALOGUE, urls.APPLY, urls.SEARCH, urls.REPORTS, urls.REGULATIONS}

@@ -68,7 +68,8 @@ async function fetchJson(url, wait) {
 }
 
 // A site's manifest (pagefind/shards.json): its bundles (as absolute URLs), the term directory's
-// number of files (`terms`) and the filters (value → [pages, shards holding it]).
+// number of files (`terms`), the word every page has (`every`) and the filters (value → [pages,
+// shards holding it]).
 async function readManifest(site) {
   const manifest = await fetchJson(site.manifestUrl, site.wait);
   site.manifest = manifest;
@@ -412,7 +413,9 @@ async function siteCandidates(site, query, words, options) {
   await openShards(site, needed, load(rounds[0]));
   const { pagefind } = site;
   if (words.length === 0) {
-    const all = await ids(pagefind.search(null, { filters }));
+    // the pages of the filters: those holding the word every page has (a manifest without it, an
+    // older sibling's: a search of the filters alone, which loads every chunk of its shards)
+    const all = await ids(pagefind.search(site.manifest.every ?? null, { filters }));
     return rank(site, all, new Set(), new Set(), options.sort);
   }
   // A record whose 文号 or 索引号 is the query holds every index word of it, so it is looked up
