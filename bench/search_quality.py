@@ -55,7 +55,7 @@ def run(build: Path, queries: list[dict[str, object]]) -> dict[str, object]:
                 context = browser.new_context(locale="zh-CN")
                 page = context.new_page()
                 sizes: list[int] = []
-                page.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"]))
+                page.on("requestfinished", lambda request: sizes.append(body_size(request)))
                 started = time.perf_counter()
                 page.goto(f"{base}{SEARCH}?q={quote(query)}")
                 if not _ready(page):
@@ -86,7 +86,7 @@ def run(build: Path, queries: list[dict[str, object]]) -> dict[str, object]:
             context = browser.new_context(locale="zh-CN")
             page = context.new_page()
             sizes = []
-            page.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"]))
+            page.on("requestfinished", lambda request: sizes.append(body_size(request)))
             page.goto(f"{base}{SEARCH}")
             page.wait_for_selector(".search-page[data-ready]", timeout=120_000)
             for row in rows:
@@ -104,6 +104,11 @@ def run(build: Path, queries: list[dict[str, object]]) -> dict[str, object]:
     finally:
         server.shutdown()
     return {**summary(rows), "timed out": timed_out}
+
+
+def body_size(request: Any) -> int:
+    """Bytes of a response's body; Chromium gives -1 for one served from its memory cache (0 sent)."""
+    return max(0, int(request.sizes()["responseBodySize"]))
 
 
 def _ready(page: Any) -> bool:
