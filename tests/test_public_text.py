@@ -124,6 +124,8 @@ def public_texts(path: Path) -> tuple[list[str], list[str]]:
         return [str(v).replace("\u200b", "") for v in values], []
     if suffix == ".pf_terms":  # the term directory: keys (hashes, ASCII prefixes of the public text)
         return list(json.loads(gzip.decompress(path.read_bytes()))), []
+    if suffix == ".pf_order":  # a shard's page ids in date order, with their dates (search/order.py)
+        return list(json_values(json.loads(gzip.decompress(path.read_bytes())))), []
     if suffix == ".docx":
         return list(docx_texts(path)), []
     raise AssertionError(f"a public file of an unknown kind: {path}")
@@ -145,7 +147,7 @@ def public_files(build: Path) -> list[Path]:
 def test_no_public_file_shows_a_path_a_content_key_or_the_product_name(demo_build: Path) -> None:
     files = public_files(demo_build)
     kinds = {p.suffix for p in files}
-    assert {".html", ".xml", ".json", ".csv", ".svg", ".docx", ".pf_fragment", ".pf_terms"} <= kinds, kinds
+    assert {".html", ".xml", ".json", ".csv", ".svg", ".docx", ".pf_fragment", ".pf_terms", ".pf_order"} <= kinds, kinds
     leaks = []
     for path in files:
         texts, attributes = public_texts(path)
