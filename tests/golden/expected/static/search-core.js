@@ -359,21 +359,12 @@ export function exactFilter(text) {
   return parts ? { 文号: { any: [...new Set([typed, `${parts[1]}〔${parts[2]}〕${parts[3]}号`])] } } : null;
 }
 
-// The text a record is matched against: its title, 文号, 索引号 and document text.
-function haystack(data) {
+// Whether the record holds every word: in its title, 文号, 索引号 and document text, or, with
+// `titleOnly` (the title tier), in its title, 文号 and 索引号.
+function contains(data, words, titleOnly = false) {
   const meta = data.meta || {};
-  return normalize([meta.title, meta.文号, meta.索引号, data.content].filter(Boolean).join("\n")).text;
-}
-
-function contains(data, words) {
-  const text = haystack(data);
-  return words.every((word) => text.includes(word));
-}
-
-// Whether the record's title, 文号 or 索引号 holds every word (the title tier).
-function titleContains(data, words) {
-  const meta = data.meta || {};
-  const text = normalize([meta.title, meta.文号, meta.索引号].filter(Boolean).join("\n")).text;
+  const fields = [meta.title, meta.文号, meta.索引号, titleOnly ? null : data.content];
+  const text = normalize(fields.filter(Boolean).join("\n")).text;
   return words.every((word) => text.includes(word));
 }
 
@@ -552,7 +543,7 @@ class Search {
         const best = open.reduce((a, b) => (this.before(b.items[b.next], a.items[a.next]) ? b : a));
         const item = best.items[best.next++];
         if (!contains(item.data, this.words)) continue;
-        if (item.tier === 1 && !titleContains(item.data, this.words)) best.demote(item);
+        if (item.tier === 1 && !contains(item.data, this.words, true)) best.demote(item);
         else this.results.push(item);
       }
     }
