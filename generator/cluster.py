@@ -161,3 +161,10 @@ def _verify(client: Client, address: str, site: SiteRef) -> None:
             f"Dask 集群 {address} 的 worker {'、'.join(other)} 运行的 disclosure 与本机不同（版本或代码不一致）："
             f"请在每台机器上安装同一版本后重试；{KEPT}"
         )
+
+
+def worker_address() -> str:
+    """The address of the Dask worker running the calling unit (on a worker only)."""
+    from distributed import get_worker
+
+    return str(get_worker().address)

@@ -8,7 +8,9 @@ search page opens only the shards a query needs and merges them (mergeIndex);
 pagefind/order/<shard>.pf_order puts each shard's pages in date order (search/order.py). Only pages of
 Publication.full records are indexed. An unchanged shard comes from the cache in
 <site>/.cache/search/ instead of being indexed again, and the directory's files from
-<site>/.cache/terms/, changed only where a changed shard's keys did. The environment variable
+<site>/.cache/terms/, changed only where a changed shard's keys did. A changed shard is indexed on
+this machine (a shard a core), or with a cluster (generator/cluster.py) on a worker, which writes
+its bundle into the same cache on the shared folder. The environment variable
 DISCLOSURE_SHARD_PAGES (SHARD_PAGES) sets the bound, default shards.BOUND.
 """
 
@@ -18,12 +20,15 @@ import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import urls
+from .executors import Executor, SiteRef, Work
 from .output import Output
 from .publicity import Publication
 from .search import bundle, directory, docs, order, shards, terms
@@ -46,6 +51,42 @@ class ShardReport:
     cached: bool  # True: the bundle came from the cache, the measurement is of the build that made it
     measurement: bundle.Measurement
     stale: bool = False  # True: the previous build's bundle, left for a second build to bring up to date
+    where: str = ""  # the cluster worker that indexed it ("": this machine)
+
+
+@dataclass(frozen=True)
+class Made:
+    """A shard's new bundle, in the site's cache, as the indexer made it (here or on a worker)."""
+
+    folder: Path  # the bundle
+    pages: list[list[str]]  # [date, URL, id] of each page (search/order.py)
+    measurement: bundle.Measurement
+    keys: frozenset[str]  # its term directory keys (directory.bundle_keys)
+    where: str = ""  # the cluster worker that made it ("": this machine)
+
+
+def make_bundle(
+    stage: Path, cache_root: Path, name: str, key: str, items: tuple[docs.Doc, ...], where: str = ""
+) -> Made:
+    """Index the pages `items` of shard `name` (rendered under `stage`) into the shard cache at
+    `cache_root` as the entry for `key`."""
+    cache = ShardCache(cache_root)
+    scratch = cache.scratch(name)  # this build's own: a concurrent one never shares it
+    try:
+        measurement = bundle.index_pages(stage, items, scratch, name)
+        entry = cache.put(name, key, measurement, scratch)
+    finally:
+        cache.discard(scratch)  # gone already when put moved it into place
+    return Made(entry.bundle, entry.pages, measurement, frozenset(directory.bundle_keys(entry.bundle)), where)
+
+
+def index_on_worker(stage: Path, site: SiteRef, batch: list[tuple[str, str, tuple[docs.Doc, ...]]]) -> list[Made]:
+    """Shards (name, key, pages) indexed on a cluster worker (generator/cluster.py): Pagefind runs
+    there, and the bundles go into the site's shard cache, which it reaches by the same path."""
+    from .cluster import worker_address
+
+    where = worker_address()
+    return [make_bundle(stage, site.root / CACHE, name, key, items, where) for name, key, items in batch]
 
 
 def _copy_bundle(output: Output, shard: str, source: Path) -> None:
@@ -57,6 +98,8 @@ def _copy_bundle(output: Output, shard: str, source: Path) -> None:
 def _describe(report: ShardReport) -> str:
     m = report.measurement
     how = "未变，沿用缓存" if report.cached else f"{m.seconds:.2f} 秒，峰值内存 {m.peak_kib / 1024:.1f} MiB"
+    if report.where:
+        how += f"，由集群 worker {report.where} 建立"
     if report.stale:
         how = "已变，暂用上一次的索引，稍后更新"
     return f"搜索索引 {report.name}：{report.pages} 页，{how}"
@@ -83,9 +126,11 @@ def build_index(
     workers: int | None = None,
     bound: int | None = None,
     stale_from: Path | None = None,
+    executor: Executor | None = None,
 ) -> list[ShardReport]:
     """Index the public record pages already rendered into `output`, shard by shard of at most
-    `bound` pages (None: SHARD_PAGES, else shards.BOUND).
+    `bound` pages (None: SHARD_PAGES, else shards.BOUND), `workers` shards at a time (default:
+    every core) — or, given a cluster `executor`, every changed shard on the cluster's workers.
 
     `stale_from` (the preview's first pass): a changed shard whose bundle this output folder (the
     previous build) holds is not indexed now; that bundle is used as it is and the report says
@@ -93,13 +138,16 @@ def build_index(
     console = Console(stderr=True)
     plan = shards.plan(publication, bound or shard_bound(console))
     cache = ShardCache(publication.config.root / CACHE)
+    remote = executor if executor is not None and executor.remote else None
 
     folders: dict[str, Path] = {}  # each shard's bundle in the cache, verified or just made
     pages: dict[str, list[list[str]]] = {}  # each shard's pages: [date, URL, id] (search/order.py)
     keys: dict[str, str | None] = {}  # each shard's key (None: the previous build's bundle, stale)
     made: dict[str, frozenset[str]] = {}  # each new bundle's directory keys, read beside the indexer
 
-    def index_shard(shard: shards.Shard) -> ShardReport:
+    def look_up(shard: shards.Shard) -> ShardReport | None:
+        """The shard's report when its bundle is in the cache (or, stale, in the previous output);
+        None when it must be indexed."""
         key = keys[shard.name] = shards.key(shard, output.root)
         cached = cache.get(shard.name, key)
         previous = stale_from / BUNDLES / shard.name if stale_from is not None else None
@@ -108,17 +156,20 @@ def build_index(
             pages[shard.name] = order.pages(previous)
             return ShardReport(shard.name, len(shard.pages), False, bundle.Measurement(0.0, 0), stale=True)
         if cached is None:
-            scratch = cache.scratch(shard.name)  # this build's own: a concurrent one never shares it
-            try:
-                measurement = bundle.index_pages(output.root, shard.docs, scratch, shard.name)
-                entry = cache.put(shard.name, key, measurement, scratch)
-                folders[shard.name], pages[shard.name] = entry.bundle, entry.pages
-                made[shard.name] = frozenset(directory.bundle_keys(entry.bundle))
-            finally:
-                cache.discard(scratch)  # gone already when put moved it into place
-            return ShardReport(shard.name, len(shard.pages), False, measurement)
+            return None
         folders[shard.name], pages[shard.name] = cached.bundle, cached.pages
         return ShardReport(shard.name, len(shard.pages), True, cached.measurement)
+
+    def index_here(shard: shards.Shard) -> Made:
+        return make_bundle(output.root, cache.root, shard.name, str(keys[shard.name]), shard.docs)
+
+    def new(shard: shards.Shard, bundle_made: Made) -> ShardReport:
+        folders[shard.name], pages[shard.name] = bundle_made.folder, bundle_made.pages
+        made[shard.name] = bundle_made.keys
+        return ShardReport(shard.name, len(shard.pages), False, bundle_made.measurement, where=bundle_made.where)
+
+    def index_shard(shard: shards.Shard) -> ShardReport:
+        return look_up(shard) or new(shard, index_here(shard))
 
     columns = (TextColumn("建立搜索索引"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with (
@@ -126,11 +177,24 @@ def build_index(
         ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool,
     ):
         task = progress.add_task("index", total=len(plan))
-        reports = []
-        for report in pool.map(index_shard, plan):
+
+        def done(report: ShardReport) -> ShardReport:
             progress.console.print(_describe(report), highlight=False)
             progress.advance(task)
-            reports.append(report)
+            return report
+
+        if remote is None:
+            reports = [done(report) for report in pool.map(index_shard, plan)]
+        else:
+            found = dict(zip((shard.name for shard in plan), pool.map(look_up, plan)))
+            for report in found.values():
+                if report is not None:
+                    done(report)
+            changed = [shard for shard in plan if found[shard.name] is None]
+            work = Work(index_here, partial(index_on_worker, output.root), _shipped(keys))
+            for shard, bundle_made in zip(changed, remote.map(work, changed)):
+                found[shard.name] = done(new(shard, bundle_made))
+            reports = [report for report in found.values() if report is not None]
     bundles = [folders[report.name] for report in reports]
     for report, folder in zip(reports, bundles):
         _copy_bundle(output, report.name, folder)
@@ -153,6 +217,11 @@ def build_index(
         )
     cache.keep_only({r.name for r in reports})
     return reports
+
+
+def _shipped(keys: dict[str, str | None]) -> Callable[[shards.Shard], tuple[str, str, tuple[docs.Doc, ...]]]:
+    """What a cluster worker is sent of a shard to index: its name, its key and its pages."""
+    return lambda shard: (shard.name, str(keys[shard.name]), shard.docs)
 
 
 def _manifest(plan: list[shards.Shard], files: int) -> dict[str, object]:

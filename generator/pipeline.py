@@ -73,7 +73,9 @@ def build(
         try:
             with output.staging(out, cache, config.root / TRASH) as stage:
                 renderer = render.render_site(publication, stage, workers)
-                reports = index.build_index(publication, stage, stale_from=out.resolve() if search_later else None)
+                reports = index.build_index(
+                    publication, stage, stale_from=out.resolve() if search_later else None, executor=executor
+                )
                 # the last net, before the swap; a file the previous output held byte for byte was
                 # scanned then, against the same allow list
                 trusted = stage.reused if cache.scanned_with == allowed else set()

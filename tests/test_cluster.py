@@ -9,7 +9,9 @@ cluster cannot finish.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -112,10 +114,19 @@ def build_command(site: Path, address: str) -> list[str]:
 
 
 def test_cluster_build_is_the_local_build(cluster: Cluster, demo_build: Path, tmp_path: Path) -> None:
+    """Pages and search shards are made on the workers, and the output is the local build's."""
     site = copy_demo(tmp_path / "demo")
     result = subprocess.run(build_command(site, cluster.address), capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr
     assert differences(site / "build", demo_build) == []
+    with distributed.Client(cluster.address, timeout=60) as client:
+        workers = set(client.scheduler_info()["workers"])
+    said = " ".join(result.stderr.split())  # the progress lines, however the console wrapped them
+    shards = [m[0] for m in re.finditer(r"搜索索引 [^：\s]+：\d+ 页，[^搜]*", said)]
+    assert len(shards) == len(json.loads((demo_build / "pagefind/shards.json").read_text())["bundles"]) > 1
+    for line in shards:
+        where = re.search(r"由集群 worker (\S+) 建立", line)
+        assert where and where[1] in workers, line
 
 
 def test_a_worker_killed_mid_build_changes_nothing(cluster: Cluster, demo_build: Path, tmp_path: Path) -> None:
