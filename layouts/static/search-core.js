@@ -25,8 +25,10 @@
 // Ranking: a record whose title, 文号 or 索引号 is the query first; then records whose title,
 // 文号 or 索引号 holds every word; then the others; newest first within each (by each shard's
 // pagefind/order/<shard>.pf_order, generator/search/order.py). Or all newest first, or oldest first.
-// The title tier is first taken from Pagefind (the records whose title holds the index words
-// searched) and made sure of when a candidate is checked: one whose title, 文号 and 索引号 do not
+// When few enough candidates are left to check them all before the first page shows, each one's
+// tier is read from its own text (checkedCandidates). Else the title tier is taken from Pagefind
+// (the records whose title holds the index words searched: a chunk of each shard's word index per
+// title word) and made sure of when a candidate is checked: one whose title, 文号 and 索引号 do not
 // hold every word goes down among the others (Stream.demote).
 //
 // A site of a 网站群 may also search its sibling sites (site.yaml search.siblings): each site is
@@ -400,7 +402,7 @@ async function siteCandidates(site, query, words, options) {
   const { needed, holders } = await neededShards(site, words, filters);
   if (!needed.length) return [];
   const rounds = termRounds(words, holders);
-  const load = (terms) => needed.length * (2 * terms.length || 1); // searches of a word in a shard
+  const load = (terms) => needed.length * (terms.length || 1); // searches of a word in a shard
   await openShards(site, needed, load(rounds[0]));
   const { pagefind } = site;
   if (words.length === 0) {
@@ -409,22 +411,26 @@ async function siteCandidates(site, query, words, options) {
     const all = await ids(pagefind.search(site.manifest.every ?? null, { filters }));
     return rank(site, all, new Set(), new Set(), options.sort);
   }
-  // A record whose 文号 or 索引号 is the query holds every index word of it, so it is looked up
-  // among those holding the first round's: Pagefind loads every chunk of every shard for a
-  // search of filters alone (2,000 chunks, 40 MB, for a 文号 in 15 shards of 20,000 records).
-  const exact = exactFilter(query);
-  const numbered = exact ? ids(pagefind.search(rounds[0].join(" "), { filters: { ...filters, ...exact } })) : [];
   let found = [];
-  let inTitle = [];
+  let searched = rounds[0];
   for (const [i, terms] of rounds.entries()) {
     if (i > 0) site.load += load(terms) - load(rounds[i - 1]);
-    [found, inTitle] = await Promise.all([
-      ids(pagefind.search(terms.join(" "), { filters })),
-      ids(pagefind.search(terms.map((t) => TERMS_TITLE + t).join(" "), { filters })),
-    ]);
+    found = await ids(pagefind.search(terms.join(" "), { filters }));
+    searched = terms;
     if (found.length <= site.enough) break;
   }
-  const byNumber = await numbered;
+  const exact = exactFilter(query);
+  if (found.length <= site.enough) return checkedCandidates(site, found, query, words, exact, options.sort);
+  // Too many to check before the first page shows, so the tiers come from Pagefind: the records
+  // whose title holds the index words searched, and those whose 文号 or 索引号 is the query. Such a
+  // record holds every index word of the query, so it is looked up among those holding the words
+  // searched: Pagefind loads every chunk of every shard for a search of filters alone (2,000
+  // chunks, 40 MB, for a 文号 in 15 shards of 20,000 records).
+  site.load += load(searched);
+  const [byNumber, inTitle] = await Promise.all([
+    exact ? ids(pagefind.search(searched.join(" "), { filters: { ...filters, ...exact } })) : [],
+    ids(pagefind.search(searched.map((t) => TERMS_TITLE + t).join(" "), { filters })),
+  ]);
   const first = new Set(byNumber.map((r) => r.id));
   const titled = new Set(inTitle.map((r) => r.id));
   if (inTitle.length <= EXACT_TITLES) {
@@ -437,6 +443,30 @@ async function siteCandidates(site, query, words, options) {
   const known = new Set(found.map((r) => r.id));
   const candidates = [...found, ...byNumber.filter((r) => !known.has(r.id))];
   return rank(site, candidates, first, titled, options.sort);
+}
+
+// Candidates few enough to be checked before the first page shows: each one's fragment is loaded
+// now and its tier read from it, so no index chunk of title words is loaded. First a record whose
+// title is the query, or whose 文号 or 索引号 is (`exact`, exactFilter); then one whose title, 文号
+// or 索引号 holds every word.
+async function checkedCandidates(site, found, query, words, exact, sort) {
+  const loaded = await Promise.all(found.map((r) => within(r.data(), site.wait)));
+  const whole = normalize(query).text.trim();
+  const first = new Set();
+  const titled = new Set();
+  found.forEach((r, i) => {
+    const meta = loaded[i].meta || {};
+    const numbered = Object.entries(exact || {}).some(([name, { any }]) => any.includes(meta[name]));
+    if (numbered || normalize(meta.title || "").text.trim() === whole) first.add(r.id);
+    else if (contains(loaded[i], words, true)) titled.add(r.id);
+  });
+  const data = new Map(found.map((r, i) => [r.id, loaded[i]]));
+  const items = rank(site, found, first, titled, sort);
+  for (const item of items) {
+    item.data = data.get(item.result.id);
+    item.loading = Promise.resolve(item.data);
+  }
+  return items;
 }
 
 function rank(site, results, first, titled, sort) {

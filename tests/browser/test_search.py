@@ -221,7 +221,8 @@ def test_a_long_query_searches_its_rarest_words_first_and_finds_the_same(
 ) -> None:
     """Pagefind loads, in every shard opened, a chunk of its word index per index word searched.
     A long query is searched by the three index words the fewest shards hold, more only while
-    too many records hold those, and finds what a search of all its index words finds."""
+    too many records hold those, and finds what a search of all its index words finds. The title
+    words are searched only when too many candidates are left to read each one's title."""
     query = "政府信息公开虚假或不完整信息澄清制度"
     bigrams = list(dict.fromkeys(code(query[i : i + 2]) for i in range(len(query) - 1)))
     rarest = sorted(bigrams, key=lambda term: len(holding(demo_build, term)))[:3]  # stable, as in JS
@@ -246,9 +247,11 @@ def test_a_long_query_searches_its_rarest_words_first_and_finds_the_same(
     assert few["same"] and every["same"]
     body = [terms for terms in few["searched"] if not terms[0].startswith("t")]
     title = [terms for terms in few["searched"] if terms[0].startswith("t")]
-    assert body == [rarest] and title == [["t" + term for term in rarest]]  # one round, of the rarest
+    assert body == [rarest] and title == []  # one round, of the rarest; the titles read from the candidates
     rounds = [terms for terms in every["searched"] if not terms[0].startswith("t")]
     assert [len(terms) for terms in rounds] == [3, 6, 12, len(bigrams)] and set(rounds[-1]) == set(bigrams)
+    titled = [terms for terms in every["searched"] if terms[0].startswith("t")]
+    assert titled == [["t" + term for term in rounds[-1]]]  # too many left: the title tier from Pagefind, once
     assert few["results"] == every["results"]
     assert {urlparse(url).path for url in few["results"]} == containing(demo_build, query) != set()
 
