@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -118,3 +119,44 @@ def test_a_long_listing_pages_through_a_window_not_every_page(tmp_path: Path) ->
     assert numbers == [1, 3, 4, 5, 6, 7, 8, 9, 12] and pager.count("…") == 2
     for href in re.findall(r'href="([^"]+)"', pager):
         assert (page.parent / href).resolve().is_file(), href
+
+
+def test_a_listings_navigation_is_rendered_once_per_folder_and_reads_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page of a listing shows the same navigation (some 160 links at a city's scale), so
+    it is rendered once per listing and folder (render.pages.Shared): the pages are byte for byte
+    those of a build that renders it on every page."""
+    from generator.render import pages
+
+    records = {
+        f"content/d1/r{i}.md": record_text(index_no=f"{DEPT_USCC}/2026-{i:05d}", title=f"第{i}号通知")
+        for i in range(1, 8)
+    }
+    files = {
+        "site.yaml": "title: 测试站点\ntoday: 2026-11-21\npage_size: 1\n"
+        "rules: {STL008: 'off', STL010: 'off', INS001: 'off', INS002: 'off', INS006: 'off'}\n",
+        **records,
+    }
+    rendered: list[str] = []
+    shared = pages.Shared.__call__
+
+    def counting(self: pages.Shared, key: object, page_path: str, caller: Callable[[], str]) -> str:
+        return shared(self, key, page_path, lambda: rendered.append(page_path) or caller())
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pages.Shared, "__call__", counting)
+        once = write_site(tmp_path / "once", files)
+        assert run_cli("build", "--site", once, "--jobs", "1").code == 0, "build failed"
+    listing = [urls.catalogue_page(urls.CATALOGUE, n) for n in range(1, 8)]
+    assert [path for path in rendered if path in listing] == [listing[0]]  # 7 pages, one navigation
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pages.Shared, "KEEP", 0)  # nothing kept: rendered on every page
+        every = write_site(tmp_path / "every", files)
+        assert run_cli("build", "--site", every, "--jobs", "1").code == 0, "build failed"
+    pages_once = sorted(p.relative_to(once / "build") for p in (once / "build").rglob("*.html"))
+    pages_every = sorted(p.relative_to(every / "build") for p in (every / "build").rglob("*.html"))
+    assert pages_once == pages_every
+    for rel in pages_once:
+        assert (once / "build" / rel).read_bytes() == (every / "build" / rel).read_bytes(), rel

@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import posixpath
 import stat
+from collections import OrderedDict
+from collections.abc import Hashable
 from functools import partial
 from importlib import resources
 from pathlib import Path
@@ -18,6 +21,7 @@ from typing import Any, Callable
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from jinja2.loaders import split_template_path
+from markupsafe import Markup
 
 from .. import executors, pagecache, safeurl, urls
 from ..output import Output, OutputError
@@ -77,6 +81,31 @@ def _date(value: dt.date | dt.datetime | None, fmt: str = "%Y-%m-%d") -> str:
     return value.strftime(fmt) if value else ""
 
 
+class Shared:
+    """A part that many pages show alike — a listing's navigation, some 160 links on each of its
+    pages — rendered once per key and folder: its links are relative, and a relative URL depends on
+    the page only by its folder. In a template, `{% call shared(key, page_path) %}…{% endcall %}`,
+    where `key` decides everything the block shows (a listing's first page: its navigation) and no
+    link in it points into the page itself. The last KEEP are kept: a listing's pages are rendered
+    one after another."""
+
+    KEEP = 32
+
+    def __init__(self) -> None:
+        self.kept: OrderedDict[tuple[Hashable, str], Markup] = OrderedDict()
+
+    def __call__(self, key: Hashable, page_path: str, caller: Callable[[], Markup]) -> Markup:
+        slot = (key, posixpath.dirname(page_path))
+        html = self.kept.get(slot)
+        if html is None:
+            html = self.kept[slot] = caller()
+            if len(self.kept) > self.KEEP:
+                self.kept.popitem(last=False)
+        else:
+            self.kept.move_to_end(slot)
+        return html
+
+
 class Renderer:
     """Renders pages into `output`. With `workers` above 1 (or a cluster: executors.py), pages are
     queued by `page` and rendered by `finish` on that many cores (or the cluster's workers), BATCH
@@ -96,9 +125,11 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # a build reads each template once: no look at its file for every page
         )
         self.env.filters["date"] = _date
         self.env.filters["href"] = safeurl.href  # a URL from settings, "" unless its scheme is allowed
+        self.env.globals["shared"] = Shared()
         self.env.globals.update(site=config, departments=publication.departments, paths=urls, search_meta=terms.meta)
         self.pages: list[str] = []
         self.base_key: str | None = None
