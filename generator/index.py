@@ -206,7 +206,8 @@ def build_index(
     )
     for path in files:
         output.copy(f"{BUNDLES}/{directory.FOLDER}/{path.name}", path)
-    output.write_text(MANIFEST, json.dumps(_manifest(plan, len(files)), ensure_ascii=False, sort_keys=True))
+    spans = [_span(pages[shard.name]) for shard in plan]
+    output.write_text(MANIFEST, json.dumps(_manifest(plan, len(files), spans), ensure_ascii=False, sort_keys=True))
     if shared := order.shared(bundles):
         console.print(
             f"注意：搜索索引有 {len(shared)} 个页面编号出现在不止一个分片中（{'、'.join(shared[:5])}），"
@@ -224,10 +225,17 @@ def _shipped(keys: dict[str, str | None]) -> Callable[[shards.Shard], tuple[str,
     return lambda shard: (shard.name, str(keys[shard.name]), shard.docs)
 
 
-def _manifest(plan: list[shards.Shard], files: int) -> dict[str, object]:
-    """shards.json: the bundles in order, the term directory's number of files, the word every page
-    has (terms.EVERY), and for each filter value its count of pages and the places of the shards
-    holding it."""
+def _span(found: list[list[str]]) -> list[str]:
+    """The oldest and newest date of a shard's pages ([date, URL, id] each)."""
+    dates = [date for date, _, _ in found]
+    return [min(dates), max(dates)] if dates else ["", ""]
+
+
+def _manifest(plan: list[shards.Shard], files: int, spans: list[list[str]]) -> dict[str, object]:
+    """shards.json: the bundles in order, the term directory's number of files and format, the word
+    every page has (terms.EVERY), each bundle's oldest and newest date (`dates`: the search page opens
+    first the shards that can hold the first results), and for each filter value its count of pages
+    and the places of the shards holding it."""
     counts: dict[str, dict[str, int]] = {name: {} for name in docs.FILTERS}
     holders: dict[str, dict[str, list[int]]] = {name: {} for name in docs.FILTERS}
     for place, shard in enumerate(plan):
@@ -239,4 +247,11 @@ def _manifest(plan: list[shards.Shard], files: int) -> dict[str, object]:
                     if not places or places[-1] != place:
                         places.append(place)
     filters = {name: {value: [counts[name][value], holders[name][value]] for value in counts[name]} for name in counts}
-    return {"bundles": [f"{shard.name}/" for shard in plan], "terms": files, "every": terms.EVERY, "filters": filters}
+    return {
+        "bundles": [f"{shard.name}/" for shard in plan],
+        "dates": spans,
+        "directory": directory.FORMAT,
+        "terms": files,
+        "every": terms.EVERY,
+        "filters": filters,
+    }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -58,15 +59,27 @@ def test_every_key_of_every_page_lists_exactly_the_shards_holding_it(site: Path)
     for place, name in enumerate(names):
         for _, fragment in order.fragments(site / "build" / "pagefind" / name):
             meta = fragment["meta"]
-            for text in (meta["title"], meta.get("文号", ""), meta["索引号"], fragment["content"]):
-                for key in terms.keys(text):
-                    expected.setdefault(key, set()).add(place)
+            heads = (meta["title"], meta.get("文号", ""), meta["索引号"])
+            held = {key for text in (*heads, fragment["content"]) for key in terms.keys(text)}
+            held |= {"t:" + key for text in heads for key in terms.keys(text)}  # of a title, 文号, 索引号
+            held |= {"w:" + terms.code(normal(text))[1:] for text in heads if normal(text)}  # each as a whole
+            for key in held:
+                expected.setdefault(key, set()).add(place)
     assert {key: set(places) for key, places in found.items()} == expected
     assert all(places == sorted(places) for places in found.values())
     # a word of one record's body: only its shard; an ASCII run by its first PREFIX characters
     assert found[terms.code("穿山")] == [names.index("d1-2026")]
     assert found["abc123xy"] == [names.index("d1-2026")] and "abc123xyz" not in found
     assert set(found[terms.code("通知")]) == set(range(len(names)))  # every title has it
+    assert "t:" + terms.code("穿山") not in found  # a word of a body only: no title key
+    assert set(found["t:" + terms.code("通知")]) == set(range(len(names)))
+
+
+def normal(text: str) -> str:
+    """A text as the search page compares it whole: NFKC, lower case, other than letters and digits
+    one space, trimmed."""
+    out = "".join(c if c.isalnum() else " " for c in unicodedata.normalize("NFKC", text).lower())
+    return " ".join(out.split())
 
 
 def test_an_updated_directory_is_the_one_made_from_nothing(site: Path) -> None:

@@ -6,13 +6,18 @@ query. With it the page first reads, for each key of the query, one small file s
 shards hold that key, and opens only the shards that hold them all: a record containing every
 query word holds every key of them, so no result is lost (static/search-core.js).
 
-A shard's keys (terms.keys) are those of its pages' title, 文号, 索引号 and document text, read
-from its bundle's fragments, which carry exactly the texts that were indexed (bundle.put_texts).
+A shard's keys (terms.record_keys) are those of its pages' title, 文号, 索引号 and document text,
+read from its bundle's fragments, which carry exactly the texts that were indexed (bundle.put_texts);
+with each key of a title, 文号 or 索引号 also as "t:" and the key, and each of them as a whole as
+"w:" and its hash. So the search page knows, before opening a shard, whether it can hold a record
+whose title holds the query, or is the query, and opens first the shards that can hold the first
+results (static/search-core.js).
 
 Files: pagefind/terms/<n>.pf_terms for n below `files_for(shards)` (a power of two, about eight
-per shard), key k in file FNV-1a(k) mod that; each gzip (no timestamp) of a JSON object from key,
-in sorted order, to the ascending places in shards.json's `bundles` of the shards holding it.
-About 2,000 (key, shard) pairs per file, a few KiB: a query reads one file per key.
+per shard), key k in file FNV-1a(home(k)) mod that — "t:k" in the file of k, so a query reads no
+more files for the title keys; each gzip (no timestamp) of a JSON object from key, in sorted order,
+to the ascending places in shards.json's `bundles` of the shards holding it. A few thousand (key,
+shard) pairs per file, a few KiB: a query reads one file per key and one for its whole text.
 
 The cache (<site>/.cache/terms/) keeps the files, each shard's keys as they went into
 them (keys/<shard>) and `state.json`: the shard names in order, each one's cache key (shards.key)
@@ -34,7 +39,7 @@ from pathlib import Path
 
 from . import order, terms
 
-FORMAT = 1
+FORMAT = 2  # 2: the "t:" and "w:" keys
 FOLDER = "terms"  # pagefind/terms/ in the output, and the files' folder in the cache
 SUFFIX = ".pf_terms"
 STATE = "state.json"
@@ -58,8 +63,13 @@ def files_for(shards: int) -> int:
     return count
 
 
+def home(key: str) -> str:
+    """The key whose file holds `key`: a title key's in the file of the key it is of."""
+    return key.removeprefix(terms.TITLE_KEY)
+
+
 def file_of(key: str, files: int) -> int:
-    return terms.fnv(key.encode("utf-8")) % files
+    return terms.fnv(home(key).encode("utf-8")) % files
 
 
 def name(number: int) -> str:
@@ -67,12 +77,13 @@ def name(number: int) -> str:
 
 
 def bundle_keys(bundle: Path) -> set[str]:
-    """The keys of every page of `bundle`: of its title, 文号, 索引号 and document text."""
-    texts = []
+    """The keys of every page of `bundle` (terms.record_keys)."""
+    found: set[str] = set()
     for _, fragment in order.fragments(bundle):
         meta = fragment.get("meta", {})
-        texts += [meta.get("title", ""), meta.get("文号", ""), meta.get("索引号", ""), fragment.get("content", "")]
-    return terms.keys(*texts)
+        heads = (meta.get("title", ""), meta.get("文号", ""), meta.get("索引号", ""))
+        found |= terms.record_keys(*heads, fragment.get("content", ""))
+    return found
 
 
 def _encode(entries: dict[str, list[int]]) -> bytes:

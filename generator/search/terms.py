@@ -36,6 +36,10 @@ DIGITS = "0123456789abcdefghijklmnopqrstuv"  # base 32
 FNV_PRIME = 16777619
 FNV_OFFSETS = (2166136261, 2166136261 ^ 0x9E3779B9)  # FNV-1a (32 bits) twice, from two offsets
 PREFIX = 8  # the most characters of an ASCII run a directory key holds (`keys`)
+INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+# The term directory's other keys (`record_keys`); no key of `keys` holds a colon.
+TITLE_KEY = "t:"  # TITLE_KEY then a key: a page whose title, 文号 or 索引号 holds that key
+WHOLE_KEY = "w:"  # WHOLE_KEY then a hash: a page whose whole title, 文号 or 索引号 is that text
 # A word every indexed page has (docs.page): the search page lists the pages of a filter with no
 # query by it, as Pagefind loads every chunk of every shard's word index for a search of filters
 # alone (22 MB for one 年份 at 20,000 records). Not a key of the term directory: no text holds it.
@@ -66,13 +70,34 @@ def _base32(value: int, digits: int) -> str:
     return "".join(DIGITS[(value >> (5 * i)) & 31] for i in range(digits))
 
 
+def _hashed(text: str) -> str:
+    """7 base-32 digits of one FNV-1a hash of `text`'s UTF-8 bytes, then 3 of another."""
+    data = text.encode("utf-8")
+    first, second = (fnv(data, offset) for offset in FNV_OFFSETS)
+    return _base32(first, 7) + _base32(second, 3)
+
+
 @lru_cache(maxsize=1 << 17)
 def code(piece: str) -> str:
-    """The ASCII word of a CJK bigram or character: CJK, 7 base-32 digits of one FNV-1a hash of its
-    UTF-8 bytes, then 3 of another (static/search-core.js computes the same)."""
-    data = piece.encode("utf-8")
-    first, second = (fnv(data, offset) for offset in FNV_OFFSETS)
-    return CJK + _base32(first, 7) + _base32(second, 3)
+    """The ASCII word of a CJK bigram or character: CJK and its hash (static/search-core.js
+    computes the same)."""
+    return CJK + _hashed(piece)
+
+
+def normal(text: str) -> str:
+    """`text` as the search page matches it (static/search-core.js `normalize`): NFKC, lower case,
+    each run of characters other than letters and digits one space, no space at either end; the
+    zero-width characters Pagefind puts between the words it cut (INVISIBLE) left out."""
+    out = []
+    for char in text:
+        if char in INVISIBLE:
+            continue
+        for c in unicodedata.normalize("NFKC", char).lower():
+            if c.isalnum():
+                out.append(c)
+            elif out and out[-1] != " ":
+                out.append(" ")
+    return "".join(out).strip()
 
 
 def _pieces(run: str) -> list[str]:
@@ -110,6 +135,18 @@ def keys(*texts: str) -> set[str]:
             else:
                 pieces.update(_pieces(run))
     return found | {code(piece) for piece in pieces}
+
+
+def record_keys(title: str, number: str, index_number: str, body: str) -> set[str]:
+    """A page's keys in the term directory: `keys` of all its texts; TITLE_KEY before each of
+    `keys` of its title, 文号 and 索引号 (a record whose title holds a query shows first); and
+    WHOLE_KEY with the hash of each of those three as a whole, `normal` (a record whose title, 文号
+    or 索引号 is the query shows before every other: static/search-core.js)."""
+    heads = (title, number, index_number)
+    found = keys(*heads, body)
+    found.update(TITLE_KEY + key for key in keys(*heads))
+    found.update(WHOLE_KEY + _hashed(whole) for whole in map(normal, heads) if whole)
+    return found
 
 
 def index_terms(titles: tuple[str, ...], body: str) -> str:

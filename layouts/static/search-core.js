@@ -5,7 +5,11 @@
 // (pagefind/terms/, one small file per key: generator/search/directory.py), and every selected
 // filter value, by the manifest. The first shard opened makes the site's Pagefind instance and the
 // others are merged into it (mergeIndex); a later query of the same page keeps the instance while
-// it needs every shard in it, and else makes a fresh one (openShards).
+// it needs every shard in it, and else makes a fresh one (openShards). Of those shards a query opens
+// first the few that can hold its best-ranked records (by the best tier their titles allow, from
+// the directory's "t:" and "w:" keys, and their newest date, from the manifest: Shards), and more
+// only while a shard not opened could hold a record ranking before those found (Stream.settle):
+// the same results in the same order as opening them all, and the count "at least" meanwhile.
 //
 // Every record is indexed with the words of generator/search/terms.py: ASCII runs whole, CJK as
 // the bigram at every position and each character, written as ASCII words (x and a hash), those
@@ -47,6 +51,11 @@ const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/gu; // Pagefind puts U+200B betwe
 const INVISIBLE_CHAR = /^[\u200b-\u200d\u2060\ufeff]$/u;
 
 const KEY_PREFIX = 8; // the characters of an ASCII run a directory key holds (terms.PREFIX)
+const TITLE_KEY = "t:"; // a directory key of titles, 文号 and 索引号: TITLE_KEY and the key (terms.TITLE_KEY)
+const WHOLE_KEY = "w:"; // a whole title, 文号 or 索引号: WHOLE_KEY and its hash (terms.WHOLE_KEY)
+// The shards a query opens first, of those that can hold its first results (openShards); more only
+// while one not opened could hold a record ranking before those found (Stream.settle).
+const SHARDS_AT_ONCE = 8;
 const SIBLING_WAIT = 10000; // ms a sibling site may take to answer before it counts as unavailable
 // Searches of a word in a shard one Pagefind instance may do before it is made anew (openShards):
 // each keeps an index chunk in memory, ~0.4 MB once decoded (a word of 200,000 records in 268
@@ -93,12 +102,13 @@ async function readManifest(site) {
 // script of a sibling runs here, only its index is read. A sibling whose manifest cannot be loaded
 // is left out and marked `down`; this site's must load. Null when no site has anything to search.
 // `loadLimit`: the searches of a word in a shard one Pagefind instance may do (LOAD_LIMIT);
-// `enough`: the most candidates a round of index words may leave without another (termRounds).
+// `enough`: the most candidates a round of index words may leave without another (termRounds);
+// `shardsAtOnce`: the shards a query opens first (SHARDS_AT_ONCE; Infinity: all it needs at once).
 export async function openIndex(
   manifestUrl,
   siblings = [],
   ownName = "",
-  { loadLimit = LOAD_LIMIT, enough = VERIFY_AT_ONCE } = {},
+  { loadLimit = LOAD_LIMIT, enough = VERIFY_AT_ONCE, shardsAtOnce = SHARDS_AT_ONCE } = {},
 ) {
   const root = new URL("../", manifestUrl);
   const sites = [
@@ -128,6 +138,7 @@ export async function openIndex(
     site.load = 0; // searches of a word in a shard site.pagefind has done (openShards)
     site.loadLimit = loadLimit;
     site.enough = enough;
+    site.shardsAtOnce = shardsAtOnce;
     site.places = new Map(); // page id → [date, shard's place, place in its order file]
     site.orders = new Map(); // shard's place → its order file, loading
     site.termFiles = new Map(); // file number → the directory file, loading
@@ -141,12 +152,16 @@ export async function openIndex(
 // instance holds only shards among `places`, the missing ones are merged into it; else a fresh
 // instance is made of `places` (the shards' files come again from the browser's cache). `load`:
 // the query's searches of a word in a shard; Pagefind keeps every index chunk it has loaded, so an
-// instance that has done more than site.loadLimit of them is made anew too.
-async function openShards(site, places, load) {
+// instance that has done more than site.loadLimit of them is made anew too. `grow`: the instance
+// of the query under way, whose results so far come from it: `places` are merged into it, never
+// into another (a later query's instance: an error) nor anew.
+async function openShards(site, places, load, grow = null) {
   const open = async () => {
+    if (grow && site.pagefind !== grow) throw new Error("a later query has taken the search index");
     const wanted = new Set(places);
     const spare = [...site.opened].some((place) => !wanted.has(place));
-    if (site.pagefind && (spare || site.load + load > site.loadLimit)) await freshInstance(site, places[0]);
+    const renew = spare || site.load + load > site.loadLimit;
+    if (site.pagefind && renew && !grow) await freshInstance(site, places[0]);
     const missing = places.filter((place) => !site.opened.has(place));
     if (!site.pagefind) await freshInstance(site, missing.shift());
     site.load += load; // after the instance is made: a new one starts from nothing
@@ -196,10 +211,14 @@ function shardOrder(site, place) {
 // selected filter value (the manifest's filters) and every key of every query word (the term
 // directory, generator/search/directory.py), and for each key how many shards hold it
 // (`holders`). A manifest without them (an older sibling): every shard, and no counts.
-async function neededShards(site, words, filters) {
+// And the best tier a record of each needed shard can have (`tiers`: place → tier, rank): 0 in a
+// shard holding a title, 文号 or 索引号 that is the query as a whole or one of `wholes`, 1 in one
+// whose titles, 文号 and 索引号 hold every key, else 2 (a directory without those keys: 0).
+async function neededShards(site, words, filters, wholes) {
   const { manifest } = site;
   let needed = manifest.bundles.map((_, place) => place);
   const holders = new Map();
+  const tiers = new Map();
   const keep = (places) => {
     const holding = new Set(places);
     needed = needed.filter((place) => holding.has(place));
@@ -214,13 +233,23 @@ async function neededShards(site, words, filters) {
       holders.set(keys[i], places.length);
       keep(places);
     });
+    if (manifest.directory >= 2) {
+      const titled = await Promise.all(keys.map((key) => keyShards(site, TITLE_KEY + key)));
+      const whole = await Promise.all(wholes.map((text) => keyShards(site, WHOLE_KEY + hashed(text))));
+      const first = new Set(whole.flat());
+      for (const place of needed) tiers.set(place, first.has(place) ? 0 : titled.every((list) => list.includes(place)) ? 1 : 2);
+    }
+  } else if (manifest.directory >= 2) {
+    for (const place of needed) tiers.set(place, 2); // no words: every record is of the others
   }
-  return { needed, holders };
+  return { needed, holders, tiers };
 }
 
-// The places of the shards of `site` that hold `key`, from its file of the term directory.
+// The places of the shards of `site` that hold `key`, from its file of the term directory (a title
+// key's is the file of the key it is of: directory.home).
 async function keyShards(site, key) {
-  const number = fnv(new TextEncoder().encode(key), FNV_OFFSETS[0]) % site.manifest.terms;
+  const home = key.startsWith(TITLE_KEY) ? key.slice(TITLE_KEY.length) : key;
+  const number = fnv(new TextEncoder().encode(home), FNV_OFFSETS[0]) % site.manifest.terms;
   if (!site.termFiles.has(number)) {
     const url = new URL(`terms/${number}.pf_terms`, site.manifestUrl);
     site.termFiles.set(number, fetchGzipJson(url, site.wait));
@@ -304,11 +333,16 @@ function base32(value, digits) {
   return out;
 }
 
+// Two FNV-1a hashes of `text`'s UTF-8 bytes in base 32, as terms._hashed writes them.
+function hashed(text) {
+  const bytes = new TextEncoder().encode(text);
+  const [first, second] = FNV_OFFSETS.map((offset) => fnv(bytes, offset));
+  return base32(first, 7) + base32(second, 3);
+}
+
 // A CJK bigram's or character's index word, as terms.code writes it.
 export function code(piece) {
-  const bytes = new TextEncoder().encode(piece);
-  const [first, second] = FNV_OFFSETS.map((offset) => fnv(bytes, offset));
-  return TERMS_CJK + base32(first, 7) + base32(second, 3);
+  return TERMS_CJK + hashed(piece);
 }
 
 // A query word's pieces: its ASCII runs, and its CJK bigrams (a CJK run of one character: that
@@ -382,8 +416,8 @@ export async function find(index, query, options) {
   const streams = await Promise.all(
     sites.map(async (site) => {
       try {
-        const items = await within(siteCandidates(site, query, words, options), site.wait);
-        return new Stream(site, items, options.sort);
+        const { items, shards } = await within(siteCandidates(site, query, words, options), site.wait);
+        return new Stream(site, items, options.sort, shards);
       } catch (error) {
         if (site.own) throw error;
         markDown(site, error);
@@ -392,76 +426,150 @@ export async function find(index, query, options) {
     }),
   );
   const search = new Search(streams, words, options.sort);
-  if (words.length && search.remaining <= VERIFY_AT_ONCE) await search.checkAll();
+  if (words.length && search.remaining <= VERIFY_AT_ONCE && !search.openEnded) await search.checkAll();
   return search;
 }
 
-// One site's candidates, ranked: [{ result, tier }].
+// One site's candidates from the shards opened first, ranked ([{ result, tier }]), and the query's
+// shards not opened yet (a Shards), which Stream.settle opens when one could hold a record ranking
+// before the candidates found.
 async function siteCandidates(site, query, words, options) {
   const filters = options.filters || {};
-  const { needed, holders } = await neededShards(site, words, filters);
-  if (!needed.length) return [];
-  const rounds = termRounds(words, holders);
-  const load = (terms) => needed.length * (terms.length || 1); // searches of a word in a shard
-  await openShards(site, needed, load(rounds[0]));
+  const exact = exactFilter(query);
+  const typed = Object.values(exact || {}).flatMap(({ any }) => any);
+  const wholes = [...new Set([query, ...typed].map((text) => normalize(text).text.trim()))].filter(Boolean);
+  const { needed, holders, tiers } = await neededShards(site, words, filters, wholes);
+  const shards = new Shards(site, needed, tiers, options.sort);
+  const asked = { site, query, words, filters, exact, sort: options.sort, rounds: termRounds(words, holders) };
+  asked.searched = null; // the index words the first shards were searched by
+  asked.seen = new Set(); // the ids of the candidates found so far
+  const first = shards.take(site.shardsAtOnce);
+  const items = first.length ? await searchShards(asked, first) : [];
+  shards.more = (places) => searchShards(asked, places);
+  return { items, shards };
+}
+
+// The needed shards of a site not opened yet, the one that can hold the best-ranked record first:
+// by the best tier a record of it can have, then by its newest date (oldest for "asc"), from the
+// manifest's `dates`. A manifest without them or without the tiers: all at once, in its order.
+class Shards {
+  constructor(site, needed, tiers, sort) {
+    this.order = rankOrder(sort);
+    const dates = site.manifest.dates;
+    this.bounded = Boolean(dates) && needed.every((place) => tiers.has(place));
+    // the best place a record of the shard can have in the ranking (rank, rankOrder)
+    this.best = new Map(
+      needed.map((place) => {
+        const [oldest, newest] = dates?.[place] || ["", ""];
+        const when = sort === "asc" ? [oldest, place, -1] : [newest, place, Infinity];
+        return [place, { tier: sort ? 0 : tiers.get(place), when }];
+      }),
+    );
+    this.places = this.bounded ? needed.sort((a, b) => this.order(this.best.get(a), this.best.get(b))) : needed;
+    this.more = null; // (places) → the candidates of those shards, ranked
+  }
+
+  get left() {
+    return this.places.length;
+  }
+
+  // The first `count` shards not opened yet (all of them if the order is unknown), taken.
+  take(count) {
+    return this.places.splice(0, this.bounded ? Math.max(1, count) : this.places.length);
+  }
+
+  // Whether a shard not opened yet could hold a record ranking before `item` (none: any record).
+  before(item) {
+    return this.left > 0 && (!item || this.order(this.best.get(this.places[0]), item) <= 0);
+  }
+
+  // How many shards to open so as to rank `item`: those that could hold a record ranking before
+  // it, or, with no `item` (too few candidates), as many as are open already.
+  needed(item, opened) {
+    if (!item) return Math.max(1, opened);
+    let count = 0;
+    while (count < this.left && this.order(this.best.get(this.places[count]), item) <= 0) count++;
+    return count;
+  }
+}
+
+// Open `places` of the query `asked` (the first: as the query's instance; later ones merged into
+// it) and search them: their candidates, ranked. The first shards are searched by rounds of index
+// words (termRounds), later ones by the words the first were.
+async function searchShards(asked, places) {
+  const { site, words, filters, sort } = asked;
+  const first = asked.searched === null;
+  const load = (terms) => places.length * (terms.length || 1); // searches of a word in a shard
+  const wanted = first ? places : [...site.opened, ...places];
+  await openShards(site, wanted, load(first ? asked.rounds[0] : asked.searched), first ? null : asked.pagefind);
   const { pagefind } = site;
+  asked.pagefind = pagefind;
+  const earlier = new Set(asked.seen);
+  const fresh = async (search) => (await ids(search)).filter((r) => !earlier.has(r.id));
+  let found;
   if (words.length === 0) {
     // the pages of the filters: those holding the word every page has (a manifest without it, an
     // older sibling's: a search of the filters alone, which loads every chunk of its shards)
-    const all = await ids(pagefind.search(site.manifest.every ?? null, { filters }));
-    return rank(site, all, new Set(), new Set(), options.sort);
+    found = await fresh(pagefind.search(site.manifest.every ?? null, { filters }));
+    asked.searched = [];
+  } else if (first) {
+    for (const [i, terms] of asked.rounds.entries()) {
+      if (i > 0) site.load += load(terms) - load(asked.rounds[i - 1]);
+      found = await fresh(pagefind.search(terms.join(" "), { filters }));
+      asked.searched = terms;
+      if (found.length <= site.enough) break;
+    }
+  } else {
+    found = await fresh(pagefind.search(asked.searched.join(" "), { filters }));
   }
-  let found = [];
-  let searched = rounds[0];
-  for (const [i, terms] of rounds.entries()) {
-    if (i > 0) site.load += load(terms) - load(rounds[i - 1]);
-    found = await ids(pagefind.search(terms.join(" "), { filters }));
-    searched = terms;
-    if (found.length <= site.enough) break;
-  }
-  const exact = exactFilter(query);
-  if (found.length <= site.enough) return checkedCandidates(site, found, query, words, exact, options.sort);
+  found.forEach((r) => asked.seen.add(r.id));
+  if (words.length === 0) return rank(site, found, new Set(), new Set(), sort);
+  if (found.length <= site.enough) return checkedCandidates(site, found, asked);
   // Too many to check before the first page shows, so the tiers come from Pagefind: the records
   // whose title holds the index words searched, and those whose 文号 or 索引号 is the query. Such a
   // record holds every index word of the query, so it is looked up among those holding the words
   // searched: Pagefind loads every chunk of every shard for a search of filters alone (2,000
   // chunks, 40 MB, for a 文号 in 15 shards of 20,000 records).
+  const { searched, exact } = asked;
   site.load += load(searched);
   const [byNumber, inTitle] = await Promise.all([
-    exact ? ids(pagefind.search(searched.join(" "), { filters: { ...filters, ...exact } })) : [],
-    ids(pagefind.search(searched.map((t) => TERMS_TITLE + t).join(" "), { filters })),
+    exact ? fresh(pagefind.search(searched.join(" "), { filters: { ...filters, ...exact } })) : [],
+    fresh(pagefind.search(searched.map((t) => TERMS_TITLE + t).join(" "), { filters })),
   ]);
-  const first = new Set(byNumber.map((r) => r.id));
+  const best = new Set(byNumber.map((r) => r.id));
   const titled = new Set(inTitle.map((r) => r.id));
   if (inTitle.length <= EXACT_TITLES) {
-    const whole = normalize(query).text.trim();
     const loaded = await Promise.all(inTitle.map((r) => r.data()));
     inTitle.forEach((r, i) => {
-      if (normalize(loaded[i].meta.title || "").text.trim() === whole) first.add(r.id);
+      if (isQuery(loaded[i].meta, asked)) best.add(r.id);
     });
   }
   const known = new Set(found.map((r) => r.id));
   const candidates = [...found, ...byNumber.filter((r) => !known.has(r.id))];
-  return rank(site, candidates, first, titled, options.sort);
+  candidates.forEach((r) => asked.seen.add(r.id));
+  return rank(site, candidates, best, titled, sort);
+}
+
+// Whether a record (its meta) is what the query `asked` names: its title is the query, or its 文号
+// or 索引号 is the one typed (exactFilter).
+function isQuery(meta, { query, exact }) {
+  const numbered = Object.entries(exact || {}).some(([name, { any }]) => any.includes(meta?.[name]));
+  return numbered || normalize(meta?.title || "").text.trim() === normalize(query).text.trim();
 }
 
 // Candidates few enough to be checked before the first page shows: each one's fragment is loaded
 // now and its tier read from it, so no index chunk of title words is loaded. First a record whose
-// title is the query, or whose 文号 or 索引号 is (`exact`, exactFilter); then one whose title, 文号
-// or 索引号 holds every word.
-async function checkedCandidates(site, found, query, words, exact, sort) {
+// title, 文号 or 索引号 is the query (isQuery); then one whose title, 文号 or 索引号 holds every word.
+async function checkedCandidates(site, found, asked) {
   const loaded = await Promise.all(found.map((r) => within(r.data(), site.wait)));
-  const whole = normalize(query).text.trim();
   const first = new Set();
   const titled = new Set();
   found.forEach((r, i) => {
-    const meta = loaded[i].meta || {};
-    const numbered = Object.entries(exact || {}).some(([name, { any }]) => any.includes(meta[name]));
-    if (numbered || normalize(meta.title || "").text.trim() === whole) first.add(r.id);
-    else if (contains(loaded[i], words, true)) titled.add(r.id);
+    if (isQuery(loaded[i].meta, asked)) first.add(r.id);
+    else if (contains(loaded[i], asked.words, true)) titled.add(r.id);
   });
   const data = new Map(found.map((r, i) => [r.id, loaded[i]]));
-  const items = rank(site, found, first, titled, sort);
+  const items = rank(site, found, first, titled, asked.sort);
   for (const item of items) {
     item.data = data.get(item.result.id);
     item.loading = Promise.resolve(item.data);
@@ -483,13 +591,44 @@ function rankOrder(sort) {
   return (a, b) => a.tier - b.tier || older * compare(a.when, b.when);
 }
 
-// One site's ranked candidates, with how far they have been looked at.
+// One site's ranked candidates, with how far they have been looked at, and its shards not opened
+// yet (`shards`, a Shards; none: all opened).
 class Stream {
-  constructor(site, items, sort) {
+  constructor(site, items, sort, shards = null) {
     this.site = site;
     this.items = items;
     this.next = 0;
     this.order = rankOrder(sort);
+    this.shards = shards;
+  }
+
+  // Whether a shard not opened yet could hold a record ranking before the next candidate.
+  get unsettled() {
+    return Boolean(this.shards?.before(this.items[this.next]));
+  }
+
+  // Open shards until none left unopened could hold a record ranking before the next candidate:
+  // at once all that could rank before the `wanted`-th candidate left (with fewer candidates than
+  // that, as many more as are open). Their candidates join those not yet looked at, by rank. A
+  // record taken already ranks before every shard not opened, so before every candidate they add.
+  // A sibling that fails is down: its other candidates and shards go.
+  async settle(wanted) {
+    while (this.unsettled) {
+      const target = this.items[this.next + Math.max(1, wanted) - 1];
+      const count = this.shards.needed(target, this.site.opened.size);
+      let found;
+      try {
+        found = await within(this.shards.more(this.shards.take(count)), this.site.wait);
+      } catch (error) {
+        if (this.site.own) throw error;
+        markDown(this.site, error);
+        this.items.length = this.next;
+        this.shards.places = [];
+        return;
+      }
+      const left = this.items.splice(this.next).concat(found).sort(this.order);
+      this.items.push(...left);
+    }
   }
 
   // Put `item`, just taken, back among those not yet looked at, as one of the others (tier 2).
@@ -540,9 +679,14 @@ class Search {
     return this.streams.reduce((sum, stream) => sum + stream.left, 0);
   }
 
-  // Without words every candidate is a result, so the count is exact from the start.
+  // Whether shards not opened yet may hold more results: then the count is "at least" the results.
+  get openEnded() {
+    return this.streams.some((stream) => stream.shards?.left > 0);
+  }
+
+  // Without words every candidate is a result, so the count is exact once every shard is open.
   get exactTotal() {
-    return this.words.length === 0 || this.remaining === 0;
+    return !this.openEnded && (this.words.length === 0 || this.remaining === 0);
   }
 
   get total() {
@@ -561,14 +705,18 @@ class Search {
   }
 
   // Check candidates in rank order until `count` results are known or none are left: each site's
-  // next candidates are loaded a batch at a time, and the sites' lists merged by rank.
+  // shards opened as far as its next candidate needs (Stream.settle), its next candidates loaded a
+  // batch at a time, and the sites' lists merged by rank.
   async fill(count) {
-    while (this.results.length < count && this.remaining > 0) {
+    while (this.results.length < count) {
+      await Promise.all(this.streams.map((stream) => stream.settle(count - this.results.length)));
+      if (this.remaining === 0) break;
       const size = Math.max(10, Math.min(count - this.results.length, 50));
       await Promise.all(this.streams.map((stream) => stream.prefetch(size)));
       for (;;) {
         const open = this.streams.filter((stream) => stream.left > 0);
         if (open.length === 0 || this.results.length >= count) break;
+        if (open.some((stream) => stream.unsettled)) break; // open more shards first
         if (open.some((stream) => !stream.items[stream.next].data)) break; // load the next batch first
         const best = open.reduce((a, b) => (this.before(b.items[b.next], a.items[a.next]) ? b : a));
         const item = best.items[best.next++];

@@ -162,19 +162,23 @@ async function show(params, { focus = false } = {}) {
   const words = queryWords(query);
   list.replaceChildren(...items.map((item) => resultItem(item, words)));
   list.start = (page - 1) * PAGE_SIZE + 1;
-  const total = search.total;
+  // open-ended: the search has not opened every shard that may hold results, so it knows only
+  // that there are at least those found so far (at least this page's end), and a next page.
+  const open = search.openEnded;
+  const total = open ? search.results.length : search.total;
   const about = query.trim() ? `包含“${query.trim()}”的` : "符合条件的";
-  const count = search.exactTotal ? `${total}` : `至多 ${total}`;
+  const count = search.exactTotal ? `${total}` : open ? `至少 ${total}` : `至多 ${total}`;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const down = downSites(index).map((name) => `“${name}”`);
+  const of = open ? "后面可能还有" : `共 ${search.exactTotal ? "" : "至多 "}${pages} 页`;
   const found = total
-    ? `找到 ${count} 条${about}政府信息，第 ${page} 页，共 ${search.exactTotal ? "" : "至多 "}${pages} 页。`
+    ? `找到 ${count} 条${about}政府信息，第 ${page} 页，${of}。`
     : `没有找到${about}政府信息。可以换一个词，或减少筛选条件。`;
   statusLine.textContent = found + (down.length ? `${down.join("、")}暂时无法检索，结果中不含其信息。` : "");
-  pager.hidden = pages <= 1;
+  pager.hidden = pages <= 1 && !open;
   prev.disabled = page <= 1;
-  next.disabled = page >= pages;
-  pageOf.textContent = `第 ${page} 页 / 共 ${pages} 页`;
+  next.disabled = page >= pages && !open;
+  pageOf.textContent = open ? `第 ${page} 页` : `第 ${page} 页 / 共 ${pages} 页`;
   root.dataset.page = String(page);
   root.dataset.ready = "true";
   if (focus) statusLine.focus();

@@ -374,6 +374,15 @@ def test_queries_are_coded_as_the_index_codes_them(page: Any, site_url: str) -> 
     assert page.evaluate(f"import('{site_url}{urls.static('search-core.js')}').then((m) => m.code('网站'))") == code(
         "网站"
     )
+    # a title, 文号 or 索引号 compared whole (the directory's "w:" keys): normalised alike
+    wholes = [*texts, "  关于\u200b印发《方案》的通知 ", "Ⅻ号ﬁle—ＡＢ", "ǅ\u0301x", "a\u00a0\u3000b"]
+    script = """async ([core, texts]) => {
+      const m = await import(core);
+      return texts.map((t) => m.normalize(t).text.trim());
+    }"""
+    assert page.evaluate(script, [f"{site_url}{urls.static('search-core.js')}", wholes]) == list(
+        map(terms.normal, wholes)
+    )
 
 
 # A site with planted records, built once for the tests below.

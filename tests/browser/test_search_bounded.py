@@ -1,0 +1,114 @@
+"""A query opens first the shards that can hold its first results, and more only while a shard not
+opened could hold a record ranking before those found: the results, page after page, are the
+ones a search opening every shard it needs shows, in the same order, from fewer shards."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from browser.conftest import serve
+from browser.test_search import SEARCH, shown, wait
+from conftest import copy_demo
+
+from generator import cli, urls
+from generator.index import SHARD_PAGES
+from generator.search import order
+
+PAGE = 5
+# Each query's pages 1 to PAGES, the shards it opened for the first, whether it was open-ended
+# then, and its count, with the shards opened `at` a time (site.shardsAtOnce).
+SCRIPT = """async ([core, manifest, cases, at, enough]) => {
+  const m = await import(core);
+  const out = [];
+  for (const [query, filters, sort] of cases) {
+    const index = await m.openIndex(new URL(manifest), [], "", { shardsAtOnce: at, enough });
+    const search = await m.find(index, query, { filters, sort });
+    const first = (await search.page(1, %(page)d)).map((item) => item.data.url);
+    const opened = index.sites[0].opened.size;
+    const openEnded = search.openEnded;
+    const pages = [first];
+    for (let n = 2; n <= 3; n++) pages.push((await search.page(n, %(page)d)).map((item) => item.data.url));
+    out.push({ pages, opened, openEnded, found: search.results.length });
+    await index.sites[0].pagefind?.destroy();
+  }
+  return out;
+}""" % {"page": PAGE}
+
+
+@pytest.fixture(scope="module")
+def small_shards(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The demo built with at most two pages a shard: some twenty shards."""
+    site = copy_demo(tmp_path_factory.mktemp("search-bounded"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(SHARD_PAGES, "2")
+        assert cli.main(["build", "--site", str(site)]) == 0
+    server, base = serve(site / "build")
+    yield site / "build", base
+    server.shutdown()
+
+
+def cases(build: Path) -> list[tuple[str, dict[str, str], str]]:
+    """Common and rare words, two words, a title and a 文号 as typed, a filter alone, and sorts."""
+    manifest = json.loads((build / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    fragments = [f for name in manifest["bundles"] for _, f in order.fragments(build / "pagefind" / name)]
+    title = fragments[len(fragments) // 2]["meta"]["title"]
+    number = next(f["meta"]["文号"] for f in fragments if f["meta"].get("文号"))
+    year = max(manifest["filters"]["年份"])
+    return [
+        ("政府", {}, ""),
+        ("信息公开", {}, ""),
+        ("公开 指南", {}, ""),
+        ("阿尔山", {}, ""),
+        (title, {}, ""),
+        (number, {}, ""),
+        ("", {"年份": year}, ""),
+        ("政府", {}, "asc"),
+        ("信息", {}, "desc"),
+    ]
+
+
+def run(page: Any, base: str, found: list[Any], at: float, enough: int = 200) -> list[dict[str, Any]]:
+    core, manifest = f"{base}{urls.static('search-core.js')}", f"{base}pagefind/shards.json"
+    result: list[dict[str, Any]] = page.evaluate(SCRIPT, [core, manifest, found, at, enough])
+    return result
+
+
+@pytest.mark.parametrize("enough", [200, 0])  # 0: every query's tiers from Pagefind's title search
+def test_results_are_those_of_every_shard_opened_at_once_from_fewer_shards(
+    page: Any, small_shards: tuple[Path, str], enough: int
+) -> None:
+    build, base = small_shards
+    everything = len(json.loads((build / "pagefind" / "shards.json").read_text(encoding="utf-8"))["bundles"])
+    assert everything > 15
+    page.goto(f"{base}{SEARCH}")
+    wait(page)
+    asked = cases(build)
+    bounded = run(page, base, asked, 1, enough)
+    at_once = run(page, base, asked, 1e9, enough)  # every shard the query needs, at once
+    for query, few, every in zip(asked, bounded, at_once):
+        assert few["pages"] == every["pages"], query  # the same results, in the same order
+        assert not every["openEnded"] and few["opened"] <= every["opened"], query
+        if few["openEnded"]:  # the count says "at least": as many as the first page shows
+            assert few["found"] >= PAGE, query
+    assert bounded[0]["pages"][2] and bounded[0]["openEnded"]  # a common word: three full pages, more left
+    assert bounded[0]["opened"] < at_once[0]["opened"]
+
+
+def test_an_open_ended_count_says_at_least_and_the_next_page_follows(page: Any, small_shards: tuple[Path, str]) -> None:
+    build, base = small_shards
+    page.goto(f"{base}{SEARCH}?q=%E6%94%BF%E5%BA%9C")  # 政府
+    wait(page)
+    status = page.inner_text("#search-status")
+    first = shown(page)
+    assert "至少" in status and len(first) == 10, status
+    assert page.is_enabled("#search-next")
+    page.click("#search-next")
+    page.wait_for_selector('.search-page[data-ready][data-page="2"]')
+    second = shown(page)
+    assert second and not set(second) & set(first)
+    assert os.environ.get(SHARD_PAGES) is None  # the fixture's bound did not leak into other tests
