@@ -6,7 +6,7 @@ query. With it the page first reads, for each key of the query, one small file s
 shards hold that key, and opens only the shards that hold them all: a record containing every
 query word holds every key of them, so no result is lost (static/search-core.js).
 
-A shard's keys (terms.record_keys) are those of its pages' title, 文号, 索引号 and document text,
+A shard's keys (terms.page_keys) are those of its pages' title, 文号, 索引号 and document text,
 read from its bundle's fragments, which carry exactly the texts that were indexed (bundle.put_texts);
 with each key of a title, 文号 or 索引号 also as "t:" and the key, and each of them as a whole as
 "w:" and its hash. So the search page knows, before opening a shard, whether it can hold a record
@@ -77,13 +77,12 @@ def name(number: int) -> str:
 
 
 def bundle_keys(bundle: Path) -> set[str]:
-    """The keys of every page of `bundle` (terms.record_keys)."""
-    found: set[str] = set()
+    """The keys of every page of `bundle` (terms.page_keys)."""
+    pages = []
     for _, fragment in order.fragments(bundle):
         meta = fragment.get("meta", {})
-        heads = (meta.get("title", ""), meta.get("文号", ""), meta.get("索引号", ""))
-        found |= terms.record_keys(*heads, fragment.get("content", ""))
-    return found
+        pages.append((meta.get("title", ""), meta.get("文号", ""), meta.get("索引号", ""), fragment.get("content", "")))
+    return terms.page_keys(pages)
 
 
 def _encode(entries: dict[str, list[int]]) -> bytes:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 TERMS = "检索词"  # the meta field of a record page's own title words (`meta`)
@@ -37,7 +38,7 @@ FNV_PRIME = 16777619
 FNV_OFFSETS = (2166136261, 2166136261 ^ 0x9E3779B9)  # FNV-1a (32 bits) twice, from two offsets
 PREFIX = 8  # the most characters of an ASCII run a directory key holds (`keys`)
 INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
-# The term directory's other keys (`record_keys`); no key of `keys` holds a colon.
+# The term directory's other keys (`page_keys`); no key of `keys` holds a colon.
 TITLE_KEY = "t:"  # TITLE_KEY then a key: a page whose title, 文号 or 索引号 holds that key
 WHOLE_KEY = "w:"  # WHOLE_KEY then a hash: a page whose whole title, 文号 or 索引号 is that text
 # A word every indexed page has (docs.page): the search page lists the pages of a filter with no
@@ -137,15 +138,20 @@ def keys(*texts: str) -> set[str]:
     return found | {code(piece) for piece in pieces}
 
 
-def record_keys(title: str, number: str, index_number: str, body: str) -> set[str]:
-    """A page's keys in the term directory: `keys` of all its texts; TITLE_KEY before each of
-    `keys` of its title, 文号 and 索引号 (a record whose title holds a query shows first); and
-    WHOLE_KEY with the hash of each of those three as a whole, `normal` (a record whose title, 文号
-    or 索引号 is the query shows before every other: static/search-core.js)."""
-    heads = (title, number, index_number)
-    found = keys(*heads, body)
+def page_keys(pages: Iterable[tuple[str, str, str, str]]) -> set[str]:
+    """The term directory's keys of pages, each (title, 文号, 索引号, document text): `keys` of all
+    their texts; TITLE_KEY before each of `keys` of their titles, 文号 and 索引号 (a record whose
+    title holds a query shows first); and WHOLE_KEY with the hash of each title, 文号 and 索引号 as a
+    whole, `normal` (a record whose title, 文号 or 索引号 is the query shows before every other:
+    static/search-core.js). Cut all at once, so each distinct piece is coded once."""
+    heads: list[str] = []
+    bodies: list[str] = []
+    for title, number, index_number, body in pages:
+        heads += (title, number, index_number)
+        bodies.append(body)
+    found = keys(*heads, *bodies)
     found.update(TITLE_KEY + key for key in keys(*heads))
-    found.update(WHOLE_KEY + _hashed(whole) for whole in map(normal, heads) if whole)
+    found.update(WHOLE_KEY + _hashed(whole) for whole in set(map(normal, heads)) if whole)
     return found
 
 
