@@ -169,6 +169,13 @@ async function show(params, { focus = false } = {}) {
   const about = query.trim() ? `包含“${query.trim()}”的` : "符合条件的";
   const count = search.exactTotal ? `${total}` : open ? `至少 ${total}` : `至多 ${total}`;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  if (!items.length && total && page > pages) {
+    // past the last page (a "next" of an open-ended count that ran out): show the last page
+    if (pages > 1) params.set("page", String(pages));
+    else params.delete("page");
+    history.replaceState(null, "", `${location.pathname}?${params}`);
+    return show(params, { focus });
+  }
   const down = downSites(index).map((name) => `“${name}”`);
   const of = open ? "后面可能还有" : `共 ${search.exactTotal ? "" : "至多 "}${pages} 页`;
   const found = total

@@ -112,3 +112,13 @@ def test_an_open_ended_count_says_at_least_and_the_next_page_follows(page: Any, 
     second = shown(page)
     assert second and not set(second) & set(first)
     assert os.environ.get(SHARD_PAGES) is None  # the fixture's bound did not leak into other tests
+
+
+def test_a_page_past_the_last_shows_the_last(page: Any, small_shards: tuple[Path, str]) -> None:
+    """A "next" of an open-ended count may run past the results: the last page shows instead."""
+    _, base = small_shards
+    page.goto(f"{base}{SEARCH}?q=%E6%94%BF%E5%BA%9C&page=99")  # 政府
+    wait(page)
+    last = page.get_attribute(".search-page", "data-page")
+    assert last and 1 < int(last) < 99 and shown(page)
+    assert f"page={last}" in page.url and "后面可能还有" not in page.inner_text("#search-status")
