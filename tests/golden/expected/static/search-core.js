@@ -483,13 +483,15 @@ class Shards {
     return this.left > 0 && (!item || this.order(this.best.get(this.places[0]), item) <= 0);
   }
 
-  // How many shards to open so as to rank `item`: those that could hold a record ranking before
-  // it, or, with no `item` (too few candidates), as many as are open already.
-  needed(item, opened) {
-    if (!item) return Math.max(1, opened);
-    let count = 0;
+  // How many shards to open next so as to rank `item`: those that could hold a record ranking
+  // before it (with no `item`, too few candidates: any), but no more than are open already, nor
+  // fewer than `step`. Not all at once: the candidates of the next few often rank before `item`, and
+  // then fewer shards can rank before the one wanted (a title match found ranks before every body
+  // match, so a shard that can hold only body matches older than it need not be opened).
+  needed(item, opened, step) {
+    let count = item ? 0 : this.left;
     while (count < this.left && this.order(this.best.get(this.places[count]), item) <= 0) count++;
-    return count;
+    return Math.max(1, Math.min(count, Math.max(step, opened)));
   }
 }
 
@@ -607,15 +609,15 @@ class Stream {
     return Boolean(this.shards?.before(this.items[this.next]));
   }
 
-  // Open shards until none left unopened could hold a record ranking before the next candidate:
-  // at once all that could rank before the `wanted`-th candidate left (with fewer candidates than
-  // that, as many more as are open). Their candidates join those not yet looked at, by rank. A
+  // Open shards until none left unopened could hold a record ranking before the next candidate: of
+  // those that could rank before the `wanted`-th candidate left, as many as are open already (at
+  // least site.shardsAtOnce), then again. Their candidates join those not yet looked at, by rank. A
   // record taken already ranks before every shard not opened, so before every candidate they add.
   // A sibling that fails is down: its other candidates and shards go.
   async settle(wanted) {
     while (this.unsettled) {
       const target = this.items[this.next + Math.max(1, wanted) - 1];
-      const count = this.shards.needed(target, this.site.opened.size);
+      const count = this.shards.needed(target, this.site.opened.size, this.site.shardsAtOnce);
       let found;
       try {
         found = await within(this.shards.more(this.shards.take(count)), this.site.wait);
