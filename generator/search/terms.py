@@ -149,8 +149,9 @@ def page_keys(pages: Iterable[tuple[str, str, str, str]]) -> set[str]:
     for title, number, index_number, body in pages:
         heads += (title, number, index_number)
         bodies.append(body)
-    found = keys(*heads, *bodies)
-    found.update(TITLE_KEY + key for key in keys(*heads))
+    titled = keys(*heads)
+    found = keys(*bodies) | titled
+    found.update(TITLE_KEY + key for key in titled)
     found.update(WHOLE_KEY + _hashed(whole) for whole in set(map(normal, heads)) if whole)
     return found
 

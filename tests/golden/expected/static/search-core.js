@@ -437,10 +437,11 @@ async function siteCandidates(site, query, words, options) {
   const filters = options.filters || {};
   const exact = exactFilter(query);
   const typed = Object.values(exact || {}).flatMap(({ any }) => any);
-  const wholes = [...new Set([query, ...typed].map((text) => normalize(text).text.trim()))].filter(Boolean);
+  const whole = normalize(query).text.trim();
+  const wholes = [...new Set([whole, ...typed.map((text) => normalize(text).text.trim())])].filter(Boolean);
   const { needed, holders, tiers } = await neededShards(site, words, filters, wholes);
   const shards = new Shards(site, needed, tiers, options.sort);
-  const asked = { site, query, words, filters, exact, sort: options.sort, rounds: termRounds(words, holders) };
+  const asked = { site, whole, words, filters, exact, sort: options.sort, rounds: termRounds(words, holders) };
   asked.searched = null; // the index words the first shards were searched by
   asked.seen = new Set(); // the ids of the candidates found so far
   const first = shards.take(site.shardsAtOnce);
@@ -552,11 +553,11 @@ async function searchShards(asked, places) {
   return rank(site, candidates, best, titled, sort);
 }
 
-// Whether a record (its meta) is what the query `asked` names: its title is the query, or its 文号
-// or 索引号 is the one typed (exactFilter).
-function isQuery(meta, { query, exact }) {
+// Whether a record (its meta) is what the query `asked` names: its title is the query (`whole`,
+// normalised), or its 文号 or 索引号 is the one typed (exactFilter).
+function isQuery(meta, { whole, exact }) {
   const numbered = Object.entries(exact || {}).some(([name, { any }]) => any.includes(meta?.[name]));
-  return numbered || normalize(meta?.title || "").text.trim() === normalize(query).text.trim();
+  return numbered || normalize(meta?.title || "").text.trim() === whole;
 }
 
 // Candidates few enough to be checked before the first page shows: each one's fragment is loaded
