@@ -61,7 +61,7 @@ class Made:
     folder: Path  # the bundle
     pages: list[list[str]]  # [date, URL, id] of each page (search/order.py)
     measurement: bundle.Measurement
-    keys: frozenset[str]  # its term directory keys (directory.bundle_keys)
+    keys: dict[str, int]  # its term directory keys and masks (directory.bundle_keys)
     where: str = ""  # the cluster worker that made it ("": this machine)
 
 
@@ -77,7 +77,7 @@ def make_bundle(
         entry = cache.put(name, key, measurement, scratch)
     finally:
         cache.discard(scratch)  # gone already when put moved it into place
-    return Made(entry.bundle, entry.pages, measurement, frozenset(directory.bundle_keys(entry.bundle)), where)
+    return Made(entry.bundle, entry.pages, measurement, directory.bundle_keys(entry.bundle), where)
 
 
 def index_on_worker(stage: Path, site: SiteRef, batch: list[tuple[str, str, tuple[docs.Doc, ...]]]) -> list[Made]:
@@ -143,7 +143,7 @@ def build_index(
     folders: dict[str, Path] = {}  # each shard's bundle in the cache, verified or just made
     pages: dict[str, list[list[str]]] = {}  # each shard's pages: [date, URL, id] (search/order.py)
     keys: dict[str, str | None] = {}  # each shard's key (None: the previous build's bundle, stale)
-    made: dict[str, frozenset[str]] = {}  # each new bundle's directory keys, read beside the indexer
+    made: dict[str, dict[str, int]] = {}  # each new bundle's directory keys, read beside the indexer
 
     def look_up(shard: shards.Shard) -> ShardReport | None:
         """The shard's report when its bundle is in the cache (or, stale, in the previous output);
@@ -232,8 +232,8 @@ def _span(found: list[list[str]]) -> list[str]:
 
 
 def _manifest(plan: list[shards.Shard], files: int, spans: list[list[str]]) -> dict[str, object]:
-    """shards.json: the bundles in order, the term directory's number of files and format, the word
-    every page has (terms.EVERY), each bundle's oldest and newest date (`dates`: the search page opens
+    """shards.json: the bundles in order, the term directory's number of files and format, the
+    number of groups of a shard's pages (terms.GROUPS: heads.py), the word every page has (terms.EVERY), each bundle's oldest and newest date (`dates`: the search page opens
     first the shards that can hold the first results), and for each filter value its count of pages
     and the places of the shards holding it."""
     counts: dict[str, dict[str, int]] = {name: {} for name in docs.FILTERS}
@@ -251,6 +251,7 @@ def _manifest(plan: list[shards.Shard], files: int, spans: list[list[str]]) -> d
         "bundles": [f"{shard.name}/" for shard in plan],
         "dates": spans,
         "directory": directory.FORMAT,
+        "groups": terms.GROUPS,
         "terms": files,
         "every": terms.EVERY,
         "filters": filters,

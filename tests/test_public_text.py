@@ -126,6 +126,8 @@ def public_texts(path: Path) -> tuple[list[str], list[str]]:
         return list(json.loads(gzip.decompress(path.read_bytes()))), []
     if suffix == ".pf_order":  # a shard's page ids in date order, with their dates (search/order.py)
         return list(json_values(json.loads(gzip.decompress(path.read_bytes())))), []
+    if suffix == ".pf_heads":  # a group of a shard's pages: their titles, 文号 and 索引号 (search/heads.py)
+        return list(json_values(json.loads(gzip.decompress(path.read_bytes())))), []
     if suffix == ".docx":
         return list(docx_texts(path)), []
     raise AssertionError(f"a public file of an unknown kind: {path}")
@@ -147,7 +149,18 @@ def public_files(build: Path) -> list[Path]:
 def test_no_public_file_shows_a_path_a_content_key_or_the_product_name(demo_build: Path) -> None:
     files = public_files(demo_build)
     kinds = {p.suffix for p in files}
-    assert {".html", ".xml", ".json", ".csv", ".svg", ".docx", ".pf_fragment", ".pf_terms", ".pf_order"} <= kinds, kinds
+    assert {
+        ".html",
+        ".xml",
+        ".json",
+        ".csv",
+        ".svg",
+        ".docx",
+        ".pf_fragment",
+        ".pf_terms",
+        ".pf_order",
+        ".pf_heads",
+    } <= kinds, kinds
     leaks = []
     for path in files:
         texts, attributes = public_texts(path)

@@ -9,6 +9,7 @@ import json
 import shutil
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_search_shards import PLAN, RECORDS, build, dated
@@ -17,11 +18,12 @@ from generator.index import SHARD_PAGES
 from generator.search import directory, order, terms
 
 
-def entries(site: Path) -> tuple[list[str], dict[str, list[int]]]:
-    """The built manifest's shard names, and the directory: key → places of the shards holding it."""
+def entries(site: Path) -> tuple[list[str], dict[str, list[Any]]]:
+    """The built manifest's shard names, and the directory: key → what it lists of the shards holding
+    it (their places; for a title key, [place, the mask of the groups holding it in base 32])."""
     pagefind = site / "build" / "pagefind"
     manifest = json.loads((pagefind / "shards.json").read_text(encoding="utf-8"))
-    found: dict[str, list[int]] = {}
+    found: dict[str, list[Any]] = {}
     for number in range(manifest["terms"]):
         file = pagefind / directory.FOLDER / directory.name(number)
         for key, places in json.loads(gzip.decompress(file.read_bytes())).items():
@@ -52,27 +54,58 @@ def site(make_site, monkeypatch: pytest.MonkeyPatch) -> Path:
     return made
 
 
+def places(found: dict[str, list[Any]], key: str) -> dict[int, int]:
+    """What the directory lists for `key`: shard place → the groups holding it (0 for a key not of titles)."""
+    if key.startswith("t:"):  # [place, mask in base 32]
+        return {place: int(mask, 32) for place, mask in found[key]}
+    return dict.fromkeys(found[key], 0)
+
+
 def test_every_key_of_every_page_lists_exactly_the_shards_holding_it(site: Path) -> None:
     names, found = entries(site)
     assert names == list(PLAN)
-    expected: dict[str, set[int]] = {}
+    expected: dict[str, dict[int, int]] = {}
     for place, name in enumerate(names):
         for _, fragment in order.fragments(site / "build" / "pagefind" / name):
             meta = fragment["meta"]
             heads = (meta["title"], meta.get("文号", ""), meta["索引号"])
-            held = {key for text in (*heads, fragment["content"]) for key in terms.keys(text)}
-            held |= {"t:" + key for text in heads for key in terms.keys(text)}  # of a title, 文号, 索引号
-            held |= {"w:" + terms.code(normal(text))[1:] for text in heads if normal(text)}  # each as a whole
-            for key in held:
-                expected.setdefault(key, set()).add(place)
-    assert {key: set(places) for key, places in found.items()} == expected
-    assert all(places == sorted(places) for places in found.values())
+            group = 1 << (terms.fnv(fragment["url"].encode()) % 32)  # the page's group, by its URL
+            held = {key: 0 for text in (*heads, fragment["content"]) for key in terms.keys(text)}
+            held |= {"w:" + terms.code(normal(text))[1:]: 0 for text in heads if normal(text)}  # each as a whole
+            for key in {"t:" + key for text in heads for key in terms.keys(text)}:  # of a title, 文号, 索引号
+                held[key] = group
+            for key, mask in held.items():
+                shards = expected.setdefault(key, {})
+                shards[place] = shards.get(place, 0) | mask
+    assert {key: places(found, key) for key in found} == expected
+    assert all(listed == sorted(listed) for listed in found.values())  # by place
     # a word of one record's body: only its shard; an ASCII run by its first PREFIX characters
     assert found[terms.code("穿山")] == [names.index("d1-2026")]
     assert found["abc123xy"] == [names.index("d1-2026")] and "abc123xyz" not in found
     assert set(found[terms.code("通知")]) == set(range(len(names)))  # every title has it
     assert "t:" + terms.code("穿山") not in found  # a word of a body only: no title key
-    assert set(found["t:" + terms.code("通知")]) == set(range(len(names)))
+    assert set(places(found, "t:" + terms.code("通知"))) == set(range(len(names)))
+
+
+def test_each_group_of_a_shards_pages_has_their_titles_in_a_file(site: Path) -> None:
+    """pagefind/<shard>/heads/<group>.pf_heads: the [title, 文号, 索引号] of the group's pages, by URL,
+    as their fragments give them; a group without pages has no file."""
+    names, _ = entries(site)
+    for name in names:
+        bundle = site / "build" / "pagefind" / name
+        expected: dict[str, list[tuple[str, list[str]]]] = {}
+        for _, fragment in order.fragments(bundle):
+            meta = fragment["meta"]
+            group = f"{terms.fnv(fragment['url'].encode()) % 32}.pf_heads"
+            expected.setdefault(group, []).append(
+                (fragment["url"], [meta["title"], meta.get("文号", ""), meta["索引号"]])
+            )
+        written = {path.name: json.loads(gzip.decompress(path.read_bytes())) for path in (bundle / "heads").iterdir()}
+        assert written == {group: [texts for _, texts in sorted(pages)] for group, pages in expected.items()}
+        assert all(path.read_bytes()[4:8] == bytes(4) for path in (bundle / "heads").iterdir())  # no timestamp
+        # the text as written (no \u escapes), so the output scan before publishing reads it
+        texts = "".join(gzip.decompress(path.read_bytes()).decode("utf-8") for path in (bundle / "heads").iterdir())
+        assert all(texts.count(title) for title in (t for pages in expected.values() for _, (t, _, _) in pages))
 
 
 def normal(text: str) -> str:

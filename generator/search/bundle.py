@@ -6,7 +6,8 @@ the record's public metadata and the search words of its text (docs.page), so no
 site, nor any other part of a page, can reach the index whatever its markup says. What it writes
 is then put in a canonical form (canonical.py), so two runs over the same pages give the same
 bytes, and each fragment — what the browser loads of a result — gets the page's document text in
-place of the words (`put_texts`): the word index needs the words, the browser the text.
+place of the words (`put_texts`): the word index needs the words, the browser the text. Last, the
+titles, 文号 and 索引号 of its pages are written in groups beside them (heads.py).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 from pagefind.service import get_executable
 
 from ..errors import DisclosureError
-from . import canonical, docs
+from . import canonical, docs, heads
 from .docs import Doc
 
 LANGUAGE = "zh"  # one index language for every shard, so the search page can merge them all
@@ -86,6 +87,7 @@ def index_pages(root: Path, items: tuple[Doc, ...], dest: Path, shard: str = "")
             raise IndexerError(f"Pagefind 建立索引失败（退出码 {report['code']}）：{output}")
     canonical.canonicalize(dest, shard)  # the same pages, the same bytes (Pagefind's order is arbitrary)
     put_texts(dest, texts)
+    heads.write(dest)  # each group's titles, 文号 and 索引号, for the search page to check first
     return Measurement(seconds, int(report["peak_kib"]))
 
 

@@ -27,7 +27,7 @@ from . import order
 from .bundle import Measurement
 
 KEY = "key"  # JSON: key, bundle (folder name), seconds, peak_kib, files {path: [size, sha256]}, pages
-FORMAT = 4  # 4: with each page's [date, URL, id] (search/order.py `pages`)
+FORMAT = 5  # 4: with each page's [date, URL, id] (search/order.py `pages`); 5: bundles with heads/
 BUNDLE = "bundle-"  # a complete bundle: bundle-RANDOM
 SCRATCH = ".new-"  # a bundle being made: .new-PID-RANDOM
 ENTRY = "pagefind-entry.json"  # every bundle has it

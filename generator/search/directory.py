@@ -11,16 +11,21 @@ read from its bundle's fragments, which carry exactly the texts that were indexe
 with each key of a title, 文号 or 索引号 also as "t:" and the key, and each of them as a whole as
 "w:" and its hash. So the search page knows, before opening a shard, whether it can hold a record
 whose title holds the query, or is the query, and opens first the shards that can hold the first
-results (static/search-core.js).
+results (static/search-core.js). A "t:" key also says which of the shard's groups of pages
+(terms.group, by URL) hold it: the words of a query all in the titles of one shard but never in one
+group's cannot be one record's. Of a group that holds them all, the search page reads the titles,
+文号 and 索引号 (heads.py) before it opens the shard.
 
 Files: pagefind/terms/<n>.pf_terms for n below `files_for(shards)` (a power of two, about eight
 per shard), key k in file FNV-1a(home(k)) mod that — "t:k" in the file of k, so a query reads no
 more files for the title keys; each gzip (no timestamp) of a JSON object from key, in sorted order,
-to the ascending places in shards.json's `bundles` of the shards holding it. A few thousand (key,
+to the ascending places in shards.json's `bundles` of the shards holding it — for a "t:" key each
+place with the mask of the groups holding it, in base 32 (`value`: no run of digits a mask makes is
+long enough to read as a telephone or card number to the output scan). A few thousand (key,
 shard) pairs per file, a few KiB: a query reads one file per key and one for its whole text.
 
 The cache (<site>/.cache/terms/) keeps the files, each shard's keys as they went into
-them (keys/<shard>) and `state.json`: the shard names in order, each one's cache key (shards.key)
+them (keys/<shard>: a key a line, a title key with its mask after a space) and `state.json`: the shard names in order, each one's cache key (shards.key)
 and the number of files. A build with the same shards changes only the files of the keys that
 entered or left a changed shard; a build with other shards (added, removed, renamed) makes every
 file again. Either way a file is a function of the shards' names and keys alone, so an incremental
@@ -33,13 +38,13 @@ from __future__ import annotations
 import gzip
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import order, terms
 
-FORMAT = 2  # 2: the "t:" and "w:" keys
+FORMAT = 3  # 2: the "t:" and "w:" keys; 3: a "t:" key's groups
 FOLDER = "terms"  # pagefind/terms/ in the output, and the files' folder in the cache
 SUFFIX = ".pf_terms"
 STATE = "state.json"
@@ -52,7 +57,7 @@ class Shard:
     name: str
     key: str | None  # its cache key (shards.key); None: keys not to be kept as up to date
     bundle: Path  # its Pagefind bundle
-    keys: frozenset[str] | None = None  # its keys, if read already (bundle_keys), else read when needed
+    keys: Mapping[str, int] | None = None  # its keys and masks, if read already (bundle_keys), else read when needed
 
 
 def files_for(shards: int) -> int:
@@ -76,22 +81,42 @@ def name(number: int) -> str:
     return f"{number}{SUFFIX}"
 
 
-def bundle_keys(bundle: Path) -> set[str]:
-    """The keys of every page of `bundle` (terms.page_keys)."""
+def bundle_keys(bundle: Path) -> dict[str, int]:
+    """The keys of every page of `bundle`, each with its mask (terms.page_keys)."""
     pages = []
     for _, fragment in order.fragments(bundle):
         meta = fragment.get("meta", {})
-        pages.append((meta.get("title", ""), meta.get("文号", ""), meta.get("索引号", ""), fragment.get("content", "")))
+        texts = (meta.get("title", ""), meta.get("文号", ""), meta.get("索引号", ""), fragment.get("content", ""))
+        pages.append((fragment.get("url", ""), *texts))
     return terms.page_keys(pages)
 
 
-def _encode(entries: dict[str, list[int]]) -> bytes:
+Listed = int | list[int | str]  # what the directory lists of a shard for a key (`value`)
+
+
+def value(key: str, place: int, mask: int) -> Listed:
+    """What the directory lists for `key` in the shard at `place`: the place, or for a title key
+    [place, the mask of the shard's groups holding it in base 32]."""
+    if not key.startswith(terms.TITLE_KEY):
+        return place
+    digits = ""
+    while mask:
+        digits = terms.DIGITS[mask % 32] + digits
+        mask //= 32
+    return [place, digits or "0"]
+
+
+def place_of(listed: Listed) -> int:
+    return listed if isinstance(listed, int) else int(listed[0])
+
+
+def _encode(entries: dict[str, list[Listed]]) -> bytes:
     text = json.dumps({key: entries[key] for key in sorted(entries)}, separators=(",", ":"))
     return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
 
 
-def _decode(path: Path) -> dict[str, list[int]]:
-    data: dict[str, list[int]] = json.loads(gzip.decompress(path.read_bytes()))
+def _decode(path: Path) -> dict[str, list[Listed]]:
+    data: dict[str, list[Listed]] = json.loads(gzip.decompress(path.read_bytes()))
     return data
 
 
@@ -109,14 +134,16 @@ class Directory:
             return None
         return data if isinstance(data, dict) and data.get("format") == FORMAT else None
 
-    def _kept_keys(self, shard: str) -> set[str] | None:
+    def _kept_keys(self, shard: str) -> dict[str, int] | None:
         try:
-            return set((self.root / KEYS / shard).read_text(encoding="utf-8").split())
-        except OSError:
+            lines = (self.root / KEYS / shard).read_text(encoding="utf-8").splitlines()
+            return {key: int(mask or 0) for key, _, mask in (line.partition(" ") for line in lines)}
+        except (OSError, ValueError):
             return None
 
-    def _keep_keys(self, shard: str, found: set[str]) -> None:
-        (self.root / KEYS / shard).write_text("\n".join(sorted(found)), encoding="utf-8")
+    def _keep_keys(self, shard: str, found: Mapping[str, int]) -> None:
+        lines = (f"{key} {mask}" if mask else key for key, mask in sorted(found.items()))
+        (self.root / KEYS / shard).write_text("\n".join(lines), encoding="utf-8")
 
     def update(self, shards: list[Shard]) -> list[Path]:
         """Bring the files up to date with `shards` (in shards.json's order); their paths, file 0
@@ -145,7 +172,7 @@ class Directory:
         except OSError:
             return False
 
-    def _current_keys(self, shard: Shard, tags: dict[str, object]) -> set[str]:
+    def _current_keys(self, shard: Shard, tags: dict[str, object]) -> Mapping[str, int]:
         """The keys of `shard`: those kept, if kept for its present cache key, else its bundle's."""
         if shard.key is not None and tags.get(shard.name) == shard.key:
             kept = self._kept_keys(shard.name)
@@ -156,10 +183,10 @@ class Directory:
         return found
 
     def _make_all(self, shards: list[Shard], files: int, tags: dict[str, object]) -> None:
-        contents: list[dict[str, list[int]]] = [{} for _ in range(files)]
+        contents: list[dict[str, list[Listed]]] = [{} for _ in range(files)]
         for place, shard in enumerate(shards):
-            for key in self._current_keys(shard, tags):
-                contents[file_of(key, files)].setdefault(key, []).append(place)
+            for key, mask in self._current_keys(shard, tags).items():
+                contents[file_of(key, files)].setdefault(key, []).append(value(key, place, mask))
         self.folder.mkdir(parents=True, exist_ok=True)
         for old in self.folder.iterdir():
             old.unlink()
@@ -173,8 +200,8 @@ class Directory:
     def _apply_changes(self, shards: list[Shard], files: int, tags: dict[str, object]) -> bool:
         """Change the files of the keys that entered or left a changed shard. False: what the
         cache holds cannot be changed (kept keys or a file missing or unreadable), nothing was."""
-        changes: dict[int, list[tuple[str, int, bool]]] = {}  # file → (key, place, now held)
-        now: dict[str, set[str]] = {}  # each changed shard's keys
+        changes: dict[int, list[tuple[str, int, int | None]]] = {}  # file → (key, place, mask now or None)
+        now: dict[str, dict[str, int]] = {}  # each changed shard's keys
         for place, shard in enumerate(shards):
             if shard.key is not None and tags.get(shard.name) == shard.key:
                 continue
@@ -182,22 +209,20 @@ class Directory:
             if before is None:
                 return False
             now[shard.name] = _read(shard)
-            for key, held in _differences(before, now[shard.name]):
-                changes.setdefault(file_of(key, files), []).append((key, place, held))
+            for key, mask in _differences(before, now[shard.name]):
+                changes.setdefault(file_of(key, files), []).append((key, place, mask))
         try:
             contents = {number: _decode(self.folder / name(number)) for number in changes}
         except (OSError, ValueError):
             return False
         for number, changed in sorted(changes.items()):
             entries = contents[number]
-            for key, place, held in changed:
-                places = set(entries.get(key, ()))
-                if held:
-                    places.add(place)
-                else:
-                    places.discard(place)
-                if places:
-                    entries[key] = sorted(places)
+            for key, place, mask in changed:
+                listed = [v for v in entries.get(key, ()) if place_of(v) != place]
+                if mask is not None:
+                    listed.append(value(key, place, mask))
+                if listed:
+                    entries[key] = sorted(listed, key=place_of)
                 else:
                     entries.pop(key, None)
             (self.folder / name(number)).write_bytes(_encode(entries))
@@ -206,11 +231,12 @@ class Directory:
         return True
 
 
-def _read(shard: Shard) -> set[str]:
-    return set(shard.keys) if shard.keys is not None else bundle_keys(shard.bundle)
+def _read(shard: Shard) -> dict[str, int]:
+    return dict(shard.keys) if shard.keys is not None else bundle_keys(shard.bundle)
 
 
-def _differences(before: set[str], after: set[str]) -> Iterable[tuple[str, bool]]:
-    """(key, True) for each key `after` has and `before` lacks, (key, False) the other way."""
-    yield from ((key, True) for key in sorted(after - before))
-    yield from ((key, False) for key in sorted(before - after))
+def _differences(before: Mapping[str, int], after: Mapping[str, int]) -> Iterable[tuple[str, int | None]]:
+    """(key, mask) for each key `after` has and `before` lacks or has with another mask, (key, None)
+    for each `before` has and `after` lacks."""
+    yield from ((key, mask) for key, mask in sorted(after.items()) if before.get(key) != mask)
+    yield from ((key, None) for key in sorted(before.keys() - after.keys()))

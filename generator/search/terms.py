@@ -41,6 +41,7 @@ INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 # The term directory's other keys (`page_keys`); no key of `keys` holds a colon.
 TITLE_KEY = "t:"  # TITLE_KEY then a key: a page whose title, 文号 or 索引号 holds that key
 WHOLE_KEY = "w:"  # WHOLE_KEY then a hash: a page whose whole title, 文号 or 索引号 is that text
+GROUPS = 32  # a shard's pages fall into this many groups (`group`): a title key's mask has a bit for each
 # A word every indexed page has (docs.page): the search page lists the pages of a filter with no
 # query by it, as Pagefind loads every chunk of every shard's word index for a search of filters
 # alone (22 MB for one 年份 at 20,000 records). Not a key of the term directory: no text holds it.
@@ -122,37 +123,62 @@ def words(text: str) -> dict[str, None]:
     return found
 
 
+def _cut(texts: Iterable[str], ascii: set[str], pieces: set[str]) -> None:
+    """Add to `ascii` each ASCII run's prefixes of up to PREFIX characters, and to `pieces` each
+    CJK bigram and character (uncoded), of `texts`."""
+    for text in texts:
+        for kind, run in runs(text):
+            if kind == "ascii":
+                ascii.update(run[:n] for n in range(1, min(len(run), PREFIX) + 1))
+            else:
+                pieces.update(_pieces(run))
+
+
 def keys(*texts: str) -> set[str]:
     """The term directory's keys of `texts` (directory.py): each CJK bigram and character coded, as
     in `words`, and each ASCII run's prefixes of up to PREFIX characters — Pagefind finds an ASCII
     query word as the prefix of an indexed word, so a query word's key is its first PREFIX
     characters (static/search-core.js `directoryKeys`)."""
-    found: set[str] = set()
+    ascii: set[str] = set()
     pieces: set[str] = set()  # each distinct CJK piece, coded once at the end
-    for text in texts:
-        for kind, run in runs(text):
-            if kind == "ascii":
-                found.update(run[:n] for n in range(1, min(len(run), PREFIX) + 1))
-            else:
-                pieces.update(_pieces(run))
-    return found | {code(piece) for piece in pieces}
+    _cut(texts, ascii, pieces)
+    return ascii | {code(piece) for piece in pieces}
 
 
-def page_keys(pages: Iterable[tuple[str, str, str, str]]) -> set[str]:
-    """The term directory's keys of pages, each (title, 文号, 索引号, document text): `keys` of all
-    their texts; TITLE_KEY before each of `keys` of their titles, 文号 and 索引号 (a record whose
+def group(url: str) -> int:
+    """The group of a shard's page, by its URL: a title key says which groups of a shard hold it, and
+    each group's titles, 文号 and 索引号 are a file of their own (heads.py)."""
+    return fnv(url.encode("utf-8")) % GROUPS
+
+
+def page_keys(pages: Iterable[tuple[str, str, str, str, str]]) -> dict[str, int]:
+    """The term directory's keys of pages, each (URL, title, 文号, 索引号, document text): `keys` of
+    all their texts; TITLE_KEY before each of `keys` of their titles, 文号 and 索引号 (a record whose
     title holds a query shows first); and WHOLE_KEY with the hash of each title, 文号 and 索引号 as a
     whole, `normal` (a record whose title, 文号 or 索引号 is the query shows before every other:
-    static/search-core.js). Cut all at once, so each distinct piece is coded once."""
+    static/search-core.js). Each key with a mask: for a title key, bit g set when a page of `group`
+    g holds it in its own title, 文号 or 索引号 (so all of a query's title keys in one group, not
+    spread over different pages); for the others 0. Each distinct piece is coded once."""
     heads: list[str] = []
     bodies: list[str] = []
-    for title, number, index_number, body in pages:
+    ascii_groups: dict[str, int] = {}  # an ASCII prefix of a title, 文号 or 索引号 → its groups
+    piece_groups: dict[str, int] = {}  # a CJK piece of one → its groups
+    for url, title, number, index_number, body in pages:
+        bit = 1 << group(url)
+        ascii: set[str] = set()
+        pieces: set[str] = set()
+        _cut((title, number, index_number), ascii, pieces)
+        for part in ascii:
+            ascii_groups[part] = ascii_groups.get(part, 0) | bit
+        for piece in pieces:
+            piece_groups[piece] = piece_groups.get(piece, 0) | bit
         heads += (title, number, index_number)
         bodies.append(body)
-    titled = keys(*heads)
-    found = keys(*bodies) | titled
-    found.update(TITLE_KEY + key for key in titled)
-    found.update(WHOLE_KEY + _hashed(whole) for whole in set(map(normal, heads)) if whole)
+    titled = ascii_groups | {code(piece): mask for piece, mask in piece_groups.items()}
+    found = dict.fromkeys(keys(*bodies), 0)
+    found.update(dict.fromkeys(titled, 0))
+    found.update((TITLE_KEY + key, mask) for key, mask in titled.items())
+    found.update((WHOLE_KEY + _hashed(whole), 0) for whole in set(map(normal, heads)) if whole)
     return found
 
 

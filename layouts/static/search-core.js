@@ -10,6 +10,9 @@
 // the directory's "t:" and "w:" keys, and their newest date, from the manifest: Shards), and more
 // only while a shard not opened could hold a record ranking before those found (Stream.settle):
 // the same results in the same order as opening them all, and the count "at least" meanwhile.
+// A shard whose titles may hold the query by its "t:" keys, in a few groups of its pages only, has
+// those groups' titles, 文号 and 索引号 read first (Shards.refine): if none holds every word, it can
+// hold body matches only, and waits its turn among those.
 //
 // Every record is indexed with the words of generator/search/terms.py: ASCII runs whole, CJK as
 // the bigram at every position and each character, written as ASCII words (x and a hash), those
@@ -56,6 +59,11 @@ const WHOLE_KEY = "w:"; // a whole title, 文号 or 索引号: WHOLE_KEY and its
 // The shards a query opens first, of those that can hold its first results (openShards); more only
 // while one not opened could hold a record ranking before those found (Stream.settle).
 const SHARDS_AT_ONCE = 8;
+// A shard whose title keys meet in at most this many groups of its pages (the directory's masks) has
+// those groups' titles, 文号 and 索引号 read before it is opened (Shards.refine, heads.py): a few KiB
+// against the ~150 KiB of opening it. With more, its titles most likely do hold the words.
+const REFINE_GROUPS = 4;
+const ALL_GROUPS = 0xffffffff;
 const SIBLING_WAIT = 10000; // ms a sibling site may take to answer before it counts as unavailable
 // Searches of a word in a shard one Pagefind instance may do before it is made anew (openShards):
 // each keeps an index chunk in memory, ~0.4 MB once decoded (a word of 200,000 records in 268
@@ -103,12 +111,18 @@ async function readManifest(site) {
 // is left out and marked `down`; this site's must load. Null when no site has anything to search.
 // `loadLimit`: the searches of a word in a shard one Pagefind instance may do (LOAD_LIMIT);
 // `enough`: the most candidates a round of index words may leave without another (termRounds);
-// `shardsAtOnce`: the shards a query opens first (SHARDS_AT_ONCE; Infinity: all it needs at once).
+// `shardsAtOnce`: the shards a query opens first (SHARDS_AT_ONCE; Infinity: all it needs at once);
+// `refineGroups`: REFINE_GROUPS (0: no shard's titles read before it is opened).
 export async function openIndex(
   manifestUrl,
   siblings = [],
   ownName = "",
-  { loadLimit = LOAD_LIMIT, enough = VERIFY_AT_ONCE, shardsAtOnce = SHARDS_AT_ONCE } = {},
+  {
+    loadLimit = LOAD_LIMIT,
+    enough = VERIFY_AT_ONCE,
+    shardsAtOnce = SHARDS_AT_ONCE,
+    refineGroups = REFINE_GROUPS,
+  } = {},
 ) {
   const root = new URL("../", manifestUrl);
   const sites = [
@@ -139,6 +153,7 @@ export async function openIndex(
     site.loadLimit = loadLimit;
     site.enough = enough;
     site.shardsAtOnce = shardsAtOnce;
+    site.refineGroups = refineGroups;
     site.places = new Map(); // page id → [date, shard's place, place in its order file]
     site.orders = new Map(); // shard's place → its order file, loading
     site.termFiles = new Map(); // file number → the directory file, loading
@@ -213,12 +228,15 @@ function shardOrder(site, place) {
 // (`holders`). A manifest without them (an older sibling): every shard, and no counts.
 // And the best tier a record of each needed shard can have (`tiers`: place → tier, rank): 0 in a
 // shard holding a title, 文号 or 索引号 that is the query as a whole or one of `wholes`, 1 in one
-// whose titles, 文号 and 索引号 hold every key, else 2 (a directory without those keys: 0).
+// whose titles, 文号 and 索引号 hold every key, else 2 (a directory without those keys: 0). And for
+// each shard of tier 1, the groups of its pages whose titles hold every key (`masks`; a directory
+// without groups: none).
 async function neededShards(site, words, filters, wholes) {
   const { manifest } = site;
   let needed = manifest.bundles.map((_, place) => place);
   const holders = new Map();
   const tiers = new Map();
+  const masks = new Map();
   const keep = (places) => {
     const holding = new Set(places);
     needed = needed.filter((place) => holding.has(place));
@@ -237,12 +255,51 @@ async function neededShards(site, words, filters, wholes) {
       const titled = await Promise.all(keys.map((key) => keyShards(site, TITLE_KEY + key)));
       const whole = await Promise.all(wholes.map((text) => keyShards(site, WHOLE_KEY + hashed(text))));
       const first = new Set(whole.flat());
-      for (const place of needed) tiers.set(place, first.has(place) ? 0 : titled.every((list) => list.includes(place)) ? 1 : 2);
+      const grouped = manifest.directory >= 3 && manifest.groups > 0;
+      const groups = titled.map((list) => titleGroups(list, grouped));
+      for (const place of needed) {
+        let mask = ALL_GROUPS;
+        for (const held of groups) mask = (mask & (held.get(place) ?? 0)) >>> 0;
+        tiers.set(place, first.has(place) ? 0 : mask ? 1 : 2);
+        if (grouped && mask && !first.has(place)) masks.set(place, mask);
+      }
     }
   } else if (manifest.directory >= 2) {
     for (const place of needed) tiers.set(place, 2); // no words: every record is of the others
   }
-  return { needed, holders, tiers };
+  return { needed, holders, tiers, masks };
+}
+
+// A "t:" key's listing as place → the groups of that shard's pages holding it: [place, mask in
+// base 32] each (directory.value; a directory without groups: places, every group).
+function titleGroups(list, grouped) {
+  if (!grouped) return new Map(list.map((place) => [place, ALL_GROUPS]));
+  return new Map(list.map(([place, mask]) => [place, parseInt(mask, 32)]));
+}
+
+// Whether a record in the groups `mask` of the shard at `place` has a title, 文号 or 索引号 holding
+// every word, by the groups' heads files (generator/search/heads.py). A file that cannot be read:
+// as if it did (the shard is opened in its turn, as without the files).
+async function titlesHold(site, place, mask, words) {
+  const groups = [];
+  for (let group = 0; group < 32; group++) if ((mask >>> group) & 1) groups.push(group);
+  try {
+    const files = await Promise.all(
+      groups.map((group) => fetchGzipJson(new URL(`heads/${group}.pf_heads`, site.bundles[place]), site.wait)),
+    );
+    return files.some((heads) =>
+      heads.some(([title, number, index]) => contains({ meta: { title, 文号: number, 索引号: index } }, words, true)),
+    );
+  } catch (error) {
+    console.warn("搜索：分片标题文件无法读取", error);
+    return true;
+  }
+}
+
+function groupCount(mask) {
+  let count = 0;
+  for (let rest = mask >>> 0; rest; rest >>>= 1) count += rest & 1;
+  return count;
 }
 
 // The places of the shards of `site` that hold `key`, from its file of the term directory (a title
@@ -439,11 +496,12 @@ async function siteCandidates(site, query, words, options) {
   const typed = Object.values(exact || {}).flatMap(({ any }) => any);
   const whole = normalize(query).text.trim();
   const wholes = [...new Set([whole, ...typed.map((text) => normalize(text).text.trim())])].filter(Boolean);
-  const { needed, holders, tiers } = await neededShards(site, words, filters, wholes);
-  const shards = new Shards(site, needed, tiers, options.sort);
+  const { needed, holders, tiers, masks } = await neededShards(site, words, filters, wholes);
+  const shards = new Shards(site, needed, tiers, options.sort, masks, words);
   const asked = { site, whole, words, filters, exact, sort: options.sort, rounds: termRounds(words, holders) };
   asked.searched = null; // the index words the first shards were searched by
   asked.seen = new Set(); // the ids of the candidates found so far
+  await shards.refine(site.shardsAtOnce);
   const first = shards.take(site.shardsAtOnce);
   const items = first.length ? await searchShards(asked, first) : [];
   shards.more = (places) => searchShards(asked, places);
@@ -454,8 +512,12 @@ async function siteCandidates(site, query, words, options) {
 // by the best tier a record of it can have, then by its newest date (oldest for "asc"), from the
 // manifest's `dates`. A manifest without them or without the tiers: all at once, in its order.
 class Shards {
-  constructor(site, needed, tiers, sort) {
+  constructor(site, needed, tiers, sort, masks = new Map(), words = []) {
+    this.site = site;
+    this.words = words;
     this.order = rankOrder(sort);
+    // tier-1 shards whose groups' titles can be read before they are opened (refine)
+    this.masks = sort ? new Map() : masks;
     const dates = site.manifest.dates;
     this.bounded = Boolean(dates) && needed.every((place) => tiers.has(place));
     // the best place a record of the shard can have in the ranking (rank, rankOrder)
@@ -472,6 +534,29 @@ class Shards {
 
   get left() {
     return this.places.length;
+  }
+
+  // Make sure of the tier of the shards to be weighed next — the first `count`, or with `item` those
+  // that could hold a record ranking before it — where that is cheap: of a tier-1 shard whose title
+  // keys meet in at most site.refineGroups groups, those groups' titles, 文号 and 索引号 are read, and
+  // if none holds every word, it can hold body matches only (tier 2) and goes back among those.
+  // Then again, for the shards that came forward.
+  async refine(count, item = null) {
+    const checkable = (place) => this.masks.has(place) && groupCount(this.masks.get(place)) <= this.site.refineGroups;
+    while (this.bounded) {
+      const front = item
+        ? this.places.filter((place) => this.order(this.best.get(place), item) <= 0)
+        : this.places.slice(0, count);
+      const checked = front.filter(checkable);
+      if (!checked.length) return;
+      const { site, words, masks } = this;
+      const held = await Promise.all(checked.map((place) => titlesHold(site, place, masks.get(place), words)));
+      checked.forEach((place, i) => {
+        this.masks.delete(place);
+        if (!held[i]) this.best.get(place).tier = 2;
+      });
+      this.places.sort((a, b) => this.order(this.best.get(a), this.best.get(b)));
+    }
   }
 
   // The first `count` shards not opened yet (all of them if the order is unknown), taken.
@@ -618,6 +703,8 @@ class Stream {
   async settle(wanted) {
     while (this.unsettled) {
       const target = this.items[this.next + Math.max(1, wanted) - 1];
+      await this.shards.refine(Math.max(this.site.shardsAtOnce, this.site.opened.size), target);
+      if (!this.unsettled) break;
       const count = this.shards.needed(target, this.site.opened.size, this.site.shardsAtOnce);
       let found;
       try {
