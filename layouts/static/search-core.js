@@ -501,7 +501,7 @@ async function siteCandidates(site, query, words, options) {
   const asked = { site, whole, words, filters, exact, sort: options.sort, rounds: termRounds(words, holders) };
   asked.searched = null; // the index words the first shards were searched by
   asked.seen = new Set(); // the ids of the candidates found so far
-  await shards.refine(site.shardsAtOnce);
+  await shards.refine(() => site.shardsAtOnce);
   const first = shards.take(site.shardsAtOnce);
   const items = first.length ? await searchShards(asked, first) : [];
   shards.more = (places) => searchShards(asked, places);
@@ -536,18 +536,14 @@ class Shards {
     return this.places.length;
   }
 
-  // Make sure of the tier of the shards to be weighed next — the first `count`, or with `item` those
-  // that could hold a record ranking before it — where that is cheap: of a tier-1 shard whose title
-  // keys meet in at most site.refineGroups groups, those groups' titles, 文号 and 索引号 are read, and
-  // if none holds every word, it can hold body matches only (tier 2) and goes back among those.
-  // Then again, for the shards that came forward.
-  async refine(count, item = null) {
+  // Make sure of the tier of the shards about to be opened — the first `count()` — where that is
+  // cheap: of a tier-1 shard whose title keys meet in at most site.refineGroups groups, those groups'
+  // titles, 文号 and 索引号 are read, and if none holds every word, it can hold body matches only
+  // (tier 2) and goes back among those. Then again, for the shards that came forward.
+  async refine(count) {
     const checkable = (place) => this.masks.has(place) && groupCount(this.masks.get(place)) <= this.site.refineGroups;
     while (this.bounded) {
-      const front = item
-        ? this.places.filter((place) => this.order(this.best.get(place), item) <= 0)
-        : this.places.slice(0, count);
-      const checked = front.filter(checkable);
+      const checked = this.places.slice(0, count()).filter(checkable);
       if (!checked.length) return;
       const { site, words, masks } = this;
       const held = await Promise.all(checked.map((place) => titlesHold(site, place, masks.get(place), words)));
@@ -703,9 +699,10 @@ class Stream {
   async settle(wanted) {
     while (this.unsettled) {
       const target = this.items[this.next + Math.max(1, wanted) - 1];
-      await this.shards.refine(Math.max(this.site.shardsAtOnce, this.site.opened.size), target);
+      const step = () => this.shards.needed(target, this.site.opened.size, this.site.shardsAtOnce);
+      await this.shards.refine(step);
       if (!this.unsettled) break;
-      const count = this.shards.needed(target, this.site.opened.size, this.site.shardsAtOnce);
+      const count = step();
       let found;
       try {
         found = await within(this.shards.more(this.shards.take(count)), this.site.wait);
