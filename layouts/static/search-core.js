@@ -501,8 +501,7 @@ async function siteCandidates(site, query, words, options) {
   const asked = { site, whole, words, filters, exact, sort: options.sort, rounds: termRounds(words, holders) };
   asked.searched = null; // the index words the first shards were searched by
   asked.seen = new Set(); // the ids of the candidates found so far
-  await shards.refine(() => site.shardsAtOnce);
-  const first = shards.take(site.shardsAtOnce);
+  const first = shards.take(await shards.refine(() => site.shardsAtOnce));
   const items = first.length ? await searchShards(asked, first) : [];
   shards.more = (places) => searchShards(asked, places);
   return { items, shards };
@@ -536,22 +535,27 @@ class Shards {
     return this.places.length;
   }
 
-  // Make sure of the tier of the shards about to be opened — the first `count()` — where that is
-  // cheap: of a tier-1 shard whose title keys meet in at most site.refineGroups groups, those groups'
-  // titles, 文号 and 索引号 are read, and if none holds every word, it can hold body matches only
-  // (tier 2) and goes back among those. Then again, for the shards that came forward.
+  // How many shards to open now, of the first `count()`, once their tier is made sure of where that
+  // is cheap: of a tier-1 shard whose title keys meet in at most site.refineGroups groups, those
+  // groups' titles, 文号 and 索引号 are read, and if none holds every word, it can hold body matches
+  // only (tier 2) and goes back among those. The others of the first `count()` (they stay first) are
+  // opened; if none is left, the same for the shards that came forward. Not refilled: the records of
+  // those left may settle the page, and then the shards behind them need no reading.
   async refine(count) {
     const checkable = (place) => this.masks.has(place) && groupCount(this.masks.get(place)) <= this.site.refineGroups;
-    while (this.bounded) {
-      const checked = this.places.slice(0, count()).filter(checkable);
-      if (!checked.length) return;
+    for (;;) {
+      const front = this.places.slice(0, count());
+      const checked = front.filter(checkable);
+      if (!this.bounded || !checked.length) return front.length;
       const { site, words, masks } = this;
       const held = await Promise.all(checked.map((place) => titlesHold(site, place, masks.get(place), words)));
       checked.forEach((place, i) => {
-        this.masks.delete(place);
+        masks.delete(place);
         if (!held[i]) this.best.get(place).tier = 2;
       });
       this.places.sort((a, b) => this.order(this.best.get(a), this.best.get(b)));
+      const kept = checked.filter((_, i) => held[i]).length + front.length - checked.length;
+      if (kept) return kept;
     }
   }
 
@@ -699,10 +703,10 @@ class Stream {
   async settle(wanted) {
     while (this.unsettled) {
       const target = this.items[this.next + Math.max(1, wanted) - 1];
-      const step = () => this.shards.needed(target, this.site.opened.size, this.site.shardsAtOnce);
-      await this.shards.refine(step);
+      const count = await this.shards.refine(() =>
+        this.shards.needed(target, this.site.opened.size, this.site.shardsAtOnce),
+      );
       if (!this.unsettled) break;
-      const count = step();
       let found;
       try {
         found = await within(this.shards.more(this.shards.take(count)), this.site.wait);
