@@ -48,9 +48,13 @@ SCRIPT = """async ([core, manifest, cases, options, size]) => {
 @pytest.fixture(scope="module")
 def small_shards(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """The demo built with at most two pages a shard: some twenty shards."""
-    site = copy_demo(tmp_path_factory.mktemp("search-bounded"))
+    yield from built_and_served(copy_demo(tmp_path_factory.mktemp("search-bounded")), 2)
+
+
+def built_and_served(site: Path, pages: int) -> Iterator[tuple[Path, str]]:
+    """`site` built with at most `pages` pages a shard, its output served: (output, base URL)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(SHARD_PAGES, "2")
+        patch.setenv(SHARD_PAGES, str(pages))
         assert cli.main(["build", "--site", str(site)]) == 0
     server, base = serve(site / "build")
     yield site / "build", base
@@ -148,12 +152,7 @@ def titled_apart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
     for rel, text in files.items():
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_text(text, encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(SHARD_PAGES, "1")
-        assert cli.main(["build", "--site", str(site)]) == 0
-    server, base = serve(site / "build")
-    yield site / "build", base
-    server.shutdown()
+    yield from built_and_served(site, 1)
 
 
 def titled(text: str, title: str) -> str:
