@@ -7,6 +7,7 @@ finding with its line, and the rest of the site still loads.
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 from pathlib import Path
@@ -26,6 +27,9 @@ SPECIAL_DIRS = {"reports", "applications"}  # a department's non-record folders
 
 
 def _relative(path: Path, root: Path) -> str:
+    text, base = str(path), str(root)
+    if text.startswith(base + os.sep):  # the usual case, without pathlib's parsing (a warm check of 200,000 records)
+        return text[len(base) + 1 :].replace(os.sep, "/")
     return path.relative_to(root).as_posix()
 
 
@@ -141,11 +145,13 @@ def read_text(path: Path, rel: str, findings: list[Finding], dept: str = "") -> 
 
 
 def decode(raw: bytes, rel: str, findings: list[Finding]) -> str | None:
-    """The bytes of a text file as text with \n line ends; FMT001 and None when they are not UTF-8."""
+    """The bytes of a text file as text with \n line ends, without a leading byte order mark; FMT001
+    and None when they are not UTF-8. (The "utf-8-sig" codec does the same in Python code, slower.)"""
+    text_bytes = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
-        text = raw.decode("utf-8-sig")
+        text = text_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+        line = text_bytes.count(b"\n", 0, exc.start) + 1
         findings.append(
             Finding(
                 "FMT001",

@@ -376,3 +376,17 @@ def test_a_full_disk_while_caching_the_search_index_is_exit_2(
     result = run_cli("build", "--site", site)
     assert result.code == 2 and "磁盘空间不足" in result.err and ".cache/search" in result.err, result.err
     assert not (site / "build").exists()
+
+
+def test_a_byte_order_mark_is_read_past_and_a_bad_byte_is_reported_at_its_line(make_site: MakeSite) -> None:
+    """Notepad saves UTF-8 with a byte order mark: the record loads as without it. A byte that is not
+    UTF-8 is FMT001 at its line, with or without the mark."""
+    text = record_text()
+    plain = check(make_site({"content/d1/a.md": text}))
+    marked = check(make_site({"content/d1/a.md": b"\xef\xbb\xbf" + text.encode("utf-8")}))
+    assert marked == plain and not of(marked, "FMT001")
+    lines = text.encode("utf-8").split(b"\n")
+    broken = b"\n".join([*lines[:3], lines[3] + b"\xff", *lines[4:]])  # a stray byte on line 4
+    for data in (broken, b"\xef\xbb\xbf" + broken):
+        (found,) = of(check(make_site({"content/d1/a.md": data})), "FMT001")
+        assert found["line"] == 4 and "UTF-8" in str(found["message"]), found

@@ -22,7 +22,9 @@ class Context:
     site: Site
     today: dt.date
     calendar: WorkingCalendar
-    unvouched: dict[int, list[str]] = field(default_factory=dict)  # year → files whose deadlines touch it
+    unvouched: dict[int, dict[str, None]] = field(
+        default_factory=dict
+    )  # year → files whose deadlines touch it, in order
     _ends: dict[tuple[dt.date, int], dt.date] = field(default_factory=dict)  # records share few dates
 
     @classmethod
@@ -41,14 +43,13 @@ class Context:
             end = self._ends[start, days] = self.calendar.add_working_days(start, days)
         for year in range(start.year, end.year + 1):
             if not self.calendar.vouches(year):
-                files = self.unvouched.setdefault(year, [])
-                if file not in files:
-                    files.append(file)
+                self.unvouched.setdefault(year, {})[file] = None  # a dict: the files in order, each once
         return end
 
     def unvouched_findings(self) -> list[Finding]:
         findings = []
-        for year, files in sorted(self.unvouched.items()):
+        for year, held in sorted(self.unvouched.items()):
+            files = list(held)
             named = "、".join(files[:SHOWN_FILES]) + (f" 等 {len(files)} 个文件" if len(files) > SHOWN_FILES else "")
             findings.append(
                 Finding(
