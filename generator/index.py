@@ -233,9 +233,10 @@ def _span(found: list[list[str]]) -> list[str]:
 
 def _manifest(plan: list[shards.Shard], files: int, spans: list[list[str]]) -> dict[str, object]:
     """shards.json: the bundles in order, the term directory's number of files and format, the
-    number of groups of a shard's pages (terms.GROUPS: heads.py), the word every page has (terms.EVERY), each bundle's oldest and newest date (`dates`: the search page opens
-    first the shards that can hold the first results), and for each filter value its count of pages
-    and the places of the shards holding it."""
+    number of groups of a shard's pages (terms.GROUPS: heads.py), the word every page has
+    (terms.EVERY), each bundle's oldest and newest date (`dates`: the search page opens first the
+    shards that can hold the first results), and for each filter value its count of pages and the
+    places of the shards holding it."""
     counts: dict[str, dict[str, int]] = {name: {} for name in docs.FILTERS}
     holders: dict[str, dict[str, list[int]]] = {name: {} for name in docs.FILTERS}
     for place, shard in enumerate(plan):

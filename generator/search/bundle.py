@@ -22,6 +22,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pagefind.service import get_executable
 
@@ -86,16 +87,17 @@ def index_pages(root: Path, items: tuple[Doc, ...], dest: Path, shard: str = "")
             output = log.read_text(encoding="utf-8", errors="replace").strip()
             raise IndexerError(f"Pagefind 建立索引失败（退出码 {report['code']}）：{output}")
     canonical.canonicalize(dest, shard)  # the same pages, the same bytes (Pagefind's order is arbitrary)
-    put_texts(dest, texts)
-    heads.write(dest)  # each group's titles, 文号 and 索引号, for the search page to check first
+    heads.write(dest, put_texts(dest, texts))  # each group's titles, 文号 and 索引号, to check first
     return Measurement(seconds, int(report["peak_kib"]))
 
 
-def put_texts(bundle: Path, texts: dict[str, str]) -> None:
+def put_texts(bundle: Path, texts: dict[str, str]) -> list[dict[str, Any]]:
     """Rewrite each fragment of `bundle` with the text `texts` gives for its URL in place of the
     search words it was indexed with (its name stays: it is the page's id, which the index refers
-    to). A fragment of no known page, or a page without a fragment, is an indexer fault."""
+    to); the fragments, as rewritten. A fragment of no known page, or a page without a fragment, is
+    an indexer fault."""
     seen = set()
+    fragments = []
     for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
         fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(canonical.SIGNATURE))
         url = fragment.get("url")
@@ -103,10 +105,12 @@ def put_texts(bundle: Path, texts: dict[str, str]) -> None:
             raise IndexerError(f"Pagefind 写出了未知页面的索引片段：{url}")
         seen.add(url)
         fragment["content"] = texts[url]
+        fragments.append(fragment)
         data = canonical.SIGNATURE + json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
     if missing := sorted(set(texts) - seen):
         raise IndexerError(f"Pagefind 未为 {len(missing)} 个页面写出索引片段，例如 {missing[0]}")
+    return fragments
 
 
 def _run(command: list[str]) -> subprocess.CompletedProcess[str]:

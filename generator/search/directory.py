@@ -24,9 +24,9 @@ place with the mask of the groups holding it, in base 32 (`value`: no run of dig
 long enough to read as a telephone or card number to the output scan). A few thousand (key,
 shard) pairs per file, a few KiB: a query reads one file per key and one for its whole text.
 
-The cache (<site>/.cache/terms/) keeps the files, each shard's keys as they went into
-them (keys/<shard>: a key a line, a title key with its mask after a space) and `state.json`: the shard names in order, each one's cache key (shards.key)
-and the number of files. A build with the same shards changes only the files of the keys that
+The cache (<site>/.cache/terms/) keeps the files, each shard's keys as they went into them
+(keys/<shard>: a key a line, a title key with its mask after a space) and `state.json`: the shard
+names in order, each one's cache key (shards.key) and the number of files. A build with the same shards changes only the files of the keys that
 entered or left a changed shard; a build with other shards (added, removed, renamed) makes every
 file again. Either way a file is a function of the shards' names and keys alone, so an incremental
 build writes the bytes a clean one does. state.json is removed before any change and written

@@ -10,26 +10,28 @@ shard of 750 pages to learn the same costs ~150 KiB; a group's file is ~1 KiB.
 
 A file, pagefind/<shard>/heads/<group>.pf_heads, holds the [title, 文号, 索引号] of the group's
 pages as their fragments give them, in URL order: JSON (UTF-8, so the output scan reads the text),
-gzipped without a timestamp. It is written into the bundle as it is made (bundle.py), so the
-shard cache keeps it with the bundle.
+gzipped without a timestamp. It is written into the bundle as it is made, from the fragments just
+rewritten (bundle.py), so the shard cache keeps it with the bundle.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from . import order, terms
+from . import terms
 
 FOLDER = "heads"
 SUFFIX = ".pf_heads"
 
 
-def write(bundle: Path) -> None:
-    """Write the heads files of `bundle` (a Pagefind bundle folder) from its fragments."""
+def write(bundle: Path, fragments: Iterable[dict[str, Any]]) -> None:
+    """Write the heads files of `bundle` (a Pagefind bundle folder) from its pages' `fragments`."""
     groups: dict[int, list[tuple[str, list[str]]]] = {}
-    for _, fragment in order.fragments(bundle):
+    for fragment in fragments:
         meta = fragment.get("meta", {})
         url = fragment.get("url", "")
         texts = [meta.get("title", ""), meta.get("文号", ""), meta.get("索引号", "")]

@@ -161,20 +161,18 @@ def page_keys(pages: Iterable[tuple[str, str, str, str, str]]) -> dict[str, int]
     spread over different pages); for the others 0. Each distinct piece is coded once."""
     heads: list[str] = []
     bodies: list[str] = []
-    ascii_groups: dict[str, int] = {}  # an ASCII prefix of a title, 文号 or 索引号 → its groups
-    piece_groups: dict[str, int] = {}  # a CJK piece of one → its groups
+    held: dict[str, int] = {}  # an ASCII prefix or a CJK piece (uncoded) of a title, 文号 or 索引号 → its groups
     for url, title, number, index_number, body in pages:
         bit = 1 << group(url)
         ascii: set[str] = set()
         pieces: set[str] = set()
         _cut((title, number, index_number), ascii, pieces)
-        for part in ascii:
-            ascii_groups[part] = ascii_groups.get(part, 0) | bit
-        for piece in pieces:
-            piece_groups[piece] = piece_groups.get(piece, 0) | bit
+        for part in ascii | pieces:
+            held[part] = held.get(part, 0) | bit
         heads += (title, number, index_number)
         bodies.append(body)
-    titled = ascii_groups | {code(piece): mask for piece, mask in piece_groups.items()}
+    # a CJK piece is never ASCII (runs: the text is lower case, an ASCII run is [a-z0-9]+)
+    titled = {part if part.isascii() else code(part): mask for part, mask in held.items()}
     found = dict.fromkeys(keys(*bodies), 0)
     found.update(dict.fromkeys(titled, 0))
     found.update((TITLE_KEY + key, mask) for key, mask in titled.items())

@@ -22,9 +22,8 @@ class Context:
     site: Site
     today: dt.date
     calendar: WorkingCalendar
-    unvouched: dict[int, dict[str, None]] = field(
-        default_factory=dict
-    )  # year → files whose deadlines touch it, in order
+    # year → the files whose deadlines touch it, in order, each once
+    unvouched: dict[int, dict[str, None]] = field(default_factory=dict)
     _ends: dict[tuple[dt.date, int], dt.date] = field(default_factory=dict)  # records share few dates
 
     @classmethod
