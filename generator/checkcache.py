@@ -26,9 +26,14 @@ cannot be read is ignored, and rewritten; the cache is safe to delete. Shards ar
 whole, then renamed, and only when an entry was added or one fell out of use (a warm check
 with nothing changed writes nothing). The format is JSON: the cache never runs what it reads.
 
-`files.status` holds each record file's size, modification time and inode when a check last
-read it whole: only a hint for generator.recordwork, which spreads the files a check has not
-seen over the cores. Whether an entry is used is decided by the hash of the bytes alone.
+`files.status` holds each record file's status (size, modification and change times, inode) when
+a check last read it whole, and — when the file had not changed for SETTLED_NS before that check
+began — the hash of the bytes it read. A file whose status is that one again is not read: its
+entry is the one of that hash (`vouched`; any write since would show in the change time, which
+no tool sets back — git trusts its index the same way, with the same care for the racy case of a
+file written just before). Its body is read only when asked for, and only if the bytes still
+have that hash (load.vouched_body). The status is also what generator.recordwork goes by to
+spread the files a check has not seen over the cores.
 An entry may also keep `lead`, the first sentence of the body (the summary of a record that
 gives none), found the first time a build publishes it.
 """
@@ -44,6 +49,7 @@ import json
 import os
 import stat
 import sys
+import time
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -56,7 +62,9 @@ SEVERITIES = ("", BLOCK, WARN, OFF)
 
 CACHE = Path(".cache") / "check"
 FORMAT = "1"  # the layout of a shard
-SIGNATURES = "files.status"  # record file → its status when last loaded whole (JSON)
+SIGNATURES = "files.status"  # record file → its status when last loaded whole, and its hash when settled (JSON)
+SETTLED_NS = 2_000_000_000  # a file unchanged this long before a check began is vouched for by its status
+CLOCK = time.time_ns  # the clock a check's start is read from: the one file change times are on
 MARK = "\u0000"  # the one key of a JSON object that stands for a value JSON has no form of
 NOT_SETTINGS = ("root", "parsed", "rules", "today")  # severities are applied later; `today` is not read
 
@@ -235,6 +243,7 @@ class Loaded:
     findings: list[Finding]
     parsed: yamlsrc.Parsed | None
     body_line: int
+    digest: str  # the sha256 of the file's bytes
 
 
 class CheckCache:
@@ -250,8 +259,9 @@ class CheckCache:
         self.dirty: set[str] = set()  # shards to write again
         self.on_disk: set[str] = set()
         self.fresh: set[str] = set()  # entries computed or completed by this check
-        self.signatures: dict[str, list[int]] = {}  # record file → its status when last loaded whole
-        self.seen: dict[str, list[int]] = {}  # record file → its status as this check read it
+        self.signatures: dict[str, list[Any]] = {}  # record file → its status when last loaded whole, hash or ""
+        self.seen: dict[str, list[Any]] = {}  # record file → its status as this check read it, hash or ""
+        self.started_ns = CLOCK()
         self._readers = ""
         self._load()
         self._load_signatures()
@@ -366,14 +376,41 @@ class CheckCache:
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)
 
-    def holds(self, path: Path, site_root: Path) -> bool:
-        """Whether the file, unchanged by its status (size, modification time, inode), was loaded whole
-        by the last check. Only a hint: loading still goes by the hash of the bytes."""
+    def holds(self, path: Path, file: str) -> bool:
+        """Whether the file (`file`: its name relative to the site), unchanged by its status (size,
+        modification and change times, inode), was loaded whole by the last check: then its own
+        work is not spread over the workers."""
+        known = self.signatures.get(file)
+        if known is None:
+            return False
         try:
             status = os.stat(path)
         except OSError:
             return False
-        return self.signatures.get(path.relative_to(site_root).as_posix()) == _signature(status)
+        return known[:4] == _signature(status)
+
+    def vouched(self, path: Path, file: str, dept: str) -> Loaded | None:
+        """What loading the file gave, without reading it: when its status is the one an earlier check
+        read it with, and it had not changed for SETTLED_NS before that check began — so any write
+        since shows in its change time (the racy case git's index knows). Else None: read it."""
+        known = self.signatures.get(file)
+        if known is None or len(known) != 5 or not known[4] or not isinstance(known[4], str):
+            return None
+        try:
+            status = os.stat(path)
+        except OSError:
+            return None
+        if not stat.S_ISREG(status.st_mode) or _signature(status) != known[:4]:
+            return None
+        result = self._loaded(known[4], file, dept)
+        if result is not None:
+            self.seen[file] = known
+        return result
+
+    def _status(self, status: os.stat_result, digest: str) -> list[Any]:
+        """The file's status as read, with the hash of what was read once the file had settled."""
+        settled = max(status.st_mtime_ns, status.st_ctime_ns) < self.started_ns - SETTLED_NS
+        return [*_signature(status), digest if settled else ""]
 
     def fresh_entry(self, file: str) -> tuple[str, dict[str, Any]] | None:
         """(hash, entry) of the file when this check computed or completed its entry."""
@@ -398,12 +435,14 @@ class CheckCache:
 
     # -- stage 1: loading
 
-    def loaded(self, raw: bytes, file: str, dept: str, status: os.stat_result | None = None) -> Loaded | None:
-        """What loading these bytes gave before, or None (then `keep_loaded` after loading them).
-        `status`: the file's, as read."""
+    def loaded(self, digest: str, file: str, dept: str, status: os.stat_result | None = None) -> Loaded | None:
+        """What loading the bytes of sha256 `digest` gave before, or None (then `keep_loaded` after
+        loading them). `status`: the file's, as read."""
         if status is not None:
-            self.seen[file] = _signature(status)
-        digest = digest_of(raw)
+            self.seen[file] = self._status(status, digest)
+        return self._loaded(digest, file, dept)
+
+    def _loaded(self, digest: str, file: str, dept: str) -> Loaded | None:
         entry = self.entries.get(digest)
         if entry is None:
             return None
@@ -415,7 +454,7 @@ class CheckCache:
                 if not isinstance(meta, dict):
                     raise ValueError("meta")
                 parsed = yamlsrc.Parsed(meta, {tuple(path): _int(line) for path, line in lines})
-            result = Loaded(findings, parsed, int(entry["body"]))
+            result = Loaded(findings, parsed, int(entry["body"]), digest)
         except (KeyError, TypeError, ValueError, RecursionError):
             self._drop(digest)
             return None
@@ -425,7 +464,7 @@ class CheckCache:
 
     def keep_loaded(
         self,
-        raw: bytes,
+        digest: str,
         file: str,
         dept: str,
         findings: list[Finding],
@@ -434,8 +473,7 @@ class CheckCache:
         status: os.stat_result | None = None,
     ) -> None:
         if status is not None:
-            self.seen[file] = _signature(status)
-        digest = digest_of(raw)
+            self.seen[file] = self._status(status, digest)
         try:
             entry: dict[str, Any] = {"load": _findings_out(findings, file, dept), "body": body_line}
             if parsed is not None:
@@ -543,7 +581,7 @@ class CheckCache:
 
 
 def _signature(status: os.stat_result) -> list[int]:
-    return [status.st_size, status.st_mtime_ns, status.st_ino]
+    return [status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns]
 
 
 def _whole(entry: dict[str, Any] | None) -> bool:

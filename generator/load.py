@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 
 from . import limits, yamlsrc
 from .config import SiteConfig
+from .errors import DisclosureError
 from .findings import Finding
 from .model import Department, Record, Site
+from .pagecache import digest_of
 from .rules import WARN
 
 if TYPE_CHECKING:
@@ -26,7 +28,8 @@ CONTENT = "content"
 SPECIAL_DIRS = {"reports", "applications"}  # a department's non-record folders
 
 
-def _relative(path: Path, root: Path) -> str:
+def relative(path: Path, root: Path) -> str:
+    """`path` relative to `root` (it lies below), with POSIX separators: how findings name files."""
     text, base = str(path), str(root)
     if text.startswith(base + os.sep):  # the usual case, without pathlib's parsing (a warm check of 200,000 records)
         return text[len(base) + 1 :].replace(os.sep, "/")
@@ -186,31 +189,67 @@ def load_record(
     plain: bool = False,
 ) -> Record:
     """A record as written. With `cache`, a file whose bytes were loaded before is not parsed again:
-    its front matter, body line and findings come from the cache, its body from the bytes.
+    its front matter, body line and findings come from the cache, its body from the bytes; a plain
+    file the cache vouches for by its status is not even read (its body is, when first asked for).
     `tree`: the real location of content/, resolved once by `load_site`; `plain`: the file is no
     link and every folder above it up to content/ is none either, so it lies inside (read_bytes
     still refuses anything but a regular file)."""
-    rel = _relative(path, site_root)
+    rel = relative(path, site_root)
     empty = Record(dept, path, rel, {}, yamlsrc.Parsed({}), "", 1, loaded=False)
+    vouched = cache.vouched(path, rel, dept) if cache is not None and plain else None
+    if vouched is not None:  # unchanged by its status since a check read it: not read again
+        findings.extend(vouched.findings)
+        if vouched.parsed is None:
+            return empty
+        meta = vouched.parsed.data
+        return Record(dept, path, rel, meta, vouched.parsed, None, vouched.body_line, digest=vouched.digest)
     real = path if plain else contained(path, rel, site_root / CONTENT, findings, "记录文件", dept, tree=tree)
     read = None if real is None else read_with_stat(real, rel, findings, dept)
     if read is None:
         return empty
     raw, status = read
-    known = cache.loaded(raw, rel, dept, status) if cache is not None else None
+    digest = digest_of(raw)
+    known = cache.loaded(digest, rel, dept, status) if cache is not None else None
     if known is None:
         own: list[Finding] = []
         record = _parse_record(raw, path, rel, dept, own)
+        record.digest = digest
         if cache is not None:
-            cache.keep_loaded(raw, rel, dept, own, record.parsed if record.loaded else None, record.body_line, status)
+            cache.keep_loaded(
+                digest, rel, dept, own, record.parsed if record.loaded else None, record.body_line, status
+            )
         findings.extend(own)
         return record
     findings.extend(known.findings)
     text = decode(raw, rel, []) if known.parsed is not None else None
     if known.parsed is None or text is None:
         return empty
-    body = text.split("\n", known.body_line - 1)[-1]  # what split_front_matter cut: the lines from body_line on
-    return Record(dept, path, rel, known.parsed.data, known.parsed, body, known.body_line)
+    return Record(
+        dept, path, rel, known.parsed.data, known.parsed, _body(text, known.body_line), known.body_line, digest=digest
+    )
+
+
+def _body(text: str, body_line: int) -> str:
+    """What split_front_matter cut: the lines of the (decoded) file from `body_line` on."""
+    return text.split("\n", body_line - 1)[-1]
+
+
+class RecordChanged(DisclosureError):
+    """A record file changed after the check vouched for it: what the check passed is not what is there."""
+
+
+def vouched_body(record: Record) -> str:
+    """The body of a record loaded without reading its file (CheckCache.vouched), read now: only
+    from the bytes the check's findings are about (the sha256 `record.digest`), never others."""
+    findings: list[Finding] = []
+    read = read_with_stat(record.path, record.file, findings, record.dept)
+    text = None if read is None or digest_of(read[0]) != record.digest else decode(read[0], record.file, findings)
+    if text is None:
+        raise RecordChanged(
+            f"记录文件 {record.file} 在检查之后被修改、移走或删除，本次生成不使用它未经检查的内容。"
+            "请重新运行（检查会读取修改后的文件）。"
+        )
+    return _body(text, record.body_line)
 
 
 def _parse_record(raw: bytes, path: Path, rel: str, dept: str, findings: list[Finding]) -> Record:
@@ -255,7 +294,7 @@ def parse_front_matter(front: str, rel: str, dept: str, findings: list[Finding])
 
 def load_department(folder: Path, site_root: Path, findings: list[Finding]) -> Department:
     yaml_path = folder / "department.yaml"
-    rel = _relative(yaml_path, site_root)
+    rel = relative(yaml_path, site_root)
     dept = Department(folder.name, folder, rel, {}, yamlsrc.Parsed({}))
     if not yaml_path.exists():
         findings.append(
@@ -324,13 +363,13 @@ def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list
                 continue
             path = base / name
             if is_link and not inside(path, content):
-                findings.append(link_out(_relative(path, site_root), "记录文件", dept))
+                findings.append(link_out(relative(path, site_root), "记录文件", dept))
                 continue
             found.append((path, is_link))
         for entry, is_link in folders:
             path = base / entry.name
             if is_link:
-                rel = _relative(path, site_root)
+                rel = relative(path, site_root)
                 if not inside(path, content, strict=True):
                     findings.append(link_out(rel, "目录", dept))
                 else:
@@ -360,7 +399,7 @@ def department_folders(root: Path, findings: list[Finding]) -> list[Path]:
     found = []
     for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))):
         if folder.is_symlink() and not inside(folder, content, strict=True):
-            findings.append(link_out(_relative(folder, root), "部门目录", folder.name))
+            findings.append(link_out(relative(folder, root), "部门目录", folder.name))
             continue
         found.append(folder)
     return found

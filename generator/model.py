@@ -126,10 +126,22 @@ class Record:
     file: str  # relative to the site, POSIX separators
     meta: dict[str, Any]  # the front matter as parsed (empty when it did not parse)
     parsed: Parsed
-    body: str
+    body_text: str | None  # the Markdown body; None: not read yet (see `body`)
     body_line: int  # 1-based line of the file on which the body starts
     loaded: bool = True  # False when the front matter did not parse (FMT001)
     scheduled: bool = False  # published after the check date: held out of the site until then (STL016)
+    digest: str = ""  # the sha256 of the file's bytes the front matter and body are from ("" unknown)
+
+    @property
+    def body(self) -> str:
+        """The body. A record the check cache vouched for by its file's status was loaded without
+        reading the file (load.load_record); its body is read when first asked for, and only if
+        the bytes still have `digest` (load.vouched_body: else RecordChanged)."""
+        if self.body_text is None:
+            from .load import vouched_body  # the loader reads files; the model only holds them
+
+            self.body_text = vouched_body(self)
+        return self.body_text
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.meta.get(key, default)

@@ -67,7 +67,7 @@ def own_work_remote(
 def fill(config: SiteConfig, cache: CheckCache, jobs: int | executors.Executor) -> int:
     """Fill `cache` with the own work of every record file it does not hold yet; how many were done.
     `jobs`: processes, or a cluster (executors.py), that do it."""
-    files = [item for item in record_files(config) if not cache.holds(item[0], config.root)]
+    files = [item for item in record_files(config) if not cache.holds(item[0], load.relative(item[0], config.root))]
     runner = executors.of(jobs)
     if not files or (not runner.remote and (len(files) < WORTH_SPREADING or runner.jobs <= 1)):
         return 0

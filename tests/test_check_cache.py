@@ -5,21 +5,32 @@ files or at the date (duplicate 索引号, link targets, sign-offs) is looked at
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
 from conftest import DEPARTMENT_YAML, SITE_YAML, copy_demo, record_text, run_cli
-from generator import checkcache, load, markdown, secrecy
+from generator import checkcache, load, markdown, pipeline, secrecy
 from generator.config import load_config
 from office_files import docx_bytes
 
 MakeSite = Callable[..., Path]
 QUOTE = "第七条 网站不得带有领导批示内容。"
+
+
+@pytest.fixture(autouse=True, params=["read", "vouched"])
+def vouching(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test twice: with every file read by every check, and with files vouched for by their
+    status as soon as a check has read them once (SETTLED_NS: 11 days, or none)."""
+    monkeypatch.setattr(checkcache, "SETTLED_NS", 0 if request.param == "vouched" else 10**15)
+    return str(request.param)
 
 
 def check(site: Path, *args: str) -> tuple[int, str]:
@@ -282,3 +293,78 @@ def test_same_bytes_in_two_files_and_files_that_do_not_load(make_site: MakeSite)
     assert check(site) == first
     shutil.move(site / "content/d2", site / "content/d3")  # a renamed department: nothing parsed again
     assert check(site) == cold(site)
+
+
+def record_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The record files a check reads from here on (by their path relative to the site)."""
+    reads: list[str] = []
+    original = load.read_with_stat
+
+    def counting(path: Path, rel: str, *args: Any) -> Any:
+        if rel.endswith(".md"):
+            reads.append(rel)
+        return original(path, rel, *args)
+
+    monkeypatch.setattr(load, "read_with_stat", counting)
+    return reads
+
+
+def test_a_settled_file_is_not_read_again(sample: Path, vouching: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record unchanged since well before a check read it is loaded from the cache by its status
+    alone; a file written within SETTLED_NS before the check is read every time."""
+    first = cold(sample)
+    reads = record_reads(monkeypatch)
+    assert check(sample) == first
+    assert reads == (
+        [] if vouching == "vouched" else ["content/d1/a.md", "content/d1/b.md", "content/d1/c.md", "content/d1/d.md"]
+    )
+
+
+def test_a_vouched_file_edited_in_place_is_read(sample: Path, vouching: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit that keeps the size (and even the modification time) changes the file's change time."""
+    cold(sample)
+    check(sample)
+    record = sample / "content/d1/b.md"
+    before = record.stat()
+    time.sleep(0.05)  # beyond the file system clock's tick
+    text = record.read_text(encoding="utf-8").replace("另一份正文。", "电话 13812345678")
+    assert len(text.encode()) == before.st_size
+    record.write_text(text, encoding="utf-8")
+    os.utime(record, ns=(before.st_atime_ns, before.st_mtime_ns))
+    reads = record_reads(monkeypatch)
+    warm = check(sample)
+    assert reads == ["content/d1/b.md"] if vouching == "vouched" else len(reads) == 4
+    assert ("SEC008", "content/d1/b.md") in rules(warm[1])
+    assert warm == cold(sample)
+
+
+def test_a_body_changed_after_the_check_is_never_used(sample: Path, vouching: str) -> None:
+    """A record loaded without reading its file reads its body when asked, from the bytes the
+    check passed or not at all: a build stops (exit 2) rather than publish what was not checked."""
+    cold(sample)
+    checked = pipeline.check(load_config(sample)[0], dt.date(2026, 11, 30))
+    (record,) = [r for r in checked.site.records if r.file == "content/d1/b.md"]
+    assert (record.body_text is None) == (vouching == "vouched")
+    path = sample / record.file
+    path.write_text(path.read_text(encoding="utf-8").replace("另一份正文。", "联系电话：13812345678"), encoding="utf-8")
+    if vouching == "vouched":
+        with pytest.raises(load.RecordChanged, match="content/d1/b.md"):
+            record.body
+    else:
+        assert record.body == "另一份正文。\n"  # read with the front matter, before the edit
+
+
+def test_a_file_written_just_before_a_check_is_read_by_the_next(
+    sample: Path, vouching: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The racy case: a file written within SETTLED_NS before a check began could be written again
+    within the same tick of the file system's clock, so its status vouches for nothing."""
+    monkeypatch.setattr(checkcache, "SETTLED_NS", 2_000_000_000)
+    newest = max(p.stat().st_ctime_ns for p in (sample / "content").rglob("*.md"))
+    monkeypatch.setattr(checkcache, "CLOCK", lambda: newest + 1_999_000_000)  # when the checks begin
+    first = cold(sample)
+    for began, read in ((newest + 1_999_000_000, 4), (newest + 2_001_000_000, 4), (newest + 2_001_000_000, 0)):
+        monkeypatch.setattr(checkcache, "CLOCK", lambda began=began: began)
+        reads = record_reads(monkeypatch)
+        assert check(sample) == first
+        assert len(reads) == read, (began - newest, reads)

@@ -12,9 +12,10 @@ from typing import Callable
 import pytest
 
 from conftest import DEPT_USCC, REPO, record_text, run_cli
-from generator import pagecache
+from generator import checkcache, load, pagecache
 
 MakeSite = Callable[..., Path]
+NEVER = 10**18  # checkcache.SETTLED_NS that vouches for no file: every record is read by the check
 REPORT = (
     "---\npermits: 1\npenalties: 1\ncoercions: 0\nfees: 0\n---\n## 总体情况\n\n本年度工作正常。\n"
     "\n## 存在的主要问题及改进情况\n\n没有需要说明的问题。\n"
@@ -54,9 +55,16 @@ def _assert_same_as_clean(site: Path, tmp_path: Path) -> None:
     assert [rel for rel in incremental if incremental[rel] != clean[rel]] == []
 
 
+@pytest.mark.parametrize("settled_ns", [NEVER, 0], ids=["read", "vouched"])
 def test_incremental_output_equals_a_clean_build_after_every_kind_of_change(
-    make_site: MakeSite, tmp_path: Path
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled_ns: int
 ) -> None:
+    """Also with every record file vouched for by its status once a check has read it (`vouched`):
+    then the build reads the bodies it publishes itself, checked against the hashes."""
+    monkeypatch.setattr(checkcache, "SETTLED_NS", settled_ns)
+    read_later: list[str] = []
+    original = load.vouched_body
+    monkeypatch.setattr(load, "vouched_body", lambda record: read_later.append(record.file) or original(record))
     site = make_site(
         {
             "content/d1/a.md": _record(1, "第一条正文，见[第二项](b.md)。", attachments="[a.txt]"),
@@ -120,6 +128,7 @@ def test_incremental_output_equals_a_clean_build_after_every_kind_of_change(
 
     shutil.rmtree(site / ".cache/pages")  # the cache is safe to delete
     _assert_same_as_clean(site, tmp_path)
+    assert bool(read_later) == (settled_ns == 0)
 
 
 def test_a_blocked_incremental_build_keeps_output_and_cache(make_site: MakeSite) -> None:

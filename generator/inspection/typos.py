@@ -198,22 +198,26 @@ def _text_findings(file: str, dept: str, text: Text, terms: Terms) -> Iterator[F
 
 
 def record_findings(record: Record, terms: Terms, memo: Memo | None = None) -> Iterator[Finding]:
-    """The record's near misses; with `memo`, found again only when its public texts or the names
-    changed (what is kept is where each lies in the texts: its line is read from the record now)."""
-    texts = list(published_texts(record))
+    """The record's near misses; with `memo`, found again only when its file's bytes (its public
+    texts, for a record not read from a file) or the names changed. What is kept is where each lies
+    in the texts: its line is read from the record now. A warm check reads no texts without a hit."""
     if memo is None:
-        for text in texts:
+        for text in published_texts(record):
             yield from _text_findings(record.file, record.dept, text, terms)
         return
-    key = memo.key(texts)
+    texts = None if record.digest else list(published_texts(record))
+    key = Memo.file_key(record.digest) if texts is None else memo.key(texts)
     hits = memo.get(key)
     if hits is None:
+        texts = texts or list(published_texts(record))
         hits = [
             (i, start, written, term) for i, text in enumerate(texts) for start, written, term in find(text.text, terms)
         ]
         memo.put(key, hits)
-    for i, start, written, term in hits:
-        yield _finding(record.file, record.dept, texts[i], start, written, term)
+    if hits:
+        shown = texts or list(published_texts(record))
+        for i, start, written, term in hits:
+            yield _finding(record.file, record.dept, shown[i], start, written, term)
 
 
 def _report_text(report: ReportSource) -> Text:
@@ -237,7 +241,7 @@ def _hit(value: list[object]) -> Hit:
 
 class Memo:
     """`<site>/.cache/inspection/typos.json`: the near misses found in a record's public texts, by
-    the sha256 of those texts, under the fingerprint of the names they were measured against and of
+    the sha256 of its file's bytes (or of those texts, for a record not read from a file), under the fingerprint of the names they were measured against and of
     this code and data file. A result is a function of its key alone, so one kept is never stale: a
     change of department.yaml or site.yaml that changes the names changes the fingerprint, and every
     record is measured again. Safe to delete; a file that cannot be read is ignored and rewritten."""
@@ -255,6 +259,11 @@ class Memo:
                 self.kept = {str(k): [_hit(hit) for hit in v] for k, v in data["records"].items()}
         except (OSError, ValueError, TypeError, AttributeError, IndexError):
             self.kept = {}
+
+    @staticmethod
+    def file_key(digest: str) -> str:
+        """The key of a record by the sha256 of its file's bytes (its texts are a function of them)."""
+        return f"file:{digest}"
 
     @staticmethod
     def key(texts: list[Text]) -> str:
