@@ -37,9 +37,11 @@ def main() -> None:
 
     cache = CheckCache(config.root, config)
     tick("open the cache")
-    recordwork.fill(config, cache, args.jobs)
+    folders = load.walk(config.root)
+    tick("walk content/")
+    recordwork.fill(config, cache, args.jobs, folders)
     tick("spread new records")
-    site, _ = load.load_site(config, cache)
+    site, _ = load.load_site(config, cache, folders)
     tick("load")
     sources.load_all(site)
     tick("registers, reports")

@@ -37,9 +37,10 @@ def check(config: SiteConfig, today: dt.date, jobs: int | Executor | None = None
     from .checkcache import CheckCache  # what each record file gave before, by the hash of its bytes
 
     cache = CheckCache(config.root, config)
-    recordwork.fill(config, cache, jobs or os.cpu_count() or 1)
+    folders = load.walk(config.root)
+    recordwork.fill(config, cache, jobs or os.cpu_count() or 1, folders)
     findings = Findings(config.rules)
-    site, load_findings = load.load_site(config, cache)
+    site, load_findings = load.load_site(config, cache, folders)
     findings.extend(load_findings)
     findings.extend(sources.load_all(site))  # the registers and annual-report sources
     findings.extend(validate.validate(site, cache))

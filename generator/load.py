@@ -10,6 +10,8 @@ from __future__ import annotations
 import codecs
 import os
 import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -405,16 +407,45 @@ def department_folders(root: Path, findings: list[Finding]) -> list[Path]:
     return found
 
 
-def load_site(config: SiteConfig, cache: CheckCache | None = None) -> tuple[Site, list[Finding]]:
+@dataclass
+class Folders:
+    """Where the records lie: each department folder with its record files (path, whether it is a
+    link) and what walking it found (FMT007), after what walking content/ itself found."""
+
+    findings: list[Finding] = field(default_factory=list)
+    departments: list[tuple[Path, list[tuple[Path, bool]], list[Finding]]] = field(default_factory=list)
+
+    @property
+    def records(self) -> Iterator[tuple[Path, str, bool]]:
+        """(path, department, plain) of every record file, in the order the loader reads them."""
+        return ((path, folder.name, not is_link) for folder, files, _ in self.departments for path, is_link in files)
+
+
+def walk(root: Path) -> Folders:
+    """The department folders of the site at `root` and their record files (a check walks them once)."""
+    found = Folders()
+    if (root / CONTENT).is_dir():
+        for folder in department_folders(root, found.findings):
+            walked: list[Finding] = []
+            found.departments.append((folder, record_paths(folder, root, walked), walked))
+    return found
+
+
+def load_site(
+    config: SiteConfig, cache: CheckCache | None = None, folders: Folders | None = None
+) -> tuple[Site, list[Finding]]:
+    """The site as written; `folders`: `walk`'s answer, when the caller has walked it already."""
     root = config.root
     site = Site(config, root)
-    findings: list[Finding] = []
     content = root / CONTENT
     if not content.is_dir():
-        return site, findings
+        return site, []
+    folders = folders or walk(root)
+    findings = list(folders.findings)
     tree = content.resolve()
-    for folder in department_folders(root, findings):
+    for folder, files, walked in folders.departments:
         site.departments[folder.name] = load_department(folder, root, findings)
-        for path, is_link in record_paths(folder, root, findings):
+        findings.extend(walked)
+        for path, is_link in files:
             site.records.append(load_record(path, root, folder.name, findings, cache, tree, plain=not is_link))
     return site, findings

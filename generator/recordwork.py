@@ -24,17 +24,6 @@ from .model import Record, Site
 WORTH_SPREADING = 200  # fewer new records than this are done in the stages themselves
 
 
-def record_files(config: SiteConfig) -> list[tuple[Path, str, bool]]:
-    """(path, department, plain) of every record file the loader will read, in its order."""
-    if not (config.root / load.CONTENT).is_dir():
-        return []
-    return [
-        (path, folder.name, not is_link)
-        for folder in load.department_folders(config.root, [])
-        for path, is_link in load.record_paths(folder, config.root, [])
-    ]
-
-
 class OwnWork:
     """A record file's own work, into `cache`: its entry when this computed it."""
 
@@ -64,10 +53,10 @@ def own_work_remote(
     return [own(item) for item in files]
 
 
-def fill(config: SiteConfig, cache: CheckCache, jobs: int | executors.Executor) -> int:
-    """Fill `cache` with the own work of every record file it does not hold yet; how many were done.
-    `jobs`: processes, or a cluster (executors.py), that do it."""
-    files = [item for item in record_files(config) if not cache.holds(item[0], load.relative(item[0], config.root))]
+def fill(config: SiteConfig, cache: CheckCache, jobs: int | executors.Executor, folders: load.Folders) -> int:
+    """Fill `cache` with the own work of every record file of `folders` it does not hold yet; how
+    many were done. `jobs`: processes, or a cluster (executors.py), that do it."""
+    files = [item for item in folders.records if not cache.holds(item[0], load.relative(item[0], config.root))]
     runner = executors.of(jobs)
     if not files or (not runner.remote and (len(files) < WORTH_SPREADING or runner.jobs <= 1)):
         return 0
