@@ -65,6 +65,7 @@ FORMAT = "1"  # the layout of a shard
 SIGNATURES = "files.status"  # record file → its status when last loaded whole, and its hash when settled (JSON)
 SETTLED_NS = 2_000_000_000  # a file unchanged this long before a check began is vouched for by its status
 CLOCK = time.time_ns  # the clock a check's start is read from: the one file change times are on
+CHANGE_TIMES = os.name != "nt"  # on Windows st_ctime is the creation time: no status vouches for a file there
 MARK = "\u0000"  # the one key of a JSON object that stands for a value JSON has no form of
 NOT_SETTINGS = ("root", "parsed", "rules", "today")  # severities are applied later; `today` is not read
 
@@ -409,7 +410,7 @@ class CheckCache:
 
     def _status(self, status: os.stat_result, digest: str) -> list[Any]:
         """The file's status as read, with the hash of what was read once the file had settled."""
-        settled = max(status.st_mtime_ns, status.st_ctime_ns) < self.started_ns - SETTLED_NS
+        settled = CHANGE_TIMES and max(status.st_mtime_ns, status.st_ctime_ns) < self.started_ns - SETTLED_NS
         return [*_signature(status), digest if settled else ""]
 
     def fresh_entry(self, file: str) -> tuple[str, dict[str, Any]] | None:

@@ -368,3 +368,13 @@ def test_a_file_written_just_before_a_check_is_read_by_the_next(
         reads = record_reads(monkeypatch)
         assert check(sample) == first
         assert len(reads) == read, (began - newest, reads)
+
+
+def test_without_change_times_every_file_is_read(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the file system gives no change time (Windows: st_ctime is the creation time), a status
+    cannot show every write, so no file is vouched for by it."""
+    monkeypatch.setattr(checkcache, "CHANGE_TIMES", False)
+    first = cold(sample)
+    reads = record_reads(monkeypatch)
+    assert check(sample) == first
+    assert len(reads) == 4
