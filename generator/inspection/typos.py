@@ -16,8 +16,8 @@ A term splits into two halves; one wrong character leaves one half intact where 
 halves are found with one regular expression (a trie, so each character of a text is looked at
 a few times however long the list), and only around them is the distance measured. That still
 reads every character of every published text (about 0.1 µs each), so what a record's texts gave
-is kept (Memo) under the sha256 of those texts and the fingerprint of the names: a warm check
-measures only what changed, and any change of the names measures everything again.
+is kept (Memo) under the sha256 of the record file's bytes and the fingerprint of the names: a
+warm check measures only what changed, and any change of the names measures everything again.
 """
 
 from __future__ import annotations
@@ -241,10 +241,11 @@ def _hit(value: list[object]) -> Hit:
 
 class Memo:
     """`<site>/.cache/inspection/typos.json`: the near misses found in a record's public texts, by
-    the sha256 of its file's bytes (or of those texts, for a record not read from a file), under the fingerprint of the names they were measured against and of
-    this code and data file. A result is a function of its key alone, so one kept is never stale: a
-    change of department.yaml or site.yaml that changes the names changes the fingerprint, and every
-    record is measured again. Safe to delete; a file that cannot be read is ignored and rewritten."""
+    the sha256 of its file's bytes (or of those texts, for a record not read from a file), under
+    the fingerprint of the names they were measured against and of this code and data file. A
+    result is a function of its key alone, so one kept is never stale: a change of department.yaml
+    or site.yaml that changes the names changes the fingerprint, and every record is measured
+    again. Safe to delete; a file that cannot be read is ignored and rewritten."""
 
     def __init__(self, root: Path, names: list[str]) -> None:
         self.path = root / MEMO
