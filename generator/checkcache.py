@@ -32,7 +32,7 @@ began — the hash of the bytes it read. A file whose status is that one again i
 entry is the one of that hash (`vouched`; any write since would show in the change time, which
 no tool sets back — git trusts its index the same way, with the same care for the racy case of a
 file written just before). Its body is read only when asked for, and only if the bytes still
-have that hash (load.vouched_body). The status is also what generator.recordwork goes by to
+have that hash (load.VouchedBody). The status is also what generator.recordwork goes by to
 spread the files a check has not seen over the cores.
 An entry may also keep `lead`, the first sentence of the body (the summary of a record that
 gives none), found the first time a build publishes it.

@@ -203,8 +203,9 @@ def load_record(
         findings.extend(vouched.findings)
         if vouched.parsed is None:
             return empty
-        meta = vouched.parsed.data
-        return Record(dept, path, rel, meta, vouched.parsed, None, vouched.body_line, digest=vouched.digest)
+        body = VouchedBody(path, rel, dept, vouched.digest, vouched.body_line)
+        parsed = vouched.parsed
+        return Record(dept, path, rel, parsed.data, parsed, None, vouched.body_line, digest=vouched.digest, source=body)
     real = path if plain else contained(path, rel, site_root / CONTENT, findings, "记录文件", dept, tree=tree)
     read = None if real is None else read_with_stat(real, rel, findings, dept)
     if read is None:
@@ -240,18 +241,27 @@ class RecordChanged(DisclosureError):
     """A record file changed after the check vouched for it: what the check passed is not what is there."""
 
 
-def vouched_body(record: Record) -> str:
-    """The body of a record loaded without reading its file (CheckCache.vouched), read now: only
-    from the bytes the check's findings are about (the sha256 `record.digest`), never others."""
-    findings: list[Finding] = []
-    read = read_with_stat(record.path, record.file, findings, record.dept)
-    text = None if read is None or digest_of(read[0]) != record.digest else decode(read[0], record.file, findings)
-    if text is None:
-        raise RecordChanged(
-            f"记录文件 {record.file} 在检查之后被修改、移走或删除，本次生成不使用它未经检查的内容。"
-            "请重新运行（检查会读取修改后的文件）。"
-        )
-    return _body(text, record.body_line)
+@dataclass(frozen=True)
+class VouchedBody:
+    """The body of a record loaded without reading its file (CheckCache.vouched), read when first
+    asked for: only from the bytes the check's findings are about (the sha256 `digest`), never others."""
+
+    path: Path
+    file: str
+    dept: str
+    digest: str
+    body_line: int
+
+    def read(self) -> str:
+        findings: list[Finding] = []
+        read = read_with_stat(self.path, self.file, findings, self.dept)
+        text = None if read is None or digest_of(read[0]) != self.digest else decode(read[0], self.file, findings)
+        if text is None:
+            raise RecordChanged(
+                f"记录文件 {self.file} 在检查之后被修改、移走或删除，本次生成不使用它未经检查的内容。"
+                "请重新运行（检查会读取修改后的文件）。"
+            )
+        return _body(text, self.body_line)
 
 
 def _parse_record(raw: bytes, path: Path, rel: str, dept: str, findings: list[Finding]) -> Record:

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from . import schema
 from .config import SiteConfig
@@ -119,6 +119,12 @@ class Department:
         return str(self.data.get("level") or "")
 
 
+class BodySource(Protocol):
+    """Where the body of a record not read yet comes from (load.VouchedBody: the loader reads files)."""
+
+    def read(self) -> str: ...
+
+
 @dataclass
 class Record:
     dept: str  # department slug
@@ -131,16 +137,17 @@ class Record:
     loaded: bool = True  # False when the front matter did not parse (FMT001)
     scheduled: bool = False  # published after the check date: held out of the site until then (STL016)
     digest: str = ""  # the sha256 of the file's bytes the front matter and body are from ("" unknown)
+    source: BodySource | None = None  # where a body not read yet is read from
 
     @property
     def body(self) -> str:
         """The body. A record the check cache vouched for by its file's status was loaded without
-        reading the file (load.load_record); its body is read when first asked for, and only if
-        the bytes still have `digest` (load.vouched_body: else RecordChanged)."""
+        reading the file (load.load_record); `source` reads its body when first asked for, and only
+        if the bytes still have `digest` (load.VouchedBody: else load.RecordChanged)."""
         if self.body_text is None:
-            from .load import vouched_body  # the loader reads files; the model only holds them
-
-            self.body_text = vouched_body(self)
+            if self.source is None:
+                raise ValueError(f"{self.file}: a record without its body and without where to read it")
+            self.body_text = self.source.read()
         return self.body_text
 
     def get(self, key: str, default: Any = None) -> Any:

@@ -63,8 +63,8 @@ def test_incremental_output_equals_a_clean_build_after_every_kind_of_change(
     then the build reads the bodies it publishes itself, checked against the hashes."""
     monkeypatch.setattr(checkcache, "SETTLED_NS", settled_ns)
     read_later: list[str] = []
-    original = load.vouched_body
-    monkeypatch.setattr(load, "vouched_body", lambda record: read_later.append(record.file) or original(record))
+    original = load.VouchedBody.read
+    monkeypatch.setattr(load.VouchedBody, "read", lambda body: read_later.append(body.file) or original(body))
     site = make_site(
         {
             "content/d1/a.md": _record(1, "第一条正文，见[第二项](b.md)。", attachments="[a.txt]"),
