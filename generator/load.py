@@ -197,19 +197,18 @@ def load_record(
     link and every folder above it up to content/ is none either, so it lies inside (read_bytes
     still refuses anything but a regular file)."""
     rel = relative(path, site_root)
-    empty = Record(dept, path, rel, {}, yamlsrc.Parsed({}), "", 1, loaded=False)
     vouched = cache.vouched(path, rel, dept) if cache is not None and plain else None
     if vouched is not None:  # unchanged by its status since a check read it: not read again
         findings.extend(vouched.findings)
         if vouched.parsed is None:
-            return empty
+            return _unloaded(dept, path, rel)
         body = VouchedBody(path, rel, dept, vouched.digest, vouched.body_line)
         parsed = vouched.parsed
         return Record(dept, path, rel, parsed.data, parsed, None, vouched.body_line, digest=vouched.digest, source=body)
     real = path if plain else contained(path, rel, site_root / CONTENT, findings, "记录文件", dept, tree=tree)
     read = None if real is None else read_with_stat(real, rel, findings, dept)
     if read is None:
-        return empty
+        return _unloaded(dept, path, rel)
     raw, status = read
     digest = digest_of(raw)
     known = cache.loaded(digest, rel, dept, status) if cache is not None else None
@@ -226,10 +225,15 @@ def load_record(
     findings.extend(known.findings)
     text = decode(raw, rel, []) if known.parsed is not None else None
     if known.parsed is None or text is None:
-        return empty
+        return _unloaded(dept, path, rel)
     return Record(
         dept, path, rel, known.parsed.data, known.parsed, _body(text, known.body_line), known.body_line, digest=digest
     )
+
+
+def _unloaded(dept: str, path: Path, rel: str) -> Record:
+    """A record whose front matter could not be read (after its FMT001 or FMT007 finding)."""
+    return Record(dept, path, rel, {}, yamlsrc.Parsed({}), "", 1, loaded=False)
 
 
 def _body(text: str, body_line: int) -> str:
@@ -265,10 +269,9 @@ class VouchedBody:
 
 
 def _parse_record(raw: bytes, path: Path, rel: str, dept: str, findings: list[Finding]) -> Record:
-    empty = Record(dept, path, rel, {}, yamlsrc.Parsed({}), "", 1, loaded=False)
     text = decode(raw, rel, findings)
     if text is None:
-        return empty
+        return _unloaded(dept, path, rel)
     split = split_front_matter(text)
     if split is None:
         findings.append(
@@ -281,13 +284,13 @@ def _parse_record(raw: bytes, path: Path, rel: str, dept: str, findings: list[Fi
                 dept=dept,
             )
         )
-        return empty
+        return _unloaded(dept, path, rel)
     front, body, body_line = split
     parsed = parse_front_matter(front, rel, dept, findings)
     if parsed is None or parsed.data is None:
         if parsed is not None:
             findings.append(Finding("FMT001", rel, 2, "前置元数据为空", dept=dept))
-        return empty
+        return _unloaded(dept, path, rel)
     return Record(dept, path, rel, parsed.data, parsed, body, body_line)
 
 
