@@ -19,11 +19,14 @@ from typing import Iterable, Iterator
 
 from ..findings import Finding
 from ..executors import Executor, SiteRef, Work, of
+from .cleanlines import CleanLines
 from .markings import secrecy_markings
 from .matches import Match
 from .outputs import Unreadable, read
 from .personal import personal_data
-from .scan import scan
+from .scan import Hit, scan
+
+KNOWN_CLEAN = CleanLines()  # this process's: the scan's workers each keep their own
 
 
 class LeakFound(Exception):
@@ -36,6 +39,17 @@ class LeakFound(Exception):
 
 def _matches(text: str) -> Iterator[Match]:
     return chain(secrecy_markings(text), personal_data(text))
+
+
+def hits(text: str, clean: CleanLines = KNOWN_CLEAN) -> list[Hit]:
+    """scan(text), without scanning again the lines `clean` knows (cleanlines.py: a hit lies in one line)."""
+    unknown = clean.unknown(text)
+    if not unknown:
+        return []
+    if not scan("\n".join(unknown), _matches):
+        clean.learn(unknown)
+        return []
+    return scan(text, _matches)  # for the findings, each with its line and excerpt as written
 
 
 def scan_file(path: Path, rel: str, allowed: set[str], copied: bool = False) -> list[Finding]:
@@ -55,7 +69,7 @@ def scan_file(path: Path, rel: str, allowed: set[str], copied: bool = False) -> 
                 )
             continue
         for text in part.texts:
-            for hit in scan(text, _matches):
+            for hit in hits(text):
                 key = (hit.rule, hit.allow_key)
                 if hit.allow_key in allowed or key in seen:
                     continue

@@ -1,0 +1,77 @@
+"""The output scan skips the lines it already found clean (secrecy/cleanlines.py). That is safe
+only if a text has a hit exactly when one of its lines has one, and only if skipping never
+changes a finding: both are checked here on texts drawn from the pieces that numbers and
+markings are made of, split and hidden every way the reader's views undo."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.secrecy.cleanlines import CleanLines
+from generator.secrecy.published import _matches, hits, scan_file
+from generator.secrecy.scan import scan
+
+MOBILE, RESIDENT_ID, CARD = "13957086421", "110101199003074514", "6228480400123456784"
+PIECES = [
+    MOBILE, RESIDENT_ID, CARD, "139", "5708", "6421", "110101", "19900307", "4514", "622848", "0400", "1234",
+    "56784", "１３９", "５７０８", "+86", "0", "7", "x", "X", "*", "/", "a",  # numbers, their parts, full width
+    " ", "  ", "\t", "\u3000", "\u00a0", "-", "‐", "－", "\u200b", "\ufeff", "\r", "\u2028", "|",  # gaps
+    "秘密", "机密", "绝密", "国家秘密", "★", "1年", "长期", "密级", "：", "【", "】", "（", "）", "密",  # markings
+    "通知", "第", "号", "政府", "03680445-1723-5291-8a2e-4b1c9d0e7f61",  # words, a UUID
+]  # fmt: skip
+line = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
+lines = st.lists(line, min_size=1, max_size=6)
+QUICK = settings(max_examples=400, deadline=None, derandomize=True, database=None)
+
+
+@QUICK
+@given(lines)
+def test_a_text_has_a_hit_exactly_when_one_of_its_lines_has(drawn: list[str]) -> None:
+    whole = bool(scan("\n".join(drawn), _matches))
+    assert whole == any(scan(one, _matches) for one in drawn)
+
+
+@QUICK
+@given(st.lists(lines, min_size=1, max_size=8))
+def test_skipping_known_lines_never_changes_what_a_scan_finds(texts: list[list[str]]) -> None:
+    clean = CleanLines()
+    for drawn in texts:
+        text = "\n".join(drawn)
+        assert [(h.rule, h.start, h.raw) for h in hits(text, clean)] == [
+            (h.rule, h.start, h.raw) for h in scan(text, _matches)
+        ]
+
+
+def test_a_page_of_known_lines_is_not_scanned_again_but_a_new_number_among_them_is_found(tmp_path) -> None:
+    clean = CleanLines()
+    navigation = "\n".join(f"<li><a href='../d{n}/index.html'>第{n}局</a></li>" for n in range(50))
+    assert hits(navigation, clean) == []
+    assert clean.unknown(navigation) == []  # every line now known
+    leaked = navigation.replace("第7局", f"第7局 手机 {MOBILE[:3]} {MOBILE[3:7]} {MOBILE[7:]}")
+    assert [h.rule for h in hits(leaked, clean)] == ["SEC008"]
+    page = tmp_path / "p.html"
+    page.write_text(leaked, encoding="utf-8")
+    findings = scan_file(page, "build/p.html", set())
+    assert [(f.rule, f.line) for f in findings] == [("SEC008", 8)]  # its line in the page as written
+
+
+def test_what_is_clean_is_kept_for_one_day_only() -> None:
+    """A resident ID number whose birth date is tomorrow is no ID number today, and one tomorrow."""
+    day = dt.date(2026, 12, 2)
+    clean = CleanLines(today=lambda: day)
+    born_tomorrow = "11010120261203" + "0010"  # its check digit is not the point: the day is
+    clean.learn(clean.unknown(born_tomorrow))
+    assert clean.unknown(born_tomorrow) == []
+    day = dt.date(2026, 12, 3)
+    assert clean.unknown(born_tomorrow) == [born_tomorrow]
+
+
+def test_a_day_that_turns_during_a_scan_keeps_nothing() -> None:
+    days = iter([dt.date(2026, 12, 2), dt.date(2026, 12, 3), dt.date(2026, 12, 3)])
+    clean = CleanLines(today=lambda: next(days))
+    found_clean = clean.unknown("第一行")
+    clean.learn(found_clean)  # the day turned between the two
+    assert clean.unknown("第一行") == ["第一行"]
