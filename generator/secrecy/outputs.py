@@ -16,6 +16,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from itertools import chain
 from typing import Iterator
 
 MAX_INFLATED = 256 * 1024 * 1024  # a decompressed file larger than this is refused, not read
@@ -94,21 +95,26 @@ class Unreadable:
     reason: str  # in Chinese
 
 
-_CLOSED: dict[str | None, str] = {}  # a tag's name as written → what it becomes (a page repeats few names)
+class _Closing(dict[str | None, str]):
+    """A tag's name as written (None: a comment, CDATA, a declaration) → what the tag becomes:
+    nothing for an inline tag, a line break for any other. A page repeats few names."""
 
-
-def _closed(m: re.Match[str]) -> str:
-    name = m.group(2)
-    kind = _CLOSED.get(name)
-    if kind is None:
+    def __missing__(self, name: str | None) -> str:
         kind = "" if (name or "").rsplit(":", 1)[-1].lower() in INLINE_TAGS else "\n"
-        if len(_CLOSED) < 4096:
-            _CLOSED[name] = kind
-    return kind
+        if len(self) < 4096:
+            self[name] = kind
+        return kind
+
+
+_CLOSING = _Closing()
 
 
 def _untagged(markup: str) -> str:
-    return html.unescape(_TAG.sub(_closed, markup))
+    # split, not sub with a function: a page has hundreds of tags, and this makes no call per tag
+    pieces = _TAG.split(markup)  # text, then each tag's two groups and the text after it
+    texts = pieces[::3]
+    between = map(_CLOSING.__getitem__, pieces[2::3])
+    return html.unescape("".join(chain.from_iterable(zip(texts, between))) + texts[-1])
 
 
 def _word_text(xml: str) -> str:
