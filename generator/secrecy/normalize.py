@@ -61,25 +61,26 @@ def _ranges(codes: list[int]) -> str:
 
 # A class of characters in the Basic Multilingual Plane is a bitmap; one with astral ranges is
 # several times slower to search, so the astral ones are looked for only in a text that has any.
-_FOLD_BMP = re.compile("[" + _ranges([c for c in _FOLD if c <= 0xFFFF]) + "]")
+_FOLD_IN_BMP = _ranges([c for c in _FOLD if c <= 0xFFFF])
+_FOLD_BMP = re.compile("[" + _FOLD_IN_BMP + "]")
 _FOLD_ASTRAL = re.compile("[" + _ranges([c for c in _FOLD if c > 0xFFFF]) + "]")
 # A quick test that passes over ordinary text: anything to fold or remove.
-_UNUSUAL = re.compile("[" + _ranges([c for c in _FOLD if c <= 0xFFFF]) + INVISIBLE_BMP + "]")
+_UNUSUAL = re.compile("[" + _FOLD_IN_BMP + INVISIBLE_BMP + "]")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 _INVISIBLE = re.compile(f"[{INVISIBLE}]+")
 _INVISIBLE_IN_BMP = re.compile(f"[{INVISIBLE_BMP}]+")
+_GAP = f"[{SPACES}{DASHES}]"  # one character of a gap that a reader does not see
 # a gap between Chinese characters; written to begin with the gap, which the regex engine looks for quickly
-_GAP = f"[{SPACES}{DASHES}]"
 _GAP_IN_WORDS = re.compile(f"{_GAP}(?<=[{_TIGHT}]{_GAP}){_GAP}{{0,2}}(?=[{_TIGHT}])")
-_GAP_IN_WORDS_NEEDED = re.compile(f"[{_TIGHT}][{SPACES}{DASHES}]")
-_GAP_IN_NUMBER = re.compile(f"(?<=[0-9])[{SPACES}{DASHES}]{{1,4}}(?=[0-9])")
+_GAP_IN_WORDS_NEEDED = re.compile(f"[{_TIGHT}]{_GAP}")
+_GAP_IN_NUMBER = re.compile(f"(?<=[0-9]){_GAP}{{1,4}}(?=[0-9])")
 # A UUID (8-4-4-4-12 hex digits, as in a feed's entry ids or a CMS's file names) is one identifier:
 # its digit groups, closed up, would make a 16-digit "number" in about one UUID in 20,000.
 _UUID = r"(?<![0-9A-Za-z])(?P<uuid>[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12})(?![0-9A-Za-z])"
 _GAP_OUTSIDE_UUIDS = re.compile(_UUID + "|" + _GAP_IN_NUMBER.pattern)
 # 11 digits or more with gaps between them: only then can closing the gaps make a number
-_GAPPED_NUMBER = re.compile(f"[0-9](?:[{SPACES}{DASHES}]{{0,4}}[0-9]){{10,}}")
+_GAPPED_NUMBER = re.compile(f"[0-9](?:{_GAP}{{0,4}}[0-9]){{10,}}")
 
 # Markdown inline syntax, as the renderer removes it: entities and escapes become their
 # character; emphasis and code marks vanish; a link keeps its words and loses its target.
