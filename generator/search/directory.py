@@ -28,9 +28,10 @@ The cache (<site>/.cache/terms/) keeps the files, each shard's keys as they went
 (keys/<shard>: a key a line, a title key with its mask after a space) and `state.json`: the shard
 names in order, each one's cache key (shards.key) and the number of files. A build with the same
 shards changes only the files of the keys that entered or left a changed shard; a build with other
-shards (added, removed, renamed) makes every file again. Either way a file is a function of the shards' names and keys alone, so an incremental
-build writes the bytes a clean one does. state.json is removed before any change and written
-after the last, so a build stopped in between leaves no state, and the next makes everything anew.
+shards (added, removed, renamed) makes every file again. Either way a file is a function of the
+shards' names and keys alone, so an incremental build writes the bytes a clean one does. state.json
+is removed before any change and written after the last, so a build stopped in between leaves no
+state, and the next makes everything anew.
 """
 
 from __future__ import annotations
