@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import inspection, load, publicity, recordwork, secrecy, staleness, validate
+from . import heap, inspection, load, publicity, recordwork, secrecy, staleness, validate
 from .annual import sources
 from .config import SiteConfig
 from .executors import Executor
@@ -36,19 +36,20 @@ def check(config: SiteConfig, today: dt.date, jobs: int | Executor | None = None
     """`jobs`: processes (or a cluster) that do each new record's own work first (default: every core)."""
     from .checkcache import CheckCache  # what each record file gave before, by the hash of its bytes
 
-    cache = CheckCache(config.root, config)
-    folders = load.walk(config.root)
-    recordwork.fill(config, cache, jobs or os.cpu_count() or 1, folders)
-    findings = Findings(config.rules)
-    site, load_findings = load.load_site(config, cache, folders)
-    findings.extend(load_findings)
-    findings.extend(sources.load_all(site))  # the registers and annual-report sources
-    findings.extend(validate.validate(site, cache))
-    review = secrecy.check(site, today, cache)
-    findings.extend(review.findings)
-    findings.extend(staleness.check(site, today))
-    findings.extend(inspection.check(site, today))  # after staleness: scheduled records are held out
-    cache.save()
+    with heap.paused():  # millions of long-lived objects and no cycles among them: heap.py
+        cache = CheckCache(config.root, config)
+        folders = load.walk(config.root)
+        recordwork.fill(config, cache, jobs or os.cpu_count() or 1, folders)
+        findings = Findings(config.rules)
+        site, load_findings = load.load_site(config, cache, folders)
+        findings.extend(load_findings)
+        findings.extend(sources.load_all(site))  # the registers and annual-report sources
+        findings.extend(validate.validate(site, cache))
+        review = secrecy.check(site, today, cache)
+        findings.extend(review.findings)
+        findings.extend(staleness.check(site, today))
+        findings.extend(inspection.check(site, today))  # after staleness: scheduled records are held out
+        cache.save()
     return CheckResult(site, findings, review=review, cache=cache)
 
 

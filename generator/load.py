@@ -358,12 +358,32 @@ def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list
     content = site_root / CONTENT
     dept = folder.name
 
-    def walk(base: Path, top: bool) -> None:
+    # depth first, as a loop: a recursive closure would be a reference cycle (heap.py)
+    pending: list[tuple[Path, bool, bool]] = [(folder, True, False)]  # (folder, top, is a link)
+    while pending:
+        base, top, linked = pending.pop()
+        if linked:
+            rel = relative(base, site_root)
+            if not inside(base, content, strict=True):
+                findings.append(link_out(rel, "目录", dept))
+            else:
+                findings.append(
+                    Finding(
+                        "FMT007",
+                        rel,
+                        1,
+                        "目录是符号链接，不读取其中的记录（记录只在其真实位置读取）",
+                        LINK_FIX,
+                        severity=WARN,
+                        dept=dept,
+                    )
+                )
+            continue
         try:
             with os.scandir(base) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError:
-            return
+            continue
         folders = []
         for entry in entries:
             name = entry.name
@@ -372,7 +392,7 @@ def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list
             is_link = entry.is_symlink()
             if _is_dir(entry):  # a link to a folder counts as a folder, as os.walk counts it
                 if not (name.endswith(".files") or (top and name in SPECIAL_DIRS)):
-                    folders.append((entry, is_link))
+                    folders.append((base / name, False, is_link))
                 continue
             if not name.endswith(".md"):
                 continue
@@ -381,28 +401,7 @@ def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list
                 findings.append(link_out(relative(path, site_root), "记录文件", dept))
                 continue
             found.append((path, is_link))
-        for entry, is_link in folders:
-            path = base / entry.name
-            if is_link:
-                rel = relative(path, site_root)
-                if not inside(path, content, strict=True):
-                    findings.append(link_out(rel, "目录", dept))
-                else:
-                    findings.append(
-                        Finding(
-                            "FMT007",
-                            rel,
-                            1,
-                            "目录是符号链接，不读取其中的记录（记录只在其真实位置读取）",
-                            LINK_FIX,
-                            severity=WARN,
-                            dept=dept,
-                        )
-                    )
-                continue
-            walk(path, False)
-
-    walk(folder, True)
+        pending.extend(reversed(folders))
     return found
 
 

@@ -37,7 +37,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
-from . import pipeline
+from . import heap, pipeline
 from .config import SiteConfig, load_config
 from .rules import RULES
 from .today import resolve_today
@@ -98,6 +98,12 @@ class Preview:
         self._first_change: float | None = None
 
     def rebuild(self) -> None:
+        try:
+            self._build()
+        finally:
+            heap.release()  # what the build set aside is the collector's again (heap.py)
+
+    def _build(self) -> None:
         with self.lock:
             config: SiteConfig = load_config(self.site)[0]
             today = self.today or resolve_today(None, config)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import multiprocessing
 from typing import Callable, Sequence, TypeVar
 
+from . import heap
+
 T = TypeVar("T")
 R = TypeVar("R")
 MIN_PER_WORKER = 50  # fewer items than this per worker are not worth a process
@@ -35,7 +37,8 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], workers: int) -> li
     try:
         size = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
         ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        heap.before_fork()
+        with multiprocessing.get_context("fork").Pool(workers, heap.child_started) as pool:
             return [result for part in pool.imap(_run_range, ranges) for result in part]  # type: ignore[misc]
     finally:
         _TASK = None

@@ -1,0 +1,53 @@
+"""The cycle collector, kept out of bulk work.
+
+CPython's cycle collector runs every few hundred allocations and, every so often, walks every
+object the process holds. A check builds one record object, its front matter and its findings
+for each record file (over four million objects at 200,000 records) and keeps them: walking
+them again and again found nothing to free and took a fifth of a warm check's time, and the
+first collections after it walked them all once more. So the check runs with the collector
+paused, and what it built is then set aside (`paused`: `gc.freeze`). Reference counting still
+frees all of it once unused; only objects in a reference cycle need the collector, and the
+check makes none (load.record_paths walks folders with a loop, not a recursive closure, for
+that reason).
+
+Forked workers (generator.workers) share the parent's pages until they write to them, and a
+collection writes to every object it walks. So the parent's objects are set aside before a
+fork (`before_fork`, the recipe of the `gc.freeze` documentation) and each child collects only
+what it makes itself (`child_started`). A process that builds again and again (`serve`) hands
+what it set aside back to the collector after each build (`release`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Iterator
+
+
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """No cycle collection inside the block; after it, what the process holds is never walked
+    again (until `release`), and the collector is as it was."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+def before_fork() -> None:
+    """What the process holds now is never walked by a collection, here or in a forked child."""
+    gc.freeze()
+
+
+def child_started() -> None:
+    """A forked worker collects the cycles it makes, whatever the parent's collector was doing."""
+    gc.enable()
+
+
+def release() -> None:
+    """Everything set aside is the collector's again: its cycles, if any, are freed in time."""
+    gc.unfreeze()

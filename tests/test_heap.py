@@ -1,0 +1,88 @@
+"""The cycle collector is kept out of a check (generator/heap.py): the check makes no reference
+cycles per record, so what it sets aside is freed by reference counting alone; the collector runs
+again after it, and forked workers collect what they make."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import DEPARTMENT_YAML, DEPT_USCC, SITE_YAML, record_text, write_site
+from generator import pipeline, workers
+from generator.config import load_config
+
+TODAY = dt.date(2026, 11, 21)
+
+
+@pytest.fixture(autouse=True)
+def collector() -> Iterator[None]:
+    """Each test starts and ends with the collector running and nothing set aside."""
+    gc.enable()
+    gc.unfreeze()
+    yield
+    gc.enable()
+    gc.unfreeze()
+
+
+def site_of(folder: Path, records: int) -> Path:
+    files = {"site.yaml": SITE_YAML, "content/d1/department.yaml": DEPARTMENT_YAML}
+    for n in range(records):
+        files[f"content/d1/{2020 + n % 5}/r{n}.md"] = record_text(index_no=f"{DEPT_USCC}/2026-{n + 1:05d}")
+    return write_site(folder, files)
+
+
+def cycles_left(site: Path) -> int:
+    """Objects in reference cycles that a check of `site` leaves behind once its result is dropped."""
+    config = load_config(site)[0]
+    pipeline.check(config, TODAY, 1)  # first: what importing and first use leave
+    gc.unfreeze()
+    gc.collect()
+    gc.disable()
+    result = pipeline.check(config, TODAY, 1)
+    del result
+    gc.unfreeze()
+    return gc.collect()
+
+
+def test_a_check_makes_no_reference_cycles_per_record(tmp_path: Path) -> None:
+    """The premise of setting the check's objects aside: what it leaves in cycles does not grow
+    with the records (a recursive closure per department folder once left one per record file)."""
+    assert cycles_left(site_of(tmp_path / "small", 30)) == cycles_left(site_of(tmp_path / "large", 300))
+
+
+def test_the_collector_runs_again_after_a_check(tmp_path: Path) -> None:
+    pipeline.check(load_config(site_of(tmp_path / "site", 3))[0], TODAY, 1)
+    assert gc.isenabled()
+    gc.disable()
+    pipeline.check(load_config(tmp_path / "site")[0], TODAY, 1)
+    assert not gc.isenabled()  # as it was
+
+
+def _collecting(_: int) -> tuple[bool, int]:
+    return gc.isenabled(), os.getpid()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="forked workers only where fork exists")
+def test_forked_workers_collect_their_own_cycles() -> None:
+    """Even when the parent has its collector paused, as during a check's own work on all cores."""
+    gc.disable()
+    found = workers.fork_map(_collecting, list(range(200)), 2)
+    assert {pid for _, pid in found} - {os.getpid()}, "the work ran in forked workers"
+    assert all(enabled for enabled, _ in found)
+
+
+def test_the_preview_hands_back_what_each_build_set_aside(tmp_path: Path) -> None:
+    """`serve` builds again and again in one process: whatever a build left in a cycle is freed in
+    time, not kept for the life of the preview."""
+    from generator.serve import Preview
+
+    site = site_of(tmp_path / "site", 3)
+    preview = Preview(site, site / "build", TODAY, lambda result: None)
+    preview.rebuild()
+    assert (site / "build" / "index.html").is_file()
+    assert gc.get_freeze_count() == 0
