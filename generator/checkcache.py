@@ -119,7 +119,7 @@ def dump_value(value: Any) -> str:
 
 def load_value(text: str) -> Any:
     """Fresh objects from `dump_value`'s text, every call."""
-    return json.loads(text, object_hook=_decode_object)
+    return _DECODER.decode(text)
 
 
 def _decode_object(obj: dict[str, Any]) -> Any:
@@ -140,6 +140,9 @@ def _decode_object(obj: dict[str, Any]) -> Any:
     if kind == "bytes":
         return base64.b64decode(value)
     raise ValueError(f"unknown cached value {kind!r}")
+
+
+_DECODER = json.JSONDecoder(object_hook=_decode_object)  # made once: json.loads(text, object_hook=…) makes one a call
 
 
 # --- findings: everything but the file, which is the record's own ----------------------------
@@ -262,6 +265,7 @@ class CheckCache:
         self.fresh: set[str] = set()  # entries computed or completed by this check
         self.signatures: dict[str, list[Any]] = {}  # record file → its status when last loaded whole, hash or ""
         self.seen: dict[str, list[Any]] = {}  # record file → its status as this check read it, hash or ""
+        self._statused: dict[str, tuple[list[int], bool]] = {}  # file → (signature, regular) as `holds` read it
         self.started_ns = CLOCK()
         self._readers = ""
         self._load()
@@ -388,20 +392,29 @@ class CheckCache:
             status = os.stat(path)
         except OSError:
             return False
-        return known[:4] == _signature(status)
+        signature = _signature(status)
+        self._statused[file] = (signature, stat.S_ISREG(status.st_mode))  # for `vouched`: one stat a file
+        return known[:4] == signature
 
     def vouched(self, path: Path, file: str, dept: str) -> Loaded | None:
         """What loading the file gave, without reading it: when its status is the one an earlier check
         read it with, and it had not changed for SETTLED_NS before that check began — so any write
-        since shows in its change time (the racy case git's index knows). Else None: read it."""
+        since shows in its change time (the racy case git's index knows). Else None: read it.
+        The status is the one `holds` read earlier in this check, if it did: a file written in
+        between is then vouched for as it was, as one written just after this call would be, and
+        its body is never read from the new bytes (load.VouchedBody)."""
         known = self.signatures.get(file)
+        statused = self._statused.pop(file, None)
         if known is None or len(known) != 5 or not known[4] or not isinstance(known[4], str):
             return None
-        try:
-            status = os.stat(path)
-        except OSError:
-            return None
-        if not stat.S_ISREG(status.st_mode) or _signature(status) != known[:4]:
+        if statused is None:
+            try:
+                status = os.stat(path)
+            except OSError:
+                return None
+            statused = (_signature(status), stat.S_ISREG(status.st_mode))
+        signature, regular = statused
+        if not regular or signature != known[:4]:
             return None
         result = self._loaded(known[4], file, dept)
         if result is not None:

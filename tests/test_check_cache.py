@@ -354,6 +354,36 @@ def test_a_body_changed_after_the_check_is_never_used(sample: Path, vouching: st
         assert record.body == "另一份正文。\n"  # read with the front matter, before the edit
 
 
+def test_a_file_written_while_a_check_runs_is_passed_only_as_it_was(
+    sample: Path, vouching: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm check reads each file's status once, before it spreads the new files over the cores.
+    A file written after that is checked as its status showed it, and its new body is never used:
+    what a build publishes is what the check passed, or the build stops."""
+    cold(sample)
+    check(sample)
+    record = sample / "content/d1/b.md"
+    loading = load.load_site
+
+    def written_first(*args: Any, **kwargs: Any) -> Any:
+        record.write_text(
+            record.read_text(encoding="utf-8").replace("另一份正文。", "联系电话：13812345678"), encoding="utf-8"
+        )
+        return loading(*args, **kwargs)
+
+    monkeypatch.setattr(load, "load_site", written_first)
+    checked = pipeline.check(load_config(sample)[0], dt.date(2026, 11, 30))
+    (loaded,) = [r for r in checked.site.records if r.file == "content/d1/b.md"]
+    found = {(f.rule, f.file) for f in checked.findings.items}
+    if vouching == "vouched":  # passed as it was: its new bytes are not what was checked
+        assert ("SEC008", "content/d1/b.md") not in found
+        with pytest.raises(load.RecordChanged, match="content/d1/b.md"):
+            loaded.body
+    else:  # not vouched for by its status: read, as written now
+        assert ("SEC008", "content/d1/b.md") in found
+        assert "13812345678" in loaded.body
+
+
 def test_a_file_written_just_before_a_check_is_read_by_the_next(
     sample: Path, vouching: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
