@@ -30,6 +30,8 @@ def parse_index_no(value: str) -> re.Match[str] | None:
 
 def non_ascii_digit(value: str) -> str | None:
     """The first digit in `value` that is not 0–9 (full-width ３, Arabic-Indic ٣ …), else None."""
+    if value.isascii():  # nearly every 索引号: its only digits are 0–9
+        return None
     return next((c for c in value if c.isdigit() and not ("0" <= c <= "9")), None)
 
 

@@ -126,6 +126,8 @@ def as_datetime(value: Any) -> dt.datetime | None:
     """A YAML date keeping a time of day when one was written; None if absent or bad.
     A time with a zone (2026-11-03T10:00:00+08:00, …Z) is read as China Standard Time, so every
     date compares with every other."""
+    if type(value) is dt.date:  # what YAML gives for most dates: a check reads millions
+        return dt.datetime(value.year, value.month, value.day)
     if isinstance(value, str):
         try:
             value = dt.datetime.fromisoformat(value.strip())
@@ -143,6 +145,8 @@ def as_datetime(value: Any) -> dt.datetime | None:
 
 def as_date(value: Any) -> dt.date | None:
     """A YAML date: date/datetime or 'YYYY-MM-DD[ HH:MM[:SS]]'; None if absent or bad."""
+    if type(value) is dt.date:
+        return value
     moment = as_datetime(value)
     return moment.date() if moment else None
 

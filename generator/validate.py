@@ -232,7 +232,6 @@ def _check_links(
 ) -> Iterator[Finding]:
     """FMT007–FMT009 of the body's links and raw HTML (`markdown.scan`) and the listed attachments:
     whether each target exists is looked at every time."""
-    content_root = site.root / CONTENT
     attachments = record.meta.get("attachments")
     listed = [str(name) for name in attachments] if isinstance(attachments, list) else []
     first: dict[str, int] = {}
@@ -253,7 +252,7 @@ def _check_links(
             yield _finding(record, "FMT007", record.line_of("attachments", i), str(exc))
     for link in found_links:
         try:
-            target = links.resolve(record.path, link.href, content_root)
+            target = links.resolve(record.path, link.href, site.root / CONTENT)
         except links.LinkError as exc:
             rule = "FMT007" if safeurl.is_allowed(link.href) else "FMT009"
             yield _finding(record, rule, record.body_line + link.line, str(exc))
