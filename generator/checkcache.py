@@ -70,6 +70,11 @@ MARK = "\u0000"  # the one key of a JSON object that stands for a value JSON has
 NOT_SETTINGS = ("root", "parsed", "rules", "today")  # severities are applied later; `today` is not read
 
 
+ReadElsewhere = tuple[
+    str, list[Any], str, dict[str, Any] | None
+]  # file, status, hash, entry made (CheckCache.read_here)
+
+
 class Uncacheable(ValueError):
     """A value the cache does not keep (a YAML alias or a type JSON cannot carry): parsed every time."""
 
@@ -266,6 +271,7 @@ class CheckCache:
         self.signatures: dict[str, list[Any]] = {}  # record file → its status when last loaded whole, hash or ""
         self.seen: dict[str, list[Any]] = {}  # record file → its status as this check read it, hash or ""
         self._statused: dict[str, tuple[list[int], bool]] = {}  # file → (signature, regular) as `holds` read it
+        self._read_elsewhere: dict[str, tuple[list[Any], str]] = {}  # file → (status, hash) as a worker read it
         self.started_ns = CLOCK()
         self._readers = ""
         self._load()
@@ -402,9 +408,16 @@ class CheckCache:
         since shows in its change time (the racy case git's index knows). Else None: read it.
         The status is the one `holds` read earlier in this check, if it did: a file written in
         between is then vouched for as it was, as one written just after this call would be, and
-        its body is never read from the new bytes (load.VouchedBody)."""
-        known = self.signatures.get(file)
+        its body is never read from the new bytes (load.VouchedBody). A file a worker of this check
+        read whole (`adopt`) is taken as those bytes, the same way."""
         statused = self._statused.pop(file, None)
+        read = self._read_elsewhere.pop(file, None)
+        if read is not None:  # a worker of this check read it whole: its bytes are the ones checked
+            result = self._loaded(read[1], file, dept)
+            if result is not None:
+                self.seen[file] = read[0]
+                return result
+        known = self.signatures.get(file)
         if known is None or len(known) != 5 or not known[4] or not isinstance(known[4], str):
             return None
         if statused is None:
@@ -426,18 +439,22 @@ class CheckCache:
         settled = CHANGE_TIMES and max(status.st_mtime_ns, status.st_ctime_ns) < self.started_ns - SETTLED_NS
         return [*_signature(status), digest if settled else ""]
 
-    def fresh_entry(self, file: str) -> tuple[str, dict[str, Any]] | None:
-        """(hash, entry) of the file when this check computed or completed its entry."""
-        digest = self.files.get(file)
-        if digest is None or digest not in self.fresh:
+    def read_here(self, file: str) -> ReadElsewhere | None:
+        """What this cache learnt of the file by reading it, for the check that sent the file here
+        (`adopt`): the status and hash of the bytes read, and the entry if it was made here."""
+        digest, status = self.files.get(file), self.seen.get(file)
+        if digest is None or status is None:
             return None
-        return digest, self.entries[digest]
+        return file, status, digest, self.entries[digest] if digest in self.fresh else None
 
-    def adopt(self, entries: Iterable[tuple[str, dict[str, Any]]]) -> None:
-        """Entries computed elsewhere (by a worker) for this check to read."""
-        for digest, entry in entries:
-            self.entries[digest] = entry
-            self.dirty.add(digest[:2])
+    def adopt(self, reads: Iterable[ReadElsewhere]) -> None:
+        """Files a worker of this check read whole (`read_here`), with the entries it made: the
+        loader takes each from the bytes the worker read (`vouched`), without reading it again."""
+        for file, status, digest, entry in reads:
+            if entry is not None:
+                self.entries[digest] = entry
+                self.dirty.add(digest[:2])
+            self._read_elsewhere[file] = (status, digest)
 
     def _entry(self, file: str) -> dict[str, Any] | None:
         digest = self.files.get(file)

@@ -6,18 +6,18 @@ record and site.yaml (validate), its body's links and raw HTML, and its secrecy 
 keeps. So a cold check first fills the cache for the records it has not seen, spread over
 forked workers, each running the stages' own functions on its share of the files; then load,
 validate, secrecy and staleness run in order in this process as a warm check does, reading
-those entries. The findings are the ones one process finds, in the same order: every value
-comes from the same functions, only computed elsewhere first.
+those entries, each file taken as the worker read it (by the hash of those bytes: its body,
+when asked for, is read again only if it still has them). The findings are the ones one process
+finds, in the same order: every value comes from the same functions, only computed elsewhere first.
 """
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
 
 from . import executors, load, markdown, secrecy, validate
-from .checkcache import CheckCache
+from .checkcache import CheckCache, ReadElsewhere
 from .config import SiteConfig
 from .model import Record, Site
 
@@ -33,18 +33,16 @@ class OwnWork:
         self.terms = [term for term in config.sensitive_terms if term.strip()]
         self.tree = (config.root / load.CONTENT).resolve()
 
-    def __call__(self, item: tuple[Path, str, bool]) -> tuple[str, dict[str, Any]] | None:
+    def __call__(self, item: tuple[Path, str, bool]) -> ReadElsewhere | None:
         path, dept, plain = item
         record = load.load_record(path, self.config.root, dept, [], self.cache, self.tree, plain=plain)
         if record.loaded:
             validate.own_work(record, self.site, self.cache)
             secrecy.own_work(record, self.terms, self.cache)
-        return self.cache.fresh_entry(record.file)
+        return self.cache.read_here(record.file)
 
 
-def own_work_remote(
-    site: executors.SiteRef, files: list[tuple[Path, str, bool]]
-) -> list[tuple[str, dict[str, Any]] | None]:
+def own_work_remote(site: executors.SiteRef, files: list[tuple[Path, str, bool]]) -> list[ReadElsewhere | None]:
     """OwnWork on a cluster worker, with a check cache of its own (one per worker thread)."""
     config = executors.site_config(site)
     own = executors.memo(
@@ -61,7 +59,7 @@ def fill(config: SiteConfig, cache: CheckCache, jobs: int | executors.Executor, 
     if not files or (not runner.remote and (len(files) < WORTH_SPREADING or runner.jobs <= 1)):
         return 0
     done = runner.map(executors.Work(OwnWork(config, cache), own_work_remote), files)
-    cache.adopt(entry for entry in done if entry is not None)
+    cache.adopt(read for read in done if read is not None)
     return len(files)
 
 

@@ -17,7 +17,7 @@ from typing import Any, Callable
 import pytest
 
 from conftest import DEPARTMENT_YAML, SITE_YAML, copy_demo, record_text, run_cli
-from generator import checkcache, load, markdown, pipeline, secrecy
+from generator import checkcache, load, markdown, pipeline, recordwork, secrecy, workers
 from generator.config import load_config
 from office_files import docx_bytes
 
@@ -382,6 +382,29 @@ def test_a_file_written_while_a_check_runs_is_passed_only_as_it_was(
     else:  # not vouched for by its status: read, as written now
         assert ("SEC008", "content/d1/b.md") in found
         assert "13812345678" in loaded.body
+
+
+def test_files_the_workers_read_are_taken_as_they_read_them(
+    sample: Path, vouching: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold check spreads the files it has not seen over the cores (generator.recordwork); the
+    loader then takes each file as the worker read it: the findings one process finds, no file
+    read a second time, and a body asked for later only from the bytes the worker checked."""
+    one = cold(sample)  # four records: done in one process
+    shutil.rmtree(sample / checkcache.CACHE)
+    monkeypatch.setattr(recordwork, "WORTH_SPREADING", 1)
+    monkeypatch.setattr(workers, "MIN_PER_WORKER", 1)
+    reads = record_reads(monkeypatch)  # counts this process's reads only: the workers are forked
+    assert check(sample, "--jobs", "2") == one
+    assert reads == []
+    shutil.rmtree(sample / checkcache.CACHE)
+    checked = pipeline.check(load_config(sample)[0], dt.date(2026, 11, 30), 2)
+    (record,) = [r for r in checked.site.records if r.file == "content/d1/b.md"]
+    assert record.body_text is None
+    path = sample / record.file
+    path.write_text(path.read_text(encoding="utf-8").replace("另一份正文。", "联系电话：13812345678"), encoding="utf-8")
+    with pytest.raises(load.RecordChanged, match="content/d1/b.md"):
+        record.body
 
 
 def test_a_file_written_just_before_a_check_is_read_by_the_next(
