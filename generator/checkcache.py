@@ -4,10 +4,11 @@
 entry per record file, keyed by the sha256 of its bytes (a shard: one line naming the release,
 the settings and the sha256 of the rest, then the entries as one JSON object):
 
-- what loading it gave: the front matter as parsed (values, the line of every key: one JSON
-  text, with a tag for the values JSON has no form of — dates, binary, sets…), the line
-  the body starts on, and its FMT001 findings — the body itself is cut from the file again
-  (it has to be read and hashed anyway; only the YAML parse is costly);
+- what loading it gave: the front matter as parsed (the values as one JSON text, with a tag for
+  the values JSON has no form of — dates, binary, sets…; the line of every key as another,
+  decoded only when a line is looked up), the line the body starts on, and its FMT001
+  findings — the body itself is cut from the file again when it is read (only the YAML parse
+  is costly);
 - the links and raw HTML of the body (the Markdown parse), with their lines;
 - under the site settings' fingerprint: the validation findings that read nothing but the
   record itself and site.yaml (FMT002 types, FMT004, FMT005, FMT006), and the secrecy
@@ -44,6 +45,7 @@ import base64
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -55,13 +57,14 @@ from typing import Any, Iterable
 
 from . import limits, pagecache, yamlsrc
 from .config import SiteConfig
+from .errors import DisclosureError
 from .findings import Finding
 from .rules import BLOCK, OFF, RULES, WARN
 
 SEVERITIES = ("", BLOCK, WARN, OFF)
 
 CACHE = Path(".cache") / "check"
-FORMAT = "1"  # the layout of a shard
+FORMAT = "2"  # the layout of a shard
 SIGNATURES = "files.status"  # record file → its status when last loaded whole, and its hash when settled (JSON)
 SETTLED_NS = 2_000_000_000  # a file unchanged this long before a check began is vouched for by its status
 CLOCK = time.time_ns  # the clock a check's start is read from: the one file change times are on
@@ -481,10 +484,10 @@ class CheckCache:
             findings = _findings_in(entry["load"], file, dept)
             parsed = None
             if "front" in entry:
-                meta, lines = load_value(entry["front"])
+                meta, lines = load_value(entry["front"]), _text(entry["lines"])
                 if not isinstance(meta, dict):
                     raise ValueError("meta")
-                parsed = yamlsrc.Parsed(meta, {tuple(path): _int(line) for path, line in lines})
+                parsed = yamlsrc.Parsed(meta, functools.partial(_lines, lines, self.folder))
             result = Loaded(findings, parsed, int(entry["body"]), digest)
         except (KeyError, TypeError, ValueError, RecursionError):
             self._drop(digest)
@@ -508,8 +511,10 @@ class CheckCache:
         try:
             entry: dict[str, Any] = {"load": _findings_out(findings, file, dept), "body": body_line}
             if parsed is not None:
-                # one text (decoded when used): a cache of many records holds strings, not objects
-                entry["front"] = dump_value([parsed.data, [[list(path), line] for path, line in parsed.lines.items()]])
+                # texts, decoded when used: a cache of many records holds strings, not objects; and
+                # the lines only when a line is looked up, which most records never need
+                entry["front"] = dump_value(parsed.data)
+                entry["lines"] = dump_value([[list(path), line] for path, line in parsed.lines.items()])
         except (Uncacheable, RecursionError, ValueError):
             return
         self.entries[digest] = entry
@@ -609,6 +614,26 @@ class CheckCache:
         except Uncacheable:
             return
         self._changed(file)
+
+
+class CacheDamaged(DisclosureError):
+    """A part of the check cache read only when first needed (a record's lines) cannot be read."""
+
+
+def _lines(text: str, folder: Path) -> dict[yamlsrc.KeyPath, int]:
+    """A record's lines table, from the text `keep_loaded` wrote."""
+    try:
+        return {tuple(_key(part) for part in path): _int(line) for path, line in load_value(text)}
+    except (TypeError, ValueError, RecursionError):
+        raise CacheDamaged(
+            f"检查缓存 {folder} 已损坏（记录的行号表无法读取）。请删除该目录后重新运行，它会重新生成。"
+        ) from None
+
+
+def _key(value: Any) -> str | int:
+    if type(value) is not str and type(value) is not int:
+        raise ValueError("key")
+    return value
 
 
 def _signature(status: os.stat_result) -> list[int]:

@@ -125,7 +125,7 @@ class BodySource(Protocol):
     def read(self) -> str: ...
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     dept: str  # department slug
     path: Path  # absolute path of the .md file

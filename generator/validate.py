@@ -135,29 +135,30 @@ def _check_index_no(record: Record, site: Site, seen: dict[str, Record]) -> Iter
     value = record.index_no
     if not value:
         return
-    line = record.line_of("index_no")
     digit = ids.non_ascii_digit(value)
     if digit is not None:
         yield _finding(
             record,
             "FMT003",
-            line,
+            record.line_of("index_no"),
             f"索引号“{value}”含非半角数字“{digit}”（U+{ord(digit):04X}），索引号只能使用半角数字 0-9",
             "用半角（英文）输入法重新输入索引号中的数字。",
         )
         return
     match = ids.parse_index_no(value)
     if match is None:
-        yield _finding(record, "FMT003", line, f"索引号“{value}”格式错误")
+        yield _finding(record, "FMT003", record.line_of("index_no"), f"索引号“{value}”格式错误")
         return
     if not ids.uscc_valid(match["uscc"]):
-        yield _finding(record, "FMT003", line, f"索引号中的统一社会信用代码 {match['uscc']} 校验位错误")
+        yield _finding(
+            record, "FMT003", record.line_of("index_no"), f"索引号中的统一社会信用代码 {match['uscc']} 校验位错误"
+        )
     dept = site.departments.get(record.dept)
     if dept and dept.uscc and match["uscc"] != dept.uscc.strip().upper():
         yield _finding(
             record,
             "FMT003",
-            line,
+            record.line_of("index_no"),
             f"索引号前缀 {match['uscc']} 不是本部门的统一社会信用代码 {dept.uscc}",
             "索引号以本部门 department.yaml 中的 uscc 开头。",
         )
@@ -167,7 +168,7 @@ def _check_index_no(record: Record, site: Site, seen: dict[str, Record]) -> Iter
         yield _finding(
             record,
             "FMT003",
-            line,
+            record.line_of("index_no"),
             f"索引号 {value} 与 {first.file}{same} 重复",
             "每条记录的索引号在全站唯一，可用 disclosure new 分配新号。",
         )

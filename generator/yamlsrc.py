@@ -21,7 +21,7 @@ goes through `parse`, which is libyaml (CSafeLoader) plus one linear walk over t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -64,16 +64,29 @@ class YamlError(Exception):
         self.fix = fix or GENERIC_FIX
 
 
-@dataclass
 class Parsed:
-    data: Any
-    lines: dict[KeyPath, int] = field(default_factory=dict)
+    """A document's data and the line of every key in it (`lines`: key path → 1-based line).
+    `lines` may be given as a function that makes the table when it is first needed: the check
+    cache keeps each record's table as text, and most records' lines are never looked up."""
+
+    __slots__ = ("data", "_lines")
+
+    def __init__(self, data: Any, lines: dict[KeyPath, int] | Callable[[], dict[KeyPath, int]] | None = None) -> None:
+        self.data = data
+        self._lines = {} if lines is None else lines
+
+    @property
+    def lines(self) -> dict[KeyPath, int]:
+        if callable(self._lines):
+            self._lines = self._lines()
+        return self._lines
 
     def line_of(self, *path: str | int, default: int = 1) -> int:
         """Line of the deepest known key on `path` (1-based, in the parsed text)."""
+        lines = self.lines
         while path:
-            if path in self.lines:
-                return self.lines[path]
+            if path in lines:
+                return lines[path]
             path = path[:-1]
         return default
 

@@ -231,6 +231,24 @@ def test_a_damaged_entry_is_ignored(sample: Path) -> None:
     assert check(sample) == first
 
 
+def test_a_damaged_lines_table_stops_the_check_with_what_to_do(sample: Path) -> None:
+    """A record's lines table is read only when one of its lines is looked up, long after the
+    entry was taken: nonsense there (in a shard whose checksum matches) is a clear error that
+    says to delete the cache, never a finding on a wrong line; without the cache all is well."""
+    first = cold(sample)
+    for shard in shards(sample):
+        entries = json.loads(shard.read_bytes().partition(b"\n")[2])
+        for entry in entries.values():
+            if "lines" in entry:
+                entry["lines"] = '[[["index_no"], "第二行"]]'
+        rewrite(shard, entries)
+    result = run_cli("check", "--site", sample)
+    assert result.code == 2 and "Traceback" not in result.err
+    assert ".cache/check" in result.err and "删除" in result.err
+    shutil.rmtree(sample / checkcache.CACHE)
+    assert check(sample) == first
+
+
 def test_a_changed_byte_is_noticed(sample: Path) -> None:
     """A shard whose entries no longer match its checksum (a flipped bit inside a string) is ignored."""
     first = cold(sample)

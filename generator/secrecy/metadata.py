@@ -109,15 +109,19 @@ def _review(record: Record) -> Iterator[Finding]:
             "没有保密审查记录 review（承办人、审核人、批准人、批准日期）",
         )
         return
-    line = record.line_of("review")
     missing = [label for key, label in REVIEWERS if not _filled(review.get(key))]
     if not _filled(review.get("approved_on")):
         missing.append("批准日期")
     if missing:
-        yield _finding(record, "SEC003", line, f"保密审查缺少{'、'.join(missing)}")
+        yield _finding(record, "SEC003", record.line_of("review"), f"保密审查缺少{'、'.join(missing)}")
     people = [str(review[key]).strip() for key, _ in REVIEWERS if _filled(review.get(key))]
     if len(set(people)) < len(people):
-        yield _finding(record, "SEC003", line, f"承办人、审核人、批准人须为三个不同的人，实际为 {'、'.join(people)}")
+        yield _finding(
+            record,
+            "SEC003",
+            record.line_of("review"),
+            f"承办人、审核人、批准人须为三个不同的人，实际为 {'、'.join(people)}",
+        )
     if str(review.get("opinion") or "").strip() == "需报审":
         yield _finding(
             record,
