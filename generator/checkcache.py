@@ -514,7 +514,8 @@ class CheckCache:
                 # texts, decoded when used: a cache of many records holds strings, not objects; and
                 # the lines only when a line is looked up, which most records never need
                 entry["front"] = dump_value(parsed.data)
-                entry["lines"] = dump_value([[list(path), line] for path, line in parsed.lines.items()])
+                lines = [[list(path), line] for path, line in parsed.lines.items()]  # texts and numbers only
+                entry["lines"] = json.dumps(lines, ensure_ascii=False, separators=(",", ":"))
         except (Uncacheable, RecursionError, ValueError):
             return
         self.entries[digest] = entry
@@ -623,7 +624,7 @@ class CacheDamaged(DisclosureError):
 def _lines(text: str, folder: Path) -> dict[yamlsrc.KeyPath, int]:
     """A record's lines table, from the text `keep_loaded` wrote."""
     try:
-        return {tuple(_key(part) for part in path): _int(line) for path, line in load_value(text)}
+        return {tuple(_key(part) for part in path): _int(line) for path, line in json.loads(text)}
     except (TypeError, ValueError, RecursionError):
         raise CacheDamaged(
             f"检查缓存 {folder} 已损坏（记录的行号表无法读取）。请删除该目录后重新运行，它会重新生成。"

@@ -11,7 +11,7 @@ from .rules import BLOCK, OFF, RULES, WARN
 _RANK = {OFF: 0, WARN: 1, BLOCK: 2}
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, weakref_slot=True)
 class Finding:
     rule: str
     file: str  # relative to the site, POSIX separators

@@ -125,7 +125,7 @@ class BodySource(Protocol):
     def read(self) -> str: ...
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, weakref_slot=True)
 class Record:
     dept: str  # department slug
     path: Path  # absolute path of the .md file

@@ -81,6 +81,16 @@ class Parsed:
             self._lines = self._lines()
         return self._lines
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Parsed) and (self.data, self.lines) == (other.data, other.lines)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the data it holds
+
+    def __repr__(self) -> str:
+        """The data and the lines, the same in every process: a page's key (pagecache.fingerprint)
+        takes the form of what it does not know from its repr, and site.yaml's Parsed is in some."""
+        return f"Parsed({self.data!r}, {self.lines!r})"
+
     def line_of(self, *path: str | int, default: int = 1) -> int:
         """Line of the deepest known key on `path` (1-based, in the parsed text)."""
         lines = self.lines

@@ -5,6 +5,8 @@ inputs did not change are not written again."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -157,6 +159,20 @@ def test_a_page_key_never_takes_the_form_of_an_object_that_is_gone() -> None:
         del pager
     assert len(ids) < 200  # ids were reused
     assert len(keys) == 200 and not memo.forms  # each page its own key; nothing kept once gone
+
+
+def test_a_page_key_is_the_same_in_every_process() -> None:
+    """A page whose inputs did not change is not rendered again, and a cluster worker plans the pages
+    the machine that started the build planned: so the settings every page's key takes in (site.yaml
+    as parsed, with the line of each key) must hash to the same key in another process."""
+    code = (
+        "from pathlib import Path; from generator import pagecache; from generator.config import load_config; "
+        f"print(pagecache.fingerprint(load_config(Path({str(REPO)!r}))[0]))"
+    )
+    keys = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout for _ in "ab"
+    }
+    assert len(keys) == 1 and len(keys.pop().strip()) == 64
 
 
 @pytest.mark.parametrize("count", [0, 1, 5])
