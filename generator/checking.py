@@ -39,7 +39,7 @@ def check(config: SiteConfig, today: dt.date, jobs: int | Executor | None = None
     with heap.paused():  # millions of long-lived objects and no cycles among them: heap.py
         cache = CheckCache(config.root, config)
         folders = load.walk(config.root)
-        recordwork.fill(config, cache, jobs or os.cpu_count() or 1, folders)
+        typos_found = recordwork.fill(config, cache, jobs or os.cpu_count() or 1, folders)
         findings = Findings(config.rules)
         site, load_findings = load.load_site(config, cache, folders)
         findings.extend(load_findings)
@@ -48,7 +48,7 @@ def check(config: SiteConfig, today: dt.date, jobs: int | Executor | None = None
         review = secrecy.check(site, today, cache)
         findings.extend(review.findings)
         findings.extend(staleness.check(site, today))
-        findings.extend(inspection.check(site, today))  # after staleness: scheduled records are held out
+        findings.extend(inspection.check(site, today, typos_found))  # after staleness: scheduled records held out
         cache.save()
     return CheckResult(site, findings, review=review, cache=cache)
 

@@ -15,13 +15,23 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import NamedTuple
 
 from . import executors, load, markdown, secrecy, validate
 from .checkcache import CheckCache, ReadElsewhere
 from .config import SiteConfig
+from .inspection import typos
 from .model import Record, Site
 
 WORTH_SPREADING = 200  # fewer new records than this are done in the stages themselves
+
+
+class Done(NamedTuple):
+    """What a record file's own work gave the check that spread it: how the file was read and the
+    entry made of it (into the check cache), and the near misses in its public texts (INS004)."""
+
+    read: ReadElsewhere | None
+    typos: tuple[str, str, list[typos.Hit]] | None  # (memo key, fingerprint of the names, hits)
 
 
 class OwnWork:
@@ -32,17 +42,26 @@ class OwnWork:
         self.site = Site(config, config.root)  # the own checks read site.yaml only
         self.terms = [term for term in config.sensitive_terms if term.strip()]
         self.tree = (config.root / load.CONTENT).resolve()
+        # the names INS004 measures against: the shipped ones, the bodies' and site.yaml's
+        named = Site(config, config.root)
+        for folder in load.department_folders(config.root, []):
+            named.departments[folder.name] = load.load_department(folder, config.root, [])
+        names = typos.site_terms(named)
+        self.names, self.typo_terms = typos.fingerprint(names), typos.build(names)
 
-    def __call__(self, item: tuple[Path, str, bool]) -> ReadElsewhere | None:
+    def __call__(self, item: tuple[Path, str, bool]) -> Done:
         path, dept, plain = item
         record = load.load_record(path, self.config.root, dept, [], self.cache, self.tree, plain=plain)
+        found = None
         if record.loaded:
             validate.own_work(record, self.site, self.cache)
             secrecy.own_work(record, self.terms, self.cache)
-        return self.cache.read_here(record.file)
+            hits = typos.found_by_file(record, self.typo_terms)
+            found = None if hits is None else (hits[0], self.names, hits[1])
+        return Done(self.cache.read_here(record.file), found)
 
 
-def own_work_remote(site: executors.SiteRef, files: list[tuple[Path, str, bool]]) -> list[ReadElsewhere | None]:
+def own_work_remote(site: executors.SiteRef, files: list[tuple[Path, str, bool]]) -> list[Done]:
     """OwnWork on a cluster worker, with a check cache of its own (one per worker thread)."""
     config = executors.site_config(site)
     own = executors.memo(
@@ -51,16 +70,19 @@ def own_work_remote(site: executors.SiteRef, files: list[tuple[Path, str, bool]]
     return [own(item) for item in files]
 
 
-def fill(config: SiteConfig, cache: CheckCache, jobs: int | executors.Executor, folders: load.Folders) -> int:
-    """Fill `cache` with the own work of every record file of `folders` it does not hold yet; how
-    many were done. `jobs`: processes, or a cluster (executors.py), that do it."""
+def fill(
+    config: SiteConfig, cache: CheckCache, jobs: int | executors.Executor, folders: load.Folders
+) -> typos.Found | None:
+    """Fill `cache` with the own work of every record file of `folders` it does not hold yet, and
+    give the near misses found in their texts (for inspection.check); None when nothing was spread.
+    `jobs`: processes, or a cluster (executors.py), that do it."""
     files = [item for item in folders.records if not cache.holds(item[0], load.relative(item[0], config.root))]
     runner = executors.of(jobs)
     if not files or (not runner.remote and (len(files) < WORTH_SPREADING or runner.jobs <= 1)):
-        return 0
+        return None
     done = runner.map(executors.Work(OwnWork(config, cache), own_work_remote), files)
-    cache.adopt(read for read in done if read is not None)
-    return len(files)
+    cache.adopt(each.read for each in done if each.read is not None)
+    return {each.typos[0]: each.typos[1:] for each in done if each.typos is not None}
 
 
 def leads(records: list[Record], cache: CheckCache, jobs: int | executors.Executor) -> dict[str, str]:

@@ -52,7 +52,8 @@ def cycles_left(site: Path) -> int:
 def test_a_check_makes_no_reference_cycles_per_record(tmp_path: Path) -> None:
     """The premise of setting the check's objects aside: what it leaves in cycles does not grow
     with the records (a recursive closure per department folder once left one per record file)."""
-    assert cycles_left(site_of(tmp_path / "small", 30)) == cycles_left(site_of(tmp_path / "large", 300))
+    small, large = cycles_left(site_of(tmp_path / "small", 60)), cycles_left(site_of(tmp_path / "large", 600))
+    assert large - small < 100, (small, large)  # one object a record would be 540 more
 
 
 def test_the_collector_runs_again_after_a_check(tmp_path: Path) -> None:

@@ -89,16 +89,19 @@ def test_jobs_must_be_a_positive_number(make_site: MakeSite) -> None:
 
 
 def test_a_cold_check_on_2_processes_finds_what_1_finds(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each new record's own work (parse, own checks, body scan, secrecy candidates) done by forked
-    workers first: every finding the same, in the same order, and the cache it leaves as good."""
+    """Each new record's own work (parse, own checks, body scan, secrecy candidates, near misses of
+    canonical names) done by forked workers first: every finding the same, in the same order, and
+    the caches it leaves as good."""
     from generator import config as site_config, pipeline, recordwork
     from generator.checkcache import CACHE
+    from generator.inspection import typos
     import datetime as dt
 
     # findings of every kind: blocking secrecy hits, a broken file, a raw-HTML body
     (demo_copy / "content/yuxi/zz-leak.md").write_text(
         record_text(
-            "联系人手机 13912345678，身份证号 110101199003070071。<b>注意</b>", title="内部资料 关于印发的通知"
+            "联系人手机 13912345678，身份证号 110101199003070071。<b>注意</b>中华人民共合国。",
+            title="内部资料 关于印发的通知",
         ),
         encoding="utf-8",
     )
@@ -113,17 +116,24 @@ def test_a_cold_check_on_2_processes_finds_what_1_finds(demo_copy: Path, monkeyp
             (f.rule, f.file, f.line, f.message, f.fix, f.severity, f.excerpt, f.fingerprint) for f in result.findings
         ]
 
+    memo = demo_copy / typos.MEMO
     shutil.rmtree(demo_copy / CACHE, ignore_errors=True)
+    memo.unlink(missing_ok=True)
     one = findings(1)
-    assert {"SEC008", "FMT001", "FMT008"} <= {f[0] for f in one}
+    assert {"SEC008", "FMT001", "FMT008", "INS004"} <= {f[0] for f in one}
     shutil.rmtree(demo_copy / CACHE)
+    memo.unlink()
 
     spread: list[int] = []
     real_fill = recordwork.fill
     monkeypatch.setattr(recordwork, "WORTH_SPREADING", 1)
     monkeypatch.setattr(workers, "MIN_PER_WORKER", 1)
     monkeypatch.setattr(recordwork, "fill", lambda *args: spread.append(real_fill(*args)) or spread[-1])
+    searched: list[int] = []  # texts searched for near misses in this process (the workers are forked)
+    real_hits = typos.hits_in
+    monkeypatch.setattr(typos, "hits_in", lambda texts, terms: searched.append(1) or real_hits(texts, terms))
     assert findings(2) == one
-    assert spread[-1] >= 30  # every record went through the workers
-    assert findings(2) == one  # warm, from what the workers left in the cache
-    assert spread[-1] == 0  # and nothing was spread again
+    assert len(spread[-1] or {}) >= 30  # every record went through the workers, its texts searched there
+    assert searched == []
+    assert findings(2) == one  # warm, from what the workers left in the caches
+    assert spread[-1] is None and searched == []  # and nothing was spread or searched again

@@ -30,7 +30,13 @@ from .plan import plan
 __all__ = ["check"]
 
 
-def check(site: Site, today: dt.date) -> list[Finding]:
-    """Every INS finding of the site but INS005 (links.check, on request), measured against `today`."""
+def check(site: Site, today: dt.date, typos_found: typos.Found | None = None) -> list[Finding]:
+    """Every INS finding of the site but INS005 (links.check, on request), measured against `today`.
+    `typos_found`: the near misses the check's workers found in the files they read (typos.check)."""
     site_plan = plan(site)
-    return freshness.check(site_plan, today) + columns.check(site_plan) + typos.check(site) + identifiers.check(site)
+    return (
+        freshness.check(site_plan, today)
+        + columns.check(site_plan)
+        + typos.check(site, typos_found)
+        + identifiers.check(site)
+    )

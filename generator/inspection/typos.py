@@ -210,14 +210,28 @@ def record_findings(record: Record, terms: Terms, memo: Memo | None = None) -> I
     hits = memo.get(key)
     if hits is None:
         texts = texts or list(published_texts(record))
-        hits = [
-            (i, start, written, term) for i, text in enumerate(texts) for start, written, term in find(text.text, terms)
-        ]
+        hits = hits_in(texts, terms)
         memo.put(key, hits)
     if hits:
         shown = texts or list(published_texts(record))
         for i, start, written, term in hits:
             yield _finding(record.file, record.dept, shown[i], start, written, term)
+
+
+def hits_in(texts: list[Text], terms: Terms) -> list[Hit]:
+    """Where a record's public texts hold near misses: (which text, where in it, as written, the name)."""
+    return [
+        (i, start, written, term) for i, text in enumerate(texts) for start, written, term in find(text.text, terms)
+    ]
+
+
+def found_by_file(record: Record, terms: Terms) -> tuple[str, list[Hit]] | None:
+    """(memo key, hits) of a record read from a file, for the check that spread its own work over the
+    cores (generator.recordwork): its hits are then found where its file was read, and `check` takes
+    them as the memo's. None for a record not read from a file."""
+    if not record.loaded or not record.digest:
+        return None
+    return Memo.file_key(record.digest), hits_in(list(published_texts(record)), terms)
 
 
 def _report_text(report: ReportSource) -> Text:
@@ -239,6 +253,15 @@ def _hit(value: list[object]) -> Hit:
     return index, start, written, term
 
 
+def fingerprint(names: list[str]) -> str:
+    """What a near miss found is a function of, besides the texts: the names, this code, the data file."""
+    code = Path(__file__).read_bytes() + resources.files(__package__).joinpath(DATA).read_bytes()
+    return hashlib.sha256(code + "\x00".join(names).encode("utf-8")).hexdigest()
+
+
+Found = dict[str, tuple[str, list[Hit]]]  # memo key → (fingerprint of the names, hits): found elsewhere
+
+
 class Memo:
     """`<site>/.cache/inspection/typos.json`: the near misses found in a record's public texts, by
     the sha256 of its file's bytes (or of those texts, for a record not read from a file), under
@@ -249,8 +272,7 @@ class Memo:
 
     def __init__(self, root: Path, names: list[str]) -> None:
         self.path = root / MEMO
-        code = Path(__file__).read_bytes() + resources.files(__package__).joinpath(DATA).read_bytes()
-        self.fingerprint = hashlib.sha256(code + "\x00".join(names).encode("utf-8")).hexdigest()
+        self.fingerprint = fingerprint(names)
         self.kept: dict[str, list[Hit]] = {}
         self.used: dict[str, list[Hit]] = {}
         self.changed = False
@@ -279,6 +301,13 @@ class Memo:
             self.used[key] = hits
         return hits
 
+    def take(self, found: Found) -> None:
+        """What was found elsewhere against the same names, as if it had been kept."""
+        for key, (measured, hits) in found.items():
+            if measured == self.fingerprint and key not in self.kept:
+                self.kept[key] = hits
+                self.changed = True
+
     def put(self, key: str, hits: list[Hit]) -> None:
         self.used[key] = hits
         self.changed = True
@@ -298,10 +327,13 @@ class Memo:
                 partial.unlink(missing_ok=True)
 
 
-def check(site: Site) -> list[Finding]:
+def check(site: Site, found: Found | None = None) -> list[Finding]:
+    """`found`: what the check's workers found in the files they read (recordwork.fill); taken only
+    when measured against the same names."""
     names = site_terms(site)
     terms = build(names)
     memo = Memo(site.root, names)
+    memo.take(found or {})
     findings: list[Finding] = []
     for record in site.records:
         if record.loaded:
