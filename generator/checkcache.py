@@ -73,9 +73,8 @@ MARK = "\u0000"  # the one key of a JSON object that stands for a value JSON has
 NOT_SETTINGS = ("root", "parsed", "rules", "today")  # severities are applied later; `today` is not read
 
 
-ReadElsewhere = tuple[
-    str, list[Any], str, dict[str, Any] | None
-]  # file, status, hash, entry made (CheckCache.read_here)
+# a file a worker read whole (CheckCache.read_here): its name, status and hash, and the entry it made
+ReadElsewhere = tuple[str, list[Any], str, dict[str, Any] | None]
 
 
 class Uncacheable(ValueError):
