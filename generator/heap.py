@@ -13,8 +13,8 @@ that reason).
 Forked workers (generator.workers) share the parent's pages until they write to them, and a
 collection writes to every object it walks. So the parent's objects are set aside before a
 fork (`before_fork`, the recipe of the `gc.freeze` documentation) and each child collects only
-what it makes itself (`child_started`). A process that builds again and again (`serve`) hands
-what it set aside back to the collector after each build (`release`).
+what it makes itself (`child_started`). A process that lives on after a build (`serve`, a
+cluster worker) hands what was set aside back to the collector (`release`).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from .. import executors, pagecache
+from .. import executors, heap, pagecache
 from ..errors import DisclosureError
 from ..output import Output
 from ..pagecache import PageCache
@@ -61,6 +61,7 @@ def _plan(site: executors.SiteRef, stage: Path, previous: Path | None) -> tuple[
 
     config = executors.site_config(site)
     checked = checking.check(config, site.today, 1)
+    heap.release()  # a cluster worker lives on after this build: what the check set aside is collected again
     if checked.findings.blocking:
         raise PlanMismatch(
             f"Dask worker 检查站点 {site.root} 时发现阻断性问题，而发起生成的机器没有：站点在生成过程中被改动了。"
