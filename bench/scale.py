@@ -253,8 +253,9 @@ def write_hugo(site: Path, recs: list[Rec]) -> None:
 # ---------------------------------------------------------------- measuring
 
 
-def _tree_rss_kib(root: int, page_kib: int) -> int:
-    parents: dict[int, list[int]] = {}
+def tree_pids(root: int) -> list[int]:
+    """`root` and every process below it, from /proc."""
+    children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -264,11 +265,18 @@ def _tree_rss_kib(root: int, page_kib: int) -> int:
         except OSError:
             continue
         fields = stat[stat.rindex(b")") + 2 :].split()
-        parents.setdefault(int(fields[1]), []).append(int(entry.name))
-    total, todo = 0, [root]
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], [root]
     while todo:
         pid = todo.pop()
-        todo.extend(parents.get(pid, ()))
+        found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+def _tree_rss_kib(root: int, page_kib: int) -> int:
+    total = 0
+    for pid in tree_pids(root):
         try:
             with open(f"/proc/{pid}/statm", "rb") as handle:
                 total += int(handle.read().split()[1]) * page_kib

@@ -24,30 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scale import _tree_rss_kib  # noqa: E402  (the summed RSS, as every bench/scale.py table has it)
+from scale import _tree_rss_kib, tree_pids  # noqa: E402  (the summed RSS, as every bench/scale.py table has it)
 
 PSS_EVERY = 10  # polls of RSS (50 ms each) for one poll of PSS
 PARTIAL_EVERY = 600  # polls between two writes of OUT.json.partial
-
-
-def tree(root: int) -> list[int]:
-    """`root` and every process below it."""
-    children: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as handle:
-                stat = handle.read()
-        except OSError:
-            continue
-        children.setdefault(int(stat[stat.rindex(b")") + 2 :].split()[1]), []).append(int(entry.name))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, ()))
-    return found
 
 
 def pss_kib(pids: list[int]) -> int:
@@ -96,7 +76,7 @@ def main() -> int:
             rss = _tree_rss_kib(proc.pid, page_kib)
             peak_rss = max(peak_rss, rss)
             if polls % PSS_EVERY == 0:
-                pss = pss_kib(tree(proc.pid))
+                pss = pss_kib(tree_pids(proc.pid))
                 peak_pss = max(peak_pss, pss)
                 timeline.append((round(time.perf_counter() - started, 1), rss // 1024, pss // 1024))
             if polls % PARTIAL_EVERY == 0:
