@@ -35,8 +35,8 @@ no tool sets back — git trusts its index the same way, with the same care for 
 file written just before). Its body is read only when asked for, and only if the bytes still
 have that hash (load.VouchedBody). The status is also what generator.recordwork goes by to
 spread the files a check has not seen over the cores.
-An entry may also keep `lead`, the first sentence of the body (the summary of a record that
-gives none), found the first time a build publishes it.
+An entry may also keep `body`: what the pages need of the body (its first sentence, the summary
+of a record that gives none; its length; its link targets), found the first time a build publishes it.
 """
 
 from __future__ import annotations
@@ -59,12 +59,13 @@ from . import limits, pagecache, yamlsrc
 from .config import SiteConfig
 from .errors import DisclosureError
 from .findings import Finding
+from .markdown import BodyFacts
 from .rules import BLOCK, OFF, RULES, WARN
 
 SEVERITIES = ("", BLOCK, WARN, OFF)
 
 CACHE = Path(".cache") / "check"
-FORMAT = "2"  # the layout of a shard
+FORMAT = "3"  # the layout of a shard
 SIGNATURES = "files.status"  # record file → its status when last loaded whole, and its hash when settled (JSON)
 SETTLED_NS = 2_000_000_000  # a file unchanged this long before a check began is vouched for by its status
 CLOCK = time.time_ns  # the clock a check's start is read from: the one file change times are on
@@ -573,16 +574,22 @@ class CheckCache:
             return
         self._changed(file)
 
-    # -- stage 5, publicity: a body's first sentence, the summary of a record that gives none
+    # -- stage 5, publicity: what the pages need of a body (its first sentence, length, link targets)
 
-    def lead(self, file: str) -> str | None:
-        part = self._part(file, "lead")
-        return part if isinstance(part, str) else None
+    def body_facts(self, file: str) -> BodyFacts | None:
+        part = self._part(file, "body")
+        try:
+            lead, length, targets = part
+            if isinstance(lead, str) and type(length) is int and all(isinstance(t, str) for t in targets):
+                return BodyFacts(lead, length, tuple(targets))
+        except (TypeError, ValueError):
+            pass
+        return None
 
-    def keep_lead(self, file: str, lead: str) -> None:
+    def keep_body_facts(self, file: str, facts: BodyFacts) -> None:
         entry = self._entry(file)
         if entry is not None:
-            entry["lead"] = lead
+            entry["body"] = [facts.lead, facts.length, list(facts.links)]
             self._changed(file)
 
     # -- stage 3: secrecy

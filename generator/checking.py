@@ -1,7 +1,7 @@
 """The checks, top to bottom: load → validate → secrecy → staleness → inspection.
 
 `check` runs them over a site and renders nothing (the pipeline's first five stages: pipeline.py
-runs them and then renders); `leads` adds the first sentence of every published body. Nothing here
+runs them and then renders); `body_facts` adds what the pages need of every published body. Nothing here
 imports the rendering stack, so a cluster worker's render units (render/remote.py) can check the
 site themselves.
 """
@@ -18,6 +18,7 @@ from .annual import sources
 from .config import SiteConfig
 from .executors import Executor
 from .findings import Findings
+from .markdown import BodyFacts
 from .model import Site
 
 if TYPE_CHECKING:
@@ -53,10 +54,11 @@ def check(config: SiteConfig, today: dt.date, jobs: int | Executor | None = None
     return CheckResult(site, findings, review=review, cache=cache)
 
 
-def leads(checked: CheckResult, jobs: int | Executor) -> dict[str, str]:
-    """The first sentence of every published body, parsed only when the body is new."""
+def body_facts(checked: CheckResult, jobs: int | Executor) -> dict[str, BodyFacts]:
+    """The first sentence, length and link targets of every published body, read only when new."""
     if checked.cache is None:
         return {}
-    found = recordwork.leads([r for r in checked.site.records if publicity.is_full(r)], checked.cache, jobs)
+    full = [r for r in checked.site.records if publicity.is_full(r)]
+    found = recordwork.body_facts(full, checked.cache, jobs)
     checked.cache.save()
     return found

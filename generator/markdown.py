@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -161,3 +161,20 @@ def first_sentence(body: str, limit: int = 100) -> str:
 
 def _limited(sentence: str, limit: int) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
+
+
+# Link and image targets as written in a body (inline and reference definitions): what a
+# record page's links depend on besides the record itself.
+_TARGETS = re.compile(r"\]\(\s*<?([^)\s>]+)|^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+
+
+class BodyFacts(NamedTuple):
+    """What the site needs of a published body before its page is rendered."""
+
+    lead: str  # the first sentence: the summary of a record that gives none
+    length: int  # in characters: the search shards are cut by it
+    links: tuple[str, ...]  # the link targets written in it, sorted: part of the record page's key
+
+
+def body_facts(body: str) -> BodyFacts:
+    return BodyFacts(first_sentence(body), len(body), tuple(sorted({a or b for a, b in _TARGETS.findall(body)})))

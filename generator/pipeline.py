@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import output, pagecache, publicity, secrecy
-from .checking import CheckResult, check, leads
+from . import apart, output, pagecache, publicity, secrecy
+from .checking import CheckResult, body_facts, check
 from .config import SiteConfig
 from .executors import Executor
+from .findings import Findings
+from .model import Site
 
-__all__ = ["BuildResult", "CheckResult", "build", "check", "leads"]  # check and leads: checking.py
+__all__ = ["BuildResult", "CheckResult", "body_facts", "build", "check"]  # check and body_facts: checking.py
 
 
 TRASH = Path(".cache") / "trash"  # replaced outputs, removed in the background (output.discard)
@@ -26,8 +29,8 @@ TRASH = Path(".cache") / "trash"  # replaced outputs, removed in the background 
 
 @dataclass
 class BuildResult(CheckResult):
-    """What a build gave. Once nothing blocked, `site` keeps its settings and departments but not
-    its records: their public form went into the pages, and 200,000 of them are gigabytes."""
+    """What a build gave. `site` keeps its settings and departments but not its records: their
+    public form went into the pages, and 200,000 of them are gigabytes."""
 
     out: Path
     pages: int = 0
@@ -58,15 +61,14 @@ def build(
     output.check_target(out, config.root)
     with output.build_lock(config.root, lock_wait):
         output.sweep(out)
-        checked = check(config, today, workers)
-        if checked.findings.blocking:
-            return BuildResult(checked.site, checked.findings, out)
-        publication = publicity.select(checked.site, leads(checked, workers))
-        # What follows reads the publication only. The check's own data (the cache's entries, each
-        # record's parsed front matter: over 10 KiB a record) is let go before the pages are made.
-        review = checked.review
-        result = BuildResult(dataclasses.replace(checked.site, records=[]), checked.findings, out)
-        del checked
+        # The check's memory is most of a build's: it runs in a child process that hands back only
+        # what follows needs (apart.py); a cluster's client cannot be forked, so there it runs here.
+        gather = functools.partial(_gather, config, today, workers)
+        gathered = gather() if executor is not None else apart.in_child(gather)
+        result = BuildResult(gathered.site, gathered.findings, out)
+        publication, review = gathered.publication, gathered.review
+        if publication is None:
+            return result
         label = out.relative_to(config.root).as_posix() if out.is_relative_to(config.root) else out.name
         cache = pagecache.PageCache(config.root, out.resolve())
         allowed = pagecache.fingerprint(sorted(review.allowed))
@@ -87,3 +89,23 @@ def build(
     result.pages, result.built = len(renderer.pages), True
     result.search_stale = any(report.stale for report in reports)
     return result
+
+
+@dataclass
+class Gathered:
+    """What a build takes from its check: the findings, the sign-offs' allow list, the site's
+    settings and departments (not its records) and, when nothing blocks, what is published."""
+
+    site: Site
+    findings: Findings
+    review: secrecy.Review
+    publication: publicity.Publication | None
+
+
+def _gather(config: SiteConfig, today: dt.date, workers: int | Executor) -> Gathered:
+    checked = check(config, today, workers)
+    site = dataclasses.replace(checked.site, records=[])
+    if checked.findings.blocking:
+        return Gathered(site, checked.findings, checked.review, None)
+    publication = publicity.select(checked.site, body_facts(checked, workers))
+    return Gathered(site, checked.findings, checked.review, publication)

@@ -28,6 +28,7 @@ from . import links, markdown, schema, siteindex
 from .annual import tables as annual_tables
 from .annual.tables import AnnualReport
 from .config import SiteConfig
+from .load import VouchedBody
 from .model import Department, Record, Site
 from .siteindex import SiteIndex
 
@@ -40,6 +41,33 @@ DEPT_PUBLIC_KEYS = tuple(key.name for key in schema.DepartmentFacts.keys.values(
 DEPT_CONTACT_KEYS = tuple(key.name for key in schema.DepartmentFacts.keys.values() if key.contact)
 # PublicRecord's fields that are no front-matter key: what the record is, and what is derived here.
 DERIVED = ("dept", "full", "body", "source", "interpreted_by")
+
+
+@dataclass(frozen=True, slots=True, weakref_slot=True)
+class PublicBody:
+    """A published record's Markdown body, read only when its page is rendered: from the record's
+    file, and only if the file still has the bytes the check passed (load.VouchedBody; else
+    load.RecordChanged). So a build never holds every body at once (200,000 of them are over half a
+    gigabyte), and a record page's key (which hashes this) changes with the file's bytes.
+    `text`: a body known without a file to read it from."""
+
+    length: int = 0
+    links: tuple[str, ...] = ()
+    source: VouchedBody | None = None
+    text: str = ""
+
+    def read(self) -> str:
+        return self.text if self.source is None else self.source.read()
+
+
+NO_BODY = PublicBody()  # a record published as metadata only
+
+
+def _public_body(record: Record, facts: markdown.BodyFacts) -> PublicBody:
+    if not record.digest:  # not read from a file (a record made in memory): kept as it is
+        return PublicBody(facts.length, facts.links, text=record.body)
+    source = VouchedBody(record.path, record.file, record.dept, record.digest, record.body_line)
+    return PublicBody(facts.length, facts.links, source)
 
 
 @dataclass(frozen=True)
@@ -73,7 +101,7 @@ class PublicRecord:
     changed: dt.date | None = None
     summary: str = ""
     keywords: list[str] = field(default_factory=list)
-    body: str = ""  # Markdown source; full records only
+    body: PublicBody = NO_BODY  # the Markdown source, read when the page is rendered; full records only
     attachments: list[tuple[str, Path]] = field(default_factory=list)  # (name, file); full records only
     source: Path | None = None  # the record file, to resolve body links; full records only
     superseded_by: str = ""  # index_no of a listed record, else empty
@@ -142,10 +170,10 @@ def _attachments(record: Record, front: Any) -> list[tuple[str, Path]]:
     return found
 
 
-def _public_record(record: Record, front: Any, leads: Mapping[str, str]) -> PublicRecord:
+def _public_record(record: Record, front: Any, facts: Mapping[str, markdown.BodyFacts]) -> PublicRecord:
     """The record's public keys as the schema reads them (`front`: its typed front matter); the keys
     published only once resolved (another record's 索引号, attachment files) are resolved by `select`
-    and `_attachments`."""
+    and `_attachments`. `facts`: of the bodies, as found before (checking.body_facts)."""
     full = is_full(record)
     exposures = (schema.Exposure.LISTED, schema.Exposure.FULL) if full else (schema.Exposure.LISTED,)
     values: dict[str, Any] = {
@@ -153,10 +181,10 @@ def _public_record(record: Record, front: Any, leads: Mapping[str, str]) -> Publ
     }
     public = PublicRecord(dept=record.dept, full=full, **values)
     if full:
-        if not public.summary:
-            lead = leads.get(record.file)
-            public.summary = markdown.first_sentence(record.body) if lead is None else lead
-        public.body = record.body
+        known = facts.get(record.file)
+        found = markdown.body_facts(record.body) if known is None else known
+        public.summary = public.summary or found.lead
+        public.body = _public_body(record, found)
         public.attachments = _attachments(record, front)
         public.source = record.path
     return public
@@ -171,15 +199,15 @@ def _newest_first(record: PublicRecord) -> tuple[dt.datetime, str]:
     return when, record.index_no
 
 
-def select(site: Site, leads: Mapping[str, str] | None = None) -> Publication:
-    """`leads`: the first sentence of bodies (file → text) as found before; the rest are parsed."""
+def select(site: Site, facts: Mapping[str, markdown.BodyFacts] | None = None) -> Publication:
+    """`facts`: of the published bodies (file → BodyFacts) as found before; the other bodies are read here."""
     config = site.config
     records: list[PublicRecord] = []
     targets: list[tuple[str, str]] = []  # (superseded_by, interprets) as written, resolved below
     for record in site.records:
         if is_listed(record, config):
             front = record.typed_front()  # one record's at a time: the typed forms are not kept
-            records.append(_public_record(record, front, leads or {}))
+            records.append(_public_record(record, front, facts or {}))
             targets.append((front.superseded_by, front.interprets))
     known = {r.index_no: r for r in records}
     for public, (superseded, interprets) in zip(records, targets):

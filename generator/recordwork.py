@@ -22,6 +22,7 @@ from . import executors, load, markdown, secrecy, validate
 from .checkcache import CheckCache, ReadElsewhere
 from .config import SiteConfig
 from .inspection import typos
+from .markdown import BodyFacts
 from .model import Record, Site
 
 WORTH_SPREADING = 200  # fewer new records than this are done in the stages themselves
@@ -86,32 +87,33 @@ def fill(
     return {each.typos[0]: each.typos[1:] for each in done if each.typos is not None}
 
 
-def leads(records: list[Record], cache: CheckCache, jobs: int | executors.Executor) -> dict[str, str]:
-    """The first sentence of each record's body (file → text; a summary for the records that give
-    none), from the cache, the bodies not seen before parsed on all cores and kept in it."""
-    found: dict[str, str] = {}
+def body_facts(records: list[Record], cache: CheckCache, jobs: int | executors.Executor) -> dict[str, BodyFacts]:
+    """What the site needs of each record's body before its page is rendered (file → BodyFacts:
+    first sentence, length, link targets), from the cache, the bodies not seen before read on all
+    cores and kept in it."""
+    found: dict[str, BodyFacts] = {}
     missing: list[Record] = []
     for record in records:
-        lead = cache.lead(record.file)
-        if lead is None:
+        facts = cache.body_facts(record.file)
+        if facts is None:
             missing.append(record)
         else:
-            found[record.file] = lead
-    work = executors.Work(_lead, first_sentences, _body)
-    for record, lead in zip(missing, executors.of(jobs).map(work, missing)):
-        found[record.file] = lead
-        cache.keep_lead(record.file, lead)
+            found[record.file] = facts
+    work = executors.Work(_facts, facts_of_bodies, _body)
+    for record, facts in zip(missing, executors.of(jobs).map(work, missing)):
+        found[record.file] = facts
+        cache.keep_body_facts(record.file, facts)
     return found
 
 
-def _lead(record: Record) -> str:
-    return markdown.first_sentence(record.body)
+def _facts(record: Record) -> BodyFacts:
+    return markdown.body_facts(record.body)
 
 
 def _body(record: Record) -> str:
     return record.body
 
 
-def first_sentences(site: executors.SiteRef, bodies: list[str]) -> list[str]:
-    """The first sentence of each body: a cluster worker's unit."""
-    return [markdown.first_sentence(body) for body in bodies]
+def facts_of_bodies(site: executors.SiteRef, bodies: list[str]) -> list[BodyFacts]:
+    """The BodyFacts of each body: a cluster worker's unit."""
+    return [markdown.body_facts(body) for body in bodies]

@@ -68,7 +68,7 @@ def test_metadata_only_records_get_only_the_listed_keys() -> None:
             )
         )
     )
-    assert not public.full and public.summary == "" and public.keywords == [] and public.body == ""
+    assert not public.full and public.summary == "" and public.keywords == [] and public.body == publicity.NO_BODY
     assert (
         public.title == "关于测试工作的通知"
         and public.publisher == ["测试局"]

@@ -91,7 +91,7 @@ def test_a_department_of_long_documents_is_split_by_its_text(make_site) -> None:
     config, errors = load_config(site)
     loaded, _ = load.load_site(config)
     publication = publicity.select(loaded)
-    per_record = max(len(record.body) + len(record.title) for record in publication.records)
+    per_record = max(record.body.length + len(record.title) for record in publication.records)
     found = {s.name: s.pages for s in shards.plan(publication, shards.BOUND, text_bound=2 * per_record + 200)}
     assert all(len(pages) <= 2 for pages in found.values())
     assert sorted(page for pages in found.values() for page in pages) == sorted(

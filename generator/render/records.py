@@ -16,11 +16,6 @@ from ..publicity import PublicRecord
 from .pages import Renderer
 
 
-# Link and image targets as written in a body (inline and reference definitions): what a
-# record page's links depend on besides the record itself.
-_TARGETS = re.compile(r"\]\(\s*<?([^)\s>]+)|^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
-
-
 def rewriter(
     renderer: Renderer, record: PublicRecord, by_source: Callable[[], dict[Path, PublicRecord]]
 ) -> Callable[[str], str]:
@@ -49,8 +44,7 @@ def rewriter(
 
 def link_targets(record: PublicRecord, rewrite: Callable[[str], str]) -> tuple[tuple[str, str], ...]:
     """Each link target written in the body with where it points now (part of the page's key)."""
-    found = {a or b for a, b in _TARGETS.findall(record.body)}
-    return tuple((href, rewrite(href)) for href in sorted(found))
+    return tuple((href, rewrite(href)) for href in record.body.links)
 
 
 def render_records(renderer: Renderer) -> None:
@@ -82,8 +76,8 @@ def render_records(renderer: Renderer) -> None:
 
 
 def _body(record: PublicRecord, rewrite: Callable[[str], str]) -> Callable[[], dict[str, object]]:
-    """The page's body, rendered only when the page is (not when its cached copy is reused)."""
-    return lambda: {"body": Markup(markdown.render(signature_lines(record.body), rewrite))}
+    """The page's body, read and rendered only when the page is (not when its cached copy is reused)."""
+    return lambda: {"body": Markup(markdown.render(signature_lines(record.body.read()), rewrite))}
 
 
 # The 落款 of a notice: a block of short lines (the issuing body, maybe a second one) ending in

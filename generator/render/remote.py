@@ -67,7 +67,7 @@ def _plan(site: executors.SiteRef, stage: Path, previous: Path | None) -> tuple[
             f"Dask worker 检查站点 {site.root} 时发现阻断性问题，而发起生成的机器没有：站点在生成过程中被改动了。"
             "已中止，上一次的输出保持不变；请重新生成"
         )
-    publication = publicity.select(checked.site, checking.leads(checked, 1))
+    publication = publicity.select(checked.site, checking.body_facts(checked, 1))
     cache = PageCache(config.root, previous) if previous is not None else None
     queue = Queue()
     renderer = render_site(publication, PlanOutput(stage, cache), queue)

@@ -90,7 +90,7 @@ def _shard(name: str, records: list[PublicRecord]) -> Shard:
 def _weight(record: PublicRecord) -> int:
     """The text a record's page gives the indexer, in characters (its Markdown body bounds the
     document text from above)."""
-    return len(record.title) + len(record.doc_no) + len(record.index_no) + len(record.body) + 1
+    return len(record.title) + len(record.doc_no) + len(record.index_no) + record.body.length + 1
 
 
 def _chunks(records: list[PublicRecord], bound: int, text_bound: int) -> list[list[PublicRecord]]:

@@ -1,0 +1,107 @@
+"""Work done in a process of its own, so that its memory goes back to the system when it ends.
+
+A build checks the site before it renders it. The check's peak is most of a build's memory (at
+200,000 records, gigabytes of parsed front matter, findings and cache entries), and a process
+does not hand freed memory back: what the check freed stays the building process's, scattered
+among what it keeps, for the rest of the build. So `in_child` runs the check (and the selection of
+what is published) in a forked child, which sends back only what the build needs, pickled, and
+ends; the building process then holds the publication and little else.
+
+An error in the child is raised here again, with the child's traceback as its cause; a child
+that dies without a word (killed, or out of memory) is a ChildDied. Where there is no fork, the
+work runs in this process.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+import traceback
+from typing import Callable, TypeVar
+
+from . import heap
+from .errors import DisclosureError
+
+T = TypeVar("T")
+
+
+class ChildDied(DisclosureError):
+    """The child process ended without sending a result."""
+
+
+class ChildTraceback(Exception):
+    """The traceback of an error raised in the child (the cause of the error raised again here)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def in_child(work: Callable[[], T]) -> T:
+    """`work()`, run in a forked child; its result (or its error) travels back pickled."""
+    if not hasattr(os, "fork"):
+        return work()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    read_end, write_end = os.pipe()
+    heap.before_fork()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(read_end)
+        _serve(work, write_end)
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+    except BaseException:
+        _stop(pid)
+        raise
+    _, status = os.waitpid(pid, 0)
+    if not data:
+        raise ChildDied(_death(status))
+    kind, value, trace = pickle.loads(data)
+    if kind == "error":
+        raise value from ChildTraceback(trace)
+    return value  # type: ignore[no-any-return]
+
+
+def _serve(work: Callable[[], object], write_end: int) -> None:
+    code = 0
+    try:
+        heap.child_started()
+        try:
+            message = pickle.dumps(("ok", work(), ""), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # noqa: BLE001 (every error goes back to the parent)
+            trace = traceback.format_exc()
+            try:
+                message = pickle.dumps(("error", exc, trace), protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # an error that cannot be pickled: its text
+                message = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), trace))
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(message)
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+    except BaseException:  # noqa: BLE001 (the parent says the child died)
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _stop(pid: int) -> None:
+    """End the child when this process gives up waiting for it (Ctrl+C)."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
+
+
+def _death(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        hint = "，多半是内存不足被系统终止" if number == signal.SIGKILL else ""
+        how = f"被信号 {number}（{signal.Signals(number).name}）终止{hint}"
+    else:
+        how = f"以退出码 {os.WEXITSTATUS(status)} 结束"
+    return f"检查站点的子进程{how}，没有返回结果；上一次的输出保持不变。请检查机器的内存后重试。"
