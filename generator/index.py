@@ -148,7 +148,7 @@ def build_index(
     def look_up(shard: shards.Shard) -> ShardReport | None:
         """The shard's report when its bundle is in the cache (or, stale, in the previous output);
         None when it must be indexed."""
-        key = keys[shard.name] = shards.key(shard, output.root)
+        key = keys[shard.name] = shards.key(shard, output)
         cached = cache.get(shard.name, key)
         previous = stale_from / BUNDLES / shard.name if stale_from is not None else None
         if cached is None and previous is not None and (previous / ENTRY).is_file():

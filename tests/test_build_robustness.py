@@ -138,7 +138,7 @@ def _the_cached_bundle(site: Path) -> None:
         for rel, digest in _tree(site / "build").items()
         if rel.startswith("pagefind/d1/")
     }
-    assert published == {rel: digest for rel, (size, digest) in data["files"].items() if not rel.startswith(UNUSED)}
+    assert published == {rel: digest for rel, (size, digest, *_) in data["files"].items() if not rel.startswith(UNUSED)}
 
 
 @pytest.fixture(scope="module")
@@ -307,6 +307,28 @@ def test_a_cached_bundle_with_a_changed_file_is_indexed_again(tmp_path: Path) ->
 
 def test_a_cached_bundle_with_an_extra_file_is_indexed_again(tmp_path: Path) -> None:
     _damage_and_rebuild(tmp_path, lambda folder: (folder / "fragment/zh_extra.pf_fragment").write_bytes(b"x"))
+
+
+def test_a_cached_bundle_is_read_only_when_its_files_status_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A city's bundles are 250,000 files: a build trusts a file whose size, modification time and
+    inode are those recorded, and hashes the others. A cache copied elsewhere (new inodes, as a CI
+    cache restores it) is read once and its statuses recorded anew."""
+    site = _site(tmp_path / "site")
+    assert run_cli("build", "--site", site).code == 0
+    key = json.loads((site / ".cache/search/d1" / KEY).read_text(encoding="utf-8"))["key"]
+    copied = tmp_path / "copied"
+    shutil.copytree(site / ".cache/search", copied)
+    read: list[Path] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read.append(path) or original(path))
+    assert ShardCache(site / ".cache/search").get("d1", key) is not None and read == []
+    assert ShardCache(copied).get("d1", key) is not None
+    files = json.loads((copied / "d1" / KEY).read_text(encoding="utf-8"))["files"]
+    assert len(read) == len(files)  # every file hashed once
+    read.clear()
+    assert ShardCache(copied).get("d1", key) is not None and read == []
 
 
 def test_the_indexer_is_stopped_when_it_hangs(monkeypatch: pytest.MonkeyPatch) -> None:

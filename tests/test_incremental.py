@@ -170,6 +170,26 @@ def test_a_body_edited_after_the_check_is_never_published(
     assert _files(site / "build") == output
 
 
+def test_an_edit_build_reads_back_no_page_it_did_not_render(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search shards' keys take each page's hash as the build placed it: a city's 400,000
+    pages are not read back to find the one that changed. (The output scan reads the pages that
+    changed: here the edited record's page and the shard's new search bundle.)"""
+    site = make_site({f"content/d1/r{i}.md": _record(i, f"第{i}条正文。第二句。") for i in range(1, 6)})
+    assert run_cli("build", "--site", site).code == 0
+    (site / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句，已修改。"), encoding="utf-8")
+    read: list[str] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read.append(path.as_posix()) or original(path))
+    result = run_cli("build", "--site", site)
+    assert result.code == 0, result.err
+    assert "搜索索引 d1：5 页" in result.err and "未变" not in result.err  # the shard was indexed again
+    output = [path.partition("/.build.staging-")[2].split("/", 1)[1] for path in read if "/.build.staging-" in path]
+    assert "d1/2026-00002.html" in output
+    assert [rel for rel in output if rel != "d1/2026-00002.html" and not rel.startswith("pagefind/")] == []
+
+
 def test_a_page_key_never_takes_the_form_of_an_object_that_is_gone() -> None:
     """The renderer's memo keys forms by object id, and CPython gives a freed object's id to the
     next one: a pager made for one page and freed must not lend its form to the next page's."""

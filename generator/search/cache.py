@@ -26,7 +26,7 @@ from ..output import pid_running
 from . import order
 from .bundle import Measurement
 
-KEY = "key"  # JSON: key, bundle (folder name), seconds, peak_kib, files {path: [size, sha256]}, pages
+KEY = "key"  # JSON: key, bundle (folder name), seconds, peak_kib, files {path: [size, sha256, mtime_ns, inode]}, pages
 FORMAT = 5  # 4: with each page's [date, URL, id] (search/order.py `pages`); 5: bundles with heads/
 BUNDLE = "bundle-"  # a complete bundle: bundle-RANDOM
 SCRATCH = ".new-"  # a bundle being made: .new-PID-RANDOM
@@ -41,15 +41,46 @@ class Cached:
 
 
 def manifest(bundle: Path) -> dict[str, list[object]]:
-    """Every file under `bundle` (POSIX path relative to it) with its size and SHA-256."""
+    """Every file under `bundle` (POSIX path relative to it) with its size, SHA-256 and status."""
     files: dict[str, list[object]] = {}
     for path in sorted(bundle.rglob("*")):
         if path.is_symlink():
             raise OSError(f"{path} is a symbolic link")
         if path.is_file():
             data = path.read_bytes()
-            files[path.relative_to(bundle).as_posix()] = [len(data), hashlib.sha256(data).hexdigest()]
+            files[path.relative_to(bundle).as_posix()] = [len(data), hashlib.sha256(data).hexdigest(), *_status(path)]
     return files
+
+
+def _status(path: Path) -> list[int]:
+    status = os.lstat(path)
+    return [status.st_mtime_ns, status.st_ino]
+
+
+def verified(bundle: Path, files: dict[str, list[object]]) -> bool | None:
+    """Whether `bundle` holds exactly the files of the manifest `files`, each of its size and hash:
+    True, or None when some file's status had to be recorded anew in `files` (its bytes read and
+    found right); False when the bundle is not whole (or holds a symbolic link)."""
+    found: dict[str, Path] = {}
+    for path in bundle.rglob("*"):
+        if path.is_symlink():
+            return False
+        if path.is_file():
+            found[path.relative_to(bundle).as_posix()] = path
+    if found.keys() != files.keys():
+        return False
+    whole: bool | None = True
+    for rel, path in found.items():
+        size, digest, *status = files[rel]
+        now = os.lstat(path)
+        if [now.st_size, now.st_mtime_ns, now.st_ino] == [size, *status]:
+            continue
+        data = path.read_bytes()
+        if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
+            return False
+        files[rel] = [size, digest, now.st_mtime_ns, now.st_ino]
+        whole = None
+    return whole
 
 
 class ShardCache:
@@ -78,8 +109,11 @@ class ShardCache:
             ):
                 return None
             bundle = self.root / shard / name
-            if bundle.is_symlink() or manifest(bundle) != files:
+            whole = False if bundle.is_symlink() else verified(bundle, files)
+            if whole is False:
                 return None
+            if whole is None:  # the statuses recorded anew: the next build reads none of these files
+                self._write(self.root / shard, data)
         except (OSError, ValueError, KeyError, TypeError):
             return None
         return Cached(bundle, measurement, pages)
@@ -112,14 +146,18 @@ class ShardCache:
             "files": files,
             "pages": pages,
         }
+        self._write(folder, data)  # last: the entry now names the new bundle
+        self._tidy(folder, keep=bundle.name, leftovers=False)
+        return Cached(bundle, measurement, pages)
+
+    def _write(self, folder: Path, data: dict[str, object]) -> None:
+        """The key file of `folder`, written whole, then renamed over the old one."""
         partial = folder / f"{KEY}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
         with open(partial, "w", encoding="utf-8") as sink:
             json.dump(data, sink)
             sink.flush()
             os.fsync(sink.fileno())
-        partial.replace(folder / KEY)  # last: the entry now names the new bundle
-        self._tidy(folder, keep=bundle.name, leftovers=False)
-        return Cached(bundle, measurement, pages)
+        partial.replace(folder / KEY)
 
     def _tidy(self, folder: Path, keep: str | None, leftovers: bool = True) -> None:
         """Remove from `folder` every bundle but `keep` and the files of the earlier cache layout

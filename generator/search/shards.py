@@ -33,9 +33,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from importlib import metadata
-from pathlib import Path
 
 from .. import ids, urls
+from ..output import Output
 from ..publicity import Publication, PublicRecord
 from .docs import Doc, doc
 
@@ -140,12 +140,13 @@ def indexer_version() -> str:
     return f"pagefind-bin-extended {metadata.version('pagefind_bin_extended')}; format {INDEX_FORMAT}"
 
 
-def key(shard: Shard, root: Path) -> str:
-    """A hash of the shard's pages (paths, rendered bytes under `root`, public metadata) and the
-    indexer version."""
+def key(shard: Shard, output: Output) -> str:
+    """A hash of the shard's pages (paths, the hash of each one's rendered bytes, public metadata)
+    and the indexer version. The hashes are those `output` recorded when it placed the pages: a
+    build that changed one page does not read the 400,000 others back."""
     digest = hashlib.sha256(indexer_version().encode())
     for page, item in zip(shard.pages, shard.docs):
         digest.update(b"\0" + page.encode() + b"\0")
-        digest.update((root / page).read_bytes())
+        digest.update(bytes.fromhex(output.files[page].digest))
         digest.update(b"\0" + item.fingerprint())
     return digest.hexdigest()
