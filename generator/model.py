@@ -145,10 +145,16 @@ class Record:
         reading the file (load.load_record); `source` reads its body when first asked for, and only
         if the bytes still have `digest` (load.VouchedBody: else load.RecordChanged)."""
         if self.body_text is None:
-            if self.source is None:
-                raise ValueError(f"{self.file}: a record without its body and without where to read it")
-            self.body_text = self.source.read()
+            self.body_text = self.read_body()
         return self.body_text
+
+    def read_body(self) -> str:
+        """The body, not kept when it had to be read (a worker that reads 100,000 bodies once each)."""
+        if self.body_text is not None:
+            return self.body_text
+        if self.source is None:
+            raise ValueError(f"{self.file}: a record without its body and without where to read it")
+        return self.source.read()
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.meta.get(key, default)

@@ -182,7 +182,7 @@ def _public_record(record: Record, front: Any, facts: Mapping[str, markdown.Body
     public = PublicRecord(dept=record.dept, full=full, **values)
     if full:
         known = facts.get(record.file)
-        found = markdown.body_facts(record.body) if known is None else known
+        found = markdown.body_facts(record.read_body()) if known is None else known
         public.summary = public.summary or found.lead
         public.body = _public_body(record, found)
         public.attachments = _attachments(record, front)

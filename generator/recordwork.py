@@ -107,11 +107,11 @@ def body_facts(records: list[Record], cache: CheckCache, jobs: int | executors.E
 
 
 def _facts(record: Record) -> BodyFacts:
-    return markdown.body_facts(record.body)
+    return markdown.body_facts(record.read_body())
 
 
 def _body(record: Record) -> str:
-    return record.body
+    return record.read_body()
 
 
 def facts_of_bodies(site: executors.SiteRef, bodies: list[str]) -> list[BodyFacts]:

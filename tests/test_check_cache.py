@@ -419,6 +419,7 @@ def test_files_the_workers_read_are_taken_as_they_read_them(
     checked = pipeline.check(load_config(sample)[0], dt.date(2026, 11, 30), 2)
     (record,) = [r for r in checked.site.records if r.file == "content/d1/b.md"]
     assert record.body_text is None
+    assert record.read_body() == "另一份正文。\n" and record.body_text is None  # read, not kept (a worker's)
     path = sample / record.file
     path.write_text(path.read_text(encoding="utf-8").replace("另一份正文。", "联系电话：13812345678"), encoding="utf-8")
     with pytest.raises(load.RecordChanged, match="content/d1/b.md"):
