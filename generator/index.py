@@ -29,7 +29,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import urls
 from .executors import Executor, SiteRef, Work
-from .output import Output
+from .output import Output, files_under
 from .publicity import Publication
 from .search import bundle, directory, docs, order, shards, terms
 from .search.cache import ENTRY, ShardCache
@@ -90,9 +90,9 @@ def index_on_worker(stage: Path, site: SiteRef, batch: list[tuple[str, str, tupl
 
 
 def _copy_bundle(output: Output, shard: str, source: Path) -> None:
-    for path in sorted(source.rglob("*")):
-        if path.is_file() and not path.name.startswith(UNUSED):
-            output.copy(f"{BUNDLES}/{shard}/{path.relative_to(source).as_posix()}", path)
+    for rel in files_under(source):
+        if not rel.rpartition("/")[2].startswith(UNUSED):
+            output.copy(f"{BUNDLES}/{shard}/{rel}", source / rel)
 
 
 def _describe(report: ShardReport) -> str:

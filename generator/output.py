@@ -166,6 +166,27 @@ def _link(previous: Path, target: Path) -> None:
         shutil.copyfile(previous, target)
 
 
+def files_under(root: Path, links: bool = True) -> list[str]:
+    """Every file under `root` (POSIX paths relative to it, in the order of their parts), as
+    Path.rglob finds them — a folder linked to is not entered — from one scandir a folder: a city's
+    output is 660,000 files, its search bundles 250,000. `links=False`: OSError at any symbolic link."""
+    found: list[str] = []
+    folders = [""]
+    while folders:
+        folder = folders.pop()
+        with os.scandir(root / folder) as entries:
+            for entry in entries:
+                rel = f"{folder}/{entry.name}" if folder else entry.name
+                if not links and entry.is_symlink():
+                    raise OSError(f"{root / rel} is a symbolic link")
+                if entry.is_dir() and not entry.is_symlink():
+                    folders.append(rel)
+                elif entry.is_file():
+                    found.append(rel)
+    found.sort(key=lambda rel: rel.split("/"))
+    return found
+
+
 def check_target(out: Path, site_root: Path) -> None:
     """Refuse an output folder whose replacement would destroy something that is not a build."""
     out, site_root = out.resolve(), site_root.resolve()

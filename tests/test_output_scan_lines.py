@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.secrecy.cleanlines import CleanLines
-from generator.secrecy.published import _matches, files_under, hits, scan_file
+from generator.output import files_under
+from generator.secrecy.published import _matches, hits, scan_file
 from generator.secrecy.scan import scan
 
 MOBILE, RESIDENT_ID, CARD = "13957086421", "110101199003074514", "6228480400123456784"
@@ -93,3 +95,5 @@ def test_the_scan_lists_the_files_rglob_finds_in_its_order(tmp_path: Path) -> No
     expected = [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.rglob("*")) if p.is_file()]
     assert files_under(tmp_path) == expected
     assert "a/b" in expected and "linked-file" in expected and not any("secret" in rel for rel in expected)
+    with pytest.raises(OSError, match="linked-f"):  # as a cached search bundle is listed: no link in it
+        files_under(tmp_path, links=False)

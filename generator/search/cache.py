@@ -22,7 +22,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..output import pid_running
+from ..output import files_under, pid_running
 from . import order
 from .bundle import Measurement
 
@@ -41,14 +41,12 @@ class Cached:
 
 
 def manifest(bundle: Path) -> dict[str, list[object]]:
-    """Every file under `bundle` (POSIX path relative to it) with its size, SHA-256 and status."""
+    """Every file under `bundle` (POSIX path relative to it) with its size, SHA-256 and status;
+    OSError if it holds a symbolic link."""
     files: dict[str, list[object]] = {}
-    for path in sorted(bundle.rglob("*")):
-        if path.is_symlink():
-            raise OSError(f"{path} is a symbolic link")
-        if path.is_file():
-            data = path.read_bytes()
-            files[path.relative_to(bundle).as_posix()] = [len(data), hashlib.sha256(data).hexdigest(), *_status(path)]
+    for rel in files_under(bundle, links=False):
+        data = (bundle / rel).read_bytes()
+        files[rel] = [len(data), hashlib.sha256(data).hexdigest(), *_status(bundle / rel)]
     return files
 
 
@@ -61,16 +59,15 @@ def verified(bundle: Path, files: dict[str, list[object]]) -> bool | None:
     """Whether `bundle` holds exactly the files of the manifest `files`, each of its size and hash:
     True, or None when some file's status had to be recorded anew in `files` (its bytes read and
     found right); False when the bundle is not whole (or holds a symbolic link)."""
-    found: dict[str, Path] = {}
-    for path in bundle.rglob("*"):
-        if path.is_symlink():
-            return False
-        if path.is_file():
-            found[path.relative_to(bundle).as_posix()] = path
-    if found.keys() != files.keys():
+    try:
+        found = files_under(bundle, links=False)
+    except OSError:
+        return False
+    if files.keys() != set(found):
         return False
     whole: bool | None = True
-    for rel, path in found.items():
+    for rel in found:
+        path = bundle / rel
         size, digest, *status = files[rel]
         now = os.lstat(path)
         if [now.st_size, now.st_mtime_ns, now.st_ino] == [size, *status]:

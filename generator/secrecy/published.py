@@ -12,13 +12,13 @@ fields or the footer's contact), are allowed by their exact value.
 
 from __future__ import annotations
 
-import os
 from functools import partial
 from itertools import chain
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..findings import Finding
+from ..output import files_under
 from ..executors import Executor, SiteRef, Work, of
 from .cleanlines import CleanLines
 from .markings import secrecy_markings
@@ -111,25 +111,6 @@ def scan_output(
 
     work = Work(scan_one, partial(scan_files, root, label, frozenset(allowed)), shipped)
     return [finding for found in of(workers).map(work, paths) for finding in found]
-
-
-def files_under(root: Path) -> list[str]:
-    """Every file under `root` (POSIX paths relative to it, in the order of their parts), as
-    Path.rglob finds them — a folder linked to is not entered — from one scandir a folder: a city's
-    output is 660,000 files."""
-    found: list[str] = []
-    folders = [""]
-    while folders:
-        folder = folders.pop()
-        with os.scandir(root / folder) as entries:
-            for entry in entries:
-                rel = f"{folder}/{entry.name}" if folder else entry.name
-                if entry.is_dir() and not entry.is_symlink():
-                    folders.append(rel)
-                elif entry.is_file():
-                    found.append(rel)
-    found.sort(key=lambda rel: rel.split("/"))
-    return found
 
 
 def scan_files(
