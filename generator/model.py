@@ -138,6 +138,10 @@ class Record:
     scheduled: bool = False  # published after the check date: held out of the site until then (STL016)
     digest: str = ""  # the sha256 of the file's bytes the front matter and body are from ("" unknown)
     source: BodySource | None = None  # where a body not read yet is read from
+    # the keys every stage asks for, read from `meta` (never changed once loaded) the first time
+    _publicity: str | None = field(default=None, init=False, repr=False, compare=False)
+    _index_no: str | None = field(default=None, init=False, repr=False, compare=False)
+    _category: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def body(self) -> str:
@@ -177,11 +181,15 @@ class Record:
 
     @property
     def publicity(self) -> str:
-        return text(self.meta.get("publicity"))
+        if self._publicity is None:
+            self._publicity = text(self.meta.get("publicity"))
+        return self._publicity
 
     @property
     def index_no(self) -> str:
-        return text(self.meta.get("index_no"))
+        if self._index_no is None:
+            self._index_no = text(self.meta.get("index_no"))
+        return self._index_no
 
     @property
     def title(self) -> str:
@@ -190,7 +198,9 @@ class Record:
     @property
     def category(self) -> str:
         """The category path with stray spaces and slashes trimmed."""
-        return category_path(self.meta.get("category"))
+        if self._category is None:
+            self._category = category_path(self.meta.get("category"))
+        return self._category
 
     @property
     def status(self) -> str:

@@ -2,7 +2,8 @@
 
 `check` runs the first five stages and renders nothing; `build` runs `check` and, only
 when nothing blocks, renders the public site into a staging folder that replaces the
-previous output in one step.
+previous output in one step. A build checks in a child process (apart.py) that hands back
+the findings and the publication (publicity.select): the check's memory is not the render's.
 """
 
 from __future__ import annotations
