@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import DEPARTMENT_YAML, DEPT_USCC, REPO, record_text, run_cli
 from generator import columntypes
@@ -327,6 +329,67 @@ def test_ins004_edit_distance_one_inside_a_term() -> None:
         ("中华人民共和和国", "中华人民共和国"),
         ("政府信息公升条例", "政府信息公开条例"),
     ]  # 条列: the last character, another word as often as a typo
+
+
+TYPO_TERMS = [
+    "中华人民共和国",
+    "政府信息公开条例",
+    "国家档案局",
+    "国家发展和改革委员会",
+    "人民政府办公室",
+    "国务院办公厅",
+]
+TYPO_CHARS = "国家人民政府共和条例公开信息局委员会办的，。 "
+
+
+@st.composite
+def _edited_term(draw: st.DrawFn) -> str:
+    """A term with one character changed, added or dropped anywhere (ends included), or a half of it."""
+    term = draw(st.sampled_from(TYPO_TERMS))
+    at = draw(st.integers(0, len(term)))
+    char = draw(st.sampled_from(TYPO_CHARS))
+    kind = draw(st.sampled_from(["change", "add", "drop", "left", "right", "whole"]))
+    if kind == "change" and at < len(term):
+        return term[:at] + char + term[at + 1 :]
+    if kind == "add":
+        return term[:at] + char + term[at:]
+    if kind == "drop" and at < len(term):
+        return term[:at] + term[at + 1 :]
+    if kind in ("left", "right"):
+        middle = len(term) // 2
+        return term[:middle] if kind == "left" else term[middle:]
+    return term
+
+
+def _near_misses_by_brute_force(text: str, terms: typos.Terms) -> set[tuple[int, str]]:
+    """Every span of `text` that one_edit takes for a term: what the search by halves must find."""
+    found = set()
+    for term in terms.canonical:
+        if len(term) < typos.MIN_LENGTH:
+            continue
+        for start in range(len(text)):
+            for size in (len(term) - 1, len(term), len(term) + 1):
+                written = text[start : start + size]
+                if (
+                    len(written) == size
+                    and typos.one_edit(written, term)
+                    and term not in written
+                    and written not in terms.canonical
+                ):
+                    found.add((start, written))
+    return found
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.one_of(_edited_term(), st.sampled_from(TYPO_CHARS)), max_size=10))
+def test_ins004_the_search_by_halves_finds_every_near_miss(pieces: list[str]) -> None:
+    """One changed, added or dropped character leaves one half of the term intact: the search
+    looks only around the halves it finds (fast), and finds what a search of every span finds."""
+    terms = typos.build(TYPO_TERMS)
+    text = "".join(pieces)
+    assert {(start, written) for start, written, _ in typos._candidates(text, terms)} == _near_misses_by_brute_force(
+        text, terms
+    )
 
 
 # --- INS006 监测代码和标识 ---------------------------------------------------------------------
