@@ -75,7 +75,8 @@ def build(
         allowed = pagecache.fingerprint(sorted(review.allowed))
         try:
             with output.staging(out, cache, config.root / TRASH) as stage:
-                renderer = render.render_site(publication, stage, workers)
+                # the renderer's memory (each page's key, the forms of the records hashed) goes before the search's
+                pages = len(render.render_site(publication, stage, workers).pages)
                 reports = index.build_index(
                     publication, stage, stale_from=out.resolve() if search_later else None, executor=executor
                 )
@@ -87,7 +88,7 @@ def build(
             result.findings.extend(leak.findings)
             return result
         cache.save(stage.files, allowed)
-    result.pages, result.built = len(renderer.pages), True
+    result.pages, result.built = pages, True
     result.search_stale = any(report.stale for report in reports)
     return result
 
