@@ -35,7 +35,7 @@ no tool sets back — git trusts its index the same way, with the same care for 
 file written just before). Its body is read only when asked for, and only if the bytes still
 have that hash (load.VouchedBody). The status is also what generator.recordwork goes by to
 spread the files a check has not seen over the cores.
-An entry may also keep `body`: what the pages need of the body (its first sentence, the summary
+An entry may also keep `facts`: what the pages need of the body (its first sentence, the summary
 of a record that gives none; its length; its link targets), found the first time a build publishes it.
 """
 
@@ -577,7 +577,7 @@ class CheckCache:
     # -- stage 5, publicity: what the pages need of a body (its first sentence, length, link targets)
 
     def body_facts(self, file: str) -> BodyFacts | None:
-        part = self._part(file, "body")
+        part = self._part(file, "facts")
         try:
             lead, length, targets = part
             if isinstance(lead, str) and type(length) is int and all(isinstance(t, str) for t in targets):
@@ -589,7 +589,7 @@ class CheckCache:
     def keep_body_facts(self, file: str, facts: BodyFacts) -> None:
         entry = self._entry(file)
         if entry is not None:
-            entry["body"] = [facts.lead, facts.length, list(facts.links)]
+            entry["facts"] = [facts.lead, facts.length, list(facts.links)]
             self._changed(file)
 
     # -- stage 3: secrecy

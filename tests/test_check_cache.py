@@ -114,6 +114,16 @@ def sample(make_site: MakeSite) -> Path:
     return make_site(sample_files(quoted["fingerprint"]))
 
 
+def test_a_build_leaves_the_check_cache_warm(tmp_path: Path, no_parsing: Callable[[], None]) -> None:
+    """A build keeps what the pages need of each body in the check cache, beside what the check
+    keeps: the next check (and build) parses no record file again."""
+    site = copy_demo(tmp_path / "demo")
+    first = cold(site)
+    assert run_cli("build", "--site", site).code == 0
+    no_parsing()
+    assert check(site) == first
+
+
 def test_made_site_cold_warm_and_deleted_are_identical(sample: Path, no_parsing: Callable[[], None]) -> None:
     first = cold(sample)
     found = rules(first[1])
