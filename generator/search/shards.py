@@ -24,8 +24,9 @@ A department within the bounds is not split: every shard costs the search page r
 entry, its metadata and, for each query word, a chunk of its word index), so fewer shards are
 cheaper to query (docs/search.md).
 
-The key hashes the shard's rendered pages (paths and bytes), each page's public metadata as the
-indexer is given it (docs.Doc) and the indexer's version.
+The key hashes the shard's rendered pages (paths, and the SHA-256 of their bytes as the output
+recorded it when placing them), each page's public metadata as the indexer is given it (docs.Doc)
+and the indexer's version.
 """
 
 from __future__ import annotations
