@@ -46,12 +46,12 @@ def manifest(bundle: Path) -> dict[str, list[object]]:
     files: dict[str, list[object]] = {}
     for rel in files_under(bundle, links=False):
         data = (bundle / rel).read_bytes()
-        files[rel] = [len(data), hashlib.sha256(data).hexdigest(), *_status(bundle / rel)]
+        files[rel] = [len(data), hashlib.sha256(data).hexdigest(), *_status(os.lstat(bundle / rel))]
     return files
 
 
-def _status(path: Path) -> list[int]:
-    status = os.lstat(path)
+def _status(status: os.stat_result) -> list[int]:
+    """What a manifest keeps of a file's status besides its size."""
     return [status.st_mtime_ns, status.st_ino]
 
 
@@ -70,12 +70,12 @@ def verified(bundle: Path, files: dict[str, list[object]]) -> bool | None:
         path = bundle / rel
         size, digest, *status = files[rel]
         now = os.lstat(path)
-        if [now.st_size, now.st_mtime_ns, now.st_ino] == [size, *status]:
+        if now.st_size == size and _status(now) == status:
             continue
         data = path.read_bytes()
         if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
             return False
-        files[rel] = [size, digest, now.st_mtime_ns, now.st_ino]
+        files[rel] = [size, digest, *_status(now)]
         whole = None
     return whole
 
