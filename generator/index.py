@@ -143,7 +143,8 @@ def build_index(
     folders: dict[str, Path] = {}  # each shard's bundle in the cache, verified or just made
     pages: dict[str, list[list[str]]] = {}  # each shard's pages: [date, URL, id] (search/order.py)
     keys: dict[str, str | None] = {}  # each shard's key (None: the previous build's bundle, stale)
-    made: dict[str, dict[str, int]] = {}  # each new bundle's directory keys, read beside the indexer
+    made: set[str] = set()  # the shards indexed now: their directory keys, read beside the indexer, are kept aside
+    term_directory = directory.Directory(publication.config.root / TERMS_CACHE)
 
     def look_up(shard: shards.Shard) -> ShardReport | None:
         """The shard's report when its bundle is in the cache (or, stale, in the previous output);
@@ -165,7 +166,8 @@ def build_index(
 
     def new(shard: shards.Shard, bundle_made: Made) -> ShardReport:
         folders[shard.name], pages[shard.name] = bundle_made.folder, bundle_made.pages
-        made[shard.name] = bundle_made.keys
+        term_directory.keep_new(shard.name, bundle_made.keys)
+        made.add(shard.name)
         return ShardReport(shard.name, len(shard.pages), False, bundle_made.measurement, where=bundle_made.where)
 
     def index_shard(shard: shards.Shard) -> ShardReport:
@@ -200,9 +202,8 @@ def build_index(
         _copy_bundle(output, report.name, folder)
     for report in reports:
         output.write_bytes(f"{ORDER}/{report.name}{order.SUFFIX}", order.by_date(pages[report.name]))
-    term_directory = directory.Directory(publication.config.root / TERMS_CACHE)
     files = term_directory.update(
-        [directory.Shard(r.name, keys[r.name], folders[r.name], made.get(r.name)) for r in reports]
+        [directory.Shard(r.name, keys[r.name], folders[r.name], r.name in made) for r in reports]
     )
     for path in files:
         output.copy(f"{BUNDLES}/{directory.FOLDER}/{path.name}", path)

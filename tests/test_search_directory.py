@@ -151,3 +151,15 @@ def test_a_damaged_directory_cache_is_made_again(site: Path) -> None:
         (site / "content" / "d1" / "a1.md").write_text(dated(2025, 1, "2025-03-01", "改过。"), encoding="utf-8")
         build(site)
         assert files(site) == changed
+
+
+def test_a_directory_made_a_range_of_files_at_a_time_is_the_one_made_at_once(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A city's directory is made from keys spilled by range of files; the ranges change nothing."""
+    at_once = made_from_nothing(site)
+    monkeypatch.setattr(directory, "SPILL_SHARDS", 1)  # a range of files per shard
+    assert len(PLAN) > 1 and files(site) != {}
+    assert made_from_nothing(site) == at_once
+    kept = site / ".cache" / "terms"
+    assert not list(kept.glob(directory.SPILL + "*")) and not list((kept / directory.KEYS).glob("*" + directory.NEW))

@@ -26,7 +26,10 @@ shard) pairs per file, a few KiB: a query reads one file per key and one for its
 
 The cache (<site>/.cache/terms/) keeps the files, each shard's keys as they went into them
 (keys/<shard>: a key a line, a title key with its mask after a space) and `state.json`: the shard
-names in order, each one's cache key (shards.key) and the number of files. A build with the same
+names in order, each one's cache key (shards.key) and the number of files. A shard indexed by this
+build has its keys written beside them as soon as it is made (keys/<shard>.new, `keep_new`), so
+the build holds one shard's keys at a time, not a city's millions; and the files are made from
+nothing a range of them at a time (`_make_all`), from the keys spilled to disk by range. A build with the same
 shards changes only the files of the keys that entered or left a changed shard; a build with other
 shards (added, removed, renamed) makes every file again. Either way a file is a function of the
 shards' names and keys alone, so an incremental build writes the bytes a clean one does. state.json
@@ -36,9 +39,11 @@ state, and the next makes everything anew.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
+import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,12 +58,17 @@ KEYS = "keys"
 PER_SHARD = 8  # files per shard, about
 
 
+NEW = ".new"  # keys/<shard>.new: the keys of a shard this build indexed (Directory.keep_new)
+SPILL = ".spill-"  # keys spilled by range of files while every file is made (Directory._make_all)
+SPILL_SHARDS = 32  # shards' keys held at once, about, while every file is made
+
+
 @dataclass(frozen=True)
 class Shard:
     name: str
     key: str | None  # its cache key (shards.key); None: keys not to be kept as up to date
     bundle: Path  # its Pagefind bundle
-    keys: Mapping[str, int] | None = None  # its keys and masks, if read already (bundle_keys), else read when needed
+    new: bool = False  # indexed by this build: its keys are in keys/<shard>.new (keep_new)
 
 
 def files_for(shards: int) -> int:
@@ -146,6 +156,17 @@ class Directory:
         lines = (f"{key} {mask}" if mask else key for key, mask in sorted(found.items()))
         (self.root / KEYS / shard).write_text("\n".join(lines), encoding="utf-8")
 
+    def keep_new(self, shard: str, found: Mapping[str, int]) -> None:
+        """The keys of a shard just indexed (bundle_keys), written aside until `update` takes them
+        (Shard.new): the kept keys and the state stay those of the previous build till then."""
+        (self.root / KEYS).mkdir(parents=True, exist_ok=True)
+        self._keep_keys(shard + NEW, found)
+
+    def _new_keys(self, shard: Shard) -> dict[str, int]:
+        """The keys of a shard indexed by this build, from keys/<shard>.new or else its bundle."""
+        found = self._kept_keys(shard.name + NEW) if shard.new else None
+        return found if found is not None else bundle_keys(shard.bundle)
+
     def update(self, shards: list[Shard]) -> list[Path]:
         """Bring the files up to date with `shards` (in shards.json's order); their paths, file 0
         first."""
@@ -160,6 +181,8 @@ class Directory:
             self._make_all(shards, files, before)
         elif not self._apply_changes(shards, files, before):
             self._make_all(shards, files, before)
+        for left in (self.root / KEYS).glob("*" + NEW):  # taken, or of a shard no longer there
+            left.unlink()
         tags = {shard.name: shard.key for shard in shards if shard.key is not None}
         partial = self.root / f"{STATE}.{os.getpid()}.tmp"
         partial.write_text(json.dumps({"format": FORMAT, "files": files, "shards": names, "tags": tags}))
@@ -175,24 +198,46 @@ class Directory:
 
     def _current_keys(self, shard: Shard, tags: dict[str, object]) -> Mapping[str, int]:
         """The keys of `shard`: those kept, if kept for its present cache key, else its bundle's."""
-        if shard.key is not None and tags.get(shard.name) == shard.key:
+        if not shard.new and shard.key is not None and tags.get(shard.name) == shard.key:
             kept = self._kept_keys(shard.name)
             if kept is not None:
                 return kept
-        found = _read(shard)
+        found = self._new_keys(shard)
         self._keep_keys(shard.name, found)
         return found
 
     def _make_all(self, shards: list[Shard], files: int, tags: dict[str, object]) -> None:
-        contents: list[dict[str, list[Listed]]] = [{} for _ in range(files)]
-        for place, shard in enumerate(shards):
-            for key, mask in self._current_keys(shard, tags).items():
-                contents[file_of(key, files)].setdefault(key, []).append(value(key, place, mask))
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for old in self.folder.iterdir():
-            old.unlink()
-        for number, entries in enumerate(contents):
-            (self.folder / name(number)).write_bytes(_encode(entries))
+        """Every file from nothing. A city's directory holds millions of (key, shard) pairs: each
+        shard's keys are spilled to a file per range of the directory's files, and the files of
+        one range are made at a time."""
+        ranges = min(files, max(1, len(shards) // SPILL_SHARDS))
+        spill = self.root / f"{SPILL}{os.getpid()}"
+        shutil.rmtree(spill, ignore_errors=True)
+        spill.mkdir(parents=True)
+        try:
+            outs = [(spill / str(r)).open("w", encoding="utf-8") for r in range(ranges)]
+            with contextlib.ExitStack() as closing:
+                for out in outs:
+                    closing.enter_context(out)
+                for place, shard in enumerate(shards):
+                    for key, mask in self._current_keys(shard, tags).items():
+                        number = file_of(key, files)
+                        outs[number * ranges // files].write(f"{number} {place} {mask} {key}\n")
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for old in self.folder.iterdir():
+                old.unlink()
+            for r in range(ranges):
+                contents: dict[int, dict[str, list[Listed]]] = {}
+                with (spill / str(r)).open(encoding="utf-8") as lines:
+                    for line in lines:
+                        number, place, mask, key = line.rstrip("\n").split(" ", 3)
+                        entries = contents.setdefault(int(number), {})
+                        entries.setdefault(key, []).append(value(key, int(place), int(mask)))
+                first, end = -(-r * files // ranges), -(-(r + 1) * files // ranges)
+                for number in range(first, end):
+                    (self.folder / name(number)).write_bytes(_encode(contents.get(number, {})))
+        finally:
+            shutil.rmtree(spill, ignore_errors=True)
         wanted = {shard.name for shard in shards}
         for kept in (self.root / KEYS).iterdir():
             if kept.name not in wanted:
@@ -209,7 +254,7 @@ class Directory:
             before = self._kept_keys(shard.name)
             if before is None:
                 return False
-            now[shard.name] = _read(shard)
+            now[shard.name] = self._new_keys(shard)
             for key, mask in _differences(before, now[shard.name]):
                 changes.setdefault(file_of(key, files), []).append((key, place, mask))
         try:
@@ -230,10 +275,6 @@ class Directory:
         for shard_name, found in now.items():
             self._keep_keys(shard_name, found)
         return True
-
-
-def _read(shard: Shard) -> dict[str, int]:
-    return dict(shard.keys) if shard.keys is not None else bundle_keys(shard.bundle)
 
 
 def _differences(before: Mapping[str, int], after: Mapping[str, int]) -> Iterable[tuple[str, int | None]]:
