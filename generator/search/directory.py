@@ -215,10 +215,8 @@ class Directory:
         shutil.rmtree(spill, ignore_errors=True)
         spill.mkdir(parents=True)
         try:
-            outs = [(spill / str(r)).open("w", encoding="utf-8") for r in range(ranges)]
             with contextlib.ExitStack() as closing:
-                for out in outs:
-                    closing.enter_context(out)
+                outs = [closing.enter_context((spill / str(r)).open("w", encoding="utf-8")) for r in range(ranges)]
                 for place, shard in enumerate(shards):
                     for key, mask in self._current_keys(shard, tags).items():
                         number = file_of(key, files)
@@ -227,14 +225,8 @@ class Directory:
             for old in self.folder.iterdir():
                 old.unlink()
             for r in range(ranges):
-                contents: dict[int, dict[str, list[Listed]]] = {}
-                with (spill / str(r)).open(encoding="utf-8") as lines:
-                    for line in lines:
-                        number, place, mask, key = line.rstrip("\n").split(" ", 3)
-                        entries = contents.setdefault(int(number), {})
-                        entries.setdefault(key, []).append(value(key, int(place), int(mask)))
-                first, end = -(-r * files // ranges), -(-(r + 1) * files // ranges)
-                for number in range(first, end):
+                contents = _spilled(spill / str(r))
+                for number in range(-(-r * files // ranges), -(-(r + 1) * files // ranges)):  # the range's files
                     (self.folder / name(number)).write_bytes(_encode(contents.get(number, {})))
         finally:
             shutil.rmtree(spill, ignore_errors=True)
@@ -275,6 +267,17 @@ class Directory:
         for shard_name, found in now.items():
             self._keep_keys(shard_name, found)
         return True
+
+
+def _spilled(path: Path) -> dict[int, dict[str, list[Listed]]]:
+    """The contents of the files of one range, by file number, from its spill file (a line per
+    key of a shard: the file's number, the shard's place, the key's mask, the key)."""
+    contents: dict[int, dict[str, list[Listed]]] = {}
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            number, place, mask, key = line.rstrip("\n").split(" ", 3)
+            contents.setdefault(int(number), {}).setdefault(key, []).append(value(key, int(place), int(mask)))
+    return contents
 
 
 def _differences(before: Mapping[str, int], after: Mapping[str, int]) -> Iterable[tuple[str, int | None]]:
