@@ -15,6 +15,7 @@ import pytest
 
 from conftest import DEPT_USCC, REPO, record_text, run_cli
 from generator import checkcache, load, pagecache
+from generator.render import exports
 
 MakeSite = Callable[..., Path]
 NEVER = 10**18  # checkcache.SETTLED_NS that vouches for no file: every record is read by the check
@@ -236,3 +237,26 @@ def test_the_page_cache_reads_back_what_it_saved_in_batches(
     pagecache.PageCache(tmp_path, out).save(files, scanned_with="allow")
     cache = pagecache.PageCache(tmp_path, out)
     assert cache.entries == files and cache.scanned_with == "allow"
+
+
+def test_an_edit_of_a_body_does_not_write_the_site_wide_exports_again(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """catalogue.json and catalogue.csv list every record of a city (hundreds of MB): they are
+    encoded again only when a row of them changed, not for an edit of a body after its first
+    sentence (a record without a summary is listed with that sentence)."""
+    site = make_site({f"content/d1/r{i}.md": _record(i, f"第{i}条正文。第二句。") for i in range(1, 4)})
+    assert run_cli("build", "--site", site).code == 0
+    encoded: list[str] = []
+    for name in ("json_document", "csv_document"):
+        original = getattr(exports, name)
+        monkeypatch.setattr(exports, name, lambda *a, _o=original, _n=name: encoded.append(_n) or _o(*a))
+
+    (site / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句，已修改。"), encoding="utf-8")
+    assert run_cli("build", "--site", site).code == 0
+    assert encoded == []
+
+    (site / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句。", summary="新的摘要"), encoding="utf-8")
+    assert run_cli("build", "--site", site).code == 0
+    assert sorted(encoded) == ["csv_document", "json_document"]
+    assert "新的摘要" in (site / "build" / "catalogue.json").read_text(encoding="utf-8")

@@ -15,9 +15,10 @@ import csv
 import io
 import itertools
 import json
+import pickle
 from typing import Iterator
 
-from .. import urls
+from .. import pagecache, urls
 from ..publicity import PublicRecord
 from .pages import Renderer
 
@@ -84,8 +85,19 @@ def render_exports(renderer: Renderer) -> None:
         "base_url": publication.config.base_url,
         "fields": list(FIELDS),
     }
-    renderer.output.write_pieces(urls.CATALOGUE_JSON, json_document(head, "records", rows()))
-    renderer.output.write_pieces(urls.CATALOGUE_CSV, csv_document(rows()))
+    # Both are made of the rows alone: their hash is the key, and an edit that changes no row (a
+    # body) writes neither again. Hashing a row is a fraction of encoding it (JSON with indent is
+    # encoded in Python).
+    rows_digest = pagecache.digester()
+    for item in rows():
+        rows_digest.update(pickle.dumps(item, protocol=5))
+    for path, document in (
+        (urls.CATALOGUE_JSON, lambda: json_document(head, "records", rows())),
+        (urls.CATALOGUE_CSV, lambda: csv_document(rows())),
+    ):
+        key = renderer.key(path, "exports", (head, rows_digest.hexdigest()))
+        if not renderer.output.reuse(path, key):
+            renderer.output.write_pieces(path, document(), key)
 
 
 def json_document(head: dict[str, object], name: str, items: Iterator[dict[str, object]]) -> Iterator[str]:
