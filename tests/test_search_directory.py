@@ -163,3 +163,16 @@ def test_a_directory_made_a_range_of_files_at_a_time_is_the_one_made_at_once(
     assert made_from_nothing(site) == at_once
     kept = site / ".cache" / "terms"
     assert not list(kept.glob(directory.SPILL + "*")) and not list((kept / directory.KEYS).glob("*" + directory.NEW))
+
+
+def test_what_a_stopped_build_left_in_the_directory_cache_is_cleared(site: Path) -> None:
+    """Keys spilled or set aside by a build that was stopped are not kept or published."""
+    kept = site / ".cache" / "terms"
+    clean = files(site)
+    (kept / directory.STATE).unlink()  # stopped while the files were made: the next build makes them all
+    (kept / f"{directory.SPILL}999999").mkdir()
+    (kept / f"{directory.SPILL}999999" / "0").write_text("0 0 0 spilled\n", encoding="utf-8")
+    (kept / directory.KEYS / f"gone{directory.NEW}").write_text("stale", encoding="utf-8")
+    build(site)
+    assert not list(kept.glob(directory.SPILL + "*")) and not list((kept / directory.KEYS).glob("*" + directory.NEW))
+    assert files(site) == clean

@@ -29,12 +29,13 @@ The cache (<site>/.cache/terms/) keeps the files, each shard's keys as they went
 names in order, each one's cache key (shards.key) and the number of files. A shard indexed by this
 build has its keys written beside them as soon as it is made (keys/<shard>.new, `keep_new`), so
 the build holds one shard's keys at a time, not a city's millions; and the files are made from
-nothing a range of them at a time (`_make_all`), from the keys spilled to disk by range. A build with the same
-shards changes only the files of the keys that entered or left a changed shard; a build with other
-shards (added, removed, renamed) makes every file again. Either way a file is a function of the
-shards' names and keys alone, so an incremental build writes the bytes a clean one does. state.json
-is removed before any change and written after the last, so a build stopped in between leaves no
-state, and the next makes everything anew.
+nothing a range of them at a time (`_make_all`), from the keys spilled to disk by range.
+
+A build with the same shards changes only the files of the keys that entered or left a changed
+shard; a build with other shards (added, removed, renamed) makes every file again. Either way a
+file is a function of the shards' names and keys alone, so an incremental build writes the bytes a
+clean one does. state.json is removed before any change and written after the last, so a build
+stopped in between leaves no state, and the next makes everything anew.
 """
 
 from __future__ import annotations
@@ -211,8 +212,9 @@ class Directory:
         shard's keys are spilled to a file per range of the directory's files, and the files of
         one range are made at a time."""
         ranges = min(files, max(1, len(shards) // SPILL_SHARDS))
+        for left in self.root.glob(SPILL + "*"):  # of a build stopped here (one build of a site at a time)
+            shutil.rmtree(left, ignore_errors=True)
         spill = self.root / f"{SPILL}{os.getpid()}"
-        shutil.rmtree(spill, ignore_errors=True)
         spill.mkdir(parents=True)
         try:
             with contextlib.ExitStack() as closing:
