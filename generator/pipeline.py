@@ -18,7 +18,7 @@ from pathlib import Path
 from . import apart, output, pagecache, publicity, secrecy
 from .checking import CheckResult, body_facts, check
 from .config import SiteConfig
-from .executors import Executor
+from .executors import Executor, FreshPool, SiteRef
 from .findings import Findings
 from .model import Site
 
@@ -83,7 +83,11 @@ def build(
                 # the last net, before the swap; a file the previous output held byte for byte was
                 # scanned then, against the same allow list
                 trusted = stage.reused if cache.scanned_with == allowed else set()
-                secrecy.guard(stage.root, label, review.allowed, stage.copied, trusted, workers)
+                # in fresh processes: forked from this one, now holding gigabytes, they would copy much of it
+                scanners = (
+                    workers if not isinstance(workers, int) else FreshPool(workers, SiteRef(config.root, today, ""))
+                )
+                secrecy.guard(stage.root, label, review.allowed, stage.copied, trusted, scanners)
         except secrecy.LeakFound as leak:
             result.findings.extend(leak.findings)
             return result

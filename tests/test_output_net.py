@@ -5,6 +5,7 @@ packed, and the previous output stays byte-identical."""
 from __future__ import annotations
 
 import io
+import multiprocessing
 import re
 import shutil
 import zipfile
@@ -14,6 +15,7 @@ from typing import Any, Callable, Iterable
 import pytest
 
 from conftest import SITE_YAML, record_text, run_cli, tree_hash, write_site
+from generator import executors
 from generator.output import Output
 
 MakeSite = Callable[..., Path]
@@ -149,3 +151,28 @@ def test_an_unreadable_output_file_is_refused_and_an_image_is_not(
     result = run_cli("build", "--site", site)
     assert result.code == 1
     assert "SEC015" in result.err and "static/blob.bin" in result.err and "logo.png" not in result.err
+
+
+def test_a_large_output_is_scanned_in_fresh_processes_with_the_findings_of_one(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A city's output is scanned by processes started afresh (executors.FreshPool), not forked
+    from the building process and its gigabytes: they find what one process finds."""
+    monkeypatch.setattr(executors, "FRESH_MIN", 0)  # this site's output as large as a city's
+    monkeypatch.setattr(executors, "MIN_PER_WORKER", 1)
+    started: list[str | None] = []
+    get_context = multiprocessing.get_context
+    monkeypatch.setattr(
+        multiprocessing, "get_context", lambda method=None: started.append(method) or get_context(method)
+    )
+    pattern, change, _ = CHANNELS["html"]
+    planted = _plant(monkeypatch, pattern, change)
+    found = {}
+    for jobs in ("1", "2"):
+        site = Path(shutil.copytree(built, tmp_path / jobs / "site", symlinks=True))
+        shutil.rmtree(site / ".cache/pages")
+        result = run_cli("build", "--site", site, "--jobs", jobs)
+        assert result.code == 1, result.err
+        found[jobs] = re.findall(r"build/\S+:\d+\s+生成的输出中\S+", result.err)
+    assert planted and found["1"] == found["2"] != []
+    assert "spawn" in started
