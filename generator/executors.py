@@ -82,9 +82,9 @@ class FreshPool:
     """This machine's cores, in processes started afresh (multiprocessing's spawn) that run the
     work's `remote` form, as a cluster worker would. For work at the end of a build (the output
     scan): the building process then holds gigabytes, and a worker forked from it copies every
-    page of that memory it touches or allocates into (reference counts, freed space reused), so
-    two forked workers cost about as much again as the building process; a fresh one costs
-    tens of MiB. Fewer than FRESH_MIN items (a small site, an edit build's changed files) go to
+    page of that memory it touches or allocates into (reference counts, freed space reused): at
+    200,000 records two forked scan workers held ~0.7 GiB of their own beside a building process
+    of 1.8 GiB (bench/RESULTS.md); a fresh one starts from an empty interpreter. Fewer than FRESH_MIN items (a small site, an edit build's changed files) go to
     forked workers as with LocalPool: a fresh process takes a second to start."""
 
     remote = True
