@@ -84,8 +84,9 @@ class FreshPool:
     scan): the building process then holds gigabytes, and a worker forked from it copies every
     page of that memory it touches or allocates into (reference counts, freed space reused): at
     200,000 records two forked scan workers held ~0.7 GiB of their own beside a building process
-    of 1.8 GiB (bench/RESULTS.md); a fresh one starts from an empty interpreter. Fewer than FRESH_MIN items (a small site, an edit build's changed files) go to
-    forked workers as with LocalPool: a fresh process takes a second to start."""
+    of 1.8 GiB (bench/RESULTS.md); a fresh one starts from an empty interpreter. Fewer than
+    FRESH_MIN items (a small site, an edit build's changed files) go to forked workers as with
+    LocalPool: a fresh process takes a second to start."""
 
     remote = True
 

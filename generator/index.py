@@ -143,7 +143,7 @@ def build_index(
     folders: dict[str, Path] = {}  # each shard's bundle in the cache, verified or just made
     pages: dict[str, list[list[str]]] = {}  # each shard's pages: [date, URL, id] (search/order.py)
     keys: dict[str, str | None] = {}  # each shard's key (None: the previous build's bundle, stale)
-    made: set[str] = set()  # the shards indexed now: their directory keys, read beside the indexer, are kept aside
+    made: set[str] = set()  # the shards indexed now (their directory keys kept aside: Directory.keep_new)
     term_directory = directory.Directory(publication.config.root / TERMS_CACHE)
 
     def look_up(shard: shards.Shard) -> ShardReport | None:

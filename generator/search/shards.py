@@ -47,9 +47,8 @@ BOUND = 5000
 # The most text (characters of the pages' titles and Markdown bodies) a shard holds. Pagefind's
 # memory grows with the words it indexes — about 0.85 KiB for each word of each page, some 0.55
 # KiB for each character of text (bench/RESULTS.md) — so this bound keeps one indexing process
-# near 0.55 GiB whatever the length of the documents, and a build's peak (one indexing process
-# a core beside the building one) within 3 GB at 200,000 records; at typical lengths (1,500
-# characters) it is about 650 pages.
+# near 0.55 GiB whatever the length of the documents (one indexing process runs per core beside
+# the building one); at typical lengths (1,500 characters) it is about 650 pages.
 TEXT_BOUND = 1_000_000
 
 
