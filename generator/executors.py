@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Generic, Protocol, Sequence, TypeVar
 
 from .config import SiteConfig, load_config
-from .workers import CHUNKS_PER_WORKER, MIN_PER_WORKER, fork_map
+from .workers import fork_map, ranges, worth
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -94,12 +94,11 @@ class FreshPool:
         self.jobs, self.site = jobs, site
 
     def map(self, work: Work[T, R], items: Sequence[T]) -> list[R]:
-        jobs = min(self.jobs, len(items) // MIN_PER_WORKER)
+        jobs = worth(self.jobs, len(items))
         if jobs <= 1 or len(items) < FRESH_MIN:
             return fork_map(work.local, items, self.jobs)
         shipped = [work.ship(item) for item in items]
-        size = max(1, len(shipped) // (jobs * CHUNKS_PER_WORKER))
-        batches = [shipped[start : start + size] for start in range(0, len(shipped), size)]
+        batches = [shipped[start:end] for start, end in ranges(len(shipped), jobs)]
         with multiprocessing.get_context("spawn").Pool(jobs) as pool:
             return [result for part in pool.imap(partial(work.remote, self.site), batches) for result in part]
 

@@ -28,17 +28,26 @@ def _run_range(bounds: tuple[int, int]) -> list[object]:
     return [function(item) for item in items[bounds[0] : bounds[1]]]
 
 
+def worth(workers: int, count: int) -> int:
+    """How many of `workers` processes `count` items are worth: each takes MIN_PER_WORKER at least."""
+    return min(workers, count // MIN_PER_WORKER)
+
+
+def ranges(count: int, workers: int) -> list[tuple[int, int]]:
+    """`count` items cut into CHUNKS_PER_WORKER (start, end) ranges for each of `workers`."""
+    size = max(1, count // (workers * CHUNKS_PER_WORKER))
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
 def fork_map(function: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
-    workers = min(workers, len(items) // MIN_PER_WORKER)
+    workers = worth(workers, len(items))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]
     global _TASK
     _TASK = (function, items)  # type: ignore[assignment]
     try:
-        size = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
-        ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
         heap.before_fork()
         with multiprocessing.get_context("fork").Pool(workers, heap.child_started) as pool:
-            return [result for part in pool.imap(_run_range, ranges) for result in part]  # type: ignore[misc]
+            return [result for part in pool.imap(_run_range, ranges(len(items), workers)) for result in part]  # type: ignore[misc]
     finally:
         _TASK = None

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable
 import pytest
 
 from conftest import SITE_YAML, record_text, run_cli, tree_hash, write_site
-from generator import executors
+from generator import executors, workers
 from generator.output import Output
 
 MakeSite = Callable[..., Path]
@@ -159,7 +159,7 @@ def test_a_large_output_is_scanned_in_fresh_processes_with_the_findings_of_one(
     """A city's output is scanned by processes started afresh (executors.FreshPool), not forked
     from the building process and its gigabytes: they find what one process finds."""
     monkeypatch.setattr(executors, "FRESH_MIN", 0)  # this site's output as large as a city's
-    monkeypatch.setattr(executors, "MIN_PER_WORKER", 1)
+    monkeypatch.setattr(workers, "MIN_PER_WORKER", 1)
     started: list[str | None] = []
     get_context = multiprocessing.get_context
     monkeypatch.setattr(
