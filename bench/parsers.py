@@ -32,14 +32,15 @@ import yaml
 from markdown_it import MarkdownIt
 
 from generator import markdown, yamlsrc
-from generator.load import split_front_matter
+from generator.load import decode, split_front_matter
 
 
 def records(site: Path, limit: int | None) -> list[tuple[str, str]]:
     """(front matter, body) of each record file, in path order."""
     out: list[tuple[str, str]] = []
     for path in sorted((site / "content").rglob("*.md")):
-        split = split_front_matter(path.read_bytes().decode("utf-8"))
+        text = decode(path.read_bytes(), str(path), [])
+        split = None if text is None else split_front_matter(text)
         if split is not None:
             out.append((split[0], split[1]))
         if limit is not None and len(out) >= limit:
@@ -83,6 +84,8 @@ def main() -> int:
     fronts = [front for front, _ in recs]
     bodies = [body for _, body in recs]
     n = len(recs)
+    if not n:
+        parser.error(f"no record with front matter under {args.site / 'content'}")
     print(f"{n:,} records, {sum(map(len, bodies)):,} body characters", file=sys.stderr)
 
     rows: list[tuple[str, float]] = [
