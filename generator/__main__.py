@@ -1,6 +1,4 @@
-import sys
-
-from .cli import main
+from .cli import command
 
 if __name__ == "__main__":  # not when a spawned worker imports it (executors.FreshPool)
-    sys.exit(main())
+    command()

@@ -21,8 +21,7 @@ goes through `parse`, which is libyaml (CSafeLoader) plus one linear walk over t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -64,21 +63,31 @@ class YamlError(Exception):
         self.fix = fix or GENERIC_FIX
 
 
+class LazyLines(Protocol):
+    """A lines table kept as text (the check cache's): one key looked up without making the table."""
+
+    def line(self, path: KeyPath) -> int | None:
+        """The line of exactly `path`, or None when the table has no such key."""
+
+    def table(self) -> dict[KeyPath, int]:
+        """The whole table."""
+
+
 class Parsed:
     """A document's data and the line of every key in it (`lines`: key path → 1-based line).
-    `lines` may be given as a function that makes the table when it is first needed: the check
-    cache keeps each record's table as text, and most records' lines are never looked up."""
+    `lines` may be given as a LazyLines: the check cache keeps each record's table as text, most
+    records' lines are never looked up, and most of the others only for a finding or two."""
 
     __slots__ = ("data", "_lines")
 
-    def __init__(self, data: Any, lines: dict[KeyPath, int] | Callable[[], dict[KeyPath, int]] | None = None) -> None:
+    def __init__(self, data: Any, lines: dict[KeyPath, int] | LazyLines | None = None) -> None:
         self.data = data
         self._lines = {} if lines is None else lines
 
     @property
     def lines(self) -> dict[KeyPath, int]:
-        if callable(self._lines):
-            self._lines = self._lines()
+        if not isinstance(self._lines, dict):
+            self._lines = self._lines.table()
         return self._lines
 
     def __eq__(self, other: object) -> bool:
@@ -93,10 +102,17 @@ class Parsed:
 
     def line_of(self, *path: str | int, default: int = 1) -> int:
         """Line of the deepest known key on `path` (1-based, in the parsed text)."""
-        lines = self.lines
+        lines = self._lines
+        if isinstance(lines, dict):
+            while path:
+                if path in lines:
+                    return lines[path]
+                path = path[:-1]
+            return default
         while path:
-            if path in lines:
-                return lines[path]
+            line = lines.line(path)
+            if line is not None:
+                return line
             path = path[:-1]
         return default
 

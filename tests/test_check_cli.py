@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -138,3 +139,17 @@ def test_check_loads_no_rendering_stack(make_site: MakeSite) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip().splitlines()[-1] == "0 []", result.stdout + result.stderr
+
+
+def test_the_command_ends_with_all_its_output_and_its_exit_code(make_site: MakeSite) -> None:
+    """`disclosure check` (as CI runs it, output into a pipe) ends the process without freeing what
+    it built: every finding still arrives, the exit code is the check's, and the cache is saved."""
+    site = make_site({f"content/d1/r{n}.md": unreviewed(n, f"第{n}号通知") for n in range(1, 40)})
+    command = [sys.executable, "-m", "generator", "check", "--site", str(site), "--today", TODAY]
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a pipe is by default
+    for form in ([], ["--format", "json"]):
+        result = subprocess.run([*command, *form], capture_output=True, text=True, timeout=120, env=buffered)
+        assert result.returncode == 1, result.stderr
+        assert result.stdout == run_cli(*command[3:], *form).out  # to the last byte
+    assert sum(f["rule"] == "STL002" for f in json.loads(result.stdout)) == 39
+    assert list((site / ".cache" / "check").glob("*.json")), "the check cache was written before the end"
