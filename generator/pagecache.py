@@ -25,6 +25,8 @@ from inspect import isfunction
 from pathlib import Path, PosixPath, WindowsPath
 from typing import Any, Callable
 
+from . import heap
+
 CACHE = Path(".cache") / "pages"
 INDEX = "index.json"
 FORMAT = "1"  # the layout of index.json
@@ -177,14 +179,15 @@ class PageCache:
         self.entries: dict[str, Entry] = {}
         self.scanned_with = ""  # the allow list the previous output was scanned with
         try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
-            if (
-                data.get("format") == FORMAT
-                and data.get("product") == product()
-                and data.get("output") == str(previous)
-            ):
-                self.entries = {rel: Entry(*entry) for rel, entry in data["files"].items()}
-                self.scanned_with = str(data.get("scanned_with", ""))
+            with heap.paused():  # 650,000 entries at 200k records: collecting while they were made took seconds
+                data = json.loads(self.file.read_text(encoding="utf-8"))
+                if (
+                    data.get("format") == FORMAT
+                    and data.get("product") == product()
+                    and data.get("output") == str(previous)
+                ):
+                    self.entries = {rel: Entry(*entry) for rel, entry in data["files"].items()}
+                    self.scanned_with = str(data.get("scanned_with", ""))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             self.entries = {}  # no cache, or one this release cannot read: a full build
 
@@ -206,7 +209,10 @@ class PageCache:
         head = {"format": FORMAT, "product": product(), "output": str(self.previous), "scanned_with": scanned_with}
         partial = self.file.with_name(f"{INDEX}.{os.getpid()}.tmp")
         rels = sorted(files)
-        with open(partial, "w", encoding="utf-8") as out:  # a batch of files at a time: a city has 650,000
+        with (
+            open(partial, "w", encoding="utf-8") as out,
+            heap.paused(),
+        ):  # a batch of files at a time: a city has 650,000
             out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "files": {')
             for start in range(0, len(rels), SAVE_BATCH):
                 batch = {rel: files[rel].as_json() for rel in rels[start : start + SAVE_BATCH]}

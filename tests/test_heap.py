@@ -87,3 +87,25 @@ def test_the_preview_hands_back_what_each_build_set_aside(tmp_path: Path) -> Non
     preview.rebuild()
     assert (site / "build" / "index.html").is_file()
     assert gc.get_freeze_count() == 0
+
+
+def test_a_childs_result_arrives_without_the_collector_walking_it() -> None:
+    """A build's check hands its publication back from a child process (apart.py): hundreds of
+    thousands of objects. The collector stays out while they are unpickled (here, where the build
+    goes on with them), and runs again afterwards, with them set aside."""
+    from generator import apart
+
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        result = apart.in_child(lambda: [[n, str(n)] for n in range(300_000)])
+    finally:
+        gc.callbacks.remove(count)
+    assert result[299_999] == [299_999, "299999"]
+    assert collections == []  # with the collector on, unpickling this collected hundreds of times
+    assert gc.isenabled() and gc.get_freeze_count() >= 300_000

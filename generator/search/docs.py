@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from html.parser import HTMLParser
 
 from ..publicity import PublicRecord
@@ -55,7 +55,13 @@ class Doc:
         return {name: tuple(v for v in values[name] if v) for name in FILTERS}
 
     def fingerprint(self) -> bytes:
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True).encode("utf-8")
+        """Its fields as JSON (each shard's key hashes every page's: without asdict's deep copy)."""
+        return json.dumps(
+            {name: getattr(self, name) for name in DOC_FIELDS}, ensure_ascii=False, sort_keys=True
+        ).encode("utf-8")
+
+
+DOC_FIELDS = tuple(f.name for f in fields(Doc))
 
 
 def doc(record: PublicRecord, path: str) -> Doc:
