@@ -209,10 +209,8 @@ class PageCache:
         head = {"format": FORMAT, "product": product(), "output": str(self.previous), "scanned_with": scanned_with}
         partial = self.file.with_name(f"{INDEX}.{os.getpid()}.tmp")
         rels = sorted(files)
-        with (
-            open(partial, "w", encoding="utf-8") as out,
-            heap.paused(),
-        ):  # a batch of files at a time: a city has 650,000
+        # a batch of files at a time: a city has 650,000 (and, as when they are read, no collection meanwhile)
+        with open(partial, "w", encoding="utf-8") as out, heap.paused():
             out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "files": {')
             for start in range(0, len(rels), SAVE_BATCH):
                 batch = {rel: files[rel].as_json() for rel in rels[start : start + SAVE_BATCH]}

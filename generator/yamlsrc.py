@@ -103,14 +103,9 @@ class Parsed:
     def line_of(self, *path: str | int, default: int = 1) -> int:
         """Line of the deepest known key on `path` (1-based, in the parsed text)."""
         lines = self._lines
-        if isinstance(lines, dict):
-            while path:
-                if path in lines:
-                    return lines[path]
-                path = path[:-1]
-            return default
+        find = lines.get if isinstance(lines, dict) else lines.line  # a lazy table: one key, not the table
         while path:
-            line = lines.line(path)
+            line = find(path)
             if line is not None:
                 return line
             path = path[:-1]
