@@ -79,26 +79,46 @@ class Terms:
     # a half → every half that begins the same text and ends no later (itself included), each with
     # the terms it is a half of: [(half, [(term, whether it is the term's left half)])]
     prefixes: dict[str, list[tuple[str, list[tuple[str, bool]]]]]
-    pattern: re.Pattern[str] | None  # captures the longest half starting at each place
+    longest: re.Pattern[str] | None  # matched at a place: the longest half that starts there
+    near: re.Pattern[str] | None  # finds each place a near miss may start from (see _room_for_a_near_miss)
 
 
-def _trie(words: Iterable[str]) -> str:
+CJK_RUN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]+")
+
+
+def _trie(words: dict[str, str]) -> str:
+    """A regular expression of `words` as a trie, each word followed by its own pattern (a word
+    that begins a longer one is tried after it: the longest is matched first)."""
     root: dict[str, dict] = {}  # type: ignore[type-arg]
     for word in words:
         node = root
         for char in word:
             node = node.setdefault(char, {})
-        node[""] = {}
+        node[""] = {"": words[word]}
 
     def emit(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
         branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
         if "" in node:
-            return "(?:" + "|".join(branches) + ")?"
+            branches.append(node[""][""])
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
     return emit(root)
+
+
+def _room_for_a_near_miss(term: str, left: bool, half: str) -> str:
+    """Zero-width, where `half` of `term` has just been read: whether a span around it could be a
+    near miss of the term — it is not the term itself, its first and last characters are the
+    term's and no line ends inside it (one_edit: all its characters are Chinese ones). _candidates
+    checks these and more, so a place where this does not hold gives nothing there. (`.`, not the
+    Chinese range: a character class is compiled anew each time it is written, slowly.)"""
+    size = len(term)
+    if left:  # the span starts with the half: the term's last character ends it
+        last = re.escape(term[-1])
+        ends = "|".join(f".{{{width - len(half) - 1}}}{last}" for width in (size, size + 1, size - 1))
+        return f"(?!{re.escape(term[len(half) :])})(?={ends})"
+    first, half_text = re.escape(term[0]), re.escape(half)  # the span ends with the half
+    starts = "|".join(f"(?<={first}.{{{width - len(half) - 1}}}{half_text})" for width in (size, size + 1, size - 1))
+    return f"(?<!{re.escape(term)})(?:{starts})"
 
 
 def build(names: Iterable[str]) -> Terms:
@@ -110,14 +130,20 @@ def build(names: Iterable[str]) -> Terms:
         middle = len(term) // 2
         halves.setdefault(term[:middle], []).append((term, True))
         halves.setdefault(term[middle:], []).append((term, False))
+    if not halves:
+        return Terms(canonical, {}, None, None)
     prefixes = {half: [(h, halves[h]) for h in halves if half.startswith(h)] for half in halves}
+    longest = re.compile("(" + _trie({half: "" for half in halves}) + ")")
+    near = _trie(
+        {
+            half: "(?:" + "|".join(_room_for_a_near_miss(term, left, half) for term, left in owners) + ")"
+            for half, owners in halves.items()
+        }
+    )
+    # a set of first characters ahead lets the engine skip most of a text in C; each match takes
+    # that one character, and the trie is read from it, looking back
     first = "".join(sorted({half[0] for half in halves}))
-    # a set of first characters ahead of the trie lets the engine skip most of a text in C
-    pattern = re.compile("(?=[" + re.escape(first) + "])(?=(" + _trie(halves) + "))") if halves else None
-    return Terms(canonical, prefixes, pattern)
-
-
-CJK_RUN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]+")
+    return Terms(canonical, prefixes, longest, re.compile(f"[{re.escape(first)}](?<=(?={near}).)"))
 
 
 def one_edit(written: str, term: str) -> bool:
@@ -154,13 +180,15 @@ def _candidates(text: str, terms: Terms) -> Iterator[tuple[int, str, str]]:
     the term's first and last characters in place, and a half already holds one of them, so most
     spans are rejected by one character without cutting the text (a city's bodies: 60 million
     characters, and 国家, 政府信息 and 人民政府 at every turn)."""
-    if terms.pattern is None:
+    if terms.near is None or terms.longest is None:
         return
     seen: set[tuple[int, int]] = set()
     size_of_text = len(text)
-    for match in terms.pattern.finditer(text):
-        at = match.start()
-        for half, owners in terms.prefixes.get(match.group(1), ()):
+    for place in terms.near.finditer(text):
+        at = place.start()
+        match = terms.longest.match(text, at)
+        assert match is not None  # near found a half here
+        for half, owners in terms.prefixes[match.group(1)]:
             end = at + len(half)
             for term, left in owners:
                 size = len(term)
