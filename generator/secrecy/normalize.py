@@ -73,7 +73,7 @@ _INVISIBLE_IN_BMP = re.compile(f"[{INVISIBLE_BMP}]+")
 _GAP = f"[{SPACES}{DASHES}]"  # one character of a gap that a reader does not see
 # a gap between Chinese characters; written to begin with the gap, which the regex engine looks for quickly
 _GAP_IN_WORDS = re.compile(f"{_GAP}(?<=[{_TIGHT}]{_GAP}){_GAP}{{0,2}}(?=[{_TIGHT}])")
-_GAP_IN_WORDS_NEEDED = re.compile(f"[{_TIGHT}]{_GAP}")
+_GAP_IN_WORDS_NEEDED = re.compile(f"{_GAP}(?<=[{_TIGHT}]{_GAP})")
 _GAP_IN_NUMBER = re.compile(f"(?<=[0-9]){_GAP}{{1,4}}(?=[0-9])")
 # A UUID (8-4-4-4-12 hex digits, as in a feed's entry ids or a CMS's file names) is one identifier:
 # its digit groups, closed up, would make a 16-digit "number" in about one UUID in 20,000.
@@ -91,17 +91,16 @@ _MARKDOWN = re.compile(
 )
 # Syntax between two characters of a word or number, or an entity: only then can removing it join anything
 _WORDLIKE = "0-9A-Za-z\uff10-\uff19\u3400-\u9fff★☆"
-_SYNTAX = re.compile(r"[*_~`\\\[\]]+|&#?[0-9A-Za-z]+;")
-_WORD_CHAR = re.compile(f"[{_WORDLIKE}]")
+# a syntax character right after a character of a word: written to begin with the syntax, which the
+# regex engine skips to in C (most characters of a text are word characters)
+_SYNTAX_AFTER_WORD = re.compile(f"[*_~`\\\\\\[\\]](?<=[{_WORDLIKE}].)")
+_ENTITY = re.compile(r"&#?[0-9A-Za-z]+;")
 
 
 def _syntax_inside_words(text: str) -> bool:
     """Whether Markdown syntax touches a character of a word or number (`139**1234`, `绝**密`,
     `[6228](#)4800`) or an entity stands in the text: only then can rendering join anything."""
-    for m in _SYNTAX.finditer(text):
-        if m.group().startswith("&") or (m.start() and _WORD_CHAR.match(text, m.start() - 1)):
-            return True
-    return False
+    return ("&" in text and _ENTITY.search(text) is not None) or _SYNTAX_AFTER_WORD.search(text) is not None
 
 
 LINK_TARGETS = re.compile(r"\]\((?P<target>[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)")
