@@ -25,10 +25,18 @@ from stdnum.iso7064 import mod_11_2
 from .. import ids
 from .matches import Match, mask
 
-_ALONE_BEFORE, _ALONE_AFTER = r"(?<![0-9A-Za-z*])", r"(?![0-9A-Za-z*/])"
-RESIDENT_ID = re.compile(_ALONE_BEFORE + r"\d{17}[\dXx]" + _ALONE_AFTER)
-BANK_CARD = re.compile(_ALONE_BEFORE + r"(?:\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?)" + _ALONE_AFTER)
-MOBILE = re.compile(_ALONE_BEFORE + r"(?:\+86[ -]?)?1[3-9]\d(?:\d{8}|-\d{4}-\d{4}| \d{4} \d{4})" + _ALONE_AFTER)
+# Each pattern begins with the character it needs first (a digit; + or 1), so the regex engine skips
+# to one in C; that no letter or digit stands just before it is then checked looking back from there
+# (`\d(?<!X\d)` is `(?<!X)\d`, only quicker to search).
+_TOUCHING, _ALONE_AFTER = "[0-9A-Za-z*]", r"(?![0-9A-Za-z*/])"
+RESIDENT_ID = re.compile(rf"\d(?<!{_TOUCHING}\d)\d{{16}}[\dXx]" + _ALONE_AFTER)
+BANK_CARD = re.compile(
+    rf"\d(?<!{_TOUCHING}\d)(?:\d{{15,18}}|\d{{3}}(?:[ -]\d{{4}}){{3}}(?:[ -]?\d{{1,3}})?)" + _ALONE_AFTER
+)
+MOBILE = re.compile(
+    rf"(?:\+(?<!{_TOUCHING}\+)86[ -]?1|1(?<!{_TOUCHING}1))[3-9]\d(?:\d{{8}}|-\d{{4}}-\d{{4}}| \d{{4}} \d{{4}})"
+    + _ALONE_AFTER
+)
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 # every pattern above holds one; written with one leading [0-9]{3} it is six times quicker to rule
 # out (the texts scanned are folded: every digit is ASCII)
