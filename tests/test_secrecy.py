@@ -10,6 +10,7 @@ from typing import Any, Callable
 import pytest
 
 from conftest import SITE_YAML, record_text, run_cli
+from generator.secrecy.personal import personal_data
 from office_files import docx_bytes, pdf_bytes, png_bytes, xlsx_bytes
 
 VALID_ID = "530402199003071234"  # ISO 7064 MOD 11-2 holds, born 1990-03-07
@@ -153,6 +154,19 @@ def test_personal_data_in_its_forms(make_site: MakeSite, text: str) -> None:
 )
 def test_personal_data_near_misses(make_site: MakeSite, text: str) -> None:
     assert "SEC008" not in rules(check(make_site, {"body": text}))
+
+
+@pytest.mark.parametrize("number", [VALID_ID, LUHN_CARD, "13812345678", "+8613812345678"])
+def test_personal_data_must_stand_alone_on_both_sides(number: str) -> None:
+    """A number is personal data at the very start of a text and after punctuation or a space;
+    one letter, digit or * just before or after it makes it part of something else."""
+    kinds = {m.kind for m in personal_data(f"{number}")}
+    assert kinds and kinds == {m.kind for m in personal_data(f"号码：{number}。")} == {
+        m.kind for m in personal_data(f"号码 {number}")
+    }
+    for touching in ("A", "x", "7", "*"):
+        assert not list(personal_data(f"号码{touching}{number}。")), touching
+        assert not list(personal_data(f"号码 {number}{touching}")), touching
 
 
 def test_excerpt_masks_the_secret_in_table_and_json(make_site: MakeSite) -> None:
