@@ -79,11 +79,17 @@ class RawHtml:
 
 def scan(body: str) -> tuple[list[Link], list[RawHtml]]:
     """Links and raw HTML in a body, with their body lines."""
+    if "<" not in body and ("[" not in body or ("](" not in body and "]:" not in body)):
+        # CommonMark has no HTML or autolink without "<", and no link or image without "[" and
+        # either "](" (inline) or "]:" (the definition a reference link needs): nothing to parse
+        return [], []
+    return parsed_scan(body)
+
+
+def parsed_scan(body: str) -> tuple[list[Link], list[RawHtml]]:
+    """`scan` by the parser, whatever the body holds."""
     links: list[Link] = []
     html: list[RawHtml] = []
-    if "<" not in body and "[" not in body:
-        # CommonMark has no link, image, autolink or HTML without one of these: nothing to parse
-        return links, html
     for block in _DETECT.parse(body):
         line = block.map[0] if block.map else 0
         if block.type == "html_block":
