@@ -150,12 +150,13 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 def first_sentence(body: str, limit: int = 100) -> str:
     """The body's first sentence as plain text (cut at `limit` characters).
 
-    Only the paragraphs up to a blank line after LEAD_CHARS are parsed when the body has no `[`
+    Only the paragraphs up to a blank line after LEAD_CHARS are parsed when the body has no `]:`
     and no `<`: without link reference definitions and HTML, nothing after a blank line changes the
-    text before it (a fence or list it continues adds text after, never before), so the words of
-    that prefix begin the words of the whole body, and a sentence ending inside it is the one the
-    whole body gives. Without such an end the whole body is parsed."""
-    if "[" not in body and "<" not in body and (blank := _BLANK_LINE.search(body, LEAD_CHARS)) is not None:
+    text before it (a fence or list it continues adds text after, never before; an inline link
+    ends within its paragraph), so the words of that prefix begin the words of the whole body, and
+    a sentence ending inside it is the one the whole body gives. Without such an end the whole body
+    is parsed."""
+    if "]:" not in body and "<" not in body and (blank := _BLANK_LINE.search(body, LEAD_CHARS)) is not None:
         text = " ".join(plain_text(body[: blank.end()]).split())
         match = SENTENCE_END.search(text)
         if match:

@@ -13,6 +13,9 @@ from generator import markdown
 WORDS = ["通知", "第一条", "为了规范", "本办法", "政府信息", "公开", "工作", "abc", "139", "＊", "　"]
 ENDS = ["。", "！", "？", "!", "?", "", "", ""]
 INLINE = ["*", "**", "_", "`", "~~", "\\", "&amp;", "&#12290;", "［已删减］", "［已删减：个人信息］", "|", ":"]
+# links: inline ones end within their paragraph; a reference one takes its text from a definition
+# that may come later (a line starting "[a]: "), and so may change the text before it
+INLINE += ["[", "]", "[a]", "[链接](a.md)", "[字体:[ 大 中 小 ]]", "](", "![图](b.png)", "[a][]"]
 LINE_STARTS = [
     "",
     "",
@@ -33,6 +36,8 @@ LINE_STARTS = [
     "  - ",
     "   ",
     "\t",
+    "[a]: ",
+    "[a]: /u\n",
 ]
 
 
