@@ -28,9 +28,32 @@ import yaml
 from . import limits
 
 try:  # libyaml is ten times faster; fall back to the pure-Python loader
-    _Loader: type = yaml.CSafeLoader
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+RESOLVED_KEPT = 100_000  # plain scalars whose implicit tag is remembered, per process
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """The safe loader, remembering the implicit tag of each plain scalar: PyYAML matches a value
+    that begins like a number or a date against its regular expressions every time it meets it,
+    and a site's records repeat their dates and numbers. The tag is a function of the text alone
+    (the safe loader has no path resolvers)."""
+
+    _resolved: dict[tuple[str, tuple[bool, bool]], str] = {}
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode or not value or value[0] not in self.yaml_implicit_resolvers:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = self._resolved.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(self._resolved) < RESOLVED_KEPT:
+                self._resolved[key] = tag
+        return tag
+
 
 KeyPath = tuple[str | int, ...]
 

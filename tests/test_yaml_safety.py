@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+import yaml
 
 from conftest import DEPARTMENT_YAML, REPO, SITE_YAML, record_text, run_cli
 from generator import yamlsrc
@@ -155,6 +156,46 @@ def test_the_plain_types_and_str_still_load() -> None:
 
 
 # --- one parser for every YAML file ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-01-02",
+        "2026-01-02 10:30:00+08:00",
+        "12",
+        "0x1F",
+        "0o17",
+        "1_000",
+        "1.5e3",
+        ".5",
+        "-.inf",
+        "yes",
+        "No",
+        "null",
+        "~",
+        "11530400MB0000001N/2026-00009",
+        "1985-06-01x",
+        "+12",
+        "12:30:00",
+        "2026-13-01",
+    ],
+)
+def test_a_plain_scalar_reads_as_pyyaml_reads_it_every_time(value: str) -> None:
+    """The loader remembers the tag of each plain scalar it resolved: the second reading of a value
+    (from the memo) is the first's, and both are the safe loader's own."""
+
+    def read() -> object:
+        try:
+            return yamlsrc.parse(f"k: {value}\nlist: [{value}]\n").data
+        except yamlsrc.YamlError:
+            return "refused"
+
+    try:
+        expected: object = yaml.safe_load(f"k: {value}\nlist: [{value}]\n")
+    except ValueError:  # a date that does not exist
+        expected = "refused"
+    assert read() == read() == expected
 
 
 def test_only_yamlsrc_loads_yaml() -> None:
