@@ -133,7 +133,9 @@ def dump_value(value: Any) -> str:
 
 def _json(value: Any) -> bytes:
     """`value` (of JSON's own types, NaN aside) as compact JSON in UTF-8: by orjson, several times
-    faster, or by json where orjson refuses (a lone surrogate, an integer past 64 bits, deep nesting)."""
+    faster, or by json where orjson refuses (a lone surrogate, an integer past 64 bits, deep nesting).
+    Texts and integers come out as json.dumps(ensure_ascii=False) writes them, byte for byte (every
+    character was compared): CachedLines finds a key path in a lines table by json's text of it."""
     try:
         return orjson.dumps(value)
     except orjson.JSONEncodeError:
@@ -558,7 +560,7 @@ class CheckCache:
                 # the lines only when a line is looked up, which most records never need
                 entry["front"] = dump_value(parsed.data)
                 lines = [[list(path), line] for path, line in parsed.lines.items()]  # texts and numbers only
-                entry["lines"] = json.dumps(lines, ensure_ascii=False, separators=(",", ":"))
+                entry["lines"] = _json(lines).decode("utf-8", "surrogatepass")  # json.dumps' text, to the byte
         except (Uncacheable, RecursionError, ValueError):
             return
         self.entries[digest] = entry
