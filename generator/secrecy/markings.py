@@ -66,7 +66,8 @@ def internal_markings(text: str) -> Iterator[Match]:
 
 
 def distribution_notes(text: str) -> Iterator[Match]:
-    copy_numbers = COPY_NUMBER_LINE.finditer(text) if "密" in text else iter(())
+    marked = "绝密" in text or "机密" in text or "秘密" in text  # what a copy number line must stand above
+    copy_numbers = COPY_NUMBER_LINE.finditer(text) if marked else iter(())
     for m in chain(DISTRIBUTION_NOTE.finditer(text), copy_numbers):
         raw = m.group().strip()
         start = m.start() + m.group().index(raw)
