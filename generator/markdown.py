@@ -155,12 +155,15 @@ def first_sentence(body: str, limit: int = 100) -> str:
     text before it (a fence or list it continues adds text after, never before; an inline link
     ends within its paragraph), so the words of that prefix begin the words of the whole body, and
     a sentence ending inside it is the one the whole body gives. Without such an end the whole body
-    is parsed."""
-    if "]:" not in body and "<" not in body and (blank := _BLANK_LINE.search(body, LEAD_CHARS)) is not None:
-        text = " ".join(plain_text(body[: blank.end()]).split())
-        match = SENTENCE_END.search(text)
-        if match:
-            return _limited(text[: match.end()], limit)
+    is parsed. The first paragraph alone is tried before: it most often holds the sentence."""
+    if "]:" not in body and "<" not in body:
+        for lead in (0, LEAD_CHARS):
+            if (blank := _BLANK_LINE.search(body, lead)) is None:
+                break
+            text = " ".join(plain_text(body[: blank.end()]).split())
+            match = SENTENCE_END.search(text)
+            if match:
+                return _limited(text[: match.end()], limit)
     text = " ".join(plain_text(body).split())
     match = SENTENCE_END.search(text)
     return _limited(text[: match.end()] if match else text, limit)
