@@ -3,12 +3,16 @@ lang, a skip link, and tables with headers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.config import load_config
+from generator.render import pages as page_render
 from htmlscan import Page, scan_site, text_of
 from conftest import REPO
 
@@ -66,3 +70,12 @@ def test_every_data_table_has_header_cells(pages: dict[str, Page]) -> None:
             elif tag == "th" and tables:
                 tables[-1] += 1
         assert all(tables), f"{path}: a table without header cells"
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.dates() | st.datetimes())
+def test_a_date_on_a_page_is_written_as_strftime_writes_it(value: dt.date) -> None:
+    """Pages write dates by a quick path for the usual format; it is strftime's text for every date
+    (years before 1000 included, which strftime writes unpadded) and any other format goes to it."""
+    assert page_render._date(value) == value.strftime("%Y-%m-%d")
+    assert page_render._date(value, "%Y年%m月%d日") == value.strftime("%Y年%m月%d日")
