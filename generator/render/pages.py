@@ -80,7 +80,7 @@ class SiteLayouts(FileSystemLoader):
 def _date(value: dt.date | dt.datetime | None, fmt: str = "%Y-%m-%d") -> str:
     if not value:
         return ""
-    if fmt == "%Y-%m-%d" and value.year >= 1000:  # strftime's text (it writes 999 unpadded), 4x quicker
+    if fmt == "%Y-%m-%d" and value.year >= 1000:  # strftime's text, 4x quicker (below 1000 it pads by platform)
         return f"{value.year}-{value.month:02d}-{value.day:02d}"
     return value.strftime(fmt)
 
