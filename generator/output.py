@@ -3,6 +3,14 @@
 A build that blocks or fails never touches the previous output; a build that succeeds
 replaces it in one step (an exchange of the two folders). Two pages claiming the same path
 are an error, not an overwrite.
+
+The output replaced is kept beside the new one as its spare (`.<out>.spare-TOKEN`) when the two
+differ in few files: every other file of the two is one file (a hard link). The next build
+stages the spare again, brings those few files up to date with the output, and so begins
+with every page of the previous build already in place: an unchanged page costs a look-up,
+not a link, and a build that changes one record touches a handful of files. Whatever the
+spare holds is the previous output's own file, so it is never written through: a page
+written anew replaces it with a new file (Output.path), and the served output stays as it is.
 """
 
 from __future__ import annotations
@@ -10,8 +18,12 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import glob
 import os
+import posixpath
+import secrets
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -20,11 +32,13 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import DisclosureError
-from .pagecache import Entry, PageCache, digest_of, digester
+from .pagecache import Entry, PageCache, Spare, digest_of, digester
 
 MARKER = ".disclosure-build"
 LOCK = Path(".cache") / "build.lock"  # under the site: one build of a site at a time (build_lock)
 STAGING, OLD = ".staging-", ".old-"  # `.<out>.staging-PID`: a build's folder; `.<out>.old-PID`: an output set aside
+SPARE = ".spare-"  # `.<out>.spare-TOKEN`: the output before the current one, staged again by the next build
+SPARE_SHARE = 2  # a spare behind in more than 1/SPARE_SHARE of the files is not kept: linking anew costs as much
 AT_FDCWD, RENAME_EXCHANGE = -100, 2  # <fcntl.h>, <linux/fs.h>
 
 
@@ -74,37 +88,104 @@ class BuildLocked(OutputError):
 
 class Output:
     """A staging folder being filled. With a page cache, a file whose bytes (or whose inputs'
-    key) are those of the previous output is linked from it rather than written again."""
+    key) are those of the previous output is linked from it rather than written again — or,
+    staged from the spare, is already there (`held`)."""
 
-    def __init__(self, root: Path, cache: PageCache | None = None) -> None:
+    def __init__(self, root: Path, cache: PageCache | None = None, held: set[str] | None = None) -> None:
         self.root = root
         self.cache = cache
         self.written: set[str] = set()
         self.copied: set[str] = set()  # attachments and search bundles copied unchanged from their sources
         self.files: dict[str, Entry] = {}  # every file placed, for the next build's cache
         self.reused: set[str] = set()  # files linked from the previous output, bytes unchanged
+        self.fresh: set[str] = set()  # files written with new bytes: where the previous output differs
         self.folders: set[str] = set()  # folders made in the staging folder
+        # the files the staging folder holds before anything is placed (a spare brought up to date):
+        # each the previous output's own file. Placed as they are by `reuse`; replaced by a new file
+        # when written (path); those no page placed are removed by drop_held
+        self.held: set[str] = held or set()
+        self.from_spare = held is not None
+        self.spare: Spare | None = None  # the output replaced, when kept as the spare (staging)
 
-    def path(self, rel: str) -> Path:
+    def _claim(self, rel: str) -> None:
         if rel.startswith("/") or ".." in rel.split("/"):
             raise OutputError(f"输出路径 {rel} 越出了输出目录")
         if rel in self.written:
             raise OutputError(f"两个页面要写入同一路径 {rel}（URL 冲突）")
         self.written.add(rel)
+
+    def path(self, rel: str) -> Path:
+        self._claim(rel)
+        if self.held:
+            self._clear_way(rel)
         folder = os.path.dirname(rel)
         if folder not in self.folders:  # made once: pages share few folders
             os.makedirs(os.path.join(self.root, folder), exist_ok=True)
             self.folders.add(folder)
         return self.root / rel
 
+    def _clear_way(self, rel: str) -> None:
+        """Remove what the spare holds where `rel` is to be written: its file at `rel` (one with the
+        served output's: written through, that would change too), a file where a folder of `rel`
+        goes, or a folder of files that are gone."""
+        if rel in self.held:
+            self.held.discard(rel)
+            (self.root / rel).unlink(missing_ok=True)  # a spare's file removed meanwhile: nothing to clear
+            return
+        parts = rel.split("/")
+        for depth in range(1, len(parts)):
+            above = "/".join(parts[:depth])
+            if above in self.held:
+                self.held.discard(above)
+                (self.root / above).unlink(missing_ok=True)
+        target = self.root / rel
+        if target.is_dir() and not target.is_symlink():
+            inside = [f"{rel}/{inner}" for inner in files_under(target)]
+            if any(inner not in self.held for inner in inside):
+                raise OutputError(f"两个页面要写入同一路径 {rel}（URL 冲突：它也是另一个页面的目录）")
+            self.held.difference_update(inside)
+            shutil.rmtree(target)
+
     def reuse(self, rel: str, key: str) -> bool:
         """Place the previous build's `rel` if its inputs' key is `key`; False: render it."""
-        previous = self.cache.reusable(rel, key=key) if self.cache else None
-        if previous is None or self.cache is None:
+        if self.cache is None:
+            return False
+        if rel in self.held:
+            entry = self.cache.entries.get(rel)
+            if entry is None or (key and entry.key != key) or not _regular(self.root / rel, entry.size):
+                return False
+            self._claim(rel)
+            self.held.discard(rel)
+            self.record(rel, entry, reused=True)
+            return True
+        previous = self.cache.reusable(rel, key=key)
+        if previous is None:
             return False
         _link(previous, self.path(rel))
         self.record(rel, self.cache.entries[rel], reused=True)
         return True
+
+    def drop_held(self) -> list[str] | None:
+        """When staged from the spare: remove every file no page of this build placed (pages that
+        are gone, and anything else found there) with the folders left empty, so the staging folder
+        is exactly this build's; the files then under it (files_under). None: nothing to remove."""
+        if not self.from_spare:
+            return None
+        try:
+            found = files_under(self.root, links=False)  # a build places no symbolic link
+        except OSError as exc:
+            raise OutputError(f"暂存目录中有不是本次生成放入的符号链接（{exc}），已中止；请重新运行生成") from None
+        gone = [rel for rel in found if rel not in self.files]
+        for rel in gone:
+            (self.root / rel).unlink()
+        _remove_empty(self.root, {posixpath.dirname(rel) for rel in gone})
+        self.held, self.from_spare = set(), False
+        return [rel for rel in found if rel in self.files] if gone else found
+
+    def behind(self) -> set[str]:
+        """The files in which the previous output differs from this one: written anew, or gone."""
+        previous = self.cache.entries.keys() if self.cache is not None else set()
+        return self.fresh | (previous - self.files.keys())
 
     def place(self, rel: str, target: Path, data: bytes, key: str = "") -> tuple[Entry, bool]:
         """Write `data` as `rel` at `target` — linked from the previous output when its bytes are
@@ -136,8 +217,7 @@ class Output:
 
     def record(self, rel: str, entry: Entry, reused: bool) -> None:
         self.files[rel] = entry
-        if reused:
-            self.reused.add(rel)
+        (self.reused if reused else self.fresh).add(rel)
 
     def write_bytes(self, rel: str, data: bytes, key: str = "") -> None:
         self.record(rel, *self.place(rel, self.path(rel), data, key))
@@ -157,6 +237,26 @@ class Output:
         if not self.reuse(rel, key):
             self.write_bytes(rel, source.read_bytes(), key)
         self.copied.add(rel)
+
+
+def _regular(path: Path, size: int) -> bool:
+    """Whether `path` is a regular file (not a symbolic link) of `size` bytes."""
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(status.st_mode) and status.st_size == size
+
+
+def _remove_empty(root: Path, folders: Iterable[str]) -> None:
+    """Remove each of `folders` (under `root`) that is empty, and each folder above it left empty."""
+    for folder in sorted(folders, key=lambda rel: rel.count("/"), reverse=True):
+        while folder:
+            try:
+                os.rmdir(root / folder)
+            except OSError:  # not empty (or gone already)
+                break
+            folder = posixpath.dirname(folder)
 
 
 def _link(previous: Path, target: Path) -> None:
@@ -198,30 +298,76 @@ def check_target(out: Path, site_root: Path) -> None:
 
 @contextmanager
 def staging(out: Path, cache: PageCache | None = None, trash: Path | None = None) -> Iterator[Output]:
-    """Yield an Output in a fresh folder beside `out`; on success swap it in, on error discard it.
-    With `cache` (of `out`), unchanged files are linked from `out` instead of written.
+    """Yield an Output in a folder beside `out`; on success swap it in, on error discard it.
+    With `cache` (of `out`), unchanged files are linked from `out` instead of written — or the
+    folder is the spare brought up to date (stage_spare), and they are there already.
 
     The swap is one exchange of the two folders (swap_in): a build killed at any moment leaves
     `out` either the previous output or the new one, whole. What a killed build leaves beside it
     (`.<out>.staging-PID`, `.<out>.old-PID`) is removed by the next build (sweep). `trash`: where
-    the replaced output is moved to be removed in the background (see discard)."""
+    a replaced output not kept as the spare is moved to be removed in the background (see discard)."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = out.parent / f".{out.name}{STAGING}{os.getpid()}"
     _remove(stage)
-    stage.mkdir()
+    held = stage_spare(out, stage, cache, trash)
     try:
-        output = Output(stage, cache)
+        output = Output(stage, cache, held)
         output.write_text(MARKER, "disclosure build output; replaced whole on every build\n")
         yield output
+        output.drop_held()
     except BaseException:
-        _remove(stage)
+        discard(stage, trash)
         raise
+    behind = output.behind()
+    # kept only where the cache described the output replaced, and the two differ in few files
+    keep = cache is not None and bool(cache.entries) and len(behind) * SPARE_SHARE <= len(output.files)
     if cache is not None:
         # the page cache describes the output being replaced: a build killed after the swap but
         # before the new cache is saved must not take the new files for the old ones
         cache.file.unlink(missing_ok=True)
-    swap_in(stage, out, trash)
+    spare = out.parent / f".{out.name}{SPARE}{secrets.token_hex(8)}" if keep else None
+    inode = swap_in(stage, out, trash, spare)
+    if spare is not None and inode is not None:
+        output.spare = Spare(spare.name, inode, frozenset(behind))
+
+
+def stage_spare(out: Path, stage: Path, cache: PageCache | None, trash: Path | None) -> set[str] | None:
+    """Make `stage`: the spare kept beside `out`, brought up to date with it, when `cache` describes
+    that spare — the files it then holds, each `out`'s own (a hard link); otherwise an empty folder
+    (None). Every other spare beside `out` (a killed build's, another release's, a copy) is discarded."""
+    record = cache.spare if cache is not None and cache.entries else None
+    chosen = None
+    for path in out.parent.glob(f".{glob.escape(out.name)}{SPARE}*"):
+        status = os.lstat(path)
+        if record is not None and path.name == record.name and stat.S_ISDIR(status.st_mode):
+            if status.st_ino == record.inode:
+                chosen = path
+                continue
+        discard(path, trash)
+    if chosen is None or record is None or cache is None:
+        stage.mkdir()
+        return None
+    chosen.rename(stage)
+    try:
+        # first what is gone or changed since the spare was the output, then the output's files
+        # in their place: a file may have become a folder, or a folder a file
+        for rel in record.behind:
+            (stage / rel).unlink(missing_ok=True)
+        _remove_empty(stage, {posixpath.dirname(rel) for rel in record.behind})
+        held = set(cache.entries)
+        for rel in record.behind:
+            previous = cache.reusable(rel) if rel in cache.entries else None
+            if previous is None:
+                held.discard(rel)
+                continue
+            os.makedirs(os.path.dirname(stage / rel), exist_ok=True)
+            _link(previous, stage / rel)
+    except OSError:  # not as recorded: begin from an empty folder
+        discard(stage, trash)
+        stage.mkdir()
+        return None
+    return held
 
 
 def _renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
@@ -250,14 +396,17 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(a), None, str(b))
 
 
-def swap_in(stage: Path, out: Path, trash: Path | None = None) -> None:
+def swap_in(stage: Path, out: Path, trash: Path | None = None, spare: Path | None = None) -> int | None:
     """Put the complete folder `stage` at `out`. An existing `out` is exchanged with it in one step
-    and the old output, now at `stage`, removed; without the exchange, two renames (a build killed
-    between them leaves `out` missing and the old output at `.<out>.old-PID`, which the next
-    build's sweep puts back)."""
+    and the old output, now at `stage`, moved to `spare` (its folder's inode returned) or removed;
+    without the exchange, two renames (a build killed between them leaves `out` missing and the
+    old output at `.<out>.old-PID`, which the next build's sweep puts back)."""
     if not out.exists():
         stage.rename(out)
     elif exchange(stage, out):
+        if spare is not None:
+            stage.rename(spare)
+            return os.lstat(spare).st_ino
         discard(stage, trash)
     else:
         old = out.parent / f".{out.name}{OLD}{os.getpid()}"
@@ -265,6 +414,7 @@ def swap_in(stage: Path, out: Path, trash: Path | None = None) -> None:
         out.rename(old)
         stage.rename(out)
         _remove(old)
+    return None
 
 
 def sweep(out: Path) -> list[Path]:

@@ -3,7 +3,9 @@
 `<site>/.cache/pages/index.json` maps every output file of the last complete build to the
 key of its inputs and the hash of its bytes. A page whose key is unchanged is not rendered
 again: its file is linked from the previous output into the staging folder (no byte is
-rewritten), and a page rendered again to the same bytes is linked too. Keys are content
+rewritten), and a page rendered again to the same bytes is linked too — or, when the output
+before the previous one was kept as the spare (output.py), it is already there and nothing is
+done for it at all. Keys are content
 hashes of everything a page reads — its context, the site settings and departments every
 page shows, every template, and the product's own code — so a new release, a changed
 template or site.yaml invalidates what it must. The cache is safe to delete (the next
@@ -29,7 +31,7 @@ from . import heap
 
 CACHE = Path(".cache") / "pages"
 INDEX = "index.json"
-FORMAT = "1"  # the layout of index.json
+FORMAT = "2"  # the layout of index.json
 SAVE_BATCH = 10_000  # files of index.json encoded at once (PageCache.save)
 
 
@@ -41,6 +43,18 @@ class Entry:
 
     def as_json(self) -> list[object]:
         return [self.key, self.digest, self.size]
+
+
+@dataclass(frozen=True)
+class Spare:
+    """The output before the previous one, kept beside it to be staged in again (output.py): the
+    folder's name (made for it alone) and inode, and the files in which it is behind the previous
+    output (changed, added or removed since); every other file of the previous output is the same
+    file (a hard link) there."""
+
+    name: str
+    inode: int
+    behind: frozenset[str]
 
 
 class _Ref(weakref.ref):  # type: ignore[type-arg]
@@ -178,6 +192,7 @@ class PageCache:
         self.previous = previous
         self.entries: dict[str, Entry] = {}
         self.scanned_with = ""  # the allow list the previous output was scanned with
+        self.spare: Spare | None = None  # the output before the previous one, kept beside it (output.py)
         try:
             with heap.paused():  # 650,000 entries at 200k records: collecting while they were made took seconds
                 data = json.loads(self.file.read_text(encoding="utf-8"))
@@ -188,6 +203,11 @@ class PageCache:
                 ):
                     self.entries = {rel: Entry(*entry) for rel, entry in data["files"].items()}
                     self.scanned_with = str(data.get("scanned_with", ""))
+                    spare = data.get("spare")
+                    if spare is not None:
+                        self.spare = Spare(
+                            str(spare["name"]), int(spare["inode"]), frozenset(map(str, spare["behind"]))
+                        )
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             self.entries = {}  # no cache, or one this release cannot read: a full build
 
@@ -203,10 +223,18 @@ class PageCache:
             return None
         return path if stat.S_ISREG(status.st_mode) and status.st_size == entry.size else None
 
-    def save(self, files: dict[str, Entry], scanned_with: str) -> None:
-        """Record the build that has just replaced the output (written whole, then renamed)."""
+    def save(self, files: dict[str, Entry], scanned_with: str, spare: Spare | None = None) -> None:
+        """Record the build that has just replaced the output (written whole, then renamed), and
+        the spare kept beside it, if any."""
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        head = {"format": FORMAT, "product": product(), "output": str(self.previous), "scanned_with": scanned_with}
+        head: dict[str, object] = {
+            "format": FORMAT,
+            "product": product(),
+            "output": str(self.previous),
+            "scanned_with": scanned_with,
+        }
+        if spare is not None:
+            head["spare"] = {"name": spare.name, "inode": spare.inode, "behind": sorted(spare.behind)}
         partial = self.file.with_name(f"{INDEX}.{os.getpid()}.tmp")
         rels = sorted(files)
         # a batch of files at a time: a city has 650,000 (and, as when they are read, no collection meanwhile)

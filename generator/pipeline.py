@@ -80,6 +80,7 @@ def build(
                 reports = index.build_index(
                     publication, stage, stale_from=out.resolve() if search_later else None, executor=executor
                 )
+                listed = stage.drop_held()  # the pages that are gone, before the scan: it scans what is published
                 # the last net, before the swap; a file the previous output held byte for byte was
                 # scanned then, against the same allow list
                 trusted = stage.reused if cache.scanned_with == allowed else set()
@@ -87,11 +88,11 @@ def build(
                 scanners = (
                     workers if not isinstance(workers, int) else FreshPool(workers, SiteRef(config.root, today, ""))
                 )
-                secrecy.guard(stage.root, label, review.allowed, stage.copied, trusted, scanners)
+                secrecy.guard(stage.root, label, review.allowed, stage.copied, trusted, scanners, listed)
         except secrecy.LeakFound as leak:
             result.findings.extend(leak.findings)
             return result
-        cache.save(stage.files, allowed)
+        cache.save(stage.files, allowed, stage.spare)
     result.pages, result.built = pages, True
     result.search_stale = any(report.stale for report in reports)
     return result

@@ -94,14 +94,16 @@ def scan_output(
     copied: Iterable[str] = (),
     trusted: Iterable[str] = (),
     workers: int | Executor = 1,
+    listed: Iterable[str] | None = None,
 ) -> list[Finding]:
     """Findings for every marking or personal datum in the files under `root`; `label` names
     the output folder in the findings' file paths; `copied` are output paths of attachments
     copied unchanged from the records (read at the source, so an unreadable one is no finding);
     `trusted` are files the previous output held byte for byte, scanned by the build that made them.
-    The files are read on `workers` processes (or a cluster's workers, from the shared folder)."""
+    The files are read on `workers` processes (or a cluster's workers, from the shared folder).
+    `listed`: the files under `root` (files_under), when the caller has just listed them."""
     copies, skip = set(copied), set(trusted)
-    paths = [rel for rel in files_under(root) if rel not in skip]
+    paths = [rel for rel in (files_under(root) if listed is None else listed) if rel not in skip]
 
     def scan_one(rel: str) -> list[Finding]:
         return scan_file(root / rel, f"{label}/{rel}", allowed, rel in copies)
@@ -128,8 +130,9 @@ def guard(
     copied: Iterable[str] = (),
     trusted: Iterable[str] = (),
     workers: int | Executor = 1,
+    listed: Iterable[str] | None = None,
 ) -> None:
     """Raise LeakFound when the output under `root` holds a marking or personal datum."""
-    leaks = scan_output(root, label, allowed, copied, trusted, workers)
+    leaks = scan_output(root, label, allowed, copied, trusted, workers, listed)
     if leaks:
         raise LeakFound(leaks)

@@ -1,0 +1,177 @@
+"""The spare: the output a build replaced, kept beside the new one and staged again by the next
+build, so an edit build begins with every unchanged page already in place (generator/output.py).
+Its files are the served output's own (hard links): whatever happens to a build staged from it,
+the served output must not change by a byte, and what it publishes is what a clean build would."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import DEPT_USCC, record_text, run_cli
+from generator import index, output, pagecache
+
+MakeSite = Callable[..., Path]
+
+
+def _spare(site: Path) -> Path:
+    (spare,) = site.glob(f".build{output.SPARE}*")
+    return spare
+
+
+def _record(serial: int, body: str) -> str:
+    return record_text(body, index_no=f"{DEPT_USCC}/2026-{serial:05d}", title=f"关于第{serial}项工作的通知")
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _build(site: Path) -> None:
+    result = run_cli("build", "--site", site)
+    assert result.code == 0, result.err
+
+
+def _clean(site: Path, where: Path) -> dict[str, bytes]:
+    """A full build of the same sources elsewhere, sharing the search cache (Pagefind's bundles
+    are not byte-for-byte the same when indexed twice)."""
+    where.mkdir()
+    shutil.copytree(site / "content", where / "content")
+    shutil.copy(site / "site.yaml", where / "site.yaml")
+    shutil.copytree(site / ".cache/search", where / ".cache/search")
+    _build(where)
+    return _files(where / "build")
+
+
+@pytest.fixture
+def site(make_site: MakeSite) -> Path:
+    """A site built twice: the second build kept the first's output as the spare."""
+    built = make_site({f"content/d1/r{i}.md": _record(i, f"第{i}条正文。第二句。") for i in range(1, 6)})
+    _build(built)
+    _build(built)
+    assert _spare(built).is_dir()
+    return built
+
+
+def test_an_edit_build_links_only_what_changed_and_publishes_what_a_clean_build_would(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    linked: list[str] = []
+    original = output._link
+    monkeypatch.setattr(
+        output, "_link", lambda previous, target: linked.append(target.name) or original(previous, target)
+    )
+    (site / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句，已修改。"), encoding="utf-8")
+    _build(site)
+    # the previous build changed nothing, so nothing needed bringing up to date; the unchanged
+    # record pages were in place already (a build without the spare links every one of them)
+    assert not {f"2026-0000{i}.html" for i in (1, 3, 4, 5)} & set(linked)
+    assert _files(site / "build") == _clean(site, tmp_path / "clean")
+    behind = pagecache.PageCache(site, (site / "build").resolve()).spare
+    assert behind is not None and "d1/2026-00002.html" in behind.behind
+
+    (site / "content/d1/r6.md").write_text(_record(6, "新增的记录。"), encoding="utf-8")  # add
+    (site / "content/d1/r3.md").unlink()  # and delete, staged from a spare one edit behind
+    _build(site)
+    assert _files(site / "build") == _clean(site, tmp_path / "clean-2")
+    assert not (site / "build/d1/2026-00003.html").exists()
+
+
+def test_a_build_from_the_spare_that_fails_leaves_the_served_output_as_it_was(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page of the edited record is rendered into the staging folder over the spare's file,
+    which is the served output's file too: it must be replaced by a new file, never written
+    through. Here the disk fills up after the pages are written."""
+    served = _files(site / "build")
+    (site / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句，已修改。"), encoding="utf-8")
+
+    def disk_full(*args: object, **kwargs: object) -> object:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "pagefind")
+
+    monkeypatch.setattr(index, "build_index", disk_full)
+    result = run_cli("build", "--site", site)
+    assert result.code == 2 and "磁盘空间不足" in result.err
+    assert _files(site / "build") == served
+    monkeypatch.undo()
+    _build(site)  # the spare went with the failed build: a build linking from the output
+    assert _files(site / "build") == _clean(site, tmp_path / "clean")
+    assert _spare(site).is_dir()
+
+
+def test_a_spare_no_cache_describes_is_discarded(site: Path, tmp_path: Path) -> None:
+    """A folder beside the output named like a spare but not the one the page cache recorded
+    (a copy, another release's, a killed build's) is discarded, never staged."""
+    genuine = _spare(site)
+    copy = genuine.with_name(f".build{output.SPARE}0123456789abcdef")
+    shutil.copytree(genuine, copy)
+    (copy / "stray.html").write_text("不该发布的内容", encoding="utf-8")
+    genuine.rename(genuine.with_name(f".build{output.SPARE}fedcba9876543210"))
+    (site / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句，已修改。"), encoding="utf-8")
+    _build(site)
+    assert _files(site / "build") == _clean(site, tmp_path / "clean")
+    assert not copy.exists() and len(list(site.glob(f".build{output.SPARE}*"))) == 1
+
+
+def test_nothing_but_this_builds_files_is_published_from_the_spare(site: Path, tmp_path: Path) -> None:
+    """Whatever else is found in the spare is removed before the output scan and the swap; a
+    symbolic link there (a build makes none) stops the build with the output unchanged."""
+    spare = _spare(site)
+    (spare / "stray.html").write_text("不该发布的内容", encoding="utf-8")
+    (spare / "d1/stray").mkdir()
+    (spare / "d1/stray/page.html").write_text("不该发布的内容", encoding="utf-8")
+    (site / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句，已修改。"), encoding="utf-8")
+    _build(site)
+    published = _files(site / "build")
+    assert published == _clean(site, tmp_path / "clean")
+    assert not (site / "build/d1/stray").exists()
+
+    served = _files(site / "build")
+    (_spare(site) / "d1/link.html").symlink_to(site / "content/d1/r1.md")
+    (site / "content/d1/r2.md").write_text(_record(2, "第2条正文。再次修改。"), encoding="utf-8")
+    result = run_cli("build", "--site", site)
+    assert result.code == 2 and "符号链接" in result.err
+    assert _files(site / "build") == served
+    _build(site)
+    assert _files(site / "build") == _clean(site, tmp_path / "clean-2")
+
+
+def test_what_the_spare_holds_gives_way_to_what_a_build_writes(tmp_path: Path) -> None:
+    """A page written where the spare holds a file gets a new file (the old one is the served
+    output's); a file of the spare where a folder must go, and a folder of the spare's files where
+    a file must go, are cleared; what no page placed is removed with the folders it leaves empty."""
+    served, stage = tmp_path / "served", tmp_path / "stage"
+    for rel in ("page.html", "a", "b/c.html", "gone/deep/x.html"):
+        (served / rel).parent.mkdir(parents=True, exist_ok=True)
+        (served / rel).write_text(rel, encoding="utf-8")
+    shutil.copytree(served, stage, copy_function=os.link)
+    files = {rel: pagecache.Entry("k", "", len(rel)) for rel in ("page.html", "a", "b/c.html", "gone/deep/x.html")}
+    cache = pagecache.PageCache(tmp_path, served)
+    cache.entries = files
+    placed = output.Output(stage, cache, set(files))
+    placed.write_text("page.html", "新的页面")
+    placed.write_text("a/inside.html", "文件变成了目录")
+    placed.write_text("b", "目录变成了文件")
+    placed.drop_held()
+    assert _files(stage) == {
+        "page.html": "新的页面".encode(),
+        "a/inside.html": "文件变成了目录".encode(),
+        "b": "目录变成了文件".encode(),
+    }
+    assert sorted(p.name for p in stage.iterdir()) == ["a", "b", "page.html"]  # gone/ went with its file
+    assert _files(served)["page.html"] == b"page.html"  # the served file, not written through
+
+
+def test_a_folder_of_this_builds_own_pages_is_no_place_for_a_file(tmp_path: Path) -> None:
+    stage = tmp_path / "stage"
+    (stage / "b").mkdir(parents=True)
+    (stage / "b/old.html").write_text("旧", encoding="utf-8")
+    placed = output.Output(stage, pagecache.PageCache(tmp_path, tmp_path / "served"), {"b/old.html"})
+    placed.write_text("b/new.html", "本次的页面")
+    with pytest.raises(output.OutputError, match="URL 冲突"):
+        placed.path("b")
