@@ -417,11 +417,12 @@ def swap_in(stage: Path, out: Path, trash: Path | None = None, spare: Path | Non
     return None
 
 
-def sweep(out: Path) -> list[Path]:
+def sweep(out: Path, trash: Path | None = None) -> list[Path]:
     """Remove the folders killed builds left beside `out` — every `.<out>.staging-*` and
     `.<out>.old-*`: call it only while holding the site's build lock, which no other build of it
     holds. An output set aside by a build killed between two renames is first put back when
-    `out` is missing. Returns what was removed."""
+    `out` is missing. With `trash`, they are removed in the background (discard): a city's staging
+    folder holds 650,000 files. Returns what was removed."""
     out = out.resolve()
     try:
         beside = list(out.parent.iterdir())
@@ -436,7 +437,7 @@ def sweep(out: Path) -> list[Path]:
             newest.rename(out)
             old.remove(newest)
     for path in staged + old:
-        _remove(path)
+        discard(path, trash)
     return staged + old
 
 

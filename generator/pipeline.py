@@ -61,7 +61,7 @@ def build(
 
     output.check_target(out, config.root)
     with output.build_lock(config.root, lock_wait):
-        output.sweep(out)
+        output.sweep(out, config.root / TRASH)
         # The check's memory is most of a build's: it runs in a child process that hands back only
         # what follows needs (apart.py); a cluster's client cannot be forked, so there it runs here.
         gather = functools.partial(_gather, config, today, workers)

@@ -149,21 +149,31 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str
     return template, _tree(template / "build")
 
 
-@pytest.mark.parametrize("shared, kills", [(True, 20), (False, 6)], ids=["byte-for-byte", "while-indexing"])
+@pytest.mark.parametrize(
+    "shared, kills, spare",
+    [(True, 20, False), (False, 6, False), (True, 8, True)],
+    ids=["byte-for-byte", "while-indexing", "from-the-spare"],
+)
 def test_a_build_killed_at_any_moment_leaves_the_old_output_or_the_new(
-    built: tuple[Path, dict[str, str]], tmp_path: Path, shared: bool, kills: int
+    built: tuple[Path, dict[str, str]], tmp_path: Path, shared: bool, kills: int, spare: bool
 ) -> None:
     """byte-for-byte: every copy shares the search cache of the new build's shard (as a second
     machine would reuse it), so the new output is one set of bytes: 20 kills from start to swap.
     while-indexing: each killed build runs Pagefind and writes the shard cache itself, so its
     search bundle is its own; the rest of the output is the new build's bytes, and the bundle
-    published is the cache entry, whole."""
+    published is the cache entry, whole.
+    from-the-spare: as byte-for-byte, each copy first built twice, so that the killed build stages
+    the spare (generator/output.py), whose files are the served output's own."""
     template, old = built
     edited = _record(1, "修改后的正文，与上一次生成的不同。" * 10)
 
     def copy(name: str, search_cache: Path | None) -> Path:
         site = tmp_path / name
         shutil.copytree(template, site, symlinks=True)
+        if spare:  # the first build renders every page (the cache was the template's); the second keeps a spare
+            _build(site)
+            _build(site)
+            assert list(site.glob(f".build{output.SPARE}*"))
         (site / "content/d1/r1.md").write_text(edited, encoding="utf-8")
         if search_cache is not None:
             shutil.rmtree(site / ".cache/search")
