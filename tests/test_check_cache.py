@@ -451,10 +451,12 @@ def test_a_file_written_just_before_a_check_is_read_by_the_next(
     """The racy case: a file written within SETTLED_NS before a check began could be written again
     within the same tick of the file system's clock, so its status vouches for nothing."""
     monkeypatch.setattr(checkcache, "SETTLED_NS", 2_000_000_000)
-    newest = max(p.stat().st_ctime_ns for p in (sample / "content").rglob("*.md"))
-    monkeypatch.setattr(checkcache, "CLOCK", lambda: newest + 1_999_000_000)  # when the checks begin
+    changed = [p.stat().st_ctime_ns for p in (sample / "content").rglob("*.md")]
+    # every file within SETTLED_NS of the first check (however long writing them took on a busy machine)
+    oldest, newest = min(changed), max(changed)
+    monkeypatch.setattr(checkcache, "CLOCK", lambda: oldest + 1_999_000_000)  # when the checks begin
     first = cold(sample)
-    for began, read in ((newest + 1_999_000_000, 4), (newest + 2_001_000_000, 4), (newest + 2_001_000_000, 0)):
+    for began, read in ((oldest + 1_999_000_000, 4), (newest + 2_001_000_000, 4), (newest + 2_001_000_000, 0)):
         monkeypatch.setattr(checkcache, "CLOCK", lambda began=began: began)
         reads = record_reads(monkeypatch)
         assert check(sample) == first
