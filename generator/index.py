@@ -32,7 +32,7 @@ from .executors import Executor, SiteRef, Work
 from .output import Output, files_under
 from .publicity import Publication
 from .search import bundle, directory, docs, order, shards, terms
-from .search.cache import ENTRY, ShardCache
+from .search.cache import ENTRY, ShardCache, copy_status
 
 BUNDLES = urls.SEARCH_INDEX
 MANIFEST = f"{BUNDLES}/shards.json"
@@ -62,6 +62,7 @@ class Made:
     pages: list[list[str]]  # [date, URL, id] of each page (search/order.py)
     measurement: bundle.Measurement
     keys: dict[str, int]  # its term directory keys and masks (directory.bundle_keys)
+    files: dict[str, list[object]]  # its manifest (search/cache.py)
     where: str = ""  # the cluster worker that made it ("": this machine)
 
 
@@ -77,7 +78,7 @@ def make_bundle(
         entry = cache.put(name, key, measurement, scratch)
     finally:
         cache.discard(scratch)  # gone already when put moved it into place
-    return Made(entry.bundle, entry.pages, measurement, directory.bundle_keys(entry.bundle), where)
+    return Made(entry.bundle, entry.pages, measurement, directory.bundle_keys(entry.bundle), entry.files, where)
 
 
 def index_on_worker(stage: Path, site: SiteRef, batch: list[tuple[str, str, tuple[docs.Doc, ...]]]) -> list[Made]:
@@ -89,10 +90,17 @@ def index_on_worker(stage: Path, site: SiteRef, batch: list[tuple[str, str, tupl
     return [make_bundle(stage, site.root / CACHE, name, key, items, where) for name, key, items in batch]
 
 
-def _copy_bundle(output: Output, shard: str, source: Path) -> None:
-    for rel in files_under(source):
+def _copy_bundle(output: Output, shard: str, source: Path, files: dict[str, list[object]] | None) -> None:
+    """Copy the bundle `source` of `shard` into the output. `files`: its manifest, its files' status
+    just verified (search/cache.py), so the folder is not listed nor each file's status read again."""
+    found: list[tuple[str, tuple[int, int, int] | None]]
+    if files is None:  # the previous output's bundle, used as it is (stale_from)
+        found = [(rel, None) for rel in files_under(source)]
+    else:
+        found = [(rel, copy_status(entry)) for rel, entry in files.items()]
+    for rel, status in found:
         if not rel.rpartition("/")[2].startswith(UNUSED):
-            output.copy(f"{BUNDLES}/{shard}/{rel}", source / rel)
+            output.copy(f"{BUNDLES}/{shard}/{rel}", source / rel, status)
 
 
 def _describe(report: ShardReport) -> str:
@@ -141,6 +149,7 @@ def build_index(
     remote = executor if executor is not None and executor.remote else None
 
     folders: dict[str, Path] = {}  # each shard's bundle in the cache, verified or just made
+    manifests: dict[str, dict[str, list[object]] | None] = {}  # their manifests (None: the previous output's)
     pages: dict[str, list[list[str]]] = {}  # each shard's pages: [date, URL, id] (search/order.py)
     keys: dict[str, str | None] = {}  # each shard's key (None: the previous build's bundle, stale)
     made: set[str] = set()  # the shards indexed now (their directory keys kept aside: Directory.keep_new)
@@ -153,12 +162,12 @@ def build_index(
         cached = cache.get(shard.name, key)
         previous = stale_from / BUNDLES / shard.name if stale_from is not None else None
         if cached is None and previous is not None and (previous / ENTRY).is_file():
-            folders[shard.name], keys[shard.name] = previous, None
+            folders[shard.name], keys[shard.name], manifests[shard.name] = previous, None, None
             pages[shard.name] = order.pages(previous)
             return ShardReport(shard.name, len(shard.pages), False, bundle.Measurement(0.0, 0), stale=True)
         if cached is None:
             return None
-        folders[shard.name], pages[shard.name] = cached.bundle, cached.pages
+        folders[shard.name], pages[shard.name], manifests[shard.name] = cached.bundle, cached.pages, cached.files
         return ShardReport(shard.name, len(shard.pages), True, cached.measurement)
 
     def index_here(shard: shards.Shard) -> Made:
@@ -166,6 +175,7 @@ def build_index(
 
     def new(shard: shards.Shard, bundle_made: Made) -> ShardReport:
         folders[shard.name], pages[shard.name] = bundle_made.folder, bundle_made.pages
+        manifests[shard.name] = bundle_made.files
         term_directory.keep_new(shard.name, bundle_made.keys)
         made.add(shard.name)
         return ShardReport(shard.name, len(shard.pages), False, bundle_made.measurement, where=bundle_made.where)
@@ -199,7 +209,7 @@ def build_index(
             reports = [report for report in found.values() if report is not None]
     bundles = [folders[report.name] for report in reports]
     for report, folder in zip(reports, bundles):
-        _copy_bundle(output, report.name, folder)
+        _copy_bundle(output, report.name, folder, manifests[report.name])
     for report in reports:
         output.write_bytes(f"{ORDER}/{report.name}{order.SUFFIX}", order.by_date(pages[report.name]))
     files = term_directory.update(

@@ -229,11 +229,14 @@ class Output:
         """Write the UTF-8 text made of `pieces`, one after another (place_pieces)."""
         self.record(rel, *self.place_pieces(rel, self.path(rel), (piece.encode("utf-8") for piece in pieces), key))
 
-    def copy(self, rel: str, source: Path) -> None:
+    def copy(self, rel: str, source: Path, status: tuple[int, int, int] | None = None) -> None:
         """Copy a file (an attachment) unchanged; linked from the previous output without being
-        read when its size, modification time and inode are those it was copied with."""
-        status = os.stat(source)
-        key = f"file:{status.st_size}:{status.st_mtime_ns}:{status.st_ino}"
+        read when its size, modification time and inode are those it was copied with. `status`:
+        those three, when the caller has just read them (a search bundle's verified manifest)."""
+        if status is None:
+            now = os.stat(source)
+            status = (now.st_size, now.st_mtime_ns, now.st_ino)
+        key = "file:{}:{}:{}".format(*status)
         if not self.reuse(rel, key):
             self.write_bytes(rel, source.read_bytes(), key)
         self.copied.add(rel)

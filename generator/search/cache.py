@@ -38,6 +38,7 @@ class Cached:
     bundle: Path
     measurement: Measurement  # of the build that made the bundle
     pages: list[list[str]]  # [date, URL, id] of each page (order.pages), read when it was made
+    files: dict[str, list[object]]  # its manifest: each file's size, SHA-256 and status, as just verified
 
 
 def manifest(bundle: Path) -> dict[str, list[object]]:
@@ -53,6 +54,12 @@ def manifest(bundle: Path) -> dict[str, list[object]]:
 def _status(status: os.stat_result) -> list[int]:
     """What a manifest keeps of a file's status besides its size."""
     return [status.st_mtime_ns, status.st_ino]
+
+
+def copy_status(entry: list[object]) -> tuple[int, int, int]:
+    """A manifest entry's size, modification time and inode: what Output.copy keys a copied file by."""
+    size, _, mtime_ns, inode = entry
+    return int(str(size)), int(str(mtime_ns)), int(str(inode))
 
 
 def verified(bundle: Path, files: dict[str, list[object]]) -> bool | None:
@@ -113,7 +120,7 @@ class ShardCache:
                 self._write(self.root / shard, data)
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        return Cached(bundle, measurement, pages)
+        return Cached(bundle, measurement, pages, files)
 
     def scratch(self, shard: str) -> Path:
         """A folder path of this build alone for a new bundle of `shard` (not yet created: the
@@ -145,7 +152,7 @@ class ShardCache:
         }
         self._write(folder, data)  # last: the entry now names the new bundle
         self._tidy(folder, keep=bundle.name, leftovers=False)
-        return Cached(bundle, measurement, pages)
+        return Cached(bundle, measurement, pages, files)
 
     def _write(self, folder: Path, data: dict[str, object]) -> None:
         """The key file of `folder`, written whole, then renamed over the old one."""
