@@ -151,12 +151,11 @@ class Output:
         if self.cache is None:
             return False
         if rel in self.held:
-            entry = self.cache.entries.get(rel)
-            if entry is None or (key and entry.key != key) or not _regular(self.root / rel, entry.size):
+            if self.cache.reusable(rel, key=key, folder=self.root) is None:
                 return False
             self._claim(rel)
             self.held.discard(rel)
-            self.record(rel, entry, reused=True)
+            self.record(rel, self.cache.entries[rel], reused=True)
             return True
         previous = self.cache.reusable(rel, key=key)
         if previous is None:
@@ -240,15 +239,6 @@ class Output:
         if not self.reuse(rel, key):
             self.write_bytes(rel, source.read_bytes(), key)
         self.copied.add(rel)
-
-
-def _regular(path: Path, size: int) -> bool:
-    """Whether `path` is a regular file (not a symbolic link) of `size` bytes."""
-    try:
-        status = os.lstat(path)
-    except OSError:
-        return False
-    return stat.S_ISREG(status.st_mode) and status.st_size == size
 
 
 def _remove_empty(root: Path, folders: Iterable[str]) -> None:
@@ -360,7 +350,7 @@ def stage_spare(out: Path, stage: Path, cache: PageCache | None, trash: Path | N
         _remove_empty(stage, {posixpath.dirname(rel) for rel in record.behind})
         held = set(cache.entries)
         for rel in record.behind:
-            previous = cache.reusable(rel) if rel in cache.entries else None
+            previous = cache.reusable(rel)  # None also where the file is gone from the output
             if previous is None:
                 held.discard(rel)
                 continue

@@ -211,12 +211,13 @@ class PageCache:
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             self.entries = {}  # no cache, or one this release cannot read: a full build
 
-    def reusable(self, rel: str, key: str = "", digest: str = "") -> Path | None:
-        """The previous output's file `rel` when its key (or, given `digest`, its bytes) is the same."""
+    def reusable(self, rel: str, key: str = "", digest: str = "", folder: Path | None = None) -> Path | None:
+        """The previous output's file `rel` when its key (or, given `digest`, its bytes) is the same;
+        `folder`: where to find that file instead of the previous output (a spare staged again)."""
         entry = self.entries.get(rel)
         if entry is None or (key and entry.key != key) or (digest and entry.digest != digest):
             return None
-        path = self.previous / rel
+        path = (self.previous if folder is None else folder) / rel
         try:
             status = os.lstat(path)  # a symbolic link is never taken over
         except OSError:
