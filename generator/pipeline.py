@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import apart, output, pagecache, publicity, secrecy
+from . import apart, heap, output, pagecache, publicity, secrecy
 from .checking import CheckResult, body_facts, check
 from .config import SiteConfig
 from .executors import Executor, FreshPool, SiteRef
@@ -74,7 +74,8 @@ def build(
         cache = pagecache.PageCache(config.root, out.resolve())
         allowed = pagecache.fingerprint(sorted(review.allowed))
         try:
-            with output.staging(out, cache, config.root / TRASH) as stage:
+            # what rendering and indexing make is mostly kept to the end: heap.py
+            with output.staging(out, cache, config.root / TRASH) as stage, heap.paused():
                 # the renderer's memory (each page's key, the forms of the records hashed) goes before the search's
                 pages = len(render.render_site(publication, stage, workers).pages)
                 reports = index.build_index(
@@ -114,5 +115,6 @@ def _gather(config: SiteConfig, today: dt.date, workers: int | Executor) -> Gath
     site = dataclasses.replace(checked.site, records=[])
     if checked.findings.blocking:
         return Gathered(site, checked.findings, checked.review, None)
-    publication = publicity.select(checked.site, body_facts(checked, workers))
+    with heap.paused():  # 200,000 public records made and kept: heap.py
+        publication = publicity.select(checked.site, body_facts(checked, workers))
     return Gathered(site, checked.findings, checked.review, publication)

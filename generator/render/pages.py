@@ -23,7 +23,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
-from .. import executors, pagecache, safeurl, urls
+from .. import executors, heap, pagecache, safeurl, urls
 from ..output import Output, OutputError
 from ..publicity import Publication
 from ..search import terms
@@ -164,6 +164,8 @@ class Renderer:
         HTML) gives the `inputs` it is made from and a `context` function instead."""
         key = self.key(path, template, values if inputs is None else inputs)
         self.pages.append(path)
+        if len(self.pages) % BATCH == 0:
+            heap.set_aside()  # the keys and forms kept so far are not walked again (heap.py)
         if self.output.reuse(path, key):
             return
         job = Job(path, self.output.path(path), template, key, values, context)
