@@ -128,14 +128,12 @@ def _canonical(value: Any, memo: Memo) -> Any:
         if known is not None:
             return known
         # stands for its fields by their hash: a page listing it hashes 32 bytes, not the record.
-        # Fields of plain values (text, numbers, dates, paths, lists of them: every published record)
-        # are pickled as they are; anything else is made canonical first.
-        values = tuple(getattr(value, name) for name in names)
-        whole: Any = (
-            ("plain", values)
-            if all(_plain(v) for v in values)
-            else tuple((name, _canonical(v, memo)) for name, v in zip(names, values))
-        )
+        # Fields of plain values (text, numbers, dates, paths, lists of them: most of a record) are
+        # pickled as they are, any other (a record's body) as its canonical form, in field order.
+        whole = [getattr(value, name) for name in names]
+        for place, field_value in enumerate(whole):
+            if type(field_value) not in _PLAIN and not _plain(field_value):
+                whole[place] = _canonical(field_value, memo)
         form = hashlib.sha256(kind.__qualname__.encode() + b"\0" + pickle.dumps(whole, protocol=5)).digest()
         memo.put(value, form)
         return form
@@ -156,6 +154,11 @@ def _canonical(value: Any, memo: Memo) -> Any:
     if isfunction(value) and value.__closure__ is None and "<locals>" not in value.__qualname__:
         return f"{value.__module__}.{value.__qualname__}"  # its code is in product(); repr has its address
     return repr(value)
+
+
+def form(value: Any, memo: Memo) -> Any:
+    """What `fingerprint` hashes of `value`: for a dataclass (a record), the 32 bytes it stands for."""
+    return _canonical(value, memo)
 
 
 def fingerprint(*parts: Any, memo: Memo | None = None) -> str:
