@@ -88,6 +88,13 @@ def test_incremental_output_equals_a_clean_build_after_every_kind_of_change(
     _assert_same_as_clean(site, tmp_path)
     assert (page_a.stat().st_ino, page_c.stat().st_ino) == before  # not rendered, not rewritten
 
+    b = site / "content/d1/b.md"  # retitle a record: every listing page showing it changes
+    b.write_text(
+        b.read_text(encoding="utf-8").replace("关于第2项工作的通知", "关于第2项工作的补充通知"), encoding="utf-8"
+    )
+    _assert_same_as_clean(site, tmp_path)
+    assert "关于第2项工作的补充通知" in (site / "build/catalogue/index.html").read_text(encoding="utf-8")
+
     attachment = site / "content/d1/a.files/a.txt"  # change an attachment (same size, new bytes)
     attachment.write_text("附件文本。", encoding="utf-8")
     _assert_same_as_clean(site, tmp_path)

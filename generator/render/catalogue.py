@@ -8,6 +8,7 @@ inside a page, records are grouped by the taxonomy and newest first.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from itertools import groupby
 
 from .. import urls
@@ -207,28 +208,47 @@ def navigation(
     )
 
 
-def paginate(renderer: Renderer, listing: Listing, nav: Navigation, current: bool) -> None:
+def paginate(renderer: Renderer, listing: Listing, nav: Navigation) -> None:
+    """The listing's pages, and those of its 现行有效-only twin (the same order, filtered)."""
+    rows = ordered(renderer, listing.records)
+    _pages(renderer, listing, nav, rows, current=False)
+    _pages(renderer, listing, nav, [r for r in rows if r.status == Status.CURRENT], current=True)
+
+
+def _pages(renderer: Renderer, listing: Listing, nav: Navigation, rows: list[PublicRecord], current: bool) -> None:
+    """One page per `size` rows. A page's key is what every page of the listing shows, its number
+    and the forms of its rows: 160,000 listing pages of a city are keyed without walking their
+    groups and pagers, which are made only for a page rendered again."""
     size = max(1, renderer.publication.config.page_size)
-    rows = ordered(renderer, [r for r in listing.records if not current or r.status == Status.CURRENT])
     base = urls.current_only(listing.base) if current else listing.base
     count = max(1, -(-len(rows) // size))
+    shown = dict(
+        total=len(rows),
+        heading=listing.heading,
+        department=listing.department,
+        listing_base=listing.base,
+        current=current,
+        nav=nav,
+        note=listing.note,
+        facet=listing.facet,
+    )
+    head = renderer.form(shown)
+    forms = renderer.forms(rows)
     for number in range(1, count + 1):
-        chunk = rows[(number - 1) * size : number * size]
-        groups = [Group(category, list(items)) for category, items in groupby(chunk, key=lambda r: r.category)]
+        start = (number - 1) * size
         renderer.page(
             urls.catalogue_page(base, number),
             "catalogue.html",
-            groups=groups,
-            total=len(rows),
-            pager=Pager(number, count, base),
-            heading=listing.heading,
-            department=listing.department,
-            listing_base=listing.base,
-            current=current,
-            nav=nav,
-            note=listing.note,
-            facet=listing.facet,
+            inputs=(head, number, count, base, b"".join(forms[start : start + size])),
+            context=partial(_groups, rows[start : start + size], Pager(number, count, base)),
+            **shown,
         )
+
+
+def _groups(chunk: list[PublicRecord], pager: Pager) -> dict[str, object]:
+    """A page's rows grouped by category (they arrive in taxonomy order), and its pager."""
+    groups = [Group(category, list(items)) for category, items in groupby(chunk, key=lambda r: r.category)]
+    return {"groups": groups, "pager": pager}
 
 
 def render_catalogues(renderer: Renderer) -> Navigation:
@@ -237,11 +257,9 @@ def render_catalogues(renderer: Renderer) -> Navigation:
     found = listings(renderer)
     nav = navigation(renderer, found)
     for listing in found:
-        paginate(renderer, listing, nav, current=False)
-        paginate(renderer, listing, nav, current=True)
+        paginate(renderer, listing, nav)
     for slug, own in department_listings(renderer, found).items():
         dept_nav = navigation(renderer, found, renderer.publication.departments[slug], own)
         for listing in own:
-            paginate(renderer, listing, dept_nav, current=False)
-            paginate(renderer, listing, dept_nav, current=True)
+            paginate(renderer, listing, dept_nav)
     return nav

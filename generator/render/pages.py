@@ -149,6 +149,15 @@ class Renderer:
             )
         return pagecache.fingerprint(self.base_key, path, template, inputs, memo=self.memo)
 
+    def form(self, value: Any) -> str:
+        """The hash of `value`, as a page's key would hash it: what many pages show alike, hashed once."""
+        return pagecache.fingerprint(value, memo=self.memo)
+
+    def forms(self, records: list[Any]) -> list[bytes]:
+        """The 32 bytes each of `records` (dataclasses) stands for in a key: a page's rows are keyed
+        by these joined, not walked one by one."""
+        return [pagecache.form(record, self.memo) for record in records]
+
     def page(
         self,
         path: str,
