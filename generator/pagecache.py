@@ -118,7 +118,7 @@ def _canonical(value: Any, memo: Memo) -> Any:
     """A structure pickle writes the same way in every run (sets sorted, a dataclass as the hash
     of its fields). A dataclass (a record listed on many pages) is walked once per memo."""
     kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:  # most of a page's context
+    if kind is str or kind is int or kind is bool or kind is bytes or value is None:  # most of a page's context
         return value
     if kind is tuple or kind is list:
         return tuple(_canonical(v, memo) for v in value)
