@@ -146,6 +146,12 @@ class Output:
             self.held.difference_update(inside)
             shutil.rmtree(target)
 
+    def reusable(self, rel: str, key: str) -> bool:
+        """Whether `reuse` would place the previous build's `rel` for `key` (nothing is placed)."""
+        if self.cache is None or rel in self.written:
+            return False
+        return self.cache.reusable(rel, key=key, folder=self.root if rel in self.held else None) is not None
+
     def reuse(self, rel: str, key: str) -> bool:
         """Place the previous build's `rel` if its inputs' key is `key`; False: render it."""
         if self.cache is None:

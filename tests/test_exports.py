@@ -133,6 +133,36 @@ def test_a_site_over_the_sitemap_limit_gets_an_index_of_sitemaps(
     assert sorted(listed) == sorted(pages)
 
 
+def test_the_sitemaps_are_written_again_only_when_the_pages_change(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A city's sitemaps list 400,000 pages: an edit that adds or removes none (a body, a title)
+    places the previous build's files, all of them; a new record writes them all again."""
+    monkeypatch.setattr(sitemap, "MAX_URLS", 2)
+    site = Path(shutil.copytree(built.parent, tmp_path / "site", symlinks=True))
+    assert run_cli("build", "--site", site).code == 0
+    out = site / "build"
+    documents: list[str] = []
+    original = sitemap._document
+    monkeypatch.setattr(sitemap, "_document", lambda root, *a: documents.append(root) or original(root, *a))
+    before = {p.name: p.read_bytes() for p in out.glob("sitemap*.xml")}
+    assert len(before) > 2
+
+    record = site / "content/d1/a.md"
+    record.write_text(record.read_text(encoding="utf-8") + "补充一句。\n", encoding="utf-8")
+    assert run_cli("build", "--site", site).code == 0
+    assert documents == []
+    assert {p.name: p.read_bytes() for p in out.glob("sitemap*.xml")} == before
+
+    (site / "content/d1/new.md").write_text(
+        record_text("新的正文。", index_no=f"{DEPT_USCC}/2026-00099"), encoding="utf-8"
+    )
+    assert run_cli("build", "--site", site).code == 0
+    assert documents.count("sitemapindex") == 1
+    listed = "".join(p.read_text(encoding="utf-8") for p in out.glob("sitemap-*.xml"))
+    assert "d1/2026-00099.html" in listed
+
+
 def test_a_sitemap_file_stays_under_the_protocols_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sitemap, "MAX_BYTES", 400)
     locations = [f"https://example.gov.cn/{n:03d}.html" for n in range(20)]

@@ -7,7 +7,8 @@ A sitemap may list at most 50,000 URLs and be at most 50 MB (the protocol's limi
 engines ignore a larger one). A site with more pages — a city's catalogue has hundreds of
 thousands — gets sitemap-1.xml, sitemap-2.xml, … of at most that many each, and sitemap.xml
 becomes their index (a sitemapindex), so the one address to give a search engine stays the same.
-Each file is written a URL at a time, never whole in memory.
+Each file is written a URL at a time, never whole in memory, and only when the list of pages
+or base_url changed since the last build: otherwise the last build's files are placed as they are.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Iterator
 from urllib.parse import quote, urljoin
 from xml.sax.saxutils import escape
 
-from .. import urls
+from .. import pagecache, urls
+from ..output import Output
 from .pages import Renderer
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -30,15 +32,32 @@ def render_sitemap(renderer: Renderer) -> None:
     if not base:
         return
     base = base if base.endswith("/") else base + "/"
-    locations = [urljoin(base, quote(page)) for page in sorted(renderer.pages)]
+    pages = sorted(renderer.pages)
+    # made of the base and the pages alone: an edit that adds or removes no page writes none again
+    digest = pagecache.digest_of("\0".join(pages).encode())
+    key = renderer.key(urls.SITEMAP, "sitemap", (base, MAX_URLS, MAX_BYTES, digest))
+    if _reuse(renderer.output, key):
+        return
+    locations = [urljoin(base, quote(page)) for page in pages]
     parts = list(_parts(locations))
     if len(parts) == 1:
-        renderer.output.write_pieces(urls.SITEMAP, _document("urlset", "url", locations))
+        renderer.output.write_pieces(urls.SITEMAP, _document("urlset", "url", locations), key)
         return
     names = [urls.sitemap_part(n) for n in range(1, len(parts) + 1)]
     for name, (start, end) in zip(names, parts):
-        renderer.output.write_pieces(name, _document("urlset", "url", locations[start:end]))
-    renderer.output.write_pieces(urls.SITEMAP, _document("sitemapindex", "sitemap", [base + n for n in names]))
+        renderer.output.write_pieces(name, _document("urlset", "url", locations[start:end]), key)
+    renderer.output.write_pieces(urls.SITEMAP, _document("sitemapindex", "sitemap", [base + n for n in names]), key)
+
+
+def _reuse(output: Output, key: str) -> bool:
+    """Place the previous build's sitemap files if they were made for `key`: all of them, or none."""
+    previous = output.cache.entries if output.cache is not None else {}
+    names = [urls.SITEMAP]
+    while (entry := previous.get(urls.sitemap_part(len(names)))) is not None and entry.key == key:
+        names.append(urls.sitemap_part(len(names)))
+    if not all(output.reusable(name, key) for name in names):
+        return False
+    return all(output.reuse(name, key) for name in names)
 
 
 def _document(root: str, item: str, locations: list[str]) -> Iterator[str]:
