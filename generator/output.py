@@ -258,7 +258,7 @@ def _remove_empty(root: Path, folders: Iterable[str]) -> None:
             folder = posixpath.dirname(folder)
 
 
-def _link(previous: Path, target: Path) -> None:
+def _link(previous: str | Path, target: Path) -> None:
     try:
         os.link(previous, target)
     except OSError:  # another file system, or links not supported: a copy does the same

@@ -193,6 +193,7 @@ class PageCache:
     def __init__(self, site_root: Path, previous: Path) -> None:
         self.file = site_root / CACHE / INDEX
         self.previous = previous
+        self._previous = os.fspath(previous)
         self.entries: dict[str, Entry] = {}
         self.scanned_with = ""  # the allow list the previous output was scanned with
         self.spare: Spare | None = None  # the output before the previous one, kept beside it (output.py)
@@ -214,13 +215,14 @@ class PageCache:
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             self.entries = {}  # no cache, or one this release cannot read: a full build
 
-    def reusable(self, rel: str, key: str = "", digest: str = "", folder: Path | None = None) -> Path | None:
-        """The previous output's file `rel` when its key (or, given `digest`, its bytes) is the same;
-        `folder`: where to find that file instead of the previous output (a spare staged again)."""
+    def reusable(self, rel: str, key: str = "", digest: str = "", folder: Path | None = None) -> str | None:
+        """The previous output's file `rel` (its path) when its key (or, given `digest`, its bytes) is
+        the same; `folder`: where to find that file instead of the previous output (a spare staged
+        again). Asked for every page of a build: the path is joined as text, not as a Path."""
         entry = self.entries.get(rel)
         if entry is None or (key and entry.key != key) or (digest and entry.digest != digest):
             return None
-        path = (self.previous if folder is None else folder) / rel
+        path = f"{self._previous if folder is None else os.fspath(folder)}/{rel}"
         try:
             status = os.lstat(path)  # a symbolic link is never taken over
         except OSError:
