@@ -29,10 +29,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import urls
 from .executors import Executor, SiteRef, Work
-from .output import Output, files_under
+from .output import Output, copy_key, files_under
 from .publicity import Publication
 from .search import bundle, directory, docs, order, shards, terms
-from .search.cache import ENTRY, ShardCache, copy_status
+from .search.cache import ENTRY, Cached, ShardCache, copy_status
 
 BUNDLES = urls.SEARCH_INDEX
 MANIFEST = f"{BUNDLES}/shards.json"
@@ -90,17 +90,33 @@ def index_on_worker(stage: Path, site: SiteRef, batch: list[tuple[str, str, tupl
     return [make_bundle(stage, site.root / CACHE, name, key, items, where) for name, key, items in batch]
 
 
-def _copy_bundle(output: Output, shard: str, source: Path, files: dict[str, list[object]] | None) -> None:
-    """Copy the bundle `source` of `shard` into the output. `files`: its manifest, its files' status
-    just verified (search/cache.py), so the folder is not listed nor each file's status read again."""
-    found: list[tuple[str, tuple[int, int, int] | None]]
-    if files is None:  # the previous output's bundle, used as it is (stale_from)
-        found = [(rel, None) for rel in files_under(source)]
-    else:
-        found = [(rel, copy_status(entry)) for rel, entry in files.items()]
-    for rel, status in found:
-        if not rel.rpartition("/")[2].startswith(UNUSED):
-            output.copy(f"{BUNDLES}/{shard}/{rel}", source / rel, status)
+def _copy_bundle(output: Output, shard: str, source: Path, cached: Cached | None) -> None:
+    """Copy the bundle `source` of `shard` into the output. `cached`: its cache entry, whose manifest
+    gives each file's status (as just verified, or as found in the output: ShardCache.get), so the
+    folder is not listed nor each file's status read again."""
+    if cached is None:  # the previous output's bundle, used as it is (stale_from)
+        for rel in files_under(source):
+            if not _unused(rel):
+                output.copy(f"{BUNDLES}/{shard}/{rel}", source / rel)
+        return
+    for rel, entry in cached.files.items():
+        if not _unused(rel):
+            output.copy(f"{BUNDLES}/{shard}/{rel}", source / rel, copy_status(entry), cached.in_output)
+
+
+def _unused(rel: str) -> bool:
+    return rel.rpartition("/")[2].startswith(UNUSED)
+
+
+def in_output(output: Output, shard: str, files: dict[str, list[object]]) -> bool:
+    """Whether the output (the previous one, or the spare staged again) holds every file of the
+    cached bundle of manifest `files` as the last build copied it from the cache: then the cache's
+    700 files a shard (a city: 250,000) need not be listed and looked at to be trusted."""
+    return all(
+        output.reusable(f"{BUNDLES}/{shard}/{rel}", copy_key(copy_status(entry)))
+        for rel, entry in files.items()
+        if not _unused(rel)
+    )
 
 
 def _describe(report: ShardReport) -> str:
@@ -149,7 +165,7 @@ def build_index(
     remote = executor if executor is not None and executor.remote else None
 
     folders: dict[str, Path] = {}  # each shard's bundle in the cache, verified or just made
-    manifests: dict[str, dict[str, list[object]] | None] = {}  # their manifests (None: the previous output's)
+    entries: dict[str, Cached | None] = {}  # their cache entries (None: the previous output's bundle)
     pages: dict[str, list[list[str]]] = {}  # each shard's pages: [date, URL, id] (search/order.py)
     keys: dict[str, str | None] = {}  # each shard's key (None: the previous build's bundle, stale)
     made: set[str] = set()  # the shards indexed now (their directory keys kept aside: Directory.keep_new)
@@ -159,15 +175,15 @@ def build_index(
         """The shard's report when its bundle is in the cache (or, stale, in the previous output);
         None when it must be indexed."""
         key = keys[shard.name] = shards.key(shard, output)
-        cached = cache.get(shard.name, key)
+        cached = cache.get(shard.name, key, trust=partial(in_output, output, shard.name))
         previous = stale_from / BUNDLES / shard.name if stale_from is not None else None
         if cached is None and previous is not None and (previous / ENTRY).is_file():
-            folders[shard.name], keys[shard.name], manifests[shard.name] = previous, None, None
+            folders[shard.name], keys[shard.name], entries[shard.name] = previous, None, None
             pages[shard.name] = order.pages(previous)
             return ShardReport(shard.name, len(shard.pages), False, bundle.Measurement(0.0, 0), stale=True)
         if cached is None:
             return None
-        folders[shard.name], pages[shard.name], manifests[shard.name] = cached.bundle, cached.pages, cached.files
+        folders[shard.name], pages[shard.name], entries[shard.name] = cached.bundle, cached.pages, cached
         return ShardReport(shard.name, len(shard.pages), True, cached.measurement)
 
     def index_here(shard: shards.Shard) -> Made:
@@ -175,7 +191,7 @@ def build_index(
 
     def new(shard: shards.Shard, bundle_made: Made) -> ShardReport:
         folders[shard.name], pages[shard.name] = bundle_made.folder, bundle_made.pages
-        manifests[shard.name] = bundle_made.files
+        entries[shard.name] = Cached(bundle_made.folder, bundle_made.measurement, bundle_made.pages, bundle_made.files)
         term_directory.keep_new(shard.name, bundle_made.keys)
         made.add(shard.name)
         return ShardReport(shard.name, len(shard.pages), False, bundle_made.measurement, where=bundle_made.where)
@@ -209,7 +225,7 @@ def build_index(
             reports = [report for report in found.values() if report is not None]
     bundles = [folders[report.name] for report in reports]
     for report, folder in zip(reports, bundles):
-        _copy_bundle(output, report.name, folder, manifests[report.name])
+        _copy_bundle(output, report.name, folder, entries[report.name])
     for report in reports:
         output.write_bytes(f"{ORDER}/{report.name}{order.SUFFIX}", order.by_date(pages[report.name]))
     files = term_directory.update(

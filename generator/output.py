@@ -152,18 +152,19 @@ class Output:
             return False
         return self.cache.reusable(rel, key=key, folder=self.root if rel in self.held else None) is not None
 
-    def reuse(self, rel: str, key: str) -> bool:
-        """Place the previous build's `rel` if its inputs' key is `key`; False: render it."""
+    def reuse(self, rel: str, key: str, checked: bool = False) -> bool:
+        """Place the previous build's `rel` if its inputs' key is `key`; False: render it.
+        `checked`: `reusable` has just said so, and the file is not looked at again."""
         if self.cache is None:
             return False
         if rel in self.held:
-            if self.cache.reusable(rel, key=key, folder=self.root) is None:
+            if not checked and self.cache.reusable(rel, key=key, folder=self.root) is None:
                 return False
             self._claim(rel)
             self.held.discard(rel)
             self.record(rel, self.cache.entries[rel], reused=True)
             return True
-        previous = self.cache.reusable(rel, key=key)
+        previous = self.cache.previous / rel if checked else self.cache.reusable(rel, key=key)
         if previous is None:
             return False
         _link(previous, self.path(rel))
@@ -234,17 +235,23 @@ class Output:
         """Write the UTF-8 text made of `pieces`, one after another (place_pieces)."""
         self.record(rel, *self.place_pieces(rel, self.path(rel), (piece.encode("utf-8") for piece in pieces), key))
 
-    def copy(self, rel: str, source: Path, status: tuple[int, int, int] | None = None) -> None:
+    def copy(self, rel: str, source: Path, status: tuple[int, int, int] | None = None, checked: bool = False) -> None:
         """Copy a file (an attachment) unchanged; linked from the previous output without being
         read when its size, modification time and inode are those it was copied with. `status`:
-        those three, when the caller has just read them (a search bundle's verified manifest)."""
+        those three, when the caller has just read them (a search bundle's verified manifest);
+        `checked`: `reusable` has just found the previous output's copy (reuse)."""
         if status is None:
             now = os.stat(source)
             status = (now.st_size, now.st_mtime_ns, now.st_ino)
-        key = "file:{}:{}:{}".format(*status)
-        if not self.reuse(rel, key):
+        key = copy_key(status)
+        if not self.reuse(rel, key, checked):
             self.write_bytes(rel, source.read_bytes(), key)
         self.copied.add(rel)
+
+
+def copy_key(status: tuple[int, int, int]) -> str:
+    """The key of a file copied unchanged (Output.copy): its source's size, modification time and inode."""
+    return "file:{}:{}:{}".format(*status)
 
 
 def _remove_empty(root: Path, folders: Iterable[str]) -> None:

@@ -34,7 +34,7 @@ class PlanOutput(Output):
     """The staging folder as a worker's planning sees it: nothing is reused or written while the
     pages are planned (the building process did that); `place` writes the pages it renders."""
 
-    def reuse(self, rel: str, key: str) -> bool:
+    def reuse(self, rel: str, key: str, checked: bool = False) -> bool:
         return False
 
     def write_bytes(self, rel: str, data: bytes, key: str = "") -> None:
