@@ -9,7 +9,9 @@ a fresh `bundle-RANDOM`; then the key file — the key, the measurement, and the
 bundle (every file with its size and SHA-256) — is written to a temporary file and renamed over
 `key`, last. `get` trusts a bundle only if the key matches and the bundle folder holds exactly
 the files of the manifest, each of its size and hash: a bundle left half-made, half-removed or
-altered is indexed again, never published.
+altered is indexed again, never published. Unless the output already holds every file of it as
+a build copied them from this entry (index.in_output): those copies, checked when they were
+made, are placed again, and the cache's files are not looked at.
 """
 
 from __future__ import annotations
