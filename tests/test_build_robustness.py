@@ -292,8 +292,8 @@ def _damage_and_rebuild(tmp_path: Path, damage: Callable[[Path], None]) -> None:
     assert result.code == 0, result.err
     assert _tree(site / "build") == good
     # without it (a CI job that restores .cache alone), the damage is found and the shard indexed again
-    for output in [site / "build", *site.glob(".build.spare-*")]:
-        shutil.rmtree(output)
+    for served in [site / "build", *site.glob(".build.spare-*")]:
+        shutil.rmtree(served)
     result = run_cli("build", "--site", site)
     assert result.code == 0, result.err
     assert f"搜索索引 d1：{RECORDS} 页，{CACHED}" not in result.err  # indexed again, not copied
