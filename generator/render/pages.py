@@ -31,6 +31,7 @@ from .jobs import Job
 
 LAYOUTS = "layouts"
 BATCH = 10_000  # queued pages rendered together: the queue of a 200,000-record site is not held whole
+ASIDE = 2_000  # pages keyed between two heap.set_aside: the cycles of pages rendered here (--jobs 1) are freed as often
 
 
 def default_layouts() -> Path:
@@ -182,7 +183,7 @@ class Renderer:
         HTML) gives the `inputs` it is made from and a `context` function instead."""
         key = self.key(path, template, values if inputs is None else inputs)
         self.pages.append(path)
-        if len(self.pages) % BATCH == 0:
+        if len(self.pages) % ASIDE == 0:
             heap.set_aside()  # the keys and forms kept so far are not walked again (heap.py)
         if self.output.reuse(path, key):
             return
