@@ -58,11 +58,8 @@ class ShardReport:
 class Made:
     """A shard's new bundle, in the site's cache, as the indexer made it (here or on a worker)."""
 
-    folder: Path  # the bundle
-    pages: list[list[str]]  # [date, URL, id] of each page (search/order.py)
-    measurement: bundle.Measurement
+    entry: Cached  # the bundle, its measurement, its pages' [date, URL, id] and its manifest
     keys: dict[str, int]  # its term directory keys and masks (directory.bundle_keys)
-    files: dict[str, list[object]]  # its manifest (search/cache.py)
     where: str = ""  # the cluster worker that made it ("": this machine)
 
 
@@ -78,7 +75,7 @@ def make_bundle(
         entry = cache.put(name, key, measurement, scratch)
     finally:
         cache.discard(scratch)  # gone already when put moved it into place
-    return Made(entry.bundle, entry.pages, measurement, directory.bundle_keys(entry.bundle), entry.files, where)
+    return Made(entry, directory.bundle_keys(entry.bundle), where)
 
 
 def index_on_worker(stage: Path, site: SiteRef, batch: list[tuple[str, str, tuple[docs.Doc, ...]]]) -> list[Made]:
@@ -190,11 +187,11 @@ def build_index(
         return make_bundle(output.root, cache.root, shard.name, str(keys[shard.name]), shard.docs)
 
     def new(shard: shards.Shard, bundle_made: Made) -> ShardReport:
-        folders[shard.name], pages[shard.name] = bundle_made.folder, bundle_made.pages
-        entries[shard.name] = Cached(bundle_made.folder, bundle_made.measurement, bundle_made.pages, bundle_made.files)
+        entry = entries[shard.name] = bundle_made.entry
+        folders[shard.name], pages[shard.name] = entry.bundle, entry.pages
         term_directory.keep_new(shard.name, bundle_made.keys)
         made.add(shard.name)
-        return ShardReport(shard.name, len(shard.pages), False, bundle_made.measurement, where=bundle_made.where)
+        return ShardReport(shard.name, len(shard.pages), False, entry.measurement, where=bundle_made.where)
 
     def index_shard(shard: shards.Shard) -> ShardReport:
         return look_up(shard) or new(shard, index_here(shard))

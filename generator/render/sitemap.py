@@ -57,7 +57,7 @@ def _reuse(output: Output, key: str) -> bool:
         names.append(urls.sitemap_part(len(names)))
     if not all(output.reusable(name, key) for name in names):
         return False
-    return all(output.reuse(name, key) for name in names)
+    return all(output.reuse(name, key, checked=True) for name in names)
 
 
 def _document(root: str, item: str, locations: list[str]) -> Iterator[str]:
