@@ -220,9 +220,8 @@ def build_index(
             for shard, bundle_made in zip(changed, remote.map(work, changed)):
                 found[shard.name] = done(new(shard, bundle_made))
             reports = [report for report in found.values() if report is not None]
-    bundles = [folders[report.name] for report in reports]
-    for report, folder in zip(reports, bundles):
-        _copy_bundle(output, report.name, folder, entries[report.name])
+    for report in reports:
+        _copy_bundle(output, report.name, folders[report.name], entries[report.name])
     for report in reports:
         output.write_bytes(f"{ORDER}/{report.name}{order.SUFFIX}", order.by_date(pages[report.name]))
     files = term_directory.update(
@@ -232,7 +231,7 @@ def build_index(
         output.copy(f"{BUNDLES}/{directory.FOLDER}/{path.name}", path)
     spans = [_span(pages[shard.name]) for shard in plan]
     output.write_text(MANIFEST, json.dumps(_manifest(plan, len(files), spans), ensure_ascii=False, sort_keys=True))
-    if shared := order.shared(bundles):
+    if shared := order.shared(pages[report.name] for report in reports):
         console.print(
             f"注意：搜索索引有 {len(shared)} 个页面编号出现在不止一个分片中（{'、'.join(shared[:5])}），"
             "搜索结果和按日期排序中会缺少共用编号的页面之一；请改换其中一个分片所在部门的目录名后重新生成，"

@@ -201,10 +201,11 @@ def test_a_bad_bound_is_said_and_ignored(make_site, monkeypatch: pytest.MonkeyPa
     assert re.findall(r"搜索索引 (\S+)：", result.err) == ["d1"]
 
 
-def test_a_page_id_shared_by_two_shards_is_found(tmp_path: Path) -> None:
-    for bundle, pages in (("a", ("zh_1234567", "zh_89abcde")), ("b", ("zh_1234567", "zh_fedcba9")), ("c", ())):
-        (tmp_path / bundle / "fragment").mkdir(parents=True)
-        for page in pages:
-            (tmp_path / bundle / "fragment" / f"{page}.pf_fragment").write_bytes(b"")
-    assert order.shared([tmp_path / name for name in "abc"]) == ["zh_1234567"]
-    assert order.shared([tmp_path / name for name in "ac"]) == []
+def test_a_page_id_shared_by_two_shards_is_found() -> None:
+    found = {
+        "a": [["2026-01-02", "d1/a.html", "zh_1234567"], ["2026-01-03", "d1/b.html", "zh_89abcde"]],
+        "b": [["2025-05-01", "d2/c.html", "zh_1234567"], ["2025-06-01", "d2/d.html", "zh_fedcba9"]],
+        "c": [],
+    }
+    assert order.shared(found[name] for name in "abc") == ["zh_1234567"]
+    assert order.shared(found[name] for name in "ac") == []

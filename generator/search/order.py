@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +33,14 @@ def fragments(bundle: Path) -> Iterator[tuple[str, dict[str, Any]]]:
         yield path.name.removesuffix(FRAGMENT), json.loads(data)
 
 
-def shared(bundles: list[Path]) -> list[str]:
-    """The page ids found in more than one of `bundles`. Pagefind makes a page's id (7 hex digits of a
-    hash) unique within its bundle only; the search page keeps one result per id, so of two pages of
-    different shards sharing an id one is lost."""
+def shared(shards: Iterable[list[list[str]]]) -> list[str]:
+    """The page ids found in more than one shard, given each shard's `pages` ([date, URL, id]; the
+    shard cache keeps them, so no bundle folder is listed). Pagefind makes a page's id (7 hex digits
+    of a hash) unique within its bundle only; the search page keeps one result per id, so of two
+    pages of different shards sharing an id one is lost."""
     seen: dict[str, int] = {}
-    for bundle in bundles:
-        for path in (bundle / "fragment").glob(f"*{FRAGMENT}"):
-            page = path.name.removesuffix(FRAGMENT)
+    for found in shards:
+        for _, _, page in found:
             seen[page] = seen.get(page, 0) + 1
     return sorted(page for page, count in seen.items() if count > 1)
 
