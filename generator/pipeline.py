@@ -68,6 +68,7 @@ def build(
         gathered = gather() if executor is not None else apart.in_child(gather)
         result = BuildResult(gathered.site, gathered.findings, out)
         publication, review = gathered.publication, gathered.review
+        del gathered  # the publication is held by `publication` alone: it is let go before the output scan
         if publication is None:
             return result
         label = out.relative_to(config.root).as_posix() if out.is_relative_to(config.root) else out.name
@@ -81,6 +82,10 @@ def build(
                 reports = index.build_index(
                     publication, stage, stale_from=out.resolve() if search_later else None, executor=executor
                 )
+                # what was published is in the pages and the search index now: its memory goes back
+                # before the scan's processes start beside this one (heap.py)
+                del publication
+                heap.give_back()
                 listed = stage.drop_held()  # the pages that are gone, before the scan: it scans what is published
                 # the last net, before the swap; a file the previous output held byte for byte was
                 # scanned then, against the same allow list

@@ -109,3 +109,33 @@ def test_a_childs_result_arrives_without_the_collector_walking_it() -> None:
     assert result[299_999] == [299_999, "299999"]
     assert collections == []  # with the collector on, unpickling this collected hundreds of times
     assert gc.isenabled() and gc.get_freeze_count() >= 300_000
+
+
+def test_a_build_lets_its_publication_go_before_the_output_scan(
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The output scan's processes start beside the building one: what was published (at 200,000
+    records, hundreds of MiB, held by the cycles of the last pages rendered) is gone by then."""
+    import weakref
+
+    from generator import render, secrecy
+
+    probes: list[weakref.ref[object]] = []
+    alive_at_scan: list[bool] = []
+    render_site, guard = render.render_site, secrecy.guard
+
+    def rendering(publication, *args, **kwargs):  # type: ignore[no-untyped-def]
+        probes.append(weakref.ref(publication))
+        return render_site(publication, *args, **kwargs)
+
+    def scanning(*args, **kwargs):  # type: ignore[no-untyped-def]
+        alive_at_scan.append(probes[0]() is not None)
+        return guard(*args, **kwargs)
+
+    monkeypatch.setattr(render, "render_site", rendering)
+    monkeypatch.setattr(secrecy, "guard", scanning)
+    config, errors = load_config(demo_copy)
+    assert not errors
+    result = pipeline.build(config, demo_copy / "build", TODAY, jobs=1)
+    assert result.built and result.pages > 100
+    assert alive_at_scan == [False]
