@@ -17,7 +17,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from itertools import chain
-from typing import Iterator
+from typing import Iterable, Iterator
 
 MAX_INFLATED = 256 * 1024 * 1024  # a decompressed file larger than this is refused, not read
 MAX_DEPTH = 3  # containers inside containers
@@ -86,7 +86,7 @@ _WORD_TEXT = re.compile(r"<w:(?:t|delText|instrText)(?:\s[^>]*)?>([^<]*)</w:(?:t
 @dataclass
 class Readable:
     name: str  # the file, or file!member inside a container
-    texts: list[str]
+    texts: Iterable[str]  # made one at a time, as they are scanned: a site-wide export is 100 MB and more
 
 
 @dataclass
@@ -122,11 +122,10 @@ def _word_text(xml: str) -> str:
     return html.unescape("\n".join("".join(runs) for runs in paragraphs))
 
 
-def _texts_of(text: str) -> list[str]:
-    texts = [html.unescape(text)]
-    if "<" in text:
-        texts.append(_word_text(text) if "<w:p" in text else _untagged(text))
-    return texts
+def _texts_of(text: str) -> Iterator[str]:
+    yield html.unescape(text)
+    if "<" in text:  # made once the unescaped text is scanned (and let go: published.scan_file)
+        yield _word_text(text) if "<w:p" in text else _untagged(text)
 
 
 def _inflate(data: bytes) -> bytes:
@@ -161,6 +160,7 @@ def read(name: str, data: bytes, depth: int = 0) -> Iterator[Readable | Unreadab
         except UnicodeDecodeError:
             yield Unreadable(name, "不是可审查的文本、图片或字体文件")
             return
+        del data  # the bytes go before the text's copies are made (the caller holds none: scan_file)
         yield Readable(name, _texts_of(text))
 
 

@@ -84,6 +84,7 @@ def scan_file(path: Path, rel: str, allowed: set[str], copied: bool = False) -> 
                         excerpt=hit.excerpt,
                     )
                 )
+            del text  # let go before the next copy of the file's text is made (outputs.read)
     return found
 
 
