@@ -197,6 +197,7 @@ def test_attachment_text_is_scanned(make_site: MakeSite) -> None:
         ("a.xlsx", xlsx_bytes([["公开"], ["隐藏行"]], hidden_row=2), "隐藏行"),
         ("a.pdf", pdf_bytes("First version", incremental_text="Second version"), "增量保存"),
     ],
+    ids=["docx-hidden", "docx-comment", "xlsx-sheet", "xlsx-row", "pdf-incremental"],  # the bytes hold a timestamp
 )
 def test_hidden_attachment_content(make_site: MakeSite, name: str, data: bytes, hint: str) -> None:
     found = [
