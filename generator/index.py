@@ -222,7 +222,6 @@ def build_index(
             reports = [report for report in found.values() if report is not None]
     for report in reports:
         _copy_bundle(output, report.name, folders[report.name], entries[report.name])
-    for report in reports:
         output.write_bytes(f"{ORDER}/{report.name}{order.SUFFIX}", order.by_date(pages[report.name]))
     files = term_directory.update(
         [directory.Shard(r.name, keys[r.name], folders[r.name], r.name in made) for r in reports]
