@@ -16,11 +16,13 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 MAX_INFLATED = 256 * 1024 * 1024  # a decompressed file larger than this is refused, not read
 MAX_DEPTH = 3  # containers inside containers
+BLOCK = 1 << 20  # characters: a longer text (a site-wide export) is read in blocks of whole lines
 IMAGE_OR_FONT = (
     b"\x89PNG\r\n\x1a\n",
     b"\xff\xd8\xff",
@@ -85,8 +87,14 @@ _WORD_TEXT = re.compile(r"<w:(?:t|delText|instrText)(?:\s[^>]*)?>([^<]*)</w:(?:t
 
 @dataclass
 class Readable:
+    """`texts` are made one at a time, as they are scanned: a site-wide export is 100 MB and more.
+    A text longer than BLOCK comes in blocks of whole lines, each with only a few megabytes of
+    copies; a scan's hit lies in one line (cleanlines.py), so the blocks are clean exactly when
+    the whole is. Then `whole` gives the texts whole, for a hit's line and excerpt."""
+
     name: str  # the file, or file!member inside a container
-    texts: Iterable[str]  # made one at a time, as they are scanned: a site-wide export is 100 MB and more
+    texts: Iterable[str]
+    whole: Callable[[], Iterable[str]] | None = None  # set when `texts` are blocks
 
 
 @dataclass
@@ -128,6 +136,60 @@ def _texts_of(text: str) -> Iterator[str]:
         yield _word_text(text) if "<w:p" in text else _untagged(text)
 
 
+def _blocks_of(text: str, size: int) -> Iterator[str]:
+    """The texts of _texts_of (not a Word part's), each in blocks of whole lines. A block ends
+    with a line break, and no entity holds one, so each unescapes as it does in the whole text.
+    The untagged text leaves out its lines that hold no tag: they read as written, scanned before."""
+    yield from map(html.unescape, _in_lines(_slices(text, 0, len(text), size), size))
+    if "<" in text:
+        yield from map(html.unescape, _in_lines(_untagged_pieces(text, size), size))
+
+
+def _untagged_pieces(markup: str, size: int) -> Iterator[str]:
+    """What _untagged joins before it unescapes, less the whole lines between two tags. The tags
+    are found in the whole text (a tag or a comment may span lines), so the pieces are the same
+    wherever the blocks are cut."""
+    pos = 0
+    for tag in _TAG.finditer(markup):
+        yield from _edges(markup, pos, tag.start(), size)
+        yield _CLOSING[tag.group(2)]
+        pos = tag.end()
+    yield from _edges(markup, pos, len(markup), size)
+
+
+def _edges(text: str, start: int, end: int, size: int) -> Iterator[str]:
+    """text[start:end] without the whole lines inside it: up to its first line break, and after its last."""
+    first, last = text.find("\n", start, end), text.rfind("\n", start, end)
+    if first == last:  # no whole line inside
+        yield from _slices(text, start, end, size)
+    else:
+        yield from _slices(text, start, first + 1, size)
+        yield from _slices(text, last + 1, end, size)
+
+
+def _slices(text: str, start: int, end: int, size: int) -> Iterator[str]:
+    while end - start > size:
+        yield text[start : start + size]
+        start += size
+    yield text[start:end]
+
+
+def _in_lines(pieces: Iterable[str], size: int) -> Iterator[str]:
+    """The text of `pieces` joined, cut after a line break once a block holds `size` characters
+    (a line longer than that stays whole)."""
+    held: list[str] = []
+    length = 0
+    for piece in pieces:
+        held.append(piece)
+        length += len(piece)
+        if length >= size and "\n" in piece:
+            block = "".join(held)
+            cut = block.rindex("\n") + 1
+            yield block[:cut]
+            held, length = [block[cut:]], len(block) - cut
+    yield "".join(held)
+
+
 def _inflate(data: bytes) -> bytes:
     with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
         inflated = stream.read(MAX_INFLATED + 1)
@@ -161,7 +223,10 @@ def read(name: str, data: bytes, depth: int = 0) -> Iterator[Readable | Unreadab
             yield Unreadable(name, "不是可审查的文本、图片或字体文件")
             return
         del data  # the bytes go before the text's copies are made (the caller holds none: scan_file)
-        yield Readable(name, _texts_of(text))
+        if len(text) > BLOCK and "<w:p" not in text:
+            yield Readable(name, _blocks_of(text, BLOCK), partial(_texts_of, text))
+        else:
+            yield Readable(name, _texts_of(text))
 
 
 def _read_zip(name: str, data: bytes, depth: int) -> Iterator[Readable | Unreadable]:

@@ -69,7 +69,12 @@ def scan_file(path: Path, rel: str, allowed: set[str], copied: bool = False) -> 
                     )
                 )
             continue
-        for text in part.texts:
+        texts = part.texts
+        if part.whole is not None:  # blocks of a long text: read whole again only for a hit's line and excerpt
+            if not any(hit.allow_key not in allowed for block in texts for hit in hits(block)):
+                continue
+            texts = part.whole()
+        for text in texts:
             for hit in hits(text):
                 key = (hit.rule, hit.allow_key)
                 if hit.allow_key in allowed or key in seen:
