@@ -144,7 +144,7 @@ def test_a_build_lets_its_publication_go_before_the_output_scan(
 def test_the_catalogue_export_leaves_no_cycles_a_row_while_the_collector_is_paused() -> None:
     """catalogue.json is written while pages are made, with the collector paused (heap.py), and
     json's indenting encoder leaves a reference cycle for each row it encodes. At 200,000 records
-    those held some 400 MB through the search stage; now they are collected as the rows go."""
+    those held some 500 MB through the search stage; now they are collected as the rows go."""
     from generator.render import exports
 
     rows = ({"title": f"第{n}号", "publisher": ["甲局", "乙局"]} for n in range(5 * exports.ASIDE))

@@ -116,7 +116,7 @@ def json_document(head: dict[str, object], name: str, items: Iterator[dict[str, 
         if n % ASIDE == ASIDE - 1:
             # json indents in Python, with functions that refer to each other: each call leaves a
             # reference cycle, and the collector is paused while pages are made (heap.py). At
-            # 200,000 records they held some 400 MB through the search stage.
+            # 200,000 records they held some 500 MB through the search stage.
             heap.set_aside()
     yield after + "\n"
 
