@@ -9,6 +9,10 @@ ends; the building process then holds the publication and little else. Both ends
 cycle collector while the result is pickled and unpickled (heap.paused): at 200,000 records it
 walked the growing heap again and again, four times the unpickling itself.
 
+A build that renders only what changed makes little after its check, so what the check leaves
+raises no later peak, and the hand-back cost it more time than the check's memory is worth: it
+checks in its own process (pipeline.build).
+
 An error in the child is raised here again, with the child's traceback as its cause; a child
 that dies without a word (killed, or out of memory) is a ChildDied. Where there is no fork, the
 work runs in this process.

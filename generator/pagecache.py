@@ -215,6 +215,11 @@ class PageCache:
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             self.entries = {}  # no cache, or one this release cannot read: a full build
 
+    @property
+    def incremental(self) -> bool:
+        """The previous output is there with this release's keys: the build renders only what changed."""
+        return bool(self.entries) and self.previous.is_dir()
+
     def reusable(self, rel: str, key: str = "", digest: str = "", folder: Path | None = None) -> str | None:
         """The previous output's file `rel` (its path) when its key (or, given `digest`, its bytes) is
         the same; `folder`: where to find that file instead of the previous output (a spare staged

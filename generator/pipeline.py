@@ -2,7 +2,7 @@
 
 `check` runs the first five stages and renders nothing; `build` runs `check` and, only
 when nothing blocks, renders the public site into a staging folder that replaces the
-previous output in one step. A build checks in a child process (apart.py) that hands back
+previous output in one step. A full build checks in a child process (apart.py) that hands back
 the findings and the publication (publicity.select): the check's memory is not the render's.
 """
 
@@ -62,17 +62,24 @@ def build(
     output.check_target(out, config.root)
     with output.build_lock(config.root, lock_wait):
         output.sweep(out, config.root / TRASH)
-        # The check's memory is most of a build's: it runs in a child process that hands back only
-        # what follows needs (apart.py); a cluster's client cannot be forked, so there it runs here.
+        cache = pagecache.PageCache(config.root, out.resolve())
+        # The check's memory is most of a full build's: there it runs in a child process that hands
+        # back only what follows needs (apart.py). A build that renders only what changed keeps
+        # little besides, and handing 200,000 public records across took longer than the check's
+        # memory is worth to it: its check runs here, and what it freed is handed back at once. A
+        # cluster's client cannot be forked, so there it always runs here.
         gather = functools.partial(_gather, config, today, workers)
-        gathered = gather() if executor is not None else apart.in_child(gather)
+        if executor is not None or cache.incremental:
+            gathered = gather()
+            heap.give_back()
+        else:
+            gathered = apart.in_child(gather)
         result = BuildResult(gathered.site, gathered.findings, out)
         publication, review = gathered.publication, gathered.review
         del gathered  # the publication is held by `publication` alone: it is let go before the output scan
         if publication is None:
             return result
         label = out.relative_to(config.root).as_posix() if out.is_relative_to(config.root) else out.name
-        cache = pagecache.PageCache(config.root, out.resolve())
         allowed = pagecache.fingerprint(sorted(review.allowed))
         try:
             # what rendering and indexing make is mostly kept to the end: heap.py

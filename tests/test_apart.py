@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 from pathlib import Path
 from typing import Callable
@@ -63,3 +64,34 @@ def test_a_build_checks_in_a_child_and_publishes_what_the_check_passed(
     assert "SEC017" in result.err and "content/d1/b.md" in result.err  # a warning found by the child
     checked = run_cli("check", "--site", site)
     assert result.err.splitlines()[: len(checked.err.splitlines())] == checked.err.splitlines()
+
+
+def test_a_build_that_renders_only_what_changed_checks_in_its_own_process(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full build checks in a child, whose memory goes back when it ends; a build with the previous
+    output and its page cache renders little, and checks in its own process (no hand-back)."""
+    site = make_site({"content/d1/a.md": record_text("第一条正文。")})
+    original = checking.check
+    checked_in: list[int] = []
+
+    def check(*args: object, **kwargs: object) -> checking.CheckResult:
+        (site / "check.pid").write_text(str(os.getpid()))
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    def build() -> int:
+        result = run_cli("build", "--site", site)
+        assert result.code == 0, result.err
+        checked_in.append(int((site / "check.pid").read_text()))
+        return checked_in[-1]
+
+    monkeypatch.setattr(pipeline, "check", check)
+    assert build() != os.getpid()  # the first build: no cache
+    page = site / "build/d1/2026-00001.html"
+    (site / "content/d1/a.md").write_text(record_text("改过的正文。"), encoding="utf-8")
+    assert build() == os.getpid()
+    assert "改过的正文。" in page.read_text(encoding="utf-8")
+    shutil.rmtree(site / "build")  # the cache without the output it describes: a full build
+    assert build() != os.getpid() and page.is_file()
+    shutil.rmtree(site / ".cache")
+    assert build() != os.getpid() and page.is_file()
