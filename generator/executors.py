@@ -12,7 +12,6 @@ in the order of the items and are the same values.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import threading
 from dataclasses import dataclass
 from functools import partial
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Generic, Protocol, Sequence, TypeVar
 
 from .config import SiteConfig, load_config
-from .workers import fork_map, ranges, worth
+from .workers import fork_map, pool_map, ranges, worth
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -99,8 +98,7 @@ class FreshPool:
             return fork_map(work.local, items, self.jobs)
         shipped = [work.ship(item) for item in items]
         batches = [shipped[start:end] for start, end in ranges(len(shipped), jobs)]
-        with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-            return [result for part in pool.imap(partial(work.remote, self.site), batches) for result in part]
+        return pool_map("spawn", jobs, partial(work.remote, self.site), batches)
 
 
 def of(jobs: int | Executor) -> Executor:

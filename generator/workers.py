@@ -5,14 +5,20 @@ publication, the templates, the allow list) and the function need not be picklab
 the results travel back. The results are in the order of the items, exactly as if the
 function had been applied in this process — which is what happens with one worker, with
 too few items to be worth a process, or on a platform without fork.
+
+A worker that dies without a word (killed, or out of memory) ends the map with WorkerDied, a
+message in Chinese, rather than waiting for ever for the results it took with it.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from typing import Callable, Sequence, TypeVar
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from . import heap
+from .errors import DisclosureError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -43,6 +49,31 @@ def ranges(count: int, workers: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
+class WorkerDied(DisclosureError):
+    """A worker process ended without sending its results."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "一个并行工作进程意外退出，没有返回结果（多半是内存不足被系统终止）；已中止，未发布任何内容，"
+            "上一次的输出保持不变。请检查机器的内存，或用 --jobs 减少同时运行的进程数后重试。"
+        )
+
+
+def pool_map(
+    start: str, workers: int, function: Callable[[Any], list[R]], parts: Iterable[Any], initializer: Any = None
+) -> list[R]:
+    """`function` of each of `parts` on `workers` processes started by `start` ("fork" or "spawn"),
+    each giving a list: their items, in order. A pool that loses a worker says so (WorkerDied), where
+    multiprocessing.Pool would start another and wait for ever for the lost part."""
+    pool = ProcessPoolExecutor(workers, multiprocessing.get_context(start), initializer)
+    try:
+        return [result for part in pool.map(function, parts) for result in part]
+    except BrokenProcessPool:
+        raise WorkerDied() from None
+    finally:
+        pool.shutdown(cancel_futures=True)  # after an error, the parts not begun are not run
+
+
 def fork_map(function: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
     workers = worth(workers, len(items))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -51,7 +82,6 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], workers: int) -> li
     _TASK = (function, items)  # type: ignore[assignment]
     try:
         heap.before_fork()
-        with multiprocessing.get_context("fork").Pool(workers, heap.child_started) as pool:
-            return [result for part in pool.imap(_run_range, ranges(len(items), workers)) for result in part]  # type: ignore[misc]
+        return pool_map("fork", workers, _run_range, ranges(len(items), workers), heap.child_started)  # type: ignore[arg-type]
     finally:
         _TASK = None

@@ -137,3 +137,90 @@ def test_a_cold_check_on_2_processes_finds_what_1_finds(demo_copy: Path, monkeyp
     assert searched == []
     assert findings(2) == one  # warm, from what the workers left in the caches
     assert spread[-1] is None and searched == []  # and nothing was spread or searched again
+
+
+# A worker that dies: run in a process of its own with a time limit, so that a pool waiting for ever
+# for a lost worker's results fails the test instead of stopping the suite.
+KILLING_WORKERS = """
+import os, signal, sys
+from generator import executors, workers
+
+PARENT = os.getpid()
+
+
+def dies_on_7(item):
+    if item == 7 and os.getpid() != PARENT:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return item
+
+
+def dies_remote(site, batch):  # a FreshPool worker is a fresh interpreter: any death there is the worker's
+    if 7 in batch:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return batch
+
+
+if __name__ == "__main__":
+    items = list(range(executors.FRESH_MIN))
+    said = []
+    for run in (
+        lambda: workers.fork_map(dies_on_7, items, 2),
+        lambda: executors.FreshPool(2, executors.SiteRef(None, None, "")).map(
+            executors.Work(dies_on_7, dies_remote), items
+        ),
+    ):
+        try:
+            run()
+            said.append("finished")
+        except workers.WorkerDied as exc:
+            said.append(str(exc))
+    assert workers.fork_map(lambda item: item * 2, items, 2) == [item * 2 for item in items]
+    print("\\n".join(said))
+"""
+
+
+def test_a_worker_that_dies_ends_the_work_with_a_message(tmp_path: Path) -> None:
+    """multiprocessing.Pool starts another worker for one that was killed (out of memory) and waits
+    for ever for the part it held; the pools here say so instead, forked or fresh."""
+    script = tmp_path / "killing_workers.py"
+    script.write_text(KILLING_WORKERS, encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr
+    said = result.stdout.strip().splitlines()
+    assert len(said) == 2 and all("工作进程意外退出" in line and "内存" in line for line in said), said
+
+
+def test_a_build_whose_render_worker_is_killed_fails_with_the_output_unchanged(make_site: MakeSite) -> None:
+    """Exit 2 with the reason in Chinese, the served output byte for byte as it was, the lock let go:
+    the next build publishes the edit."""
+    records = {
+        f"content/d1/r{i}.md": record_text(
+            f"第{i}条正文。", index_no=f"{DEPT_USCC}/2026-{i:05d}", title=f"关于第{i}项工作的通知"
+        )
+        for i in range(1, 8)
+    }
+    site = make_site(records)
+    assert run_cli("build", "--site", site).code == 0
+    served = _files(site / "build")
+    edited = record_text("第3条正文，已修改。", index_no=f"{DEPT_USCC}/2026-00003", title="关于第3项工作的通知")
+    (site / "content/d1/r3.md").write_text(edited, encoding="utf-8")
+    killing = (
+        "import os, signal, sys\n"
+        "from generator import cli, workers\n"
+        "from generator.render import pages\n"
+        "workers.MIN_PER_WORKER = 1\n"
+        "parent, render = os.getpid(), pages.Renderer.render_job\n"
+        "def dying(self, job):\n"
+        "    if os.getpid() != parent:\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        "    return render(self, job)\n"
+        "pages.Renderer.render_job = dying\n"
+        f"sys.exit(cli.main(['build', '--site', {str(site)!r}, '--jobs', '2']))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", killing], capture_output=True, text=True, timeout=240)
+    assert result.returncode == 2, result.stderr
+    assert "工作进程意外退出" in result.stderr and "上一次的输出保持不变" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _files(site / "build") == served
+    assert run_cli("build", "--site", site, "--jobs", "2").code == 0
+    assert "已修改" in (site / "build/d1/2026-00003.html").read_text(encoding="utf-8")
