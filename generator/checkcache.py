@@ -57,7 +57,7 @@ from typing import Any, Iterable
 
 import orjson
 
-from . import limits, pagecache, yamlsrc
+from . import jsontext, limits, pagecache, yamlsrc
 from .config import SiteConfig
 from .errors import DisclosureError
 from .findings import Finding
@@ -128,18 +128,7 @@ def _encode(value: Any, seen: set[int]) -> Any:
 
 def dump_value(value: Any) -> str:
     """YAML data as JSON text; Uncacheable for what it cannot carry exactly."""
-    return _json(_encode(value, set())).decode("utf-8", "surrogatepass")
-
-
-def _json(value: Any) -> bytes:
-    """`value` (of JSON's own types, NaN aside) as compact JSON in UTF-8: by orjson, several times
-    faster, or by json where orjson refuses (a lone surrogate, an integer past 64 bits, deep nesting).
-    Texts and integers come out as json.dumps(ensure_ascii=False) writes them, byte for byte (every
-    character was compared): CachedLines finds a key path in a lines table by json's text of it."""
-    try:
-        return orjson.dumps(value)
-    except orjson.JSONEncodeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    return jsontext.dumps(_encode(value, set())).decode("utf-8", "surrogatepass")
 
 
 def load_value(text: str) -> Any:
@@ -165,14 +154,6 @@ def _untag(value: Any) -> Any:
             if type(item) is dict or type(item) is list:
                 value[i] = _untag(item)
     return value
-
-
-def _parse(data: bytes) -> Any:
-    """A shard's entries or the status file: orjson, or json where orjson refuses (see load_value)."""
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return json.loads(data.decode("utf-8", "surrogatepass"))
 
 
 def _decode_object(obj: dict[str, Any]) -> Any:
@@ -348,7 +329,7 @@ class CheckCache:
                     raise ValueError("another release")
                 if data.get("sha256") != digest_of(body):
                     raise ValueError("damaged")
-                entries = _parse(body)
+                entries = jsontext.loads(body)
                 if not isinstance(entries, dict):
                     raise ValueError("entries")
                 same_settings = data.get("settings") == self.settings
@@ -384,7 +365,7 @@ class CheckCache:
                         path.unlink(missing_ok=True)
                     continue
                 self.folder.mkdir(parents=True, exist_ok=True)
-                body = _json(shards[shard])
+                body = jsontext.dumps(shards[shard])
                 head = json.dumps(
                     {"format": FORMAT, "version": self.version, "settings": self.settings, "sha256": digest_of(body)}
                 ).encode("ascii")
@@ -402,7 +383,7 @@ class CheckCache:
             path = self.folder / SIGNATURES
             if not stat.S_ISREG(os.stat(path).st_mode):
                 return
-            data = _parse(path.read_bytes())
+            data = jsontext.loads(path.read_bytes())
             if data.get("version") == self.version and data.get("settings") == self.settings:
                 files = data["files"]
                 if isinstance(files, dict):
@@ -422,14 +403,7 @@ class CheckCache:
         partial = self.folder / f"{SIGNATURES}.{os.getpid()}.tmp"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            partial.write_text(
-                json.dumps(
-                    {"version": self.version, "settings": self.settings, "files": whole},
-                    ensure_ascii=False,
-                    separators=(",", ":"),
-                ),
-                encoding="utf-8",
-            )
+            partial.write_bytes(jsontext.dumps({"version": self.version, "settings": self.settings, "files": whole}))
             partial.replace(path)
         except (OSError, ValueError):
             with contextlib.suppress(OSError):
@@ -560,7 +534,7 @@ class CheckCache:
                 # the lines only when a line is looked up, which most records never need
                 entry["front"] = dump_value(parsed.data)
                 lines = [[list(path), line] for path, line in parsed.lines.items()]  # texts and numbers only
-                entry["lines"] = _json(lines).decode("utf-8", "surrogatepass")  # json.dumps' text, to the byte
+                entry["lines"] = jsontext.dumps(lines).decode("utf-8", "surrogatepass")  # json.dumps' text, to the byte
         except (Uncacheable, RecursionError, ValueError):
             return
         self.entries[digest] = entry

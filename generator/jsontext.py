@@ -1,0 +1,30 @@
+"""JSON for the caches: by orjson, several times quicker than json, or by json where orjson refuses.
+
+orjson refuses a lone surrogate (a file name or YAML text may hold one), an integer past 64 bits
+and deep nesting; json takes them. Texts and integers come out as json.dumps(ensure_ascii=False)
+writes them, byte for byte (every character was compared): the check cache finds a key path in a
+lines table by json's text of it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+
+
+def dumps(value: Any) -> bytes:
+    """`value` (of JSON's own types, NaN aside) as compact JSON in UTF-8."""
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def loads(data: bytes) -> Any:
+    """What `dumps` wrote (or any JSON text in UTF-8, lone surrogates included)."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data.decode("utf-8", "surrogatepass"))
