@@ -113,14 +113,16 @@ def _plain(value: Any) -> bool:
     return (kind is list or kind is tuple) and all(_plain(v) for v in value)
 
 
-def _canonical(value: Any, memo: Memo) -> Any:
+def _canonical(value: Any, memo: Memo, keep: bool = True) -> Any:
     """A structure pickle writes the same way in every run (sets sorted, a dataclass as the hash
-    of its fields). A dataclass (a record listed on many pages) is walked once per memo."""
+    of its fields). A dataclass (a record listed on many pages) is walked once per memo; one that is
+    a field of another (a record's body) only as part of it, and not kept: 400,000 forms at 200,000
+    records, held through the render stage for no look-up."""
     kind = type(value)
     if kind is str or kind is int or kind is bool or kind is bytes or value is None:  # most of a page's context
         return value
     if kind is tuple or kind is list:
-        return tuple(_canonical(v, memo) for v in value)
+        return tuple(_canonical(v, memo, keep) for v in value)
     names = _dataclass_fields(kind)
     if names is not None:
         known = memo.get(value)
@@ -132,16 +134,17 @@ def _canonical(value: Any, memo: Memo) -> Any:
         whole = [getattr(value, name) for name in names]
         for place, field_value in enumerate(whole):
             if type(field_value) not in _PLAIN and not _plain(field_value):
-                whole[place] = _canonical(field_value, memo)
+                whole[place] = _canonical(field_value, memo, keep=False)
         form = hashlib.sha256(kind.__qualname__.encode() + b"\0" + pickle.dumps(whole, protocol=5)).digest()
-        memo.put(value, form)
+        if keep:
+            memo.put(value, form)
         return form
     if isinstance(value, dict):
-        return tuple((_canonical(k, memo), _canonical(v, memo)) for k, v in value.items())
+        return tuple((_canonical(k, memo, keep), _canonical(v, memo, keep)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return tuple(_canonical(v, memo) for v in value)
+        return tuple(_canonical(v, memo, keep) for v in value)
     if isinstance(value, (set, frozenset)):
-        return tuple(sorted((_canonical(v, memo) for v in value), key=repr))
+        return tuple(sorted((_canonical(v, memo, keep) for v in value), key=repr))
     if isinstance(value, Path):
         return str(value)
     if isinstance(value, str):
