@@ -23,7 +23,7 @@ from watchdog.observers import Observer
 import pytest
 
 from conftest import DEPT_USCC, SITE_YAML, record_text, write_site
-from generator.serve import Preview, _Watcher, clean_path, host_allowed
+from generator.serve import DEBOUNCE_SECONDS, Preview, _Watcher, clean_path, host_allowed
 
 MakeSite = Callable[..., Path]
 
@@ -254,15 +254,19 @@ def test_serve_rebuilds_only_on_real_changes_and_once_per_burst(preview: Server)
         time.sleep(0.3)
     assert preview.version() == version + 1, preview.output()
 
-    # A burst of saves is built once (twice at most: a save landing during the build).
-    start = time.monotonic()
+    # A burst of saves is built once (twice at most: a save landing during the build). A busy
+    # machine may hold a save back past the quiet time that ends a burst: the saves are then as
+    # many bursts as such gaps may split them into (counted with room: the watcher hears of a save
+    # a moment after it), each built once or twice.
+    saved = []
     for n in range(5):
         record.write_text(record_text(title=f"连续保存{n}"), encoding="utf-8")
-        time.sleep(0.04)
-    assert time.monotonic() - start < 0.3
+        saved.append(time.monotonic())
+        time.sleep(0.02)
+    bursts = 1 + sum(later - earlier >= DEBOUNCE_SECONDS / 2 for earlier, later in zip(saved, saved[1:]))
     wait_for(lambda: "连续保存4" in preview.page("d1/2026-00001.html"))
     time.sleep(1.5)  # a further, unwanted rebuild would have been under way by now
-    assert preview.version() in (version + 2, version + 3), preview.output()
+    assert 1 <= preview.version() - (version + 1) <= 2 * bursts, preview.output()
 
 
 def test_serve_banner_names_rule_and_place_but_quotes_nothing(make_site: MakeSite) -> None:
