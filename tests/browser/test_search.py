@@ -224,12 +224,8 @@ def test_an_instance_that_has_loaded_its_limit_is_made_anew_and_its_memory_let_g
     events(page, workers, 4)
     assert not renewed["same"]
     assert sorted(workers) == ["ended", "ended", "made", "made"]
-    assert page.evaluate("window.workerLog") == [
-        "made",
-        "ended",
-        "made",
-        "ended",
-    ]  # the first ends before the second starts
+    # the first worker ends before the second starts
+    assert page.evaluate("window.workerLog") == ["made", "ended", "made", "ended"]
     assert renewed["found"][0] == renewed["found"][1] == kept["found"][0] != []
 
 
