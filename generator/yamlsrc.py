@@ -35,17 +35,26 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 RESOLVED_KEPT = 100_000  # plain scalars whose implicit tag is remembered, per process
 
 
+Y = "tag:yaml.org,2002:"
+STR, SEQ, MAP = Y + "str", Y + "seq", Y + "map"
+
+
 class _Loader(_Base):  # type: ignore[misc,valid-type]
     """The safe loader, remembering the implicit tag of each plain scalar: PyYAML matches a value
     that begins like a number or a date against its regular expressions every time it meets it,
     and a site's records repeat their dates and numbers. The tag is a function of the text alone
-    (the safe loader has no path resolvers)."""
+    (the safe loader has no path resolvers). A text that no implicit resolver begins with (most
+    of a record's values: Chinese text) is a string without asking PyYAML, which says the same
+    while it has no resolver for every text and none by path (`plain_text_is_str`)."""
 
     _resolved: dict[tuple[str, tuple[bool, bool]], str] = {}
+    plain_text_is_str = False  # set below, from PyYAML's own tables
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> Any:
-        if kind is not yaml.ScalarNode or not value or value[0] not in self.yaml_implicit_resolvers:
+        if kind is not yaml.ScalarNode or not value:
             return super().resolve(kind, value, implicit)
+        if value[0] not in self.yaml_implicit_resolvers:
+            return STR if self.plain_text_is_str else super().resolve(kind, value, implicit)
         key = (value, implicit)
         tag = self._resolved.get(key)
         if tag is None:
@@ -54,6 +63,12 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
                 self._resolved[key] = tag
         return tag
 
+
+_Loader.plain_text_is_str = (
+    None not in _Loader.yaml_implicit_resolvers
+    and not _Loader.yaml_path_resolvers
+    and _Loader.DEFAULT_SCALAR_TAG == STR
+)
 
 KeyPath = tuple[str | int, ...]
 
@@ -65,8 +80,6 @@ MAX_NODES = 100_000  # values in one document once every alias is expanded
 _COMPOSER_SAFE = 1_000
 _NESTING = re.compile(r"[\[{]|[-?:](?=[ \t\r\n]|$)", re.MULTILINE)
 
-Y = "tag:yaml.org,2002:"
-STR, SEQ, MAP = Y + "str", Y + "seq", Y + "map"
 MERGE_TAG, VALUE_TAG, TIMESTAMP = Y + "merge", Y + "value", Y + "timestamp"
 ALLOWED_COLLECTIONS = {SEQ, MAP}
 IMPLICIT_SCALARS = {Y + "int", Y + "float", Y + "bool", Y + "null", TIMESTAMP}
@@ -156,6 +169,12 @@ class _Walk:
     Keys count as the same when they load as equal Python keys (`yes` and `true`, `1` and
     `0x1`). The merge key `<<` is refused: it lets a key arrive from elsewhere and silently
     lose to, or override, one written here.
+
+    The walk also makes the data, as PyYAML's safe constructor would (`data`): a string is its
+    text, another scalar is made by the loader's own constructor, a mapping or a list is made once
+    its items are, and a node met again through an alias is the same object. Where that could
+    differ from PyYAML — a key that is no scalar, a value the constructor refuses — it leaves the
+    data to PyYAML's `construct_document`, which also raises its own error.
     """
 
     def __init__(self, loader: Any, line_offset: int, max_chars: int) -> None:
@@ -165,6 +184,40 @@ class _Walk:
         self.offset = line_offset
         self.keys = yaml.constructor.SafeConstructor()
         self.alias_fault = False  # an alias bound is exceeded: located by _scan
+        self.made: dict[int, Any] | None = {}  # node id → its value; None: left to construct_document
+
+    def data(self, root: yaml.Node) -> Any:
+        """The document's data as PyYAML's safe loader makes it (after `walk`)."""
+        if self.made is None:
+            return self.loader.construct_document(root)
+        return self.made[id(root)]
+
+    def _make_scalar(self, node: yaml.ScalarNode) -> None:
+        if self.made is None:
+            return
+        if node.tag == STR:
+            self.made[id(node)] = node.value
+            return
+        make = self.loader.yaml_constructors.get(node.tag)
+        if make is None:
+            self.made = None
+            return
+        try:
+            self.made[id(node)] = make(self.loader, node)  # int, float, bool, null, timestamp: a plain value
+        except Exception:  # noqa: BLE001 - construct_document raises it again, as PyYAML does
+            self.made = None
+
+    def _make_collection(self, node: yaml.Node) -> None:
+        made = self.made
+        if made is None:
+            return
+        if isinstance(node, yaml.MappingNode):
+            if any(key.__class__ is not yaml.ScalarNode for key, _ in node.value):
+                self.made = None  # PyYAML refuses the unhashable ones, with its own message
+                return
+            made[id(node)] = {made[id(key)]: made[id(value)] for key, value in node.value}
+        else:
+            made[id(node)] = [made[id(item)] for item in node.value]
 
     def _identity(self, key_node: yaml.Node) -> object:
         if key_node.tag == STR and isinstance(key_node, yaml.ScalarNode):
@@ -233,6 +286,7 @@ class _Walk:
                 if size > MAX_NODES:
                     self.alias_fault = True
                     return
+                self._make_collection(node)
                 continue
             if ident in done or ident in active:  # met again: an alias
                 aliases += 1
@@ -246,6 +300,9 @@ class _Walk:
             if node.__class__ is yaml.ScalarNode:
                 if node.tag != STR or len(node.value) > self.max_chars:
                     self._check_tag(node)
+                    self._make_scalar(node)
+                elif self.made is not None:
+                    self.made[ident] = node.value
                 done[ident] = (1, 1)
                 continue
             self._check_tag(node)
@@ -388,7 +445,9 @@ def parse(text: str, line_offset: int = 0, max_chars: int | None = None) -> Pars
     front matter starts on file line 2: offset 1), so the message names the lines the
     person sees in the file; `YamlError.line` and the line map stay in the parsed text.
     `max_chars`: the longest value allowed (default: site.yaml limits.field_chars in force)."""
-    if len(_NESTING.findall(text)) > _COMPOSER_SAFE:  # may nest deeper than the composer can take
+    # may nest deeper than the composer can take (each opening is a character at least: a short
+    # text cannot)
+    if len(text) > _COMPOSER_SAFE and len(_NESTING.findall(text)) > _COMPOSER_SAFE:
         fault = _scan(text, line_offset)
         if fault is not None:
             raise fault
@@ -404,7 +463,7 @@ def parse(text: str, line_offset: int = 0, max_chars: int | None = None) -> Pars
             raise _scan(text, line_offset) or YamlError(
                 f"{_where(1, 0, line_offset)}：别名（*名称）超出限制", 1, 0, "不要使用别名，把值直接写出来。"
             )
-        data = loader.construct_document(node)
+        data = walk.data(node)
     except yaml.MarkedYAMLError as exc:
         raise _explain(exc, text, line_offset) from None
     except yaml.reader.ReaderError as exc:
