@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import NamedTuple
 
-from . import executors, load, markdown, secrecy, validate
+from . import executors, heap, load, markdown, secrecy, validate
 from .checkcache import CheckCache, ReadElsewhere
 from .config import SiteConfig
 from .inspection import typos
@@ -52,15 +52,18 @@ class OwnWork:
         self.names, self.typo_terms = typos.fingerprint(names), typos.build(names)
 
     def __call__(self, item: tuple[Path, str, bool]) -> Done:
-        path, dept, plain = item
-        record = load.load_record(path, self.config.root, dept, [], self.cache, self.tree, plain=plain)
-        found = None
-        if record.loaded:
-            validate.own_work(record, self.site, self.cache)
-            secrecy.own_work(record, self.terms, self.cache)
-            hits = typos.found_by_file(record, self.typo_terms)
-            found = None if hits is None else (hits[0], self.names, hits[1])
-        return Done(self.cache.read_here(record.file), found)
+        # a record's own work makes no reference cycles, and what it keeps (the cache's entries, a
+        # worker's whole share) is never garbage: collecting while it grew walked it again and again
+        with heap.paused():
+            path, dept, plain = item
+            record = load.load_record(path, self.config.root, dept, [], self.cache, self.tree, plain=plain)
+            found = None
+            if record.loaded:
+                validate.own_work(record, self.site, self.cache)
+                secrecy.own_work(record, self.terms, self.cache)
+                hits = typos.found_by_file(record, self.typo_terms)
+                found = None if hits is None else (hits[0], self.names, hits[1])
+            return Done(self.cache.read_here(record.file), found)
 
 
 def own_work_remote(site: executors.SiteRef, files: list[tuple[Path, str, bool]]) -> list[Done]:
