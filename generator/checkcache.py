@@ -93,11 +93,17 @@ def _encode(value: Any, seen: set[int]) -> Any:
         return value
     if kind is float and math.isfinite(value):
         return value
-    if kind is list:  # most containers (and every key path of the lines table)
+    if kind is list or kind is dict:  # most containers (and every key path of the lines table)
         if id(value) in seen:  # an alias: one object in two places (or in itself); kept out
             raise Uncacheable("alias")
         seen.add(id(value))
-        return [_encode(v, seen) for v in value]
+        if kind is list:
+            return [_encode(v, seen) for v in value]
+        if all(type(k) is str and k != MARK for k in value):
+            return {k: _encode(v, seen) for k, v in value.items()}
+        return {MARK: ["map", [[_encode(k, seen), _encode(v, seen)] for k, v in value.items()]]}
+    if kind is dt.date:  # a front matter's dates
+        return {MARK: ["date", value.isoformat()]}
     if isinstance(value, (bool, str)):
         return value
     if isinstance(value, float) and not math.isfinite(value):

@@ -24,6 +24,7 @@ from .config import SiteConfig
 from .inspection import typos
 from .markdown import BodyFacts
 from .model import Record, Site
+from .secrecy.texts import published_texts
 
 WORTH_SPREADING = 200  # fewer new records than this are done in the stages themselves
 
@@ -60,8 +61,9 @@ class OwnWork:
             found = None
             if record.loaded:
                 validate.own_work(record, self.site, self.cache)
-                secrecy.own_work(record, self.terms, self.cache)
-                hits = typos.found_by_file(record, self.typo_terms)
+                texts = list(published_texts(record))  # what both scan: made once
+                secrecy.own_work(record, self.terms, self.cache, texts)
+                hits = typos.found_by_file(record, self.typo_terms, texts)
                 found = None if hits is None else (hits[0], self.names, hits[1])
             return Done(self.cache.read_here(record.file), found)
 

@@ -294,13 +294,13 @@ def hits_in(texts: list[Text], terms: Terms) -> list[Hit]:
     ]
 
 
-def found_by_file(record: Record, terms: Terms) -> tuple[str, list[Hit]] | None:
+def found_by_file(record: Record, terms: Terms, texts: list[Text]) -> tuple[str, list[Hit]] | None:
     """(memo key, hits) of a record read from a file, for the check that spread its own work over the
     cores (generator.recordwork): its hits are then found where its file was read, and `check` takes
-    them as the memo's. None for a record not read from a file."""
+    them as the memo's. None for a record not read from a file. `texts`: its published_texts."""
     if not record.loaded or not record.digest:
         return None
-    return Memo.file_key(record.digest), hits_in(list(published_texts(record)), terms)
+    return Memo.file_key(record.digest), hits_in(texts, terms)
 
 
 def _report_text(report: ReportSource) -> Text:

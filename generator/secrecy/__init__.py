@@ -109,9 +109,9 @@ def _attachment_candidates(record: Record, attachment: Attachment) -> Iterator[C
 
 
 def _content_candidates(
-    record: Record, terms: list[str], files: list[tuple[str, int, Path]] | None = None
+    record: Record, terms: list[str], files: list[tuple[str, int, Path]] | None = None, texts: list[Text] | None = None
 ) -> Iterator[Candidate]:
-    for text in published_texts(record):
+    for text in published_texts(record) if texts is None else texts:
         yield from _text_candidates(record, text, terms)
     if publishes_content(record):
         for attachment in attachments(record, files):
@@ -119,9 +119,12 @@ def _content_candidates(
             yield from _text_candidates(record, attachment.text(), terms)
 
 
-def _record_candidates(record: Record, terms: list[str], cache: CheckCache | None) -> list[Candidate]:
+def _record_candidates(
+    record: Record, terms: list[str], cache: CheckCache | None, texts: list[Text] | None = None
+) -> list[Candidate]:
     """The record's candidates; with `cache`, scanned again only when the record, one of its
-    attachments or the site settings changed (sign-offs are matched afterwards, every time)."""
+    attachments or the site settings changed (sign-offs are matched afterwards, every time).
+    `texts`: the record's published_texts, when the caller has them already."""
     if cache is None:
         return list(_content_candidates(record, terms))
     files = listed(record) if publishes_content(record) else []
@@ -132,15 +135,15 @@ def _record_candidates(record: Record, terms: list[str], cache: CheckCache | Non
     known = cache.candidates(record.file, record.dept, key)
     if known is not None:
         return [Candidate(finding, raw) for finding, raw in known]
-    found = list(_content_candidates(record, terms, files))
+    found = list(_content_candidates(record, terms, files, texts))
     cache.keep_candidates(record.file, record.dept, key, [(c.finding, c.raw) for c in found])
     return found
 
 
-def own_work(record: Record, terms: list[str], cache: CheckCache) -> None:
+def own_work(record: Record, terms: list[str], cache: CheckCache, texts: list[Text]) -> None:
     """Into `cache`: the record's candidates (generator.recordwork does this on all cores before
-    the stage runs; sign-offs are matched in the stage)."""
-    _record_candidates(record, terms, cache)
+    the stage runs; sign-offs are matched in the stage). `texts`: its published_texts."""
+    _record_candidates(record, terms, cache, texts)
 
 
 def _report_findings(dept: Department, report: ReportSource, terms: list[str]) -> Iterator[Finding]:
