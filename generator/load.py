@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 CONTENT = "content"
 SPECIAL_DIRS = {"reports", "applications"}  # a department's non-record folders
+READ_MORE = 1 << 16  # bytes asked for at a time past the size a file had when opened
 
 
 def relative(path: Path, root: Path) -> str:
@@ -132,7 +133,7 @@ def read_with_stat(
     except OSError as exc:
         findings.append(Finding("FMT001", rel, 1, f"文件无法读取（{type(exc).__name__}）", dept=dept))
         return None
-    with os.fdopen(fd, "rb") as handle:
+    try:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
             findings.append(special_file(rel, dept))
@@ -140,7 +141,13 @@ def read_with_stat(
         if status.st_size > limits.active().file_mb * limits.MB:
             findings.append(limits.too_big(rel, status.st_size, dept))
             return None
-        return handle.read(), status
+        # unbuffered: one read of the size the status gives, then to the end (a file that grew)
+        parts = [os.read(fd, status.st_size + 1)]
+        while parts[-1]:
+            parts.append(os.read(fd, READ_MORE))
+        return b"".join(parts), status
+    finally:
+        os.close(fd)
 
 
 def read_text(path: Path, rel: str, findings: list[Finding], dept: str = "") -> str | None:
