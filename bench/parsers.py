@@ -5,9 +5,9 @@
 Reads every record file under SITE/content (as the check does: decode, split the front matter)
 and times, in this one process, each parsing step the product runs on a record at a cold build:
 
-  - YAML: `yamlsrc.parse` of the front matter (libyaml's C parser and composer, then our walk
-    that keeps each key's line, then PyYAML's constructor, which is Python), and libyaml's
-    compose step alone;
+  - YAML: `yamlsrc.parse` of the front matter (libyaml's C parser and composer, then our walk,
+    in Python, that keeps each key's line and makes the data as PyYAML's constructor would), and
+    libyaml's compose step alone;
   - Markdown (markdown-it-py, pure Python): `markdown.scan` (links and raw HTML, check),
     `markdown.body_facts` (first sentence, check), `markdown.render` (the record page).
 
@@ -89,7 +89,7 @@ def main() -> int:
     print(f"{n:,} records, {sum(map(len, bodies)):,} body characters", file=sys.stderr)
 
     rows: list[tuple[str, float]] = [
-        ("YAML: `yamlsrc.parse` (libyaml + line walk + PyYAML constructor)", timed(yamlsrc.parse, fronts)),
+        ("YAML: `yamlsrc.parse` (libyaml + the walk: lines, faults, data)", timed(yamlsrc.parse, fronts)),
         ("YAML: libyaml compose alone (C)", timed(compose, fronts)),
         ("Markdown: `scan`, links and raw HTML (check)", timed(markdown.scan, bodies)),
         ("Markdown: `body_facts`, first sentence (check)", timed(markdown.body_facts, bodies)),

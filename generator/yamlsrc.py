@@ -4,7 +4,9 @@ Findings must point at the line a department member sees in their editor, so the
 loader keeps, for every mapping key, the 1-based line it was written on.
 
 Every YAML file of a site (site.yaml, department.yaml, a record's or a report's front matter)
-goes through `parse`, which is libyaml (CSafeLoader) plus one linear walk over the node tree:
+goes through `parse`, which is libyaml (CSafeLoader) plus one linear walk over the node tree that
+also makes the data, as PyYAML's safe constructor would (a second walk, in Python, was a third of
+a parse):
 
 - **Bounded.** At most MAX_DEPTH levels of nesting (aliases followed), MAX_ALIASES alias uses
   and MAX_NODES nodes once every alias is expanded; an alias that refers to a collection it
