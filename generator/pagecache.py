@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 import pickle
 import stat
@@ -106,7 +107,7 @@ def _dataclass_fields(kind: type) -> tuple[str, ...] | None:
 
 
 def _plain(value: Any) -> bool:
-    """A value pickle writes the same way in every run as it is: no set, dict, dataclass or str subclass."""
+    """A value `pickled` writes the same way in every run as it is: no set, dict, dataclass or str subclass."""
     kind = type(value)
     if kind in _PLAIN:
         return True
@@ -114,7 +115,7 @@ def _plain(value: Any) -> bool:
 
 
 def _canonical(value: Any, memo: Memo, keep: bool = True) -> Any:
-    """A structure pickle writes the same way in every run (sets sorted, a dataclass as the hash
+    """A structure `pickled` writes the same way in every run (sets sorted, a dataclass as the hash
     of its fields). A dataclass (a record listed on many pages) is walked once per memo; one that is
     a field of another (a record's body) only as part of it, and not kept: 400,000 forms at 200,000
     records, held through the render stage for no look-up."""
@@ -135,7 +136,7 @@ def _canonical(value: Any, memo: Memo, keep: bool = True) -> Any:
         for place, field_value in enumerate(whole):
             if type(field_value) not in _PLAIN and not _plain(field_value):
                 whole[place] = _canonical(field_value, memo, keep=False)
-        form = hashlib.sha256(kind.__qualname__.encode() + b"\0" + pickle.dumps(whole, protocol=5)).digest()
+        form = hashlib.sha256(kind.__qualname__.encode() + b"\0" + pickled(whole)).digest()
         if keep:
             memo.put(value, form)
         return form
@@ -166,8 +167,20 @@ def form(value: Any, memo: Memo) -> Any:
 def fingerprint(*parts: Any, memo: Memo | None = None) -> str:
     """The content hash of `parts` (any mix of dataclasses, containers, paths, dates, text);
     `memo` carries the forms of objects seen before (they must not change meanwhile)."""
-    data = pickle.dumps(_canonical(parts, Memo() if memo is None else memo), protocol=5)
-    return hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(pickled(_canonical(parts, Memo() if memo is None else memo))).hexdigest()
+
+
+def pickled(value: Any) -> bytes:
+    """`value` pickled by its values alone. pickle writes an object met a second time as a
+    reference to the first: two equal texts that are one object (the same YAML value read from the
+    check cache, whose reader shares them) and two that are not (read from the file) gave two
+    keys, and a page rendered again for nothing in the next build. Without its memo ("fast" mode)
+    pickle writes every value out; a key's structures are trees, never cycles."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=5)
+    pickler.fast = True
+    pickler.dump(value)
+    return out.getvalue()
 
 
 @lru_cache(maxsize=1)

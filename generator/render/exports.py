@@ -15,7 +15,6 @@ import csv
 import io
 import itertools
 import json
-import pickle
 from typing import Iterator
 
 from .. import heap, pagecache, urls
@@ -92,7 +91,7 @@ def render_exports(renderer: Renderer) -> None:
     # encoded in Python).
     rows_digest = pagecache.digester()
     for item in rows():
-        rows_digest.update(pickle.dumps(item, protocol=5))
+        rows_digest.update(pagecache.pickled(item))
     for path, document in (
         (urls.CATALOGUE_JSON, lambda: json_document(head, "records", rows())),
         (urls.CATALOGUE_CSV, lambda: csv_document(rows())),
