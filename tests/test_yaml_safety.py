@@ -181,14 +181,15 @@ LIBYAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def _as_loaded(data: object) -> str:
     """The data with its types: 1 and True, a date and its text differ."""
-    return repr(data) + repr(jsonable_types(data))
+    return repr(data) + repr(_types(data))
 
 
-def jsonable_types(data: object) -> object:
+def _types(data: object) -> object:
+    """The type of every value in `data`, in its shape."""
     if isinstance(data, dict):
-        return [(jsonable_types(k), jsonable_types(v)) for k, v in data.items()]
+        return [(_types(k), _types(v)) for k, v in data.items()]
     if isinstance(data, list):
-        return [jsonable_types(item) for item in data]
+        return [_types(item) for item in data]
     return type(data).__name__
 
 
