@@ -94,14 +94,7 @@ def _encode(value: Any, seen: set[int]) -> Any:
     if kind is float and math.isfinite(value):
         return value
     if kind is list or kind is dict:  # most containers (and every key path of the lines table)
-        if id(value) in seen:  # an alias: one object in two places (or in itself); kept out
-            raise Uncacheable("alias")
-        seen.add(id(value))
-        if kind is list:
-            return [_encode(v, seen) for v in value]
-        if all(type(k) is str and k != MARK for k in value):
-            return {k: _encode(v, seen) for k, v in value.items()}
-        return {MARK: ["map", [[_encode(k, seen), _encode(v, seen)] for k, v in value.items()]]}
+        return _container(value, seen)
     if kind is dt.date:  # a front matter's dates
         return {MARK: ["date", value.isoformat()]}
     if isinstance(value, (bool, str)):
@@ -111,18 +104,7 @@ def _encode(value: Any, seen: set[int]) -> Any:
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, (list, tuple, set, dict)):
-        if id(value) in seen:  # an alias: one object in two places (or in itself); kept out
-            raise Uncacheable("alias")
-        seen.add(id(value))
-        if isinstance(value, list):
-            return [_encode(v, seen) for v in value]
-        if isinstance(value, tuple):
-            return {MARK: ["tuple", [_encode(v, seen) for v in value]]}
-        if isinstance(value, set):
-            return {MARK: ["set", [_encode(v, seen) for v in value]]}
-        if all(type(k) is str and k != MARK for k in value):
-            return {k: _encode(v, seen) for k, v in value.items()}
-        return {MARK: ["map", [[_encode(k, seen), _encode(v, seen)] for k, v in value.items()]]}
+        return _container(value, seen)
     if isinstance(value, dt.datetime):
         return {MARK: ["datetime", value.isoformat()]}
     if isinstance(value, dt.date):
@@ -130,6 +112,22 @@ def _encode(value: Any, seen: set[int]) -> Any:
     if isinstance(value, bytes):
         return {MARK: ["bytes", base64.b64encode(value).decode("ascii")]}
     raise Uncacheable(type(value).__name__)
+
+
+def _container(value: list[Any] | tuple[Any, ...] | set[Any] | dict[Any, Any], seen: set[int]) -> Any:
+    """A list, tuple, set or mapping with each item encoded."""
+    if id(value) in seen:  # an alias: one object in two places (or in itself); kept out
+        raise Uncacheable("alias")
+    seen.add(id(value))
+    if isinstance(value, list):
+        return [_encode(v, seen) for v in value]
+    if isinstance(value, tuple):
+        return {MARK: ["tuple", [_encode(v, seen) for v in value]]}
+    if isinstance(value, set):
+        return {MARK: ["set", [_encode(v, seen) for v in value]]}
+    if all(type(k) is str and k != MARK for k in value):
+        return {k: _encode(v, seen) for k, v in value.items()}
+    return {MARK: ["map", [[_encode(k, seen), _encode(v, seen)] for k, v in value.items()]]}
 
 
 def dump_value(value: Any) -> str:

@@ -126,12 +126,12 @@ def _record_candidates(
     attachments or the site settings changed (sign-offs are matched afterwards, every time).
     `texts`: the record's published_texts, when the caller has them already."""
     if cache is None:
-        return list(_content_candidates(record, terms))
+        return list(_content_candidates(record, terms, texts=texts))
     files = listed(record) if publishes_content(record) else []
     try:
         key = cache.attachments_key([(name, digest_file(path)) for name, _, path in files])
     except OSError:
-        return list(_content_candidates(record, terms, files))  # as without the cache
+        return list(_content_candidates(record, terms, files, texts))  # as without the cache
     known = cache.candidates(record.file, record.dept, key)
     if known is not None:
         return [Candidate(finding, raw) for finding, raw in known]
