@@ -30,7 +30,8 @@ SECRECY_MARKING = re.compile(
         + [re.escape(bracket) + _SP + "国家秘密" + _SP + _CLOSE for bracket in _OPENING]
     )
 )
-# 国家秘密 alone on a line or in a table cell (a separate pattern: anchors slow the one above)
+# 国家秘密 alone on a line or in a table cell (a separate pattern: anchors slow the one above). Its
+# anchors give the engine no character to skip to, so it is run only on the lines that hold the words.
 STANDING_ALONE = re.compile(r"(?:^|(?<=[\t|]))" + _SP + "国家秘密" + _SP + r"(?=$|[\t|])", re.MULTILINE)
 
 INTERNAL_MARKING = re.compile(r"内部资料|内部使用|注意保存|请勿外传|不得外传|密码电报|领导批示|批示[：:]|签发人[：:]")
@@ -43,6 +44,9 @@ DISTRIBUTION_NOTE = re.compile(
     r"|发至(?!各)[\u4e00-\u9fff]{1,3}级"
 )
 COPY_NUMBER_LINE = re.compile(r"^" + _SP + r"\d{6}" + _SP + r"\n" + _SP + r"(?=(?:绝密|机密|秘密))", re.MULTILINE)
+# where a line begins with a secrecy level: the line above is the only one COPY_NUMBER_LINE can match
+# (looked for from the line break, which the engine skips to quickly; the anchor ^ gives it nothing)
+_LEVEL_LINE = re.compile(r"\n" + _SP + r"(?=(?:绝密|机密|秘密))")
 COPY_NUMBER = re.compile("份号")
 
 PROCESS_TITLE = re.compile(r"征求意见稿|讨论稿|送审稿|会议纪要|的请示|请示$")
@@ -53,11 +57,37 @@ def secrecy_markings(text: str) -> Iterator[Match]:
         return
     found = list(SECRECY_MARKING.finditer(text))
     if "国家秘密" in text:
-        found = sorted(found + list(STANDING_ALONE.finditer(text)), key=lambda m: m.start())
+        found = sorted(found + list(_standing_alone(text)), key=lambda m: m.start())
     for m in found:
         raw = m.group().strip()
         start = m.start() + m.group().index(raw)
         yield Match("SEC006", start, start + len(raw), raw, raw, f"出现密级标志“{raw}”")
+
+
+def _lines_holding(text: str, words: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line of `text` that holds `words`, in order, the line break left out."""
+    at = text.find(words)
+    while at >= 0:
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        yield text.rfind("\n", 0, at) + 1, end
+        at = text.find(words, end)
+
+
+def _standing_alone(text: str) -> Iterator[re.Match[str]]:
+    """What STANDING_ALONE finds in `text`: it matches within a line, and the search of a line
+    (`pos`, `endpos`) still sees its anchors and the characters around it."""
+    for start, end in _lines_holding(text, "国家秘密"):
+        yield from STANDING_ALONE.finditer(text, start, end)
+
+
+def _copy_number_lines(text: str) -> Iterator[re.Match[str]]:
+    """What COPY_NUMBER_LINE finds in `text`: a match ends where a line begins with a secrecy level,
+    and begins where the line above does."""
+    for level in _LEVEL_LINE.finditer(text):
+        found = COPY_NUMBER_LINE.match(text, text.rfind("\n", 0, level.start()) + 1)
+        if found is not None:
+            yield found
 
 
 def internal_markings(text: str) -> Iterator[Match]:
@@ -67,7 +97,7 @@ def internal_markings(text: str) -> Iterator[Match]:
 
 def distribution_notes(text: str) -> Iterator[Match]:
     marked = "绝密" in text or "机密" in text or "秘密" in text  # what a copy number line must stand above
-    copy_numbers = COPY_NUMBER_LINE.finditer(text) if marked else iter(())
+    copy_numbers = _copy_number_lines(text) if marked else iter(())
     for m in chain(DISTRIBUTION_NOTE.finditer(text), copy_numbers):
         raw = m.group().strip()
         start = m.start() + m.group().index(raw)
