@@ -73,6 +73,11 @@ _Loader.plain_text_is_str = (
 )
 
 KeyPath = tuple[str | int, ...]
+# The value of a plain scalar of these tags is a function of its text, and one that cannot change
+# (a date, a number, true, null): a site's records repeat their dates, made once per process.
+_PLAIN_TAGS = frozenset(Y + name for name in ("timestamp", "int", "float", "bool", "null"))
+_PLAIN_MADE: dict[tuple[str, str], object] = {}
+_NOT_MADE = object()
 
 MAX_DEPTH = 64  # levels of nesting, aliases followed
 MAX_ALIASES = 1_000  # alias uses (*name) in one document
@@ -200,14 +205,23 @@ class _Walk:
         if node.tag == STR:
             self.made[id(node)] = node.value
             return
+        key = (node.tag, node.value)
+        value = _PLAIN_MADE.get(key, _NOT_MADE)
+        if value is not _NOT_MADE:
+            self.made[id(node)] = value
+            return
         make = self.loader.yaml_constructors.get(node.tag)
         if make is None:
             self.made = None
             return
         try:
-            self.made[id(node)] = make(self.loader, node)  # int, float, bool, null, timestamp: a plain value
+            value = make(self.loader, node)  # int, float, bool, null, timestamp: a plain value
         except Exception:  # noqa: BLE001 - construct_document raises it again, as PyYAML does
             self.made = None
+            return
+        self.made[id(node)] = value
+        if node.tag in _PLAIN_TAGS and len(_PLAIN_MADE) < RESOLVED_KEPT:
+            _PLAIN_MADE[key] = value
 
     def _make_collection(self, node: yaml.Node) -> None:
         made = self.made
