@@ -178,14 +178,21 @@ def decode(raw: bytes, rel: str, findings: list[Finding]) -> str | None:
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
-    """(front matter, body, 1-based line where the body starts), or None without front matter."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return None
-    for i in range(1, len(lines)):
-        if lines[i].strip() in ("---", "..."):
-            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
-    return None
+    """(front matter, body, 1-based line where the body starts), or None without front matter: the
+    first line is ---, and the front matter ends at the next line that is --- or ... (each with any
+    spaces around it). Only the front matter's lines are looked at; the body is cut off whole."""
+    end = text.find("\n")
+    if end < 0 or text[:end].strip() != "---":
+        return None  # a file of one line has no front matter either: nothing closes it
+    start = at = end + 1
+    number = 2  # of the line beginning at `at`
+    while True:
+        end = text.find("\n", at)
+        if (text[at:] if end < 0 else text[at:end]).strip() in ("---", "..."):
+            return text[start : max(start, at - 1)], "" if end < 0 else text[end + 1 :], number + 1
+        if end < 0:
+            return None
+        at, number = end + 1, number + 1
 
 
 def load_record(
