@@ -12,8 +12,8 @@ is itself a canonical name never is. The public texts are scanned as the secrecy
 (secrecy/texts.py): titles, 文号, summaries, keywords and bodies of what is published, and the
 narratives of the annual reports.
 
-A term splits into two halves; one wrong character leaves one half intact where it belongs, with
-the term's other end character where it belongs too, and the text is not the term itself. The
+A term is cut into two halves (where: `_cuts`); one wrong character leaves one half intact where it
+belongs, with the term's other end character where it belongs too, and the text is not the term itself. The
 places where that holds are found with one regular expression (a trie of the halves, each
 followed by those conditions; read in C, a few looks at each character however long the list),
 and only there is the distance measured — half a place a record in the bench corpus, where a
@@ -146,15 +146,52 @@ def _room_for_a_near_miss(term: str, left: bool, half: str) -> str:
     return f"(?<!{re.escape(term)})(?:{starts})"
 
 
+def _cuts(terms: list[str]) -> dict[str, int]:
+    """Where each term is cut into its two halves. Any cut that leaves two characters or more on each
+    side finds the same near misses (one character wrong inside the term leaves one side whole), but
+    the regex engine stops at every place a half could begin: at each character that begins a term
+    (its left half) or a right half. So a term is cut, nearest its middle, where its right half begins
+    with such a character already — one that begins a term, or failing that the fewest characters
+    that begin the right halves of all the rest (the longer a term, the more cuts to choose from).
+    The bench city's bodies: a fifth of their characters began a half when every term was cut in the
+    middle, an eighth now. A term with three equal characters at an end keeps its middle cut: only
+    there could a span inside the term as written be measured under one cut and not another."""
+    cuts: dict[str, int] = {}
+    choices: dict[str, list[int]] = {}
+    for term in terms:
+        middle = len(term) // 2
+        ends_in_a_run = len(set(term[:3])) == 1 or len(set(term[-3:])) == 1
+        options = [middle] if ends_in_a_run else range(2, len(term) - 1)
+        choices[term] = sorted(options, key=lambda cut: (abs(cut - middle), cut))
+    beginning = {term[0] for term in terms}
+    pending = list(terms)
+    while pending:
+        rest = []
+        for term in pending:
+            cut = next((cut for cut in choices[term] if term[cut] in beginning), None)
+            if cut is None:
+                rest.append(term)
+            else:
+                cuts[term] = cut
+        if rest:  # the character that begins a right half for most of the rest
+            count: dict[str, int] = {}
+            for term in rest:
+                for char in {term[cut] for cut in choices[term]}:
+                    count[char] = count.get(char, 0) + 1
+            beginning.add(min(count, key=lambda char: (-count[char], char)))
+        pending = rest
+    return cuts
+
+
 def build(names: Iterable[str]) -> Terms:
     canonical = frozenset(names)
     halves: dict[str, list[tuple[str, bool]]] = {}
-    for term in sorted(canonical):
-        if len(term) < MIN_LENGTH or not CJK_RUN.fullmatch(term):
-            continue
-        middle = len(term) // 2
-        halves.setdefault(term[:middle], []).append((term, True))
-        halves.setdefault(term[middle:], []).append((term, False))
+    eligible = [term for term in sorted(canonical) if len(term) >= MIN_LENGTH and CJK_RUN.fullmatch(term)]
+    cuts = _cuts(eligible)
+    for term in eligible:
+        cut = cuts[term]
+        halves.setdefault(term[:cut], []).append((term, True))
+        halves.setdefault(term[cut:], []).append((term, False))
     if not halves:
         return Terms(canonical, {}, None, None)
     prefixes = {half: [(h, halves[h]) for h in halves if half.startswith(h)] for half in halves}
@@ -191,8 +228,9 @@ def one_edit(written: str, term: str) -> bool:
 
 def find(text: str, terms: Terms) -> Iterator[tuple[int, str, str]]:
     """(start, as written, canonical form) of each near miss in `text`, in order, once each: where
-    near misses overlap (中华人民共合国 inside 中华人民共合国政府信息公开条例) the longest is kept."""
-    found = sorted(_candidates(text, terms), key=lambda hit: (-len(hit[1]), hit[0]))
+    near misses overlap (中华人民共合国 inside 中华人民共合国政府信息公开条例) the longest is kept, and
+    of one span a near miss of two names, the name first in order."""
+    found = sorted(_candidates(text, terms), key=lambda hit: (-len(hit[1]), hit[0], hit[2]))
     kept: list[tuple[int, str, str]] = []
     for start, written, term in found:
         if all(start + len(written) <= other or start >= other + len(seen) for other, seen, _ in kept):
@@ -207,7 +245,7 @@ def _candidates(text: str, terms: Terms) -> Iterator[tuple[int, str, str]]:
     characters, and 国家, 政府信息 and 人民政府 at every turn)."""
     if terms.near is None or terms.longest is None:
         return
-    seen: set[tuple[int, int]] = set()
+    seen: set[tuple[int, int, str]] = set()
     size_of_text = len(text)
     for place in terms.near.finditer(text):
         at = place.start()
@@ -236,12 +274,12 @@ def _candidates(text: str, terms: Terms) -> Iterator[tuple[int, str, str]]:
                         if start >= 0 and text[start] == first
                     ]
                 for start, stop in spans:
-                    if stop > size_of_text or (start, stop) in seen:
+                    if stop > size_of_text or (start, stop, term) in seen:
                         continue
                     written = text[start:stop]
                     if not one_edit(written, term) or term in written or written in terms.canonical:
                         continue
-                    seen.add((start, stop))
+                    seen.add((start, stop, term))
                     yield start, written, term
 
 
