@@ -23,7 +23,7 @@ from ..model import Record
 from ..rules import WARN
 from ..staleness.context import Context
 from ..staleness.departments import report_deadline
-from .plan import REPORTS_CATEGORY, Column, Plan, newest
+from .plan import REPORTS_CATEGORY, Column, Plan
 
 NEWS = ("动态", "要闻", "新闻")
 NOTICES = ("通知", "公告", "政策文件")
@@ -43,7 +43,7 @@ def _newest_said(found: tuple[dt.datetime, Record] | None, today: dt.date) -> st
 def homepage(plan: Plan, today: dt.date) -> Iterator[Finding]:
     config = plan.site.config
     days = config.inspection.homepage_days
-    found = newest(plan.listed)
+    found = plan.newest(plan.listed)
     if found is None or _age(found[0], today) > days:
         said = _newest_said(found, today)
         yield Finding(
@@ -54,7 +54,7 @@ def homepage(plan: Plan, today: dt.date) -> Iterator[Finding]:
             f"发布新信息：首页至少每 {days} 天有更新。",
         )
     for dept in plan.departments():
-        found = newest(plan.by_dept.get(dept.slug, []))
+        found = plan.newest(plan.by_dept.get(dept.slug, []))
         if found is not None and _age(found[0], today) <= days:
             continue
         said = _newest_said(found, today)
@@ -108,7 +108,7 @@ def stale_columns(plan: Plan, today: dt.date) -> Iterator[Finding]:
     for column in plan.columns:
         if column.node.children or not column.records or column.node.no_update_reason:
             continue
-        found = newest(column.records)
+        found = plan.newest(column.records)
         when = found[0] if found is not None else None
         if column.node.path == REPORTS_CATEGORY:
             report = latest_report(plan, today)

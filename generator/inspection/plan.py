@@ -42,19 +42,18 @@ class Plan:
     listed: list[Record]
     by_dept: dict[str, list[Record]]
     columns: list[Column]  # every taxonomy node, in the taxonomy's order
+    # when each listed record was published (by file): read once, asked for site-wide, by
+    # department and by column
+    moments: dict[str, dt.datetime | None]
 
     def departments(self) -> list[Department]:
         return [dept for _, dept in sorted(self.site.departments.items()) if dept.data]
 
-
-def _moment(record: Record) -> dt.datetime | None:
-    return as_datetime(record.get("published"))
-
-
-def newest(records: list[Record]) -> tuple[dt.datetime, Record] | None:
-    """The record published last (with its time), or None when none has a publication date."""
-    dated = [(when, record) for record in records if (when := _moment(record)) is not None]
-    return max(dated, key=lambda pair: (pair[0], pair[1].file)) if dated else None
+    def newest(self, records: list[Record]) -> tuple[dt.datetime, Record] | None:
+        """The record published last (with its time), or None when none has a publication date."""
+        moments = self.moments
+        dated = [(when, record) for record in records if (when := moments[record.file]) is not None]
+        return max(dated, key=lambda pair: (pair[0], pair[1].file)) if dated else None
 
 
 def _nodes(categories: list[Category], depth: int = 0) -> list[tuple[Category, int]]:
@@ -75,4 +74,5 @@ def plan(site: Site) -> Plan:
         for depth in range(1, len(parts) + 1):
             by_path.setdefault("/".join(parts[:depth]), []).append(record)
     columns = [Column(node, depth, by_path.get(node.path, [])) for node, depth in _nodes(site.config.categories)]
-    return Plan(site, listed, by_dept, columns)
+    moments = {record.file: as_datetime(record.get("published")) for record in listed}
+    return Plan(site, listed, by_dept, columns, moments)

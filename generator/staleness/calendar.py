@@ -64,6 +64,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
+@cache
+def _new_year(year: int) -> int:
+    return dt.date(year, 1, 1).toordinal()
+
+
+def _day_of_year(day: dt.date) -> int:
+    """1 for 1 January: what `timetuple().tm_yday` gives, without making the tuple (the deadlines of a
+    city's records ask it hundreds of thousands of times)."""
+    return day.toordinal() - _new_year(day.year) + 1
+
+
 def _weekdays_in(year: int) -> int:
     """Monday–Friday days in `year`: 52 whole weeks, plus the one or two days left over."""
     first = dt.date(year, 1, 1).weekday()
@@ -115,10 +126,10 @@ class WorkingCalendar:
 
     def _through(self, day: dt.date) -> int:
         """Working days from 1 January of day's year up to and including `day`."""
-        return self._table(day.year)[day.timetuple().tm_yday]
+        return self._table(day.year)[_day_of_year(day)]
 
     def is_working_day(self, day: dt.date) -> bool:
-        n = day.timetuple().tm_yday
+        n = _day_of_year(day)
         table = self._table(day.year)
         return table[n] > table[n - 1]
 
