@@ -306,8 +306,7 @@ class CheckCache:
         self.signatures: dict[str, list[Any]] = {}  # record file → its status when last loaded whole, hash or ""
         self.seen: dict[str, list[Any]] = {}  # record file → its status as this check read it, hash or ""
         self._statused: dict[str, tuple[list[int], bool]] = {}  # file → (signature, regular) as `holds` read it
-        # file → (status, hash, front matter) as a worker read it
-        self._read_elsewhere: dict[str, tuple[list[Any], str, dict[str, Any] | None]] = {}
+        self._read_elsewhere: dict[str, tuple[list[Any], str]] = {}  # file → (status, hash) as a worker read it
         self.started_ns = CLOCK()
         self._readers = ""
         self._load()
@@ -440,7 +439,7 @@ class CheckCache:
         statused = self._statused.pop(file, None)
         read = self._read_elsewhere.pop(file, None)
         if read is not None:  # a worker of this check read it whole: its bytes are the ones checked
-            result = self._loaded(read[1], file, dept, read[2])
+            result = self._loaded(read[1], file, dept)
             if result is not None:
                 self.seen[file] = read[0]
                 return result
@@ -474,16 +473,14 @@ class CheckCache:
             return None
         return file, status, digest, self.entries[digest] if digest in self.fresh else None
 
-    def adopt(self, reads: Iterable[tuple[ReadElsewhere, dict[str, Any] | None]]) -> None:
-        """Files a worker of this check read whole (`read_here`), with the entries it made and the
-        front matter it made of each (None: not loaded): the loader takes each from the bytes the
-        worker read (`vouched`), without reading it again, and its front matter as the worker made
-        it, without decoding the entry (a third of loading a city's records here)."""
-        for (file, status, digest, entry), front in reads:
+    def adopt(self, reads: Iterable[ReadElsewhere]) -> None:
+        """Files a worker of this check read whole (`read_here`), with the entries it made: the
+        loader takes each from the bytes the worker read (`vouched`), without reading it again."""
+        for file, status, digest, entry in reads:
             if entry is not None:
                 self.entries[digest] = entry
                 self.dirty.add(digest[:2])
-            self._read_elsewhere[file] = (status, digest, front)
+            self._read_elsewhere[file] = (status, digest)
 
     def _entry(self, file: str) -> dict[str, Any] | None:
         digest = self.files.get(file)
@@ -502,9 +499,7 @@ class CheckCache:
             self.seen[file] = self._status(status, digest)
         return self._loaded(digest, file, dept)
 
-    def _loaded(self, digest: str, file: str, dept: str, made: dict[str, Any] | None = None) -> Loaded | None:
-        """`made`: the front matter as a worker of this check made it from these bytes (the entry's,
-        not decoded from it again)."""
+    def _loaded(self, digest: str, file: str, dept: str) -> Loaded | None:
         entry = self.entries.get(digest)
         if entry is None:
             return None
@@ -512,7 +507,7 @@ class CheckCache:
             findings = _findings_in(entry["load"], file, dept)
             parsed = None
             if "front" in entry:
-                meta, lines = load_value(entry["front"]) if made is None else made, _text(entry["lines"])
+                meta, lines = load_value(entry["front"]), _text(entry["lines"])
                 if not isinstance(meta, dict):
                     raise ValueError("meta")
                 parsed = yamlsrc.Parsed(meta, CachedLines(lines, self.folder))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from . import executors, heap, load, markdown, secrecy, validate
 from .checkcache import CheckCache, ReadElsewhere
@@ -35,7 +35,6 @@ class Done(NamedTuple):
 
     read: ReadElsewhere | None
     typos: tuple[str, str, list[typos.Hit]] | None  # (memo key, fingerprint of the names, hits)
-    front: dict[str, Any] | None  # its front matter as read (None: not loaded), not decoded again there
 
 
 class OwnWork:
@@ -66,7 +65,7 @@ class OwnWork:
                 secrecy.own_work(record, self.terms, self.cache, texts)
                 hits = typos.found_by_file(record, self.typo_terms, texts)
                 found = None if hits is None else (hits[0], self.names, hits[1])
-            return Done(self.cache.read_here(record.file), found, record.meta if record.loaded else None)
+            return Done(self.cache.read_here(record.file), found)
 
 
 def own_work_remote(site: executors.SiteRef, files: list[tuple[Path, str, bool]]) -> list[Done]:
@@ -89,7 +88,7 @@ def fill(
     if not files or (not runner.remote and (len(files) < WORTH_SPREADING or runner.jobs <= 1)):
         return None
     done = runner.map(executors.Work(OwnWork(config, cache), own_work_remote), files)
-    cache.adopt((each.read, each.front) for each in done if each.read is not None)
+    cache.adopt(each.read for each in done if each.read is not None)
     return {each.typos[0]: each.typos[1:] for each in done if each.typos is not None}
 
 
