@@ -153,8 +153,8 @@ def _cuts(terms: list[str]) -> dict[str, int]:
     (its left half) or a right half. So a term is cut, nearest its middle, where its right half begins
     with such a character already — one that begins a term, or failing that the fewest characters
     that begin the right halves of all the rest (the longer a term, the more cuts to choose from).
-    The bench city's bodies: a fifth of their characters began a half when every term was cut in the
-    middle, an eighth now. A term with three equal characters at an end keeps its middle cut: only
+    The bench city's bodies: 21% of their characters began a half when every term was cut in the
+    middle, 15% now. A term with three equal characters at an end keeps its middle cut: only
     there could a span inside the term as written be measured under one cut and not another."""
     cuts: dict[str, int] = {}
     choices: dict[str, list[int]] = {}
