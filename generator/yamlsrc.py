@@ -73,9 +73,8 @@ _Loader.plain_text_is_str = (
 )
 
 KeyPath = tuple[str | int, ...]
-# The value of a plain scalar of these tags is a function of its text, and one that cannot change
-# (a date, a number, true, null): a site's records repeat their dates, made once per process.
-_PLAIN_TAGS = frozenset(Y + name for name in ("timestamp", "int", "float", "bool", "null"))
+# The value of a scalar of an IMPLICIT_SCALARS tag is a function of its text, and one that cannot
+# change (a date, a number, true, null): a site's records repeat their dates, made once per process.
 _PLAIN_MADE: dict[tuple[str, str], object] = {}
 _NOT_MADE = object()
 
@@ -220,7 +219,7 @@ class _Walk:
             self.made = None
             return
         self.made[id(node)] = value
-        if node.tag in _PLAIN_TAGS and len(_PLAIN_MADE) < RESOLVED_KEPT:
+        if node.tag in IMPLICIT_SCALARS and len(_PLAIN_MADE) < RESOLVED_KEPT:
             _PLAIN_MADE[key] = value
 
     def _make_collection(self, node: yaml.Node) -> None:
