@@ -19,6 +19,7 @@ import ctypes
 import errno
 import fcntl
 import glob
+import heapq
 import os
 import posixpath
 import secrets
@@ -105,6 +106,11 @@ class Output:
         # when written (path); those no page placed are removed by drop_held
         self.held: set[str] = held or set()
         self.from_spare = held is not None
+        # held files placed on the page cache's word, not looked at one by one (650,000 at 200,000
+        # records took seconds): drop_held's walk of the folder finds each, or places it again
+        self.taken: set[str] = set()
+        self.found: list[str] | None = None  # what the staging folder held once every page was placed (survey)
+        self.found_set: set[str] = set()
         self.spare: Spare | None = None  # the output replaced, when kept as the spare (staging)
 
     def _claim(self, rel: str) -> None:
@@ -150,19 +156,29 @@ class Output:
         """Whether `reuse` would place the previous build's `rel` for `key` (nothing is placed)."""
         if self.cache is None or rel in self.written:
             return False
-        return self.cache.reusable(rel, key=key, folder=self.root if rel in self.held else None) is not None
+        if rel in self.held:
+            return self._held_entry(rel, key) is not None
+        return self.cache.reusable(rel, key=key) is not None
+
+    def _held_entry(self, rel: str, key: str) -> Entry | None:
+        """The page cache's entry for `rel`, which the staging folder holds, when its key is `key`."""
+        entry = self.cache.entries.get(rel) if self.cache is not None else None
+        return entry if entry is not None and entry.key == key else None
 
     def reuse(self, rel: str, key: str, checked: bool = False) -> bool:
         """Place the previous build's `rel` if its inputs' key is `key`; False: render it.
-        `checked`: `reusable` has just said so, and the file is not looked at again."""
+        `checked`: `reusable` has just said so, and the file is not looked at again. A file the
+        staging folder holds (the spare's) is taken on the page cache's word (drop_held looks)."""
         if self.cache is None:
             return False
         if rel in self.held:
-            if not checked and self.cache.reusable(rel, key=key, folder=self.root) is None:
+            entry = self._held_entry(rel, key)
+            if entry is None:
                 return False
             self._claim(rel)
             self.held.discard(rel)
-            self.record(rel, self.cache.entries[rel], reused=True)
+            self.taken.add(rel)
+            self.record(rel, entry, reused=True)
             return True
         previous = self.cache.previous / rel if checked else self.cache.reusable(rel, key=key)
         if previous is None:
@@ -171,22 +187,59 @@ class Output:
         self.record(rel, self.cache.entries[rel], reused=True)
         return True
 
-    def drop_held(self) -> list[str] | None:
-        """When staged from the spare: remove every file no page of this build placed (pages that
-        are gone, and anything else found there) with the folders left empty, so the staging folder
-        is exactly this build's; the files then under it (files_under). None: nothing to remove."""
-        if not self.from_spare:
-            return None
+    def survey(self) -> None:
+        """When staged from the spare, once every page is placed and before the search index reads
+        them: list what the staging folder holds (files_under), and place again from the served
+        output each file taken on the page cache's word that is not there (_take_again)."""
+        if not self.from_spare or self.found is not None:
+            return
         try:
-            found = files_under(self.root, links=False)  # a build places no symbolic link
+            self.found = files_under(self.root, links=False)  # a build places no symbolic link
         except OSError as exc:
             raise OutputError(f"暂存目录中有不是本次生成放入的符号链接（{exc}），已中止；请重新运行生成") from None
-        gone = [rel for rel in found if rel not in self.files]
+        self.found_set = set(self.found)
+        self._take_missing()
+
+    def _take_missing(self) -> None:
+        for rel in sorted(self.taken.difference(self.found_set)):
+            self._take_again(rel)
+        self.taken = set()
+
+    def drop_held(self) -> list[str] | None:
+        """When staged from the spare: remove every file no page of this build placed (pages that
+        are gone, and anything else the survey found there) with the folders left empty, so the
+        staging folder is exactly this build's; the files then under it, in files_under's order.
+        None: nothing to remove."""
+        if not self.from_spare:
+            return None
+        self.survey()
+        assert self.found is not None
+        found = self.found_set
+        self._take_missing()  # the search bundles taken since the survey
+        gone = [rel for rel in self.found if rel not in self.files]
         for rel in gone:
             (self.root / rel).unlink()
         _remove_empty(self.root, {posixpath.dirname(rel) for rel in gone})
-        self.held, self.from_spare = set(), False
-        return [rel for rel in found if rel in self.files] if gone else found
+        kept = [rel for rel in self.found if rel in self.files] if gone else self.found
+        since = sorted((rel for rel in self.files if rel not in found), key=_parts)
+        self.held, self.from_spare, self.found, self.found_set = set(), False, None, set()
+        return list(heapq.merge(kept, since, key=_parts)) if since else kept
+
+    def _take_again(self, rel: str) -> None:
+        """Place a file the spare should have held but did not (removed from it by hand) from the
+        previous output, where that still has the same file; else stop: the next build, without the
+        spare, renders it again."""
+        assert self.cache is not None
+        previous = self.cache.reusable(rel, digest=self.files[rel].digest)
+        try:
+            if previous is None:
+                raise FileNotFoundError(rel)
+            os.makedirs(os.path.dirname(self.root / rel), exist_ok=True)
+            _link(previous, self.root / rel)
+        except OSError:
+            raise OutputError(
+                f"备用输出目录中缺少 {rel}，上一次的输出中也没有同样的文件，已中止；请重新运行生成（不再使用备用目录）"
+            ) from None
 
     def behind(self) -> set[str]:
         """The files in which the previous output differs from this one: written anew, or gone."""
@@ -289,8 +342,12 @@ def files_under(root: Path, links: bool = True) -> list[str]:
                     folders.append(rel)
                 elif entry.is_file():
                     found.append(rel)
-    found.sort(key=lambda rel: rel.split("/"))
+    found.sort(key=_parts)
     return found
+
+
+def _parts(rel: str) -> list[str]:
+    return rel.split("/")
 
 
 def check_target(out: Path, site_root: Path) -> None:

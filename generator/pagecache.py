@@ -235,14 +235,13 @@ class PageCache:
         """The previous output is there with this release's keys: the build renders only what changed."""
         return bool(self.entries) and self.previous.is_dir()
 
-    def reusable(self, rel: str, key: str = "", digest: str = "", folder: Path | None = None) -> str | None:
+    def reusable(self, rel: str, key: str = "", digest: str = "") -> str | None:
         """The previous output's file `rel` (its path) when its key (or, given `digest`, its bytes) is
-        the same; `folder`: where to find that file instead of the previous output (a spare staged
-        again). Asked for every page of a build: the path is joined as text, not as a Path."""
+        the same. Asked for every page of a build without a spare: the path is joined as text, not as a Path."""
         entry = self.entries.get(rel)
         if entry is None or (key and entry.key != key) or (digest and entry.digest != digest):
             return None
-        path = f"{self._previous if folder is None else os.fspath(folder)}/{rel}"
+        path = f"{self._previous}/{rel}"
         try:
             status = os.lstat(path)  # a symbolic link is never taken over
         except OSError:

@@ -86,6 +86,7 @@ def build(
             with output.staging(out, cache, config.root / TRASH) as stage, heap.paused():
                 # the renderer's memory (each page's key, the forms of the records hashed) goes before the search's
                 pages = len(render.render_site(publication, stage, workers).pages)
+                stage.survey()  # the pages taken from the spare are all there before the search index reads them
                 reports = index.build_index(
                     publication, stage, stale_from=out.resolve() if search_later else None, executor=executor
                 )

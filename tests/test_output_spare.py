@@ -141,6 +141,26 @@ def test_nothing_but_this_builds_files_is_published_from_the_spare(site: Path, t
     assert _files(site / "build") == _clean(site, tmp_path / "clean-2")
 
 
+def test_a_page_removed_from_the_spare_by_hand_is_published_all_the_same(site: Path, tmp_path: Path) -> None:
+    """An unchanged page is taken from the spare on the page cache's word, without looking at its
+    file: one removed from the spare meanwhile is placed again from the served output; removed
+    from both, the build stops with the output as it was, and the next one renders it again."""
+    (_spare(site) / "d1/2026-00003.html").unlink()
+    (site / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句，已修改。"), encoding="utf-8")
+    _build(site)
+    assert _files(site / "build") == _clean(site, tmp_path / "clean")
+
+    (_spare(site) / "d1/2026-00004.html").unlink()
+    (site / "build/d1/2026-00004.html").unlink()
+    served = _files(site / "build")
+    (site / "content/d1/r2.md").write_text(_record(2, "第2条正文。再次修改。"), encoding="utf-8")
+    result = run_cli("build", "--site", site)
+    assert result.code == 2 and "d1/2026-00004.html" in result.err and "重新运行生成" in result.err
+    assert _files(site / "build") == served
+    _build(site)
+    assert _files(site / "build") == _clean(site, tmp_path / "clean-2")
+
+
 def test_what_the_spare_holds_gives_way_to_what_a_build_writes(tmp_path: Path) -> None:
     """A page written where the spare holds a file gets a new file (the old one is the served
     output's); a file of the spare where a folder must go, and a folder of the spare's files where
