@@ -114,11 +114,35 @@ def _plain(value: Any) -> bool:
     return (kind is list or kind is tuple) and all(_plain(v) for v in value)
 
 
+class _Inner:
+    """Marks a dataclass written out inside another's fields (pickled as a reference to this class:
+    no plain value is a class), so that it is told from a list of the same values."""
+
+
+def _fields(value: Any, names: tuple[str, ...], memo: Memo) -> list[Any]:
+    """A dataclass as its name and its fields in order, for `pickled`: plain values (text, numbers,
+    dates, paths, lists of them: most of a record) as they are, a dataclass (a record's body and
+    where it is read from) written out the same way inside (_Inner: one pickle a record, not three),
+    any other value in canonical form."""
+    whole: list[Any] = [value.__class__.__qualname__]
+    for name in names:
+        field_value = getattr(value, name)
+        kind = type(field_value)
+        if kind in _PLAIN or _plain(field_value):
+            whole.append(field_value)
+            continue
+        inner = _dataclass_fields(kind)
+        whole.append(
+            (_Inner, _fields(field_value, inner, memo)) if inner is not None else _canonical(field_value, memo, False)
+        )
+    return whole
+
+
 def _canonical(value: Any, memo: Memo, keep: bool = True) -> Any:
     """A structure `pickled` writes the same way in every run (sets sorted, a dataclass as the hash
-    of its fields). A dataclass (a record listed on many pages) is walked once per memo; one that is
-    a field of another (a record's body) only as part of it, and not kept: 400,000 forms at 200,000
-    records, held through the render stage for no look-up."""
+    of its fields: _fields). A dataclass (a record listed on many pages) is walked once per memo;
+    one that is a field of another (a record's body) only as part of it, and not kept: 400,000
+    forms at 200,000 records, held through the render stage for no look-up."""
     kind = type(value)
     if kind is str or kind is int or kind is bool or kind is bytes or value is None:  # most of a page's context
         return value
@@ -129,14 +153,8 @@ def _canonical(value: Any, memo: Memo, keep: bool = True) -> Any:
         known = memo.get(value)
         if known is not None:
             return known
-        # stands for its fields by their hash: a page listing it hashes 32 bytes, not the record.
-        # Fields of plain values (text, numbers, dates, paths, lists of them: most of a record) are
-        # pickled as they are, any other (a record's body) as its canonical form, in field order.
-        whole = [getattr(value, name) for name in names]
-        for place, field_value in enumerate(whole):
-            if type(field_value) not in _PLAIN and not _plain(field_value):
-                whole[place] = _canonical(field_value, memo, keep=False)
-        form = hashlib.sha256(kind.__qualname__.encode() + b"\0" + pickled(whole)).digest()
+        # stands for its fields by their hash: a page listing it hashes 32 bytes, not the record
+        form = hashlib.sha256(pickled(_fields(value, names, memo))).digest()
         if keep:
             memo.put(value, form)
         return form

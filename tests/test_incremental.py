@@ -286,6 +286,32 @@ def test_a_key_hashes_values_not_which_of_them_are_one_object() -> None:
     assert pagecache.fingerprint((one, one)) != pagecache.fingerprint((one, "二、主动公开情况"))
 
 
+def test_a_key_sees_every_field_of_a_dataclass_inside_another() -> None:
+    """A record's body (a dataclass among the record's fields) is written out inside the record's
+    form: any change of it changes the key, it is not taken for a list of the same values, and
+    whether its own form was asked for before (by another page) does not change the record's."""
+
+    @dataclass
+    class Body:
+        length: int
+        links: tuple[str, ...]
+
+    @dataclass
+    class Record:
+        title: str
+        body: object
+
+    body = Body(12, ("r2.md",))
+    key = pagecache.fingerprint(Record("通知", body))
+    assert key != pagecache.fingerprint(Record("通知", Body(12, ("r3.md",))))
+    assert key != pagecache.fingerprint(Record("通知", Body(13, ("r2.md",))))
+    assert key != pagecache.fingerprint(Record("通知", [Body.__qualname__, 12, ("r2.md",)]))
+    assert key != pagecache.fingerprint(Record("通知", (Body.__qualname__, 12, ("r2.md",))))
+    memo = pagecache.Memo()
+    pagecache.fingerprint(body, memo=memo)
+    assert pagecache.fingerprint(Record("通知", body), memo=memo) == key
+
+
 def test_the_build_after_a_cold_build_renders_no_page_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The demo site, built cold (its records read from their files) and then again with nothing
     changed (read from the check cache): every page, chart and Word report is taken from the first
