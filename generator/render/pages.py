@@ -120,6 +120,7 @@ class Renderer:
         self.publication = publication
         self.output = output
         self.executor = executors.of(workers)
+        self.here = not self.executor.remote and self.executor.jobs <= 1  # pages rendered in this process
         self.queue: list[Job] = []
         config = publication.config
         loaders = [SiteLayouts(str(config.root / LAYOUTS)), FileSystemLoader(str(default_layouts()))]
@@ -184,16 +185,17 @@ class Renderer:
         key = self.key(path, template, values if inputs is None else inputs)
         self.pages.append(path)
         if len(self.pages) % ASIDE == 0:
-            heap.set_aside()  # the keys and forms kept so far are not walked again (heap.py)
+            # the keys and forms kept so far are not walked again; only pages rendered here make cycles (heap.py)
+            heap.set_aside(collect=self.here)
         if self.output.reuse(path, key):
             return
         job = Job(path, self.output.path(path), template, key, values, context)
-        if self.executor.remote or self.executor.jobs > 1:
+        if self.here:
+            self.output.record(*self.render_job(job))
+        else:
             self.queue.append(job)
             if len(self.queue) >= BATCH:
                 self.finish()
-        else:
-            self.output.record(*self.render_job(job))
 
     def render_job(self, job: Job) -> tuple[str, pagecache.Entry, bool]:
         """Render one page into its reserved file (in this process or a worker)."""
