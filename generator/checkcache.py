@@ -301,9 +301,11 @@ class CheckCache:
         self.files: dict[str, str] = {}  # record file → the hash of its bytes, for the later stages
         self.used: set[str] = set()
         self.dirty: set[str] = set()  # shards to write again
+        self._used_when_saved = -1  # how many entries were in use when last saved (save)
         self.on_disk: set[str] = set()
         self.fresh: set[str] = set()  # entries computed or completed by this check
         self.signatures: dict[str, list[Any]] = {}  # record file → its status when last loaded whole, hash or ""
+        self._signatures_saved: dict[str, list[Any]] | None = None  # as this process last wrote them
         self.seen: dict[str, list[Any]] = {}  # record file → its status as this check read it, hash or ""
         self._statused: dict[str, tuple[list[int], bool]] = {}  # file → (signature, regular) as `holds` read it
         self._read_elsewhere: dict[str, tuple[list[Any], str]] = {}  # file → (status, hash) as a worker read it
@@ -352,14 +354,18 @@ class CheckCache:
                     del self.entries[digest]
 
     def save(self) -> None:
-        """Write every shard that gained an entry or holds one no record uses any more; never fails."""
+        """Write every shard that gained an entry or holds one no record uses any more; never fails.
+        Saved again (a build's check, then the facts of its bodies), it writes only what changed
+        since: nothing at all, when nothing did."""
+        if not self.dirty and len(self.used) == self._used_when_saved:
+            return
         self._save_signatures()
         shards: dict[str, dict[str, Any]] = {}
+        for digest in [digest for digest in self.entries if digest not in self.used]:
+            del self.entries[digest]  # fell out of use: dropped
+            self.dirty.add(digest[:2])
         for digest, entry in self.entries.items():
-            if digest in self.used:
-                shards.setdefault(digest[:2], {})[digest] = entry
-            else:
-                self.dirty.add(digest[:2])  # fell out of use: dropped
+            shards.setdefault(digest[:2], {})[digest] = entry
         for shard in sorted(self.dirty):
             path = self.folder / f"{shard}.json"
             partial = self.folder / f"{shard}.json.{os.getpid()}.tmp"
@@ -379,6 +385,8 @@ class CheckCache:
                 # a read-only checkout, a full disk: the next check is a cold one for these records
                 with contextlib.suppress(OSError):
                     partial.unlink(missing_ok=True)
+        self.dirty.clear()
+        self._used_when_saved = len(self.used)
 
     # -- which files a check has seen whole before (only to decide what to spread over workers)
 
@@ -401,7 +409,7 @@ class CheckCache:
             for file, digest in self.files.items()
             if file in self.seen and _whole(self.entries.get(digest))
         }
-        if whole == self.signatures:
+        if whole == (self.signatures if self._signatures_saved is None else self._signatures_saved):
             return
         path = self.folder / SIGNATURES
         partial = self.folder / f"{SIGNATURES}.{os.getpid()}.tmp"
@@ -409,6 +417,7 @@ class CheckCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             partial.write_bytes(jsontext.dumps({"version": self.version, "settings": self.settings, "files": whole}))
             partial.replace(path)
+            self._signatures_saved = whole
         except (OSError, ValueError):
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)

@@ -172,6 +172,26 @@ def test_cross_file_changes_without_editing_the_record(sample: Path) -> None:
     assert warm == cold(sample)
 
 
+def test_a_build_writes_each_changed_part_of_the_cache_once(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build saves the check cache after its check and again after finding what the pages need
+    of the bodies: the second save writes only what the first had not — nothing, when the check
+    found it all."""
+    cold(sample)
+    record = sample / "content/d1/a.md"
+    record.write_text(record_text("正文已修改。"), encoding="utf-8")
+    written: list[str] = []
+    replace = Path.replace
+    monkeypatch.setattr(Path, "replace", lambda self, target: written.append(Path(target).name) or replace(self, target))
+    checked = pipeline.check(load_config(sample)[0], dt.date(2026, 5, 1), 1)
+    assert f"{checkcache.digest_of(record.read_bytes())[:2]}.json" in written  # the edited record's part
+    assert len(written) == len(set(written))
+    first = list(written)
+    pipeline.body_facts(checked, 1)
+    checked.cache.save()
+    assert written == first
+    assert check(sample) == cold(sample)
+
+
 def test_an_edited_record_is_checked_again(sample: Path) -> None:
     cold(sample)
     record = sample / "content/d1/a.md"
