@@ -181,7 +181,9 @@ def test_a_build_writes_each_changed_part_of_the_cache_once(sample: Path, monkey
     record.write_text(record_text("正文已修改。"), encoding="utf-8")
     written: list[str] = []
     replace = Path.replace
-    monkeypatch.setattr(Path, "replace", lambda self, target: written.append(Path(target).name) or replace(self, target))
+    monkeypatch.setattr(
+        Path, "replace", lambda self, target: written.append(Path(target).name) or replace(self, target)
+    )
     checked = pipeline.check(load_config(sample)[0], dt.date(2026, 5, 1), 1)
     assert f"{checkcache.digest_of(record.read_bytes())[:2]}.json" in written  # the edited record's part
     assert len(written) == len(set(written))
