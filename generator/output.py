@@ -218,7 +218,7 @@ class Output:
         self._take_missing()  # the search bundles taken since the survey
         gone = [rel for rel in self.found if rel not in self.files]
         for rel in gone:
-            (self.root / rel).unlink()
+            (self.root / rel).unlink(missing_ok=True)  # a folder of them cleared since the survey (_clear_way)
         _remove_empty(self.root, {posixpath.dirname(rel) for rel in gone})
         kept = [rel for rel in self.found if rel in self.files] if gone else self.found
         since = sorted((rel for rel in self.files if rel not in found), key=_parts)
