@@ -107,7 +107,7 @@ class Output:
         self.held: set[str] = held or set()
         self.from_spare = held is not None
         # held files placed on the page cache's word, not looked at one by one (650,000 at 200,000
-        # records took seconds): drop_held's walk of the folder finds each, or places it again
+        # records took seconds): one walk of the folder (survey) finds each, or places it again
         self.taken: set[str] = set()
         self.found: list[str] | None = None  # what the staging folder held once every page was placed (survey)
         self.found_set: set[str] = set()
@@ -168,7 +168,7 @@ class Output:
     def reuse(self, rel: str, key: str, checked: bool = False) -> bool:
         """Place the previous build's `rel` if its inputs' key is `key`; False: render it.
         `checked`: `reusable` has just said so, and the file is not looked at again. A file the
-        staging folder holds (the spare's) is taken on the page cache's word (drop_held looks)."""
+        staging folder holds (the spare's) is taken on the page cache's word (survey looks)."""
         if self.cache is None:
             return False
         if rel in self.held:
