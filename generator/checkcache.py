@@ -45,6 +45,7 @@ import base64
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
@@ -672,9 +673,7 @@ class CachedLines:
     def line(self, path: yamlsrc.KeyPath) -> int | None:
         if not path or type(path[0]) is not str:
             return self.table().get(path)
-        # `["key",…]` followed by a comma is this path and no other: outside a JSON string `["`
-        # only opens a path, and inside one every `"` is escaped, so it cannot match there
-        needle = json.dumps(list(path), ensure_ascii=False, separators=(",", ":")) + ","
+        needle = _needle(path)
         start = self.text.find(needle)
         if start < 0:
             return None
@@ -694,6 +693,13 @@ class CachedLines:
         return CacheDamaged(
             f"检查缓存 {self.folder} 已损坏（记录的行号表无法读取）。请删除该目录后重新运行，它会重新生成。"
         )
+
+
+@functools.lru_cache(maxsize=4096)  # a site's findings name a few dozen keys, each in many records
+def _needle(path: yamlsrc.KeyPath) -> str:
+    """What `CachedLines.line` looks for: `["key",…]` followed by a comma is this path and no other
+    (outside a JSON string `["` only opens a path, and inside one every `"` is escaped)."""
+    return json.dumps(list(path), ensure_ascii=False, separators=(",", ":")) + ","
 
 
 def _key(value: Any) -> str | int:

@@ -89,6 +89,7 @@ class WorkingCalendar:
         self.extra_workdays = frozenset(extra_workdays)
         self._added_years = {day.year for day in self.extra_holidays | self.extra_workdays}
         self._tables: dict[int, list[int]] = {}
+        self._spans: dict[tuple[int, int], int] = {}  # (first, last year) → working days in those whole years
 
     def vouches(self, year: int) -> bool:
         """True when the holiday and 调休 arrangements of `year` are known."""
@@ -154,5 +155,12 @@ class WorkingCalendar:
         """Working days after `start` up to and including `end` (0 when end <= start)."""
         if end <= start:
             return 0
-        whole_years = sum(self._year_total(year) for year in range(start.year, end.year))
-        return whole_years - self._through(start) + self._through(end)
+        return self._years_total(start.year, end.year) - self._through(start) + self._through(end)
+
+    def _years_total(self, first: int, last: int) -> int:
+        """Working days in the whole years `first` to `last` - 1: summed once for each pair, which a
+        site's records share (a record formed decades before it was published spans each year)."""
+        total = self._spans.get((first, last))
+        if total is None:
+            total = self._spans[first, last] = sum(self._year_total(year) for year in range(first, last))
+        return total
