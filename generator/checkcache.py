@@ -11,8 +11,9 @@ the settings and the sha256 of the rest, then the entries as one JSON object):
   is costly);
 - the links and raw HTML of the body (the Markdown parse), with their lines;
 - under the site settings' fingerprint: the validation findings that read nothing but the
-  record itself and site.yaml (FMT002 types, FMT004, FMT005, FMT006), and the secrecy
-  candidates (SEC006–SEC009, SEC012, SEC014–SEC017 with their fingerprints and allow-list
+  record itself and site.yaml (FMT002 types, FMT004, FMT005, FMT006), the secrecy check's
+  front-matter findings that read nothing else either (SEC001–SEC005, SEC010, SEC011, SEC018),
+  and the secrecy candidates (SEC006–SEC009, SEC012, SEC014–SEC017 with their fingerprints and allow-list
   keys) together with the hashes of the attachments they were read from.
 
 What looks at other files or at the date is computed again on every check from the cached
@@ -75,6 +76,7 @@ CLOCK = time.time_ns  # the clock a check's start is read from: the one file cha
 CHANGE_TIMES = os.name != "nt"  # on Windows st_ctime is the creation time: no status vouches for a file there
 MARK = "\u0000"  # the one key of a JSON object that stands for a value JSON has no form of
 NOT_SETTINGS = ("root", "parsed", "rules", "today")  # severities are applied later; `today` is not read
+SETTINGS_PARTS = ("own", "meta", "sec")  # the parts of an entry found under the site settings' fingerprint
 
 
 # a file a worker read whole (CheckCache.read_here): its name, status and hash, and the entry it made
@@ -344,8 +346,8 @@ class CheckCache:
                     if not isinstance(entry, dict) or not digest.startswith(shard):
                         raise ValueError("entry")
                     if not same_settings:
-                        entry.pop("own", None)
-                        entry.pop("sec", None)
+                        for part in SETTINGS_PARTS:
+                            entry.pop(part, None)
                     self.entries[digest] = entry
                 if not same_settings:
                     self.dirty.add(shard)
@@ -586,9 +588,10 @@ class CheckCache:
             entry["scan"] = [[list(link) for link in links], [list(item) for item in html]]
             self._changed(file)
 
-    def own(self, file: str, dept: str) -> list[list[Finding]] | None:
-        """The record's validation findings that read nothing but the record and site.yaml, in groups."""
-        part = self._part(file, "own")
+    def own(self, file: str, dept: str, part_name: str) -> list[list[Finding]] | None:
+        """The record's findings that read nothing but the record and site.yaml, in groups: of
+        validation ("own") or of the secrecy check's front-matter rules ("meta")."""
+        part = self._part(file, part_name)
         if part is None:
             return None
         try:
@@ -597,12 +600,12 @@ class CheckCache:
             self._drop(self.files[file])
             return None
 
-    def keep_own(self, file: str, dept: str, groups: list[list[Finding]]) -> None:
+    def keep_own(self, file: str, dept: str, part_name: str, groups: list[list[Finding]]) -> None:
         entry = self._entry(file)
         if entry is None:
             return
         try:
-            entry["own"] = [_findings_out(group, file, dept) for group in groups]
+            entry[part_name] = [_findings_out(group, file, dept) for group in groups]
         except Uncacheable:
             return
         self._changed(file)

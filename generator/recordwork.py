@@ -1,8 +1,8 @@
 """Each record's own work, on all cores, before the stages run: into the check cache.
 
 What a record file gives by itself — its parse (load), the checks that read nothing but the
-record and site.yaml (validate), its body's links and raw HTML, and its secrecy candidates
-(secrecy) — is what a cold check spends its time on, and it is exactly what the check cache
+record and site.yaml (validate, and secrecy's front-matter rules), its body's links and raw HTML,
+and its secrecy candidates (secrecy) — is what a cold check spends its time on, and it is exactly what the check cache
 keeps. (So is searching its public texts for near misses of canonical names, INS004: that
 result goes to the inspection's own memo, inspection/typos.py.) So a cold check first fills the cache for the records it has not seen, spread over
 forked workers, each running the stages' own functions on its share of the files; then load,
@@ -62,7 +62,7 @@ class OwnWork:
             if record.loaded:
                 validate.own_work(record, self.site, self.cache)
                 texts = list(published_texts(record))  # what both scan: made once
-                secrecy.own_work(record, self.terms, self.cache, texts)
+                secrecy.own_work(record, self.terms, self.config.withhold_bases, self.cache, texts)
                 hits = typos.found_by_file(record, self.typo_terms, texts)
                 found = None if hits is None else (hits[0], self.names, hits[1])
             return Done(self.cache.read_here(record.file), found)

@@ -288,7 +288,7 @@ def _scanned(record: Record, cache: CheckCache | None) -> tuple[list[markdown.Li
 
 def _own(record: Record, site: Site, cache: CheckCache | None) -> list[list[Finding]]:
     """The checks that read nothing but the record itself and site.yaml: before and after FMT003."""
-    known = cache.own(record.file, record.dept) if cache is not None else None
+    known = cache.own(record.file, record.dept, "own") if cache is not None else None
     if known is not None and len(known) == 2:
         return known
     groups = [
@@ -296,7 +296,7 @@ def _own(record: Record, site: Site, cache: CheckCache | None) -> list[list[Find
         [*_check_doc_no(record), *_check_taxonomy(record, site), *_check_dates(record)],
     ]
     if cache is not None:
-        cache.keep_own(record.file, record.dept, groups)
+        cache.keep_own(record.file, record.dept, "own", groups)
     return groups
 
 

@@ -55,7 +55,8 @@ def shards(site: Path) -> list[Path]:
 
 @pytest.fixture
 def no_parsing(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
-    """After calling it, parsing front matter, scanning a body or looking for secrecy candidates fails."""
+    """After calling it, parsing front matter, scanning a body, looking for secrecy candidates or
+    checking the front matter's secrecy rules fails."""
 
     def forbid() -> None:
         def fail(*_: Any, **__: Any) -> Any:
@@ -64,6 +65,7 @@ def no_parsing(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
         monkeypatch.setattr(load, "_parse_record", fail)  # a record file (annual reports are not cached)
         monkeypatch.setattr(markdown, "scan", fail)
         monkeypatch.setattr(secrecy, "_content_candidates", fail)
+        monkeypatch.setattr(secrecy, "own_findings", fail)
 
     return forbid
 
@@ -219,6 +221,29 @@ def test_new_sensitive_terms_reach_cached_records(sample: Path) -> None:
     (sample / "site.yaml").write_text(SITE_YAML + "sensitive_terms: [另一份正文]\n", encoding="utf-8")
     warm = check(sample)
     assert ("SEC009", "content/d1/b.md") in rules(warm[1])
+    assert warm == cold(sample)
+
+
+def test_settings_and_department_names_reach_cached_front_matter_findings(sample: Path) -> None:
+    """A withhold reason citing a basis site.yaml adds later is accepted without the record being
+    edited (SEC002, cached with the record); a renamed department is compared with every record's
+    publisher again (SEC013, not cached)."""
+    reason = "涉及本局保密工作规定第三条所列事项"
+    (sample / "content/d1/e.md").write_text(
+        record_text(index_no="11530400MB0000001N/2026-00005", publicity="依申请公开", withhold_reason=reason),
+        encoding="utf-8",
+    )
+    first = cold(sample)
+    assert ("SEC002", "content/d1/e.md") in rules(first[1])
+    assert "SEC013" not in {rule for rule, _ in rules(first[1])}
+    (sample / "site.yaml").write_text(SITE_YAML + "withhold_bases: [本局保密工作规定]\n", encoding="utf-8")
+    warm = check(sample)
+    assert ("SEC002", "content/d1/e.md") not in rules(warm[1])
+    assert warm == cold(sample)
+    dept = sample / "content/d1/department.yaml"
+    dept.write_text(dept.read_text(encoding="utf-8").replace("name: 测试局", "name: 测试市测试局"), encoding="utf-8")
+    warm = check(sample)
+    assert ("SEC013", "content/d1/e.md") in rules(warm[1])
     assert warm == cold(sample)
 
 

@@ -24,7 +24,7 @@ from . import signoffs as signoff_rules
 from .attachments import Attachment, attachments, digest_file, listed
 from .markings import distribution_notes, internal_markings, process_title, secrecy_markings, sensitive_terms
 from .matches import Match, Text, fingerprint, half_width
-from .metadata import metadata_findings
+from .metadata import own_findings, publisher_findings
 from .personal import personal_data
 from .published import LeakFound, guard
 from .scan import Matcher, scan
@@ -140,9 +140,24 @@ def _record_candidates(
     return found
 
 
-def own_work(record: Record, terms: list[str], cache: CheckCache, texts: list[Text]) -> None:
-    """Into `cache`: the record's candidates (generator.recordwork does this on all cores before
-    the stage runs; sign-offs are matched in the stage). `texts`: its published_texts."""
+def _metadata(record: Record, bases: list[str], cache: CheckCache | None) -> list[Finding]:
+    """The front-matter findings that read nothing but the record and site.yaml: with `cache`, found
+    again only when the record or the settings changed."""
+    if cache is None:
+        return own_findings(record, bases)
+    known = cache.own(record.file, record.dept, "meta")
+    if known is not None and len(known) == 1:
+        return known[0]
+    found = own_findings(record, bases)
+    cache.keep_own(record.file, record.dept, "meta", [found])
+    return found
+
+
+def own_work(record: Record, terms: list[str], bases: list[str], cache: CheckCache, texts: list[Text]) -> None:
+    """Into `cache`: the record's front-matter findings and candidates (generator.recordwork does
+    this on all cores before the stage runs; sign-offs are matched in the stage). `terms` and
+    `bases`: the site's sensitive terms and withhold bases; `texts`: the record's published_texts."""
+    _metadata(record, bases, cache)
     _record_candidates(record, terms, cache, texts)
 
 
@@ -210,7 +225,8 @@ def check(site: Site, today: dt.date, cache: CheckCache | None = None) -> Review
     for record in site.records:
         if not record.loaded:
             continue
-        review.findings.extend(metadata_findings(record, site))
+        review.findings.extend(_metadata(record, site.config.withhold_bases, cache))
+        review.findings.extend(publisher_findings(record, site))
         signoffs = signoff_rules.parse(record, today)
         review.signoffs.extend(signoffs)
         review.findings.extend(signoff_rules.problem_findings(record, signoffs))

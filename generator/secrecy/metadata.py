@@ -173,15 +173,15 @@ def _publisher(record: Record, site: Site) -> Iterator[Finding]:
         )
 
 
-def metadata_findings(record: Record, site: Site) -> list[Finding]:
+def own_findings(record: Record, bases: list[str]) -> list[Finding]:
+    """What reads nothing but the record and site.yaml (`bases`: its withhold_bases), in order: kept
+    in the check cache with the record (secrecy.own_work)."""
     if not record.loaded:
         return []
-    checks = (
-        _publicity(record, site.config.withhold_bases),
-        _review(record),
-        _opinion(record),
-        _declassified(record),
-        _redacted(record),
-        _publisher(record, site),
-    )
+    checks = (_publicity(record, bases), _review(record), _opinion(record), _declassified(record), _redacted(record))
     return [finding for check in checks for finding in check]
+
+
+def publisher_findings(record: Record, site: Site) -> list[Finding]:
+    """SEC013, after `own_findings`: it reads the department's name too."""
+    return list(_publisher(record, site)) if record.loaded else []
