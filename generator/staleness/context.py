@@ -24,7 +24,8 @@ class Context:
     calendar: WorkingCalendar
     # year → the files whose deadlines touch it, in order, each once
     unvouched: dict[int, dict[str, None]] = field(default_factory=dict)
-    _ends: dict[tuple[dt.date, int], dt.date] = field(default_factory=dict)  # records share few dates
+    # (start, days) → the deadline and the years between the calendar cannot vouch for: records share few dates
+    _ends: dict[tuple[dt.date, int], tuple[dt.date, tuple[int, ...]]] = field(default_factory=dict)
 
     @classmethod
     def for_site(cls, site: Site, today: dt.date) -> "Context":
@@ -37,13 +38,14 @@ class Context:
 
     def deadline(self, start: dt.date, days: int, file: str) -> dt.date:
         """The `days`-th working day after `start`, noting any year the calendar cannot vouch for."""
-        end = self._ends.get((start, days))
-        if end is None:
-            end = self._ends[start, days] = self.calendar.add_working_days(start, days)
-        for year in range(start.year, end.year + 1):
-            if not self.calendar.vouches(year):
-                self.unvouched.setdefault(year, {})[file] = None  # a dict: the files in order, each once
-        return end
+        known = self._ends.get((start, days))
+        if known is None:
+            end = self.calendar.add_working_days(start, days)
+            years = range(start.year, end.year + 1)
+            known = self._ends[start, days] = (end, tuple(y for y in years if not self.calendar.vouches(y)))
+        for year in known[1]:
+            self.unvouched.setdefault(year, {})[file] = None  # a dict: the files in order, each once
+        return known[0]
 
     def unvouched_findings(self) -> list[Finding]:
         findings = []
