@@ -717,7 +717,7 @@ def _signature(status: os.stat_result) -> list[int]:
 
 def _whole(entry: dict[str, Any] | None) -> bool:
     """An entry that holds everything a check keeps of its file."""
-    return entry is not None and ("front" not in entry or all(part in entry for part in ("scan", "own", "sec")))
+    return entry is not None and ("front" not in entry or all(part in entry for part in ("scan", *SETTINGS_PARTS)))
 
 
 def _text(value: Any) -> str:
