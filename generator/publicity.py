@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -179,10 +179,7 @@ def _public_record(record: Record, front: Any, facts: Mapping[str, markdown.Body
     published only once resolved (another record's 索引号, attachment files) are resolved by `select`
     and `_attachments`. `facts`: of the bodies, as found before (checking.body_facts)."""
     full = is_full(record)
-    exposures = (schema.Exposure.LISTED, schema.Exposure.FULL) if full else (schema.Exposure.LISTED,)
-    values: dict[str, Any] = {
-        key.name: _copy(getattr(front, key.name)) for key in schema.RecordFront.exposed(*exposures) if not key.resolved
-    }
+    values: dict[str, Any] = {name: _copy(getattr(front, name)) for name in _public_keys(full)}
     public = PublicRecord(dept=record.dept, full=full, **values)
     if full:
         known = facts.get(record.file)
@@ -192,6 +189,13 @@ def _public_record(record: Record, front: Any, facts: Mapping[str, markdown.Body
         public.attachments = _attachments(record, front)
         public.source = record.path
     return public
+
+
+@cache
+def _public_keys(full: bool) -> tuple[str, ...]:
+    """The keys a record published in full (or as metadata only) shows as the schema reads them."""
+    exposures = (schema.Exposure.LISTED, schema.Exposure.FULL) if full else (schema.Exposure.LISTED,)
+    return tuple(key.name for key in schema.RecordFront.exposed(*exposures) if not key.resolved)
 
 
 def _copy(value: object) -> object:
