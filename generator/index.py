@@ -96,9 +96,10 @@ def _copy_bundle(output: Output, shard: str, source: Path, cached: Cached | None
             if not _unused(rel):
                 output.copy(f"{BUNDLES}/{shard}/{rel}", source / rel)
         return
+    folder = os.fspath(source)
     for rel, entry in cached.files.items():
         if not _unused(rel):
-            output.copy(f"{BUNDLES}/{shard}/{rel}", source / rel, copy_status(entry), cached.in_output)
+            output.copy(f"{BUNDLES}/{shard}/{rel}", f"{folder}/{rel}", copy_status(entry), cached.in_output)
 
 
 def _unused(rel: str) -> bool:
