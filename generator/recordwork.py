@@ -2,8 +2,8 @@
 
 What a record file gives by itself — its parse (load), the checks that read nothing but the
 record and site.yaml (validate, and secrecy's front-matter rules), its body's links and raw HTML,
-and its secrecy candidates (secrecy) — is what a cold check spends its time on, and it is exactly what the check cache
-keeps. (So is searching its public texts for near misses of canonical names, INS004: that
+and its secrecy candidates (secrecy) — is what a cold check spends its time on, and it is exactly
+what the check cache keeps. (So is searching its public texts for near misses of canonical names, INS004: that
 result goes to the inspection's own memo, inspection/typos.py.) So a cold check first fills the cache for the records it has not seen, spread over
 forked workers, each running the stages' own functions on its share of the files; then load,
 validate, secrecy and staleness run in order in this process as a warm check does, reading

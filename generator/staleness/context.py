@@ -24,7 +24,7 @@ class Context:
     calendar: WorkingCalendar
     # year → the files whose deadlines touch it, in order, each once
     unvouched: dict[int, dict[str, None]] = field(default_factory=dict)
-    # (start, days) → the deadline and the years between the calendar cannot vouch for: records share few dates
+    # (start, days) → the deadline, and the years from start to deadline the calendar cannot vouch for (records share few dates)
     _ends: dict[tuple[dt.date, int], tuple[dt.date, tuple[int, ...]]] = field(default_factory=dict)
 
     @classmethod
