@@ -50,7 +50,8 @@ class OwnWork:
         for folder in load.department_folders(config.root, []):
             named.departments[folder.name] = load.load_department(folder, config.root, [])
         names = typos.site_terms(named)
-        self.names, self.typo_terms = typos.fingerprint(names), typos.build(names)
+        self.typo_terms = typos.build(names)
+        self.typo_memo = typos.Memo(config.root, names)  # the near misses found before, by the bytes of each file
 
     def __call__(self, item: tuple[Path, str, bool]) -> Done:
         # a record's own work makes no reference cycles, and what it keeps (the cache's entries, a
@@ -63,8 +64,8 @@ class OwnWork:
                 validate.own_work(record, self.site, self.cache)
                 texts = list(published_texts(record))  # what both scan: made once
                 secrecy.own_work(record, self.terms, self.config.withhold_bases, self.cache, texts)
-                hits = typos.found_by_file(record, self.typo_terms, texts)
-                found = None if hits is None else (hits[0], self.names, hits[1])
+                hits = typos.found_by_file(record, self.typo_terms, texts, self.typo_memo)
+                found = None if hits is None else (hits[0], self.typo_memo.fingerprint, hits[1])
             return Done(self.cache.read_here(record.file), found)
 
 

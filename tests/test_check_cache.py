@@ -18,6 +18,7 @@ import pytest
 
 from conftest import DEPARTMENT_YAML, SITE_YAML, copy_demo, record_text, run_cli
 from generator import checkcache, load, markdown, pipeline, recordwork, secrecy, workers
+from generator.inspection import typos
 from generator.config import load_config
 from office_files import docx_bytes
 
@@ -490,6 +491,30 @@ def test_files_the_workers_read_are_taken_as_they_read_them(
     path.write_text(path.read_text(encoding="utf-8").replace("另一份正文。", "联系电话：13812345678"), encoding="utf-8")
     with pytest.raises(load.RecordChanged, match="content/d1/b.md"):
         record.body
+
+
+def test_a_fresh_checkout_with_the_caches_restored_measures_no_near_miss_again(
+    sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI checks the repository out afresh and restores .cache/: every file's status is new, so each
+    file's own work is spread over the cores again, but a file of known bytes takes its near misses
+    (INS004) from the memo. The workers measure none, and the findings are those of a cold check."""
+    (sample / "content/d1/e.md").write_text(
+        record_text("根据《中华人民共合国政府信息公开条例》。", index_no="11530400MB0000001N/2026-00005"),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(recordwork, "WORTH_SPREADING", 1)
+    monkeypatch.setattr(workers, "MIN_PER_WORKER", 1)
+    first = cold(sample, "--jobs", "2")
+    assert ("INS004", "content/d1/e.md") in rules(first[1])
+    checkout = tmp_path / "checkout"
+    shutil.copytree(sample, checkout)  # new inodes and change times; the caches come along
+
+    def fail(*_: Any, **__: Any) -> Any:
+        raise AssertionError("near misses measured again in a file of known bytes")
+
+    monkeypatch.setattr(typos, "hits_in", fail)  # the workers are forked: they have it too
+    assert check(checkout, "--jobs", "2") == first
 
 
 def test_a_file_written_just_before_a_check_is_read_by_the_next(

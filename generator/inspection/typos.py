@@ -332,13 +332,17 @@ def hits_in(texts: list[Text], terms: Terms) -> list[Hit]:
     ]
 
 
-def found_by_file(record: Record, terms: Terms, texts: list[Text]) -> tuple[str, list[Hit]] | None:
+def found_by_file(record: Record, terms: Terms, texts: list[Text], memo: Memo) -> tuple[str, list[Hit]] | None:
     """(memo key, hits) of a record read from a file, for the check that spread its own work over the
     cores (generator.recordwork): its hits are then found where its file was read, and `check` takes
-    them as the memo's. None for a record not read from a file. `texts`: its published_texts."""
+    them as the memo's. None for a record not read from a file, or one whose bytes `memo` (measured
+    against the same names) holds the hits of: `check` finds them there. `texts`: its published_texts."""
     if not record.loaded or not record.digest:
         return None
-    return Memo.file_key(record.digest), hits_in(texts, terms)
+    key = Memo.file_key(record.digest)
+    if memo.holds(key):  # a file of known bytes read again: a fresh checkout, the cache restored
+        return None
+    return key, hits_in(texts, terms)
 
 
 def _report_text(report: ReportSource) -> Text:
@@ -401,6 +405,9 @@ class Memo:
         for text in texts:
             digest.update(text.where.encode("utf-8") + b"\x00" + text.text.encode("utf-8", "surrogatepass") + b"\x01")
         return digest.hexdigest()
+
+    def holds(self, key: str) -> bool:
+        return key in self.kept
 
     def get(self, key: str) -> list[Hit] | None:
         hits = self.kept.get(key)
