@@ -3,13 +3,15 @@
 What a record file gives by itself — its parse (load), the checks that read nothing but the
 record and site.yaml (validate, and secrecy's front-matter rules), its body's links and raw HTML,
 and its secrecy candidates (secrecy) — is what a cold check spends its time on, and it is exactly
-what the check cache keeps. (So is searching its public texts for near misses of canonical names, INS004: that
-result goes to the inspection's own memo, inspection/typos.py.) So a cold check first fills the cache for the records it has not seen, spread over
-forked workers, each running the stages' own functions on its share of the files; then load,
-validate, secrecy and staleness run in order in this process as a warm check does, reading
-those entries, each file taken as the worker read it (by the hash of those bytes: its body,
-when asked for, is read again only if it still has them). The findings are the ones one process
-finds, in the same order: every value comes from the same functions, only computed elsewhere first.
+what the check cache keeps. (So is searching its public texts for near misses of canonical names,
+INS004: that result goes to the inspection's own memo, inspection/typos.py, by the hash of the
+file's bytes; a file the memo knows is not searched again.) So a cold check first fills the cache
+for the records it has not seen, spread over forked workers, each running the stages' own functions
+on its share of the files; then load, validate, secrecy and staleness run in order in this process
+as a warm check does, reading those entries, each file taken as the worker read it (by the hash of
+those bytes: its body, when asked for, is read again only if it still has them). The findings are
+the ones one process finds, in the same order: every value comes from the same functions, only
+computed elsewhere first.
 """
 
 from __future__ import annotations
