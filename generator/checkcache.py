@@ -511,6 +511,18 @@ class CheckCache:
             self.seen[file] = self._status(status, digest)
         return self._loaded(digest, file, dept)
 
+    def known(self, digest: str, file: str, status: os.stat_result) -> bool:
+        """Whether the entry of the bytes of sha256 `digest` holds everything a check keeps of a file
+        and reads no other file (no attachment): then a worker that read the file (generator.recordwork)
+        has nothing to do but note its status and hash, as `loaded` does, for `read_here`."""
+        entry = self.entries.get(digest)
+        if not _whole(entry) or (entry is not None and "sec" in entry and entry["sec"][:1] != [["", []]]):
+            return False
+        self.seen[file] = self._status(status, digest)
+        self.files[file] = digest
+        self.used.add(digest)
+        return True
+
     def _loaded(self, digest: str, file: str, dept: str) -> Loaded | None:
         entry = self.entries.get(digest)
         if entry is None:

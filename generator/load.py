@@ -13,7 +13,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import limits, yamlsrc
 from .config import SiteConfig
@@ -195,6 +195,24 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
         at, number = end + 1, number + 1
 
 
+class FileRead(NamedTuple):
+    """A record file as read: its bytes, its status as it was opened, the sha256 of the bytes."""
+
+    raw: bytes
+    status: os.stat_result
+    digest: str
+
+
+def read_record(
+    path: Path, rel: str, site_root: Path, dept: str, findings: list[Finding], tree: Path | None, plain: bool
+) -> FileRead | None:
+    """A record file read; None, after a finding, for one that leaves content/ or is no regular
+    file (`tree`, `plain`: as load_record's)."""
+    real = path if plain else contained(path, rel, site_root / CONTENT, findings, "记录文件", dept, tree=tree)
+    read = None if real is None else read_with_stat(real, rel, findings, dept)
+    return None if read is None else FileRead(read[0], read[1], digest_of(read[0]))
+
+
 def load_record(
     path: Path,
     site_root: Path,
@@ -203,28 +221,30 @@ def load_record(
     cache: CheckCache | None = None,
     tree: Path | None = None,
     plain: bool = False,
+    read: FileRead | None = None,
 ) -> Record:
     """A record as written. With `cache`, a file whose bytes were loaded before is not parsed again:
     its front matter, body line and findings come from the cache, its body from the bytes; a plain
     file the cache vouches for by its status is not even read (its body is, when first asked for).
     `tree`: the real location of content/, resolved once by `load_site`; `plain`: the file is no
     link and every folder above it up to content/ is none either, so it lies inside (read_bytes
-    still refuses anything but a regular file)."""
+    still refuses anything but a regular file). `read`: the file as `read_record` just read it."""
     rel = relative(path, site_root)
-    vouched = cache.vouched(path, rel, dept) if cache is not None and plain else None
-    if vouched is not None:  # unchanged by its status since a check read it: not read again
-        findings.extend(vouched.findings)
-        if vouched.parsed is None:
-            return _unloaded(dept, path, rel)
-        body = VouchedBody(path, rel, dept, vouched.digest, vouched.body_line)
-        parsed = vouched.parsed
-        return Record(dept, path, rel, parsed.data, parsed, None, vouched.body_line, digest=vouched.digest, source=body)
-    real = path if plain else contained(path, rel, site_root / CONTENT, findings, "记录文件", dept, tree=tree)
-    read = None if real is None else read_with_stat(real, rel, findings, dept)
     if read is None:
-        return _unloaded(dept, path, rel)
-    raw, status = read
-    digest = digest_of(raw)
+        vouched = cache.vouched(path, rel, dept) if cache is not None and plain else None
+        if vouched is not None:  # unchanged by its status since a check read it: not read again
+            findings.extend(vouched.findings)
+            if vouched.parsed is None:
+                return _unloaded(dept, path, rel)
+            body = VouchedBody(path, rel, dept, vouched.digest, vouched.body_line)
+            parsed = vouched.parsed
+            return Record(
+                dept, path, rel, parsed.data, parsed, None, vouched.body_line, digest=vouched.digest, source=body
+            )
+        read = read_record(path, rel, site_root, dept, findings, tree, plain)
+        if read is None:
+            return _unloaded(dept, path, rel)
+    raw, status, digest = read
     known = cache.loaded(digest, rel, dept, status) if cache is not None else None
     if known is None:
         own: list[Finding] = []

@@ -60,7 +60,16 @@ class OwnWork:
         # worker's whole share) is never garbage: collecting while it grew walked it again and again
         with heap.paused():
             path, dept, plain = item
-            record = load.load_record(path, self.config.root, dept, [], self.cache, self.tree, plain=plain)
+            rel = load.relative(path, self.config.root)
+            read = load.read_record(path, rel, self.config.root, dept, [], self.tree, plain)
+            if read is None:  # the check reads it again, with its finding
+                return Done(None, None)
+            if self.typo_memo.holds(typos.Memo.file_key(read.digest)) and self.cache.known(
+                read.digest, rel, read.status
+            ):
+                # bytes checked before, read again for their new status (a fresh checkout, .cache/ restored)
+                return Done(self.cache.read_here(rel), None)
+            record = load.load_record(path, self.config.root, dept, [], self.cache, self.tree, plain, read)
             found = None
             if record.loaded:
                 validate.own_work(record, self.site, self.cache)

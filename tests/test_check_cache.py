@@ -497,8 +497,9 @@ def test_a_fresh_checkout_with_the_caches_restored_measures_no_near_miss_again(
     sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """CI checks the repository out afresh and restores .cache/: every file's status is new, so each
-    file's own work is spread over the cores again, but a file of known bytes takes its near misses
-    (INS004) from the memo. The workers measure none, and the findings are those of a cold check."""
+    file is sent to a worker again, but a file of known bytes takes its near misses (INS004) from the
+    memo and, reading no attachment, everything else from the check cache: the workers measure none
+    and decode only the record with an attachment, and the findings are those of a cold check."""
     (sample / "content/d1/e.md").write_text(
         record_text("根据《中华人民共合国政府信息公开条例》。", index_no="11530400MB0000001N/2026-00005"),
         encoding="utf-8",
@@ -514,7 +515,17 @@ def test_a_fresh_checkout_with_the_caches_restored_measures_no_near_miss_again(
         raise AssertionError("near misses measured again in a file of known bytes")
 
     monkeypatch.setattr(typos, "hits_in", fail)  # the workers are forked: they have it too
+    decoded = tmp_path / "decoded.txt"  # a file: the workers' calls are noted in it too
+    loaded = checkcache.CheckCache.loaded
+
+    def noting(self: checkcache.CheckCache, digest: str, file: str, *args: Any) -> Any:
+        with decoded.open("a", encoding="utf-8") as out:
+            out.write(file + "\n")
+        return loaded(self, digest, file, *args)
+
+    monkeypatch.setattr(checkcache.CheckCache, "loaded", noting)
     assert check(checkout, "--jobs", "2") == first
+    assert decoded.read_text(encoding="utf-8").split() == ["content/d1/d.md"]  # its attachment is read again
 
 
 def test_a_file_written_just_before_a_check_is_read_by_the_next(
