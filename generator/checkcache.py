@@ -516,7 +516,8 @@ class CheckCache:
         and reads no other file (no attachment): then a worker that read the file (generator.recordwork)
         has nothing to do but note its status and hash, as `loaded` does, for `read_here`."""
         entry = self.entries.get(digest)
-        if not _whole(entry) or (entry is not None and "sec" in entry and entry["sec"][:1] != [["", []]]):
+        sec = entry.get("sec") if entry is not None else None  # [attachments key, candidates]; damaged: not known
+        if not _whole(entry) or (sec is not None and (type(sec) is not list or sec[:1] != [["", []]])):
             return False
         self.seen[file] = self._status(status, digest)
         self.files[file] = digest

@@ -289,6 +289,24 @@ def test_a_damaged_entry_is_ignored(sample: Path) -> None:
     assert check(sample) == first
 
 
+def test_damaged_parts_of_files_the_workers_read_again_are_computed_again(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that reads a file of known bytes takes what the cache holds of it only when every part
+    is well formed: nonsense where the secrecy candidates belong is found again, never a crash."""
+    first = cold(sample)
+    for shard in shards(sample):
+        entries = json.loads(shard.read_bytes().partition(b"\n")[2])
+        for entry in entries.values():
+            entry.update(sec={"x": 1}, meta=[["x"]]) if "front" in entry else None
+        rewrite(shard, entries)
+    for path in (sample / "content").rglob("*.md"):
+        path.write_bytes(path.read_bytes())  # the same bytes, a new status: each is sent to a worker
+    monkeypatch.setattr(recordwork, "WORTH_SPREADING", 1)
+    monkeypatch.setattr(workers, "MIN_PER_WORKER", 1)
+    assert check(sample, "--jobs", "2") == first
+
+
 def test_a_damaged_lines_table_stops_the_check_with_what_to_do(sample: Path) -> None:
     """A record's lines table is read only when one of its lines is looked up, long after the
     entry was taken: nonsense there (in a shard whose checksum matches) is a clear error that
