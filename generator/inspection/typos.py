@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import math
 import os
 import re
@@ -37,6 +36,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from .. import jsontext
 from ..findings import Finding
 from ..model import Department, Record, ReportSource, Site
 from ..secrecy.matches import Text, half_width
@@ -388,7 +388,7 @@ class Memo:
         self.used: dict[str, list[Hit]] = {}
         self.changed = False
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = jsontext.loads(self.path.read_bytes())  # 200,000 records: 15 MB, read by each check
             if data.get("fingerprint") == self.fingerprint and isinstance(data.get("records"), dict):
                 self.kept = {str(k): [_hit(hit) for hit in v] for k, v in data["records"].items()}
         except (OSError, ValueError, TypeError, AttributeError, IndexError):
@@ -434,7 +434,7 @@ class Memo:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             data = {"fingerprint": self.fingerprint, "records": self.used}
-            partial.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            partial.write_bytes(jsontext.dumps(data))
             partial.replace(self.path)
         except (OSError, ValueError):
             with contextlib.suppress(OSError):
