@@ -8,7 +8,9 @@ before the previous one was kept as the spare (output.py), it is already there a
 done for it at all. Keys are content
 hashes of everything a page reads — its context, the site settings and departments every
 page shows, every template, and the product's own code — so a new release, a changed
-template or site.yaml invalidates what it must. The cache is safe to delete (the next
+template or site.yaml invalidates what it must. A published record is in a key as the hash of
+what it was made from (its file's bytes and what the selection resolved: publicity._made_from),
+the explicit dependencies of its fields, not the fields walked one by one. The cache is safe to delete (the next
 build is a full one) and is written only after a build has replaced the output.
 """
 
@@ -153,8 +155,12 @@ def _canonical(value: Any, memo: Memo, keep: bool = True) -> Any:
         known = memo.get(value)
         if known is not None:
             return known
-        # stands for its fields by their hash: a page listing it hashes 32 bytes, not the record
-        form = hashlib.sha256(pickled(_fields(value, names, memo))).digest()
+        # stands for its fields by their hash: a page listing it hashes 32 bytes, not the record;
+        # one that knows the hash of what it was made from (a published record: publicity.select)
+        # by that, unwalked
+        made_from = getattr(value, "made_from", "")
+        whole = made_from.encode() if made_from else pickled(_fields(value, names, memo))
+        form = hashlib.sha256(whole).digest()
         if keep:
             memo.put(value, form)
         return form

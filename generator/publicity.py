@@ -24,7 +24,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from . import links, markdown, schema, siteindex
+from . import links, markdown, pagecache, schema, siteindex
 from .annual import tables as annual_tables
 from .annual.tables import AnnualReport
 from .config import SiteConfig
@@ -40,7 +40,7 @@ DEPT_PUBLIC_KEYS = tuple(key.name for key in schema.DepartmentFacts.keys.values(
 # The only department facts that may hold a (mobile) phone number: the contacts meant for the public.
 DEPT_CONTACT_KEYS = tuple(key.name for key in schema.DepartmentFacts.keys.values() if key.contact)
 # PublicRecord's fields that are no front-matter key: what the record is, and what is derived here.
-DERIVED = ("dept", "full", "body", "source", "interpreted_by")
+DERIVED = ("dept", "full", "body", "source", "interpreted_by", "made_from")
 
 
 @dataclass(frozen=True, slots=True, weakref_slot=True)
@@ -111,6 +111,7 @@ class PublicRecord:
     superseded_by: str = ""  # index_no of a listed record, else empty
     interprets: str = ""  # index_no of a record published in full (it has a page), else empty
     interpreted_by: list[str] = field(default_factory=list)
+    made_from: str = ""  # the hash of what `select` made it from (_made_from); "" for one made in memory
 
     @property
     def year(self) -> int | None:
@@ -202,6 +203,26 @@ def _copy(value: object) -> object:
     return list(value) if isinstance(value, list) else value
 
 
+def _made_from(record: Record, public: PublicRecord) -> str:
+    """The hash of everything `public` is made from, besides the product's code and the site's
+    settings (which every page's key holds): the bytes of the record's file (its front matter and
+    body, and so the body's facts), where the file is, whether it is published in full on the check
+    date, the attachments found, and what `select` resolved from other records. A page's key
+    hashes this for the record (pagecache), not its 20-odd fields. "": not read from a file."""
+    if not record.digest:
+        return ""
+    made = (
+        record.digest,
+        str(record.path),
+        public.full,
+        [(name, str(path)) for name, path in public.attachments],
+        public.superseded_by,
+        public.interprets,
+        public.interpreted_by,
+    )
+    return pagecache.digest_of(pagecache.pickled(made))
+
+
 def _newest_first(record: PublicRecord) -> tuple[dt.datetime, str]:
     when = record.published or (dt.datetime.combine(record.written, dt.time()) if record.written else dt.datetime.min)
     return when, record.index_no
@@ -211,11 +232,13 @@ def select(site: Site, facts: Mapping[str, markdown.BodyFacts] | None = None) ->
     """`facts`: of the published bodies (file → BodyFacts) as found before; the other bodies are read here."""
     config = site.config
     records: list[PublicRecord] = []
+    listed: list[Record] = []
     targets: list[tuple[str, str]] = []  # (superseded_by, interprets) as written, resolved below
     for record in site.records:
         if is_listed(record, config):
             front = record.typed_front()  # one record's at a time: the typed forms are not kept
             records.append(_public_record(record, front, facts or {}))
+            listed.append(record)
             targets.append((front.superseded_by, front.interprets))
     known = {r.index_no: r for r in records}
     for public, (superseded, interprets) in zip(records, targets):
@@ -226,6 +249,8 @@ def select(site: Site, facts: Mapping[str, markdown.BodyFacts] | None = None) ->
         if interprets in known and public.full and known[interprets].full:
             public.interprets = interprets
             known[interprets].interpreted_by.append(public.index_no)
+    for public, record in zip(records, listed):
+        public.made_from = _made_from(record, public)
     records.sort(key=_newest_first, reverse=True)
     departments = {slug: _public_department(dept) for slug, dept in site.departments.items() if dept.data}
     reports, summaries = annual_tables.all_reports(site)

@@ -110,6 +110,32 @@ def test_incremental_output_equals_a_clean_build_after_every_kind_of_change(
     _assert_same_as_clean(site, tmp_path)
     assert not (site / "build/d1/2026-00004.html").exists()
 
+    # what a page shows of other records changes while its own file does not: a gains a 解读 …
+    (site / "content/d1/f.md").write_text(
+        _record(6, "第一项的解读。", doc_type="政策解读", interprets=f"{DEPT_USCC}/2026-00001"), encoding="utf-8"
+    )
+    _assert_same_as_clean(site, tmp_path)
+    assert 'href="2026-00006.html"' in page_a.read_text(encoding="utf-8")
+    # … and the successor f names, withheld at first, is published: f's banner links to it
+    f = site / "content/d1/f.md"
+    f.write_text(
+        f.read_text(encoding="utf-8").replace(
+            "publicity:", f"status: 已废止\nstatus_date: 2026-11-10\nsuperseded_by: {DEPT_USCC}/2026-00007\npublicity:"
+        ),
+        encoding="utf-8",
+    )
+    successor = site / "content/d1/g.md"
+    successor.write_text(
+        _record(7, "替代文件。", publicity="不予公开", withhold_reason="《条例》第十四条"), encoding="utf-8"
+    )
+    _assert_same_as_clean(site, tmp_path)
+    page_f = site / "build/d1/2026-00006.html"
+    assert "本文件已废止" in page_f.read_text(encoding="utf-8")
+    assert "2026-00007.html" not in page_f.read_text(encoding="utf-8")
+    successor.write_text(_record(7, "替代文件。"), encoding="utf-8")
+    _assert_same_as_clean(site, tmp_path)
+    assert 'href="2026-00007.html"' in page_f.read_text(encoding="utf-8")
+
     # the record a's body links to is no longer published in full: a's page must lose the link
     (site / "content/d1/b.md").write_text(
         _record(
@@ -140,7 +166,7 @@ def test_incremental_output_equals_a_clean_build_after_every_kind_of_change(
     read_later.clear()
     shutil.rmtree(site / ".cache/pages")  # the cache is safe to delete
     _assert_same_as_clean(site, tmp_path)
-    assert sorted(set(read_later)) == ["content/d1/a.md", "content/d1/c.md"]  # the pages in full
+    assert sorted(set(read_later)) == [f"content/d1/{name}.md" for name in "acfg"]  # the pages in full
 
 
 def test_a_blocked_incremental_build_keeps_output_and_cache(make_site: MakeSite) -> None:
