@@ -155,12 +155,11 @@ def _canonical(value: Any, memo: Memo, keep: bool = True) -> Any:
         known = memo.get(value)
         if known is not None:
             return known
-        # stands for its fields by their hash: a page listing it hashes 32 bytes, not the record;
-        # one that knows the hash of what it was made from (a published record: publicity.select)
-        # by that, unwalked
-        made_from = getattr(value, "made_from", "")
-        whole = made_from.encode() if made_from else pickled(_fields(value, names, memo))
-        form = hashlib.sha256(whole).digest()
+        made_from = getattr(value, "made_from", b"")
+        if made_from:  # the hash of what it was made from (a published record: publicity.select)
+            return made_from
+        # stands for its fields by their hash: a page listing it hashes 32 bytes, not the record
+        form = hashlib.sha256(pickled(_fields(value, names, memo))).digest()
         if keep:
             memo.put(value, form)
         return form

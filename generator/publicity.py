@@ -111,7 +111,7 @@ class PublicRecord:
     superseded_by: str = ""  # index_no of a listed record, else empty
     interprets: str = ""  # index_no of a record published in full (it has a page), else empty
     interpreted_by: list[str] = field(default_factory=list)
-    made_from: str = ""  # the hash of what `select` made it from (_made_from); "" for one made in memory
+    made_from: bytes = b""  # the sha256 of what `select` made it from (_made_from); b"" for one made in memory
 
     @property
     def year(self) -> int | None:
@@ -203,14 +203,14 @@ def _copy(value: object) -> object:
     return list(value) if isinstance(value, list) else value
 
 
-def _made_from(record: Record, public: PublicRecord) -> str:
+def _made_from(record: Record, public: PublicRecord) -> bytes:
     """The hash of everything `public` is made from, besides the product's code and the site's
     settings (which every page's key holds): the bytes of the record's file (its front matter and
     body, and so the body's facts), where the file is, whether it is published in full on the check
     date, the attachments found, and what `select` resolved from other records. A page's key
-    hashes this for the record (pagecache), not its 20-odd fields. "": not read from a file."""
+    has this for the record (pagecache), not its 20-odd fields. b"": not read from a file."""
     if not record.digest:
-        return ""
+        return b""
     made = (
         record.digest,
         str(record.path),
@@ -220,7 +220,7 @@ def _made_from(record: Record, public: PublicRecord) -> str:
         public.interprets,
         public.interpreted_by,
     )
-    return pagecache.digest_of(pagecache.pickled(made))
+    return pagecache.digester(pagecache.pickled(made)).digest()
 
 
 def _newest_first(record: PublicRecord) -> tuple[dt.datetime, str]:

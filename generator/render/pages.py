@@ -140,7 +140,6 @@ class Renderer:
         self.pages: list[str] = []
         self.base_key: str | None = None
         self.memo = pagecache.Memo()  # the publication does not change while pages are rendered
-        self.record_forms: dict[int, bytes] = {}  # id of a record → its form (forms)
 
     def key(self, path: str, template: str, inputs: Any) -> str:
         """The key of a page: its own inputs, and what every page reads (settings, departments,
@@ -158,16 +157,11 @@ class Renderer:
 
     def forms(self, records: list[PublicRecord]) -> list[bytes]:
         """The 32 bytes each of the publication's `records` stands for in a key: a page's rows are
-        keyed by these joined, not walked one by one. Kept by id: the publication holds its records
-        while its pages are rendered, so an id is never another's meanwhile."""
-        known = self.record_forms
-        try:
-            return [known[id(record)] for record in records]  # 4 million look-ups at 200,000 records
-        except KeyError:
-            for record in records:
-                if id(record) not in known:
-                    known[id(record)] = pagecache.form(record, self.memo)
-            return [known[id(record)] for record in records]
+        keyed by these joined, not walked one by one. A record read from a file knows them (the hash
+        of what it was made from: 4 million look-ups at 200,000 records); one made in memory is
+        hashed once (the memo)."""
+        made = [record.made_from for record in records]
+        return made if all(made) else [pagecache.form(record, self.memo) for record in records]
 
     def page(
         self,
