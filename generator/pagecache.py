@@ -8,10 +8,11 @@ before the previous one was kept as the spare (output.py), it is already there a
 done for it at all. Keys are content
 hashes of everything a page reads — its context, the site settings and departments every
 page shows, every template, and the product's own code — so a new release, a changed
-template or site.yaml invalidates what it must. A published record is in a key as the hash of
-what it was made from (its file's bytes and what the selection resolved: publicity._made_from),
-the explicit dependencies of its fields, not the fields walked one by one. The cache is safe to delete (the next
-build is a full one) and is written only after a build has replaced the output.
+template or site.yaml invalidates what it must. A published record is in a key as the hash
+of what it was made from (its file's bytes and what the selection resolved from other
+records: publicity._made_from), the explicit dependencies of its fields, which are not
+walked one by one. The cache is safe to delete (the next build is a full one) and is
+written only after a build has replaced the output.
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ class _Ref(weakref.ref):  # type: ignore[type-arg]
 
 
 class Memo:
-    """The forms of objects seen before, by id: a record listed on many pages is hashed once.
+    """The forms of objects seen before, by id: one shown on many pages (a department, a record
+    made in memory) is hashed once.
     Each object is referred to, so that its id is known to be its own: weakly where the object
     allows (a page's own pager or group leaves the memo with it), strongly otherwise."""
 
@@ -152,12 +154,12 @@ def _canonical(value: Any, memo: Memo, keep: bool = True) -> Any:
         return tuple(_canonical(v, memo, keep) for v in value)
     names = _dataclass_fields(kind)
     if names is not None:
-        known = memo.get(value)
-        if known is not None:
-            return known
         made_from = getattr(value, "made_from", b"")
         if made_from:  # the hash of what it was made from (a published record: publicity.select)
             return made_from
+        known = memo.get(value)
+        if known is not None:
+            return known
         # stands for its fields by their hash: a page listing it hashes 32 bytes, not the record
         form = hashlib.sha256(pickled(_fields(value, names, memo))).digest()
         if keep:

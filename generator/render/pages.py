@@ -157,8 +157,8 @@ class Renderer:
 
     def forms(self, records: list[PublicRecord]) -> list[bytes]:
         """The 32 bytes each of the publication's `records` stands for in a key: a page's rows are
-        keyed by these joined, not walked one by one. A record read from a file knows them (the hash
-        of what it was made from: 4 million look-ups at 200,000 records); one made in memory is
+        keyed by these joined, not walked one by one. A record read from a file has them at hand (the
+        hash of what it was made from; 4 million rows at 200,000 records); one made in memory is
         hashed once (the memo)."""
         made = [record.made_from for record in records]
         return made if all(made) else [pagecache.form(record, self.memo) for record in records]
