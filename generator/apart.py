@@ -27,7 +27,7 @@ import sys
 import traceback
 from typing import Callable, TypeVar
 
-from . import heap
+from . import heap, workers
 from .errors import DisclosureError
 
 T = TypeVar("T")
@@ -52,9 +52,11 @@ def in_child(work: Callable[[], T]) -> T:
         stream.flush()
     read_end, write_end = os.pipe()
     heap.before_fork()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(read_end)
+        workers.end_with_parent(parent)  # a build killed meanwhile does not leave its check running
         _serve(work, write_end)
     os.close(write_end)
     try:

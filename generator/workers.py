@@ -7,14 +7,21 @@ function had been applied in this process — which is what happens with one wor
 too few items to be worth a process, or on a platform without fork.
 
 A worker that dies without a word (killed, or out of memory) ends the map with WorkerDied, a
-message in Chinese, rather than waiting for ever for the results it took with it.
+message in Chinese, rather than waiting for ever for the results it took with it. And the other
+way round: a worker ends with the process that started it (end_with_parent), so a build killed
+mid-map (SIGKILL from the OOM killer or a CI timeout, or SIGTERM) leaves no worker behind.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from . import heap
@@ -59,13 +66,39 @@ class WorkerDied(DisclosureError):
         )
 
 
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when the thread that started it ends
+
+
+def end_with_parent(parent: int) -> None:
+    """Make this process (started by process `parent`) end when that one does. A pool's workers
+    wait on pipes their siblings hold open too: a build killed while they waited left them waiting
+    for ever, each with its memory. On Linux the kernel kills this one when its parent dies; and if
+    the parent is already gone, it ends now."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _worker_started(parent: int, initializer: Callable[[], None] | None) -> None:
+    end_with_parent(parent)
+    if initializer is not None:
+        initializer()
+
+
 def pool_map(
-    start: str, workers: int, function: Callable[[Any], list[R]], parts: Iterable[Any], initializer: Any = None
+    start: str,
+    workers: int,
+    function: Callable[[Any], list[R]],
+    parts: Iterable[Any],
+    initializer: Callable[[], None] | None = None,
 ) -> list[R]:
     """`function` of each of `parts` on `workers` processes started by `start` ("fork" or "spawn"),
     each giving a list: their items, in order. A pool that loses a worker says so (WorkerDied), where
     multiprocessing.Pool would start another and wait for ever for the lost part."""
-    pool = ProcessPoolExecutor(workers, multiprocessing.get_context(start), initializer)
+    started = partial(_worker_started, os.getpid(), initializer)
+    pool = ProcessPoolExecutor(workers, multiprocessing.get_context(start), started)
     try:
         return [result for part in pool.map(function, parts) for result in part]
     except BrokenProcessPool:

@@ -62,6 +62,10 @@ class Command:
     def returncode(self) -> int | None:
         return self._code
 
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
+
     def kill(self) -> None:
         self._process.kill()
 

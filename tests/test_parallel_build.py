@@ -4,14 +4,18 @@ writes exactly the bytes a one-process build writes."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
+import forked
 from conftest import DEPT_USCC, record_text, run_cli
 from generator import workers
 from generator.render import pages
@@ -224,3 +228,63 @@ def test_a_build_whose_render_worker_is_killed_fails_with_the_output_unchanged(m
     assert _files(site / "build") == served
     assert run_cli("build", "--site", site, "--jobs", "2").code == 0
     assert "已修改" in (site / "build/d1/2026-00003.html").read_text(encoding="utf-8")
+
+
+def _state_and_parent(pid: int) -> tuple[str, int] | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return fields[0], int(fields[1])
+
+
+def _descendants(pid: int) -> list[int]:
+    """The processes `pid` started, and theirs (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        found = _state_and_parent(int(entry.name)) if entry.name.isdigit() else None
+        if found is not None:
+            children.setdefault(found[1], []).append(int(entry.name))
+    result, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            result.append(child)
+            todo.append(child)
+    return result
+
+
+def _parent(pid: int) -> int | None:
+    found = _state_and_parent(pid)
+    return found[1] if found is not None else None
+
+
+def _alive(pid: int) -> bool:
+    found = _state_and_parent(pid)
+    return found is not None and found[0] != "Z"  # a zombie has ended; whoever adopted it reaps it
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, and the kernel's signal at a parent's death")
+def test_a_build_killed_while_its_workers_run_leaves_none_behind(make_site: MakeSite) -> None:
+    """SIGKILL (the OOM killer, a CI job's timeout) ends a build at once, and its worker processes
+    end with it. Before, a pool's workers waited for work for ever on pipes their siblings held
+    open, each with its memory (a city's build: hundreds of MB each)."""
+    records = {
+        f"content/d1/r{i}.md": record_text(index_no=f"{DEPT_USCC}/2026-{i:05d}", title=f"关于第{i}项工作的通知")
+        for i in range(1, 401)
+    }
+    site = make_site(records)
+    command = forked.start("build", "--site", site, "--jobs", "2")
+    assert command.pid is not None
+    seen: list[int] = []
+    # two processes of its own at once: its render workers (the check before ran in a child of its
+    # own, whose workers that child shut down however the build ended)
+    while len([pid for pid in seen if _alive(pid) and _parent(pid) == command.pid]) < 2:
+        assert _alive(command.pid), "the build ended before two worker processes were seen"
+        seen = _descendants(command.pid)
+        time.sleep(0.005)
+    os.kill(command.pid, signal.SIGKILL)
+    command.communicate(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(map(_alive, seen)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [pid for pid in seen if _alive(pid)] == []
