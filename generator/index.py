@@ -16,6 +16,7 @@ DISCLOSURE_SHARD_PAGES (SHARD_PAGES) sets the bound, default shards.BOUND.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -54,6 +55,9 @@ class ShardReport:
     where: str = ""  # the cluster worker that indexed it ("": this machine)
 
 
+Shipped = tuple[str, str, str | None, tuple[docs.Doc, ...]]  # a shard sent to be indexed: name, key, inputs, pages
+
+
 @dataclass(frozen=True)
 class Made:
     """A shard's new bundle, in the site's cache, as the indexer made it (here or on a worker)."""
@@ -64,27 +68,33 @@ class Made:
 
 
 def make_bundle(
-    stage: Path, cache_root: Path, name: str, key: str, items: tuple[docs.Doc, ...], where: str = ""
+    stage: Path,
+    cache_root: Path,
+    name: str,
+    key: str,
+    inputs: str | None,
+    items: tuple[docs.Doc, ...],
+    where: str = "",
 ) -> Made:
     """Index the pages `items` of shard `name` (rendered under `stage`) into the shard cache at
-    `cache_root` as the entry for `key`."""
+    `cache_root` as the entry for `key` (found for `inputs`: shards.inputs)."""
     cache = ShardCache(cache_root)
     scratch = cache.scratch(name)  # this build's own: a concurrent one never shares it
     try:
         measurement = bundle.index_pages(stage, items, scratch, name)
-        entry = cache.put(name, key, measurement, scratch)
+        entry = cache.put(name, key, measurement, scratch, inputs, docs.filter_counts(items))
     finally:
         cache.discard(scratch)  # gone already when put moved it into place
     return Made(entry, directory.bundle_keys(entry.bundle), where)
 
 
-def index_on_worker(stage: Path, site: SiteRef, batch: list[tuple[str, str, tuple[docs.Doc, ...]]]) -> list[Made]:
-    """Shards (name, key, pages) indexed on a cluster worker (generator/cluster.py): Pagefind runs
-    there, and the bundles go into the site's shard cache, which it reaches by the same path."""
+def index_on_worker(stage: Path, site: SiteRef, batch: list[Shipped]) -> list[Made]:
+    """Shards (name, key, inputs, pages) indexed on a cluster worker (generator/cluster.py): Pagefind
+    runs there, and the bundles go into the site's shard cache, which it reaches by the same path."""
     from .cluster import worker_address
 
     where = worker_address()
-    return [make_bundle(stage, site.root / CACHE, name, key, items, where) for name, key, items in batch]
+    return [make_bundle(stage, site.root / CACHE, *shipped, where=where) for shipped in batch]
 
 
 def _copy_bundle(output: Output, shard: str, source: Path, cached: Cached | None) -> None:
@@ -169,11 +179,22 @@ def build_index(
     made: set[str] = set()  # the shards indexed now (their directory keys kept aside: Directory.keep_new)
     term_directory = directory.Directory(publication.config.root / TERMS_CACHE)
 
+    made_with = shards.settings_of(publication.config)
+    inputs: dict[str, str | None] = {}  # each shard's inputs (shards.inputs)
+
     def look_up(shard: shards.Shard) -> ShardReport | None:
         """The shard's report when its bundle is in the cache (or, stale, in the previous output);
-        None when it must be indexed."""
-        key = keys[shard.name] = shards.key(shard, output)
-        cached = cache.get(shard.name, key, trust=partial(in_output, output, shard.name))
+        None when it must be indexed. Its key is the one the cache found for the same inputs, else
+        computed from its Docs."""
+        data = cache.entry(shard.name)
+        found = inputs[shard.name] = shards.inputs(shard, output, made_with)
+        known = _key_for(data, found)
+        key = keys[shard.name] = known or shards.key(shard, output)
+        cached = cache.get(shard.name, key, trust=partial(in_output, output, shard.name), data=data)
+        if cached is not None and data is not None and (cached.filters is None or (found and not known)):
+            counted = cached.filters if cached.filters is not None else docs.filter_counts(shard.docs)
+            cache.note(shard.name, data, found, counted)  # the next build knows its key from its inputs
+            cached = dataclasses.replace(cached, filters=counted)
         previous = stale_from / BUNDLES / shard.name if stale_from is not None else None
         if cached is None and previous is not None and (previous / ENTRY).is_file():
             folders[shard.name], keys[shard.name], entries[shard.name] = previous, None, None
@@ -185,7 +206,7 @@ def build_index(
         return ShardReport(shard.name, len(shard.pages), True, cached.measurement)
 
     def index_here(shard: shards.Shard) -> Made:
-        return make_bundle(output.root, cache.root, shard.name, str(keys[shard.name]), shard.docs)
+        return make_bundle(output.root, cache.root, *_shipped(keys, inputs)(shard))
 
     def new(shard: shards.Shard, bundle_made: Made) -> ShardReport:
         entry = entries[shard.name] = bundle_made.entry
@@ -217,7 +238,7 @@ def build_index(
                 if report is not None:
                     done(report)
             changed = [shard for shard in plan if found[shard.name] is None]
-            work = Work(index_here, partial(index_on_worker, output.root), _shipped(keys))
+            work = Work(index_here, partial(index_on_worker, output.root), _shipped(keys, inputs))
             for shard, bundle_made in zip(changed, remote.map(work, changed)):
                 found[shard.name] = done(new(shard, bundle_made))
             reports = [report for report in found.values() if report is not None]
@@ -230,7 +251,10 @@ def build_index(
     for path in files:
         output.copy(f"{BUNDLES}/{directory.FOLDER}/{path.name}", path)
     spans = [_span(pages[shard.name]) for shard in plan]
-    output.write_text(MANIFEST, json.dumps(_manifest(plan, len(files), spans), ensure_ascii=False, sort_keys=True))
+    counts = [_filters(entries[shard.name], shard) for shard in plan]
+    output.write_text(
+        MANIFEST, json.dumps(_manifest(plan, len(files), spans, counts), ensure_ascii=False, sort_keys=True)
+    )
     if shared := order.shared(pages[report.name] for report in reports):
         console.print(
             f"注意：搜索索引有 {len(shared)} 个页面编号出现在不止一个分片中（{'、'.join(shared[:5])}），"
@@ -243,9 +267,17 @@ def build_index(
     return reports
 
 
-def _shipped(keys: dict[str, str | None]) -> Callable[[shards.Shard], tuple[str, str, tuple[docs.Doc, ...]]]:
-    """What a cluster worker is sent of a shard to index: its name, its key and its pages."""
-    return lambda shard: (shard.name, str(keys[shard.name]), shard.docs)
+def _key_for(data: dict[str, object] | None, inputs: str | None) -> str | None:
+    """The key a shard's cache entry `data` was found for `inputs` (shards.inputs); None when it was
+    found for other inputs, or the shard has none."""
+    key = data.get("key") if data is not None and inputs is not None and data.get("inputs") == inputs else None
+    return key if isinstance(key, str) else None
+
+
+def _shipped(keys: dict[str, str | None], inputs: dict[str, str | None]) -> Callable[[shards.Shard], Shipped]:
+    """What the indexer (here, or on a cluster worker) is sent of a shard: its name, its key, its
+    inputs and its pages."""
+    return lambda shard: (shard.name, str(keys[shard.name]), inputs[shard.name], shard.docs)
 
 
 def _span(found: list[list[str]]) -> list[str]:
@@ -254,22 +286,26 @@ def _span(found: list[list[str]]) -> list[str]:
     return [min(dates), max(dates)] if dates else ["", ""]
 
 
-def _manifest(plan: list[shards.Shard], files: int, spans: list[list[str]]) -> dict[str, object]:
+def _filters(entry: Cached | None, shard: shards.Shard) -> dict[str, dict[str, int]]:
+    """The shard's filter values counted: as its cache entry keeps them, else from its Docs."""
+    return entry.filters if entry is not None and entry.filters is not None else docs.filter_counts(shard.docs)
+
+
+def _manifest(
+    plan: list[shards.Shard], files: int, spans: list[list[str]], counted: list[dict[str, dict[str, int]]]
+) -> dict[str, object]:
     """shards.json: the bundles in order, the term directory's number of files and format, the
     number of groups of a shard's pages (terms.GROUPS: heads.py), the word every page has
     (terms.EVERY), each bundle's oldest and newest date (`dates`: the search page opens first the
     shards that can hold the first results), and for each filter value its count of pages and the
-    places of the shards holding it."""
+    places of the shards holding it (from `counted`, each shard's: docs.filter_counts)."""
     counts: dict[str, dict[str, int]] = {name: {} for name in docs.FILTERS}
     holders: dict[str, dict[str, list[int]]] = {name: {} for name in docs.FILTERS}
-    for place, shard in enumerate(plan):
-        for item in shard.docs:
-            for name, values in item.filters().items():
-                for value in values:
-                    counts[name][value] = counts[name].get(value, 0) + 1
-                    places = holders[name].setdefault(value, [])
-                    if not places or places[-1] != place:
-                        places.append(place)
+    for place, shard_counts in enumerate(counted):
+        for name, values in shard_counts.items():
+            for value, count in values.items():
+                counts[name][value] = counts[name].get(value, 0) + count
+                holders[name].setdefault(value, []).append(place)
     filters = {name: {value: [counts[name][value], holders[name][value]] for value in counts[name]} for name in counts}
     return {
         "bundles": [f"{shard.name}/" for shard in plan],

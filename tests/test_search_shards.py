@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,12 @@ from generator import load, publicity
 from generator.config import load_config
 from generator.index import SHARD_PAGES
 from generator.search import order, shards
+from generator.search.cache import KEY
 
 
-def dated(year: int, serial: int, published: str, body: str = "正文。") -> str:
-    """A public record of d1 with 索引号 <year>-<serial>, published (and written, approved) on `published`."""
+def dated(year: int, serial: int, published: str, body: str = "正文。", **meta: object) -> str:
+    """A public record of d1 with 索引号 <year>-<serial>, published (and written, approved) on
+    `published`; `meta` adds or overrides keys."""
     review = f"{{drafter: 李明, opinion: 主动公开, checker: 王芳, approver: 赵刚, approved_on: {published}}}"
     return record_text(
         body,
@@ -30,6 +33,7 @@ def dated(year: int, serial: int, published: str, body: str = "正文。") -> st
         published=published,
         review=review,
         title=f"关于第{year}{serial}号事项的通知",
+        **meta,
     )
 
 
@@ -149,6 +153,50 @@ def test_an_edit_reindexes_only_its_shard(make_site, monkeypatch: pytest.MonkeyP
     fragments = (site / "build" / "pagefind" / "d1-2026" / "fragment").iterdir()
     text = "".join(gzip.decompress(path.read_bytes()).decode("utf-8") for path in fragments)
     assert "改过" in text.replace("\u200b", "")  # the indexer marks Chinese word boundaries with ZWSP
+
+
+def _manifest(site: Path) -> str:
+    return (site / "build" / "pagefind" / "shards.json").read_text(encoding="utf-8")
+
+
+def test_an_unchanged_shard_is_known_by_its_inputs(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A city has 650 shards: one whose pages and records are as they were keeps the key the shard
+    cache found for them, and its filter counts (shards.json), without a Doc made for any page. A
+    cache entry that does not have them yet (from an earlier release) is completed once."""
+    monkeypatch.setenv(SHARD_PAGES, "3")
+    site = make_site(RECORDS)
+    build(site)
+    made: list[str] = []
+    original = shards.doc
+    monkeypatch.setattr(shards, "doc", lambda record, page: made.append(page) or original(record, page))
+
+    # a record of the last chunk moves to another category: that shard's Docs and counts change
+    moved = dated(2026, 4, "2026-09-01", category="法定主动公开内容/人事信息")
+    (site / "content" / "d1" / "b4.md").write_text(moved, encoding="utf-8")
+    assert reindexed(build(site)) == ["d1-2026"]
+    assert sorted(made) == sorted(PLAN["d1-2026"])  # its Docs alone, made once to key and index it
+    categories = json.loads(_manifest(site))["filters"]["信息分类"]
+    assert categories["法定主动公开内容/人事信息"] == [1, [2]] and categories["法定主动公开内容/通知公告"] == [
+        7,
+        [0, 1, 2],
+    ], categories
+    clean = site.parent / "clean"  # the same sources, no cache: every shard's Docs counted afresh
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns(".cache", "build", ".build*"))
+    build(clean)
+    assert _manifest(site) == _manifest(clean)
+
+    made.clear()
+    assert reindexed(build(site)) == []
+    assert made == []
+
+    for name in PLAN:  # entries as an earlier release wrote them
+        key_file = site / ".cache" / "search" / name / KEY
+        data = json.loads(key_file.read_text(encoding="utf-8"))
+        key_file.write_text(json.dumps({k: v for k, v in data.items() if k not in ("inputs", "filters")}))
+    assert reindexed(build(site)) == [] and len(made) == len(RECORDS)
+    assert _manifest(site) == _manifest(clean)
+    made.clear()
+    assert reindexed(build(site)) == [] and made == []
 
 
 def test_an_addition_at_the_end_reindexes_the_last_chunk(make_site, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,8 +28,12 @@ from typing import Callable
 from ..output import files_under, pid_running
 from . import order
 from .bundle import Measurement
+from .docs import FILTERS
 
-KEY = "key"  # JSON: key, bundle (folder name), seconds, peak_kib, files {path: [size, sha256, mtime_ns, inode]}, pages
+# JSON: key, bundle (folder name), seconds, peak_kib, files {path: [size, sha256, mtime_ns, inode]}, pages;
+# and, once known, inputs (the shard's inputs the key was found for: shards.inputs) and filters
+# (each filter value's count of pages: docs.filter_counts)
+KEY = "key"
 FORMAT = 5  # 4: with each page's [date, URL, id] (search/order.py `pages`); 5: bundles with heads/
 BUNDLE = "bundle-"  # a complete bundle: bundle-RANDOM
 SCRATCH = ".new-"  # a bundle being made: .new-PID-RANDOM
@@ -43,6 +47,7 @@ class Cached:
     pages: list[list[str]]  # [date, URL, id] of each page (order.pages), read when it was made
     files: dict[str, list[object]]  # its manifest: each file's size, SHA-256 and status, as just verified
     in_output: bool = False  # True: not verified, as `trust` found every file of it in the output (get)
+    filters: dict[str, dict[str, int]] | None = None  # its pages' filter values counted; None: not kept
 
 
 def manifest(bundle: Path) -> dict[str, list[object]]:
@@ -91,11 +96,22 @@ def verified(bundle: Path, files: dict[str, list[object]]) -> bool | None:
     return whole
 
 
+def _counts(value: object) -> dict[str, dict[str, int]] | None:
+    """A key file's filter counts if they have their form (filter → value → count), else None."""
+    if not isinstance(value, dict) or not set(value) <= set(FILTERS):
+        return None
+    for counted in value.values():
+        if not isinstance(counted, dict) or not all(type(n) is int for n in counted.values()):
+            return None
+    return value
+
+
 class ShardCache:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def _entry(self, shard: str) -> dict[str, object] | None:
+    def entry(self, shard: str) -> dict[str, object] | None:
+        """The key file of `shard` as read (not yet checked: `get` does); None if there is none."""
         try:
             data = json.loads((self.root / shard / KEY).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -103,12 +119,17 @@ class ShardCache:
         return data if isinstance(data, dict) and data.get("format") == FORMAT else None
 
     def get(
-        self, shard: str, key: str, trust: Callable[[dict[str, list[object]]], bool] | None = None
+        self,
+        shard: str,
+        key: str,
+        trust: Callable[[dict[str, list[object]]], bool] | None = None,
+        data: dict[str, object] | None = None,
     ) -> Cached | None:
         """The cached bundle of `shard` if made for `key` and whole (its manifest verified) — or if
         `trust` finds its manifest's files in the output already (copies of these very files, as
-        the last build placed them): then they are placed from there and none of these is read."""
-        data = self._entry(shard)
+        the last build placed them): then they are placed from there and none of these is read.
+        `data`: its key file, when `entry` has just read it."""
+        data = data or self.entry(shard)
         if data is None or data.get("key") != key:
             return None
         try:
@@ -121,8 +142,9 @@ class ShardCache:
             ):
                 return None
             bundle = self.root / shard / name
+            filters = _counts(data.get("filters"))
             if trust is not None and trust(files):
-                return Cached(bundle, measurement, pages, files, in_output=True)
+                return Cached(bundle, measurement, pages, files, in_output=True, filters=filters)
             whole = False if bundle.is_symlink() else verified(bundle, files)
             if whole is False:
                 return None
@@ -130,7 +152,16 @@ class ShardCache:
                 self._write(self.root / shard, data)
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        return Cached(bundle, measurement, pages, files)
+        return Cached(bundle, measurement, pages, files, filters=filters)
+
+    def note(self, shard: str, data: dict[str, object], inputs: str | None, filters: dict[str, dict[str, int]]) -> None:
+        """Keep in the key file `data` of `shard` (as `get` just found it good) the shard's inputs
+        its key was found for (None: it has none) and its filter counts, so the next build with the
+        same inputs needs neither its Docs nor its key computed."""
+        data["filters"] = filters
+        if inputs is not None:
+            data["inputs"] = inputs
+        self._write(self.root / shard, data)
 
     def scratch(self, shard: str) -> Path:
         """A folder path of this build alone for a new bundle of `shard` (not yet created: the
@@ -142,8 +173,17 @@ class ShardCache:
     def discard(self, scratch: Path) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
-    def put(self, shard: str, key: str, measurement: Measurement, scratch: Path) -> Cached:
-        """Make the complete bundle in `scratch` the entry of `shard` for `key`."""
+    def put(
+        self,
+        shard: str,
+        key: str,
+        measurement: Measurement,
+        scratch: Path,
+        inputs: str | None = None,
+        filters: dict[str, dict[str, int]] | None = None,
+    ) -> Cached:
+        """Make the complete bundle in `scratch` the entry of `shard` for `key` (found for `inputs`:
+        shards.inputs; its pages' filter values counted: `filters`)."""
         folder = self.root / shard
         files = manifest(scratch)
         pages = order.pages(scratch)
@@ -160,9 +200,13 @@ class ShardCache:
             "files": files,
             "pages": pages,
         }
+        if inputs is not None:
+            data["inputs"] = inputs
+        if filters is not None:
+            data["filters"] = filters
         self._write(folder, data)  # last: the entry now names the new bundle
         self._tidy(folder, keep=bundle.name, leftovers=False)
-        return Cached(bundle, measurement, pages, files)
+        return Cached(bundle, measurement, pages, files, filters=filters)
 
     def _write(self, folder: Path, data: dict[str, object]) -> None:
         """The key file of `folder`, written whole, then renamed over the old one."""
@@ -199,5 +243,5 @@ class ShardCache:
                 if folder.is_dir() and folder.name not in shards:
                     shutil.rmtree(folder, ignore_errors=True)
                 elif folder.is_dir():
-                    data = self._entry(folder.name)
+                    data = self.entry(folder.name)
                     self._tidy(folder, keep=str(data.get("bundle")) if data else None)

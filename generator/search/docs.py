@@ -67,6 +67,18 @@ _sorted_values = attrgetter(*_SORTED_FIELDS)
 _FINGERPRINT = json.JSONEncoder(ensure_ascii=False)  # json.dumps(…, ensure_ascii=False, sort_keys=True)'s text
 
 
+def filter_counts(items: tuple[Doc, ...]) -> dict[str, dict[str, int]]:
+    """For each filter, each of its values on `items` with its count of pages (shards.json, built
+    from each shard's counts: the shard cache keeps them, so an unchanged shard's Docs are not made)."""
+    counts: dict[str, dict[str, int]] = {name: {} for name in FILTERS}
+    for item in items:
+        for name, values in item.filters().items():
+            counted = counts[name]
+            for value in values:
+                counted[value] = counted.get(value, 0) + 1
+    return counts
+
+
 def doc(record: PublicRecord, path: str) -> Doc:
     when = record.published or record.written
     return Doc(

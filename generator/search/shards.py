@@ -26,17 +26,23 @@ cheaper to query (docs/search.md).
 
 The key hashes the shard's rendered pages (paths, and the SHA-256 of their bytes as the output
 recorded it when placing them), each page's public metadata as the indexer is given it (docs.Doc)
-and the indexer's version.
+and the indexer's version. Making every Doc to hash it is most of an unchanged shard's cost at
+200,000 records, so a shard also has its `inputs`: the same pages and, for each record, the hash
+of what it was made from (PublicRecord.made_from), with the product's code and the site's settings
+— everything a Doc is made from. The shard cache keeps the key it last found for those inputs
+(index.py): while they are the same, so is the key, and no Doc is made.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import metadata
+from operator import itemgetter
 
-from .. import ids, urls
+from .. import ids, pagecache, urls
+from ..config import SiteConfig
 from ..output import Output
 from ..publicity import Publication, PublicRecord
 from .docs import Doc, doc
@@ -57,7 +63,13 @@ TEXT_BOUND = 1_000_000
 class Shard:
     name: str  # <dept>, <dept>-<year> or <dept>-<year>-<n>: the department slug (ASCII) and numbers
     pages: tuple[str, ...]  # output paths of its pages, sorted
-    docs: tuple[Doc, ...]  # what the indexer is given of each page, in the order of `pages`
+    records: tuple[PublicRecord, ...]  # the record of each page, in the order of `pages`
+
+    @cached_property
+    def docs(self) -> tuple[Doc, ...]:
+        """What the indexer is given of each page, in the order of `pages`: made only for a shard
+        whose key is not known from its inputs (index.py), or that is indexed."""
+        return tuple(doc(record, page) for record, page in zip(self.records, self.pages))
 
 
 def chunk_name(dept: str, year: int | None, n: int) -> str:
@@ -85,8 +97,8 @@ def request_page(record: PublicRecord) -> str:
 
 
 def _shard(name: str, records: list[PublicRecord]) -> Shard:
-    items = sorted((doc(record, page_path(record)) for record in records), key=lambda item: item.path)
-    return Shard(name, tuple(item.path for item in items), tuple(items))
+    items = sorted(((page_path(record), record) for record in records), key=itemgetter(0))
+    return Shard(name, tuple(page for page, _ in items), tuple(record for _, record in items))
 
 
 def _weight(record: PublicRecord) -> int:
@@ -142,6 +154,26 @@ def plan(publication: Publication, bound: int = BOUND, text_bound: int = TEXT_BO
 def indexer_version() -> str:
     """Read from the installed package's metadata once: 0.4 ms a shard, 650 shards at 200,000 records."""
     return f"pagefind-bin-extended {metadata.version('pagefind_bin_extended')}; format {INDEX_FORMAT}"
+
+
+def inputs(shard: Shard, output: Output, made_with: str) -> str | None:
+    """A hash of what the shard's key is made from: its pages (paths and the hash of each one's
+    rendered bytes), what each page's record was made from, and `made_with` (settings_of). None
+    when a record has no `made_from` (one made in memory): its key is always computed."""
+    digest = hashlib.sha256(made_with.encode())
+    for page, record in zip(shard.pages, shard.records):
+        if not record.made_from:
+            return None
+        digest.update(b"\0" + page.encode() + b"\0")
+        digest.update(bytes.fromhex(output.files[page].digest))
+        digest.update(record.made_from)
+    return digest.hexdigest()
+
+
+def settings_of(config: SiteConfig) -> str:
+    """What every record's Doc is made with besides its record's file: the product's code, the
+    site's settings, and the indexer's version (whose format is a shard's key too)."""
+    return pagecache.fingerprint(indexer_version(), pagecache.product(), config)
 
 
 def key(shard: Shard, output: Output) -> str:
