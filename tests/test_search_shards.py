@@ -159,6 +159,14 @@ def _manifest(site: Path) -> str:
     return (site / "build" / "pagefind" / "shards.json").read_text(encoding="utf-8")
 
 
+def _orders_agree(site: Path) -> None:
+    """Each shard's order file is made from the pages of the bundle published (the cache entry's)."""
+    for folder in (site / ".cache" / "search").iterdir():
+        pages = json.loads((folder / KEY).read_text(encoding="utf-8"))["pages"]
+        placed = site / "build" / "pagefind" / "order" / f"{folder.name}{order.SUFFIX}"
+        assert placed.read_bytes() == order.by_date(pages), folder.name
+
+
 def test_an_unchanged_shard_is_known_by_its_inputs(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
     """A city has 650 shards: one whose pages and records are as they were keeps the key the shard
     cache found for them, and its filter counts (shards.json), without a Doc made for any page. A
@@ -188,6 +196,7 @@ def test_an_unchanged_shard_is_known_by_its_inputs(make_site, monkeypatch: pytes
     made.clear()
     assert reindexed(build(site)) == []
     assert made == []
+    _orders_agree(site)
 
     for name in PLAN:  # entries as an earlier release wrote them
         key_file = site / ".cache" / "search" / name / KEY
@@ -197,6 +206,12 @@ def test_an_unchanged_shard_is_known_by_its_inputs(make_site, monkeypatch: pytes
     assert _manifest(site) == _manifest(clean)
     made.clear()
     assert reindexed(build(site)) == [] and made == []
+
+    # the cache lost (a CI job that restores the output alone): every shard indexed again, into
+    # new bundles, and each order file made from its new bundle, not placed as the last build's
+    shutil.rmtree(site / ".cache" / "search")
+    assert reindexed(build(site)) == sorted(PLAN)
+    _orders_agree(site)
 
 
 def test_an_addition_at_the_end_reindexes_the_last_chunk(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
