@@ -98,6 +98,8 @@ class Memo:
 _PLAIN = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, PosixPath, WindowsPath})
 
 
+_AS_IS = frozenset({str, int, bool, bytes, type(None)})  # what _canonical keeps as it is
+
 _FIELDS: dict[type, tuple[str, ...] | None] = {}  # a type → its dataclass fields' names (None: no dataclass)
 
 
@@ -148,10 +150,10 @@ def _canonical(value: Any, memo: Memo, keep: bool = True) -> Any:
     one that is a field of another (a record's body) only as part of it, and not kept: 400,000
     forms at 200,000 records, held through the render stage for no look-up."""
     kind = type(value)
-    if kind is str or kind is int or kind is bool or kind is bytes or value is None:  # most of a page's context
+    if kind in _AS_IS:  # most of a page's context
         return value
-    if kind is tuple or kind is list:
-        return tuple(_canonical(v, memo, keep) for v in value)
+    if kind is tuple or kind is list:  # a page's inputs: most members as they are, taken without a call each
+        return tuple([v if type(v) in _AS_IS else _canonical(v, memo, keep) for v in value])
     names = _dataclass_fields(kind)
     if names is not None:
         made_from = getattr(value, "made_from", b"")

@@ -17,11 +17,11 @@ from .pages import Renderer
 
 
 def rewriter(
-    renderer: Renderer, record: PublicRecord, by_source: Callable[[], dict[Path, PublicRecord]]
+    content_root: Path, record: PublicRecord, by_source: Callable[[], dict[Path, PublicRecord]]
 ) -> Callable[[str], str]:
-    """Where each link of the body points on the site; "" for a record that is not published."""
+    """Where each link of the body points on the site; "" for a record that is not published.
+    `content_root`: the site's content folder."""
     page = urls.record(record)
-    content_root = renderer.publication.config.root / CONTENT
     assert record.source is not None
 
     def rewrite(href: str) -> str:
@@ -55,6 +55,7 @@ def render_records(renderer: Renderer) -> None:
     def by_source() -> dict[Path, PublicRecord]:  # looked up only by a body that links to a record
         return {r.source.resolve(): r for r in publication.full if r.source}
 
+    content_root = publication.config.root / CONTENT
     for record in publication.full:
         for name, path in record.attachments:
             renderer.output.copy(urls.attachment(record, name), path)
@@ -65,7 +66,7 @@ def render_records(renderer: Renderer) -> None:
             interprets=by_index.get(record.interprets),
             interpreted_by=[by_index[i] for i in record.interpreted_by],
         )
-        rewrite = rewriter(renderer, record, by_source)
+        rewrite = rewriter(content_root, record, by_source)
         renderer.page(
             urls.record(record),
             "record.html",
