@@ -387,3 +387,22 @@ def test_department_folder_linked_inside_the_content_tree_is_read(make_site: Mak
     assert result.code == 0, result.err
     out = output_text(site / "build")
     assert b"QZXSTOREBODY" in out and b"QZXSTOREATTACH" in out
+
+
+@pytest.mark.parametrize("rel", ["../x.html", "d1/../../x.html", "d1/..", "/etc/x.html", "d1/../d2/x.html"])
+def test_no_output_path_leaves_the_output_folder(tmp_path: Path, rel: str) -> None:
+    """Whatever a page's path is made from, a part ".." (or a leading /) is refused before anything is written."""
+    from generator.output import Output, OutputError
+
+    with pytest.raises(OutputError, match="越出了输出目录"):
+        Output(tmp_path / "out").write_text(rel, "x")
+    assert not list(tmp_path.rglob("x.html"))
+
+
+def test_dots_inside_a_name_are_not_a_way_out(tmp_path: Path) -> None:
+    from generator.output import Output
+
+    stage = Output(tmp_path / "out")
+    for rel in ("d..1/a..b.html", "..d/x.html", "d/x..", "d/.../x.html"):
+        stage.write_text(rel, "x")
+        assert (tmp_path / "out" / rel).read_text(encoding="utf-8") == "x"
