@@ -97,10 +97,16 @@ def index_on_worker(stage: Path, site: SiteRef, batch: list[Shipped]) -> list[Ma
     return [make_bundle(stage, site.root / CACHE, *shipped, where=where) for shipped in batch]
 
 
-def _copy_bundle(output: Output, shard: str, source: Path, cached: Cached | None) -> None:
+def _copy_bundle(
+    output: Output, shard: str, source: Path, cached: Cached | None, found: list[tuple[str, str]] | None
+) -> None:
     """Copy the bundle `source` of `shard` into the output. `cached`: its cache entry, whose manifest
     gives each file's status (as just verified, or as found in the output: ShardCache.get), so the
-    folder is not listed nor each file's status read again."""
+    folder is not listed nor each file's status read again. `found`: its files, with their keys, as
+    `in_output` found them in the output."""
+    if cached is not None and cached.in_output and found is not None:
+        output.take(found)
+        return
     if cached is None:  # the previous output's bundle, used as it is (stale_from)
         for rel in files_under(source):
             if not _unused(rel):
@@ -129,15 +135,20 @@ def _unused(rel: str) -> bool:
     return rel.rpartition("/")[2].startswith(UNUSED)
 
 
-def in_output(output: Output, shard: str, files: dict[str, list[object]]) -> bool:
+def in_output(
+    output: Output, shard: str, found: dict[str, list[tuple[str, str]]], files: dict[str, list[object]]
+) -> bool:
     """Whether the output (the previous one, or the spare staged again) holds every file of the
     cached bundle of manifest `files` as the last build copied it from the cache: then the cache's
-    700 files a shard (a city: 250,000) need not be listed and looked at to be trusted."""
-    return all(
-        output.reusable(f"{BUNDLES}/{shard}/{rel}", copy_key(copy_status(entry)))
-        for rel, entry in files.items()
-        if not _unused(rel)
-    )
+    700 files a shard (a city: 250,000) need not be listed and looked at to be trusted. If so, those
+    files and their keys are `found[shard]`, to be placed (_copy_bundle)."""
+    placed = [
+        (f"{BUNDLES}/{shard}/{rel}", copy_key(copy_status(entry))) for rel, entry in files.items() if not _unused(rel)
+    ]
+    if all(output.reusable(rel, key) for rel, key in placed):
+        found[shard] = placed
+        return True
+    return False
 
 
 def _describe(report: ShardReport) -> str:
@@ -194,6 +205,7 @@ def build_index(
 
     made_with = shards.settings_of(publication.config)
     inputs: dict[str, str | None] = {}  # each shard's inputs (shards.inputs)
+    in_place: dict[str, list[tuple[str, str]]] = {}  # the files of each shard the output holds (in_output)
 
     def look_up(shard: shards.Shard) -> ShardReport | None:
         """The shard's report when its bundle is in the cache (or, stale, in the previous output);
@@ -203,7 +215,7 @@ def build_index(
         found = inputs[shard.name] = shards.inputs(shard, output, made_with)
         known = _key_for(data, found)
         key = keys[shard.name] = known or shards.key(shard, output)
-        cached = cache.get(shard.name, key, trust=partial(in_output, output, shard.name), data=data)
+        cached = cache.get(shard.name, key, trust=partial(in_output, output, shard.name, in_place), data=data)
         if cached is not None and data is not None and (cached.filters is None or (found and not known)):
             counted = cached.filters if cached.filters is not None else docs.filter_counts(shard.docs)
             cache.note(shard.name, data, found, counted)  # the next build knows its key from its inputs
@@ -256,7 +268,7 @@ def build_index(
                 found[shard.name] = done(new(shard, bundle_made))
             reports = [report for report in found.values() if report is not None]
     for report in reports:
-        _copy_bundle(output, report.name, folders[report.name], entries[report.name])
+        _copy_bundle(output, report.name, folders[report.name], entries[report.name], in_place.get(report.name))
         _place_order(output, report.name, pages[report.name], keys[report.name], folders[report.name], made_with)
     files = term_directory.update(
         [directory.Shard(r.name, keys[r.name], folders[r.name], r.name in made) for r in reports]
@@ -276,8 +288,13 @@ def build_index(
             highlight=False,
             markup=False,
         )
-    cache.keep_only({r.name for r in reports})
+    cache.keep_only({r.name: _bundle_name(entries[r.name]) for r in reports})
     return reports
+
+
+def _bundle_name(entry: Cached | None) -> str | None:
+    """The folder name of a cache entry's bundle; None for the previous output's (a stale shard)."""
+    return entry.bundle.name if entry is not None else None
 
 
 def _key_for(data: dict[str, object] | None, inputs: str | None) -> str | None:

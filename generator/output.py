@@ -304,6 +304,13 @@ class Output:
             self.write_bytes(rel, Path(source).read_bytes(), key)
         self.copied.add(rel)
 
+    def take(self, found: list[tuple[str, str]]) -> None:
+        """Place each copy (rel, key) of `found` as the previous build placed it: `reusable` has just
+        found each (a search bundle's 700 files: `copy` for each would make its key again)."""
+        for rel, key in found:
+            self.reuse(rel, key, checked=True)
+        self.copied.update(rel for rel, _ in found)
+
 
 def copy_key(status: tuple[int, int, int]) -> str:
     """The key of a file copied unchanged (Output.copy): its source's size, modification time and inode."""
