@@ -167,8 +167,16 @@ def _canonical(value: Any, memo: Memo, keep: bool = True) -> Any:
         if keep:
             memo.put(value, form)
         return form
-    if isinstance(value, dict):
-        return tuple((_canonical(k, memo, keep), _canonical(v, memo, keep)) for k, v in value.items())
+    if isinstance(value, dict):  # a record page's context: its keys text, most of its values plain
+        return tuple(
+            [
+                (
+                    k if type(k) in _AS_IS else _canonical(k, memo, keep),
+                    v if type(v) in _AS_IS else _canonical(v, memo, keep),
+                )
+                for k, v in value.items()
+            ]
+        )
     if isinstance(value, (list, tuple)):
         return tuple(_canonical(v, memo, keep) for v in value)
     if isinstance(value, (set, frozenset)):
