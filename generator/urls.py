@@ -61,6 +61,13 @@ def catalogue_page(base: str, page: int) -> OutputPath:
     return OutputPath(base if page == 1 else posixpath.join(posixpath.dirname(base), f"{page}.html"))
 
 
+def catalogue_pages(base: str, count: int) -> list[OutputPath]:
+    """Pages 1 to `count` of a paginated listing whose first page is `base` (catalogue_page each,
+    the folder joined once: a city's listings have 200,000 pages)."""
+    folder = posixpath.join(posixpath.dirname(base), "")
+    return [OutputPath(base)] + [OutputPath(f"{folder}{page}.html") for page in range(2, count + 1)]
+
+
 def dept_catalogue(slug: str) -> OutputPath:
     return OutputPath(f"{slug}/catalogue/index.html")
 

@@ -160,3 +160,12 @@ def test_a_listings_navigation_is_rendered_once_per_folder_and_reads_the_same(
     assert pages_once == pages_every
     for rel in pages_once:
         assert (once / "build" / rel).read_bytes() == (every / "build" / rel).read_bytes(), rel
+
+
+@pytest.mark.parametrize(
+    "base", [urls.CATALOGUE, "d1/catalogue/index.html", "index.html", "d1/catalogue/topic/政务公开/"]
+)
+def test_a_listings_pages_are_where_its_pager_links(base: str) -> None:
+    """The pages are written where the pager's links point (each page's path, made once for a listing)."""
+    assert urls.catalogue_pages(base, 5) == [urls.catalogue_page(base, n) for n in range(1, 6)]
+    assert urls.catalogue_pages(base, 1) == [base]

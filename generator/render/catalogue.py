@@ -235,19 +235,22 @@ def _pages(renderer: Renderer, listing: Listing, nav: Navigation, rows: list[Pub
     )
     head = renderer.form(shown)
     forms = renderer.forms(rows)
-    for number in range(1, count + 1):
+    for number, path in enumerate(urls.catalogue_pages(base, count), start=1):
         start = (number - 1) * size
         renderer.page(
-            urls.catalogue_page(base, number),
+            path,
             "catalogue.html",
             inputs=(head, number, count, base, b"".join(forms[start : start + size])),
-            context=partial(_groups, rows[start : start + size], Pager(number, count, base)),
+            context=partial(_groups, rows, size, Pager(number, count, base)),
             **shown,
         )
 
 
-def _groups(chunk: list[PublicRecord], pager: Pager) -> dict[str, object]:
-    """A page's rows grouped by category (they arrive in taxonomy order), and its pager."""
+def _groups(rows: list[PublicRecord], size: int, pager: Pager) -> dict[str, object]:
+    """The rows of the pager's page (`size` a page) grouped by category (they arrive in taxonomy
+    order), and its pager: made only for a page rendered again."""
+    start = (pager.number - 1) * size
+    chunk = rows[start : start + size]
     groups = [Group(category, list(items)) for category, items in groupby(chunk, key=lambda r: r.category)]
     return {"groups": groups, "pager": pager}
 
