@@ -100,11 +100,11 @@ def index_on_worker(stage: Path, site: SiteRef, batch: list[Shipped]) -> list[Ma
 def _copy_bundle(
     output: Output, shard: str, source: Path, cached: Cached | None, found: list[tuple[str, str]] | None
 ) -> None:
-    """Copy the bundle `source` of `shard` into the output. `cached`: its cache entry, whose manifest
-    gives each file's status (as just verified, or as found in the output: ShardCache.get), so the
-    folder is not listed nor each file's status read again. `found`: its files, with their keys, as
-    `in_output` found them in the output."""
-    if cached is not None and cached.in_output and found is not None:
+    """Copy the bundle `source` of `shard` into the output. `found`: its files with their keys, when
+    `in_output` found them all in the output (placed from there). Else `cached`: its cache entry, whose
+    manifest gives each file's status as just verified (ShardCache.get), so the folder is not listed
+    nor each file's status read again."""
+    if found is not None:
         output.take(found)
         return
     if cached is None:  # the previous output's bundle, used as it is (stale_from)
@@ -115,7 +115,7 @@ def _copy_bundle(
     folder = os.fspath(source)
     for rel, entry in cached.files.items():
         if not _unused(rel):
-            output.copy(f"{BUNDLES}/{shard}/{rel}", f"{folder}/{rel}", copy_status(entry), cached.in_output)
+            output.copy(f"{BUNDLES}/{shard}/{rel}", f"{folder}/{rel}", copy_status(entry))
 
 
 def _place_order(
@@ -230,8 +230,10 @@ def build_index(
         folders[shard.name], pages[shard.name], entries[shard.name] = cached.bundle, cached.pages, cached
         return ShardReport(shard.name, len(shard.pages), True, cached.measurement)
 
+    shipped = _shipped(keys, inputs)
+
     def index_here(shard: shards.Shard) -> Made:
-        return make_bundle(output.root, cache.root, *_shipped(keys, inputs)(shard))
+        return make_bundle(output.root, cache.root, *shipped(shard))
 
     def new(shard: shards.Shard, bundle_made: Made) -> ShardReport:
         entry = entries[shard.name] = bundle_made.entry
@@ -263,7 +265,7 @@ def build_index(
                 if report is not None:
                     done(report)
             changed = [shard for shard in plan if found[shard.name] is None]
-            work = Work(index_here, partial(index_on_worker, output.root), _shipped(keys, inputs))
+            work = Work(index_here, partial(index_on_worker, output.root), shipped)
             for shard, bundle_made in zip(changed, remote.map(work, changed)):
                 found[shard.name] = done(new(shard, bundle_made))
             reports = [report for report in found.values() if report is not None]

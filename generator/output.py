@@ -288,19 +288,17 @@ class Output:
         """Write the UTF-8 text made of `pieces`, one after another (place_pieces)."""
         self.record(rel, *self.place_pieces(rel, self.path(rel), (piece.encode("utf-8") for piece in pieces), key))
 
-    def copy(
-        self, rel: str, source: str | Path, status: tuple[int, int, int] | None = None, checked: bool = False
-    ) -> None:
+    def copy(self, rel: str, source: str | Path, status: tuple[int, int, int] | None = None) -> None:
         """Copy a file (an attachment) unchanged; linked from the previous output without being
         read when its size, modification time and inode are those it was copied with. `status`:
-        those three, when the caller has just read them (a search bundle's verified manifest);
-        `checked`: `reusable` has just found the previous output's copy (reuse). `source` may be
-        text: a city's search bundles are 250,000 files, most never read."""
+        those three, when the caller has just read them (a search bundle's verified manifest).
+        `source` may be text: a city's search bundles are 250,000 files, most never read (`take`
+        places those the output holds)."""
         if status is None:
             now = os.stat(source)
             status = (now.st_size, now.st_mtime_ns, now.st_ino)
         key = copy_key(status)
-        if not self.reuse(rel, key, checked):
+        if not self.reuse(rel, key):
             self.write_bytes(rel, Path(source).read_bytes(), key)
         self.copied.add(rel)
 

@@ -58,14 +58,19 @@ def department(slug: str) -> OutputPath:
 
 def catalogue_page(base: str, page: int) -> OutputPath:
     """Page `page` (1-based) of a paginated listing whose first page is `base`."""
-    return OutputPath(base if page == 1 else posixpath.join(posixpath.dirname(base), f"{page}.html"))
+    return OutputPath(base if page == 1 else f"{_listing_folder(base)}{page}.html")
 
 
 def catalogue_pages(base: str, count: int) -> list[OutputPath]:
-    """Pages 1 to `count` of a paginated listing whose first page is `base` (catalogue_page each,
-    the folder joined once: a city's listings have 200,000 pages)."""
-    folder = posixpath.join(posixpath.dirname(base), "")
+    """Pages 1 to `count` of the listing whose first page is `base` (catalogue_page's, the folder
+    found once: a city's listings have 200,000 pages)."""
+    folder = _listing_folder(base)
     return [OutputPath(base)] + [OutputPath(f"{folder}{page}.html") for page in range(2, count + 1)]
+
+
+def _listing_folder(base: str) -> str:
+    """The folder of a listing's pages, "" or ending in "/"."""
+    return posixpath.join(posixpath.dirname(base), "")
 
 
 def dept_catalogue(slug: str) -> OutputPath:

@@ -45,8 +45,8 @@ class Cached:
     bundle: Path
     measurement: Measurement  # of the build that made the bundle
     pages: list[list[str]]  # [date, URL, id] of each page (order.pages), read when it was made
-    files: dict[str, list[object]]  # its manifest: each file's size, SHA-256 and status, as just verified
-    in_output: bool = False  # True: not verified, as `trust` found every file of it in the output (get)
+    # its manifest: each file's size, SHA-256 and status (verified, unless `trust` found them: get)
+    files: dict[str, list[object]]
     filters: dict[str, dict[str, int]] | None = None  # its pages' filter values counted; None: not kept
 
 
@@ -144,7 +144,7 @@ class ShardCache:
             bundle = self.root / shard / name
             filters = _counts(data.get("filters"))
             if trust is not None and trust(files):
-                return Cached(bundle, measurement, pages, files, in_output=True, filters=filters)
+                return Cached(bundle, measurement, pages, files, filters=filters)
             whole = False if bundle.is_symlink() else verified(bundle, files)
             if whole is False:
                 return None
