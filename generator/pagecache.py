@@ -1,7 +1,8 @@
 """The page cache: what the last build wrote, so the next one renders only what changed.
 
 `<site>/.cache/pages/index.json` maps every output file of the last complete build to the
-key of its inputs and the hash of its bytes. A page whose key is unchanged is not rendered
+key of its inputs and the hash of its bytes, and each group of pages (a listing, a department's
+record pages) to the key of all their inputs (render/pages.py, Renderer.reuse_group). A page whose key is unchanged is not rendered
 again: its file is linked from the previous output into the staging folder (no byte is
 rewritten), and a page rendered again to the same bytes is linked too — or, when the output
 before the previous one was kept as the spare (output.py), it is already there and nothing is
@@ -194,8 +195,11 @@ def _canonical(value: Any, memo: Memo, keep: bool = True) -> Any:
     return repr(value)
 
 
+FORM_SIZE = hashlib.sha256().digest_size  # the bytes a dataclass stands for in a key (`form`)
+
+
 def form(value: Any, memo: Memo) -> Any:
-    """What `fingerprint` hashes of `value`: for a dataclass (a record), the 32 bytes it stands for."""
+    """What `fingerprint` hashes of `value`: for a dataclass (a record), the FORM_SIZE bytes it stands for."""
     return _canonical(value, memo)
 
 
@@ -247,6 +251,7 @@ class PageCache:
         self.entries: dict[str, Entry] = {}
         self.scanned_with = ""  # the allow list the previous output was scanned with
         self.spare: Spare | None = None  # the output before the previous one, kept beside it (output.py)
+        self.groups: dict[str, str] = {}  # a group of pages → the key of all their inputs (render/pages.py)
         try:
             with heap.paused():  # 650,000 entries at 200k records: collecting while they were made took seconds
                 data = jsontext.loads(self.file.read_bytes())  # 116 MB at 200k records: orjson
@@ -257,6 +262,7 @@ class PageCache:
                 ):
                     self.entries = {rel: Entry(*entry) for rel, entry in data["files"].items()}
                     self.scanned_with = str(data.get("scanned_with", ""))
+                    self.groups = {str(group): str(key) for group, key in data.get("groups", {}).items()}
                     spare = data.get("spare")
                     if spare is not None:
                         self.spare = Spare(
@@ -283,15 +289,22 @@ class PageCache:
             return None
         return path if stat.S_ISREG(status.st_mode) and status.st_size == entry.size else None
 
-    def save(self, files: dict[str, Entry], scanned_with: str, spare: Spare | None = None) -> None:
-        """Record the build that has just replaced the output (written whole, then renamed), and
-        the spare kept beside it, if any."""
+    def save(
+        self,
+        files: dict[str, Entry],
+        scanned_with: str,
+        spare: Spare | None = None,
+        groups: dict[str, str] | None = None,
+    ) -> None:
+        """Record the build that has just replaced the output (written whole, then renamed), the
+        spare kept beside it, if any, and the key of each group of pages' inputs (`groups`)."""
         self.file.parent.mkdir(parents=True, exist_ok=True)
         head: dict[str, object] = {
             "format": FORMAT,
             "product": product(),
             "output": str(self.previous),
             "scanned_with": scanned_with,
+            "groups": groups or {},
         }
         if spare is not None:
             head["spare"] = {"name": spare.name, "inode": spare.inode, "behind": sorted(spare.behind)}

@@ -85,7 +85,9 @@ def build(
             # what rendering and indexing make is mostly kept to the end: heap.py
             with output.staging(out, cache, config.root / TRASH) as stage, heap.paused():
                 # the renderer's memory (each page's key, the forms of the records hashed) goes before the search's
-                pages = len(render.render_site(publication, stage, workers).pages)
+                renderer = render.render_site(publication, stage, workers)
+                pages, groups = len(renderer.pages), renderer.groups
+                del renderer
                 stage.survey()  # the pages taken from the spare are all there before the search index reads them
                 reports = index.build_index(
                     publication, stage, stale_from=out.resolve() if search_later else None, executor=executor
@@ -106,7 +108,7 @@ def build(
         except secrecy.LeakFound as leak:
             result.findings.extend(leak.findings)
             return result
-        cache.save(stage.files, allowed, stage.spare)
+        cache.save(stage.files, allowed, stage.spare, groups)
     result.pages, result.built = pages, True
     result.search_stale = any(report.stale for report in reports)
     return result

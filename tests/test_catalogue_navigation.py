@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Callable
+from types import SimpleNamespace
+from typing import Any, Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import urls
+from generator.render import catalogue
 from htmlscan import scan, text_of
 from conftest import DEPT_USCC, record_text, run_cli, write_site
 
@@ -169,3 +173,16 @@ def test_a_listings_pages_are_where_its_pager_links(base: str) -> None:
     """The pages are written where the pager's links point (each page's path, made once for a listing)."""
     assert urls.catalogue_pages(base, 5) == [urls.catalogue_page(base, n) for n in range(1, 6)]
     assert urls.catalogue_pages(base, 1) == [base]
+
+
+@given(st.lists(st.sampled_from(["乙", "甲", "丙", "表外一", "表外二"]), max_size=60))
+def test_a_listings_rows_are_in_taxonomy_order_then_in_the_order_given(categories: list[str]) -> None:
+    """Each listing's rows: its categories in taxonomy order, each category's records newest first
+    as they arrive, and the records of categories outside the taxonomy last, still as they arrive
+    (interleaved): what a stable sort by each record's place in the taxonomy gives."""
+    taxonomy = ["甲", "乙", "丙"]
+    renderer: Any = SimpleNamespace(publication=SimpleNamespace(config=SimpleNamespace(leaf_categories=taxonomy)))
+    records: Any = [SimpleNamespace(category=category, n=n) for n, category in enumerate(categories)]
+    rows = catalogue.ordered(renderer, records)
+    place = {category: i for i, category in enumerate(taxonomy)}
+    assert rows == sorted(records, key=lambda r: place.get(r.category, len(taxonomy)))

@@ -13,9 +13,9 @@ from typing import Callable
 
 import pytest
 
-from conftest import DEPT_USCC, REPO, record_text, run_cli
-from generator import checkcache, load, output, pagecache
-from generator.render import exports
+from conftest import DEPT_USCC, REPO, SITE_YAML, record_text, run_cli
+from generator import checkcache, load, output, pagecache, urls
+from generator.render import exports, pages
 
 MakeSite = Callable[..., Path]
 NEVER = 10**18  # checkcache.SETTLED_NS that vouches for no file: every record is read by the check
@@ -224,6 +224,53 @@ def test_an_edit_build_reads_back_no_page_it_did_not_render(
     assert [rel for rel in output if rel != "d1/2026-00002.html" and not rel.startswith("pagefind/")] == []
 
 
+def test_an_unchanged_listing_is_placed_whole_and_a_changed_one_paged_again(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A city's listings have 200,000 pages, and an edit changes a few listings: the pages of a
+    listing whose records and heading are as in the last build are placed as that build wrote them,
+    not keyed one by one (Renderer.reuse_group). The listings showing the edited record are paged
+    again, and a listing page missing from the output is put back: the output is a clean build's."""
+    review = "{drafter: 李明, opinion: 主动公开, checker: 王芳, approver: 赵刚, approved_on: 2025-03-02}"
+    records = {
+        f"content/d1/r{i}.md": _record(
+            i, f"第{i}条正文。", written="2025-03-01", published=f"2025-03-0{i + 2}", review=review
+        )
+        for i in range(1, 6)
+    }
+    records |= {f"content/d1/s{i}.md": _record(i, f"第{i}条正文。") for i in range(6, 9)}
+    site = make_site({"site.yaml": SITE_YAML + "page_size: 2\n", **records})
+    assert run_cli("build", "--site", site).code == 0
+    paged: list[str] = []
+    page = pages.Renderer.page
+
+    def spied(self: pages.Renderer, path: str, template: str, *args: object, **kwargs: object) -> None:
+        if template == "catalogue.html":
+            paged.append(path)
+        page(self, path, template, *args, **kwargs)
+
+    monkeypatch.setattr(pages.Renderer, "page", spied)
+    year_2025 = [urls.year_listing(2025), urls.dept_listing("d1", urls.year_listing(2025))]
+    untouched = {
+        path
+        for base in year_2025 + [urls.current_only(base) for base in year_2025]
+        for path in urls.catalogue_pages(base, 3)  # five records, two a page
+    }
+    assert untouched <= set(_files(site / "build"))
+
+    for step, body in enumerate(["第七条正文，已修改。", "第七条正文，再次修改。"]):
+        (site / "content/d1/s7.md").write_text(_record(7, body), encoding="utf-8")
+        gone = "" if step else urls.catalogue_page(urls.year_listing(2025), 2)
+        if gone:  # a page of an unchanged listing is gone from the output (and no spare holds it yet)
+            (site / "build" / gone).unlink()
+        paged.clear()
+        assert run_cli("build", "--site", site).code == 0
+        assert urls.CATALOGUE in paged and urls.year_listing(2026) in paged  # they list the edited record
+        assert untouched.intersection(paged) <= {gone}  # placed whole; the page gone is keyed again
+        built = _files(site / "build")
+        assert built == _clean_build(site, tmp_path / "clean")
+
+
 def test_a_page_key_never_takes_the_form_of_an_object_that_is_gone() -> None:
     """The renderer's memo keys forms by object id, and CPython gives a freed object's id to the
     next one: a pager made for one page and freed must not lend its form to the next page's."""
@@ -261,15 +308,16 @@ def test_a_page_key_is_the_same_in_every_process() -> None:
 def test_the_page_cache_reads_back_what_it_saved_in_batches(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
 ) -> None:
-    """index.json is written a batch of files at a time (here 2): every entry comes back."""
+    """index.json is written a batch of files at a time (here 2): every entry comes back, and every group's key."""
     monkeypatch.setattr(pagecache, "SAVE_BATCH", 2)
     out = tmp_path / "build"
     files = {
         f"部门{n}/页 {n}.html": pagecache.Entry(f"key{n}", pagecache.digest_of(bytes([n])), n) for n in range(count)
     }
-    pagecache.PageCache(tmp_path, out).save(files, scanned_with="allow")
+    groups = {f"listing:部门{n}/catalogue/index.html": f"key{n}" for n in range(count)}
+    pagecache.PageCache(tmp_path, out).save(files, scanned_with="allow", groups=groups)
     cache = pagecache.PageCache(tmp_path, out)
-    assert cache.entries == files and cache.scanned_with == "allow"
+    assert cache.entries == files and cache.scanned_with == "allow" and cache.groups == groups
 
 
 def test_an_edit_of_a_body_does_not_write_the_site_wide_exports_again(

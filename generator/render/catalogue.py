@@ -13,6 +13,7 @@ from itertools import groupby
 
 from .. import urls
 from ..config import Category
+from ..pagecache import FORM_SIZE
 from ..publicity import PublicDepartment, PublicRecord
 from ..schema import Status
 from .pages import Renderer
@@ -86,9 +87,22 @@ class Listing:
 
 
 def ordered(renderer: Renderer, records: list[PublicRecord]) -> list[PublicRecord]:
-    """Taxonomy order first, then newest first (records arrive newest first)."""
-    order = {path: i for i, path in enumerate(renderer.publication.config.leaf_categories)}
-    return sorted(records, key=lambda r: order.get(r.category, len(order)))
+    """Taxonomy order first, then newest first (records arrive newest first): as a stable sort by
+    each record's place in the taxonomy would give (a category outside it last), found in one pass
+    over the records, twice as quick as the sort's key call for each of 200,000 rows."""
+    rank = {path: i for i, path in enumerate(renderer.publication.config.leaf_categories)}.get
+    outside = len(renderer.publication.config.leaf_categories)
+    by_rank: dict[int, list[PublicRecord]] = {}
+    for record in records:
+        place = rank(record.category, outside)
+        try:
+            by_rank[place].append(record)
+        except KeyError:
+            by_rank[place] = [record]
+    rows: list[PublicRecord] = []
+    for place in sorted(by_rank):
+        rows += by_rank[place]
+    return rows
 
 
 def taxonomy_nodes(categories: list[Category], depth: int = 0) -> list[tuple[Category, int]]:
@@ -210,21 +224,23 @@ def navigation(
 
 def paginate(renderer: Renderer, listing: Listing, nav: Navigation) -> None:
     """The listing's pages, and those of its 现行有效-only twin (the same order, filtered)."""
-    rows = ordered(renderer, listing.records)
-    _pages(renderer, listing, nav, rows, current=False)
+    _pages(renderer, listing, nav, listing.records, current=False)
     current = Status.CURRENT.value  # an enum member looked up once, not for each of 3 million rows
-    _pages(renderer, listing, nav, [r for r in rows if r.status == current], current=True)
+    _pages(renderer, listing, nav, [r for r in listing.records if r.status == current], current=True)
 
 
-def _pages(renderer: Renderer, listing: Listing, nav: Navigation, rows: list[PublicRecord], current: bool) -> None:
-    """One page per `size` rows. A page's key is what every page of the listing shows, its number
-    and the forms of its rows: 160,000 listing pages of a city are keyed without walking their
-    groups and pagers, which are made only for a page rendered again."""
+def _pages(renderer: Renderer, listing: Listing, nav: Navigation, records: list[PublicRecord], current: bool) -> None:
+    """One page per `size` rows, the records in taxonomy order (`ordered`). A listing whose records
+    (their forms, in the order given) and what every page of it shows are as in the last build is
+    placed whole (Renderer.reuse_group): its rows are not ordered and its pages not keyed. Else a
+    page's key is what every page of the listing shows, its number and the forms of its rows: a
+    listing's pages are keyed without walking their groups and pagers, which are made only for a
+    page rendered again."""
     size = max(1, renderer.publication.config.page_size)
     base = urls.current_only(listing.base) if current else listing.base
-    count = max(1, -(-len(rows) // size))
+    count = max(1, -(-len(records) // size))
     shown = dict(
-        total=len(rows),
+        total=len(records),
         heading=listing.heading,
         department=listing.department,
         listing_base=listing.base,
@@ -234,13 +250,20 @@ def _pages(renderer: Renderer, listing: Listing, nav: Navigation, rows: list[Pub
         facet=listing.facet,
     )
     head = renderer.form(shown)
+    paths = urls.catalogue_pages(base, count)
+    left = renderer.reuse_group(f"listing:{base}", paths, ("catalogue.html", head, renderer.forms(records)))
+    if not left:
+        return
+    rows = ordered(renderer, records)
     forms = renderer.forms(rows)
-    for number, path in enumerate(urls.catalogue_pages(base, count), start=1):
+    for number, path in enumerate(paths, start=1):
+        if path not in left:
+            continue
         start = (number - 1) * size
         renderer.page(
             path,
             "catalogue.html",
-            inputs=(head, number, count, base, b"".join(forms[start : start + size])),
+            inputs=(head, number, count, base, forms[start * FORM_SIZE : (start + size) * FORM_SIZE]),
             context=partial(_groups, rows, size, Pager(number, count, base)),
             **shown,
         )
