@@ -13,7 +13,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import DEPT_USCC, REPO, SITE_YAML, record_text, run_cli
+from conftest import DEPARTMENT_YAML, DEPT_USCC, REPO, SITE_YAML, record_text, run_cli
 from generator import checkcache, load, output, pagecache, urls
 from generator.render import exports, pages
 
@@ -269,6 +269,75 @@ def test_an_unchanged_listing_is_placed_whole_and_a_changed_one_paged_again(
         assert untouched.intersection(paged) <= {gone}  # placed whole; the page gone is keyed again
         built = _files(site / "build")
         assert built == _clean_build(site, tmp_path / "clean")
+
+
+def test_a_departments_record_pages_are_placed_whole_until_one_shows_something_new(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A department's record pages are one group: when no record they show changed (their own, the
+    records they supersede, interpret or are interpreted by) and every link in their bodies points
+    where it did, they are placed as the last build wrote them, not keyed one by one. What another
+    department's record changes shows on these pages, and the output is a clean build's."""
+    other = "11530400MB0000002R"
+
+    def d2(serial: int, body: str, **meta: object) -> str:
+        return record_text(body, index_no=f"{other}/2026-{serial:05d}", publisher="另一局", **meta)
+
+    site = make_site(
+        {
+            **{f"content/d1/r{i}.md": _record(i, f"第{i}条正文。") for i in range(1, 4)},
+            "content/d2/department.yaml": DEPARTMENT_YAML.replace("测试局", "另一局").replace(DEPT_USCC, other),
+            "content/d2/x.md": d2(1, "见[第二项](../d1/r2.md)。", title="关于引用第二项的通知"),
+            "content/d2/y.md": d2(
+                2, "第一项的解读。", title="第一项的解读", doc_type="政策解读", interprets=f"{DEPT_USCC}/2026-00001"
+            ),
+        }
+    )
+    assert run_cli("build", "--site", site).code == 0
+    paged: list[str] = []
+    page = pages.Renderer.page
+
+    def spied(self: pages.Renderer, path: str, template: str, *args: object, **kwargs: object) -> None:
+        if template == "record.html":
+            paged.append(path)
+        page(self, path, template, *args, **kwargs)
+
+    monkeypatch.setattr(pages.Renderer, "page", spied)
+
+    def rebuilt() -> list[str]:
+        paged.clear()
+        assert run_cli("build", "--site", site).code == 0
+        keyed = sorted(paged)
+        assert _files(site / "build") == _clean_build(site, tmp_path / "clean")
+        return keyed
+
+    d1_pages = [f"d1/2026-{i:05d}.html" for i in range(1, 4)]
+    x_page, r1_page = site / "build/d2/2026-00001.html", site / "build/d1/2026-00001.html"
+    (site / "content/d1/r3.md").write_text(_record(3, "第3条正文，已修改。"), encoding="utf-8")
+    assert rebuilt() == d1_pages  # d2's pages placed whole
+    assert 'href="../d1/2026-00002.html"' in x_page.read_text(encoding="utf-8")
+
+    # x's link now points nowhere (r2 is no longer published in full), though x itself did not change
+    (site / "content/d1/r2.md").write_text(
+        _record(2, "第2条正文。", publicity="依申请公开", withhold_reason="《中华人民共和国政府信息公开条例》第十六条"),
+        encoding="utf-8",
+    )
+    assert "d2/2026-00001.html" in rebuilt()
+    assert "2026-00002.html" not in x_page.read_text(encoding="utf-8")
+
+    # the 解读 of r1 in d2 is retitled: r1's page, which names it, is keyed again though r1 did not change
+    y = site / "content/d2/y.md"
+    y.write_text(y.read_text(encoding="utf-8").replace("第一项的解读", "第一项的政策解读"), encoding="utf-8")
+    assert "d1/2026-00001.html" in rebuilt()
+    assert "第一项的政策解读" in r1_page.read_text(encoding="utf-8")
+
+    # … and r1, which the 解读 names, is retitled: the 解读's page in d2 is keyed again
+    r1 = site / "content/d1/r1.md"
+    r1.write_text(
+        r1.read_text(encoding="utf-8").replace("关于第1项工作的通知", "关于第1项工作的决定"), encoding="utf-8"
+    )
+    assert "d2/2026-00002.html" in rebuilt()
+    assert "关于第1项工作的决定" in (site / "build/d2/2026-00002.html").read_text(encoding="utf-8")
 
 
 def test_a_page_key_never_takes_the_form_of_an_object_that_is_gone() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Callable
@@ -12,16 +13,15 @@ from markupsafe import Markup
 
 from .. import links, markdown, urls
 from ..load import CONTENT
-from ..publicity import PublicRecord
+from ..publicity import Publication, PublicRecord
 from .pages import Renderer
 
 
 def rewriter(
-    content_root: Path, record: PublicRecord, by_source: Callable[[], dict[Path, PublicRecord]]
+    content_root: Path, record: PublicRecord, page: str, by_source: Callable[[], dict[Path, PublicRecord]]
 ) -> Callable[[str], str]:
-    """Where each link of the body points on the site; "" for a record that is not published.
-    `content_root`: the site's content folder."""
-    page = urls.record(record)
+    """Where each link of the body of `record` (whose page is `page`) points on the site; "" for
+    a record that is not published. `content_root`: the site's content folder."""
     assert record.source is not None
 
     def rewrite(href: str) -> str:
@@ -47,7 +47,42 @@ def link_targets(record: PublicRecord, rewrite: Callable[[str], str]) -> tuple[t
     return tuple((href, rewrite(href)) for href in record.body.links)
 
 
+@dataclass(slots=True)
+class RecordPage:
+    """A record's page as planned: its path, the records it shows, and where its body's links point."""
+
+    path: str
+    record: PublicRecord
+    superseded_by: PublicRecord | None
+    interprets: PublicRecord | None
+    interpreted_by: list[PublicRecord]
+    rewrite: Callable[[str], str]
+    targets: tuple[tuple[str, str], ...]
+
+    def inputs(self, renderer: Renderer) -> tuple[object, ...]:
+        """What the page's key takes in besides what every page's key holds, with a record as the
+        32 bytes it stands for in a key (Renderer.forms): what `values` holds, found without making it."""
+        shown = [self.record, self.superseded_by, self.interprets]
+        return (
+            self.path,
+            *(renderer.forms([r]) if r is not None else None for r in shown),
+            renderer.forms(self.interpreted_by),
+            self.targets,
+        )
+
+    def values(self, publication: Publication) -> dict[str, object]:
+        return dict(
+            record=self.record,
+            department=publication.departments.get(self.record.dept),
+            superseded_by=self.superseded_by,
+            interprets=self.interprets,
+            interpreted_by=self.interpreted_by,
+        )
+
+
 def render_records(renderer: Renderer) -> None:
+    """Each fully published record's page and attachments. A department's record pages are a group
+    (Renderer.reuse_group): when none of them shows anything new, they are placed as they were."""
     publication = renderer.publication
     by_index = publication.by_index()
 
@@ -56,24 +91,39 @@ def render_records(renderer: Renderer) -> None:
         return {r.source.resolve(): r for r in publication.full if r.source}
 
     content_root = publication.config.root / CONTENT
+    by_dept: dict[str, list[PublicRecord]] = {}
     for record in publication.full:
         for name, path in record.attachments:
             renderer.output.copy(urls.attachment(record, name), path)
-        values = dict(
-            record=record,
-            department=publication.departments.get(record.dept),
-            superseded_by=by_index.get(record.superseded_by),
-            interprets=by_index.get(record.interprets),
-            interpreted_by=[by_index[i] for i in record.interpreted_by],
-        )
-        rewrite = rewriter(content_root, record, by_source)
-        renderer.page(
-            urls.record(record),
-            "record.html",
-            inputs=(values, link_targets(record, rewrite)),
-            context=_body(record, rewrite),
-            **values,
-        )
+        by_dept.setdefault(record.dept, []).append(record)
+    for dept, records in by_dept.items():  # a department's pages planned at a time: a city's 200,000 are not held
+        pages = []
+        for record in records:
+            page_path = urls.record(record)
+            rewrite = rewriter(content_root, record, page_path, by_source)
+            pages.append(
+                RecordPage(
+                    page_path,
+                    record,
+                    by_index.get(record.superseded_by),
+                    by_index.get(record.interprets),
+                    [by_index[i] for i in record.interpreted_by],
+                    rewrite,
+                    link_targets(record, rewrite),
+                )
+            )
+        inputs = ("record.html", [page.inputs(renderer) for page in pages])
+        left = renderer.reuse_group(f"records:{dept}", [page.path for page in pages], inputs)
+        for page in pages:
+            if page.path in left:
+                values = page.values(publication)
+                renderer.page(
+                    page.path,
+                    "record.html",
+                    inputs=(values, page.targets),
+                    context=_body(page.record, page.rewrite),
+                    **values,
+                )
 
 
 def _body(record: PublicRecord, rewrite: Callable[[str], str]) -> Callable[[], dict[str, object]]:
