@@ -224,6 +224,20 @@ def test_an_edit_build_reads_back_no_page_it_did_not_render(
     assert [rel for rel in output if rel != "d1/2026-00002.html" and not rel.startswith("pagefind/")] == []
 
 
+def _given_to_page(monkeypatch: pytest.MonkeyPatch, template: str) -> list[str]:
+    """The pages of `template` given to Renderer.page (keyed one by one) from now on, as they are given."""
+    paged: list[str] = []
+    page = pages.Renderer.page
+
+    def spied(self: pages.Renderer, path: str, given: str, *args: object, **kwargs: object) -> None:
+        if given == template:
+            paged.append(path)
+        page(self, path, given, *args, **kwargs)
+
+    monkeypatch.setattr(pages.Renderer, "page", spied)
+    return paged
+
+
 def test_an_unchanged_listing_is_placed_whole_and_a_changed_one_paged_again(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -241,15 +255,7 @@ def test_an_unchanged_listing_is_placed_whole_and_a_changed_one_paged_again(
     records |= {f"content/d1/s{i}.md": _record(i, f"第{i}条正文。") for i in range(6, 9)}
     site = make_site({"site.yaml": SITE_YAML + "page_size: 2\n", **records})
     assert run_cli("build", "--site", site).code == 0
-    paged: list[str] = []
-    page = pages.Renderer.page
-
-    def spied(self: pages.Renderer, path: str, template: str, *args: object, **kwargs: object) -> None:
-        if template == "catalogue.html":
-            paged.append(path)
-        page(self, path, template, *args, **kwargs)
-
-    monkeypatch.setattr(pages.Renderer, "page", spied)
+    paged = _given_to_page(monkeypatch, "catalogue.html")
     year_2025 = [urls.year_listing(2025), urls.dept_listing("d1", urls.year_listing(2025))]
     untouched = {
         path
@@ -294,15 +300,7 @@ def test_a_departments_record_pages_are_placed_whole_until_one_shows_something_n
         }
     )
     assert run_cli("build", "--site", site).code == 0
-    paged: list[str] = []
-    page = pages.Renderer.page
-
-    def spied(self: pages.Renderer, path: str, template: str, *args: object, **kwargs: object) -> None:
-        if template == "record.html":
-            paged.append(path)
-        page(self, path, template, *args, **kwargs)
-
-    monkeypatch.setattr(pages.Renderer, "page", spied)
+    paged = _given_to_page(monkeypatch, "record.html")
 
     def rebuilt() -> list[str]:
         paged.clear()
