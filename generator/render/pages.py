@@ -15,8 +15,8 @@ import stat
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from functools import partial
-from operator import attrgetter
 from importlib import resources
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable
 
@@ -32,8 +32,8 @@ from .jobs import Job
 
 LAYOUTS = "layouts"
 BATCH = 10_000  # queued pages rendered together: the queue of a 200,000-record site is not held whole
-_MADE_FROM = attrgetter("made_from")
 ASIDE = 2_000  # pages keyed between two heap.set_aside: the cycles of pages rendered here (--jobs 1) are freed as often
+_MADE_FROM = attrgetter("made_from")  # a published record's form in a key (Renderer.forms)
 
 
 def default_layouts() -> Path:
