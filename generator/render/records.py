@@ -91,14 +91,14 @@ def render_records(renderer: Renderer) -> None:
         return {r.source.resolve(): r for r in publication.full if r.source}
 
     content_root = publication.config.root / CONTENT
-    by_dept: dict[str, list[PublicRecord]] = {}
-    for record in publication.full:
-        for name, path in record.attachments:
-            renderer.output.copy(urls.attachment(record, name), path)
-        by_dept.setdefault(record.dept, []).append(record)
-    for dept, records in by_dept.items():  # a department's pages planned at a time: a city's 200,000 are not held
+    # a department's pages planned at a time (the site index groups its records): a city's 200,000 are not held
+    for dept, listed in publication.index.by_dept.items():
         pages = []
-        for record in records:
+        for record in listed:
+            if not record.full:
+                continue
+            for name, path in record.attachments:
+                renderer.output.copy(urls.attachment(record, name), path)
             page_path = urls.record(record)
             rewrite = rewriter(content_root, record, page_path, by_source)
             pages.append(
@@ -112,6 +112,8 @@ def render_records(renderer: Renderer) -> None:
                     link_targets(record, rewrite),
                 )
             )
+        if not pages:
+            continue
         inputs = ("record.html", [page.inputs(renderer) for page in pages])
         left = renderer.reuse_group(f"records:{dept}", [page.path for page in pages], inputs)
         for page in pages:
