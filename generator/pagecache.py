@@ -2,9 +2,9 @@
 
 `<site>/.cache/pages/index.json` maps every output file of the last complete build to the
 key of its inputs and the hash of its bytes, and each group of pages (a listing, a department's
-record pages) to the key of all their inputs (render/pages.py, Renderer.reuse_group). A page whose key is unchanged is not rendered
-again: its file is linked from the previous output into the staging folder (no byte is
-rewritten), and a page rendered again to the same bytes is linked too — or, when the output
+record pages) to the key of all their inputs (render/pages.py, Renderer.reuse_group). A page
+whose key is unchanged is not rendered again: its file is linked from the previous output into
+the staging folder (no byte is rewritten), and a page rendered again to the same bytes is linked too — or, when the output
 before the previous one was kept as the spare (output.py), it is already there and nothing is
 done for it at all. Keys are content
 hashes of everything a page reads — its context, the site settings and departments every
