@@ -35,6 +35,7 @@ from . import heap, jsontext
 
 CACHE = Path(".cache") / "pages"
 INDEX = "index.json"
+LISTED = "listed.bin"  # each published record's made_from with its listed form (publicity.listed_form)
 FORMAT = "2"  # the layout of index.json
 SAVE_BATCH = 10_000  # files of index.json encoded at once (PageCache.save)
 
@@ -241,6 +242,10 @@ def digester(data: bytes = b"") -> Any:
     return hashlib.sha256(data)
 
 
+def _listed_head(pairs: bytes) -> bytes:
+    return f"{product()} {digest_of(pairs)}".encode("ascii")
+
+
 class PageCache:
     """The previous build's files and keys; `previous` is the output folder they are in."""
 
@@ -271,6 +276,20 @@ class PageCache:
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             self.entries = {}  # no cache, or one this release cannot read: a full build
 
+    def listed(self) -> dict[bytes, bytes]:
+        """The listed form of each record the last build published, by the hash of what it was made
+        from (publicity.select takes them, and hashes only the records made from something new);
+        empty when there is none this release wrote, or it is damaged. `listed.bin`: a line naming
+        the release and the sha256 of the rest, then (made_from, listed_as) pairs of FORM_SIZE bytes."""
+        try:
+            head, _, pairs = (self.file.parent / LISTED).read_bytes().partition(b"\n")
+        except OSError:
+            return {}
+        pair = 2 * FORM_SIZE
+        if head != _listed_head(pairs) or len(pairs) % pair:
+            return {}
+        return {pairs[i : i + FORM_SIZE]: pairs[i + FORM_SIZE : i + pair] for i in range(0, len(pairs), pair)}
+
     @property
     def incremental(self) -> bool:
         """The previous output is there with this release's keys: the build renders only what changed."""
@@ -295,10 +314,15 @@ class PageCache:
         scanned_with: str,
         spare: Spare | None = None,
         groups: dict[str, str] | None = None,
+        listed: bytes = b"",
     ) -> None:
         """Record the build that has just replaced the output (written whole, then renamed), the
-        spare kept beside it, if any, and the key of each group of pages' inputs (`groups`)."""
+        spare kept beside it, if any, the key of each group of pages' inputs (`groups`) and the
+        listed forms of the records it published (`listed`: the pairs of `listed.bin`)."""
         self.file.parent.mkdir(parents=True, exist_ok=True)
+        partial_listed = self.file.with_name(f"{LISTED}.{os.getpid()}.tmp")
+        partial_listed.write_bytes(_listed_head(listed) + b"\n" + listed)
+        partial_listed.replace(self.file.with_name(LISTED))
         head: dict[str, object] = {
             "format": FORMAT,
             "product": product(),

@@ -14,6 +14,7 @@ import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from . import apart, heap, output, pagecache, publicity, secrecy
 from .checking import CheckResult, body_facts, check
@@ -68,7 +69,7 @@ def build(
         # little besides, and handing 200,000 public records across took longer than the check's
         # memory is worth to it: its check runs here, and what it freed is handed back at once. A
         # cluster's client cannot be forked, so there it always runs here.
-        gather = functools.partial(_gather, config, today, workers)
+        gather = functools.partial(_gather, config, today, workers, cache.listed)
         if executor is not None or cache.incremental:
             gathered = gather()
             heap.give_back()
@@ -94,6 +95,7 @@ def build(
                 )
                 # what was published is in the pages and the search index now: its memory goes back
                 # before the scan's processes start beside this one (heap.py)
+                listed_forms = publicity.listed_forms(publication)
                 del publication
                 heap.give_back()
                 listed = stage.drop_held()  # the pages that are gone, before the scan: it scans what is published
@@ -108,7 +110,7 @@ def build(
         except secrecy.LeakFound as leak:
             result.findings.extend(leak.findings)
             return result
-        cache.save(stage.files, allowed, stage.spare, groups)
+        cache.save(stage.files, allowed, stage.spare, groups, listed_forms)
     result.pages, result.built = pages, True
     result.search_stale = any(report.stale for report in reports)
     return result
@@ -125,11 +127,15 @@ class Gathered:
     publication: publicity.Publication | None
 
 
-def _gather(config: SiteConfig, today: dt.date, workers: int | Executor) -> Gathered:
+def _gather(
+    config: SiteConfig, today: dt.date, workers: int | Executor, previous_forms: Callable[[], dict[bytes, bytes]]
+) -> Gathered:
+    """`previous_forms`: reads the listed forms of the records the last build published (PageCache.listed),
+    held only while the publication is selected."""
     checked = check(config, today, workers)
     site = dataclasses.replace(checked.site, records=[])
     if checked.findings.blocking:
         return Gathered(site, checked.findings, checked.review, None)
     with heap.paused():  # 200,000 public records made and kept: heap.py
-        publication = publicity.select(checked.site, body_facts(checked, workers))
+        publication = publicity.select(checked.site, body_facts(checked, workers), previous_forms())
     return Gathered(site, checked.findings, checked.review, publication)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ DEPT_PUBLIC_KEYS = tuple(key.name for key in schema.DepartmentFacts.keys.values(
 # The only department facts that may hold a (mobile) phone number: the contacts meant for the public.
 DEPT_CONTACT_KEYS = tuple(key.name for key in schema.DepartmentFacts.keys.values() if key.contact)
 # PublicRecord's fields that are no front-matter key: what the record is, and what is derived here.
-DERIVED = ("dept", "full", "body", "source", "interpreted_by", "made_from")
+DERIVED = ("dept", "full", "body", "source", "interpreted_by", "made_from", "listed_as")
 
 
 @dataclass(frozen=True, slots=True, weakref_slot=True)
@@ -112,6 +112,7 @@ class PublicRecord:
     interprets: str = ""  # index_no of a record published in full (it has a page), else empty
     interpreted_by: list[str] = field(default_factory=list)
     made_from: bytes = b""  # the sha256 of what `select` made it from (_made_from); b"" for one made in memory
+    listed_as: bytes = b""  # the sha256 of its public metadata (listed_form); b"" for one made in memory
 
     @property
     def year(self) -> int | None:
@@ -123,6 +124,10 @@ class PublicRecord:
     def slug(self) -> str:
         """<year>-<serial> of the index number: unique within the department."""
         return self.index_no.split("/", 1)[-1]
+
+
+NOT_LISTED = ("body", "made_from", "listed_as")  # what a listing row or an export row never shows of a record
+LISTED_FIELDS = tuple(f.name for f in fields(PublicRecord) if f.name not in NOT_LISTED)
 
 
 @dataclass
@@ -223,22 +228,42 @@ def _made_from(record: Record, public: PublicRecord) -> bytes:
     return pagecache.digester(pagecache.pickled(made)).digest()
 
 
+def listed_form(public: PublicRecord) -> bytes:
+    """The hash of the record's public metadata: every field but its body (and the hashes): all a
+    catalogue listing or the catalogue's export can show of it. Its body is shown on its own page
+    alone, so an edit of the body that leaves the metadata (its summary, the body's first sentence
+    where it gives none) as it was changes no listing and no export row."""
+    return bytes.fromhex(pagecache.fingerprint(*[getattr(public, name) for name in LISTED_FIELDS]))
+
+
+def listed_forms(publication: Publication) -> bytes:
+    """The (made_from, listed_as) pairs of every published record read from a file, for the next
+    build's `select` (pagecache.PageCache.listed)."""
+    return b"".join([r.made_from + r.listed_as for r in publication.records if r.made_from])
+
+
 def _newest_first(record: PublicRecord) -> tuple[dt.datetime, str]:
     when = record.published or (dt.datetime.combine(record.written, dt.time()) if record.written else dt.datetime.min)
     return when, record.index_no
 
 
-def select(site: Site, facts: Mapping[str, markdown.BodyFacts] | None = None) -> Publication:
-    """`facts`: of the published bodies (file → BodyFacts) as found before; the other bodies are read here."""
+def select(
+    site: Site,
+    facts: Mapping[str, markdown.BodyFacts] | None = None,
+    previous_forms: Mapping[bytes, bytes] | None = None,
+) -> Publication:
+    """`facts`: of the published bodies (file → BodyFacts) as found before; the other bodies are read here.
+    `previous_forms`: the listed forms the last build found (made_from → listed_as, PageCache.listed):
+    the same `made_from` gives the same record, so its form is taken, not hashed again."""
     config = site.config
     records: list[PublicRecord] = []
-    listed: list[Record] = []
+    listed_records: list[Record] = []
     targets: list[tuple[str, str]] = []  # (superseded_by, interprets) as written, resolved below
     for record in site.records:
         if is_listed(record, config):
             front = record.typed_front()  # one record's at a time: the typed forms are not kept
             records.append(_public_record(record, front, facts or {}))
-            listed.append(record)
+            listed_records.append(record)
             targets.append((front.superseded_by, front.interprets))
     known = {r.index_no: r for r in records}
     for public, (superseded, interprets) in zip(records, targets):
@@ -249,8 +274,10 @@ def select(site: Site, facts: Mapping[str, markdown.BodyFacts] | None = None) ->
         if interprets in known and public.full and known[interprets].full:
             public.interprets = interprets
             known[interprets].interpreted_by.append(public.index_no)
-    for public, record in zip(records, listed):
+    taken = previous_forms or {}
+    for public, record in zip(records, listed_records):
         public.made_from = _made_from(record, public)
+        public.listed_as = taken.get(public.made_from) or listed_form(public)
     records.sort(key=_newest_first, reverse=True)
     departments = {slug: _public_department(dept) for slug, dept in site.departments.items() if dept.data}
     reports, summaries = annual_tables.all_reports(site)

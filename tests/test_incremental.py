@@ -4,6 +4,8 @@ inputs did not change are not written again."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -13,8 +15,9 @@ from typing import Callable
 
 import pytest
 
-from conftest import DEPARTMENT_YAML, DEPT_USCC, REPO, SITE_YAML, record_text, run_cli
-from generator import checkcache, load, output, pagecache, urls
+from conftest import DEPARTMENT_YAML, DEPT_USCC, REPO, SITE_YAML, record_text, run_cli, tree_hash
+from generator import checkcache, load, output, pagecache, publicity, urls
+from generator.config import load_config
 from generator.render import exports, pages
 
 MakeSite = Callable[..., Path]
@@ -275,6 +278,93 @@ def test_an_unchanged_listing_is_placed_whole_and_a_changed_one_paged_again(
         assert untouched.intersection(paged) <= {gone}  # placed whole; the page gone is keyed again
         built = _files(site / "build")
         assert built == _clean_build(site, tmp_path / "clean")
+
+
+def test_an_edit_of_a_body_after_its_first_sentence_pages_no_listing_again(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A listing shows a record's public metadata (its summary: the body's first sentence, where it
+    gives none), never the rest of its body: an edit there pages no listing again, and the next
+    build takes every record's listed form from the last one. Its page is rendered again."""
+    records = {f"content/d1/r{i}.md": _record(i, f"第{i}条正文。第二句。") for i in range(1, 6)}
+    site = make_site({"site.yaml": SITE_YAML + "page_size: 2\n", **records})
+    assert run_cli("build", "--site", site).code == 0
+    listings, record_pages = _given_to_page(monkeypatch, "catalogue.html"), _given_to_page(monkeypatch, "record.html")
+    hashed: list[str] = []
+    listed_form = publicity.listed_form
+    monkeypatch.setattr(publicity, "listed_form", lambda r: hashed.append(r.index_no) or listed_form(r))
+
+    (site / "content/d1/r3.md").write_text(_record(3, "第3条正文。第二句，已修改。"), encoding="utf-8")
+    assert run_cli("build", "--site", site).code == 0
+    assert listings == [] and hashed == [f"{DEPT_USCC}/2026-00003"]
+    assert urls.record(_public(site, 3)) in record_pages
+    assert _files(site / "build") == _clean_build(site, tmp_path / "clean")
+
+    (site / "content/d1/r3.md").write_text(_record(3, "第3条正文，已修改。第二句。"), encoding="utf-8")
+    assert run_cli("build", "--site", site).code == 0
+    assert urls.CATALOGUE in listings  # the first sentence is its summary in every listing
+    assert _files(site / "build") == _clean_build(site, tmp_path / "clean")
+
+
+def test_a_listing_template_that_reads_a_body_stops_the_build(make_site: MakeSite) -> None:
+    """A listing is keyed by its records' metadata: a site's own template that showed a body there
+    would go stale after an edit. It is an error naming the template's file and line (exit 2), and
+    the output stays the last build's."""
+    site = make_site({"content/d1/r1.md": _record(1, "第1条正文。")})
+    assert run_cli("build", "--site", site).code == 0
+    before = tree_hash(site / "build")
+    macros = (REPO / "layouts/_macros.html").read_text(encoding="utf-8")
+    line = next(n for n, text in enumerate(macros.splitlines(), 1) if "record.doc_no or" in text)
+    (site / "layouts").mkdir(exist_ok=True)
+    (site / "layouts/_macros.html").write_text(
+        macros.replace("{{ record.doc_no or '无' }}", "{{ record.body.read() }}"), encoding="utf-8"
+    )
+    result = run_cli("build", "--site", site)
+    assert result.code == 2
+    assert f"layouts/_macros.html 第 {line} 行" in result.err and "没有正文" in result.err
+    assert "Traceback" not in result.err
+    assert tree_hash(site / "build") == before
+
+
+def _public(site: Path, serial: int) -> publicity.PublicRecord:
+    config, _ = load_config(site)
+    loaded, _ = load.load_site(config)
+    return next(r for r in publicity.select(loaded).records if r.index_no.endswith(f"{serial:05d}"))
+
+
+def test_a_records_listed_form_is_every_public_field_but_its_body() -> None:
+    """What a listing or an export may show of a record is in its listed form: a change of any
+    field but the body changes it, one of the body alone does not."""
+    base = publicity.PublicRecord(
+        "d1", f"{DEPT_USCC}/2026-00001", "通知", ["测试局"], None, None, "主动公开", True, summary="摘要"
+    )
+    form = publicity.listed_form(base)
+    changed = {
+        "dept": "d2", "index_no": f"{DEPT_USCC}/2026-00002", "title": "公告", "publisher": ["另一局"],
+        "written": dt.date(2026, 1, 2), "published": dt.datetime(2026, 1, 3, 9), "publicity": "依申请公开",
+        "full": False, "category": "政策文件", "doc_type": "通知", "topic": "综合政务", "doc_no": "测发〔2026〕1号",
+        "status": "已废止", "status_date": dt.date(2026, 2, 1), "changed": dt.date(2026, 2, 2), "summary": "另一摘要",
+        "keywords": ["关键词"], "attachments": [("附件.pdf", Path("/site/content/d1/附件.pdf"))],
+        "source": Path("/site/content/d1/r1.md"), "superseded_by": "x", "interprets": "y", "interpreted_by": ["z"],
+    }  # fmt: skip
+    assert sorted(changed) == sorted(publicity.LISTED_FIELDS)
+    for name, value in changed.items():
+        assert publicity.listed_form(dataclasses.replace(base, **{name: value})) != form, name
+    body = publicity.PublicBody(40, ("r2.md",), text="正文。")
+    assert publicity.listed_form(dataclasses.replace(base, body=body, made_from=b"x" * 32)) == form
+
+
+def test_a_damaged_list_of_listed_forms_is_not_taken(tmp_path: Path) -> None:
+    """listed.bin gives back the pairs saved; one changed byte, or another release's, and none."""
+    out = tmp_path / "build"
+    pairs = {bytes([n]) * pagecache.FORM_SIZE: bytes([n + 1]) * pagecache.FORM_SIZE for n in range(3)}
+    pagecache.PageCache(tmp_path, out).save({}, "allow", listed=b"".join(k + v for k, v in pairs.items()))
+    assert pagecache.PageCache(tmp_path, out).listed() == pairs
+    saved = tmp_path / pagecache.CACHE / pagecache.LISTED
+    data = bytearray(saved.read_bytes())
+    data[-1] ^= 1
+    saved.write_bytes(bytes(data))
+    assert pagecache.PageCache(tmp_path, out).listed() == {}
 
 
 def test_a_departments_record_pages_are_placed_whole_until_one_shows_something_new(

@@ -14,15 +14,31 @@ from itertools import groupby
 from .. import urls
 from ..config import Category
 from ..pagecache import FORM_SIZE
-from ..publicity import PublicDepartment, PublicRecord
+from ..publicity import NOT_LISTED, PublicDepartment, PublicRecord
 from ..schema import Status
 from .pages import Renderer
+
+
+class Row:
+    """A record as a listing shows it: its public metadata, never its body. A listing's keys hold
+    the metadata alone (Renderer.rows), so a template (the site's own catalogue.html) that read the
+    body here would show it stale after an edit: it is an error instead."""
+
+    __slots__ = ("_record",)
+
+    def __init__(self, record: PublicRecord) -> None:
+        self._record = record
+
+    def __getattr__(self, name: str) -> object:
+        if name in NOT_LISTED:
+            raise AttributeError(f"目录列表只显示记录的公开元数据，不能读取 {name}")
+        return getattr(self._record, name)
 
 
 @dataclass
 class Group:
     category: str
-    records: list[PublicRecord]
+    records: list[Row]
 
 
 @dataclass
@@ -230,10 +246,11 @@ def paginate(renderer: Renderer, listing: Listing, nav: Navigation) -> None:
 
 
 def _pages(renderer: Renderer, listing: Listing, nav: Navigation, records: list[PublicRecord], current: bool) -> None:
-    """One page per `size` rows, the records in taxonomy order (`ordered`). A listing whose records
-    (their forms, in the order given) and what every page of it shows are as in the last build is
-    placed whole (Renderer.reuse_group): its rows are not ordered and its pages not keyed. Else a
-    page's key is what every page of the listing shows, its number and the forms of its rows: a
+    """One page per `size` rows, the records in taxonomy order (`ordered`). A record is in a
+    listing's keys by its public metadata (Renderer.rows): an edit of its body alone changes no
+    listing. A listing whose rows (in the order given) and what every page of it shows are as in the
+    last build is placed whole (Renderer.reuse_group): its rows are not ordered and its pages not
+    keyed. Else a page's key is what every page of the listing shows, its number and its rows: a
     listing's pages are keyed without walking their groups and pagers, which are made only for a
     page rendered again."""
     size = max(1, renderer.publication.config.page_size)
@@ -251,11 +268,11 @@ def _pages(renderer: Renderer, listing: Listing, nav: Navigation, records: list[
     )
     head = renderer.form(shown)
     paths = urls.catalogue_pages(base, count)
-    left = renderer.reuse_group(f"listing:{base}", paths, ("catalogue.html", head, renderer.forms(records)))
+    left = renderer.reuse_group(f"listing:{base}", paths, ("catalogue.html", head, renderer.rows(records)))
     if not left:
         return
     rows = ordered(renderer, records)
-    forms = renderer.forms(rows)
+    shown_rows = renderer.rows(rows)
     for number, path in enumerate(paths, start=1):
         if path not in left:
             continue
@@ -263,7 +280,7 @@ def _pages(renderer: Renderer, listing: Listing, nav: Navigation, records: list[
         renderer.page(
             path,
             "catalogue.html",
-            inputs=(head, number, count, base, forms[start * FORM_SIZE : (start + size) * FORM_SIZE]),
+            inputs=(head, number, count, base, shown_rows[start * FORM_SIZE : (start + size) * FORM_SIZE]),
             context=partial(_groups, rows, size, Pager(number, count, base)),
             **shown,
         )
@@ -274,7 +291,7 @@ def _groups(rows: list[PublicRecord], size: int, pager: Pager) -> dict[str, obje
     order), and its pager: made only for a page rendered again."""
     start = (pager.number - 1) * size
     chunk = rows[start : start + size]
-    groups = [Group(category, list(items)) for category, items in groupby(chunk, key=lambda r: r.category)]
+    groups = [Group(category, list(map(Row, items))) for category, items in groupby(chunk, key=lambda r: r.category)]
     return {"groups": groups, "pager": pager}
 
 

@@ -22,7 +22,6 @@ from ..publicity import PublicRecord
 from .pages import Renderer
 
 ASIDE = 1000  # rows encoded between two collections (json_document)
-HASHED = 1000  # rows pickled at a time for their hash: a pickler for each row took half the time
 
 FIELDS = (
     "index_no",
@@ -87,18 +86,15 @@ def render_exports(renderer: Renderer) -> None:
         "base_url": publication.config.base_url,
         "fields": list(FIELDS),
     }
-    # Both are made of the rows alone: their hash is the key, and an edit that changes no row (a
-    # body) writes neither again. Hashing a row is a fraction of encoding it (JSON with indent is
-    # encoded in Python).
-    rows_digest = pagecache.digester()
-    items = rows()
-    while batch := list(itertools.islice(items, HASHED)):
-        rows_digest.update(pagecache.pickled(batch))
+    # Both are made of the rows alone, and a row of a record's public metadata and its department's
+    # name (which every key holds): the records' listed forms are the key (Renderer.rows), and an
+    # edit that changes no row (a body) writes neither again.
+    rows_digest = pagecache.digest_of(renderer.rows(publication.records))
     for path, document in (
         (urls.CATALOGUE_JSON, lambda: json_document(head, "records", rows())),
         (urls.CATALOGUE_CSV, lambda: csv_document(rows())),
     ):
-        key = renderer.key(path, "exports", (head, rows_digest.hexdigest()))
+        key = renderer.key(path, "exports", (head, rows_digest))
         if not renderer.output.reuse(path, key):
             renderer.output.write_pieces(path, document(), key)
 

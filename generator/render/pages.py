@@ -12,6 +12,7 @@ import hashlib
 import os
 import posixpath
 import stat
+import traceback
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from functools import partial
@@ -20,13 +21,21 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    UndefinedError,
+)
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from .. import executors, heap, pagecache, safeurl, urls
 from ..output import Output, OutputError
-from ..publicity import Publication, PublicRecord
+from ..publicity import Publication, PublicRecord, listed_form
 from ..search import terms
 from .jobs import Job
 
@@ -34,6 +43,7 @@ LAYOUTS = "layouts"
 BATCH = 10_000  # queued pages rendered together: the queue of a 200,000-record site is not held whole
 ASIDE = 2_000  # pages keyed between two heap.set_aside: the cycles of pages rendered here (--jobs 1) are freed as often
 _MADE_FROM = attrgetter("made_from")  # a published record's form in a key (Renderer.forms)
+_LISTED_AS = attrgetter("listed_as")  # what a listing shows of it (Renderer.rows)
 
 
 def default_layouts() -> Path:
@@ -168,6 +178,15 @@ class Renderer:
             return joined
         return b"".join([pagecache.form(record, self.memo) for record in records])
 
+    def rows(self, records: list[PublicRecord]) -> bytes:
+        """The hash of the public metadata (publicity.listed_form) of each of `records`, joined in
+        order: what a listing or an export shows of them, without their bodies. A record made in
+        memory without one is hashed here."""
+        joined = b"".join(map(_LISTED_AS, records))
+        if len(joined) == pagecache.FORM_SIZE * len(records):
+            return joined
+        return b"".join([record.listed_as or listed_form(record) for record in records])
+
     def page(
         self,
         path: str,
@@ -227,7 +246,10 @@ class Renderer:
         def url(target: str) -> str:
             return urls.relative(job.path, target)
 
-        html = self.env.get_template(job.template).render(url=url, page_path=job.path, **values)
+        try:
+            html = self.env.get_template(job.template).render(url=url, page_path=job.path, **values)
+        except TemplateError as exc:  # the site's own layouts/ (or a mistake of ours): said in Chinese, exit 2
+            raise LayoutError(_template_fault(exc, job.path, self.publication.config.root)) from None
         entry, reused = self.output.place(job.path, job.target, html.encode("utf-8"), job.key)
         return job.path, entry, reused
 
@@ -240,6 +262,27 @@ class Renderer:
         for done in self.executor.map(work, self.queue):
             self.output.record(*done)
         self.queue = []
+
+
+def _template_fault(exc: TemplateError, page: str, site_root: Path) -> str:
+    """Where a template failed (its file and line, as jinja2 tells them) and why, for the clerk."""
+    where = [
+        (frame.filename, frame.lineno)
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if frame.filename.endswith(".html") and frame.lineno
+    ]
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        where.append((exc.filename, exc.lineno))
+    place = ""
+    if where:
+        file = Path(where[-1][0])
+        shown = file.relative_to(site_root).as_posix() if file.is_relative_to(site_root) else f"默认模板 {file.name}"
+        place = f"{shown} 第 {where[-1][1]} 行"
+    missing = "：模板用了此页面没有的变量或字段（目录列表中的记录只有公开元数据，没有正文）"
+    return (
+        f"生成 {page} 时模板出错（{place or '模板'}）{missing if isinstance(exc, UndefinedError) else ''}："
+        f"{exc.message or type(exc).__name__}；请修改站点 {LAYOUTS}/ 中的模板，或删除它改用默认模板"
+    )
 
 
 def _planned(job: Job) -> tuple[str, str]:
