@@ -370,10 +370,10 @@ def test_a_damaged_list_of_listed_forms_is_not_taken(tmp_path: Path) -> None:
 def test_a_departments_record_pages_are_placed_whole_until_one_shows_something_new(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A department's record pages are one group: when no record they show changed (their own, the
-    records they supersede, interpret or are interpreted by) and every link in their bodies points
-    where it did, they are placed as the last build wrote them, not keyed one by one. What another
-    department's record changes shows on these pages, and the output is a clean build's."""
+    """A department's record pages of one year are a group: when no record they show changed (their
+    own, the records they supersede, interpret or are interpreted by) and every link in their bodies
+    points where it did, they are placed as the last build wrote them, not keyed one by one. What
+    another department's record changes shows on these pages, and the output is a clean build's."""
     other = "11530400MB0000002R"
 
     def d2(serial: int, body: str, **meta: object) -> str:
@@ -382,6 +382,14 @@ def test_a_departments_record_pages_are_placed_whole_until_one_shows_something_n
     site = make_site(
         {
             **{f"content/d1/r{i}.md": _record(i, f"第{i}条正文。") for i in range(1, 4)},
+            "content/d1/old.md": record_text(  # another year's pages of d1 are a group of their own
+                "去年的正文。",
+                index_no=f"{DEPT_USCC}/2025-00009",
+                title="去年的通知",
+                written="2025-03-01",
+                published="2025-03-03",
+                review="{drafter: 李明, opinion: 主动公开, checker: 王芳, approver: 赵刚, approved_on: 2025-03-02}",
+            ),
             "content/d2/department.yaml": DEPARTMENT_YAML.replace("测试局", "另一局").replace(DEPT_USCC, other),
             "content/d2/x.md": d2(1, "见[第二项](../d1/r2.md)。", title="关于引用第二项的通知"),
             "content/d2/y.md": d2(
@@ -399,7 +407,7 @@ def test_a_departments_record_pages_are_placed_whole_until_one_shows_something_n
         assert _files(site / "build") == _clean_build(site, tmp_path / "clean")
         return keyed
 
-    d1_pages = [f"d1/2026-{i:05d}.html" for i in range(1, 4)]
+    d1_pages = [f"d1/2026-{i:05d}.html" for i in range(1, 4)]  # not d1/2025-00009.html
     x_page, r1_page = site / "build/d2/2026-00001.html", site / "build/d1/2026-00001.html"
     (site / "content/d1/r3.md").write_text(_record(3, "第3条正文，已修改。"), encoding="utf-8")
     assert rebuilt() == d1_pages  # d2's pages placed whole

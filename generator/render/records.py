@@ -81,8 +81,9 @@ class RecordPage:
 
 
 def render_records(renderer: Renderer) -> None:
-    """Each fully published record's page and attachments. A department's record pages are a group
-    (Renderer.reuse_group): when none of them shows anything new, they are placed as they were."""
+    """Each fully published record's page and attachments. A department's record pages of one year
+    are a group (Renderer.reuse_group): when none of them shows anything new, they are placed as
+    they were. An edit keys again the pages of its record's year, not the department's thousands."""
     publication = renderer.publication
     by_index = publication.by_index()
 
@@ -93,7 +94,7 @@ def render_records(renderer: Renderer) -> None:
     content_root = publication.config.root / CONTENT
     # a department's pages planned at a time (the site index groups its records): a city's 200,000 are not held
     for dept, listed in publication.index.by_dept.items():
-        pages = []
+        by_year: dict[int | None, list[RecordPage]] = {}
         for record in listed:
             if not record.full:
                 continue
@@ -101,7 +102,7 @@ def render_records(renderer: Renderer) -> None:
                 renderer.output.copy(urls.attachment(record, name), path)
             page_path = urls.record(record)
             rewrite = rewriter(content_root, record, page_path, by_source)
-            pages.append(
+            by_year.setdefault(record.year, []).append(
                 RecordPage(
                     page_path,
                     record,
@@ -112,20 +113,19 @@ def render_records(renderer: Renderer) -> None:
                     link_targets(record, rewrite),
                 )
             )
-        if not pages:
-            continue
-        inputs = ("record.html", [page.inputs(renderer) for page in pages])
-        left = renderer.reuse_group(f"records:{dept}", [page.path for page in pages], inputs)
-        for page in pages:
-            if page.path in left:
-                values = page.values(publication)
-                renderer.page(
-                    page.path,
-                    "record.html",
-                    inputs=(values, page.targets),
-                    context=_body(page.record, page.rewrite),
-                    **values,
-                )
+        for year, pages in by_year.items():
+            inputs = ("record.html", [page.inputs(renderer) for page in pages])
+            left = renderer.reuse_group(f"records:{dept}:{year or ''}", [page.path for page in pages], inputs)
+            for page in pages:
+                if page.path in left:
+                    values = page.values(publication)
+                    renderer.page(
+                        page.path,
+                        "record.html",
+                        inputs=(values, page.targets),
+                        context=_body(page.record, page.rewrite),
+                        **values,
+                    )
 
 
 def _body(record: PublicRecord, rewrite: Callable[[str], str]) -> Callable[[], dict[str, object]]:
