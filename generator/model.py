@@ -174,10 +174,11 @@ class Record:
     def date(self, key: str) -> dt.date | None:
         return as_date(self.meta.get(key))
 
-    def typed_front(self) -> Any:
-        """The front matter as typed values (`schema.RecordFront`, a pydantic model), read anew on each
-        call: kept on 200,000 records it would cost gigabytes, and only the selection reads it, once."""
-        return schema.RecordFront.read(self.meta)
+    def public_front(self) -> Any:
+        """The front matter's public keys as typed values (`schema.RecordFront`, a pydantic model), read
+        anew on each call: kept on 200,000 records it would cost gigabytes, and only the selection
+        reads it, once."""
+        return schema.RecordFront.read_public(self.meta)
 
     @property
     def publicity(self) -> str:

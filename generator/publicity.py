@@ -261,7 +261,7 @@ def select(
     targets: list[tuple[str, str]] = []  # (superseded_by, interprets) as written, resolved below
     for record in site.records:
         if is_listed(record, config):
-            front = record.typed_front()  # one record's at a time: the typed forms are not kept
+            front = record.public_front()  # one record's at a time: the typed forms are not kept
             records.append(_public_record(record, front, facts or {}))
             listed_records.append(record)
             targets.append((front.superseded_by, front.interprets))

@@ -25,7 +25,8 @@ what is public is read from here, nowhere else. docs/content-format.md describes
 
 Each declaration is also a pydantic v2 model, `RecordFront.model()`, with every key's marks in
 its field's `json_schema_extra` (`{"public": …, "exposure": …, "required": …}`);
-`RecordFront.read(meta)` is a record's typed front matter (`Record.typed_front()`). The model is built,
+`RecordFront.read(meta)` is a record's typed front matter, `RecordFront.read_public(meta)` that of its
+public keys alone (`Record.public_front()`, what the selection reads). The model is built,
 and pydantic imported, on first use: the checks run the kinds directly, so a check whose records
 all come from the check cache never pays for importing pydantic (about 0.15 s, a tenth of such a
 check on 2,000 records).
@@ -434,7 +435,7 @@ class Declaration:
     keys: ClassVar[dict[str, Key]] = {}
     _required: ClassVar[tuple[str, ...]] = ()
     _checks: ClassVar[tuple[tuple[str, Key, Callable[[Any], Codes], type[Declaration] | None], ...]] = ()
-    _model: ClassVar[Any] = None
+    _models: ClassVar[dict[bool, Any]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -445,7 +446,7 @@ class Declaration:
                 cls.keys[name] = value
         cls._required = tuple(name for name, key in cls.keys.items() if key.required)
         cls._checks = tuple((name, key, key.kind.check, key.kind.mapping) for name, key in cls.keys.items())
-        cls._model = None
+        cls._models = {}  # public only? → the pydantic model, built on first use
 
     @classmethod
     def unknown(cls, data: dict[Any, Any]) -> list[Any]:
@@ -478,13 +479,16 @@ class Declaration:
         return [key for key in cls.keys.values() if key.exposure in exposures]
 
     @classmethod
-    def model(cls) -> type[BaseModel]:
-        """The pydantic model of the declaration, built on first use."""
-        if cls._model is None:
+    def model(cls, public: bool = False) -> type[BaseModel]:
+        """The pydantic model of the declaration, built on first use. `public`: of the keys that may
+        be published alone (`read_public`)."""
+        if public not in cls._models:
             from pydantic import ConfigDict, Field, PlainValidator, create_model
 
             fields: dict[str, Any] = {}
             for name, key in cls.keys.items():
+                if public and not key.public:
+                    continue
                 kind = key.kind
                 kind_type = kind.mapping.model() if kind.mapping is not None else kind.type
                 fields[name] = (
@@ -493,27 +497,34 @@ class Declaration:
                         default_factory=kind.empty, title=key.label, description=key.doc, json_schema_extra=key.marks()
                     ),
                 )
-            model = create_model(
-                f"{cls.__name__}Model",
+            cls._models[public] = create_model(
+                f"{cls.__name__}{'Public' if public else ''}Model",
                 __config__=ConfigDict(extra="ignore", frozen=True),
                 __doc__=cls.__doc__,
                 __module__=__name__,
                 **fields,
             )
-            cls._model = model
-        return cls._model
+        return cls._models[public]  # type: ignore[no-any-return]
 
     @classmethod
     def read(cls, data: dict[Any, Any]) -> Any:
         """The typed values of `data` (every key; a bad or absent value reads as empty)."""
         return cls.model().model_validate(data)
 
+    @classmethod
+    def read_public(cls, data: dict[Any, Any]) -> Any:
+        """The typed values of the keys of `data` that may be published, read as `read` reads them:
+        what the selection (publicity.select) reads of every record, without the internal keys —
+        the 审查 mapping alone took over half of `read`'s time."""
+        return cls.model(public=True).model_validate(data)
+
 
 def __getattr__(name: str) -> Any:
     """`RecordFrontModel` and the others: the pydantic models by name, so their instances pickle."""
     for declaration in DECLARATIONS:
-        if name == f"{declaration.__name__}Model":
-            return declaration.model()
+        for public in (False, True):
+            if name == f"{declaration.__name__}{'Public' if public else ''}Model":
+                return declaration.model(public)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

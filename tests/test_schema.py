@@ -9,6 +9,8 @@ import pickle
 from pathlib import Path
 
 from conftest import DEPT_USCC, record_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import publicity, schema, yamlsrc
 from generator.annual.template import FIGURES
@@ -95,10 +97,33 @@ def test_the_output_scan_reads_the_public_free_texts_of_the_declaration() -> Non
 def test_a_record_with_its_typed_front_matter_pickles() -> None:
     """Records cross the forked worker pool (and a cluster's): the typed view reads the same there."""
     loaded = record(parsed(record_text(review=None)))
-    front = loaded.typed_front()
+    front = loaded.public_front()
     assert front.index_no == f"{DEPT_USCC}/2026-00001" and front.status == "现行有效"
     again = pickle.loads(pickle.dumps(loaded))
-    assert again.typed_front() == front and again.meta == loaded.meta
+    assert again.public_front() == front and again.meta == loaded.meta
+    assert pickle.loads(pickle.dumps(front)) == front
+
+
+_VALUES = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8), st.dates(),
+        st.datetimes(), st.sampled_from(["主动公开", "依申请公开", "现行有效", "已废止", "2026-03-01", " 政策/ 文件 "]),
+    ),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=6,
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from([*RecordFront.keys, "unknown"]), _VALUES, max_size=10))
+def test_the_public_keys_read_alone_as_in_the_whole_front_matter(meta: dict[str, object]) -> None:
+    """The selection reads a record's public keys alone (read_public: a fraction of the time): each
+    reads as the whole front matter's read gives it, whatever was written, and nothing else is read."""
+    public = RecordFront.read_public(meta)
+    whole = RecordFront.read(meta)
+    names = [name for name, key in RecordFront.keys.items() if key.public]
+    assert list(type(public).model_fields) == names
+    assert {name: getattr(public, name) for name in names} == {name: getattr(whole, name) for name in names}
 
 
 def test_reading_never_fails_and_checking_names_each_wrong_value() -> None:
