@@ -221,9 +221,9 @@ class Output:
             (self.root / rel).unlink(missing_ok=True)  # a folder of them cleared since the survey (_clear_way)
         _remove_empty(self.root, {posixpath.dirname(rel) for rel in gone})
         kept = [rel for rel in self.found if rel in self.files] if gone else self.found
-        since = sorted((rel for rel in self.files if rel not in found), key=_parts)
+        since = sorted((rel for rel in self.files if rel not in found), key=in_tree_order)
         self.held, self.from_spare, self.found, self.found_set = set(), False, None, set()
-        return list(heapq.merge(kept, since, key=_parts)) if since else kept
+        return list(heapq.merge(kept, since, key=in_tree_order)) if since else kept
 
     def _take_again(self, rel: str) -> None:
         """Place a file the spare should have held but did not (removed from it by hand) from the
@@ -350,12 +350,15 @@ def files_under(root: Path, links: bool = True) -> list[str]:
                     folders.append(rel)
                 elif entry.is_file():
                     found.append(rel)
-    found.sort(key=_parts)
+    found.sort(key=in_tree_order)
     return found
 
 
-def _parts(rel: str) -> list[str]:
-    return rel.split("/")
+def in_tree_order(rel: str) -> str:
+    """The sort key of a relative POSIX path that orders paths as their lists of parts would (a
+    folder's "a" before "a-b"): "/" made the one character below every other, which no file name
+    holds. A plain text, compared in C: ordering a city's 660,000 files by their parts took 0.8 s."""
+    return rel.replace("/", "\0")
 
 
 def check_target(out: Path, site_root: Path) -> None:

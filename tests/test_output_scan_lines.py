@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.secrecy.cleanlines import CleanLines
-from generator.output import files_under
+from generator.output import files_under, in_tree_order
 from generator.secrecy.published import _matches, hits, scan_file
 from generator.secrecy.scan import scan
 
@@ -78,6 +78,17 @@ def test_a_day_that_turns_during_a_scan_keeps_nothing() -> None:
     found_clean = clean.unknown("第一行")
     clean.learn(found_clean)  # the day turned between the two
     assert clean.unknown("第一行") == ["第一行"]
+
+
+_NAME = st.text(st.sampled_from("ab-._~ 中0/"), min_size=1, max_size=4).filter(lambda n: "/" not in n)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_NAME, min_size=1, max_size=4).map("/".join), max_size=12))
+def test_paths_in_tree_order_are_ordered_as_their_parts(paths: list[str]) -> None:
+    """Files are listed, and merged, in the order of their lists of parts (as Path sorts them):
+    a cheaper key must give the very same order."""
+    assert sorted(paths, key=in_tree_order) == sorted(paths, key=lambda rel: rel.split("/"))
 
 
 def test_the_scan_lists_the_files_rglob_finds_in_its_order(tmp_path: Path) -> None:
