@@ -251,6 +251,7 @@ class PageCache:
 
     def __init__(self, site_root: Path, previous: Path) -> None:
         self.file = site_root / CACHE / INDEX
+        self.listed_file = self.file.with_name(LISTED)
         self.previous = previous
         self._previous = os.fspath(previous)
         self.entries: dict[str, Entry] = {}
@@ -282,7 +283,7 @@ class PageCache:
         empty when there is none this release wrote, or it is damaged. `listed.bin`: a line naming
         the release and the sha256 of the rest, then (made_from, listed_as) pairs of FORM_SIZE bytes."""
         try:
-            head, _, pairs = (self.file.parent / LISTED).read_bytes().partition(b"\n")
+            head, _, pairs = self.listed_file.read_bytes().partition(b"\n")
         except OSError:
             return {}
         pair = 2 * FORM_SIZE
@@ -322,7 +323,7 @@ class PageCache:
         self.file.parent.mkdir(parents=True, exist_ok=True)
         partial_listed = self.file.with_name(f"{LISTED}.{os.getpid()}.tmp")
         partial_listed.write_bytes(_listed_head(listed) + b"\n" + listed)
-        partial_listed.replace(self.file.with_name(LISTED))
+        partial_listed.replace(self.listed_file)
         head: dict[str, object] = {
             "format": FORMAT,
             "product": product(),

@@ -173,19 +173,13 @@ class Renderer:
         key, joined in order: a page's rows are keyed by a slice of these, not walked one by one. A
         record read from a file has them at hand (the hash of what it was made from; 6 million rows
         at 200,000 records, taken without a call each); one made in memory is hashed once (the memo)."""
-        joined = b"".join(map(_MADE_FROM, records))
-        if len(joined) == pagecache.FORM_SIZE * len(records):
-            return joined
-        return b"".join([pagecache.form(record, self.memo) for record in records])
+        return _joined(records, _MADE_FROM, partial(pagecache.form, memo=self.memo))
 
     def rows(self, records: list[PublicRecord]) -> bytes:
         """The hash of the public metadata (publicity.listed_form) of each of `records`, joined in
         order: what a listing or an export shows of them, without their bodies. A record made in
         memory without one is hashed here."""
-        joined = b"".join(map(_LISTED_AS, records))
-        if len(joined) == pagecache.FORM_SIZE * len(records):
-            return joined
-        return b"".join([record.listed_as or listed_form(record) for record in records])
+        return _joined(records, _LISTED_AS, listed_form)
 
     def page(
         self,
@@ -262,6 +256,17 @@ class Renderer:
         for done in self.executor.map(work, self.queue):
             self.output.record(*done)
         self.queue = []
+
+
+def _joined(
+    records: list[PublicRecord], taken: Callable[[PublicRecord], bytes], made: Callable[[PublicRecord], bytes]
+) -> bytes:
+    """Each record's hash as `taken` finds it on the record, joined in order (one C call for a
+    listing of 200,000); `made` hashes a record that has none (one made in memory)."""
+    joined = b"".join(map(taken, records))
+    if len(joined) == pagecache.FORM_SIZE * len(records):
+        return joined
+    return b"".join([taken(record) or made(record) for record in records])
 
 
 def _template_fault(exc: TemplateError, page: str, site_root: Path) -> str:
