@@ -14,7 +14,9 @@ the settings and the sha256 of the rest, then the entries as one JSON object):
   record itself and site.yaml (FMT002 types, FMT004, FMT005, FMT006), the secrecy check's
   front-matter findings that read nothing else either (SEC001–SEC005, SEC010, SEC011, SEC018),
   and the secrecy candidates (SEC006–SEC009, SEC012, SEC014–SEC017 with their fingerprints and allow-list
-  keys) together with the hashes of the attachments they were read from.
+  keys) together with the hashes of the attachments they were read from;
+- a mask of the parts above that hold nothing (no finding, link or candidate: most records), so
+  that a check answers for them without looking at them (EMPTY_PARTS).
 
 What looks at other files or at the date is computed again on every check from the cached
 metadata: duplicate 索引号 and the department's code, whether link targets and attachments
@@ -69,7 +71,7 @@ from .rules import BLOCK, OFF, RULES, WARN
 SEVERITIES = ("", BLOCK, WARN, OFF)
 
 CACHE = Path(".cache") / "check"
-FORMAT = "3"  # the layout of a shard
+FORMAT = "4"  # the layout of a shard
 SIGNATURES = "files.status"  # record file → its status when last loaded whole, and its hash when settled (JSON)
 SETTLED_NS = 2_000_000_000  # a file unchanged this long before a check began is vouched for by its status
 CLOCK = time.time_ns  # the clock a check's start is read from: the one file change times are on
@@ -77,6 +79,20 @@ CHANGE_TIMES = os.name != "nt"  # on Windows st_ctime is the creation time: no s
 MARK = "\u0000"  # the one key of a JSON object that stands for a value JSON has no form of
 NOT_SETTINGS = ("root", "parsed", "rules", "today")  # severities are applied later; `today` is not read
 SETTINGS_PARTS = ("own", "meta", "sec")  # the parts of an entry found under the site settings' fingerprint
+NO_ATTACHMENTS: list[Any] = ["", []]  # the attachments key of a record without any (attachments_key)
+# Each part of an entry as written when it holds nothing to replay (no finding, no link, no
+# candidate: most records of a site), and its bit in the entry's QUIET mask, which `save` writes
+# from the parts. A check then answers for such a part from the mask, read with the entry's front
+# matter, and never looks at the part: in 200,000 entries each look costs a cache miss.
+EMPTY_PARTS: dict[str, list[Any]] = {
+    "load": [],
+    "own": [[], []],
+    "meta": [[]],
+    "scan": [[], []],
+    "sec": [NO_ATTACHMENTS, []],
+}
+QUIET_BITS = {part: 1 << i for i, part in enumerate(EMPTY_PARTS)}
+QUIET = "quiet"
 
 
 # a file a worker read whole (CheckCache.read_here): its name, status and hash, and the entry it made
@@ -314,6 +330,7 @@ class CheckCache:
         self._read_elsewhere: dict[str, tuple[list[Any], str]] = {}  # file → (status, hash) as a worker read it
         self.started_ns = CLOCK()
         self._readers = ""
+        self._quiet: dict[str, int] = {}  # record file → its entry's QUIET mask, as `_loaded` read it
         self._load()
         self._load_signatures()
 
@@ -348,6 +365,7 @@ class CheckCache:
                     if not same_settings:
                         for part in SETTINGS_PARTS:
                             entry.pop(part, None)
+                        _mark_quiet(entry)
                     self.entries[digest] = entry
                 if not same_settings:
                     self.dirty.add(shard)
@@ -369,6 +387,9 @@ class CheckCache:
             self.dirty.add(digest[:2])
         for digest, entry in self.entries.items():
             shards.setdefault(digest[:2], {})[digest] = entry
+        for shard in self.dirty:
+            for entry in shards.get(shard, {}).values():
+                _mark_quiet(entry)
         for shard in sorted(self.dirty):
             path = self.folder / f"{shard}.json"
             partial = self.folder / f"{shard}.json.{os.getpid()}.tmp"
@@ -499,8 +520,15 @@ class CheckCache:
         return None if digest is None else self.entries.get(digest)
 
     def _changed(self, file: str) -> None:
+        """A part of the file's entry was found (again): its shard is written, its mask with it."""
         self.dirty.add(self.files[file][:2])
         self.fresh.add(self.files[file])
+        self.entries[self.files[file]].pop(QUIET, None)
+        self._quiet.pop(file, None)
+
+    def _is_quiet(self, file: str, part: str) -> bool:
+        """Whether the file's entry holds `part` as EMPTY_PARTS writes it: nothing to replay."""
+        return bool(self._quiet.get(file, 0) & QUIET_BITS[part])
 
     # -- stage 1: loading
 
@@ -529,7 +557,10 @@ class CheckCache:
         if entry is None:
             return None
         try:
-            findings = _findings_in(entry["load"], file, dept)
+            quiet = entry.get(QUIET, 0)
+            if type(quiet) is not int:
+                raise ValueError("quiet")
+            findings = [] if quiet & QUIET_BITS["load"] else _findings_in(entry["load"], file, dept)
             parsed = None
             if "front" in entry:
                 meta, lines = load_value(entry["front"]), _text(entry["lines"])
@@ -542,6 +573,8 @@ class CheckCache:
             return None
         self.files[file] = digest
         self.used.add(digest)
+        if quiet:
+            self._quiet[file] = quiet
         return result
 
     def keep_loaded(
@@ -572,10 +605,11 @@ class CheckCache:
         self.dirty.add(digest[:2])
         self.fresh.add(digest)
 
-    def _drop(self, digest: str) -> None:
+    def _drop(self, digest: str, file: str = "") -> None:
         """An entry this release cannot use after all (a damaged shard): computed again."""
         self.entries.pop(digest, None)
         self.dirty.add(digest[:2])
+        self._quiet.pop(file, None)
 
     def _part(self, file: str, name: str) -> Any:
         entry = self._entry(file)
@@ -585,6 +619,8 @@ class CheckCache:
 
     def scanned(self, file: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]] | None:
         """The links (href, body line) and raw HTML (text, body line) of the record's body."""
+        if self._is_quiet(file, "scan"):
+            return [], []
         part = self._part(file, "scan")
         if part is None:
             return None
@@ -592,7 +628,7 @@ class CheckCache:
             links, html = part
             return [(_text(h), _int(n)) for h, n in links], [(_text(t), _int(n)) for t, n in html]
         except (TypeError, ValueError):
-            self._drop(self.files[file])
+            self._drop(self.files[file], file)
             return None
 
     def keep_scanned(self, file: str, links: list[tuple[str, int]], html: list[tuple[str, int]]) -> None:
@@ -604,13 +640,15 @@ class CheckCache:
     def own(self, file: str, dept: str, part_name: str) -> list[list[Finding]] | None:
         """The record's findings that read nothing but the record and site.yaml, in groups: of
         validation ("own") or of the secrecy check's front-matter rules ("meta")."""
+        if self._is_quiet(file, part_name):
+            return [[] for _ in EMPTY_PARTS[part_name]]
         part = self._part(file, part_name)
         if part is None:
             return None
         try:
             return [_findings_in(group, file, dept) for group in part]
         except (TypeError, ValueError):
-            self._drop(self.files[file])
+            self._drop(self.files[file], file)
             return None
 
     def keep_own(self, file: str, dept: str, part_name: str, groups: list[list[Finding]]) -> None:
@@ -652,13 +690,15 @@ class CheckCache:
 
     def candidates(self, file: str, dept: str, key: list[Any]) -> list[tuple[Finding, str]] | None:
         """The record's secrecy candidates (finding, allow-list key) when its attachments are the same."""
+        if key == NO_ATTACHMENTS and self._is_quiet(file, "sec"):
+            return []
         part = self._part(file, "sec")
         try:
             if part is None or part[0] != key:
                 return None
             return [(_finding_in(finding, file, dept), _text(raw)) for finding, raw in part[1]]
         except (TypeError, ValueError, IndexError, KeyError):
-            self._drop(self.files[file])
+            self._drop(self.files[file], file)
             return None
 
     def keep_candidates(self, file: str, dept: str, key: list[Any], found: list[tuple[Finding, str]]) -> None:
@@ -726,6 +766,15 @@ def _key(value: Any) -> str | int:
 
 def _signature(status: os.stat_result) -> list[int]:
     return [status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns]
+
+
+def _mark_quiet(entry: dict[str, Any]) -> None:
+    """Write the entry's QUIET mask afresh from its parts (none quiet: no mask)."""
+    quiet = sum(bit for part, bit in QUIET_BITS.items() if entry.get(part) == EMPTY_PARTS[part])
+    if quiet:
+        entry[QUIET] = quiet
+    else:
+        entry.pop(QUIET, None)
 
 
 def _whole(entry: dict[str, Any] | None) -> bool:
