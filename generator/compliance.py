@@ -113,7 +113,7 @@ def cleanup(site: Site, slug: str, today: dt.date) -> list[Cleanup]:
     """Every 行政规范性文件 of the department in force, oldest first, with its due dates."""
     found = []
     for r in site.records:
-        if r.dept != slug or not r.loaded or r.status != CURRENT or str(r.get("doc_type") or "").strip() != NORMATIVE:
+        if r.dept != slug or not r.loaded or r.status != CURRENT or r.doc_type != NORMATIVE:
             continue
         start = r.date("published") or r.date("written")
         found.append(

@@ -142,6 +142,8 @@ class Record:
     _publicity: str | None = field(default=None, init=False, repr=False, compare=False)
     _index_no: str | None = field(default=None, init=False, repr=False, compare=False)
     _category: str | None = field(default=None, init=False, repr=False, compare=False)
+    _doc_type: str | None = field(default=None, init=False, repr=False, compare=False)
+    _status: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def body(self) -> str:
@@ -172,7 +174,8 @@ class Record:
         return self.body_line + self.body.count("\n", 0, offset)
 
     def date(self, key: str) -> dt.date | None:
-        return as_date(self.meta.get(key))
+        value = self.meta.get(key)
+        return value if value is None or type(value) is dt.date else as_date(value)  # most are either
 
     def public_front(self) -> Any:
         """The front matter's public keys as typed values (`schema.RecordFront`, a pydantic model), read
@@ -205,7 +208,16 @@ class Record:
 
     @property
     def status(self) -> str:
-        return status(self.meta.get("status"))
+        if self._status is None:
+            self._status = status(self.meta.get("status"))
+        return self._status
+
+    @property
+    def doc_type(self) -> str:
+        """文种 as written, trimmed; empty when absent."""
+        if self._doc_type is None:
+            self._doc_type = str(self.meta.get("doc_type") or "").strip()
+        return self._doc_type
 
 
 @dataclass

@@ -145,7 +145,7 @@ def _regulations(records: list[Record], year: int) -> dict[str, dict[str, int]]:
     end = dt.date(year, 12, 31)
     counts = {kind: _zeros((ISSUED, REPEALED, IN_FORCE)) for kind in REGULATION_TYPES}
     for record in records:
-        kind = str(record.get("doc_type") or "").strip()
+        kind = record.doc_type
         written = record.date("written")
         if not record.loaded or kind not in counts or written is None:
             continue

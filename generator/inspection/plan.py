@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from ..config import Category
 from ..model import Department, Record, Site
@@ -52,8 +53,11 @@ class Plan:
     def newest(self, records: list[Record]) -> tuple[dt.datetime, Record] | None:
         """The record published last (with its time), or None when none has a publication date."""
         moments = self.moments
-        dated = [(when, record) for record in records if (when := moments[record.file]) is not None]
-        return max(dated, key=lambda pair: (pair[0], pair[1].file)) if dated else None
+        times = [when for record in records if (when := moments[record.file]) is not None]
+        if not times:
+            return None
+        latest = max(times)  # then, of the records published at that moment, the last by file
+        return latest, max((r for r in records if moments[r.file] == latest), key=attrgetter("file"))
 
 
 def _nodes(categories: list[Category], depth: int = 0) -> list[tuple[Category, int]]:

@@ -10,13 +10,13 @@ from ..findings import Finding
 from ..model import Record
 from .calendar import add_months
 from .context import Context
-from .records import CURRENT, doc_type
+from .records import CURRENT
 
 ENFORCEMENT = "执法结果"
 
 
 def is_enforcement_result(record: Record) -> bool:
-    return doc_type(record) == ENFORCEMENT or record.category.split("/")[-1] == ENFORCEMENT
+    return record.doc_type == ENFORCEMENT or record.category.split("/")[-1] == ENFORCEMENT
 
 
 def check(ctx: Context) -> list[Finding]:

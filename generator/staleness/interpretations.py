@@ -7,14 +7,13 @@ from collections.abc import Iterator
 from ..findings import Finding
 from ..model import Record
 from .context import Context
-from .records import doc_type
 
 INTERPRETATION = "政策解读"
 NEEDS_INTERPRETATION = "行政规范性文件"  # when deadlines.require_interpretation is true
 
 
 def is_interpretation(record: Record) -> bool:
-    return doc_type(record) == INTERPRETATION or record.category.split("/")[-1] == INTERPRETATION
+    return record.doc_type == INTERPRETATION or record.category.split("/")[-1] == INTERPRETATION
 
 
 def _late_interpretation(record: Record, policies: dict[str, Record], ctx: Context) -> Iterator[Finding]:
@@ -43,7 +42,7 @@ def _late_interpretation(record: Record, policies: dict[str, Record], ctx: Conte
 
 def _missing_interpretation(record: Record, interpreted: set[str], ctx: Context) -> Iterator[Finding]:
     published = record.date("published")
-    if doc_type(record) != NEEDS_INTERPRETATION or published is None or record.index_no in interpreted:
+    if record.doc_type != NEEDS_INTERPRETATION or published is None or record.index_no in interpreted:
         return
     days = ctx.limits.interpretation_days
     due = ctx.deadline(published, days, record.file)

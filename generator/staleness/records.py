@@ -20,10 +20,6 @@ def _finding(record: Record, rule: str, key: str, message: str, fix: str = "") -
     return Finding(rule, record.file, record.line_of(key), message, fix, dept=record.dept)
 
 
-def doc_type(record: Record) -> str:
-    return str(record.get("doc_type") or "").strip()
-
-
 def late_publication(record: Record, ctx: Context) -> Iterator[Finding]:
     """STL001: published more than N working days after it was formed or last changed."""
     written, published, changed = record.date("written"), record.date("published"), record.date("changed")
@@ -41,7 +37,7 @@ def late_publication(record: Record, ctx: Context) -> Iterator[Finding]:
             "published",
             f"发布日期 {published} 比{what} {formed} 晚 {days + late} 个工作日，超过 {days} 个工作日的期限（应于 {due} 前发布）",
         )
-    if changed is not None and changed > published and doc_type(record) not in REGULATIONS:
+    if changed is not None and changed > published and record.doc_type not in REGULATIONS:
         due = ctx.deadline(changed, days, record.file)
         if ctx.today > due:
             yield _finding(
@@ -56,7 +52,7 @@ def late_publication(record: Record, ctx: Context) -> Iterator[Finding]:
 def late_update(record: Record, ctx: Context) -> Iterator[Finding]:
     """STL012: a 规章/行政规范性文件 changed after publication and not republished in time."""
     published, changed = record.date("published"), record.date("changed")
-    if published is None or changed is None or changed <= published or doc_type(record) not in REGULATIONS:
+    if published is None or changed is None or changed <= published or record.doc_type not in REGULATIONS:
         return
     days = ctx.limits.update_days
     due = ctx.deadline(changed, days, record.file)
@@ -65,7 +61,7 @@ def late_update(record: Record, ctx: Context) -> Iterator[Finding]:
             record,
             "STL012",
             "changed",
-            f"{doc_type(record)}于 {changed} 变更，超过 {days} 个工作日（{due}）仍未更新发布（发布日期仍为 {published}）",
+            f"{record.doc_type}于 {changed} 变更，超过 {days} 个工作日（{due}）仍未更新发布（发布日期仍为 {published}）",
         )
 
 
@@ -107,7 +103,7 @@ def by_doc_type(record: Record, ctx: Context) -> Iterator[Finding]:
     written, published, changed = record.date("written"), record.date("published"), record.date("changed")
     if written is None or published is None:
         return
-    kind = doc_type(record)
+    kind = record.doc_type
     days = ctx.limits.publish_days_by_doc_type.get(kind)
     if days is not None:
         formed = max(written, changed) if changed is not None and changed <= published else written
@@ -140,7 +136,7 @@ NORMATIVE = "行政规范性文件"
 
 def normative_keys(record: Record) -> Iterator[Finding]:
     """STL017: a 行政规范性文件 in force carries its expiry or next review, and its 文号."""
-    if doc_type(record) != NORMATIVE or record.status != CURRENT:
+    if record.doc_type != NORMATIVE or record.status != CURRENT:
         return
     if record.date("valid_until") is None and record.date("next_review") is None:
         yield _finding(
