@@ -166,9 +166,11 @@ def load_value(text: str) -> Any:
 def _untag(value: Any) -> Any:
     """The tagged values in `value` (parsed without object_hook) back to what YAML gave, innermost first."""
     if type(value) is dict:
-        if MARK in value and len(value) == 1:
+        if len(value) == 1 and MARK in value:
             kind, inner = value[MARK]
-            return _decode_object({MARK: [kind, _untag(inner)]})
+            if kind == "date":  # most tags by far: a front matter's dates, read without a second call
+                return dt.date.fromisoformat(inner)
+            return _decoded(kind, _untag(inner) if type(inner) is dict or type(inner) is list else inner)
         for key, item in value.items():
             if type(item) is dict or type(item) is list:
                 value[key] = _untag(item)
@@ -184,6 +186,11 @@ def _decode_object(obj: dict[str, Any]) -> Any:
     if MARK not in obj or len(obj) != 1:
         return obj
     kind, value = obj[MARK]
+    return _decoded(kind, value)
+
+
+def _decoded(kind: str, value: Any) -> Any:
+    """The value of a tag (`kind`, with its inner value decoded already)."""
     if kind == "date":
         return dt.date.fromisoformat(value)
     if kind == "datetime":
