@@ -161,6 +161,32 @@ def test_a_page_removed_from_the_spare_by_hand_is_published_all_the_same(site: P
     assert _files(site / "build") == _clean(site, tmp_path / "clean-2")
 
 
+def test_a_page_of_an_unchanged_group_removed_from_the_spare_is_published_all_the_same(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    """The pages of a group whose key is unchanged (the record pages of a year no edit touched) are
+    placed from the spare all at once, on the page cache's word: one removed from the spare by
+    hand is placed again from the served output all the same."""
+    older = record_text(
+        "去年的正文。第二句。",
+        index_no=f"{DEPT_USCC}/2025-00001",
+        title="关于去年工作的通知",
+        written="2025-06-02",
+        published="2025-06-03",
+        review="{drafter: 李明, opinion: 主动公开, checker: 王芳, approver: 赵刚, approved_on: 2025-06-03}",
+    )
+    site = make_site(
+        {"content/d1/old.md": older, **{f"content/d1/r{i}.md": _record(i, f"第{i}条正文。") for i in (1, 2)}}
+    )
+    _build(site)
+    _build(site)
+    (_spare(site) / "d1/2025-00001.html").unlink()
+    (site / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句，已修改。"), encoding="utf-8")
+    _build(site)
+    assert (site / "build/d1/2025-00001.html").is_file()
+    assert _files(site / "build") == _clean(site, tmp_path / "clean")
+
+
 def test_what_the_spare_holds_gives_way_to_what_a_build_writes(tmp_path: Path) -> None:
     """A page written where the spare holds a file gets a new file (the old one is the served
     output's); a file of the spare where a folder must go, and a folder of the spare's files where

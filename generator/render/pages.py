@@ -218,8 +218,12 @@ class Renderer:
         cache = self.output.cache
         if cache is None or cache.groups.get(group) != key:
             return set(paths)
+        placed = self.output.place_held(paths)  # staged from the spare: the group's pages are there
+        self._planned(*placed)
         left = set()
         for path in paths:
+            if path in placed:
+                continue
             entry = cache.entries.get(path)
             if entry is not None and self.output.reuse(path, entry.key):
                 self._planned(path)
@@ -227,9 +231,10 @@ class Renderer:
                 left.add(path)
         return left
 
-    def _planned(self, path: str) -> None:
-        self.pages.append(path)
-        if len(self.pages) % ASIDE == 0:
+    def _planned(self, *paths: str) -> None:
+        before = len(self.pages) // ASIDE
+        self.pages.extend(paths)
+        if len(self.pages) // ASIDE != before:
             # the keys and forms kept so far are not walked again; only pages rendered here make cycles (heap.py)
             heap.set_aside(collect=self.here)
 
