@@ -237,12 +237,12 @@ class Output:
         assert self.found is not None
         found = self.found_set
         self._take_missing()  # the search bundles taken since the survey
-        gone = [rel for rel in self.found if rel not in self.files]
+        gone = found - self.files.keys()  # 660,000 files at 200k records: set operations, not a call each
         for rel in gone:
             (self.root / rel).unlink(missing_ok=True)  # a folder of them cleared since the survey (_clear_way)
         _remove_empty(self.root, {posixpath.dirname(rel) for rel in gone})
-        kept = [rel for rel in self.found if rel in self.files] if gone else self.found
-        since = sorted((rel for rel in self.files if rel not in found), key=in_tree_order)
+        kept = [rel for rel in self.found if rel not in gone] if gone else self.found
+        since = sorted(self.files.keys() - found, key=in_tree_order)
         self.held, self.from_spare, self.found, self.found_set = set(), False, None, set()
         return list(heapq.merge(kept, since, key=in_tree_order)) if since else kept
 
