@@ -222,14 +222,16 @@ def load_record(
     tree: Path | None = None,
     plain: bool = False,
     read: FileRead | None = None,
+    rel: str = "",
 ) -> Record:
     """A record as written. With `cache`, a file whose bytes were loaded before is not parsed again:
     its front matter, body line and findings come from the cache, its body from the bytes; a plain
     file the cache vouches for by its status is not even read (its body is, when first asked for).
     `tree`: the real location of content/, resolved once by `load_site`; `plain`: the file is no
     link and every folder above it up to content/ is none either, so it lies inside (read_bytes
-    still refuses anything but a regular file). `read`: the file as `read_record` just read it."""
-    rel = relative(path, site_root)
+    still refuses anything but a regular file). `read`: the file as `read_record` just read it.
+    `rel`: the file's name relative to the site, when the caller has it (`relative`)."""
+    rel = rel or relative(path, site_root)
     if read is None:
         vouched = cache.vouched(path, rel, dept) if cache is not None and plain else None
         if vouched is not None:  # unchanged by its status since a check read it: not read again
@@ -381,23 +383,23 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list[tuple[Path, bool]]:
+def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list[tuple[Path, str, bool]]:
     """Every record file below a department folder, skipping _private, .hidden, attachments
-    and the report/register folders, each with whether it is a symbolic link (only a link's real
+    and the report/register folders, each with its name relative to the site (as findings name
+    files: `relative`, made here from its folder's) and whether it is a symbolic link (only a link's real
     location needs looking up: a plain file reached through plain folders lies where its folder
     does). A linked file or folder that leads outside the content tree is a blocking FMT007 and is
     never read; a linked folder inside it is not descended into (its records are read where they
     really are), which is said with a warning. Order: a folder's files by name, then its folders."""
-    found: list[tuple[Path, bool]] = []
+    found: list[tuple[Path, str, bool]] = []
     content = site_root / CONTENT
     dept = folder.name
 
     # depth first, as a loop: a recursive closure would be a reference cycle (heap.py)
-    pending: list[tuple[Path, bool, bool]] = [(folder, True, False)]  # (folder, top, is a link)
-    while pending:
-        base, top, linked = pending.pop()
+    pending: list[tuple[Path, str, bool, bool]] = [(folder, relative(folder, site_root), True, False)]
+    while pending:  # (folder, its name relative to the site, top, is a link)
+        base, rel, top, linked = pending.pop()
         if linked:
-            rel = relative(base, site_root)
             if not inside(base, content, strict=True):
                 findings.append(link_out(rel, "目录", dept))
             else:
@@ -426,15 +428,15 @@ def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list
             is_link = entry.is_symlink()
             if _is_dir(entry):  # a link to a folder counts as a folder, as os.walk counts it
                 if not (name.endswith(".files") or (top and name in SPECIAL_DIRS)):
-                    folders.append((base / name, False, is_link))
+                    folders.append((base / name, f"{rel}/{name}", False, is_link))
                 continue
             if not name.endswith(".md"):
                 continue
             path = base / name
             if is_link and not inside(path, content):
-                findings.append(link_out(relative(path, site_root), "记录文件", dept))
+                findings.append(link_out(f"{rel}/{name}", "记录文件", dept))
                 continue
-            found.append((path, is_link))
+            found.append((path, f"{rel}/{name}", is_link))
         pending.extend(reversed(folders))
     return found
 
@@ -455,16 +457,22 @@ def department_folders(root: Path, findings: list[Finding]) -> list[Path]:
 
 @dataclass
 class Folders:
-    """Where the records lie: each department folder with its record files (path, whether it is a
-    link) and what walking it found (FMT007), after what walking content/ itself found."""
+    """Where the records lie: each department folder with its record files (path, name relative
+    to the site, whether it is a link) and what walking it found (FMT007), after what walking
+    content/ itself found."""
 
     findings: list[Finding] = field(default_factory=list)
-    departments: list[tuple[Path, list[tuple[Path, bool]], list[Finding]]] = field(default_factory=list)
+    departments: list[tuple[Path, list[tuple[Path, str, bool]], list[Finding]]] = field(default_factory=list)
 
     @property
-    def records(self) -> Iterator[tuple[Path, str, bool]]:
-        """(path, department, plain) of every record file, in the order the loader reads them."""
-        return ((path, folder.name, not is_link) for folder, files, _ in self.departments for path, is_link in files)
+    def records(self) -> Iterator[tuple[Path, str, str, bool]]:
+        """(path, name relative to the site, department, plain) of every record file, in the order
+        the loader reads them."""
+        return (
+            (path, rel, folder.name, not is_link)
+            for folder, files, _ in self.departments
+            for path, rel, is_link in files
+        )
 
 
 def walk(root: Path) -> Folders:
@@ -492,6 +500,6 @@ def load_site(
     for folder, files, walked in folders.departments:
         site.departments[folder.name] = load_department(folder, root, findings)
         findings.extend(walked)
-        for path, is_link in files:
-            site.records.append(load_record(path, root, folder.name, findings, cache, tree, plain=not is_link))
+        for path, rel, is_link in files:
+            site.records.append(load_record(path, root, folder.name, findings, cache, tree, not is_link, rel=rel))
     return site, findings

@@ -55,12 +55,11 @@ class OwnWork:
         self.typo_terms = typos.build(names)
         self.typo_memo = typos.Memo(config.root, names)  # the near misses found before, by the bytes of each file
 
-    def __call__(self, item: tuple[Path, str, bool]) -> Done:
+    def __call__(self, item: tuple[Path, str, str, bool]) -> Done:
         # a record's own work makes no reference cycles, and what it keeps (the cache's entries, a
         # worker's whole share) is never garbage: collecting while it grew walked it again and again
         with heap.paused():
-            path, dept, plain = item
-            rel = load.relative(path, self.config.root)
+            path, rel, dept, plain = item
             read = load.read_record(path, rel, self.config.root, dept, [], self.tree, plain)
             if read is None:  # the check reads it again, with its finding
                 return Done(None, None)
@@ -69,7 +68,7 @@ class OwnWork:
             ):
                 # bytes checked before, read again for their new status (a fresh checkout, .cache/ restored)
                 return Done(self.cache.read_here(rel), None)
-            record = load.load_record(path, self.config.root, dept, [], self.cache, self.tree, plain, read)
+            record = load.load_record(path, self.config.root, dept, [], self.cache, self.tree, plain, read, rel)
             found = None
             if record.loaded:
                 validate.own_work(record, self.site, self.cache)
@@ -80,7 +79,7 @@ class OwnWork:
             return Done(self.cache.read_here(record.file), found)
 
 
-def own_work_remote(site: executors.SiteRef, files: list[tuple[Path, str, bool]]) -> list[Done]:
+def own_work_remote(site: executors.SiteRef, files: list[tuple[Path, str, str, bool]]) -> list[Done]:
     """OwnWork on a cluster worker, with a check cache of its own (one per worker thread)."""
     config = executors.site_config(site)
     own = executors.memo(
@@ -95,7 +94,7 @@ def fill(
     """Fill `cache` with the own work of every record file of `folders` it does not hold yet, and
     give the near misses found in their texts (for inspection.check); None when nothing was spread.
     `jobs`: processes, or a cluster (executors.py), that do it."""
-    files = [item for item in folders.records if not cache.holds(item[0], load.relative(item[0], config.root))]
+    files = [item for item in folders.records if not cache.holds(item[0], item[1])]
     runner = executors.of(jobs)
     if not files or (not runner.remote and (len(files) < WORTH_SPREADING or runner.jobs <= 1)):
         return None
