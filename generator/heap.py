@@ -64,10 +64,13 @@ def set_aside(collect: bool = True) -> None:
     gc.freeze()
 
 
-def give_back() -> None:
+def give_back(collect: bool = True) -> None:
     """Free the cycles made since the last set-aside (and what only they held), then hand the
-    freed memory back to the system where the C library can. Inside `paused`."""
-    set_aside()
+    freed memory back to the system where the C library can. Inside `paused`. `collect=False`:
+    after work that makes next to no cycles (an edit build's check and selection: 869 objects in
+    cycles at 200,000 records, where walking the 1.3 million others took 0.75 s), only set aside
+    what it made (they are freed with the process, or by `release`) and hand back what was freed."""
+    set_aside(collect)
     trim = _malloc_trim()
     if trim is not None:
         trim(0)

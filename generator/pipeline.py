@@ -67,12 +67,13 @@ def build(
         # The check's memory is most of a full build's: there it runs in a child process that hands
         # back only what follows needs (apart.py). A build that renders only what changed keeps
         # little besides, and handing 200,000 public records across took longer than the check's
-        # memory is worth to it: its check runs here, and what it freed is handed back at once. A
-        # cluster's client cannot be forked, so there it always runs here.
+        # memory is worth to it: its check runs here, and what it freed is handed back at once (the
+        # check and selection make next to no cycles: not walked for them, heap.py). A cluster's
+        # client cannot be forked, so there it always runs here.
         gather = functools.partial(_gather, config, today, workers, cache.listed)
         if executor is not None or cache.incremental:
             gathered = gather()
-            heap.give_back()
+            heap.give_back(collect=False)
         else:
             gathered = apart.in_child(gather)
         result = BuildResult(gathered.site, gathered.findings, out)
