@@ -18,9 +18,10 @@ Annual reports enter as computed counts and the narrative of reports/<year>.md
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from functools import cache, cached_property
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,7 @@ class PublicRecord:
         return self.index_no.split("/", 1)[-1]
 
 
+LIST_FIELDS = frozenset(f.name for f in fields(PublicRecord) if str(f.type).startswith("list["))
 NOT_LISTED = ("body", "made_from", "listed_as")  # what a listing row or an export row never shows of a record
 LISTED_FIELDS = tuple(f.name for f in fields(PublicRecord) if f.name not in NOT_LISTED)
 
@@ -185,7 +187,11 @@ def _public_record(record: Record, front: Any, facts: Mapping[str, markdown.Body
     published only once resolved (another record's 索引号, attachment files) are resolved by `select`
     and `_attachments`. `facts`: of the bodies, as found before (checking.body_facts)."""
     full = is_full(record)
-    values: dict[str, Any] = {name: _copy(getattr(front, name)) for name in _public_keys(full)}
+    keys, read, lists = _public_keys(full)
+    values: dict[str, Any] = dict(zip(keys, read(front)))
+    for name in lists:  # the record's own lists, not the front matter's
+        if isinstance(values[name], list):
+            values[name] = list(values[name])
     public = PublicRecord(dept=record.dept, full=full, **values)
     if full:
         known = facts.get(record.file)
@@ -198,14 +204,15 @@ def _public_record(record: Record, front: Any, facts: Mapping[str, markdown.Body
 
 
 @cache
-def _public_keys(full: bool) -> tuple[str, ...]:
-    """The keys a record published in full (or as metadata only) shows as the schema reads them."""
+def _public_keys(full: bool) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]], tuple[str, ...]]:
+    """The keys a record published in full (or as metadata only) shows as the schema reads them,
+    a reader of their values from the typed front matter (all at once: 3 million values at
+    200,000 records), and those of them that are lists."""
     exposures = (schema.Exposure.LISTED, schema.Exposure.FULL) if full else (schema.Exposure.LISTED,)
-    return tuple(key.name for key in schema.RecordFront.exposed(*exposures) if not key.resolved)
-
-
-def _copy(value: object) -> object:
-    return list(value) if isinstance(value, list) else value
+    keys = tuple(key.name for key in schema.RecordFront.exposed(*exposures) if not key.resolved)
+    if len(keys) < 2:  # attrgetter of one name gives the value, not a tuple of it
+        raise ValueError(f"a public record shows at least two keys, not {keys}")
+    return keys, attrgetter(*keys), tuple(name for name in keys if name in LIST_FIELDS)
 
 
 def _made_from(record: Record, public: PublicRecord) -> bytes:
