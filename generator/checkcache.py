@@ -381,13 +381,16 @@ class CheckCache:
                 for digest in [d for d in self.entries if d.startswith(shard)]:
                     del self.entries[digest]
 
-    def save(self) -> None:
+    def save(self, statuses: bool = True) -> None:
         """Write every shard that gained an entry or holds one no record uses any more; never fails.
         Saved again (a build's check, then the facts of its bodies), it writes only what changed
-        since: nothing at all, when nothing did."""
+        since: nothing at all, when nothing did. `statuses=False`: what changed since the last save
+        is no file's status nor what an entry holds of the check (the bodies' facts are added): the
+        files' statuses are not gathered again to be compared (200,000 entries looked at)."""
         if not self.dirty and len(self.used) == self._used_when_saved:
             return
-        self._save_signatures()
+        if statuses:
+            self._save_signatures()
         shards: dict[str, dict[str, Any]] = {}
         for digest in [digest for digest in self.entries if digest not in self.used]:
             del self.entries[digest]  # fell out of use: dropped

@@ -60,5 +60,5 @@ def body_facts(checked: CheckResult, jobs: int | Executor) -> dict[str, BodyFact
         return {}
     full = [r for r in checked.site.records if publicity.is_full(r)]
     found = recordwork.body_facts(full, checked.cache, jobs)
-    checked.cache.save()
+    checked.cache.save(statuses=False)  # the check saved them: only facts were added since
     return found
