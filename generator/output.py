@@ -30,7 +30,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from .errors import DisclosureError
 from .pagecache import Entry, PageCache, Spare, digest_of, digester
@@ -186,15 +186,17 @@ class Output:
         self.record(rel, self.cache.entries[rel], reused=True)
         return True
 
-    def place_held(self, paths: Iterable[str]) -> set[str]:
+    def place_held(self, paths: Sequence[str]) -> set[str]:
         """Place, as they are, those of `paths` the staging folder holds (the spare's), each on the
         page cache's entry: what `reuse` does for each, for files whose key the caller knows to be
         the cached one (a group of pages whose key is unchanged, a search bundle's files `reusable`
-        found). The paths placed; the others are the caller's to place one by one. A city's 400,000
-        pages, and 250,000 files of its search bundles, are placed by a few set operations."""
-        if not self.held or self.cache is None:
+        found). The paths placed; the others are the caller's to place one by one (all of them when
+        a path is given twice: placing it one by one says so). A city's 400,000 pages, and 250,000
+        files of its search bundles, are placed by a few set operations."""
+        wanted = set(paths)
+        if not self.held or self.cache is None or len(wanted) != len(paths):
             return set()
-        placed = self.held.intersection(paths)
+        placed = self.held & wanted
         for rel in placed:
             _inside(rel)
         clash = self.written & placed
@@ -326,7 +328,7 @@ class Output:
     def take(self, found: list[tuple[str, str]]) -> None:
         """Place each copy (rel, key) of `found` as the previous build placed it: `reusable` has just
         found each (a search bundle's 700 files: `copy` for each would make its key again)."""
-        placed = self.place_held(rel for rel, _ in found)
+        placed = self.place_held([rel for rel, _ in found])
         for rel, key in found:
             if rel not in placed:
                 self.reuse(rel, key, checked=True)
