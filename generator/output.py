@@ -193,8 +193,10 @@ class Output:
         found). The paths placed; the others are the caller's to place one by one (all of them when
         a path is given twice: placing it one by one says so). A city's 400,000 pages, and 250,000
         files of its search bundles, are placed by a few set operations."""
+        if not self.held or self.cache is None:
+            return set()
         wanted = set(paths)
-        if not self.held or self.cache is None or len(wanted) != len(paths):
+        if len(wanted) != len(paths):
             return set()
         placed = self.held & wanted
         for rel in placed:
@@ -328,11 +330,12 @@ class Output:
     def take(self, found: list[tuple[str, str]]) -> None:
         """Place each copy (rel, key) of `found` as the previous build placed it: `reusable` has just
         found each (a search bundle's 700 files: `copy` for each would make its key again)."""
-        placed = self.place_held([rel for rel, _ in found])
+        rels = [rel for rel, _ in found]
+        placed = self.place_held(rels)
         for rel, key in found:
             if rel not in placed:
                 self.reuse(rel, key, checked=True)
-        self.copied.update(rel for rel, _ in found)
+        self.copied.update(rels)
 
 
 def _inside(rel: str) -> None:
