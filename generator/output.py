@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from .errors import DisclosureError
-from .pagecache import Entry, PageCache, Spare, digest_of, digester
+from .pagecache import DIGEST, KEY, Entry, PageCache, Spare, digest_of, digester, entry
 
 MARKER = ".disclosure-build"
 LOCK = Path(".cache") / "build.lock"  # under the site: one build of a site at a time (build_lock)
@@ -162,7 +162,7 @@ class Output:
     def _held_entry(self, rel: str, key: str) -> Entry | None:
         """The page cache's entry for `rel`, which the staging folder holds, when its key is `key`."""
         entry = self.cache.entries.get(rel) if self.cache is not None else None
-        return entry if entry is not None and entry.key == key else None
+        return entry if entry is not None and entry[KEY] == key else None
 
     def reuse(self, rel: str, key: str, checked: bool = False) -> bool:
         """Place the previous build's `rel` if its inputs' key is `key`; False: render it.
@@ -255,7 +255,7 @@ class Output:
         previous output, where that still has the same file; else stop: the next build, without the
         spare, renders it again."""
         assert self.cache is not None
-        previous = self.cache.reusable(rel, digest=self.files[rel].digest)
+        previous = self.cache.reusable(rel, digest=self.files[rel][DIGEST])
         try:
             if previous is None:
                 raise FileNotFoundError(rel)
@@ -281,7 +281,7 @@ class Output:
             _link(previous, target)
         else:
             target.write_bytes(data)
-        return Entry(key, digest, len(data)), previous is not None
+        return entry(key, digest, len(data)), previous is not None
 
     def place_pieces(self, rel: str, target: Path, pieces: Iterable[bytes], key: str = "") -> tuple[Entry, bool]:
         """`place` for a file written a piece at a time (the site-wide exports of a city's
@@ -292,12 +292,12 @@ class Output:
                 digest.update(piece)
                 file.write(piece)
                 size += len(piece)
-        entry = Entry(key, digest.hexdigest(), size)
-        previous = self.cache.reusable(rel, digest=entry.digest) if self.cache else None
+        made = entry(key, digest.hexdigest(), size)
+        previous = self.cache.reusable(rel, digest=made[DIGEST]) if self.cache else None
         if previous is not None:
             target.unlink()
             _link(previous, target)
-        return entry, previous is not None
+        return made, previous is not None
 
     def record(self, rel: str, entry: Entry, reused: bool) -> None:
         self.files[rel] = entry

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import shutil
 import subprocess
 import sys
@@ -477,12 +478,30 @@ def test_the_page_cache_reads_back_what_it_saved_in_batches(
     monkeypatch.setattr(pagecache, "SAVE_BATCH", 2)
     out = tmp_path / "build"
     files = {
-        f"部门{n}/页 {n}.html": pagecache.Entry(f"key{n}", pagecache.digest_of(bytes([n])), n) for n in range(count)
+        f"部门{n}/页 {n}.html": pagecache.entry(f"key{n}", pagecache.digest_of(bytes([n])), n) for n in range(count)
     }
     groups = {f"listing:部门{n}/catalogue/index.html": f"key{n}" for n in range(count)}
     pagecache.PageCache(tmp_path, out).save(files, scanned_with="allow", groups=groups)
     cache = pagecache.PageCache(tmp_path, out)
     assert cache.entries == files and cache.scanned_with == "allow" and cache.groups == groups
+
+
+@pytest.mark.parametrize("damaged", [["key", "digest"], {"key": "k"}, "key", None])
+def test_a_page_cache_with_a_damaged_entry_is_not_taken(tmp_path: Path, damaged: object) -> None:
+    """index.json's entries are kept as its reader gives them: one of another shape (a hand edit, a
+    file of another release) leaves the cache unread — the next build is a full one — never a
+    traceback halfway through the render."""
+    out = tmp_path / "build"
+    out.mkdir()
+    files = {f"页{n}.html": pagecache.entry(f"key{n}", pagecache.digest_of(bytes([n])), n) for n in range(3)}
+    pagecache.PageCache(tmp_path, out).save(files, scanned_with="allow")
+    assert pagecache.PageCache(tmp_path, out).incremental
+    index = tmp_path / pagecache.CACHE / pagecache.INDEX
+    data = json.loads(index.read_text(encoding="utf-8"))
+    data["files"]["页1.html"] = damaged
+    index.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    cache = pagecache.PageCache(tmp_path, out)
+    assert cache.entries == {} and not cache.incremental
 
 
 def test_an_edit_of_a_body_does_not_write_the_site_wide_exports_again(

@@ -196,7 +196,7 @@ def test_what_the_spare_holds_gives_way_to_what_a_build_writes(tmp_path: Path) -
         (served / rel).parent.mkdir(parents=True, exist_ok=True)
         (served / rel).write_text(rel, encoding="utf-8")
     shutil.copytree(served, stage, copy_function=os.link)
-    files = {rel: pagecache.Entry("k", "", len(rel)) for rel in ("page.html", "a", "b/c.html", "gone/deep/x.html")}
+    files = {rel: pagecache.entry("k", "", len(rel)) for rel in ("page.html", "a", "b/c.html", "gone/deep/x.html")}
     cache = pagecache.PageCache(tmp_path, served)
     cache.entries = files
     placed = output.Output(stage, cache, set(files))

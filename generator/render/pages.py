@@ -225,7 +225,7 @@ class Renderer:
             if path in placed:
                 continue
             entry = cache.entries.get(path)
-            if entry is not None and self.output.reuse(path, entry.key):
+            if entry is not None and self.output.reuse(path, entry[pagecache.KEY]):
                 self._planned(path)
             else:
                 left.add(path)

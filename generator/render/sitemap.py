@@ -53,7 +53,7 @@ def _reuse(output: Output, key: str) -> bool:
     """Place the previous build's sitemap files if they were made for `key`: all of them, or none."""
     previous = output.cache.entries if output.cache is not None else {}
     names = [urls.SITEMAP]
-    while (entry := previous.get(urls.sitemap_part(len(names)))) is not None and entry.key == key:
+    while (entry := previous.get(urls.sitemap_part(len(names)))) is not None and entry[pagecache.KEY] == key:
         names.append(urls.sitemap_part(len(names)))
     if not all(output.reusable(name, key) for name in names):
         return False

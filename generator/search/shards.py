@@ -165,7 +165,7 @@ def inputs(shard: Shard, output: Output, made_with: str) -> str | None:
         if not record.made_from:
             return None
         digest.update(b"\0" + page.encode() + b"\0")
-        digest.update(bytes.fromhex(output.files[page].digest))
+        digest.update(bytes.fromhex(output.files[page][pagecache.DIGEST]))
         digest.update(record.made_from)
     return digest.hexdigest()
 
@@ -183,6 +183,6 @@ def key(shard: Shard, output: Output) -> str:
     digest = hashlib.sha256(indexer_version().encode())
     for page, item in zip(shard.pages, shard.docs):
         digest.update(b"\0" + page.encode() + b"\0")
-        digest.update(bytes.fromhex(output.files[page].digest))
+        digest.update(bytes.fromhex(output.files[page][pagecache.DIGEST]))
         digest.update(b"\0" + item.fingerprint())
     return digest.hexdigest()
