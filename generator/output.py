@@ -41,6 +41,20 @@ STAGING, OLD = ".staging-", ".old-"  # `.<out>.staging-PID`: a build's folder; `
 SPARE = ".spare-"  # `.<out>.spare-TOKEN`: the output before the current one, staged again by the next build
 SPARE_SHARE = 2  # a spare behind in more than 1/SPARE_SHARE of the files is not kept: linking anew costs as much
 AT_FDCWD, RENAME_EXCHANGE = -100, 2  # <fcntl.h>, <linux/fs.h>
+LINK_FOUND = 3  # LISTER's exit code for a symbolic link in the folder
+# Lists a staging folder (files_under, links=False) in a fresh process (Listing): argv the folder
+# holding this package, then the staging folder; the files in tree order, NUL between them.
+LISTER = f"""import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from generator.output import SymbolicLink, files_under
+try:
+    found = files_under(Path(sys.argv[2]), links=False)
+except SymbolicLink as exc:
+    sys.stderr.write(str(exc))
+    sys.exit({LINK_FOUND})
+sys.stdout.buffer.write("\\0".join(found).encode("utf-8", "surrogateescape"))
+"""
 
 
 class OutputError(DisclosureError):
@@ -109,7 +123,11 @@ class Output:
         # held files placed on the page cache's word, not looked at one by one (650,000 at 200,000
         # records took seconds): one walk of the folder (survey) finds each, or places it again
         self.taken: set[str] = set()
-        self.found: list[str] | None = None  # what the staging folder held once every page was placed (survey)
+        self.found: list[str] | None = None  # what the staging folder held (survey)
+        self.listing: Listing | None = None  # the folder being listed in another process (list_meanwhile)
+        # the spare's files removed to make way for a folder, or with a folder a file takes the place
+        # of (_clear_way): the survey may have listed them, and the place may be a folder or a file now
+        self.cleared: set[str] = set()
         self.found_set: set[str] = set()
         self.spare: Spare | None = None  # the output replaced, when kept as the spare (staging)
 
@@ -142,6 +160,7 @@ class Output:
             above = "/".join(parts[:depth])
             if above in self.held:
                 self.held.discard(above)
+                self.cleared.add(above)
                 (self.root / above).unlink(missing_ok=True)
         target = self.root / rel
         if target.is_dir() and not target.is_symlink():
@@ -149,6 +168,7 @@ class Output:
             if any(inner not in self.held for inner in inside):
                 raise OutputError(f"两个页面要写入同一路径 {rel}（URL 冲突：它也是另一个页面的目录）")
             self.held.difference_update(inside)
+            self.cleared.update(inside)
             shutil.rmtree(target)
 
     def reusable(self, rel: str, key: str) -> bool:
@@ -212,15 +232,31 @@ class Output:
         self.files.update({rel: entries[rel] for rel in placed})
         return placed
 
+    def list_meanwhile(self) -> None:
+        """Staged from the spare: begin listing the staging folder in another process (Listing), for
+        `survey`. Call it once the spare is brought up to date, before any page is placed: what the
+        build places, writes anew or clears away after that, it knows itself (drop_held)."""
+        if self.from_spare and self.listing is None and self.found is None:
+            self.listing = Listing.begin(self.root)
+
+    def stop_listing(self) -> None:
+        """The build stops: the listing begun (list_meanwhile) is not waited for."""
+        if self.listing is not None:
+            self.listing.stop()
+            self.listing = None
+
     def survey(self) -> None:
         """When staged from the spare, once every page is placed and before the search index reads
-        them: list what the staging folder holds (files_under), and place again from the served
-        output each file taken on the page cache's word that is not there (_take_again)."""
+        them: what the staging folder holds (files_under; listed meanwhile in another process, if
+        begun: list_meanwhile), and place again from the served output each file taken on the page
+        cache's word that is not there (_take_again)."""
         if not self.from_spare or self.found is not None:
             return
+        listing, self.listing = self.listing, None
         try:
-            self.found = files_under(self.root, links=False)  # a build places no symbolic link
-        except OSError as exc:
+            found = listing.files() if listing is not None else None
+            self.found = files_under(self.root, links=False) if found is None else found
+        except SymbolicLink as exc:
             raise OutputError(f"暂存目录中有不是本次生成放入的符号链接（{exc}），已中止；请重新运行生成") from None
         self.found_set = set(self.found)
         self._take_missing()
@@ -242,8 +278,8 @@ class Output:
         found = self.found_set
         self._take_missing()  # the search bundles taken since the survey
         gone = found - self.files.keys()  # 660,000 files at 200k records: set operations, not a call each
-        for rel in gone:
-            (self.root / rel).unlink(missing_ok=True)  # a folder of them cleared since the survey (_clear_way)
+        for rel in gone - self.cleared if self.cleared else gone:
+            (self.root / rel).unlink(missing_ok=True)
         _remove_empty(self.root, {posixpath.dirname(rel) for rel in gone})
         kept = [rel for rel in self.found if rel not in gone] if gone else self.found
         since = sorted(self.files.keys() - found, key=in_tree_order)
@@ -367,10 +403,55 @@ def _link(previous: str | Path, target: Path) -> None:
         shutil.copyfile(previous, target)
 
 
+class Listing:
+    """files_under(root, links=False) in a fresh process (LISTER), begun at once and read when
+    wanted: the staging folder of a city (660,000 files) is listed on another core while this one
+    renders. A fresh process, not a fork: this one holds gigabytes by then."""
+
+    def __init__(self, process: subprocess.Popen[bytes] | None) -> None:
+        self.process = process
+
+    @classmethod
+    def begin(cls, root: Path) -> Listing:
+        package = Path(__file__).resolve().parent.parent  # the folder holding this package: the same code
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-c", LISTER, str(package), str(root)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        except OSError:  # no process to be had: `files` lists the folder here
+            process = None
+        return cls(process)
+
+    def files(self) -> list[str] | None:
+        """The files, in files_under's order; SymbolicLink at a symbolic link; None when the listing
+        failed otherwise (a folder the build cleared away while it was listed): the caller lists the
+        folder itself."""
+        if self.process is None:
+            return None
+        out, err = self.process.communicate()
+        if self.process.returncode == LINK_FOUND:
+            raise SymbolicLink(err.decode("utf-8", "replace"))
+        if self.process.returncode != 0:
+            return None
+        return out.decode("utf-8", "surrogateescape").split("\0") if out else []
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+
+class SymbolicLink(OSError):
+    """files_under(links=False) found a symbolic link."""
+
+
 def files_under(root: Path, links: bool = True) -> list[str]:
     """Every file under `root` (POSIX paths relative to it, in the order of their parts), as
     Path.rglob finds them — a folder linked to is not entered — from one scandir a folder: a city's
-    output is 660,000 files, its search bundles 250,000. `links=False`: OSError at any symbolic link."""
+    output is 660,000 files, its search bundles 250,000. `links=False`: SymbolicLink at any symbolic link."""
     found: list[str] = []
     folders = [""]
     while folders:
@@ -379,7 +460,7 @@ def files_under(root: Path, links: bool = True) -> list[str]:
             for entry in entries:
                 rel = f"{folder}/{entry.name}" if folder else entry.name
                 if not links and entry.is_symlink():
-                    raise OSError(f"{root / rel} is a symbolic link")
+                    raise SymbolicLink(f"{root / rel} is a symbolic link")
                 if entry.is_dir() and not entry.is_symlink():
                     folders.append(rel)
                 elif entry.is_file():
@@ -419,12 +500,14 @@ def staging(out: Path, cache: PageCache | None = None, trash: Path | None = None
     stage = out.parent / f".{out.name}{STAGING}{os.getpid()}"
     _remove(stage)
     held = stage_spare(out, stage, cache, trash)
+    output = Output(stage, cache, held)
     try:
-        output = Output(stage, cache, held)
+        output.list_meanwhile()  # a city's 660,000 files, listed on another core while this one renders
         output.write_text(MARKER, "disclosure build output; replaced whole on every build\n")
         yield output
         output.drop_held()
     except BaseException:
+        output.stop_listing()
         discard(stage, trash)
         raise
     behind = output.behind()

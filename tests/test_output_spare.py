@@ -141,6 +141,18 @@ def test_nothing_but_this_builds_files_is_published_from_the_spare(site: Path, t
     assert _files(site / "build") == _clean(site, tmp_path / "clean-2")
 
 
+def test_a_build_whose_listing_process_fails_lists_the_staging_folder_itself(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staging folder is listed in another process while the pages are rendered; should that
+    process fail (here: it exits at once), the build lists the folder itself and publishes the same."""
+    monkeypatch.setattr(output, "LISTER", "import sys\nsys.exit(1)\n")
+    (_spare(site) / "stray.html").write_text("不该发布的内容", encoding="utf-8")
+    (site / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句，已修改。"), encoding="utf-8")
+    _build(site)
+    assert _files(site / "build") == _clean(site, tmp_path / "clean")
+
+
 def test_a_page_removed_from_the_spare_by_hand_is_published_all_the_same(site: Path, tmp_path: Path) -> None:
     """An unchanged page is taken from the spare on the page cache's word, without looking at its
     file: one removed from the spare meanwhile is placed again from the served output; removed
@@ -187,10 +199,14 @@ def test_a_page_of_an_unchanged_group_removed_from_the_spare_is_published_all_th
     assert _files(site / "build") == _clean(site, tmp_path / "clean")
 
 
-def test_what_the_spare_holds_gives_way_to_what_a_build_writes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("listed", ["after", "before", "meanwhile"])
+def test_what_the_spare_holds_gives_way_to_what_a_build_writes(tmp_path: Path, listed: str) -> None:
     """A page written where the spare holds a file gets a new file (the old one is the served
     output's); a file of the spare where a folder must go, and a folder of the spare's files where
-    a file must go, are cleared; what no page placed is removed with the folders it leaves empty."""
+    a file must go, are cleared; what no page placed is removed with the folders it leaves empty.
+    The same whether the staging folder is listed once the pages are written, before (the spare's
+    `a` and `b/c.html` listed as files, `a` a folder and `b` a file by the end), or in another
+    process while they are written (as a build does: list_meanwhile)."""
     served, stage = tmp_path / "served", tmp_path / "stage"
     for rel in ("page.html", "a", "b/c.html", "gone/deep/x.html"):
         (served / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -200,6 +216,10 @@ def test_what_the_spare_holds_gives_way_to_what_a_build_writes(tmp_path: Path) -
     cache = pagecache.PageCache(tmp_path, served)
     cache.entries = files
     placed = output.Output(stage, cache, set(files))
+    if listed == "before":
+        placed.survey()
+    elif listed == "meanwhile":
+        placed.list_meanwhile()
     placed.write_text("page.html", "新的页面")
     placed.write_text("a/inside.html", "文件变成了目录")
     placed.write_text("b", "目录变成了文件")
