@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from .errors import DisclosureError
+from .meanwhile import APART, Meanwhile
 from .pagecache import DIGEST, KEY, Entry, PageCache, Spare, digest_of, digester, entry
 
 MARKER = ".disclosure-build"
@@ -42,14 +43,12 @@ SPARE = ".spare-"  # `.<out>.spare-TOKEN`: the output before the current one, st
 SPARE_SHARE = 2  # a spare behind in more than 1/SPARE_SHARE of the files is not kept: linking anew costs as much
 AT_FDCWD, RENAME_EXCHANGE = -100, 2  # <fcntl.h>, <linux/fs.h>
 LINK_FOUND = 3  # LISTER's exit code for a symbolic link in the folder
-# Lists a staging folder (files_under, links=False) in a fresh process (Listing): argv the folder
-# holding this package, then the staging folder; the files in tree order, NUL between them.
-LISTER = f"""import sys
-from pathlib import Path
-sys.path.insert(0, sys.argv[1])
+# Lists a staging folder (files_under, links=False) in a fresh process (Listing): the folder in
+# argv; the files in tree order, NUL between them.
+LISTER = f"""from pathlib import Path
 from generator.output import SymbolicLink, files_under
 try:
-    found = files_under(Path(sys.argv[2]), links=False)
+    found = files_under(Path(sys.argv[1]), links=False)
 except SymbolicLink as exc:
     sys.stderr.write(str(exc))
     sys.exit({LINK_FOUND})
@@ -233,11 +232,11 @@ class Output:
         return placed
 
     def list_meanwhile(self) -> None:
-        """Staged from the spare: begin listing the staging folder in another process (Listing), for
-        `survey`. Call it once the spare is brought up to date, before any page is placed: what the
+        """Staged from the spare of at least APART files: begin listing the staging folder in another
+        process (Listing), for `survey`. Call it once the spare is brought up to date, before any page is placed: what the
         build places, writes anew or clears away after that, it knows itself (drop_held)."""
-        if self.from_spare and self.listing is None and self.found is None:
-            self.listing = Listing.begin(self.root)
+        if self.from_spare and self.listing is None and self.found is None and len(self.held) >= APART:
+            self.listing = Listing(self.root)
 
     def stop_listing(self) -> None:
         """The build stops: the listing begun (list_meanwhile) is not waited for."""
@@ -406,42 +405,27 @@ def _link(previous: str | Path, target: Path) -> None:
 class Listing:
     """files_under(root, links=False) in a fresh process (LISTER), begun at once and read when
     wanted: the staging folder of a city (660,000 files) is listed on another core while this one
-    renders. A fresh process, not a fork: this one holds gigabytes by then."""
+    renders (meanwhile.py)."""
 
-    def __init__(self, process: subprocess.Popen[bytes] | None) -> None:
-        self.process = process
-
-    @classmethod
-    def begin(cls, root: Path) -> Listing:
-        package = Path(__file__).resolve().parent.parent  # the folder holding this package: the same code
-        try:
-            process = subprocess.Popen(
-                [sys.executable, "-c", LISTER, str(package), str(root)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-        except OSError:  # no process to be had: `files` lists the folder here
-            process = None
-        return cls(process)
+    def __init__(self, root: Path) -> None:
+        self.work = Meanwhile(LISTER, str(root))
 
     def files(self) -> list[str] | None:
         """The files, in files_under's order; SymbolicLink at a symbolic link; None when the listing
         failed otherwise (a folder the build cleared away while it was listed): the caller lists the
         folder itself."""
-        if self.process is None:
+        result = self.work.result()
+        if result is None:
             return None
-        out, err = self.process.communicate()
-        if self.process.returncode == LINK_FOUND:
+        code, out, err = result
+        if code == LINK_FOUND:
             raise SymbolicLink(err.decode("utf-8", "replace"))
-        if self.process.returncode != 0:
+        if code != 0:
             return None
         return out.decode("utf-8", "surrogateescape").split("\0") if out else []
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.communicate()
+        self.work.stop()
 
 
 class SymbolicLink(OSError):

@@ -19,6 +19,13 @@ from generator import index, output, pagecache
 MakeSite = Callable[..., Path]
 
 
+@pytest.fixture(autouse=True)
+def _listed_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The staging folder is listed in another process as a city's is (Output.list_meanwhile), not
+    only past output.APART files."""
+    monkeypatch.setattr(output, "APART", 0)
+
+
 def _spare(site: Path) -> Path:
     (spare,) = site.glob(f".build{output.SPARE}*")
     return spare
