@@ -15,9 +15,16 @@ import orjson
 
 
 def dumps(value: Any) -> bytes:
-    """`value` (of JSON's own types, NaN aside) as compact JSON in UTF-8."""
+    """`value` (of JSON's own types, NaN aside) as compact JSON in UTF-8. A key may be a subclass
+    of str (an output path: urls.OutputPath), written as its text, as json writes it: orjson
+    refuses one unless told (OPT_NON_STR_KEYS), and json took 20 times as long for the page cache's
+    650,000 paths at 200k records."""
     try:
         return orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        pass
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
     except orjson.JSONEncodeError:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
