@@ -98,7 +98,9 @@ def build(
                 # before the scan's processes start beside this one (heap.py)
                 listed_forms = publicity.listed_forms(publication)
                 del publication
-                heap.give_back()
+                # an edit build renders few pages, and the renderer collected their cycles batch by
+                # batch: walking what the stages made since for cycles freed 869 objects in 0.68 s
+                heap.give_back(collect=not cache.incremental)
                 listed = stage.drop_held()  # the pages that are gone, before the scan: it scans what is published
                 # the last net, before the swap; a file the previous output held byte for byte was
                 # scanned then, against the same allow list
