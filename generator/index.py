@@ -19,11 +19,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -75,13 +76,15 @@ def make_bundle(
     inputs: str | None,
     items: tuple[docs.Doc, ...],
     where: str = "",
+    prepared: Callable[[], None] | None = None,
 ) -> Made:
     """Index the pages `items` of shard `name` (rendered under `stage`) into the shard cache at
-    `cache_root` as the entry for `key` (found for `inputs`: shards.inputs)."""
+    `cache_root` as the entry for `key` (found for `inputs`: shards.inputs). `prepared`: called
+    once its pages are read, as the indexer starts (bundle.index_pages)."""
     cache = ShardCache(cache_root)
     scratch = cache.scratch(name)  # this build's own: a concurrent one never shares it
     try:
-        measurement = bundle.index_pages(stage, items, scratch, name)
+        measurement = bundle.index_pages(stage, items, scratch, name, prepared)
         entry = cache.put(name, key, measurement, scratch, inputs, docs.filter_counts(items))
     finally:
         cache.discard(scratch)  # gone already when put moved it into place
@@ -232,8 +235,21 @@ def build_index(
 
     shipped = _shipped(keys, inputs)
 
+    # The shards with a page written anew are looked up, and indexed, first and alone: their pages
+    # are read and prepared without the other shards' look-ups taking turns with them in this
+    # interpreter (at 200,000 records the 650 look-ups took 2.3 s, and doubled the preparing of
+    # the one changed shard); those run while the indexer, a process of its own, indexes.
+    first = [shard for shard in plan if not output.fresh.isdisjoint(shard.pages)] if remote is None else []
+    preparing = _Pending(shard.name for shard in first)
+
     def index_here(shard: shards.Shard) -> Made:
-        return make_bundle(output.root, cache.root, *shipped(shard))
+        return make_bundle(output.root, cache.root, *shipped(shard), prepared=partial(preparing.done, shard.name))
+
+    def index_first(shard: shards.Shard) -> ShardReport:
+        try:
+            return index_shard(shard)
+        finally:
+            preparing.done(shard.name)  # found in the cache, or failed: no indexer to wait for
 
     def new(shard: shards.Shard, bundle_made: Made) -> ShardReport:
         entry = entries[shard.name] = bundle_made.entry
@@ -258,7 +274,12 @@ def build_index(
             return report
 
         if remote is None:
-            reports = [done(report) for report in pool.map(index_shard, plan)]
+            looked_first = {shard.name: pool.submit(index_first, shard) for shard in first}
+            preparing.wait()
+            rest = pool.map(index_shard, [shard for shard in plan if shard.name not in looked_first])
+            reports = [
+                done(looked_first[shard.name].result() if shard.name in looked_first else next(rest)) for shard in plan
+            ]
         else:
             found = dict(zip((shard.name for shard in plan), pool.map(look_up, plan)))
             for report in found.values():
@@ -292,6 +313,23 @@ def build_index(
         )
     cache.keep_only({r.name: _bundle_name(entries[r.name]) for r in reports})
     return reports
+
+
+class _Pending:
+    """The shards indexed first whose pages are still being prepared (build_index)."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = set(names)
+        self.changed = threading.Condition()
+
+    def done(self, name: str) -> None:
+        with self.changed:
+            self.names.discard(name)
+            self.changed.notify_all()
+
+    def wait(self) -> None:
+        with self.changed:
+            self.changed.wait_for(lambda: not self.names)
 
 
 def _bundle_name(entry: Cached | None) -> str | None:

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEPARTMENT_YAML, DEPT_USCC, record_text, run_cli
+from conftest import DEPARTMENT_YAML, DEPT_USCC, record_text, run_cli, tree_hash
 
 from generator import load, publicity
 from generator.config import load_config
 from generator.index import SHARD_PAGES
-from generator.search import order, shards
-from generator.search.cache import KEY
+from generator.search import bundle, order, shards
+from generator.search.cache import KEY, ShardCache
 
 
 def dated(year: int, serial: int, published: str, body: str = "正文。", **meta: object) -> str:
@@ -153,6 +153,39 @@ def test_an_edit_reindexes_only_its_shard(make_site, monkeypatch: pytest.MonkeyP
     fragments = (site / "build" / "pagefind" / "d1-2026" / "fragment").iterdir()
     text = "".join(gzip.decompress(path.read_bytes()).decode("utf-8") for path in fragments)
     assert "改过" in text.replace("\u200b", "")  # the indexer marks Chinese word boundaries with ZWSP
+
+
+def test_an_edit_indexes_its_shard_before_the_others_are_looked_up(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shard of a page written anew is looked up and its pages read first, alone; the other
+    shards are looked up once its indexer has started (a city's 650 look-ups, run beside the reading,
+    doubled it), and every shard is reported in the plan's order as before."""
+    monkeypatch.setenv(SHARD_PAGES, "3")
+    site = make_site(RECORDS)
+    build(site)
+    events: list[str] = []
+    entry, run = ShardCache.entry, bundle._run
+    monkeypatch.setattr(ShardCache, "entry", lambda self, shard: events.append(shard) or entry(self, shard))
+    monkeypatch.setattr(bundle, "_run", lambda command: events.append("indexer") or run(command))
+    (site / "content" / "d1" / "b4.md").write_text(dated(2026, 4, "2026-09-01", "改过的正文。"), encoding="utf-8")
+    lines = build(site)
+    assert reindexed(lines) == ["d1-2026"] and list(lines) == list(PLAN)
+    started = events.index("indexer")
+    assert events[:started] == ["d1-2026"]
+    assert {"d1-2025", "d1-2025-2"} <= set(events[started:])
+
+
+def test_an_edit_whose_shard_cannot_be_indexed_stops_the_build(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The others' look-ups wait for the changed shard's indexer to start: when it cannot, the build
+    stops with the indexer's message (exit 2) instead of waiting, and the output is as it was."""
+    monkeypatch.setenv(SHARD_PAGES, "3")
+    site = make_site(RECORDS)
+    build(site)
+    served = tree_hash(site / "build")
+    monkeypatch.setattr(bundle, "get_executable", lambda: None)
+    (site / "content" / "d1" / "b4.md").write_text(dated(2026, 4, "2026-09-01", "改过的正文。"), encoding="utf-8")
+    result = run_cli("build", "--site", site)
+    assert result.code == 2 and "找不到 Pagefind 程序" in result.err
+    assert tree_hash(site / "build") == served
 
 
 def _manifest(site: Path) -> str:

@@ -22,7 +22,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pagefind.service import get_executable
 
@@ -53,9 +53,12 @@ def _binary() -> Path:
     return found
 
 
-def index_pages(root: Path, items: tuple[Doc, ...], dest: Path, shard: str = "") -> Measurement:
+def index_pages(
+    root: Path, items: tuple[Doc, ...], dest: Path, shard: str = "", prepared: Callable[[], None] | None = None
+) -> Measurement:
     """Write the Pagefind bundle of the pages `items` (output paths under `root`) to the new folder
-    `dest`, its page ids those of shard `shard` (canonical.own_ids)."""
+    `dest`, its page ids those of shard `shard` (canonical.own_ids). `prepared`: called once the
+    pages are read and the indexer starts, which needs nothing of this interpreter until it ends."""
     texts: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="disclosure-shard-") as scratch:
         site = Path(scratch) / "site"
@@ -76,6 +79,8 @@ def index_pages(root: Path, items: tuple[Doc, ...], dest: Path, shard: str = "")
             "--quiet",
         ]
         log = Path(scratch) / "pagefind.log"
+        if prepared is not None:
+            prepared()
         started = time.perf_counter()
         run = _run([sys.executable, "-I", str(PEAK), str(log), *command])
         seconds = time.perf_counter() - started
