@@ -19,8 +19,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import queue
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -261,6 +262,14 @@ def build_index(
     def index_shard(shard: shards.Shard) -> ShardReport:
         return look_up(shard) or new(shard, index_here(shard))
 
+    found: dict[str, ShardReport] = {}  # each shard's report, its bundle placed in the output
+    told = 0  # how many shards of the plan are reported (tell)
+
+    def place(report: ShardReport) -> ShardReport:
+        _copy_bundle(output, report.name, folders[report.name], entries[report.name], in_place.get(report.name))
+        _place_order(output, report.name, pages[report.name], keys[report.name], folders[report.name], made_with)
+        return report
+
     columns = (TextColumn("建立搜索索引"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with (
         Progress(*columns, console=console, transient=True) as progress,
@@ -268,31 +277,48 @@ def build_index(
     ):
         task = progress.add_task("index", total=len(plan))
 
-        def done(report: ShardReport) -> ShardReport:
-            progress.console.print(_describe(report), highlight=False)
-            progress.advance(task)
-            return report
+        def tell() -> None:
+            """Report the shards found so far, in the plan's order."""
+            nonlocal told
+            while told < len(plan) and plan[told].name in found:
+                progress.console.print(_describe(found[plan[told].name]), highlight=False)
+                progress.advance(task)
+                told += 1
 
         if remote is None:
-            looked_first = {shard.name: pool.submit(index_first, shard) for shard in first}
-            preparing.wait()
-            rest = pool.map(index_shard, [shard for shard in plan if shard.name not in looked_first])
-            reports = [
-                done(looked_first[shard.name].result() if shard.name in looked_first else next(rest)) for shard in plan
-            ]
+            # each shard's report as it comes (None: the first shards' pages are read: the rest may
+            # be looked up); placed at once, so that the bundles of the others are placed while
+            # the first are indexed
+            arrived: queue.SimpleQueue[tuple[shards.Shard, Future[ShardReport]] | None] = queue.SimpleQueue()
+
+            def start(shard: shards.Shard, work: Callable[[shards.Shard], ShardReport]) -> None:
+                pool.submit(work, shard).add_done_callback(partial(lambda s, f: arrived.put((s, f)), shard))
+
+            preparing.then(partial(arrived.put, None))
+            for shard in first:
+                start(shard, index_first)
+            while len(found) < len(plan):
+                item = arrived.get()
+                if item is None:
+                    for shard in plan:
+                        if shard.name not in preparing.named:
+                            start(shard, index_shard)
+                    continue
+                shard, future = item
+                found[shard.name] = place(future.result())
+                tell()
         else:
-            found = dict(zip((shard.name for shard in plan), pool.map(look_up, plan)))
-            for report in found.values():
-                if report is not None:
-                    done(report)
-            changed = [shard for shard in plan if found[shard.name] is None]
+            looked = dict(zip((shard.name for shard in plan), pool.map(look_up, plan)))
+            for name, looked_up in looked.items():
+                if looked_up is not None:
+                    found[name] = place(looked_up)
+            tell()
+            changed = [shard for shard in plan if looked[shard.name] is None]
             work = Work(index_here, partial(index_on_worker, output.root), shipped)
             for shard, bundle_made in zip(changed, remote.map(work, changed)):
-                found[shard.name] = done(new(shard, bundle_made))
-            reports = [report for report in found.values() if report is not None]
-    for report in reports:
-        _copy_bundle(output, report.name, folders[report.name], entries[report.name], in_place.get(report.name))
-        _place_order(output, report.name, pages[report.name], keys[report.name], folders[report.name], made_with)
+                found[shard.name] = place(new(shard, bundle_made))
+                tell()
+    reports = [found[shard.name] for shard in plan]
     files = term_directory.update(
         [directory.Shard(r.name, keys[r.name], folders[r.name], r.name in made) for r in reports]
     )
@@ -316,20 +342,32 @@ def build_index(
 
 
 class _Pending:
-    """The shards indexed first whose pages are still being prepared (build_index)."""
+    """The shards indexed first (`named`) whose pages are still being read (build_index), and what
+    to do once none is."""
 
     def __init__(self, names: Iterable[str]) -> None:
-        self.names = set(names)
-        self.changed = threading.Condition()
+        self.named = frozenset(names)
+        self.left = set(self.named)
+        self.lock = threading.Lock()
+        self.after: Callable[[], None] | None = None
+
+    def then(self, after: Callable[[], None]) -> None:
+        """Call `after` once no shard is left (now, if none is)."""
+        with self.lock:
+            if self.left:
+                self.after = after
+                return
+        after()
 
     def done(self, name: str) -> None:
-        with self.changed:
-            self.names.discard(name)
-            self.changed.notify_all()
-
-    def wait(self) -> None:
-        with self.changed:
-            self.changed.wait_for(lambda: not self.names)
+        """The pages of shard `name` are read (or it needs none read: found in the cache, or failed)."""
+        with self.lock:
+            if name not in self.left:
+                return
+            self.left.discard(name)
+            after, self.after = (self.after, None) if not self.left else (None, self.after)
+        if after is not None:
+            after()
 
 
 def _bundle_name(entry: Cached | None) -> str | None:
