@@ -83,7 +83,10 @@ class RecordPage:
 def render_records(renderer: Renderer) -> None:
     """Each fully published record's page and attachments. A department's record pages of one year
     are a group (Renderer.reuse_group): when none of them shows anything new, they are placed as
-    they were. An edit keys again the pages of its record's year, not the department's thousands."""
+    they were. An edit keys again the pages of its record's year, not the department's thousands.
+    A group's key takes in its pages' paths, what each record was made from (Renderer.forms: one C
+    call for the group) and, for the few records that show or link to others, their pages' inputs
+    (RecordPage.inputs): a page is planned one by one only for those, or when the group changed."""
     publication = renderer.publication
     by_index = publication.by_index()
 
@@ -92,32 +95,40 @@ def render_records(renderer: Renderer) -> None:
         return {r.source.resolve(): r for r in publication.full if r.source}
 
     content_root = publication.config.root / CONTENT
+
+    def plan(record: PublicRecord, page_path: str) -> RecordPage:
+        rewrite = rewriter(content_root, record, page_path, by_source)
+        return RecordPage(
+            page_path,
+            record,
+            by_index.get(record.superseded_by),
+            by_index.get(record.interprets),
+            [by_index[i] for i in record.interpreted_by],
+            rewrite,
+            link_targets(record, rewrite),
+        )
+
     # a department's pages planned at a time (the site index groups its records): a city's 200,000 are not held
     for dept, listed in publication.index.by_dept.items():
-        by_year: dict[int | None, list[RecordPage]] = {}
+        by_year: dict[int | None, list[PublicRecord]] = {}
         for record in listed:
             if not record.full:
                 continue
             for name, path in record.attachments:
                 renderer.output.copy(urls.attachment(record, name), path)
-            page_path = urls.record(record)
-            rewrite = rewriter(content_root, record, page_path, by_source)
-            by_year.setdefault(record.year, []).append(
-                RecordPage(
-                    page_path,
-                    record,
-                    by_index.get(record.superseded_by),
-                    by_index.get(record.interprets),
-                    [by_index[i] for i in record.interpreted_by],
-                    rewrite,
-                    link_targets(record, rewrite),
-                )
-            )
-        for year, pages in by_year.items():
-            inputs = ("record.html", [page.inputs(renderer) for page in pages])
-            left = renderer.reuse_group(f"records:{dept}:{year or ''}", [page.path for page in pages], inputs)
-            for page in pages:
-                if page.path in left:
+            by_year.setdefault(record.year, []).append(record)
+        for year, records in by_year.items():
+            paths = [urls.record(record) for record in records]
+            related = [
+                (at, plan(record, page_path).inputs(renderer))
+                for at, (record, page_path) in enumerate(zip(records, paths))
+                if _shows_others(record)
+            ]
+            inputs = ("record.html", "\0".join(paths), renderer.forms(records), related)
+            left = renderer.reuse_group(f"records:{dept}:{year or ''}", paths, inputs)
+            for record, page_path in zip(records, paths):
+                if page_path in left:
+                    page = plan(record, page_path)
                     values = page.values(publication)
                     renderer.page(
                         page.path,
@@ -126,6 +137,13 @@ def render_records(renderer: Renderer) -> None:
                         context=_body(page.record, page.rewrite),
                         **values,
                     )
+
+
+def _shows_others(record: PublicRecord) -> bool:
+    """Whether the record's page shows another record (the one superseding it, the one it
+    interprets, those interpreting it) or its body links somewhere: its page's inputs are then
+    more than what it was made from (RecordPage.inputs)."""
+    return bool(record.superseded_by or record.interprets or record.interpreted_by or record.body.links)
 
 
 def _body(record: PublicRecord, rewrite: Callable[[str], str]) -> Callable[[], dict[str, object]]:
