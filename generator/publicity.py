@@ -25,7 +25,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from . import links, markdown, pagecache, schema, siteindex
+from . import jsontext, links, markdown, pagecache, schema, siteindex
 from .annual import tables as annual_tables
 from .annual.tables import AnnualReport
 from .config import SiteConfig
@@ -232,7 +232,7 @@ def _made_from(record: Record, public: PublicRecord) -> bytes:
         public.interprets,
         public.interpreted_by,
     )
-    return pagecache.digester(pagecache.pickled(made)).digest()
+    return pagecache.digester(jsontext.dumps(made)).digest()  # texts, a flag and lists: JSON is exact and quick
 
 
 def listed_form(public: PublicRecord) -> bytes:
