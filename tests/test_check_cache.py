@@ -275,6 +275,12 @@ def test_a_damaged_entry_is_ignored(sample: Path) -> None:
         {"load": [], "body": "x"},
         {"load": [], "body": 1, "front": '[{}, [[["a"], "x"]]]'},
         {"load": [], "body": 1, "front": "[{}]"},
+        # a date's place that is not one: no such key, not a date's text, no place at all, none noted
+        {"load": [], "body": 1, "front": '{"a": "x"}', "dates": [["b"]], "lines": "[]"},
+        {"load": [], "body": 1, "front": '{"a": "x"}', "dates": [["a"]], "lines": "[]"},
+        {"load": [], "body": 1, "front": '{"a": ["2026-01-01"]}', "dates": [[]], "lines": "[]"},
+        {"load": [], "body": 1, "front": '{"a": "2026-01-01"}', "dates": [["a", 0]], "lines": "[]"},
+        {"load": [], "body": 1, "front": '{"a": "2026-01-01"}', "lines": "[]"},
     ]
     for i, shard in enumerate(shards(sample)):
         entries = json.loads(shard.read_bytes().partition(b"\n")[2])
@@ -357,6 +363,11 @@ def test_another_release_does_not_read_the_cache(sample: Path, monkeypatch: pyte
         # the common case, nested: tags inside lists and mappings, keys that look like the lines table
         "dates: [2020-01-01, {on: 2021-02-03}]\nreview: {drafter: 甲, approved_on: 2026-01-02, "
         "steps: [{on: 2026-01-03}]}\n'[\"review\"],': 1\n'x\"],7]': 2\n3: [2026-01-04]",
+        # dates inside what is tagged (a pair, a set, a mapping keyed by a date) beside one placed,
+        # and a text that reads as a date without being one
+        "pairs: !!pairs [{a: 2020-01-01}]\nset: !!set {2020-01-02}\n2026-01-03: [2026-01-04]\n"
+        "plain: 2026-01-05\nquoted: '2026-01-06'",
+        "review: {approved_on: 2026-01-02}\nwhen: [{on: 2026-01-03, 2026-01-04: x}]",
     ],
 )
 def test_yaml_values_round_trip(make_site: MakeSite, front: str) -> None:
