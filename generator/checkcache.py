@@ -432,8 +432,10 @@ class CheckCache:
         for digest in [digest for digest in self.entries if digest not in self.used]:
             del self.entries[digest]  # fell out of use: dropped
             self.dirty.add(digest[:2])
+        dirty = self.dirty
         for digest, entry in self.entries.items():
-            shards.setdefault(digest[:2], {})[digest] = entry
+            if digest[:2] in dirty:  # only these are written
+                shards.setdefault(digest[:2], {})[digest] = entry
         for shard in self.dirty:
             for entry in shards.get(shard, {}).values():
                 _mark_quiet(entry)
@@ -475,11 +477,14 @@ class CheckCache:
             self.signatures = {}
 
     def _save_signatures(self) -> None:
-        whole = {
-            file: self.seen[file]
-            for file, digest in self.files.items()
-            if file in self.seen and _whole(self.entries.get(digest))
-        }
+        seen, entries = self.seen, self.entries
+        whole = {}  # 200,000 files: _whole's test written out, in C where it can be
+        for file, digest in self.files.items():
+            status = seen.get(file)
+            if status is not None:
+                entry = entries.get(digest)
+                if entry is not None and ("front" not in entry or entry.keys() >= WHOLE_PARTS):
+                    whole[file] = status
         if whole == (self.signatures if self._signatures_saved is None else self._signatures_saved):
             return
         path = self.folder / SIGNATURES
@@ -824,9 +829,12 @@ def _mark_quiet(entry: dict[str, Any]) -> None:
         entry.pop(QUIET, None)
 
 
+WHOLE_PARTS = frozenset(("scan", *SETTINGS_PARTS))  # what an entry with a front matter holds once whole
+
+
 def _whole(entry: dict[str, Any] | None) -> bool:
     """An entry that holds everything a check keeps of its file."""
-    return entry is not None and ("front" not in entry or all(part in entry for part in ("scan", *SETTINGS_PARTS)))
+    return entry is not None and ("front" not in entry or entry.keys() >= WHOLE_PARTS)
 
 
 def _text(value: Any) -> str:
