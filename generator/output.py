@@ -233,8 +233,9 @@ class Output:
 
     def list_meanwhile(self) -> None:
         """Staged from the spare of at least APART files: begin listing the staging folder in another
-        process (Listing), for `survey`. Call it once the spare is brought up to date, before any page is placed: what the
-        build places, writes anew or clears away after that, it knows itself (drop_held)."""
+        process (Listing), for `survey`. Call it once the spare is brought up to date, before any
+        page is placed: what the build places, writes anew or clears away after that, it knows
+        itself (drop_held)."""
         if self.from_spare and self.listing is None and self.found is None and len(self.held) >= APART:
             self.listing = Listing(self.root)
 
