@@ -5,7 +5,7 @@ entry per record file, keyed by the sha256 of its bytes (a shard: one line namin
 the settings and the sha256 of the rest, then the entries as one JSON object):
 
 - what loading it gave: the front matter as parsed (the values as one JSON text, each date as
-  its ISO text with its place noted beside, and a tag for the other values JSON has no form of —
+  its ISO text with its place noted in the same text, and a tag for the other values JSON has no form of —
   binary, sets, a date inside a set…; the line of every key as another,
   decoded only when a line is looked up), the line the body starts on, and its FMT001
   findings — the body itself is cut from the file again when it is read (only the YAML parse
@@ -72,7 +72,7 @@ from .rules import BLOCK, OFF, RULES, WARN
 SEVERITIES = ("", BLOCK, WARN, OFF)
 
 CACHE = Path(".cache") / "check"
-FORMAT = "5"  # the layout of a shard
+FORMAT = "6"  # the layout of a shard
 SIGNATURES = "files.status"  # record file → its status when last loaded whole, and its hash when settled (JSON)
 SETTLED_NS = 2_000_000_000  # a file unchanged this long before a check began is vouched for by its status
 CLOCK = time.time_ns  # the clock a check's start is read from: the one file change times are on
@@ -170,22 +170,24 @@ def _container(
     return {MARK: ["map", [[_encode(k, seen), _encode(v, seen)] for k, v in value.items()]]}
 
 
-def dump_front(value: Any) -> tuple[str, list[Place]]:
-    """A front matter as JSON text, its dates as ISO texts, and the places of those dates;
+def dump_front(value: Any) -> str:
+    """A front matter as the JSON text of a pair: the value with each date as its ISO text, and
+    the places of those dates (one text: 200,000 lists of places held apart took 100 MB more);
     Uncacheable for what it cannot carry exactly."""
     dates: list[Place] = []
-    return jsontext.dumps(_encode(value, set(), [], dates)).decode("utf-8", "surrogatepass"), dates
+    encoded = _encode(value, set(), [], dates)
+    return jsontext.dumps([encoded, dates]).decode("utf-8", "surrogatepass")
 
 
-def load_front(text: str, dates: Any) -> Any:
+def load_front(text: str) -> Any:
     """Fresh objects from `dump_front`'s text, every call, with each date at its place: the value
     is walked for tags only when its text holds one (at 200,000 records, walking each front matter
     for its dates took 0.6 s of a check). ValueError, KeyError, IndexError or TypeError: not what
     dump_front wrote."""
     try:
-        value = orjson.loads(text)  # a few times faster than json's; the tags are undone after
+        value, dates = orjson.loads(text)  # a few times faster than json's; the tags are undone after
     except orjson.JSONDecodeError:  # what orjson refuses (a lone surrogate, an integer past 64 bits)
-        value = _DECODER.decode(text)
+        value, dates = _DECODER.decode(text)
     else:
         if _TAGGED in text:
             value = _untag(value)
@@ -615,7 +617,7 @@ class CheckCache:
             findings = [] if quiet & QUIET_BITS["load"] else _findings_in(entry["load"], file, dept)
             parsed = None
             if "front" in entry:
-                meta, lines = load_front(entry["front"], entry["dates"]), _text(entry["lines"])
+                meta, lines = load_front(entry["front"]), _text(entry["lines"])
                 if not isinstance(meta, dict):
                     raise ValueError("meta")
                 parsed = yamlsrc.Parsed(meta, CachedLines(lines, self.folder))
@@ -646,7 +648,7 @@ class CheckCache:
             if parsed is not None:
                 # texts, decoded when used: a cache of many records holds strings, not objects; and
                 # the lines only when a line is looked up, which most records never need
-                entry["front"], entry["dates"] = dump_front(parsed.data)
+                entry["front"] = dump_front(parsed.data)
                 lines = [[list(path), line] for path, line in parsed.lines.items()]  # texts and numbers only
                 entry["lines"] = jsontext.dumps(lines).decode("utf-8", "surrogatepass")  # json.dumps' text, to the byte
         except (Uncacheable, RecursionError, ValueError):

@@ -275,12 +275,13 @@ def test_a_damaged_entry_is_ignored(sample: Path) -> None:
         {"load": [], "body": "x"},
         {"load": [], "body": 1, "front": '[{}, [[["a"], "x"]]]'},
         {"load": [], "body": 1, "front": "[{}]"},
-        # a date's place that is not one: no such key, not a date's text, no place at all, none noted
-        {"load": [], "body": 1, "front": '{"a": "x"}', "dates": [["b"]], "lines": "[]"},
-        {"load": [], "body": 1, "front": '{"a": "x"}', "dates": [["a"]], "lines": "[]"},
-        {"load": [], "body": 1, "front": '{"a": ["2026-01-01"]}', "dates": [[]], "lines": "[]"},
-        {"load": [], "body": 1, "front": '{"a": "2026-01-01"}', "dates": [["a", 0]], "lines": "[]"},
+        # a date's place that is not one: no such key, not a date's text, no place at all, no places
+        {"load": [], "body": 1, "front": '[{"a": "x"}, [["b"]]]', "lines": "[]"},
+        {"load": [], "body": 1, "front": '[{"a": "x"}, [["a"]]]', "lines": "[]"},
+        {"load": [], "body": 1, "front": '[{"a": ["2026-01-01"]}, [[]]]', "lines": "[]"},
+        {"load": [], "body": 1, "front": '[{"a": "2026-01-01"}, [["a", 0]]]', "lines": "[]"},
         {"load": [], "body": 1, "front": '{"a": "2026-01-01"}', "lines": "[]"},
+        {"load": [], "body": 1, "front": '[{"a": "2026-01-01"}, 7]', "lines": "[]"},
     ]
     for i, shard in enumerate(shards(sample)):
         entries = json.loads(shard.read_bytes().partition(b"\n")[2])
