@@ -5,8 +5,8 @@ entry per record file, keyed by the sha256 of its bytes (a shard: one line namin
 the settings and the sha256 of the rest, then the entries as one JSON object):
 
 - what loading it gave: the front matter as parsed (the values as one JSON text, each date as
-  its ISO text with its place noted in the same text, and a tag for the other values JSON has no form of —
-  binary, sets, a date inside a set…; the line of every key as another,
+  its ISO text with its place noted in the same text, and a tag for the other values JSON has
+  no form of — binary, sets, a date inside a set…; the line of every key as another,
   decoded only when a line is looked up), the line the body starts on, and its FMT001
   findings — the body itself is cut from the file again when it is read (only the YAML parse
   is costly);
