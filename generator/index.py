@@ -32,6 +32,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import urls
 from .executors import Executor, SiteRef, Work
+from .meanwhile import APART, Meanwhile
 from .output import Output, copy_key, files_under
 from .publicity import Publication
 from .search import bundle, directory, docs, order, shards, terms
@@ -99,6 +100,97 @@ def index_on_worker(stage: Path, site: SiteRef, batch: list[Shipped]) -> list[Ma
 
     where = worker_address()
     return [make_bundle(stage, site.root / CACHE, *shipped, where=where) for shipped in batch]
+
+
+# Indexes, in a fresh process, the shards an edit build sends it while it renders its other pages
+# (Early): argv the site, its staging folder, and the JSON file of the shards (index_shipped).
+EARLY = """from pathlib import Path
+from generator.index import index_shipped
+index_shipped(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
+"""
+
+
+def index_shipped(site_root: Path, stage: Path, sent: Path) -> None:
+    """EARLY's work: each shard of the JSON file `sent` ([name, key, inputs, [Doc as JSON…]]) indexed
+    into the site's shard cache, its term keys kept aside for the build (Directory.keep_new)."""
+    term_directory = directory.Directory(site_root / TERMS_CACHE)
+    for name, key, inputs, items in json.loads(sent.read_text(encoding="utf-8")):
+        made = make_bundle(stage, site_root / CACHE, name, key, inputs, tuple(map(docs.doc_in, items)))
+        term_directory.keep_new(name, made.keys)
+
+
+class Early:
+    """An edit build's changed shards indexed in a fresh process (EARLY) while the other pages are
+    rendered: `begin` once the record pages (and the 依申请公开 pages) are written. Reading and
+    preparing a shard's pages is Python work; in this process it would take turns with the render,
+    and Pagefind would start only after it. build_index then takes the bundles from the cache (a
+    shard the process could not index is indexed there as usual); `stop` when the build stops."""
+
+    def __init__(self, publication: Publication, output: Output, workers: int) -> None:
+        self.publication, self.output, self.workers = publication, output, workers
+        self.plan: list[shards.Shard] | None = None  # the plan begun with, for build_index
+        self.names: set[str] = set()  # the shards sent to the process
+        self.work: Meanwhile | None = None
+        self.sent: Path | None = None
+        self.lock = threading.Lock()
+
+    def begin(self) -> None:
+        """Plan the shards, and send those with a page written anew, when few and every page of theirs
+        is on disk and their bundle is not in the cache, to a fresh process (a site of at least
+        APART records)."""
+        config = self.publication.config
+        self.plan = plan = shards.plan(self.publication, shard_bound(Console(stderr=True)))
+        if len(self.publication.records) < APART:
+            return  # a fresh process starts slower than a small site's pages render
+        first = [shard for shard in plan if not self.output.fresh.isdisjoint(shard.pages)]
+        if not first or len(first) > self.workers or not all(_on_disk(self.output.root, s.pages) for s in first):
+            return
+        cache, made_with = ShardCache(config.root / CACHE), shards.settings_of(config)
+        sent = []
+        for shard in first:
+            found = shards.inputs(shard, self.output, made_with)
+            data = cache.entry(shard.name)
+            if _key_for(data, found) is not None:
+                continue  # its bundle is known for these inputs
+            key = shards.key(shard, self.output)
+            if data is not None and data.get("key") == key:
+                continue
+            sent.append([shard.name, key, found, [docs.doc_out(item) for item in shard.docs]])
+            self.names.add(shard.name)
+        if not sent:
+            return
+        # named as a scratch folder of this process: what a killed build leaves is tidied (ShardCache)
+        self.sent = cache.scratch(min(self.names)).with_suffix(".json")
+        self.sent.write_text(json.dumps(sent, ensure_ascii=False), encoding="utf-8")
+        self.work = Meanwhile(EARLY, str(config.root), str(self.output.root), str(self.sent))
+
+    def wait(self) -> None:
+        """Until the process has ended: what it indexed is in the shard cache (a shard it could not
+        index is not, whatever the reason, and is indexed in the build's own process)."""
+        with self.lock:
+            if self.work is not None:
+                self.work.result()
+            self._forget()
+
+    def stop(self) -> None:
+        """The build stops: the process is stopped if it still runs."""
+        with self.lock:
+            if self.work is not None:
+                self.work.stop()
+            self._forget()
+
+    def _forget(self) -> None:
+        self.work = None
+        if self.sent is not None:
+            self.sent.unlink(missing_ok=True)
+            self.sent = None
+
+
+def _on_disk(root: Path, pages: tuple[str, ...]) -> bool:
+    """Whether every one of `pages` is a file in the output folder `root` (a page the survey will
+    place again from the previous output is not, until it has)."""
+    folder = os.fspath(root)
+    return all(os.path.isfile(f"{folder}/{page}") for page in pages)
 
 
 def _copy_bundle(
@@ -187,6 +279,7 @@ def build_index(
     bound: int | None = None,
     stale_from: Path | None = None,
     executor: Executor | None = None,
+    early: Early | None = None,
 ) -> list[ShardReport]:
     """Index the public record pages already rendered into `output`, shard by shard of at most
     `bound` pages (None: SHARD_PAGES, else shards.BOUND), `workers` shards at a time (default:
@@ -194,9 +287,15 @@ def build_index(
 
     `stale_from` (the preview's first pass): a changed shard whose bundle this output folder (the
     previous build) holds is not indexed now; that bundle is used as it is and the report says
-    `stale`, so the pages are shown at once and a second build brings the search up to date."""
+    `stale`, so the pages are shown at once and a second build brings the search up to date.
+
+    `early`: the shards begun while the pages were rendered (Early), with the plan it made."""
     console = Console(stderr=True)
-    plan = shards.plan(publication, bound or shard_bound(console))
+    plan = (
+        early.plan
+        if early is not None and early.plan is not None
+        else shards.plan(publication, bound or shard_bound(console))
+    )
     cache = ShardCache(publication.config.root / CACHE)
     remote = executor if executor is not None and executor.remote else None
 
@@ -241,13 +340,20 @@ def build_index(
     # interpreter (at 200,000 records the 650 look-ups took 2.3 s, and doubled the preparing of
     # the one changed shard); those run while the indexer, a process of its own, indexes.
     first = [shard for shard in plan if not output.fresh.isdisjoint(shard.pages)] if remote is None else []
-    preparing = _Pending(shard.name for shard in first)
+    sent = early.names if early is not None else set()
+    preparing = _Pending(shard.name for shard in first if shard.name not in sent)  # the others' pages are read there
 
     def index_here(shard: shards.Shard) -> Made:
         return make_bundle(output.root, cache.root, *shipped(shard), prepared=partial(preparing.done, shard.name))
 
     def index_first(shard: shards.Shard) -> ShardReport:
         try:
+            if early is not None and shard.name in early.names:
+                early.wait()
+                found = look_up(shard)  # the bundle it made, in the cache: sent only when none was there
+                if found is not None and found.cached:
+                    made.add(shard.name)  # its term keys are kept aside (index_shipped)
+                    return dataclasses.replace(found, cached=False)
             return index_shard(shard)
         finally:
             preparing.done(shard.name)  # found in the cache, or failed: no indexer to wait for
@@ -300,8 +406,9 @@ def build_index(
             while len(found) < len(plan):
                 item = arrived.get()
                 if item is None:
+                    begun = {shard.name for shard in first}
                     for shard in plan:
-                        if shard.name not in preparing.named:
+                        if shard.name not in begun:
                             start(shard, index_shard)
                     continue
                 shard, future = item
@@ -342,12 +449,11 @@ def build_index(
 
 
 class _Pending:
-    """The shards indexed first (`named`) whose pages are still being read (build_index), and what
-    to do once none is."""
+    """The shards indexed first whose pages are still being read here (build_index), and what to do
+    once none is."""
 
     def __init__(self, names: Iterable[str]) -> None:
-        self.named = frozenset(names)
-        self.left = set(self.named)
+        self.left = set(names)
         self.lock = threading.Lock()
         self.after: Callable[[], None] | None = None
 

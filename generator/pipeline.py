@@ -86,14 +86,26 @@ def build(
         try:
             # what rendering and indexing make is mostly kept to the end: heap.py
             with output.staging(out, cache, config.root / TRASH) as stage, heap.paused():
-                # the renderer's memory (each page's key, the forms of the records hashed) goes before the search's
-                renderer = render.render_site(publication, stage, workers)
-                pages, groups = len(renderer.pages), renderer.groups
-                del renderer
-                stage.survey()  # the pages taken from the spare are all there before the search index reads them
-                reports = index.build_index(
-                    publication, stage, stale_from=out.resolve() if search_later else None, executor=executor
-                )
+                # an edit build's changed search shard is indexed in another process while the other pages
+                # render (not for the preview's first pass, which leaves it for the second: search_later)
+                early = index.Early(publication, stage, workers) if isinstance(workers, int) else None
+                begin = early.begin if early is not None and cache.incremental and not search_later else None
+                try:
+                    # the renderer's memory (each page's key, the forms of the records hashed) goes before the search's
+                    renderer = render.render_site(publication, stage, workers, records_written=begin)
+                    pages, groups = len(renderer.pages), renderer.groups
+                    del renderer
+                    stage.survey()  # the pages taken from the spare are all there before the search index reads them
+                    reports = index.build_index(
+                        publication,
+                        stage,
+                        stale_from=out.resolve() if search_later else None,
+                        executor=executor,
+                        early=early,
+                    )
+                finally:
+                    if early is not None:
+                        early.stop()  # waited for already, unless the build stops
                 # what was published is in the pages and the search index now: its memory goes back
                 # before the scan's processes start beside this one (heap.py)
                 listed_forms = publicity.listed_forms(publication)

@@ -17,7 +17,7 @@ from typing import Callable
 import pytest
 
 from conftest import DEPARTMENT_YAML, DEPT_USCC, REPO, SITE_YAML, record_text, run_cli, tree_hash
-from generator import checkcache, jsontext, load, output, pagecache, publicity, urls
+from generator import checkcache, index, jsontext, load, output, pagecache, publicity, urls
 from generator.config import load_config
 from generator.render import exports, pages
 
@@ -27,6 +27,14 @@ REPORT = (
     "---\npermits: 1\npenalties: 1\ncoercions: 0\nfees: 0\n---\n## 总体情况\n\n本年度工作正常。\n"
     "\n## 存在的主要问题及改进情况\n\n没有需要说明的问题。\n"
 )
+
+
+@pytest.fixture(autouse=True)
+def _changed_shards_indexed_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each edit build here indexes its changed shards in another process while the pages render, as
+    a city's does (index.Early), not only past index.APART records: every comparison with a clean
+    build covers that way; the one in this process is the other test files' (test_search_shards)."""
+    monkeypatch.setattr(index, "APART", 0)
 
 
 def _record(serial: int, body: str, **meta: object) -> str:

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import DEPARTMENT_YAML, DEPT_USCC, record_text, run_cli, tree_hash
 
-from generator import load, publicity
+from generator import index, load, publicity
 from generator.config import load_config
 from generator.index import SHARD_PAGES
 from generator.search import bundle, order, shards
@@ -156,9 +156,10 @@ def test_an_edit_reindexes_only_its_shard(make_site, monkeypatch: pytest.MonkeyP
 
 
 def test_an_edit_indexes_its_shard_before_the_others_are_looked_up(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The shard of a page written anew is looked up and its pages read first, alone; the other
-    shards are looked up once its indexer has started (a city's 650 look-ups, run beside the reading,
-    doubled it), and every shard is reported in the plan's order as before."""
+    """Indexed in this process (a site below index.APART records): the shard of a page written anew
+    is looked up and its pages read first, alone; the other shards are looked up once its indexer
+    has started (a city's 650 look-ups, run beside the reading, doubled it), and every shard is
+    reported in the plan's order as before."""
     monkeypatch.setenv(SHARD_PAGES, "3")
     site = make_site(RECORDS)
     build(site)
@@ -174,10 +175,57 @@ def test_an_edit_indexes_its_shard_before_the_others_are_looked_up(make_site, mo
     assert {"d1-2025", "d1-2025-2"} <= set(events[started:])
 
 
-def test_an_edit_whose_shard_cannot_be_indexed_stops_the_build(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The others' look-ups wait for the changed shard's indexer to start: when it cannot, the build
-    stops with the indexer's message (exit 2) instead of waiting, and the output is as it was."""
+def _indexed_here(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The indexer's runs in this process, from now on."""
+    ran: list[list[str]] = []
+    run = bundle._run
+    monkeypatch.setattr(bundle, "_run", lambda command: ran.append(command) or run(command))
+    return ran
+
+
+@pytest.mark.parametrize("early_fails", [False, True])
+def test_a_citys_edit_indexes_its_shard_in_another_process_while_the_pages_render(
+    make_site, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, early_fails: bool
+) -> None:
+    """At a city's size (here: index.APART set to 0) an edit's shard is sent, once the record pages
+    are written, to a fresh process that indexes it into the shard cache while the listings and the
+    rest are rendered; the build takes the bundle from there, reports the shard as indexed now and
+    publishes what a clean build would. Should that process fail, the build indexes it itself."""
     monkeypatch.setenv(SHARD_PAGES, "3")
+    monkeypatch.setattr(index, "APART", 0)
+    if early_fails:
+        monkeypatch.setattr(index, "EARLY", "sys.exit(1)\n")
+    site = make_site(RECORDS)
+    build(site)
+    ran = _indexed_here(monkeypatch)
+    (site / "content" / "d1" / "b4.md").write_text(dated(2026, 4, "2026-09-01", "改过的正文。"), encoding="utf-8")
+    lines = build(site)
+    assert reindexed(lines) == ["d1-2026"] and list(lines) == list(PLAN)
+    assert "秒" in lines["d1-2026"]  # indexed now, with its time
+    assert len(ran) == (1 if early_fails else 0)
+    assert not list((site / ".cache" / "search").glob("*/.new-*"))  # nothing sent nor begun is left
+    fragments = (site / "build" / "pagefind" / "d1-2026" / "fragment").iterdir()
+    text = "".join(gzip.decompress(path.read_bytes()).decode("utf-8") for path in fragments)
+    assert "改过" in text.replace("\u200b", "")
+    clean = tmp_path / "clean"
+    shutil.copytree(site / "content", clean / "content")
+    shutil.copy(site / "site.yaml", clean / "site.yaml")
+    shutil.copytree(site / ".cache" / "search", clean / ".cache" / "search")
+    assert run_cli("build", "--site", clean).code == 0
+    assert tree_hash(site / "build") == tree_hash(clean / "build")
+
+
+@pytest.mark.parametrize("apart", [False, True])
+def test_an_edit_whose_shard_cannot_be_indexed_stops_the_build(
+    make_site, monkeypatch: pytest.MonkeyPatch, apart: bool
+) -> None:
+    """The others' look-ups wait for the changed shard's indexer to start (or, at a city's size,
+    for the process that indexes it): when it cannot, the build stops with the indexer's message
+    (exit 2) instead of waiting, and the output is as it was."""
+    monkeypatch.setenv(SHARD_PAGES, "3")
+    if apart:
+        monkeypatch.setattr(index, "APART", 0)
+        monkeypatch.setattr(index, "EARLY", "sys.exit(1)\n")  # as Pagefind missing there too
     site = make_site(RECORDS)
     build(site)
     served = tree_hash(site / "build")

@@ -6,6 +6,8 @@ module of its own in this package.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from ..executors import Executor
 from ..output import Output
 from ..publicity import Publication
@@ -27,16 +29,26 @@ from . import (
 from .pages import Renderer
 
 
-def render_site(publication: Publication, output: Output, workers: int | Executor = 1) -> Renderer:
-    """Every page of the site into `output`, rendered on `workers` processes (or a cluster)."""
+def render_site(
+    publication: Publication,
+    output: Output,
+    workers: int | Executor = 1,
+    records_written: Callable[[], None] | None = None,
+) -> Renderer:
+    """Every page of the site into `output`, rendered on `workers` processes (or a cluster).
+    `records_written`: called once every record's page (and every 依申请公开 record's) is written,
+    before the other pages are rendered: the pages the search index reads (index.Early)."""
     renderer = Renderer(publication, output, workers)
     static.copy_assets(renderer)
     records.render_records(renderer)
+    request_only.render_request_only(renderer)
+    if records_written is not None:
+        renderer.finish()
+        records_written()
     nav = catalogue.render_catalogues(renderer)
     home.render_home(renderer, nav)
     guide.render_guides(renderer)
     apply.render_apply(renderer)
-    request_only.render_request_only(renderer)
     regulations.render_regulations(renderer)
     reports.render_reports(renderer)
     search.render_search(renderer)

@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, fields
 from html.parser import HTMLParser
 from operator import attrgetter
+from typing import Any
 
 from ..publicity import PublicRecord
 from . import terms
@@ -62,6 +63,20 @@ class Doc:
 
 
 DOC_FIELDS = tuple(f.name for f in fields(Doc))
+
+
+def doc_out(item: Doc) -> list[object]:
+    """`item` as JSON: its fields in order (sent to the process that indexes a shard: index.Early)."""
+    return [getattr(item, name) for name in DOC_FIELDS]
+
+
+def doc_in(values: list[Any]) -> Doc:
+    """The Doc that `doc_out` wrote."""
+    found = dict(zip(DOC_FIELDS, values, strict=True))
+    found["publishers"] = tuple(found["publishers"])
+    return Doc(**found)
+
+
 _SORTED_FIELDS = tuple(sorted(DOC_FIELDS))
 _sorted_values = attrgetter(*_SORTED_FIELDS)
 _FINGERPRINT = json.JSONEncoder(ensure_ascii=False)  # json.dumps(…, ensure_ascii=False, sort_keys=True)'s text
