@@ -114,7 +114,7 @@ def index_shipped(site_root: Path, stage: Path, sent: Path) -> None:
     """EARLY's work: each shard of the JSON file `sent` ([name, key, inputs, [Doc as JSON…]]) indexed
     into the site's shard cache, its term keys kept aside for the build (Directory.keep_new)."""
     term_directory = directory.Directory(site_root / TERMS_CACHE)
-    for name, key, inputs, items in json.loads(sent.read_text(encoding="utf-8")):
+    for name, key, inputs, items in json.loads(sent.read_text(encoding="ascii")):
         made = make_bundle(stage, site_root / CACHE, name, key, inputs, tuple(map(docs.doc_in, items)))
         term_directory.keep_new(name, made.keys)
 
@@ -159,9 +159,13 @@ class Early:
             self.names.add(shard.name)
         if not sent:
             return
-        # named as a scratch folder of this process: what a killed build leaves is tidied (ShardCache)
-        self.sent = cache.scratch(min(self.names)).with_suffix(".json")
-        self.sent.write_text(json.dumps(sent, ensure_ascii=False), encoding="utf-8")
+        try:  # named as a scratch folder of this process: what a killed build leaves is tidied (ShardCache)
+            self.sent = cache.scratch(min(self.names)).with_suffix(".json")
+            self.sent.write_text(json.dumps(sent), encoding="ascii")  # escaped: a lone surrogate too
+        except OSError:  # the cache not writable now: the build indexes them itself, and says why then
+            self.names.clear()
+            self._forget()
+            return
         self.work = Meanwhile(EARLY, str(config.root), str(self.output.root), str(self.sent))
 
     def wait(self) -> None:
