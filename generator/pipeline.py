@@ -106,6 +106,7 @@ def build(
                 finally:
                     if early is not None:
                         early.stop()  # waited for already, unless the build stops
+                    del early, begin  # they hold the publication, which is let go before the output scan
                 # what was published is in the pages and the search index now: its memory goes back
                 # before the scan's processes start beside this one (heap.py)
                 listed_forms = publicity.listed_forms(publication)
