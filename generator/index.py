@@ -142,19 +142,15 @@ class Early:
         self.plan = plan = shards.plan(self.publication, shard_bound(Console(stderr=True)))
         if len(self.publication.records) < APART:
             return  # a fresh process starts slower than a small site's pages render
-        first = [shard for shard in plan if not self.output.fresh.isdisjoint(shard.pages)]
+        first = _written_anew(plan, self.output)
         if not first or len(first) > self.workers or not all(_on_disk(self.output.root, s.pages) for s in first):
             return
         cache, made_with = ShardCache(config.root / CACHE), shards.settings_of(config)
         sent = []
         for shard in first:
-            found = shards.inputs(shard, self.output, made_with)
-            data = cache.entry(shard.name)
-            if _key_for(data, found) is not None:
-                continue  # its bundle is known for these inputs
-            key = shards.key(shard, self.output)
-            if data is not None and data.get("key") == key:
-                continue
+            data, found, known, key = _looked_up(cache, shard, self.output, made_with)
+            if known is not None or (data is not None and data.get("key") == key):
+                continue  # its bundle is in the cache
             sent.append([shard.name, key, found, [docs.doc_out(item) for item in shard.docs]])
             self.names.add(shard.name)
         if not sent:
@@ -188,6 +184,11 @@ class Early:
         if self.sent is not None:
             self.sent.unlink(missing_ok=True)
             self.sent = None
+
+
+def _written_anew(plan: list[shards.Shard], output: Output) -> list[shards.Shard]:
+    """The shards of `plan` with a page `output` holds written with new bytes (Output.fresh)."""
+    return [shard for shard in plan if not output.fresh.isdisjoint(shard.pages)]
 
 
 def _on_disk(root: Path, pages: tuple[str, ...]) -> bool:
@@ -318,10 +319,8 @@ def build_index(
         """The shard's report when its bundle is in the cache (or, stale, in the previous output);
         None when it must be indexed. Its key is the one the cache found for the same inputs, else
         computed from its Docs."""
-        data = cache.entry(shard.name)
-        found = inputs[shard.name] = shards.inputs(shard, output, made_with)
-        known = _key_for(data, found)
-        key = keys[shard.name] = known or shards.key(shard, output)
+        data, found, known, key = _looked_up(cache, shard, output, made_with)
+        inputs[shard.name], keys[shard.name] = found, key
         cached = cache.get(shard.name, key, trust=partial(in_output, output, shard.name, in_place), data=data)
         if cached is not None and data is not None and (cached.filters is None or (found and not known)):
             counted = cached.filters if cached.filters is not None else docs.filter_counts(shard.docs)
@@ -343,7 +342,7 @@ def build_index(
     # are read and prepared without the other shards' look-ups taking turns with them in this
     # interpreter (at 200,000 records the 650 look-ups took 2.3 s, and doubled the preparing of
     # the one changed shard); those run while the indexer, a process of its own, indexes.
-    first = [shard for shard in plan if not output.fresh.isdisjoint(shard.pages)] if remote is None else []
+    first = _written_anew(plan, output) if remote is None else []
     sent = early.names if early is not None else set()
     preparing = _Pending(shard.name for shard in first if shard.name not in sent)  # the others' pages are read there
 
@@ -352,7 +351,7 @@ def build_index(
 
     def index_first(shard: shards.Shard) -> ShardReport:
         try:
-            if early is not None and shard.name in early.names:
+            if early is not None and shard.name in sent:
                 early.wait()
                 found = look_up(shard)  # the bundle it made, in the cache: sent only when none was there
                 if found is not None and found.cached:
@@ -475,7 +474,9 @@ class _Pending:
             if name not in self.left:
                 return
             self.left.discard(name)
-            after, self.after = (self.after, None) if not self.left else (None, self.after)
+            if self.left:
+                return
+            after, self.after = self.after, None
         if after is not None:
             after()
 
@@ -483,6 +484,17 @@ class _Pending:
 def _bundle_name(entry: Cached | None) -> str | None:
     """The folder name of a cache entry's bundle; None for the previous output's (a stale shard)."""
     return entry.bundle.name if entry is not None else None
+
+
+def _looked_up(
+    cache: ShardCache, shard: shards.Shard, output: Output, made_with: str
+) -> tuple[dict[str, object] | None, str | None, str | None, str]:
+    """The shard's cache entry as read, its inputs (shards.inputs), the key the entry was found for
+    those inputs (None: another, or none), and its key: that one, else computed from its Docs."""
+    data = cache.entry(shard.name)
+    found = shards.inputs(shard, output, made_with)
+    known = _key_for(data, found)
+    return data, found, known, known or shards.key(shard, output)
 
 
 def _key_for(data: dict[str, object] | None, inputs: str | None) -> str | None:

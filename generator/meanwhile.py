@@ -3,9 +3,9 @@
 An edit build of a city keeps one core busy and leaves the other idle. What can be done beside it
 is work whose inputs are on disk and whose answer is quick to hand back, and that takes the other
 process no longer than this one has to wait: listing the staging folder while the pages are
-rendered (output.Listing; reading the status of 200,000 record files while the check cache loads
-was tried, and took the other process longer than the loading). A fresh process, not a
-fork: this one may hold gigabytes by then, which a forked child would copy page by page as this
+rendered (output.Listing), and indexing the changed search shards while the other pages are
+(index.Early). Reading the status of 200,000 record files while the check cache loads was tried,
+and took the other process longer than the loading. A fresh process, not a fork: this one may hold gigabytes by then, which a forked child would copy page by page as this
 one goes on writing to them.
 
 The script runs with this package importable (the same code as this process: its folder comes
