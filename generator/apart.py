@@ -13,6 +13,11 @@ A build that renders only what changed makes little after its check, so what the
 raises no later peak, and the hand-back cost it more time than the check's memory is worth: it
 checks in its own process (pipeline.build).
 
+A check in the building process (or `disclosure check`) of a city has its second core idle while
+one runs the stages one after another: `Beside` begins work in a forked child and lets this
+process go on with other work until it takes the result (checking.py: staleness and inspection
+beside validation and the secrecy check).
+
 An error in the child is raised here again, with the child's traceback as its cause; a child
 that dies without a word (killed, or out of memory) is a ChildDied. Where there is no fork, the
 work runs in this process.
@@ -20,12 +25,13 @@ work runs in this process.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
 import sys
 import traceback
-from typing import Callable, TypeVar
+from typing import Callable, Generic, TypeVar
 
 from . import heap, workers
 from .errors import DisclosureError
@@ -48,31 +54,65 @@ def in_child(work: Callable[[], T]) -> T:
     """`work()`, run in a forked child; its result (or its error) travels back pickled."""
     if not hasattr(os, "fork"):
         return work()
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()
-    read_end, write_end = os.pipe()
-    heap.before_fork()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(read_end)
-        workers.end_with_parent(parent)  # a build killed meanwhile does not leave its check running
-        _serve(work, write_end)
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-    except BaseException:
-        _stop(pid)
-        raise
-    _, status = os.waitpid(pid, 0)
-    if not data:
-        raise ChildDied(_death(status))
-    with heap.paused():  # millions of long-lived objects arrive: collecting while they do found nothing, 4× slower
-        kind, value, trace = pickle.loads(data)
-    if kind == "error":
-        raise value from ChildTraceback(trace)
-    return value  # type: ignore[no-any-return]
+    return Beside(work).result()
+
+
+class Beside(Generic[T]):
+    """`work()` begun in a forked child while this process goes on with other work; `result()`
+    waits for it. The child reads what this process held when it was forked, and nothing this
+    process does after. A child this process stops waiting for (`stop`, or an error in between)
+    is ended."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        read_end, write_end = os.pipe()
+        heap.before_fork()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read_end)
+            workers.end_with_parent(parent)  # a build killed meanwhile does not leave its child running
+            _serve(work, write_end)
+        os.close(write_end)
+        self.pid: int | None = pid
+        self._read_end = read_end
+
+    def result(self) -> T:
+        """What `work()` returned; its error raised again here; ChildDied if it ended without a word."""
+        if self.pid is None:
+            raise ChildDied("子进程已被停止")
+        read_end, self._read_end = self._read_end, -1  # closed with the file read below
+        try:
+            with os.fdopen(read_end, "rb") as pipe:
+                data = pipe.read()
+        except BaseException:
+            self.stop()
+            raise
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        if not data:
+            raise ChildDied(_death(status))
+        with heap.paused():  # millions of long-lived objects arrive: collecting while they do found nothing, 4× slower
+            kind, value, trace = pickle.loads(data)
+        if kind == "error":
+            raise value from ChildTraceback(trace)
+        return value  # type: ignore[no-any-return]
+
+    def stop(self) -> None:
+        """End the child unless its result was taken (Ctrl+C, or an error while it ran)."""
+        if self.pid is None:
+            return
+        pid, self.pid = self.pid, None
+        if self._read_end >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self._read_end)
+            self._read_end = -1
+        try:
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
 
 
 def _serve(work: Callable[[], object], write_end: int) -> None:
@@ -97,15 +137,6 @@ def _serve(work: Callable[[], object], write_end: int) -> None:
         code = 1
     finally:
         os._exit(code)
-
-
-def _stop(pid: int) -> None:
-    """End the child when this process gives up waiting for it (Ctrl+C)."""
-    try:
-        os.kill(pid, signal.SIGTERM)
-        os.waitpid(pid, 0)
-    except OSError:
-        pass
 
 
 def _death(status: int) -> str:

@@ -4,25 +4,37 @@
 runs them and then renders); `body_facts` adds what the pages need of every published body. Nothing here
 imports the rendering stack, so a cluster worker's render units (render/remote.py) can check the
 site themselves.
+
+Staleness and inspection read the loaded site and nothing that validation and the secrecy check make;
+the one thing they change, the mark on the records they hold out as scheduled (Record.scheduled), is
+set after those two have run either way. So a city's check runs the later two in a forked child while it validates and checks
+secrecy here (`check`'s `beside`): a warm check of 200,000 records has its second core idle
+otherwise.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import heap, inspection, load, publicity, recordwork, secrecy, staleness, validate
+from . import apart, heap, inspection, load, publicity, recordwork, secrecy, staleness, validate
 from .annual import sources
 from .config import SiteConfig
 from .executors import Executor
-from .findings import Findings
+from .findings import Finding, Findings
+from .inspection.typos import Found
 from .markdown import BodyFacts
 from .model import Site
 
 if TYPE_CHECKING:
     from .checkcache import CheckCache
+
+BESIDE_FROM = 20_000  # records: below, forking a child for the later stages takes longer than it saves
+_Later = tuple[list[Finding], list[int]]  # the later stages' findings, and the records they held out by place
 
 
 @dataclass
@@ -33,25 +45,58 @@ class CheckResult:
     cache: CheckCache | None = field(default=None, kw_only=True)  # what each record file gave, kept for the build
 
 
-def check(config: SiteConfig, today: dt.date, jobs: int | Executor | None = None) -> CheckResult:
-    """`jobs`: processes (or a cluster) that do each new record's own work first (default: every core)."""
+def check(config: SiteConfig, today: dt.date, jobs: int | Executor | None = None, beside: bool = True) -> CheckResult:
+    """`jobs`: processes (or a cluster) that do each new record's own work first (default: every core).
+    `beside`: at BESIDE_FROM records or more, with more than one process, staleness and inspection
+    run in a forked child while this process validates and checks secrecy (apart.Beside); the
+    findings, their order and the records held out are the same either way. False where memory
+    counts for more than the seconds: a full build's check, in a child of its own (pipeline.build)."""
     from .checkcache import CheckCache  # what each record file gave before, by the hash of its bytes
 
+    workers = jobs or os.cpu_count() or 1
     with heap.paused():  # millions of long-lived objects and no cycles among them: heap.py
         cache = CheckCache(config.root, config)
         folders = load.walk(config.root)
-        typos_found = recordwork.fill(config, cache, jobs or os.cpu_count() or 1, folders)
+        typos_found = recordwork.fill(config, cache, workers, folders)
         findings = Findings(config.rules)
         site, load_findings = load.load_site(config, cache, folders)
         findings.extend(load_findings)
         findings.extend(sources.load_all(site))  # the registers and annual-report sources
-        findings.extend(validate.validate(site, cache))
-        review = secrecy.check(site, today, cache)
-        findings.extend(review.findings)
-        findings.extend(staleness.check(site, today))
-        findings.extend(inspection.check(site, today, typos_found))  # after staleness: scheduled records held out
-        cache.save()
+        later = functools.partial(_later_stages, site, today, typos_found)
+        split = beside and isinstance(workers, int) and workers > 1 and len(site.records) >= BESIDE_FROM
+        side = apart.Beside(later) if split and hasattr(os, "fork") else None
+        try:
+            findings.extend(validate.validate(site, cache))
+            review = secrecy.check(site, today, cache)
+            findings.extend(review.findings)
+            cache.save()  # staleness and inspection read nothing of the cache
+            found, scheduled = _taken(side, later)
+        finally:
+            if side is not None:
+                side.stop()  # taken already, unless the check stops
+        findings.extend(found)
+        for place in scheduled:  # what the child held out, held out here (done already when run here)
+            site.records[place].scheduled = True
     return CheckResult(site, findings, review=review, cache=cache)
+
+
+def _later_stages(site: Site, today: dt.date, typos_found: Found | None) -> tuple[list[Finding], list[int]]:
+    """The staleness lint, then inspection (which sees the records the lint held out as scheduled);
+    and the places in `site.records` of those records (Record.scheduled), for the process that
+    did not run them."""
+    found = staleness.check(site, today) + inspection.check(site, today, typos_found)
+    return found, [place for place, record in enumerate(site.records) if record.scheduled]
+
+
+def _taken(side: apart.Beside[_Later] | None, later: Callable[[], _Later]) -> _Later:
+    """The later stages' result from the child; run here when there is none, or it died (out of
+    memory): nothing is lost, it only takes longer."""
+    if side is not None:
+        try:
+            return side.result()
+        except apart.ChildDied:
+            pass
+    return later()
 
 
 def body_facts(checked: CheckResult, jobs: int | Executor) -> dict[str, BodyFacts]:

@@ -72,10 +72,10 @@ def build(
         # client cannot be forked, so there it always runs here.
         gather = functools.partial(_gather, config, today, workers, cache.listed)
         if executor is not None or cache.incremental:
-            gathered = gather()
+            gathered = gather(beside=True)
             heap.give_back(collect=False)
-        else:
-            gathered = apart.in_child(gather)
+        else:  # already apart: a third process beside the check would raise the cold build's peak
+            gathered = apart.in_child(functools.partial(gather, beside=False))
         result = BuildResult(gathered.site, gathered.findings, out)
         publication, review = gathered.publication, gathered.review
         del gathered  # the publication is held by `publication` alone: it is let go before the output scan
@@ -144,11 +144,15 @@ class Gathered:
 
 
 def _gather(
-    config: SiteConfig, today: dt.date, workers: int | Executor, previous_forms: Callable[[], dict[bytes, bytes]]
+    config: SiteConfig,
+    today: dt.date,
+    workers: int | Executor,
+    previous_forms: Callable[[], dict[bytes, bytes]],
+    beside: bool,
 ) -> Gathered:
     """`previous_forms`: reads the listed forms of the records the last build published (PageCache.listed),
-    held only while the publication is selected."""
-    checked = check(config, today, workers)
+    held only while the publication is selected. `beside`: as checking.check's."""
+    checked = check(config, today, workers, beside)
     site = dataclasses.replace(checked.site, records=[])
     if checked.findings.blocking:
         return Gathered(site, checked.findings, checked.review, None)

@@ -3,19 +3,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import signal
+import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 
 from conftest import DEPT_USCC, record_text, run_cli
 from generator import apart, checking, pipeline
+from generator.config import load_config
 from generator.errors import DisclosureError
 
 MakeSite = Callable[..., Path]
+TODAY = dt.date(2026, 11, 21)
 
 
 def test_the_result_comes_back_from_the_child() -> None:
@@ -95,3 +99,149 @@ def test_a_build_that_renders_only_what_changed_checks_in_its_own_process(
     assert build() != os.getpid() and page.is_file()
     shutil.rmtree(site / ".cache")
     assert build() != os.getpid() and page.is_file()
+
+
+def test_work_beside_runs_in_a_child_while_this_process_goes_on() -> None:
+    beside = apart.Beside(lambda: (os.getpid(), "政府信息"))
+    pid, text = beside.result()
+    assert pid != os.getpid() and text == "政府信息"
+    beside.stop()  # its result taken: nothing to stop
+
+
+def test_a_child_beside_that_is_no_longer_waited_for_is_ended() -> None:
+    beside = apart.Beside(lambda: time.sleep(60))
+    pid = beside.pid
+    assert pid is not None
+    started = time.monotonic()
+    beside.stop()
+    assert time.monotonic() - started < 30
+    with pytest.raises(ChildProcessError):  # ended and reaped
+        os.waitpid(pid, os.WNOHANG)
+    with pytest.raises(apart.ChildDied):
+        beside.result()
+
+
+def _late(body: str = "根据《中华人民共合国政府信息公开条例》迟发的正文。") -> str:
+    return record_text(body, index_no=f"{DEPT_USCC}/2026-00003", written="2026-06-01", published="2026-11-20")
+
+
+def _city_in_small(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, late: str = _late()) -> Path:
+    """A site whose check runs staleness and inspection beside the other stages, as a city's does
+    (here from 0 records on): a record held out as scheduled (STL016), one published late (STL001)
+    with a typo in a name (INS004)."""
+    monkeypatch.setattr(checking, "BESIDE_FROM", 0)
+    review = "{drafter: 李明, opinion: 主动公开, checker: 王芳, approver: 赵刚, approved_on: 2026-11-20}"
+    later = record_text(
+        "下周才发布的正文 QZXLATER",
+        index_no=f"{DEPT_USCC}/2026-00002",
+        title="下周发布的通知",
+        written="2026-11-20",
+        published="2026-11-25",
+        review=review,
+    )
+    return make_site({"content/d1/a.md": record_text(), "content/d1/b.md": later, "content/d1/c.md": late})
+
+
+def _seen(checked: checking.CheckResult) -> tuple[list[tuple[str, str, int, str, str]], list[str]]:
+    findings = [(f.rule, f.file, f.line, f.severity, f.message) for f in checked.findings]
+    return findings, [record.file for record in checked.site.records if record.scheduled]
+
+
+def test_a_citys_check_runs_staleness_and_inspection_beside_with_the_same_findings(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _city_in_small(make_site, monkeypatch)
+    config = load_config(site)[0]
+    ran_in: list[int] = []
+    original = checking._later_stages
+
+    def later_stages(*args: Any) -> Any:
+        (site / "later.pid").write_text(str(os.getpid()))
+        return original(*args)
+
+    monkeypatch.setattr(checking, "_later_stages", later_stages)
+    alone = _seen(checking.check(config, TODAY, 1))  # one process: one stage after another
+    ran_in.append(int((site / "later.pid").read_text()))
+    beside = _seen(checking.check(config, TODAY, 2))
+    ran_in.append(int((site / "later.pid").read_text()))
+    assert ran_in[0] == os.getpid() and ran_in[1] != os.getpid()
+    rules = [rule for rule, *_ in alone[0]]
+    assert "STL016" in rules and "STL001" in rules and any(rule.startswith("INS") for rule in rules)
+    assert alone[1] == ["content/d1/b.md"]
+    assert beside == alone  # the same findings in the same order, the same record held out
+
+
+def test_a_citys_edit_build_is_blocked_and_held_out_by_what_the_check_beside_found(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _city_in_small(make_site, monkeypatch, _late("迟发的正文。"))
+    assert (
+        run_cli("build", "--site", site, "--today", TODAY).code == 0
+    )  # a full build: its check in a child, one stage after another
+    before = {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()}
+    (site / "content/d1/c.md").write_text(_late(), encoding="utf-8")  # a typo, found by inspection
+    blocked = run_cli("build", "--site", site, "--today", TODAY)  # checks in this process: beside
+    assert blocked.code == 1 and "INS004" in blocked.err
+    assert {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()} == before
+    (site / "content/d1/c.md").write_text(_late("改过的正文。"), encoding="utf-8")
+    result = run_cli("build", "--site", site, "--today", TODAY)
+    assert result.code == 0, result.err
+    assert "STL016" in result.err
+    text = "".join(p.read_text("utf-8", errors="replace") for p in (site / "build").rglob("*") if p.is_file())
+    assert "改过的正文。" in text
+    assert "下周发布的通知" not in text and "QZXLATER" not in text
+
+
+def test_a_check_whose_child_beside_dies_runs_its_stages_itself(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _city_in_small(make_site, monkeypatch)
+    config = load_config(site)[0]
+    alone = _seen(checking.check(config, TODAY, 1))
+    original, here = checking._later_stages, os.getpid()
+
+    def dies_in_the_child(*args: Any) -> Any:
+        if os.getpid() != here:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the system does to a process out of memory
+        return original(*args)
+
+    monkeypatch.setattr(checking, "_later_stages", dies_in_the_child)
+    assert _seen(checking.check(config, TODAY, 2)) == alone
+
+
+def test_an_error_in_the_stages_beside_is_raised_by_the_check(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _city_in_small(make_site, monkeypatch)
+
+    def fails(*args: Any) -> Any:
+        raise DisclosureError("节假日安排无法读取")
+
+    monkeypatch.setattr(checking.staleness, "check", fails)
+    with pytest.raises(DisclosureError, match="节假日安排无法读取") as raised:
+        checking.check(load_config(site)[0], TODAY, 2)
+    assert isinstance(raised.value.__cause__, apart.ChildTraceback)
+
+
+def test_a_check_that_fails_here_ends_its_child_beside(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = _city_in_small(make_site, monkeypatch)
+
+    def waits(*args: Any) -> Any:
+        (site / "later.pid").write_text(str(os.getpid()))
+        time.sleep(60)
+
+    def fails(*args: Any) -> Any:
+        for _ in range(100):  # the child has begun
+            if (site / "later.pid").exists():
+                break
+            time.sleep(0.05)
+        raise DisclosureError("校验中断")
+
+    monkeypatch.setattr(checking, "_later_stages", waits)
+    monkeypatch.setattr(checking.validate, "validate", fails)
+    started = time.monotonic()
+    with pytest.raises(DisclosureError, match="校验中断"):
+        checking.check(load_config(site)[0], TODAY, 2)
+    assert time.monotonic() - started < 30
+    with pytest.raises(ChildProcessError):  # ended and reaped, not left to sleep on
+        os.waitpid(int((site / "later.pid").read_text()), os.WNOHANG)

@@ -17,7 +17,7 @@ from typing import Callable
 import pytest
 
 from conftest import DEPARTMENT_YAML, DEPT_USCC, REPO, SITE_YAML, record_text, run_cli, tree_hash
-from generator import checkcache, index, jsontext, load, output, pagecache, publicity, urls
+from generator import checkcache, checking, index, jsontext, load, output, pagecache, publicity, urls
 from generator.config import load_config
 from generator.render import exports, pages
 
@@ -30,11 +30,14 @@ REPORT = (
 
 
 @pytest.fixture(autouse=True)
-def _changed_shards_indexed_apart(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each edit build here indexes its changed shards in another process while the pages render, as
-    a city's does (index.Early), not only past index.APART records: every comparison with a clean
-    build covers that way; the one in this process is the other test files' (test_search_shards)."""
+def _built_as_a_city(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each edit build here goes the ways a city's does, not only past their thresholds: it indexes
+    its changed shards in another process while the pages render (index.Early), and its check runs
+    staleness and inspection in a child beside the other stages (checking.BESIDE_FROM). Every
+    comparison with a clean build covers both; the ways of a small site are the other test files'
+    (test_search_shards, test_apart)."""
     monkeypatch.setattr(index, "APART", 0)
+    monkeypatch.setattr(checking, "BESIDE_FROM", 0)
 
 
 def _record(serial: int, body: str, **meta: object) -> str:
