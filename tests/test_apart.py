@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 import signal
@@ -14,7 +15,7 @@ from typing import Any, Callable
 import pytest
 
 from conftest import DEPT_USCC, record_text, run_cli
-from generator import apart, checking, pipeline
+from generator import apart, checking, heap, pipeline
 from generator.config import load_config
 from generator.errors import DisclosureError
 
@@ -245,3 +246,11 @@ def test_a_check_that_fails_here_ends_its_child_beside(make_site: MakeSite, monk
     assert time.monotonic() - started < 30
     with pytest.raises(ChildProcessError):  # ended and reaped, not left to sleep on
         os.waitpid(int((site / "later.pid").read_text()), os.WNOHANG)
+
+
+def test_a_child_beside_a_paused_collector_stays_paused_and_a_check_child_collects() -> None:
+    """Work beside a check makes no cycles, and a collector walking what it makes took twice as long;
+    a full build's check in a child collects what it makes, as the build's process would."""
+    with heap.paused():
+        assert apart.Beside(gc.isenabled).result() is False
+        assert apart.in_child(gc.isenabled) is True
