@@ -103,52 +103,48 @@ def index_on_worker(stage: Path, site: SiteRef, batch: list[Shipped]) -> list[Ma
 
 
 # Indexes, in a fresh process, the shards an edit build sends it while it renders its other pages
-# (Early): argv the site and its staging folder; on standard input, once the record pages are
-# written, the JSON of the shards (index_shipped).
+# (Early): argv the site, its staging folder, and the JSON file of the shards (index_shipped).
 EARLY = """from pathlib import Path
 from generator.index import index_shipped
-index_shipped(Path(sys.argv[1]), Path(sys.argv[2]), sys.stdin.buffer.read())
+index_shipped(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
 """
 
 
-def index_shipped(site_root: Path, stage: Path, sent: bytes) -> None:
-    """EARLY's work: each shard of the JSON `sent` ([name, key, inputs, [Doc as JSON…]]; nothing:
-    none) indexed into the site's shard cache, its term keys kept aside for the build
-    (Directory.keep_new)."""
+def index_shipped(site_root: Path, stage: Path, sent: Path) -> None:
+    """EARLY's work: each shard of the JSON file `sent` ([name, key, inputs, [Doc as JSON…]]) indexed
+    into the site's shard cache, its term keys kept aside for the build (Directory.keep_new)."""
     term_directory = directory.Directory(site_root / TERMS_CACHE)
-    for name, key, inputs, items in json.loads(sent or b"[]"):
+    for name, key, inputs, items in json.loads(sent.read_text(encoding="ascii")):
         made = make_bundle(stage, site_root / CACHE, name, key, inputs, tuple(map(docs.doc_in, items)))
         term_directory.keep_new(name, made.keys)
 
 
 class Early:
     """An edit build's changed shards indexed in a fresh process (EARLY) while the other pages are
-    rendered. Reading and preparing a shard's pages is Python work; in this process it would take
-    turns with the render, and Pagefind would start only after it. For a site of at least APART
-    records the process is begun with the render, so that starting Python and importing this
-    package are done by the time the record pages (and the 依申请公开 pages) are written; `begin`
-    then tells it the shards to index, or stops it. build_index takes the bundles from the cache
-    (a shard the process could not index is indexed there as usual); `stop` when the build stops."""
+    rendered: `begin` once the record pages (and the 依申请公开 pages) are written. Reading and
+    preparing a shard's pages is Python work; in this process it would take turns with the render,
+    and Pagefind would start only after it. build_index then takes the bundles from the cache (a
+    shard the process could not index is indexed there as usual); `stop` when the build stops."""
 
     def __init__(self, publication: Publication, output: Output, workers: int) -> None:
         self.publication, self.output, self.workers = publication, output, workers
         self.plan: list[shards.Shard] | None = None  # the plan begun with, for build_index
         self.names: set[str] = set()  # the shards sent to the process
+        self.work: Meanwhile | None = None
+        self.sent: Path | None = None
         self.lock = threading.Lock()
-        root = str(publication.config.root)
-        city = len(publication.records) >= APART  # below, a fresh process starts slower than the pages render
-        self.work: Meanwhile | None = Meanwhile(EARLY, root, str(output.root), listens=True) if city else None
 
     def begin(self) -> None:
         """Plan the shards, and send those with a page written anew, when few and every page of theirs
-        is on disk and their bundle is not in the cache, to the process; else let it go."""
+        is on disk and their bundle is not in the cache, to a fresh process (a site of at least
+        APART records)."""
         config = self.publication.config
         self.plan = plan = shards.plan(self.publication, shard_bound(Console(stderr=True)))
-        if self.work is None:
-            return
+        if len(self.publication.records) < APART:
+            return  # a fresh process starts slower than a small site's pages render
         first = _written_anew(plan, self.output)
         if not first or len(first) > self.workers or not all(_on_disk(self.output.root, s.pages) for s in first):
-            return self.stop()
+            return
         cache, made_with = ShardCache(config.root / CACHE), shards.settings_of(config)
         sent = []
         for shard in first:
@@ -157,11 +153,16 @@ class Early:
                 continue  # its bundle is in the cache
             sent.append([shard.name, key, found, [docs.doc_out(item) for item in shard.docs]])
             self.names.add(shard.name)
-        # escaped: a lone surrogate in a title too; a process that ended (or never began) is not
-        # told, and the build indexes the shards itself
-        if not sent or not self.work.tell(json.dumps(sent).encode("ascii")):
+        if not sent:
+            return
+        try:  # named as a scratch folder of this process: what a killed build leaves is tidied (ShardCache)
+            self.sent = cache.scratch(min(self.names)).with_suffix(".json")
+            self.sent.write_text(json.dumps(sent), encoding="ascii")  # escaped: a lone surrogate too
+        except OSError:  # the cache not writable now: the build indexes them itself, and says why then
             self.names.clear()
-            self.stop()
+            self._forget()
+            return
+        self.work = Meanwhile(EARLY, str(config.root), str(self.output.root), str(self.sent))
 
     def wait(self) -> None:
         """Until the process has ended: what it indexed is in the shard cache (a shard it could not
@@ -169,14 +170,20 @@ class Early:
         with self.lock:
             if self.work is not None:
                 self.work.result()
-            self.work = None
+            self._forget()
 
     def stop(self) -> None:
-        """Not needed, or the build stops: the process is stopped if it still runs."""
+        """The build stops: the process is stopped if it still runs."""
         with self.lock:
             if self.work is not None:
                 self.work.stop()
-            self.work = None
+            self._forget()
+
+    def _forget(self) -> None:
+        self.work = None
+        if self.sent is not None:
+            self.sent.unlink(missing_ok=True)
+            self.sent = None
 
 
 def _written_anew(plan: list[shards.Shard], output: Output) -> list[shards.Shard]:

@@ -10,8 +10,7 @@ one goes on writing to them.
 
 The script runs with this package importable (the same code as this process: its folder comes
 first on sys.path) and the caller's arguments in sys.argv[1:]; what it writes to standard output
-is its answer. A process begun before its work is known (`listens`) is told it on standard input
-later: starting Python and importing the package (0.4 s) then happens while this one goes on. It is always waited for (`result`) or stopped (`stop`), never left behind.
+is its answer. It is always waited for (`result`) or stopped (`stop`), never left behind.
 """
 
 from __future__ import annotations
@@ -27,36 +26,18 @@ APART = 20_000  # the fewest files worth a process of their own: below, the proc
 
 
 class Meanwhile:
-    """`script` (Python source) begun at once in a fresh process with `args`. `listens`: it reads
-    standard input, which `tell` writes (and closes) once this process knows what to say."""
+    """`script` (Python source) begun at once in a fresh process with `args`."""
 
-    def __init__(self, script: str, *args: str, listens: bool = False) -> None:
+    def __init__(self, script: str, *args: str) -> None:
         try:
             self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
                 [sys.executable, "-c", PRELUDE + script, PACKAGE_FOLDER, *args],
-                stdin=subprocess.PIPE if listens else subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
             )
         except OSError:  # no process to be had: the caller does the work itself
             self.process = None
-
-    @property
-    def begun(self) -> bool:
-        return self.process is not None
-
-    def tell(self, data: bytes) -> bool:
-        """Write `data` to its standard input and close it: whether it was taken (False: the process
-        had ended, or could not be begun)."""
-        if self.process is None or self.process.stdin is None:
-            return False
-        stdin, self.process.stdin = self.process.stdin, None  # told once; `result` then only reads
-        try:
-            with stdin:
-                stdin.write(data)
-        except OSError:  # it ended already (BrokenPipeError): its result says why
-            return False
-        return True
 
     def result(self) -> tuple[int, bytes, bytes] | None:
         """Once it has ended: its exit code, standard output and standard error; None when it could

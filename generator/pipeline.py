@@ -88,9 +88,8 @@ def build(
             with output.staging(out, cache, config.root / TRASH) as stage, heap.paused():
                 # an edit build's changed search shard is indexed in another process while the other pages
                 # render (not for the preview's first pass, which leaves it for the second: search_later)
-                edit = cache.incremental and not search_later
-                early = index.Early(publication, stage, workers) if edit and isinstance(workers, int) else None
-                begin = early.begin if early is not None else None
+                early = index.Early(publication, stage, workers) if isinstance(workers, int) else None
+                begin = early.begin if early is not None and cache.incremental and not search_later else None
                 try:
                     # the renderer's memory (each page's key, the forms of the records hashed) goes before the search's
                     renderer = render.render_site(publication, stage, workers, records_written=begin)

@@ -18,7 +18,6 @@ from conftest import DEPARTMENT_YAML, DEPT_USCC, record_text, run_cli, tree_hash
 from generator import index, load, publicity
 from generator.config import load_config
 from generator.index import SHARD_PAGES
-from generator.meanwhile import Meanwhile
 from generator.search import bundle, order, shards
 from generator.search.cache import KEY, ShardCache
 
@@ -214,36 +213,6 @@ def test_a_citys_edit_indexes_its_shard_in_another_process_while_the_pages_rende
     shutil.copytree(site / ".cache" / "search", clean / ".cache" / "search")
     assert run_cli("build", "--site", clean).code == 0
     assert tree_hash(site / "build") == tree_hash(clean / "build")
-
-
-def test_a_citys_process_begun_for_an_edits_shards_is_let_go_when_none_is_written_anew(
-    make_site, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The process that indexes a city's changed shards is begun with the render, before it is known
-    whether any page of a shard will be written anew; when none is (here: a build with nothing
-    changed) it is told nothing and stopped, not left running, and nothing is indexed."""
-    monkeypatch.setenv(SHARD_PAGES, "3")
-    monkeypatch.setattr(index, "APART", 0)
-    site = make_site(RECORDS)
-    build(site)
-    served = tree_hash(site / "build")
-    begun: list[Meanwhile] = []
-    told: list[bytes] = []
-
-    class Watched(Meanwhile):
-        def __init__(self, script: str, *args: str, listens: bool = False) -> None:
-            super().__init__(script, *args, listens=listens)
-            begun.append(self)
-
-        def tell(self, data: bytes) -> bool:
-            told.append(data)
-            return super().tell(data)
-
-    monkeypatch.setattr(index, "Meanwhile", Watched)
-    ran = _indexed_here(monkeypatch)
-    assert reindexed(build(site)) == []
-    assert len(begun) == 1 and begun[0].process is None and told == [] and ran == []
-    assert tree_hash(site / "build") == served
 
 
 @pytest.mark.parametrize("apart", [False, True])
