@@ -43,14 +43,23 @@ class CheckResult:
     findings: Findings
     review: secrecy.Review = field(default_factory=secrecy.Review, kw_only=True)  # sign-offs, output allow list
     cache: CheckCache | None = field(default=None, kw_only=True)  # what each record file gave, kept for the build
+    facts: dict[str, BodyFacts] | None = field(default=None, kw_only=True)  # of the published bodies: check's `facts`
 
 
-def check(config: SiteConfig, today: dt.date, jobs: int | Executor | None = None, beside: bool = True) -> CheckResult:
+def check(
+    config: SiteConfig,
+    today: dt.date,
+    jobs: int | Executor | None = None,
+    beside: bool = True,
+    facts: bool = False,
+) -> CheckResult:
     """`jobs`: processes (or a cluster) that do each new record's own work first (default: every core).
     `beside`: at BESIDE_FROM records or more, with more than one process, staleness and inspection
     run in a forked child while this process validates and checks secrecy (apart.Beside); the
     findings, their order and the records held out are the same either way. False where memory
-    counts for more than the seconds: a full build's check, in a child of its own (pipeline.build)."""
+    counts for more than the seconds: a full build's check, in a child of its own (pipeline.build).
+    `facts` (a build's check): CheckResult.facts holds what the pages need of every published body,
+    unless a finding blocks; while the child runs beside, they are found meanwhile."""
     from .checkcache import CheckCache  # what each record file gave before, by the hash of its bytes
 
     workers = jobs or os.cpu_count() or 1
@@ -69,6 +78,9 @@ def check(config: SiteConfig, today: dt.date, jobs: int | Executor | None = None
             findings.extend(validate.validate(site, cache))
             review = secrecy.check(site, today, cache)
             findings.extend(review.findings)
+            # while the child runs: no record is held out as scheduled yet, so these are the facts
+            # of every body that may be published (those held out are dropped below)
+            meanwhile = _facts(site, cache, workers) if facts and side and not findings.blocking else None
             cache.save()  # staleness and inspection read nothing of the cache
             found, scheduled = _taken(side, later)
         finally:
@@ -77,7 +89,13 @@ def check(config: SiteConfig, today: dt.date, jobs: int | Executor | None = None
         findings.extend(found)
         for place in scheduled:  # what the child held out, held out here (done already when run here)
             site.records[place].scheduled = True
-    return CheckResult(site, findings, review=review, cache=cache)
+            if meanwhile is not None:
+                meanwhile.pop(site.records[place].file, None)
+        published = meanwhile
+        if facts and published is None and not findings.blocking:
+            published = _facts(site, cache, workers)
+            cache.save(statuses=False)  # saved above: only facts were added since
+    return CheckResult(site, findings, review=review, cache=cache, facts=published if not findings.blocking else None)
 
 
 def _later_stages(site: Site, today: dt.date, typos_found: Found | None) -> tuple[list[Finding], list[int]]:
@@ -100,10 +118,14 @@ def _taken(side: apart.Beside[_Later] | None, later: Callable[[], _Later]) -> _L
 
 
 def body_facts(checked: CheckResult, jobs: int | Executor) -> dict[str, BodyFacts]:
-    """The first sentence, length and link targets of every published body, read only when new."""
+    """The first sentence, length and link targets of every published body, read only when new
+    (the build's check finds them itself: `check`'s `facts`)."""
     if checked.cache is None:
         return {}
-    full = [r for r in checked.site.records if publicity.is_full(r)]
-    found = recordwork.body_facts(full, checked.cache, jobs)
+    found = _facts(checked.site, checked.cache, jobs)
     checked.cache.save(statuses=False)  # the check saved them: only facts were added since
     return found
+
+
+def _facts(site: Site, cache: CheckCache, jobs: int | Executor) -> dict[str, BodyFacts]:
+    return recordwork.body_facts([r for r in site.records if publicity.is_full(r)], cache, jobs)

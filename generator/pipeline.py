@@ -152,10 +152,10 @@ def _gather(
 ) -> Gathered:
     """`previous_forms`: reads the listed forms of the records the last build published (PageCache.listed),
     held only while the publication is selected. `beside`: as checking.check's."""
-    checked = check(config, today, workers, beside)
+    checked = check(config, today, workers, beside, facts=True)
     site = dataclasses.replace(checked.site, records=[])
-    if checked.findings.blocking:
+    if checked.findings.blocking or checked.facts is None:
         return Gathered(site, checked.findings, checked.review, None)
     with heap.paused():  # 200,000 public records made and kept: heap.py
-        publication = publicity.select(checked.site, body_facts(checked, workers), previous_forms())
+        publication = publicity.select(checked.site, checked.facts, previous_forms())
     return Gathered(site, checked.findings, checked.review, publication)

@@ -254,3 +254,19 @@ def test_a_child_beside_a_paused_collector_stays_paused_and_a_check_child_collec
     with heap.paused():
         assert apart.Beside(gc.isenabled).result() is False
         assert apart.in_child(gc.isenabled) is True
+
+
+def test_a_citys_build_check_finds_the_facts_of_the_published_bodies_while_its_child_runs(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build's check finds what the pages need of each published body while staleness runs in its
+    child, before the records held out as scheduled are known: those are then left out, as when
+    found after. A check that blocks gives none."""
+    site = _city_in_small(make_site, monkeypatch, _late("迟发的正文。"))
+    config = load_config(site)[0]
+    alone = checking.check(config, TODAY, 1, facts=True).facts
+    beside = checking.check(config, TODAY, 2, facts=True).facts
+    assert alone is not None and sorted(alone) == ["content/d1/a.md", "content/d1/c.md"]  # b.md: scheduled
+    assert beside == alone
+    (site / "content/d1/c.md").write_text(_late(), encoding="utf-8")  # a typo that blocks, found by the child
+    assert checking.check(config, TODAY, 2, facts=True).facts is None
