@@ -68,8 +68,8 @@ class Beside(Generic[T]):
     waits for it. The child reads what this process held when it was forked, and nothing this
     process does after. Its cycle collector is as this process's was: paused (heap.paused), as a
     check's is, it stays paused (with it running, the staleness lint of 200,000 records took twice
-    as long, 4.9 s). A child this process stops waiting for (`stop`, or an error in between) is
-    ended."""
+    as long, 4.9 s). `stop` ends a child whose result is no longer wanted (an error in between,
+    Ctrl+C)."""
 
     def __init__(self, work: Callable[[], T]) -> None:
         for stream in (sys.stdout, sys.stderr):

@@ -1,15 +1,15 @@
 """The checks, top to bottom: load → validate → secrecy → staleness → inspection.
 
 `check` runs them over a site and renders nothing (the pipeline's first five stages: pipeline.py
-runs them and then renders); `body_facts` adds what the pages need of every published body. Nothing here
-imports the rendering stack, so a cluster worker's render units (render/remote.py) can check the
-site themselves.
+runs them and then renders); a build's check (`facts`), or `body_facts` after one, adds what the
+pages need of every published body. Nothing here imports the rendering stack, so a cluster worker's
+render units (render/remote.py) can check the site themselves.
 
-Staleness and inspection read the loaded site and nothing that validation and the secrecy check make;
-the one thing they change, the mark on the records they hold out as scheduled (Record.scheduled), is
-set after those two have run either way. So a city's check runs the later two in a forked child while it validates and checks
-secrecy here (`check`'s `beside`): a warm check of 200,000 records has its second core idle
-otherwise.
+Staleness and inspection read the loaded site and nothing that validation and the secrecy check
+make; the one thing they change, the mark on the records they hold out as scheduled
+(Record.scheduled), is set after those two have run either way. So a city's check runs the later
+two in a forked child while it validates and checks secrecy here (`check`'s `beside`): a warm check
+of 200,000 records has its second core idle otherwise.
 """
 
 from __future__ import annotations
@@ -91,14 +91,17 @@ def check(
             site.records[place].scheduled = True
             if meanwhile is not None:
                 meanwhile.pop(site.records[place].file, None)
-        published = meanwhile
-        if facts and published is None and not findings.blocking:
+        if findings.blocking or not facts:
+            published = None
+        elif meanwhile is not None:
+            published = meanwhile
+        else:
             published = _facts(site, cache, workers)
             cache.save(statuses=False)  # saved above: only facts were added since
-    return CheckResult(site, findings, review=review, cache=cache, facts=published if not findings.blocking else None)
+    return CheckResult(site, findings, review=review, cache=cache, facts=published)
 
 
-def _later_stages(site: Site, today: dt.date, typos_found: Found | None) -> tuple[list[Finding], list[int]]:
+def _later_stages(site: Site, today: dt.date, typos_found: Found | None) -> _Later:
     """The staleness lint, then inspection (which sees the records the lint held out as scheduled);
     and the places in `site.records` of those records (Record.scheduled), for the process that
     did not run them."""
