@@ -30,7 +30,7 @@ from typing import Callable, Iterable
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import urls
+from . import pagecache, urls
 from .executors import Executor, SiteRef, Work
 from .meanwhile import APART, Meanwhile
 from .output import Output, copy_key, files_under
@@ -58,7 +58,8 @@ class ShardReport:
     where: str = ""  # the cluster worker that indexed it ("": this machine)
 
 
-Shipped = tuple[str, str, str | None, tuple[docs.Doc, ...]]  # a shard sent to be indexed: name, key, inputs, pages
+# a shard sent to be indexed: name, key, inputs, pages, and the hash of each page as rendered
+Shipped = tuple[str, str, str | None, tuple[docs.Doc, ...], tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -77,17 +78,22 @@ def make_bundle(
     key: str,
     inputs: str | None,
     items: tuple[docs.Doc, ...],
+    digests: tuple[str, ...],
     where: str = "",
     prepared: Callable[[], None] | None = None,
 ) -> Made:
-    """Index the pages `items` of shard `name` (rendered under `stage`) into the shard cache at
-    `cache_root` as the entry for `key` (found for `inputs`: shards.inputs). `prepared`: called
-    once its pages are read, as the indexer starts (bundle.index_pages)."""
+    """Index the pages `items` of shard `name` (rendered under `stage`, each with the SHA-256 of its
+    bytes in `digests`) into the shard cache at `cache_root` as the entry for `key` (found for
+    `inputs`: shards.inputs); the text of a page with the bytes the previous bundle was made from is
+    taken from that bundle (ShardCache.known_texts). `prepared`: called once its pages are read, as
+    the indexer starts (bundle.index_pages)."""
     cache = ShardCache(cache_root)
     scratch = cache.scratch(name)  # this build's own: a concurrent one never shares it
+    pages = dict(zip((item.path for item in items), digests))
     try:
-        measurement = bundle.index_pages(stage, items, scratch, name, prepared)
-        entry = cache.put(name, key, measurement, scratch, inputs, docs.filter_counts(items))
+        known = cache.known_texts(name, pages)
+        measurement = bundle.index_pages(stage, items, scratch, name, prepared, known)
+        entry = cache.put(name, key, measurement, scratch, inputs, docs.filter_counts(items), pages)
     finally:
         cache.discard(scratch)  # gone already when put moved it into place
     return Made(entry, directory.bundle_keys(entry.bundle), where)
@@ -111,11 +117,12 @@ index_shipped(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
 
 
 def index_shipped(site_root: Path, stage: Path, sent: Path) -> None:
-    """EARLY's work: each shard of the JSON file `sent` ([name, key, inputs, [Doc as JSON…]]) indexed
-    into the site's shard cache, its term keys kept aside for the build (Directory.keep_new)."""
+    """EARLY's work: each shard of the JSON file `sent` ([name, key, inputs, [Doc as JSON…], [page
+    hash…]]) indexed into the site's shard cache, its term keys kept aside for the build
+    (Directory.keep_new)."""
     term_directory = directory.Directory(site_root / TERMS_CACHE)
-    for name, key, inputs, items in json.loads(sent.read_text(encoding="ascii")):
-        made = make_bundle(stage, site_root / CACHE, name, key, inputs, tuple(map(docs.doc_in, items)))
+    for name, key, inputs, items, digests in json.loads(sent.read_text(encoding="ascii")):
+        made = make_bundle(stage, site_root / CACHE, name, key, inputs, tuple(map(docs.doc_in, items)), tuple(digests))
         term_directory.keep_new(name, made.keys)
 
 
@@ -151,7 +158,9 @@ class Early:
             data, found, known, key = _looked_up(cache, shard, self.output, made_with)
             if known is not None or (data is not None and data.get("key") == key):
                 continue  # its bundle is in the cache
-            sent.append([shard.name, key, found, [docs.doc_out(item) for item in shard.docs]])
+            sent.append(
+                [shard.name, key, found, [docs.doc_out(item) for item in shard.docs], _digests(shard, self.output)]
+            )
             self.names.add(shard.name)
         if not sent:
             return
@@ -336,7 +345,7 @@ def build_index(
         folders[shard.name], pages[shard.name], entries[shard.name] = cached.bundle, cached.pages, cached
         return ShardReport(shard.name, len(shard.pages), True, cached.measurement)
 
-    shipped = _shipped(keys, inputs)
+    shipped = _shipped(keys, inputs, output)
 
     # The shards with a page written anew are looked up, and indexed, first and alone: their pages
     # are read and prepared without the other shards' look-ups taking turns with them in this
@@ -504,10 +513,17 @@ def _key_for(data: dict[str, object] | None, inputs: str | None) -> str | None:
     return key if isinstance(key, str) else None
 
 
-def _shipped(keys: dict[str, str | None], inputs: dict[str, str | None]) -> Callable[[shards.Shard], Shipped]:
+def _shipped(
+    keys: dict[str, str | None], inputs: dict[str, str | None], output: Output
+) -> Callable[[shards.Shard], Shipped]:
     """What the indexer (here, or on a cluster worker) is sent of a shard: its name, its key, its
-    inputs and its pages."""
-    return lambda shard: (shard.name, str(keys[shard.name]), inputs[shard.name], shard.docs)
+    inputs, its pages and their hashes."""
+    return lambda shard: (shard.name, str(keys[shard.name]), inputs[shard.name], shard.docs, _digests(shard, output))
+
+
+def _digests(shard: shards.Shard, output: Output) -> tuple[str, ...]:
+    """The SHA-256 of each of the shard's pages as `output` placed it (in the order of its Docs)."""
+    return tuple(output.files[page][pagecache.DIGEST] for page in shard.pages)
 
 
 def _span(found: list[list[str]]) -> list[str]:

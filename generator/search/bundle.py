@@ -22,6 +22,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Callable
 
 from pagefind.service import get_executable
@@ -54,20 +55,30 @@ def _binary() -> Path:
 
 
 def index_pages(
-    root: Path, items: tuple[Doc, ...], dest: Path, shard: str = "", prepared: Callable[[], None] | None = None
+    root: Path,
+    items: tuple[Doc, ...],
+    dest: Path,
+    shard: str = "",
+    prepared: Callable[[], None] | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> Measurement:
     """Write the Pagefind bundle of the pages `items` (output paths under `root`) to the new folder
     `dest`, its page ids those of shard `shard` (canonical.own_ids). `prepared`: called once the
-    pages are read and the indexer starts, which needs nothing of this interpreter until it ends."""
+    pages are read and the indexer starts, which needs nothing of this interpreter until it ends.
+    `known`: the document text (docs.shown) of pages whose bytes it was found from, by output path
+    (ShardCache.known_texts): those pages are not read."""
     texts: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="disclosure-shard-") as scratch:
         site = Path(scratch) / "site"
         for item in items:
             target = site / item.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            body = docs.text((root / item.path).read_text(encoding="utf-8")) if item.full else ""
-            texts["/" + item.path] = docs.shown(item, body)
-            target.write_text(docs.page(item, body), encoding="utf-8")
+            text = known.get(item.path) if known is not None and item.full else None
+            if text is None:
+                body = docs.text((root / item.path).read_text(encoding="utf-8")) if item.full else ""
+                text = docs.shown(item, body)
+            texts["/" + item.path] = text
+            target.write_text(docs.page(item, text), encoding="utf-8")
         command = [
             str(_binary()),
             "--site",

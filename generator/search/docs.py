@@ -172,10 +172,10 @@ def shown(item: Doc, body: str) -> str:
     return " ".join(body.splitlines()) if item.full else REQUEST_NOTE
 
 
-def page(item: Doc, body: str) -> str:
-    """The page the indexer is given for `item`, whose document text is `body`: its metadata, and
-    as its indexed text only its search words (terms.py). The bundle's fragments then get the
-    document text in their place (bundle.py): the browser reads the text, the index the words."""
+def page(item: Doc, text: str) -> str:
+    """The page the indexer is given for `item`, whose text shown is `text` (`shown`): its metadata,
+    and as its indexed text only its search words (terms.py). The bundle's fragments then get that
+    text in their place (bundle.py): the browser reads the text, the index the words."""
     shown_meta = {
         "索引号": item.index_no,
         "文号": item.doc_no,
@@ -195,7 +195,7 @@ def page(item: Doc, body: str) -> str:
         for name in ("索引号", "文号")
         if shown_meta[name]
     ]
-    words = f"{terms.index_terms((item.title, item.doc_no, item.index_no), shown(item, body))} {terms.EVERY}"
+    words = f"{terms.index_terms((item.title, item.doc_no, item.index_no), text)} {terms.EVERY}"
     return (
         '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title></title></head><body>'
         f"<article data-pagefind-body><div data-pagefind-ignore>{''.join(spans)}</div>"
