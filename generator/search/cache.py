@@ -48,7 +48,7 @@ FORMAT = 5  # 4: with each page's [date, URL, id] (search/order.py `pages`); 5: 
 BUNDLE = "bundle-"  # a complete bundle: bundle-RANDOM
 SCRATCH = ".new-"  # a bundle being made: .new-PID-RANDOM
 ENTRY = "pagefind-entry.json"  # every bundle has it
-DIGESTS = "digests.json"  # {"bundle": its folder name, "pages": {output path: SHA-256 of the page}}
+DIGESTS = "digests.json"  # {"bundle": its folder name, "pages": {output path: SHA-256}} of the pages published in full
 
 
 @dataclass(frozen=True)
