@@ -85,8 +85,8 @@ def make_bundle(
     """Index the pages `items` of shard `name` (rendered under `stage`, each with the SHA-256 of its
     bytes in `digests`) into the shard cache at `cache_root` as the entry for `key` (found for
     `inputs`: shards.inputs); the text of a page published in full with the bytes the previous
-    bundle was made from is taken from that bundle (ShardCache.known_texts). `prepared`: called once its pages are read, as
-    the indexer starts (bundle.index_pages)."""
+    bundle was made from is taken from that bundle (ShardCache.known_texts). `prepared`: called
+    once its pages are read, as the indexer starts (bundle.index_pages)."""
     cache = ShardCache(cache_root)
     scratch = cache.scratch(name)  # this build's own: a concurrent one never shares it
     pages = {item.path: digest for item, digest in zip(items, digests) if item.full}  # a text of its own

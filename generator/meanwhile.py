@@ -5,8 +5,9 @@ is work whose inputs are on disk and whose answer is quick to hand back, and tha
 process no longer than this one has to wait: listing the staging folder while the pages are
 rendered (output.Listing), and indexing the changed search shards while the other pages are
 (index.Early). Reading the status of 200,000 record files while the check cache loads was tried,
-and took the other process longer than the loading. A fresh process, not a fork: this one may hold gigabytes by then, which a forked child would copy page by page as this
-one goes on writing to them.
+and took the other process longer than the loading. A fresh process, not a fork: this one may
+hold gigabytes by then, which a forked child would copy page by page as this one goes on writing
+to them (the check's later stages, which read those gigabytes, are forked: apart.Beside).
 
 The script runs with this package importable (the same code as this process: its folder comes
 first on sys.path) and the caller's arguments in sys.argv[1:]; what it writes to standard output
