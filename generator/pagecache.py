@@ -29,7 +29,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from functools import lru_cache
 from inspect import isfunction
 from pathlib import Path, PosixPath, WindowsPath
-from typing import Any, Callable
+from typing import Any, Callable, TypeGuard
 
 from . import heap, jsontext
 
@@ -50,6 +50,39 @@ KEY, DIGEST, SIZE = 0, 1, 2  # the places in an Entry
 
 def entry(key: str, digest: str, size: int) -> Entry:
     return [key, digest, size]
+
+
+@dataclass(frozen=True)
+class MetadataPages:
+    """The pages made from the published metadata alone, as the build that rendered them made them
+    (render/metadata_pages.py): the key of everything they are made from, the files they placed,
+    which of those are pages (the sitemap lists them, in order) and which were copied unchanged
+    (output.Output.copied), and the keys of their groups of pages (Renderer.reuse_group)."""
+
+    key: str
+    files: list[str]
+    pages: list[str]
+    copied: list[str]
+    groups: dict[str, str]
+
+    def as_json(self) -> dict[str, object]:
+        return {"key": self.key, "files": self.files, "pages": self.pages, "copied": self.copied, "groups": self.groups}
+
+    @classmethod
+    def from_json(cls, data: Any) -> MetadataPages | None:
+        """None when `data` is not what `as_json` wrote (absent, or damaged): they are rendered."""
+        if type(data) is not dict:
+            return None
+        key, files, pages, copied, groups = (data.get(name) for name in ("key", "files", "pages", "copied", "groups"))
+        if type(key) is not str or not (_texts(files) and _texts(pages) and _texts(copied)) or type(groups) is not dict:
+            return None
+        if not all(type(group) is str and type(value) is str for group, value in groups.items()):
+            return None
+        return cls(key, files, pages, copied, groups)
+
+
+def _texts(value: Any) -> TypeGuard[list[str]]:
+    return type(value) is list and all(type(item) is str for item in value)
 
 
 def _entries(files: dict[str, Any]) -> dict[str, Entry]:
@@ -267,6 +300,7 @@ class PageCache:
         self.scanned_with = ""  # the allow list the previous output was scanned with
         self.spare: Spare | None = None  # the output before the previous one, kept beside it (output.py)
         self.groups: dict[str, str] = {}  # a group of pages → the key of all their inputs (render/pages.py)
+        self.metadata_pages: MetadataPages | None = None  # as the previous build placed them
         try:
             with heap.paused():  # 650,000 entries at 200k records: collecting while they were made took seconds
                 data = jsontext.loads(self.file.read_bytes())  # 116 MB at 200k records: orjson
@@ -278,6 +312,7 @@ class PageCache:
                     self.entries = _entries(data["files"])
                     self.scanned_with = str(data.get("scanned_with", ""))
                     self.groups = {str(group): str(key) for group, key in data.get("groups", {}).items()}
+                    self.metadata_pages = MetadataPages.from_json(data.get("metadata_pages"))
                     spare = data.get("spare")
                     if spare is not None:
                         self.spare = Spare(
@@ -325,10 +360,12 @@ class PageCache:
         spare: Spare | None = None,
         groups: dict[str, str] | None = None,
         listed: bytes = b"",
+        metadata_pages: MetadataPages | None = None,
     ) -> None:
         """Record the build that has just replaced the output (written whole, then renamed), the
-        spare kept beside it, if any, the key of each group of pages' inputs (`groups`) and the
-        listed forms of the records it published (`listed`: the pairs of `listed.bin`)."""
+        spare kept beside it, if any, the key of each group of pages' inputs (`groups`), the
+        listed forms of the records it published (`listed`: the pairs of `listed.bin`) and what
+        its pages made from the published metadata alone placed (`metadata_pages`)."""
         self.file.parent.mkdir(parents=True, exist_ok=True)
         partial_listed = self.file.with_name(f"{LISTED}.{os.getpid()}.tmp")
         partial_listed.write_bytes(_listed_head(listed) + b"\n" + listed)
@@ -340,6 +377,8 @@ class PageCache:
             "scanned_with": scanned_with,
             "groups": groups or {},
         }
+        if metadata_pages is not None:
+            head["metadata_pages"] = metadata_pages.as_json()
         if spare is not None:
             head["spare"] = {"name": spare.name, "inode": spare.inode, "behind": sorted(spare.behind)}
         partial = self.file.with_name(f"{INDEX}.{os.getpid()}.tmp")

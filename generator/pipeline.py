@@ -93,7 +93,7 @@ def build(
                 try:
                     # the renderer's memory (each page's key, the forms of the records hashed) goes before the search's
                     renderer = render.render_site(publication, stage, workers, records_written=begin)
-                    pages, groups = len(renderer.pages), renderer.groups
+                    pages, groups, metadata_pages = len(renderer.pages), renderer.groups, renderer.metadata_pages
                     del renderer
                     stage.survey()  # the pages taken from the spare are all there before the search index reads them
                     reports = index.build_index(
@@ -126,7 +126,7 @@ def build(
         except secrecy.LeakFound as leak:
             result.findings.extend(leak.findings)
             return result
-        cache.save(stage.files, allowed, stage.spare, groups, listed_forms)
+        cache.save(stage.files, allowed, stage.spare, groups, listed_forms, metadata_pages)
     result.pages, result.built = pages, True
     result.search_stale = any(report.stale for report in reports)
     return result

@@ -318,6 +318,124 @@ def test_an_edit_of_a_body_after_its_first_sentence_pages_no_listing_again(
     assert _files(site / "build") == _clean_build(site, tmp_path / "clean")
 
 
+METADATA_TEMPLATES = {
+    "catalogue.html",
+    "home.html",
+    "department.html",
+    "guide.html",
+    "apply.html",
+    "regulations.html",
+    "reports.html",
+    "report.html",
+    "search.html",
+}
+
+
+def _templates_given(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The template of every page given to Renderer.page (planned) from now on."""
+    given: list[str] = []
+    page = pages.Renderer.page
+
+    def spied(self: pages.Renderer, path: str, template: str, *args: object, **kwargs: object) -> None:
+        given.append(template)
+        page(self, path, template, *args, **kwargs)
+
+    monkeypatch.setattr(pages.Renderer, "page", spied)
+    return given
+
+
+@pytest.mark.parametrize("spare", [True, False], ids=["spare", "no-spare"])
+def test_an_edit_that_changes_no_listed_record_places_the_metadata_pages_whole(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spare: bool
+) -> None:
+    """The catalogue, the portal and department pages, the guides, the reports, the exports and the
+    feeds show what is listed of each record, never its body: after an edit that leaves every
+    record's listed form as it was, they are placed as the last build made them and not one of them
+    is planned (render/metadata_pages.py) — from the spare, or linked from the output when there is
+    none. A file of theirs gone from the output, a retitled record, a changed report: they are
+    planned again. Each time the output is a clean build's."""
+    monkeypatch.setattr(output, "SPARE_SHARE", 0 if spare else 10**9)
+    records = {f"content/d1/r{i}.md": _record(i, f"第{i}条正文。第二句。") for i in range(1, 6)}
+    records["content/d1/g.md"] = _record(6, "本机关政府信息公开制度。", category="政府信息公开制度")
+    site = make_site(
+        {
+            "site.yaml": SITE_YAML + "page_size: 2\nbase_url: https://example.gov.cn/\n",
+            "content/d1/reports/2025.md": REPORT,
+            **records,
+        }
+    )
+    assert run_cli("build", "--site", site).code == 0
+    assert run_cli("build", "--site", site).code == 0  # the first build that notes them
+    given = _templates_given(monkeypatch)
+    for step in ["已修改", "再次修改"]:
+        (site / "content/d1/r3.md").write_text(_record(3, f"第3条正文。第二句，{step}。"), encoding="utf-8")
+        given.clear()
+        assert run_cli("build", "--site", site).code == 0
+        assert set(given) == {"record.html"}  # the department's record pages: not one metadata page
+        assert _files(site / "build") == _clean_build(site, tmp_path / "clean")
+        assert step in (site / "build/d1/2026-00003.html").read_text(encoding="utf-8")
+
+    (site / "build" / urls.catalogue_page(urls.CATALOGUE, 2)).unlink()  # by hand, from the served output
+    (site / "content/d1/r3.md").write_text(_record(3, "第3条正文。第二句，第三次修改。"), encoding="utf-8")
+    given.clear()
+    assert run_cli("build", "--site", site).code == 0
+    assert ("catalogue.html" in given) is not spare  # the spare still holds it: placed from there
+    assert _files(site / "build") == _clean_build(site, tmp_path / "clean")
+
+    for path, before, after, planned in [
+        # a title: every page made from the metadata is planned (those not listing it placed by group)
+        ("content/d1/r2.md", "关于第2项工作的通知", "关于第2项工作的补充通知", METADATA_TEMPLATES | {"record.html"}),
+        # a report's figures: the listings are placed whole by group, the reports' pages rendered
+        ("content/d1/reports/2025.md", "permits: 1", "permits: 2", METADATA_TEMPLATES - {"catalogue.html"}),
+    ]:
+        (site / path).write_text((site / path).read_text(encoding="utf-8").replace(before, after), encoding="utf-8")
+        given.clear()
+        assert run_cli("build", "--site", site).code == 0
+        assert set(given) == planned
+        assert _files(site / "build") == _clean_build(site, tmp_path / "clean")
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [None, "key", {"key": "k", "files": ["a"], "pages": "a", "copied": [], "groups": {}}, {"key": 1}],
+    ids=["none", "text", "pages-text", "key-number"],
+)
+def test_the_page_cache_reads_back_the_metadata_pages_or_nothing(tmp_path: Path, damaged: object) -> None:
+    """What the metadata pages placed comes back as saved; anything else there (a hand edit, another
+    release) reads as nothing noted: they are planned page by page, never a traceback."""
+    out = tmp_path / "build"
+    out.mkdir()
+    files = {"index.html": pagecache.entry("key", pagecache.digest_of(b"x"), 1)}
+    noted = pagecache.MetadataPages("key", ["index.html", "a.xml"], ["index.html"], ["a.xml"], {"listing:x": "k"})
+    pagecache.PageCache(tmp_path, out).save(files, scanned_with="allow", metadata_pages=noted)
+    assert pagecache.PageCache(tmp_path, out).metadata_pages == noted
+    index = tmp_path / pagecache.CACHE / pagecache.INDEX
+    data = json.loads(index.read_text(encoding="utf-8"))
+    data["metadata_pages"] = damaged
+    index.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    cache = pagecache.PageCache(tmp_path, out)
+    assert cache.metadata_pages is None and cache.entries == files
+
+
+def test_a_portal_template_that_reads_a_body_stops_the_build(make_site: MakeSite) -> None:
+    """The portal, like a listing, is given its records as rows (catalogue.Row): a site's own
+    home.html that read a body there would show it stale once the portal is placed whole. It is an
+    error naming the template (exit 2), and the output stays the last build's."""
+    site = make_site({"content/d1/r1.md": _record(1, "第1条正文。")})
+    assert run_cli("build", "--site", site).code == 0
+    before = tree_hash(site / "build")
+    home = (REPO / "layouts/home.html").read_text(encoding="utf-8")
+    (site / "layouts").mkdir(exist_ok=True)
+    (site / "layouts/home.html").write_text(
+        home.replace("{% endblock %}", "{{ newest[0].body.read() }}{% endblock %}", 1), encoding="utf-8"
+    )
+    result = run_cli("build", "--site", site)
+    assert result.code == 2
+    assert "layouts/home.html" in result.err and "没有正文" in result.err
+    assert "Traceback" not in result.err
+    assert tree_hash(site / "build") == before
+
+
 def test_a_listing_template_that_reads_a_body_stops_the_build(make_site: MakeSite) -> None:
     """A listing is keyed by its records' metadata: a site's own template that showed a body there
     would go stale after an edit. It is an error naming the template's file and line (exit 2), and

@@ -18,6 +18,7 @@ from . import (
     feeds,
     guide,
     home,
+    metadata_pages,
     records,
     regulations,
     reports,
@@ -45,6 +46,14 @@ def render_site(
     if records_written is not None:
         renderer.finish()
         records_written()
+    metadata_pages.render(renderer, _metadata_pages)  # placed whole when no listed record changed
+    sitemap.render_sitemap(renderer)  # last: it lists every page rendered before it
+    renderer.finish()
+    return renderer
+
+
+def _metadata_pages(renderer: Renderer) -> None:
+    """Every page made from the published metadata alone (metadata_pages.py)."""
     nav = catalogue.render_catalogues(renderer)
     home.render_home(renderer, nav)
     guide.render_guides(renderer)
@@ -54,6 +63,3 @@ def render_site(
     search.render_search(renderer)
     exports.render_exports(renderer)
     feeds.render_feeds(renderer)
-    sitemap.render_sitemap(renderer)  # last: it lists every page rendered before it
-    renderer.finish()
-    return renderer

@@ -7,6 +7,7 @@ inside a page, records are grouped by the taxonomy and newest first.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 from itertools import groupby
@@ -14,25 +15,36 @@ from itertools import groupby
 from .. import urls
 from ..config import Category
 from ..pagecache import FORM_SIZE
-from ..publicity import NOT_LISTED, PublicDepartment, PublicRecord
+from ..publicity import NOT_LISTED, PublicDepartment, PublicRecord, listed_form
 from ..schema import Status
 from .pages import Renderer
 
 
+@dataclass(eq=False, slots=True)  # a city's cold build makes millions: no __dict__ each
 class Row:
     """A record as a listing shows it: its public metadata, never its body. A listing's keys hold
     the metadata alone (Renderer.rows), so a template (the site's own catalogue.html) that read the
-    body here would show it stale after an edit: it is an error instead."""
+    body here would show it stale after an edit: it is an error instead. Every page made from the
+    published metadata alone (render/metadata_pages.py) is given its records as rows; in a page's
+    key a row stands for its listed form (`made_from`, which a key takes as what a dataclass is
+    made from), so an edit of a body changes no such key."""
 
-    __slots__ = ("_record",)
+    _record: PublicRecord
 
-    def __init__(self, record: PublicRecord) -> None:
-        self._record = record
+    @property
+    def made_from(self) -> bytes:
+        return self._record.listed_as or listed_form(self._record)
 
     def __getattr__(self, name: str) -> object:
         if name in NOT_LISTED:
             raise AttributeError(f"目录列表只显示记录的公开元数据，不能读取 {name}")
+        if name.startswith("__") or name == "_record":  # copy and pickle look for these before it is made
+            raise AttributeError(name)
         return getattr(self._record, name)
+
+
+def rows_of(records: Iterable[PublicRecord]) -> list[Row]:
+    return list(map(Row, records))
 
 
 @dataclass
@@ -291,7 +303,7 @@ def _groups(rows: list[PublicRecord], size: int, pager: Pager) -> dict[str, obje
     order), and its pager: made only for a page rendered again."""
     start = (pager.number - 1) * size
     chunk = rows[start : start + size]
-    groups = [Group(category, list(map(Row, items))) for category, items in groupby(chunk, key=lambda r: r.category)]
+    groups = [Group(category, rows_of(items)) for category, items in groupby(chunk, key=lambda r: r.category)]
     return {"groups": groups, "pager": pager}
 
 

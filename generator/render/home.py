@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .. import urls
 from . import reports
-from .catalogue import Facet, Navigation, shown_nodes
+from .catalogue import Facet, Navigation, rows_of, shown_nodes
 from .pages import LAYOUTS, Renderer, default_layouts, site_layout_file
 from .regulations import REGULATIONS_CATEGORY
 from .reports import REPORTS_CATEGORY
@@ -29,9 +29,9 @@ def render_home(renderer: Renderer, nav: Navigation) -> None:
     renderer.page(
         urls.HOME,
         "home.html",
-        newest=publication.records[:NEWEST],
+        newest=rows_of(publication.records[:NEWEST]),
         statutory=statutory,
-        regulations=regulations[:NEWEST],
+        regulations=rows_of(regulations[:NEWEST]),
         report_years=reports.report_years(publication),
         page_of=reports.page_of,
     )
@@ -39,7 +39,11 @@ def render_home(renderer: Renderer, nav: Navigation) -> None:
     for slug, department in publication.departments.items():
         records = publication.index.dept(slug)
         renderer.page(
-            urls.department(slug), "department.html", department=department, newest=records[:NEWEST], total=len(records)
+            urls.department(slug),
+            "department.html",
+            department=department,
+            newest=rows_of(records[:NEWEST]),
+            total=len(records),
         )
 
 

@@ -14,7 +14,7 @@ import posixpath
 import stat
 import traceback
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from functools import partial
 from importlib import resources
 from operator import attrgetter
@@ -151,6 +151,7 @@ class Renderer:
         self.env.globals.update(site=config, departments=publication.departments, paths=urls, search_meta=terms.meta)
         self.pages: list[str] = []
         self.groups: dict[str, str] = {}  # a group of pages → the key of all their inputs (reuse_group)
+        self.metadata_pages: pagecache.MetadataPages | None = None  # what they placed (metadata_pages.py)
         self.base_key: str | None = None
         self.memo = pagecache.Memo()  # the publication does not change while pages are rendered
 
@@ -195,7 +196,7 @@ class Renderer:
         covers the context `values`; a page whose context is costly to make (a record's body as
         HTML) gives the `inputs` it is made from and a `context` function instead."""
         key = self.key(path, template, values if inputs is None else inputs)
-        self._planned(path)
+        self.planned((path,))
         if self.output.reuse(path, key):
             return
         job = Job(path, self.output.path(path), template, key, values, context)
@@ -219,19 +220,20 @@ class Renderer:
         if cache is None or cache.groups.get(group) != key:
             return set(paths)
         placed = self.output.place_held(paths)  # staged from the spare: the group's pages are there
-        self._planned(*placed)
+        self.planned(placed)
         left = set()
         for path in paths:
             if path in placed:
                 continue
             entry = cache.entries.get(path)
             if entry is not None and self.output.reuse(path, entry[pagecache.KEY]):
-                self._planned(path)
+                self.planned((path,))
             else:
                 left.add(path)
         return left
 
-    def _planned(self, *paths: str) -> None:
+    def planned(self, paths: Iterable[str]) -> None:
+        """Pages placed (or to be rendered) by this build."""
         before = len(self.pages) // ASIDE
         self.pages.extend(paths)
         if len(self.pages) // ASIDE != before:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import urls
-from .catalogue import shown_nodes
+from .catalogue import rows_of, shown_nodes
 from .pages import Renderer
 
 REGULATIONS_CATEGORY = "政府信息公开制度"
@@ -13,7 +13,8 @@ def render_regulations(renderer: Renderer) -> None:
     publication = renderer.publication
     records = publication.index.category(REGULATIONS_CATEGORY)
     by_department = [
-        (department, [r for r in records if r.dept == slug]) for slug, department in publication.departments.items()
+        (department, rows_of(r for r in records if r.dept == slug))
+        for slug, department in publication.departments.items()
     ]
     renderer.page(
         urls.REGULATIONS,

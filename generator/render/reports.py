@@ -31,7 +31,9 @@ from ..annual.template import (
     SUIT_AFTER_REVIEW,
     TOTAL,
 )
+from ..config import SiteConfig
 from ..publicity import Publication, PublicRecord
+from .catalogue import Row
 from .pages import LAYOUTS, Renderer, default_layouts, site_layout_file
 
 DOCX = "report.docx"
@@ -120,6 +122,13 @@ def _stylesheets(renderer: Renderer) -> Markup:
     return Markup("\n".join(texts))
 
 
+def word_template_digest(config: SiteConfig) -> str:
+    """The sha256 of the Word template the reports' .docx files are made with: the site's own
+    (site.yaml `word_template`; TemplateError when it cannot be used), else the reference."""
+    template = wordtemplate.template_of(config)
+    return hashlib.sha256((template or wordtemplate.REFERENCE).read_bytes()).hexdigest()
+
+
 def render_report(renderer: Renderer, report: AnnualReport, path: str, standalone: bool = False) -> None:
     """Write `report` as the page `path`; standalone: charts and stylesheet inside the one file."""
     figures = []
@@ -137,12 +146,11 @@ def render_report(renderer: Renderer, report: AnnualReport, path: str, standalon
     docx = None
     if not standalone:
         docx = urls.report_file(path, DOCX)
-        template = wordtemplate.template_of(renderer.publication.config)
-        template_bytes = (template or wordtemplate.REFERENCE).read_bytes()
-        key = renderer.key(docx, "docx", (report, hashlib.sha256(template_bytes).hexdigest()))
+        key = renderer.key(docx, "docx", (report, word_template_digest(renderer.publication.config)))
         if not renderer.output.reuse(docx, key):  # written only when the report or the template changed
             from ..annual import word  # python-docx loaded only then
 
+            template = wordtemplate.template_of(renderer.publication.config)
             renderer.output.write_bytes(docx, word.document(report, template), key)
     parts = [(part, page_of(part)) for part in report.parts]
     renderer.page(
@@ -173,7 +181,7 @@ class ReportYear:
     year: int
     summary: AnnualReport | None = None
     reports: list[tuple[AnnualReport, str]] = field(default_factory=list)
-    records: list[PublicRecord] = field(default_factory=list)
+    records: list[Row] = field(default_factory=list)  # shown as a listing shows them
 
 
 YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
@@ -201,7 +209,7 @@ def report_years(publication: Publication) -> list[ReportYear]:
         if record.category == REPORTS_CATEGORY or record.category.startswith(column):
             year = filed_year(record)
             if year is not None:
-                years.setdefault(year, ReportYear(year)).records.append(record)
+                years.setdefault(year, ReportYear(year)).records.append(Row(record))
     return [years[year] for year in sorted(years, reverse=True)]
 
 
