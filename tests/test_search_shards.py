@@ -124,6 +124,11 @@ def test_only_a_department_over_the_bound_is_split(make_site) -> None:
         }
     )
     assert plan(site, 3) == {**PLAN, "d2": ("d2/2026-00001.html",)}
+    # an edit build's early index plans only the departments it wrote pages of (index.Early.begin):
+    # their shards are the whole plan's
+    publication = publicity.select(load.load_site(load_config(site)[0])[0])
+    assert {s.name: s.pages for s in shards.plan(publication, 3, only={"d1"})} == PLAN
+    assert {s.name: s.pages for s in shards.plan(publication, 3, only={"d2", "d9"})} == {"d2": ("d2/2026-00001.html",)}
 
 
 def test_chunks_follow_serial_numbers_not_spelling(make_site) -> None:

@@ -36,6 +36,7 @@ of what it was made from (PublicRecord.made_from), with the product's code and t
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import metadata
@@ -134,14 +135,21 @@ def _split(dept: str, records: list[PublicRecord], bound: int, text_bound: int) 
     return found
 
 
-def plan(publication: Publication, bound: int = BOUND, text_bound: int = TEXT_BOUND) -> list[Shard]:
+def plan(
+    publication: Publication,
+    bound: int = BOUND,
+    text_bound: int = TEXT_BOUND,
+    only: Container[str] | None = None,
+) -> list[Shard]:
     """The shards of every department's listed records (full and metadata-only), at most `bound`
-    pages and `text_bound` characters of text each."""
+    pages and `text_bound` characters of text each. `only`: the shards of these departments alone,
+    which are those of the whole plan (a department's shards are cut from its own records)."""
     if bound < 1 or text_bound < 1:
         raise ValueError(f"bounds must be at least 1, not {bound} and {text_bound}")
     departments: dict[str, list[PublicRecord]] = {}
     for record in publication.records:
-        departments.setdefault(record.dept, []).append(record)
+        if only is None or record.dept in only:
+            departments.setdefault(record.dept, []).append(record)
     found = [shard for dept in sorted(departments) for shard in _split(dept, departments[dept], bound, text_bound)]
     names = [shard.name for shard in found]
     # A name repeats only if one slug is another's plus -<year> (d and d-2026), or -<year>-<n>.
