@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import DEPARTMENT_YAML, DEPT_USCC, record_text, run_cli, tree_hash
+from conftest import DEPARTMENT_YAML, DEPT_USCC, REPO, record_text, run_cli, tree_hash
 
 from generator import index, load, publicity
 from generator.config import load_config
@@ -394,3 +398,40 @@ def test_a_page_id_shared_by_two_shards_is_found() -> None:
     }
     assert order.shared(found[name] for name in "abc") == ["zh_1234567"]
     assert order.shared(found[name] for name in "ac") == []
+
+
+KILLED_AS_IT_INDEXES = """import os, signal, sys
+from pathlib import Path
+from generator.search import bundle, docs
+root, cache = Path(sys.argv[1]), Path(sys.argv[2])
+item = docs.Doc("d1/a.html", True, "羚羊", "X/2026-00001", "", ("测试局",), "2026-01-01", "", "", "现行有效", "主动公开")
+bundle.index_pages(root, (item,), cache / f".new-{os.getpid()}-beef", "d1", lambda: os.kill(os.getpid(), signal.SIGKILL))
+"""
+
+
+def test_a_killed_indexers_pages_are_left_in_the_shard_cache_and_tidied_there(
+    make_site, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The pages Pagefind reads are written beside the bundle being made, in the shard cache: what a
+    build killed while it indexes leaves there is removed when the shard is indexed again, where
+    the system's temporary folder would keep a city shard's 20 MB for good."""
+    site = make_site(RECORDS)
+    build(site)
+    shard = site / ".cache/search/d1"
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    page = tmp_path / "pages/d1/a.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<html lang='zh-CN'><body data-pagefind-body><p>羚羊</p></body></html>", encoding="utf-8")
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_AS_IT_INDEXES, str(tmp_path / "pages"), str(shard)],
+        env={**os.environ, "TMPDIR": str(temporary), "PYTHONPATH": str(REPO)},
+    )
+    assert killed.returncode == -signal.SIGKILL
+    (left,) = [path for path in shard.iterdir() if path.name.endswith(bundle.PAGES)]
+    assert (left / "site/d1/a.html").is_file() and list(temporary.iterdir()) == []
+
+    (site / "content/d1/b4.md").write_text(dated(2026, 4, "2026-09-01", "改过的正文。"), encoding="utf-8")
+    assert reindexed(build(site)) == ["d1"]
+    assert not left.exists()
+    assert not [path for path in shard.iterdir() if path.name.endswith(bundle.PAGES)]

@@ -16,9 +16,9 @@ import gzip
 import json
 import os
 import signal
+import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,6 +34,7 @@ from .docs import Doc
 LANGUAGE = "zh"  # one index language for every shard, so the search page can merge them all
 PEAK = Path(__file__).with_name("peak.py")  # runs the binary and measures it (see there)
 TIMEOUT = 600  # seconds one shard's indexing may take before it is stopped as hung
+PAGES = ".pages"  # the folder of the pages given to the indexer, beside its bundle (index_pages)
 
 
 class IndexerError(DisclosureError):
@@ -66,10 +67,17 @@ def index_pages(
     `dest`, its page ids those of shard `shard` (canonical.own_ids). `prepared`: called once the
     pages are read and the indexer starts, which needs nothing of this interpreter until it ends.
     `known`: the document text (docs.shown) of pages whose bytes it was found from, by output path
-    (ShardCache.known_texts): those pages are not read."""
+    (ShardCache.known_texts): those pages are not read.
+
+    The pages given to the indexer are written beside `dest` (`dest` then PAGES), removed once it has
+    run: for a bundle being made in the shard cache (ShardCache.scratch), what a killed build
+    leaves there is tidied with its other leftovers, where the system's temporary folder would keep
+    a city shard's 20 MB for good."""
     texts: dict[str, str] = {}
-    with tempfile.TemporaryDirectory(prefix="disclosure-shard-") as scratch:
-        site = Path(scratch) / "site"
+    scratch = dest.with_name(dest.name + PAGES)
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        site = scratch / "site"
         for item in items:
             target = site / item.path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -89,7 +97,7 @@ def index_pages(
             LANGUAGE,
             "--quiet",
         ]
-        log = Path(scratch) / "pagefind.log"
+        log = scratch / "pagefind.log"
         if prepared is not None:
             prepared()
         started = time.perf_counter()
@@ -102,6 +110,8 @@ def index_pages(
         if report["code"] != 0 or not (dest / "pagefind-entry.json").exists():
             output = log.read_text(encoding="utf-8", errors="replace").strip()
             raise IndexerError(f"Pagefind 建立索引失败（退出码 {report['code']}）：{output}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     canonical.canonicalize(dest, shard)  # the same pages, the same bytes (Pagefind's order is arbitrary)
     heads.write(dest, put_texts(dest, texts))  # each group's titles, 文号 and 索引号, to check first
     return Measurement(seconds, int(report["peak_kib"]))
