@@ -19,7 +19,6 @@ import ctypes
 import errno
 import fcntl
 import glob
-import heapq
 import os
 import posixpath
 import secrets
@@ -266,10 +265,11 @@ class Output:
             self._take_again(rel)
         self.taken = set()
 
-    def drop_held(self) -> list[str] | None:
+    def drop_held(self) -> set[str] | None:
         """When staged from the spare: remove every file no page of this build placed (pages that
         are gone, and anything else the survey found there) with the folders left empty, so the
-        staging folder is exactly this build's; the files then under it, in files_under's order.
+        staging folder is exactly this build's: the files then under it, the ones it placed (in no
+        order: ordering a city's 660,000 took 0.35 s, and the output scan orders the few it reads).
         None: nothing to remove."""
         if not self.from_spare:
             return None
@@ -281,10 +281,8 @@ class Output:
         for rel in gone - self.cleared if self.cleared else gone:
             (self.root / rel).unlink(missing_ok=True)
         _remove_empty(self.root, {posixpath.dirname(rel) for rel in gone})
-        kept = [rel for rel in self.found if rel not in gone] if gone else self.found
-        since = sorted(self.files.keys() - found, key=in_tree_order)
         self.held, self.from_spare, self.found, self.found_set = set(), False, None, set()
-        return list(heapq.merge(kept, since, key=in_tree_order)) if since else kept
+        return set(self.files)  # what the survey found and is placed, and what was placed since
 
     def _take_again(self, rel: str) -> None:
         """Place a file the spare should have held but did not (removed from it by hand) from the

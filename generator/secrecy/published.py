@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..findings import Finding
-from ..output import files_under
+from ..output import files_under, in_tree_order
 from ..executors import Executor, SiteRef, Work, of
 from .cleanlines import CleanLines
 from .markings import secrecy_markings
@@ -107,9 +107,13 @@ def scan_output(
     copied unchanged from the records (read at the source, so an unreadable one is no finding);
     `trusted` are files the previous output held byte for byte, scanned by the build that made them.
     The files are read on `workers` processes (or a cluster's workers, from the shared folder).
-    `listed`: the files under `root` (files_under), when the caller has just listed them."""
+    `listed`: the files under `root`, in any order, when the caller knows them; each is read in
+    files_under's order either way (so are the findings)."""
     copies, skip = set(copied), set(trusted)
-    paths = [rel for rel in (files_under(root) if listed is None else listed) if rel not in skip]
+    if listed is None:
+        paths = [rel for rel in files_under(root) if rel not in skip]
+    else:
+        paths = sorted(set(listed).difference(skip), key=in_tree_order)
 
     def scan_one(rel: str) -> list[Finding]:
         return scan_file(root / rel, f"{label}/{rel}", allowed, rel in copies)
