@@ -28,6 +28,7 @@ import weakref
 from dataclasses import dataclass, fields, is_dataclass
 from functools import lru_cache
 from inspect import isfunction
+from itertools import islice
 from pathlib import Path, PosixPath, WindowsPath
 from typing import Any, Callable, TypeGuard
 
@@ -382,12 +383,15 @@ class PageCache:
         if spare is not None:
             head["spare"] = {"name": spare.name, "inode": spare.inode, "behind": sorted(spare.behind)}
         partial = self.file.with_name(f"{INDEX}.{os.getpid()}.tmp")
-        rels = sorted(files)
-        # a batch of files at a time: a city has 650,000 (and, as when they are read, no collection meanwhile)
+        # a batch of files at a time: a city has 650,000 (and, as when they are read, no collection
+        # meanwhile), in the order they were placed: reading them back needs none, and ordering
+        # them first took 0.3 s at the end of every edit build
+        items = iter(files.items())
         with open(partial, "wb") as out, heap.paused():
             out.write(jsontext.dumps(head)[:-1] + b',"files":{')
-            for start in range(0, len(rels), SAVE_BATCH):
-                batch = {rel: files[rel] for rel in rels[start : start + SAVE_BATCH]}
-                out.write((b"," if start else b"") + jsontext.dumps(batch)[1:-1])
+            separator = b""
+            while batch := dict(islice(items, SAVE_BATCH)):
+                out.write(separator + jsontext.dumps(batch)[1:-1])
+                separator = b","
             out.write(b"}}")
         partial.replace(self.file)

@@ -95,6 +95,8 @@ def build(
                     renderer = render.render_site(publication, stage, workers, records_written=begin)
                     pages, groups, metadata_pages = len(renderer.pages), renderer.groups, renderer.metadata_pages
                     del renderer
+                    # for the next build's selection; here, as an edit build's search index is mostly a wait
+                    listed_forms = publicity.listed_forms(publication)
                     stage.survey()  # the pages taken from the spare are all there before the search index reads them
                     reports = index.build_index(
                         publication,
@@ -109,7 +111,6 @@ def build(
                     del early, begin  # they hold the publication, which is let go before the output scan
                 # what was published is in the pages and the search index now: its memory goes back
                 # before the scan's processes start beside this one (heap.py)
-                listed_forms = publicity.listed_forms(publication)
                 del publication
                 # an edit build renders few pages, and the renderer collected their cycles batch by
                 # batch: walking what the stages made since for cycles freed 869 objects in 0.68 s
