@@ -15,8 +15,8 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import signal
 import shutil
+import signal
 import subprocess
 import sys
 import time
