@@ -37,12 +37,11 @@ from .output import Output, copy_key, files_under
 from .publicity import Publication
 from .search import bundle, directory, docs, order, shards, terms
 from .search.cache import ENTRY, Cached, ShardCache, copy_status
+from .search.make import CACHE, TERMS_CACHE, Made, Shipped, make_bundle
 
 BUNDLES = urls.SEARCH_INDEX
 MANIFEST = f"{BUNDLES}/shards.json"
 ORDER = f"{BUNDLES}/order"  # each shard's page ids in date order: <shard>.pf_order (search/order.py)
-CACHE = Path(".cache") / "search"
-TERMS_CACHE = Path(".cache") / "terms"  # the term directory's (search/directory.py)
 SHARD_PAGES = "DISCLOSURE_SHARD_PAGES"  # the most pages a shard holds (docs/search.md)
 # Pagefind's own UIs: the search page uses its JS API (static/search.js), so these are not copied.
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
@@ -58,47 +57,6 @@ class ShardReport:
     where: str = ""  # the cluster worker that indexed it ("": this machine)
 
 
-# a shard sent to be indexed: name, key, inputs, pages, and the hash of each page as rendered
-Shipped = tuple[str, str, str | None, tuple[docs.Doc, ...], tuple[str, ...]]
-
-
-@dataclass(frozen=True)
-class Made:
-    """A shard's new bundle, in the site's cache, as the indexer made it (here or on a worker)."""
-
-    entry: Cached  # the bundle, its measurement, its pages' [date, URL, id] and its manifest
-    keys: dict[str, int]  # its term directory keys and masks (directory.bundle_keys)
-    where: str = ""  # the cluster worker that made it ("": this machine)
-
-
-def make_bundle(
-    stage: Path,
-    cache_root: Path,
-    name: str,
-    key: str,
-    inputs: str | None,
-    items: tuple[docs.Doc, ...],
-    digests: tuple[str, ...],
-    where: str = "",
-    prepared: Callable[[], None] | None = None,
-) -> Made:
-    """Index the pages `items` of shard `name` (rendered under `stage`, each with the SHA-256 of its
-    bytes in `digests`) into the shard cache at `cache_root` as the entry for `key` (found for
-    `inputs`: shards.inputs); the text of a page published in full with the bytes the previous
-    bundle was made from is taken from that bundle (ShardCache.known_texts). `prepared`: called
-    once its pages are read, as the indexer starts (bundle.index_pages)."""
-    cache = ShardCache(cache_root)
-    scratch = cache.scratch(name)  # this build's own: a concurrent one never shares it
-    pages = {item.path: digest for item, digest in zip(items, digests) if item.full}  # a text of its own
-    try:
-        known = cache.known_texts(name, pages)
-        measurement = bundle.index_pages(stage, items, scratch, name, prepared, known)
-        entry = cache.put(name, key, measurement, scratch, inputs, docs.filter_counts(items), pages)
-    finally:
-        cache.discard(scratch)  # gone already when put moved it into place
-    return Made(entry, directory.bundle_keys(entry.bundle), where)
-
-
 def index_on_worker(stage: Path, site: SiteRef, batch: list[Shipped]) -> list[Made]:
     """Shards (name, key, inputs, pages) indexed on a cluster worker (generator/cluster.py): Pagefind
     runs there, and the bundles go into the site's shard cache, which it reaches by the same path."""
@@ -111,19 +69,9 @@ def index_on_worker(stage: Path, site: SiteRef, batch: list[Shipped]) -> list[Ma
 # Indexes, in a fresh process, the shards an edit build sends it while it renders its other pages
 # (Early): argv the site, its staging folder, and the JSON file of the shards (index_shipped).
 EARLY = """from pathlib import Path
-from generator.index import index_shipped
+from generator.search.make import index_shipped
 index_shipped(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
 """
-
-
-def index_shipped(site_root: Path, stage: Path, sent: Path) -> None:
-    """EARLY's work: each shard of the JSON file `sent` ([name, key, inputs, [Doc as JSON…], [page
-    hash…]]) indexed into the site's shard cache, its term keys kept aside for the build
-    (Directory.keep_new)."""
-    term_directory = directory.Directory(site_root / TERMS_CACHE)
-    for name, key, inputs, items, digests in json.loads(sent.read_text(encoding="ascii")):
-        made = make_bundle(stage, site_root / CACHE, name, key, inputs, tuple(map(docs.doc_in, items)), tuple(digests))
-        term_directory.keep_new(name, made.keys)
 
 
 class Early:

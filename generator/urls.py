@@ -13,8 +13,10 @@ import hashlib
 import posixpath
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from .publicity import PublicRecord
+if TYPE_CHECKING:  # a type alone: a process that only indexes shards (index.EARLY) never loads the selection
+    from .publicity import PublicRecord
 
 
 class OutputPath(str):

@@ -17,10 +17,12 @@ import json
 from dataclasses import dataclass, fields
 from html.parser import HTMLParser
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..publicity import PublicRecord
 from . import terms
+
+if TYPE_CHECKING:  # a type alone: a process that only indexes shards (index.EARLY) never loads the selection
+    from ..publicity import PublicRecord
 
 # The filters of every indexed page, in the order the search page's form shows them.
 FILTERS = ("发布机构", "信息分类", "主题", "年份", "有效性", "公开属性")

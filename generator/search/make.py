@@ -1,0 +1,71 @@
+"""A changed shard's bundle made into the site's shard cache: in the building process, in the
+early indexer's fresh process (index.Early, `index_shipped`) or on a cluster worker.
+
+Kept apart from index.py, and importing no more than the search modules it uses: the early indexer
+starts a fresh Python for an edit build's changed shard, which the build waits for, and importing
+the whole build (the selection, its schema and settings) took it 0.35 s instead of 0.2 s.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from . import bundle, directory, docs
+from .cache import Cached, ShardCache
+
+CACHE = Path(".cache") / "search"
+TERMS_CACHE = Path(".cache") / "terms"  # the term directory's (search/directory.py)
+
+
+# a shard sent to be indexed: name, key, inputs, pages, and the hash of each page as rendered
+Shipped = tuple[str, str, str | None, tuple[docs.Doc, ...], tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Made:
+    """A shard's new bundle, in the site's cache, as the indexer made it (here or on a worker)."""
+
+    entry: Cached  # the bundle, its measurement, its pages' [date, URL, id] and its manifest
+    keys: dict[str, int]  # its term directory keys and masks (directory.bundle_keys)
+    where: str = ""  # the cluster worker that made it ("": this machine)
+
+
+def make_bundle(
+    stage: Path,
+    cache_root: Path,
+    name: str,
+    key: str,
+    inputs: str | None,
+    items: tuple[docs.Doc, ...],
+    digests: tuple[str, ...],
+    where: str = "",
+    prepared: Callable[[], None] | None = None,
+) -> Made:
+    """Index the pages `items` of shard `name` (rendered under `stage`, each with the SHA-256 of its
+    bytes in `digests`) into the shard cache at `cache_root` as the entry for `key` (found for
+    `inputs`: shards.inputs); the text of a page published in full with the bytes the previous
+    bundle was made from is taken from that bundle (ShardCache.known_texts). `prepared`: called
+    once its pages are read, as the indexer starts (bundle.index_pages)."""
+    cache = ShardCache(cache_root)
+    scratch = cache.scratch(name)  # this build's own: a concurrent one never shares it
+    pages = {item.path: digest for item, digest in zip(items, digests) if item.full}  # a text of its own
+    try:
+        known = cache.known_texts(name, pages)
+        measurement = bundle.index_pages(stage, items, scratch, name, prepared, known)
+        entry = cache.put(name, key, measurement, scratch, inputs, docs.filter_counts(items), pages)
+    finally:
+        cache.discard(scratch)  # gone already when put moved it into place
+    return Made(entry, directory.bundle_keys(entry.bundle), where)
+
+
+def index_shipped(site_root: Path, stage: Path, sent: Path) -> None:
+    """EARLY's work: each shard of the JSON file `sent` ([name, key, inputs, [Doc as JSON…], [page
+    hash…]]) indexed into the site's shard cache, its term keys kept aside for the build
+    (Directory.keep_new)."""
+    term_directory = directory.Directory(site_root / TERMS_CACHE)
+    for name, key, inputs, items, digests in json.loads(sent.read_text(encoding="ascii")):
+        made = make_bundle(stage, site_root / CACHE, name, key, inputs, tuple(map(docs.doc_in, items)), tuple(digests))
+        term_directory.keep_new(name, made.keys)
