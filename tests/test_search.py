@@ -11,7 +11,7 @@ from pathlib import Path
 
 from conftest import DEPARTMENT_YAML, DEPT_USCC, record_text, run_cli
 
-from generator.search import bundle, canonical, docs, order
+from generator.search import bundle, canonical, directory, docs, make, order
 from generator.search.terms import RUN, code, index_terms, runs, words
 
 ZWSP = "\u200b"  # the extended indexer marks its Chinese word boundaries with zero-width spaces
@@ -225,3 +225,49 @@ def test_pages_of_two_shards_never_share_an_id(tmp_path: Path) -> None:
         assert [page_id for page_id, _ in meta[1]] == [fragment.name.removesuffix(".pf_fragment")]
         assert canonical.canonicalize(dest, dest.name)  # idempotent: the ids are renamed once
         assert [p.name for p in (dest / "fragment").iterdir()] == [fragment.name]
+
+
+def _pages(root: Path, titles: tuple[str, ...]) -> tuple[docs.Doc, ...]:
+    items = []
+    for n, title in enumerate(titles, 1):
+        page = root / "d1" / f"2026-0000{n}.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(
+            f"<html lang='zh-CN'><body data-pagefind-body><p>羚羊 保护区{n}</p></body></html>", encoding="utf-8"
+        )
+        items.append(
+            docs.Doc(
+                page.relative_to(root).as_posix(),
+                True,
+                title,
+                f"X/2026-0000{n}",
+                "",
+                ("测试局",),
+                "2026-01-01",
+                "",
+                "",
+                "现行有效",
+                "主动公开",
+            )
+        )
+    return tuple(items)
+
+
+def test_a_new_bundles_term_keys_are_found_while_the_indexer_runs(tmp_path: Path, monkeypatch) -> None:
+    """The term directory keys of a new bundle are found from the pages given to Pagefind while it
+    runs, and kept when its fragments hold those very pages: the same keys as from the fragments,
+    which are not read for them. Where a fragment differs — Pagefind gives a title with doubled
+    spaces back with single ones — they are found from the fragments, and are the same as ever."""
+    read: list[Path] = []
+    bundle_keys = directory.bundle_keys
+    monkeypatch.setattr(directory, "bundle_keys", lambda path: read.append(path) or bundle_keys(path))
+    for name, titles, fragments_read in [
+        ("plain", ("关于羚羊保护的通知", "2026年度报告"), False),
+        ("spaced", ("关于羚羊保护的通知", "  年度  报告 "), True),
+    ]:
+        items = _pages(tmp_path / name, titles)
+        keys = make._Keys(items, None)
+        bundle.index_pages(tmp_path / name, items, tmp_path / f"{name}-bundle", "d1", keys.begin)
+        found = keys.of(tmp_path / f"{name}-bundle")
+        assert (tmp_path / f"{name}-bundle" in read) is fragments_read
+        assert found == bundle_keys(tmp_path / f"{name}-bundle") and found

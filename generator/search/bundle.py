@@ -60,12 +60,13 @@ def index_pages(
     items: tuple[Doc, ...],
     dest: Path,
     shard: str = "",
-    prepared: Callable[[], None] | None = None,
+    prepared: Callable[[Mapping[str, str]], None] | None = None,
     known: Mapping[str, str] | None = None,
 ) -> Measurement:
     """Write the Pagefind bundle of the pages `items` (output paths under `root`) to the new folder
-    `dest`, its page ids those of shard `shard` (canonical.own_ids). `prepared`: called once the
-    pages are read and the indexer starts, which needs nothing of this interpreter until it ends.
+    `dest`, its page ids those of shard `shard` (canonical.own_ids). `prepared`: called with the
+    document text of each page (by URL, as the fragments will hold it) once the pages are read and
+    the indexer starts, which needs nothing of this interpreter until it ends.
     `known`: the document text (docs.shown) of pages whose bytes it was found from, by output path
     (ShardCache.known_texts): those pages are not read.
 
@@ -99,7 +100,7 @@ def index_pages(
         ]
         log = scratch / "pagefind.log"
         if prepared is not None:
-            prepared()
+            prepared(texts)
         started = time.perf_counter()
         run = _run([sys.executable, "-I", str(PEAK), str(log), *command])
         seconds = time.perf_counter() - started

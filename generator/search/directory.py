@@ -95,12 +95,17 @@ def name(number: int) -> str:
 
 def bundle_keys(bundle: Path) -> dict[str, int]:
     """The keys of every page of `bundle`, each with its mask (terms.page_keys)."""
+    return terms.page_keys(bundle_pages(bundle))
+
+
+def bundle_pages(bundle: Path) -> list[tuple[str, str, str, str, str]]:
+    """Each page of `bundle` as its keys are found from it: URL, title, 文号, 索引号 and document text."""
     pages = []
     for _, fragment in order.fragments(bundle):
         meta = fragment.get("meta", {})
         texts = (meta.get("title", ""), meta.get("文号", ""), meta.get("索引号", ""), fragment.get("content", ""))
         pages.append((fragment.get("url", ""), *texts))
-    return terms.page_keys(pages)
+    return pages
 
 
 Listed = int | list[int | str]  # what the directory lists of a shard for a key (`value`)
