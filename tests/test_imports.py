@@ -116,3 +116,23 @@ def test_annual_reports_do_not_reach_back_into_the_pipeline_or_the_renderer() ->
         for module, targets in annual.items()
     }
     assert not any(back.values()), back
+
+
+def reached(edges: dict[str, set[str]], start: str) -> set[str]:
+    """Every package module `start` imports, through any chain (imports inside functions too)."""
+    found, pending = set(), [start]
+    while pending:
+        for other in edges[pending.pop()] - found:
+            found.add(other)
+            pending.append(other)
+    return found
+
+
+def test_the_early_indexer_loads_the_search_modules_alone() -> None:
+    """The fresh process that indexes an edit build's changed shard (index.EARLY) is what the build
+    waits for: it imports search/make.py, which reaches neither the selection nor the schema and
+    settings it reads (0.2 s to start, instead of 0.35 s through index.py)."""
+    edges = graph()
+    heavy = {"generator.publicity", "generator.schema", "generator.config", "generator.index", "generator.render"}
+    assert not reached(edges, "generator.search.make") & heavy
+    assert {"generator.publicity", "generator.schema"} <= reached(edges, "generator.index")  # the walk sees them
