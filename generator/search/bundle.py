@@ -28,7 +28,7 @@ from typing import Any, Callable
 from pagefind.service import get_executable
 
 from ..errors import DisclosureError
-from . import canonical, docs, heads
+from . import canonical, docs, heads, order
 from .docs import Doc
 
 LANGUAGE = "zh"  # one index language for every shard, so the search page can merge them all
@@ -125,8 +125,8 @@ def put_texts(bundle: Path, texts: dict[str, str]) -> list[dict[str, Any]]:
     an indexer fault."""
     seen = set()
     fragments = []
-    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
-        fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(canonical.SIGNATURE))
+    for path in sorted((bundle / "fragment").glob(f"*{order.FRAGMENT}")):
+        fragment = order.fragment(path.read_bytes())
         url = fragment.get("url")
         if url not in texts:
             raise IndexerError(f"Pagefind 写出了未知页面的索引片段：{url}")

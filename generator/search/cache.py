@@ -22,9 +22,7 @@ of 620 pages, of which one is new.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import json
 import os
 import secrets
 import shutil
@@ -260,7 +258,7 @@ class ShardCache:
                 raw = (bundle / rel).read_bytes()
                 if hashlib.sha256(raw).hexdigest() != files[rel][1]:
                     continue
-                text = json.loads(gzip.decompress(raw).removeprefix(order.SIGNATURE))["content"]
+                text = order.fragment(raw)["content"]
             except (OSError, EOFError, zlib.error, ValueError, KeyError, TypeError, IndexError):
                 continue
             if isinstance(text, str):

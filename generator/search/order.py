@@ -29,8 +29,12 @@ DATE = "发布日期"  # the meta field of the date (layouts/record.html)
 def fragments(bundle: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     """(page id, fragment) for every page of `bundle` (a Pagefind bundle folder), by id."""
     for path in sorted((bundle / "fragment").glob(f"*{FRAGMENT}")):
-        data = gzip.decompress(path.read_bytes()).removeprefix(SIGNATURE)
-        yield path.name.removesuffix(FRAGMENT), json.loads(data)
+        yield path.name.removesuffix(FRAGMENT), fragment(path.read_bytes())
+
+
+def fragment(data: bytes) -> Any:
+    """A fragment file's bytes (gzip of SIGNATURE and the fragment's JSON) as the fragment."""
+    return json.loads(gzip.decompress(data).removeprefix(SIGNATURE))
 
 
 def shared(shards: Iterable[list[list[str]]]) -> list[str]:
