@@ -96,8 +96,7 @@ def check(
         elif meanwhile is not None:
             published = meanwhile
         else:
-            published = _facts(site, cache, workers)
-            cache.save(statuses=False)  # saved above: only facts were added since
+            published = _facts_saved(site, cache, workers)
     return CheckResult(site, findings, review=review, cache=cache, facts=published)
 
 
@@ -125,10 +124,15 @@ def body_facts(checked: CheckResult, jobs: int | Executor) -> dict[str, BodyFact
     (the build's check finds them itself: `check`'s `facts`)."""
     if checked.cache is None:
         return {}
-    found = _facts(checked.site, checked.cache, jobs)
-    checked.cache.save(statuses=False)  # the check saved them: only facts were added since
-    return found
+    return _facts_saved(checked.site, checked.cache, jobs)
 
 
 def _facts(site: Site, cache: CheckCache, jobs: int | Executor) -> dict[str, BodyFacts]:
     return recordwork.body_facts([r for r in site.records if publicity.is_full(r)], cache, jobs)
+
+
+def _facts_saved(site: Site, cache: CheckCache, jobs: int | Executor) -> dict[str, BodyFacts]:
+    """`_facts`, then the cache saved again: the check saved it, and only facts were added since."""
+    found = _facts(site, cache, jobs)
+    cache.save(statuses=False)
+    return found
