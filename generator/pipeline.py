@@ -22,6 +22,7 @@ from .config import SiteConfig
 from .executors import Executor, FreshPool, SiteRef
 from .findings import Findings
 from .model import Site
+from .selectcache import SelectCache
 
 __all__ = ["BuildResult", "CheckResult", "body_facts", "build", "check"]  # check and body_facts: checking.py
 
@@ -158,5 +159,7 @@ def _gather(
     if checked.findings.blocking or checked.facts is None:
         return Gathered(site, checked.findings, checked.review, None)
     with heap.paused():  # 200,000 public records made and kept: heap.py
-        publication = publicity.select(checked.site, checked.facts, previous_forms())
+        known = SelectCache(config.root)
+        publication = publicity.select(checked.site, checked.facts, previous_forms(), known)
+        known.save()
     return Gathered(site, checked.findings, checked.review, publication)

@@ -31,6 +31,7 @@ from .annual.tables import AnnualReport
 from .config import SiteConfig
 from .load import VouchedBody
 from .model import Department, Record, Site
+from .selectcache import Row, SelectCache
 from .siteindex import SiteIndex
 
 # What is public is declared in generator/schema.py: which 公开属性 publish a record in full or
@@ -170,9 +171,9 @@ def is_listed(record: Record, config: SiteConfig) -> bool:
     )
 
 
-def _attachments(record: Record, front: Any) -> list[tuple[str, Path]]:
+def _attachments(record: Record, names: list[str]) -> list[tuple[str, Path]]:
     found: list[tuple[str, Path]] = []
-    for name in front.attachments:
+    for name in names:
         if any(name == seen for seen, _ in found):
             continue  # listed twice (FMT007): one file, one output path
         try:
@@ -198,9 +199,108 @@ def _public_record(record: Record, front: Any, facts: Mapping[str, markdown.Body
         found = markdown.body_facts(record.read_body()) if known is None else known
         public.summary = public.summary or found.lead
         public.body = _public_body(record, found)
-        public.attachments = _attachments(record, front)
+        public.attachments = _attachments(record, front.attachments)
         public.source = record.path
     return public
+
+
+# What a row of the selection cache holds (selectcache.py), in order: the fields `_public_record`
+# makes from the record's own front matter and body, then its body's length and link targets, the
+# names of its attachments, and the 索引号 it names as its successor and as what it interprets.
+# The other fields are the record's place and flag (dept, full), located (attachments, source) or
+# resolved from other records by `select`. Each field's kind says how its value is written.
+_ROW_KINDS: dict[str, Any] = {
+    "str": str,
+    "list[str]": list,
+    "dt.date | None": dt.date,
+    "dt.datetime | None": dt.datetime,
+}
+ROW_FIELDS = tuple(
+    (f.name, str(f.type))
+    for f in fields(PublicRecord)
+    if f.name not in DERIVED and f.name not in ("attachments", "superseded_by", "interprets")
+)
+if unknown := [kind for _, kind in ROW_FIELDS if kind not in _ROW_KINDS]:  # a new kind: say how it is kept
+    raise TypeError(f"PublicRecord fields of kinds no selection-cache row holds: {unknown}")
+# `_from_row` gives them by place: PublicRecord's first fields are dept, full and the row's, in order
+_FIRST = tuple(f.name for f in fields(PublicRecord))[: len(ROW_FIELDS) + 2]
+_FULL_PLACE = _FIRST.index("full") if "full" in _FIRST else -1
+if _FIRST[0] != "dept" or set(_FIRST) != {"dept", "full", *(name for name, _ in ROW_FIELDS)}:
+    raise TypeError(f"PublicRecord's first fields are not dept, full and a row's: {_FIRST}")
+AS_WRITTEN, LEAD = None, 0  # in a row, for a text: the front matter's value of its key; the body's lead
+_ROW_TEXTS = tuple((place, name) for place, (name, kind) in enumerate(ROW_FIELDS) if kind == "str")
+_ROW_DATES = tuple(place for place, (_, kind) in enumerate(ROW_FIELDS) if kind == "dt.date | None")
+_ROW_TIMES = tuple(place for place, (_, kind) in enumerate(ROW_FIELDS) if kind == "dt.datetime | None")
+
+
+def _row(
+    record: Record, public: PublicRecord, target: tuple[str, str], names: list[str], lead: str | None
+) -> Row | None:
+    """`public` as made from `record` alone (before `select` resolves what it points to), with
+    `target` and the attachments' `names` as written; None when a value is not of its field's kind
+    exactly (a date with a time zone, say), which JSON could not give back the same. A text that is
+    the front matter's own value of its key (AS_WRITTEN), or the body's first sentence `lead` as the
+    check found it (LEAD), is taken from there again: neither the cache nor the build holds it twice."""
+    row: Row = []
+    for name, kind in ROW_FIELDS:
+        value: Any = getattr(public, name)
+        wanted = _ROW_KINDS[kind]
+        if value is None and kind.endswith("| None"):
+            row.append(None)
+        elif wanted is str and value is record.meta.get(name):
+            row.append(AS_WRITTEN)
+        elif wanted is str and value is lead:
+            row.append(LEAD)
+        elif type(value) is not wanted or (wanted is dt.datetime and value.tzinfo is not None):
+            return None
+        elif wanted is list:
+            if any(type(item) is not str for item in value):
+                return None
+            row.append(list(value))
+        else:
+            row.append(value.isoformat() if wanted is dt.date or wanted is dt.datetime else value)
+    if type(public.body.length) is not int or any(
+        type(item) is not str for item in (*target, *names, *public.body.links)
+    ):
+        return None
+    return [*row, public.body.length, list(public.body.links), list(names), *target]
+
+
+def _from_row(
+    record: Record, full: bool, row: Row, facts: Mapping[str, markdown.BodyFacts]
+) -> tuple[PublicRecord, tuple[str, str]] | None:
+    """The PublicRecord `_public_record` made of `record` when `row` was kept, and its targets as
+    written; None when the row is not one `_row` wrote, or its body's lead is not in `facts` (the
+    record is made anew)."""
+    try:
+        *values, length, body_links, names, superseded, interprets = row
+        if len(values) != len(ROW_FIELDS) or type(superseded) is not str or type(interprets) is not str:
+            return None
+        if type(length) is not int:
+            return None
+        meta = record.meta
+        for place, name in _ROW_TEXTS:
+            value = values[place]
+            if value is AS_WRITTEN:
+                values[place] = meta[name]
+            elif type(value) is int:  # LEAD
+                values[place] = facts[record.file].lead
+        for place in _ROW_DATES:
+            if values[place] is not None:
+                values[place] = dt.date.fromisoformat(values[place])
+        for place in _ROW_TIMES:
+            if values[place] is not None:
+                values[place] = dt.datetime.fromisoformat(values[place])
+        values.insert(_FULL_PLACE - 1, full)
+        public = PublicRecord(record.dept, *values)
+        if full:
+            source = VouchedBody(record.path, record.file, record.dept, record.digest, record.body_line)
+            public.body = PublicBody(length, tuple(body_links), source)
+            public.attachments = _attachments(record, names)
+            public.source = record.path
+    except (TypeError, ValueError, KeyError):
+        return None
+    return public, (superseded, interprets)
 
 
 @cache
@@ -258,20 +358,36 @@ def select(
     site: Site,
     facts: Mapping[str, markdown.BodyFacts] | None = None,
     previous_forms: Mapping[bytes, bytes] | None = None,
+    cache: SelectCache | None = None,
 ) -> Publication:
     """`facts`: of the published bodies (file → BodyFacts) as found before; the other bodies are read here.
     `previous_forms`: the listed forms the last build found (made_from → listed_as, PageCache.listed):
-    the same `made_from` gives the same record, so its form is taken, not hashed again."""
+    the same `made_from` gives the same record, so its form is taken, not hashed again.
+    `cache`: what the last selection made of each record file (selectcache.py): a record whose file
+    has the same bytes, published in full or not as then, is made from its row, without reading its
+    front matter (or its body's facts) again; and this selection's rows are kept in it."""
     config = site.config
     records: list[PublicRecord] = []
     listed_records: list[Record] = []
     targets: list[tuple[str, str]] = []  # (superseded_by, interprets) as written, resolved below
     for record in site.records:
         if is_listed(record, config):
-            front = record.public_front()  # one record's at a time: the typed forms are not kept
-            records.append(_public_record(record, front, facts or {}))
+            full = is_full(record)
+            kept = cache.row(record.dept, record.file, record.digest, full) if cache and record.digest else None
+            made = _from_row(record, full, kept, facts or {}) if kept is not None else None
+            if made is not None:
+                public, target = made
+            else:
+                front = record.public_front()  # one record's at a time: the typed forms are not kept
+                public = _public_record(record, front, facts or {})
+                target = (front.superseded_by, front.interprets)
+                lead = facts.get(record.file) if facts else None
+                kept = _row(record, public, target, front.attachments, lead.lead if lead else None)
+            if cache and record.digest:
+                cache.keep(record.dept, record.file, record.digest, full, kept, taken=made is not None)
+            records.append(public)
             listed_records.append(record)
-            targets.append((front.superseded_by, front.interprets))
+            targets.append(target)
     known = {r.index_no: r for r in records}
     for public, (superseded, interprets) in zip(records, targets):
         # A link goes only to a page that is built. A successor that is 依申请公开 (metadata only)
