@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .checkcache import CheckCache
 
 BESIDE_FROM = 20_000  # records: below, forking a child for the later stages takes longer than it saves
+WALK_APART_FROM = 1_500_000  # bytes of the last check's files.status (150 a file): below, walking here is quicker
 _Later = tuple[list[Finding], list[int]]  # the later stages' findings, and the records they held out by place
 
 
@@ -64,8 +65,14 @@ def check(
 
     workers = jobs or os.cpu_count() or 1
     with heap.paused():  # millions of long-lived objects and no cycles among them: heap.py
-        cache = CheckCache(config.root, config)
-        folders = load.walk(config.root)
+        # a city's folders walked, and its files' statuses read, in a child while the cache is read here
+        walking = load.WalkApart(config.root) if _apart(config, beside, workers) else None
+        try:
+            cache = CheckCache(config.root, config)
+            folders = walking.result() if walking is not None else load.walk(config.root)
+        finally:
+            if walking is not None:
+                walking.stop()  # taken already, unless the check stops
         typos_found = recordwork.fill(config, cache, workers, folders)
         findings = Findings(config.rules)
         site, load_findings = load.load_site(config, cache, folders)
@@ -98,6 +105,17 @@ def check(
         else:
             published = _facts_saved(site, cache, workers)
     return CheckResult(site, findings, review=review, cache=cache, facts=published)
+
+
+def _apart(config: SiteConfig, beside: bool, workers: int | Executor) -> bool:
+    """Whether to walk the folders in a child (load.WalkApart): as `beside`, for a site whose last
+    check noted about 10,000 record files or more (WALK_APART_FROM); for fewer, forking and handing
+    the names back take longer than walking here."""
+    if not (beside and isinstance(workers, int) and workers > 1 and hasattr(os, "fork")):
+        return False
+    from .checkcache import noted_size
+
+    return noted_size(config.root) >= WALK_APART_FROM
 
 
 def _later_stages(site: Site, today: dt.date, typos_found: Found | None) -> _Later:

@@ -8,6 +8,7 @@ finding with its line, and the rest of the site still loads.
 from __future__ import annotations
 
 import codecs
+import functools
 import os
 import stat
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import limits, yamlsrc
+from . import apart, limits, yamlsrc
 from .config import SiteConfig
 from .errors import DisclosureError
 from .findings import Finding
@@ -455,6 +456,9 @@ def department_folders(root: Path, findings: list[Finding]) -> list[Path]:
     return found
 
 
+Status = tuple[int, int, int, int, int]  # a file's size, modification time, inode, change time (ns) and mode
+
+
 @dataclass
 class Folders:
     """Where the records lie: each department folder with its record files (path, name relative
@@ -463,6 +467,9 @@ class Folders:
 
     findings: list[Finding] = field(default_factory=list)
     departments: list[tuple[Path, list[tuple[Path, str, bool]], list[Finding]]] = field(default_factory=list)
+    # each record file's status as `WalkApart`'s child read it (file → Status); empty when walked
+    # here, where the check cache reads each file's status itself (CheckCache.holds)
+    statuses: dict[str, Status] = field(default_factory=dict)
 
     @property
     def records(self) -> Iterator[tuple[Path, str, str, bool]]:
@@ -483,6 +490,54 @@ def walk(root: Path) -> Folders:
             walked: list[Finding] = []
             found.departments.append((folder, record_paths(folder, root, walked), walked))
     return found
+
+
+class WalkApart:
+    """`walk`, and the status of every record file it found, begun in a forked child (apart.Beside)
+    while this process goes on (a check reads its cache meanwhile): at 200,000 records walking took
+    0.6 s and the stat calls 1.2 s more, on the one core the check's front ran on. The child hands
+    back the files' names, not their Paths (pickling 200,000 Paths took 1.7 s over both ends): they
+    are joined here again, equal to `walk`'s. If the child dies, the folders are walked here."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._side = apart.Beside(functools.partial(_walked_apart, root))
+
+    def result(self) -> Folders:
+        try:
+            findings, departments, statuses = self._side.result()
+        except apart.ChildDied:
+            return walk(self.root)
+        folders = Folders(findings)
+        for folder, files, walked in departments:
+            folders.departments.append((Path(folder), [(self.root / rel, rel, link) for rel, link in files], walked))
+        folders.statuses = {file[1]: status for file, status in zip(folders.records, statuses) if status is not None}
+        return folders
+
+    def stop(self) -> None:
+        """End the child if its result was not taken (the check stopped meanwhile)."""
+        self._side.stop()
+
+
+_Walked = tuple[list[Finding], list[tuple[str, list[tuple[str, bool]], list[Finding]]], list[Status | None]]
+
+
+def _walked_apart(root: Path) -> _Walked:
+    """`walk(root)` with names for Paths, and each record file's status (None: it could not be read)."""
+    folders = walk(root)
+    statuses: list[Status | None] = []
+    base = os.fspath(root)
+    for _, rel, _, _ in folders.records:
+        try:
+            status = os.stat(f"{base}/{rel}")  # the same file as root / rel, without making its Path's text (0.4 s)
+        except OSError:
+            statuses.append(None)
+            continue
+        statuses.append((status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns, status.st_mode))
+    departments = [
+        (str(folder), [(rel, link) for _, rel, link in files], walked) for folder, files, walked in folders.departments
+    ]
+    return folders.findings, departments, statuses
 
 
 def load_site(

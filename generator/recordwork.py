@@ -94,7 +94,8 @@ def fill(
     """Fill `cache` with the own work of every record file of `folders` it does not hold yet, and
     give the near misses found in their texts (for inspection.check); None when nothing was spread.
     `jobs`: processes, or a cluster (executors.py), that do it."""
-    files = [item for item in folders.records if not cache.holds(item[0], item[1])]
+    statuses = folders.statuses
+    files = [item for item in folders.records if not cache.holds(item[0], item[1], statuses.get(item[1]))]
     runner = executors.of(jobs)
     if not files or (not runner.remote and (len(files) < WORTH_SPREADING or runner.jobs <= 1)):
         return None

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import os
@@ -15,7 +16,7 @@ from typing import Any, Callable
 import pytest
 
 from conftest import DEPT_USCC, record_text, run_cli
-from generator import apart, checking, heap, pipeline
+from generator import apart, checking, heap, load, pipeline
 from generator.config import load_config
 from generator.errors import DisclosureError
 
@@ -270,3 +271,49 @@ def test_a_citys_build_check_finds_the_facts_of_the_published_bodies_while_its_c
     assert beside == alone
     (site / "content/d1/c.md").write_text(_late(), encoding="utf-8")  # a typo that blocks, found by the child
     assert checking.check(config, TODAY, 2, facts=True).facts is None
+
+
+def _walked_site(make_site: MakeSite, tmp_path: Path) -> Path:
+    """Records in folders and subfolders, hidden and private ones, a record that is a link inside
+    the content tree, one that leads out of it, and a linked folder (FMT007 each)."""
+    site = make_site(
+        {
+            "content/d1/a.md": record_text(),
+            "content/d1/2025/b.md": record_text(index_no=f"{DEPT_USCC}/2026-00002"),
+            "content/d1/_private/c.md": record_text(index_no=f"{DEPT_USCC}/2026-00003"),
+            "content/d1/.hidden/d.md": record_text(index_no=f"{DEPT_USCC}/2026-00004"),
+            "content/d1/a.files/x.txt": "附件文字。",
+        }
+    )
+    (tmp_path / "outside.md").write_text(record_text(index_no=f"{DEPT_USCC}/2026-00005"), encoding="utf-8")
+    os.symlink("a.md", site / "content/d1/same.md")
+    os.symlink(tmp_path / "outside.md", site / "content/d1/out.md")
+    os.symlink("2025", site / "content/d1/again")
+    return site
+
+
+def test_folders_walked_in_a_child_are_the_ones_walked_here_with_each_files_status(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    """A city's check walks its folders and reads each record file's status in a child while it
+    reads its cache (load.WalkApart): the same files, in the same order, with the same findings;
+    the statuses are the files' (a link's: its target's, as os.stat reads it)."""
+    site = _walked_site(make_site, tmp_path)
+    here = load.walk(site)
+    apart_ = load.WalkApart(site).result()
+    assert dataclasses.replace(apart_, statuses={}) == here
+    assert len(list(here.records)) == 3 and {f.rule for f in here.findings + here.departments[0][2]} == {"FMT007"}
+    expected = {}
+    for path, rel, _, _ in here.records:
+        status = os.stat(path)
+        expected[rel] = (status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns, status.st_mode)
+    assert apart_.statuses == expected
+
+
+def test_folders_are_walked_here_when_the_walking_child_dies(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _walked_site(make_site, tmp_path)
+    monkeypatch.setattr(load, "_walked_apart", lambda root: os.kill(os.getpid(), signal.SIGKILL))
+    walking = load.WalkApart(site)
+    assert walking.result() == load.walk(site)  # statuses: none, read by the check cache itself

@@ -17,7 +17,7 @@ from typing import Any, Callable
 import pytest
 
 from conftest import DEPARTMENT_YAML, SITE_YAML, copy_demo, record_text, run_cli
-from generator import checkcache, load, markdown, pipeline, recordwork, secrecy, workers
+from generator import checkcache, checking, load, markdown, pipeline, recordwork, secrecy, workers
 from generator.inspection import typos
 from generator.config import load_config
 from office_files import docx_bytes
@@ -29,8 +29,12 @@ QUOTE = "第七条 网站不得带有领导批示内容。"
 @pytest.fixture(autouse=True, params=["read", "vouched"])
 def vouching(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Every test twice: with every file read by every check, and with files vouched for by their
-    status as soon as a check has read them once (SETTLED_NS: 11 days, or none)."""
+    status as soon as a check has read them once (SETTLED_NS: 11 days, or none) — that status read
+    in a child that walks the folders while the check reads its cache, as a city's check does
+    (checking.WALK_APART_FROM)."""
     monkeypatch.setattr(checkcache, "SETTLED_NS", 0 if request.param == "vouched" else 10**15)
+    if request.param == "vouched":
+        monkeypatch.setattr(checking, "WALK_APART_FROM", 0)
     return str(request.param)
 
 

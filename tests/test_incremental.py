@@ -32,12 +32,14 @@ REPORT = (
 @pytest.fixture(autouse=True)
 def _built_as_a_city(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each edit build here goes the ways a city's does, not only past their thresholds: it indexes
-    its changed shards in another process while the pages render (index.Early), and its check runs
-    staleness and inspection in a child beside the other stages (checking.BESIDE_FROM). Every
+    its changed shards in another process while the pages render (index.Early), and its check walks
+    its folders in a child while it reads its cache (checking.WALK_APART_FROM) and runs staleness and
+    inspection in a child beside the other stages (checking.BESIDE_FROM). Every
     comparison with a clean build covers both; the ways of a small site are the other test files'
     (test_search_shards, test_apart)."""
     monkeypatch.setattr(index, "APART", 0)
     monkeypatch.setattr(checking, "BESIDE_FROM", 0)
+    monkeypatch.setattr(checking, "WALK_APART_FROM", 0)
 
 
 def _record(serial: int, body: str, **meta: object) -> str:
