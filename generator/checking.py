@@ -53,6 +53,7 @@ def check(
     jobs: int | Executor | None = None,
     beside: bool = True,
     facts: bool = False,
+    alongside: Callable[[], None] | None = None,
 ) -> CheckResult:
     """`jobs`: processes (or a cluster) that do each new record's own work first (default: every core).
     `beside`: at BESIDE_FROM records or more, with more than one process, staleness and inspection
@@ -60,7 +61,9 @@ def check(
     findings, their order and the records held out are the same either way. False where memory
     counts for more than the seconds: a full build's check, in a child of its own (pipeline.build).
     `facts` (a build's check): CheckResult.facts holds what the pages need of every published body,
-    unless a finding blocks; while the child runs beside, they are found meanwhile."""
+    unless a finding blocks; while the child runs beside, they are found meanwhile.
+    `alongside`: the caller's own work (a build reads its page cache), done once the check cache is
+    read, while a city's folders are walked in a child."""
     from .checkcache import CheckCache  # what each record file gave before, by the hash of its bytes
 
     workers = jobs or os.cpu_count() or 1
@@ -69,6 +72,8 @@ def check(
         walking = load.WalkApart(config.root) if _apart(config, beside, workers) else None
         try:
             cache = CheckCache(config.root, config)
+            if alongside is not None:
+                alongside()
             folders = walking.result() if walking is not None else load.walk(config.root)
         finally:
             if walking is not None:

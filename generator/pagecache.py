@@ -292,7 +292,9 @@ def _listed_head(pairs: bytes) -> bytes:
 class PageCache:
     """The previous build's files and keys; `previous` is the output folder they are in."""
 
-    def __init__(self, site_root: Path, previous: Path) -> None:
+    def __init__(self, site_root: Path, previous: Path, deferred: bool = False) -> None:
+        """`deferred`: index.json is read by `read`, when the caller has time for it (`looks_incremental`
+        meanwhile tells from its first bytes whether it is there for this output)."""
         self.file = site_root / CACHE / INDEX
         self.listed_file = self.file.with_name(LISTED)
         self.previous = previous
@@ -302,14 +304,31 @@ class PageCache:
         self.spare: Spare | None = None  # the output before the previous one, kept beside it (output.py)
         self.groups: dict[str, str] = {}  # a group of pages → the key of all their inputs (render/pages.py)
         self.metadata_pages: MetadataPages | None = None  # as the previous build placed them
+        self._read = False
+        if not deferred:
+            self.read()
+
+    def looks_incremental(self) -> bool:
+        """Whether index.json begins as this release writes it for this output, and that output is
+        there: `incremental`, told without reading the rest (116 MB at 200,000 records) — which
+        `read` may still find damaged, and then nothing is taken from it."""
+        start = self._start()
+        try:
+            with open(self.file, "rb") as index:
+                return index.read(len(start)) == start and self.previous.is_dir()
+        except OSError:
+            return False
+
+    def read(self) -> None:
+        """Take what index.json holds for this output, once; nothing when there is none this release
+        wrote, or it is damaged (the build is then a full one)."""
+        if self._read:
+            return
+        self._read = True
         try:
             with heap.paused():  # 650,000 entries at 200k records: collecting while they were made took seconds
                 data = jsontext.loads(self.file.read_bytes())  # 116 MB at 200k records: orjson
-                if (
-                    data.get("format") == FORMAT
-                    and data.get("product") == product()
-                    and data.get("output") == str(previous)
-                ):
+                if all(data.get(key) == value for key, value in self._head().items()):
                     self.entries = _entries(data["files"])
                     self.scanned_with = str(data.get("scanned_with", ""))
                     self.groups = {str(group): str(key) for group, key in data.get("groups", {}).items()}
@@ -321,6 +340,14 @@ class PageCache:
                         )
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             self.entries = {}  # no cache, or one this release cannot read: a full build
+
+    def _head(self) -> dict[str, str]:
+        """The first keys of index.json: whose output it describes, in which layout, by which release."""
+        return {"format": FORMAT, "product": product(), "output": str(self.previous)}
+
+    def _start(self) -> bytes:
+        """The bytes index.json begins with (`save` writes `_head` first)."""
+        return jsontext.dumps(self._head())[:-1] + b","
 
     def listed(self) -> dict[bytes, bytes]:
         """The listed form of each record the last build published, by the hash of what it was made
@@ -371,13 +398,7 @@ class PageCache:
         partial_listed = self.file.with_name(f"{LISTED}.{os.getpid()}.tmp")
         partial_listed.write_bytes(_listed_head(listed) + b"\n" + listed)
         partial_listed.replace(self.listed_file)
-        head: dict[str, object] = {
-            "format": FORMAT,
-            "product": product(),
-            "output": str(self.previous),
-            "scanned_with": scanned_with,
-            "groups": groups or {},
-        }
+        head: dict[str, object] = {**self._head(), "scanned_with": scanned_with, "groups": groups or {}}
         if metadata_pages is not None:
             head["metadata_pages"] = metadata_pages.as_json()
         if spare is not None:

@@ -64,7 +64,7 @@ def build(
     output.check_target(out, config.root)
     with output.build_lock(config.root, lock_wait):
         output.sweep(out, config.root / TRASH)
-        cache = pagecache.PageCache(config.root, out.resolve())
+        cache = pagecache.PageCache(config.root, out.resolve(), deferred=True)
         # The check's memory is most of a full build's: there it runs in a child process that hands
         # back only what follows needs (apart.py). A build that renders only what changed keeps
         # little besides, and handing 200,000 public records across took longer than the check's
@@ -72,11 +72,13 @@ def build(
         # check and selection make next to no cycles: not walked for them, heap.py). A cluster's
         # client cannot be forked, so there it always runs here.
         gather = functools.partial(_gather, config, today, workers, cache.listed)
-        if executor is not None or cache.incremental:
-            gathered = gather(beside=True)
+        if executor is not None or cache.looks_incremental():
+            # the page cache (116 MB at 200k records) is read while a city's check walks its folders in a child
+            gathered = gather(beside=True, alongside=cache.read)
             heap.give_back(collect=False)
         else:  # already apart: a third process beside the check would raise the cold build's peak
             gathered = apart.in_child(functools.partial(gather, beside=False))
+        cache.read()
         result = BuildResult(gathered.site, gathered.findings, out)
         publication, review = gathered.publication, gathered.review
         del gathered  # the publication is held by `publication` alone: it is let go before the output scan
@@ -151,10 +153,11 @@ def _gather(
     workers: int | Executor,
     previous_forms: Callable[[], dict[bytes, bytes]],
     beside: bool,
+    alongside: Callable[[], None] | None = None,
 ) -> Gathered:
     """`previous_forms`: reads the listed forms of the records the last build published (PageCache.listed),
-    held only while the publication is selected. `beside`: as checking.check's."""
-    checked = check(config, today, workers, beside, facts=True)
+    held only while the publication is selected. `beside`, `alongside`: as checking.check's."""
+    checked = check(config, today, workers, beside, facts=True, alongside=alongside)
     site = dataclasses.replace(checked.site, records=[])
     if checked.findings.blocking or checked.facts is None:
         return Gathered(site, checked.findings, checked.review, None)

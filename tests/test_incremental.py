@@ -652,6 +652,46 @@ def test_a_page_cache_with_a_damaged_entry_is_not_taken(tmp_path: Path, damaged:
     assert cache.entries == {} and not cache.incremental
 
 
+def test_whether_a_build_is_incremental_is_told_from_the_page_caches_first_bytes(tmp_path: Path) -> None:
+    """A build reads its page cache while its check walks the folders (pipeline.build), so it first
+    tells from index.json's head whether the previous output is one this release described: the
+    answer `read` gives, unless what follows the head is damaged (then it reads nothing)."""
+    out = tmp_path / "build"
+    out.mkdir()
+    files = {f"页{n}.html": pagecache.entry(f"key{n}", pagecache.digest_of(bytes([n])), n) for n in range(3)}
+    cache = pagecache.PageCache(tmp_path, out, deferred=True)
+    assert not cache.looks_incremental() and cache.entries == {}  # nothing saved yet, nothing read
+    cache.save(files, scanned_with="allow")
+    cache = pagecache.PageCache(tmp_path, out, deferred=True)
+    assert cache.looks_incremental() and cache.entries == {}
+    cache.read()
+    assert cache.incremental and cache.entries == files
+    assert not pagecache.PageCache(tmp_path, tmp_path / "elsewhere", deferred=True).looks_incremental()
+    index = tmp_path / pagecache.CACHE / pagecache.INDEX
+    whole = index.read_bytes()
+    index.write_bytes(whole.replace(pagecache.product().encode(), b"0" * 64, 1))  # another release's
+    assert not pagecache.PageCache(tmp_path, out, deferred=True).looks_incremental()
+    index.write_bytes(whole[:-20])  # cut short after its head
+    cache = pagecache.PageCache(tmp_path, out, deferred=True)
+    assert cache.looks_incremental()
+    cache.read()
+    assert not cache.incremental and cache.entries == {}
+    shutil.rmtree(out)
+    assert not pagecache.PageCache(tmp_path, out, deferred=True).looks_incremental()
+
+
+def test_a_build_whose_page_cache_is_cut_short_after_its_head_builds_in_full(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site({f"content/d1/r{i}.md": _record(i, f"第{i}条正文。") for i in range(1, 3)})
+    assert run_cli("build", "--site", site).code == 0
+    index = site / pagecache.CACHE / pagecache.INDEX
+    index.write_bytes(index.read_bytes()[:-20])
+    (site / "content/d1/r1.md").write_text(_record(1, "第1条正文，已修改。"), encoding="utf-8")
+    _assert_same_as_clean(site, tmp_path)
+    assert pagecache.PageCache(site, (site / "build").resolve()).incremental  # noted again, whole
+
+
 def test_an_edit_of_a_body_does_not_write_the_site_wide_exports_again(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
