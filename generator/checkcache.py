@@ -58,7 +58,7 @@ import stat
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
 import orjson
 
@@ -66,9 +66,7 @@ from . import jsontext, limits, pagecache, yamlsrc
 from .config import SiteConfig
 from .errors import DisclosureError
 from .findings import Finding
-
-if TYPE_CHECKING:
-    from .load import Status
+from .load import Status, status_of
 from .markdown import BodyFacts
 from .rules import BLOCK, OFF, RULES, WARN
 
@@ -375,7 +373,7 @@ class CheckCache:
         self.signatures: dict[str, list[Any]] = {}  # record file → its status when last loaded whole, hash or ""
         self._signatures_saved: dict[str, list[Any]] | None = None  # as this process last wrote them
         self.seen: dict[str, list[Any]] = {}  # record file → its status as this check read it, hash or ""
-        self._statused: dict[str, tuple[list[int], bool]] = {}  # file → (signature, regular) as `holds` read it
+        self._statused: dict[str, Status] = {}  # file → its status as `holds` was given or read it
         self._read_elsewhere: dict[str, tuple[list[Any], str]] = {}  # file → (status, hash) as a worker read it
         self.started_ns = CLOCK()
         self._readers = ""
@@ -522,10 +520,9 @@ class CheckCache:
                 read = os.stat(path)
             except OSError:
                 return False
-            status = (read.st_size, read.st_mtime_ns, read.st_ino, read.st_ctime_ns, read.st_mode)
-        signature = list(status[:4])
-        self._statused[file] = (signature, stat.S_ISREG(status[4]))  # for `vouched`: one stat a file
-        return known[:4] == signature
+            status = status_of(read)
+        self._statused[file] = status  # for `vouched`: one stat a file (the walk's tuple, not a copy)
+        return known[:4] == list(status[:4])
 
     def vouched(self, path: Path, file: str, dept: str) -> Loaded | None:
         """What loading the file gave, without reading it: when its status is the one an earlier check
@@ -547,12 +544,10 @@ class CheckCache:
             return None
         if statused is None:
             try:
-                status = os.stat(path)
+                statused = status_of(os.stat(path))
             except OSError:
                 return None
-            statused = (_signature(status), stat.S_ISREG(status.st_mode))
-        signature, regular = statused
-        if not regular or signature != known[:4]:
+        if not stat.S_ISREG(statused[4]) or list(statused[:4]) != known[:4]:
             return None
         result = self._loaded(known[4], file, dept)
         if result is not None:

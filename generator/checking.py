@@ -79,6 +79,7 @@ def check(
             if walking is not None:
                 walking.stop()  # taken already, unless the check stops
         typos_found = recordwork.fill(config, cache, workers, folders)
+        folders.statuses = {}  # each went to the cache (CheckCache.holds), which lets go of it once loaded
         findings = Findings(config.rules)
         site, load_findings = load.load_site(config, cache, folders)
         findings.extend(load_findings)

@@ -459,6 +459,10 @@ def department_folders(root: Path, findings: list[Finding]) -> list[Path]:
 Status = tuple[int, int, int, int, int]  # a file's size, modification time, inode, change time (ns) and mode
 
 
+def status_of(status: os.stat_result) -> Status:
+    return (status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns, status.st_mode)
+
+
 @dataclass
 class Folders:
     """Where the records lie: each department folder with its record files (path, name relative
@@ -533,7 +537,7 @@ def _walked_apart(root: Path) -> _Walked:
         except OSError:
             statuses.append(None)
             continue
-        statuses.append((status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns, status.st_mode))
+        statuses.append(status_of(status))
     departments = [
         (str(folder), [(rel, link) for _, rel, link in files], walked) for folder, files, walked in folders.departments
     ]
