@@ -274,9 +274,7 @@ def _from_row(
     record is made anew)."""
     try:
         *values, length, body_links, names, superseded, interprets = row
-        if len(values) != len(ROW_FIELDS) or type(superseded) is not str or type(interprets) is not str:
-            return None
-        if type(length) is not int:
+        if len(values) != len(ROW_FIELDS) or not (type(superseded) is type(interprets) is str and type(length) is int):
             return None
         meta = record.meta
         for place, name in _ROW_TEXTS:
@@ -365,7 +363,7 @@ def select(
     the same `made_from` gives the same record, so its form is taken, not hashed again.
     `cache`: what the last selection made of each record file (selectcache.py): a record whose file
     has the same bytes, published in full or not as then, is made from its row, without reading its
-    front matter (or its body's facts) again; and this selection's rows are kept in it."""
+    front matter again; and this selection's rows are kept in it."""
     config = site.config
     records: list[PublicRecord] = []
     listed_records: list[Record] = []
