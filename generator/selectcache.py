@@ -19,6 +19,7 @@ reads every front matter, as the first one did.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,8 @@ class SelectCache:
         except OSError:
             return
         for path in stale:
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # not ours to remove, or not now: read as nothing all the same
+                path.unlink(missing_ok=True)
 
     def _switch(self, dept: str) -> None:
         if self._dept and (self._changed or len(self._kept) != len(self._read)):

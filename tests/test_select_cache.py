@@ -122,6 +122,11 @@ def test_rows_of_records_no_longer_listed_are_let_go(
     assert set(jsontext.loads(_rows(site, "d1").read_bytes())["rows"]) == {"content/d1/a.md", "content/d1/c.md"}
     assert not _rows(site, "d2").exists()
 
+    # what cannot be removed from the cache's folder (a folder named like a department's file) stays there
+    (site / selectcache.CACHE / "d9.json").mkdir()
+    (site / "content/d1/a.md").write_text(_record(1, "第一条正文，已修改。"), encoding="utf-8")
+    _built_as_clean(site, tmp_path)
+
 
 @pytest.mark.parametrize(
     "damage",
