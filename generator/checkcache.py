@@ -557,7 +557,7 @@ class CheckCache:
     def _status(self, status: os.stat_result, digest: str) -> list[Any]:
         """The file's status as read, with the hash of what was read once the file had settled."""
         settled = CHANGE_TIMES and max(status.st_mtime_ns, status.st_ctime_ns) < self.started_ns - SETTLED_NS
-        return [*_signature(status), digest if settled else ""]
+        return [*status_of(status)[:4], digest if settled else ""]  # its signature: what `holds` compares
 
     def read_here(self, file: str) -> ReadElsewhere | None:
         """What this cache learnt of the file by reading it, for the check that sent the file here
@@ -832,10 +832,6 @@ def noted_size(site_root: Path) -> int:
         return os.stat(site_root / CACHE / SIGNATURES).st_size
     except OSError:
         return 0
-
-
-def _signature(status: os.stat_result) -> list[int]:
-    return [status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns]
 
 
 def _mark_quiet(entry: dict[str, Any]) -> None:
