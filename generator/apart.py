@@ -34,7 +34,7 @@ import sys
 import traceback
 from typing import Callable, Generic, TypeVar
 
-from . import heap, workers
+from . import handback, heap, workers
 from .errors import DisclosureError
 
 T = TypeVar("T")
@@ -99,10 +99,11 @@ class Beside(Generic[T]):
             raise
         _, status = os.waitpid(self.pid, 0)
         self.pid = None
-        if not data:
+        message = handback.received(data)
+        if message is None:  # nothing, or cut short: the child was killed while it wrote
             raise ChildDied(_death(status))
         with heap.paused():  # millions of long-lived objects arrive: collecting while they do found nothing, 4× slower
-            kind, value, trace = pickle.loads(data)
+            kind, value, trace = pickle.loads(message)
         if kind == "error":
             raise value from ChildTraceback(trace)
         return value  # type: ignore[no-any-return]
@@ -136,8 +137,8 @@ def _serve(work: Callable[[], object], write_end: int) -> None:
                 message = pickle.dumps(("error", exc, trace), protocol=pickle.HIGHEST_PROTOCOL)
             except Exception:  # an error that cannot be pickled: its text
                 message = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), trace))
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(message)
+        handback.send(write_end, message)
+        os.close(write_end)
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
     except BaseException:  # noqa: BLE001 (the parent says the child died)

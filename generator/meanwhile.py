@@ -10,8 +10,9 @@ hold gigabytes by then, which a forked child would copy page by page as this one
 to them (the check's later stages, which read those gigabytes, are forked: apart.Beside).
 
 The script runs with this package importable (the same code as this process: its folder comes
-first on sys.path) and the caller's arguments in sys.argv[1:]; what it writes to standard output
-is its answer. It is always waited for (`result`) or stopped (`stop`), never left behind.
+first on sys.path) and the caller's arguments in sys.argv[1:]; its answer, if any, it gives by
+calling `answer(data)` once, which sends the bytes whole (handback.py), and `result` takes it only
+when it arrived whole. It is always waited for (`result`) or stopped (`stop`), never left behind.
 """
 
 from __future__ import annotations
@@ -20,9 +21,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from . import handback
+
 PACKAGE_FOLDER = str(Path(__file__).resolve().parent.parent)  # the folder holding this package
-# before the script: this package first on sys.path, and the caller's arguments as sys.argv[1:]
-PRELUDE = "import sys\nsys.path.insert(0, sys.argv.pop(1))\n"
+# before the script: this package first on sys.path, the caller's arguments as sys.argv[1:], and
+# `answer` to hand its answer back on standard output
+PRELUDE = (
+    "import sys\nsys.path.insert(0, sys.argv.pop(1))\n"
+    "from generator.handback import send\n"
+    "def answer(data):\n    send(sys.stdout.fileno(), data)\n"
+)
 APART = 20_000  # the fewest files worth a process of their own: below, the process starts slower than the work
 
 
@@ -40,15 +48,15 @@ class Meanwhile:
         except OSError:  # no process to be had: the caller does the work itself
             self.process = None
 
-    def result(self) -> tuple[int, bytes, bytes] | None:
-        """Once it has ended: its exit code, standard output and standard error; None when it could
-        not be begun."""
+    def result(self) -> tuple[int, memoryview | None, bytes] | None:
+        """Once it has ended: its exit code, its answer (None: it gave none, or not whole) and its
+        standard error; None when it could not be begun."""
         if self.process is None:
             return None
         out, err = self.process.communicate()
         code = self.process.returncode
         self.process = None
-        return code, out, err
+        return code, handback.received(out), err
 
     def stop(self) -> None:
         """Not wanted any more: stopped if it is still running."""

@@ -51,7 +51,7 @@ try:
 except SymbolicLink as exc:
     sys.stderr.write(str(exc))
     sys.exit({LINK_FOUND})
-sys.stdout.buffer.write("\\0".join(found).encode("utf-8", "surrogateescape"))
+answer("\\0".join(found).encode("utf-8", "surrogateescape"))
 """
 
 
@@ -419,9 +419,9 @@ class Listing:
         code, out, err = result
         if code == LINK_FOUND:
             raise SymbolicLink(err.decode("utf-8", "replace"))
-        if code != 0:
+        if code != 0 or out is None:  # failed, or its answer did not arrive whole
             return None
-        return out.decode("utf-8", "surrogateescape").split("\0") if out else []
+        return str(out, "utf-8", "surrogateescape").split("\0") if out else []
 
     def stop(self) -> None:
         self.work.stop()

@@ -148,12 +148,22 @@ def test_nothing_but_this_builds_files_is_published_from_the_spare(site: Path, t
     assert _files(site / "build") == _clean(site, tmp_path / "clean-2")
 
 
+@pytest.mark.parametrize(
+    "lister",
+    [
+        "import sys\nsys.exit(1)\n",  # exits at once
+        # a few names of a longer answer, as when the process is killed while it writes
+        "import os\nos.write(1, (10**6).to_bytes(8, 'big') + b'index.html')\nos._exit(0)\n",
+    ],
+    ids=["fails", "cut short"],
+)
 def test_a_build_whose_listing_process_fails_lists_the_staging_folder_itself(
-    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lister: str
 ) -> None:
     """The staging folder is listed in another process while the pages are rendered; should that
-    process fail (here: it exits at once), the build lists the folder itself and publishes the same."""
-    monkeypatch.setattr(output, "LISTER", "import sys\nsys.exit(1)\n")
+    process fail, or its answer arrive cut short, the build lists the folder itself and publishes
+    the same (a listing taken cut short stopped the build on a file the spare seemed to lack)."""
+    monkeypatch.setattr(output, "LISTER", lister)
     (_spare(site) / "stray.html").write_text("不该发布的内容", encoding="utf-8")
     (site / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句，已修改。"), encoding="utf-8")
     _build(site)
