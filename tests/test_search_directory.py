@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_search_shards import PLAN, RECORDS, build, dated
+from test_search_shards import PLAN, RECORDS, build, dated, plan
 
 from generator.index import SHARD_PAGES
 from generator.search import directory, order, terms
@@ -80,8 +80,8 @@ def test_every_key_of_every_page_lists_exactly_the_shards_holding_it(site: Path)
     assert {key: places(found, key) for key in found} == expected
     assert all(listed == sorted(listed) for listed in found.values())  # by place
     # a word of one record's body: only its shard; an ASCII run by its first PREFIX characters
-    assert found[terms.code("穿山")] == [names.index("d1-2026")]
-    assert found["abc123xy"] == [names.index("d1-2026")] and "abc123xyz" not in found
+    assert found[terms.code("穿山")] == [names.index("d1-2026-2")]  # b4's shard
+    assert found["abc123xy"] == [names.index("d1-2026-2")] and "abc123xyz" not in found
     assert set(found[terms.code("通知")]) == set(range(len(names)))  # every title has it
     assert "t:" + terms.code("穿山") not in found  # a word of a body only: no title key
     assert set(places(found, "t:" + terms.code("通知"))) == set(range(len(names)))
@@ -123,12 +123,17 @@ def test_an_updated_directory_is_the_one_made_from_nothing(site: Path) -> None:
     assert terms.code("梅花") in found and terms.code("穿山") not in found  # a key that left its only shard
     assert files(site) == made_from_nothing(site)
 
-    # another shard (a new chunk at the end): every file made again, with the new places
+    # another shard (the last chunk past the bound, cut in two): every file made again, with the new places
     (site / "content" / "d1" / "b5.md").write_text(dated(2026, 5, "2026-10-01", "新增白头叶猴。"), encoding="utf-8")
     (site / "content" / "d1" / "b6.md").write_text(dated(2026, 6, "2026-11-01"), encoding="utf-8")
+    (site / "content" / "d1" / "b7.md").write_text(dated(2026, 7, "2026-11-10"), encoding="utf-8")
     build(site)
     names, found = entries(site)
-    assert names == [*PLAN, "d1-2026-2"] and found[terms.code("叶猴")] == [names.index("d1-2026")]
+    now = plan(site, 3)
+    assert names == list(now) == [*PLAN, "d1-2026-3"]
+    assert found[terms.code("叶猴")] == [
+        names.index(next(n for n, pages in now.items() if "d1/2026-00005.html" in pages))
+    ]
     assert files(site) == made_from_nothing(site)
 
 

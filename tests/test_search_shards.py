@@ -5,6 +5,7 @@ shard and the others come from the cache. The bound here is 3 (DISCLOSURE_SHARD_
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import os
@@ -53,11 +54,14 @@ RECORDS = {
     "content/d1/b3.md": dated(2026, 3, "2026-08-01"),
     "content/d1/b4.md": dated(2026, 4, "2026-09-01"),
 }
-# In 索引号 order, chunks of three, each named by the 索引号 year of its first page.
+# In 索引号 order, chunks of at most three, each named by the 索引号 year of its first page. Each but
+# the last is at least half full (two pages) and ends where its records say (shards._rank, lowest
+# first: 2025-00002 below 2025-00003; 2025-00004 below 2026-00001; 2026-00003 below 2026-00004).
 PLAN = {
-    "d1-2025": ("d1/2025-00001.html", "d1/2025-00002.html", "d1/2025-00003.html"),
-    "d1-2025-2": ("d1/2025-00004.html", "d1/2026-00001.html", "d1/2026-00002.html"),
-    "d1-2026": ("d1/2026-00003.html", "d1/2026-00004.html"),
+    "d1-2025": ("d1/2025-00001.html", "d1/2025-00002.html"),
+    "d1-2025-2": ("d1/2025-00003.html", "d1/2025-00004.html"),
+    "d1-2026": ("d1/2026-00001.html", "d1/2026-00002.html", "d1/2026-00003.html"),
+    "d1-2026-2": ("d1/2026-00004.html",),
 }
 
 
@@ -84,6 +88,10 @@ def test_plan_cuts_a_department_in_index_number_order(make_site) -> None:
     found = plan(site, 3)
     assert found == PLAN
     assert all(len(pages) <= 3 for pages in found.values())
+    assert all(len(pages) >= 2 for pages in list(found.values())[:-1])
+    assert [page for pages in found.values() for page in pages] == sorted(
+        page for pages in PLAN.values() for page in pages
+    )
     # Within the bound a department stays one shard, named by its slug: no tiny shards (their own
     # ranking statistics would skew the merged ranking, docs/search.md).
     whole = tuple(sorted(page for pages in PLAN.values() for page in pages))
@@ -152,7 +160,7 @@ def test_an_edit_reindexes_only_its_shard(make_site, monkeypatch: pytest.MonkeyP
     assert manifest["bundles"] == [f"{name}/" for name in PLAN]
     assert sorted(path.name for path in (site / ".cache" / "search").iterdir()) == sorted(PLAN)
 
-    (site / "content" / "d1" / "b4.md").write_text(dated(2026, 4, "2026-09-01", "改过的正文。"), encoding="utf-8")
+    (site / "content" / "d1" / "b3.md").write_text(dated(2026, 3, "2026-08-01", "改过的正文。"), encoding="utf-8")
     second = build(site)
     assert reindexed(second) == ["d1-2026"]
     assert set(second) == set(PLAN)  # every other shard: 未变，沿用缓存
@@ -177,7 +185,7 @@ def test_an_edit_indexes_its_shard_before_the_others_are_looked_up(make_site, mo
     entry, run = ShardCache.entry, bundle._run
     monkeypatch.setattr(ShardCache, "entry", lambda self, shard: events.append(shard) or entry(self, shard))
     monkeypatch.setattr(bundle, "_run", lambda command: events.append("indexer") or run(command))
-    (site / "content" / "d1" / "b4.md").write_text(dated(2026, 4, "2026-09-01", "改过的正文。"), encoding="utf-8")
+    (site / "content" / "d1" / "b3.md").write_text(dated(2026, 3, "2026-08-01", "改过的正文。"), encoding="utf-8")
     lines = build(site)
     assert reindexed(lines) == ["d1-2026"] and list(lines) == list(PLAN)
     started = events.index("indexer")
@@ -215,9 +223,9 @@ def test_an_edit_reads_only_its_new_page_to_index_its_shard_again(
     read: list[str] = []
     original = search_docs.text
     monkeypatch.setattr(search_docs, "text", lambda page: read.append(page) or original(page))
-    (site / "content" / "d1" / "b4.md").write_text(dated(2026, 4, "2026-09-01", "改过的正文。"), encoding="utf-8")
+    (site / "content" / "d1" / "b3.md").write_text(dated(2026, 3, "2026-08-01", "改过的正文。"), encoding="utf-8")
     assert reindexed(build(site)) == ["d1-2026"]
-    assert len(read) == 1 and "改过的正文。" in read[0]  # of d1-2026's two pages, the one written anew
+    assert len(read) == 1 and "改过的正文。" in read[0]  # of d1-2026's three pages, the one written anew
     assert tree_hash(site / "build") == _clean_build_of(site, tmp_path / "clean")
     cached = ShardCache(site / ".cache" / "search")
     entry = cached.entry("d1-2026")
@@ -227,9 +235,9 @@ def test_an_edit_reads_only_its_new_page_to_index_its_shard_again(
         data = gzip.decompress(fragment.read_bytes()).replace("正文".encode(), "内容".encode())
         fragment.write_bytes(gzip.compress(data, mtime=0))
     read.clear()
-    (site / "content" / "d1" / "b4.md").write_text(dated(2026, 4, "2026-09-01", "再改的正文。"), encoding="utf-8")
+    (site / "content" / "d1" / "b3.md").write_text(dated(2026, 3, "2026-08-01", "再改的正文。"), encoding="utf-8")
     assert reindexed(build(site)) == ["d1-2026"]
-    assert len(read) == 2  # both pages read: neither fragment is the one the bundle was made with
+    assert len(read) == 3  # every page read: no fragment is the one the bundle was made with
     assert tree_hash(site / "build") == _clean_build_of(site, tmp_path / "clean2")
 
 
@@ -248,7 +256,7 @@ def test_a_citys_edit_indexes_its_shard_in_another_process_while_the_pages_rende
     site = make_site(RECORDS)
     build(site)
     ran = _indexed_here(monkeypatch)
-    (site / "content" / "d1" / "b4.md").write_text(dated(2026, 4, "2026-09-01", "改过的正文。"), encoding="utf-8")
+    (site / "content" / "d1" / "b3.md").write_text(dated(2026, 3, "2026-08-01", "改过的正文。"), encoding="utf-8")
     lines = build(site)
     assert reindexed(lines) == ["d1-2026"] and list(lines) == list(PLAN)
     assert "秒" in lines["d1-2026"]  # indexed now, with its time
@@ -275,7 +283,7 @@ def test_an_edit_whose_shard_cannot_be_indexed_stops_the_build(
     build(site)
     served = tree_hash(site / "build")
     monkeypatch.setattr(bundle, "get_executable", lambda: None)
-    (site / "content" / "d1" / "b4.md").write_text(dated(2026, 4, "2026-09-01", "改过的正文。"), encoding="utf-8")
+    (site / "content" / "d1" / "b3.md").write_text(dated(2026, 3, "2026-08-01", "改过的正文。"), encoding="utf-8")
     result = run_cli("build", "--site", site)
     assert result.code == 2 and "找不到 Pagefind 程序" in result.err
     assert tree_hash(site / "build") == served
@@ -305,14 +313,14 @@ def test_an_unchanged_shard_is_known_by_its_inputs(make_site, monkeypatch: pytes
     monkeypatch.setattr(shards, "doc", lambda record, page: made.append(page) or original(record, page))
 
     # a record of the last chunk moves to another category: that shard's Docs and counts change
-    moved = dated(2026, 4, "2026-09-01", category="法定主动公开内容/人事信息")
-    (site / "content" / "d1" / "b4.md").write_text(moved, encoding="utf-8")
+    moved = dated(2026, 3, "2026-08-01", category="法定主动公开内容/人事信息")
+    (site / "content" / "d1" / "b3.md").write_text(moved, encoding="utf-8")
     assert reindexed(build(site)) == ["d1-2026"]
     assert sorted(made) == sorted(PLAN["d1-2026"])  # its Docs alone, made once to key and index it
     categories = json.loads(_manifest(site))["filters"]["信息分类"]
     assert categories["法定主动公开内容/人事信息"] == [1, [2]] and categories["法定主动公开内容/通知公告"] == [
         7,
-        [0, 1, 2],
+        [0, 1, 2, 3],
     ], categories
     clean = site.parent / "clean"  # the same sources, no cache: every shard's Docs counted afresh
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns(".cache", "build", ".build*"))
@@ -345,18 +353,51 @@ def test_an_addition_at_the_end_reindexes_the_last_chunk(make_site, monkeypatch:
     site = make_site(RECORDS)
     build(site)
     (site / "content" / "d1" / "b5.md").write_text(dated(2026, 5, "2026-10-01"), encoding="utf-8")
-    assert reindexed(build(site)) == ["d1-2026"]  # now full: three pages
+    assert reindexed(build(site)) == ["d1-2026-2"]
     (site / "content" / "d1" / "b6.md").write_text(dated(2026, 6, "2026-11-01"), encoding="utf-8")
     lines = build(site)
-    assert reindexed(lines) == ["d1-2026-2"] and set(lines) == {*PLAN, "d1-2026-2"}
+    assert reindexed(lines) == ["d1-2026-2"] and set(lines) == set(PLAN)  # now full: three pages
+    (site / "content" / "d1" / "b7.md").write_text(dated(2026, 7, "2026-11-10"), encoding="utf-8")
+    lines = build(site)  # past the bound: the last chunk is cut in two, the others stay
+    assert reindexed(lines) == ["d1-2026-2", "d1-2026-3"] and set(lines) == {*PLAN, "d1-2026-3"}
 
-    # A record removed before the end of the order shifts a page across the later chunks; the
-    # emptied last chunk is gone from the output and the cache.
-    (site / "content" / "d1" / "b1.md").unlink()
+
+def test_a_removal_before_the_end_reindexes_its_own_chunk(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cut where their records say, not filled up to the bound, the chunks after a record removed
+    before the end of the order keep their pages (filled up, every later chunk shifted by a page and
+    was indexed again: here all three); a chunk emptied is gone from the output and the cache."""
+    monkeypatch.setenv(SHARD_PAGES, "3")
+    site = make_site(RECORDS)
+    build(site)
+    # the first chunk now ends after 2025-00004 (below 2025-00003) and takes the second's pages
+    (site / "content" / "d1" / "a1.md").unlink()
     lines = build(site)
-    assert reindexed(lines) == ["d1-2025-2", "d1-2026"] and set(lines) == set(PLAN)
-    assert sorted(path.name for path in (site / ".cache" / "search").iterdir()) == sorted(PLAN)
-    assert not (site / "build" / "pagefind" / "d1-2026-2").exists()
+    assert reindexed(lines) == ["d1-2025"] and set(lines) == set(PLAN) - {"d1-2025-2"}
+    assert sorted(path.name for path in (site / ".cache" / "search").iterdir()) == sorted(lines)
+    assert not (site / "build" / "pagefind" / "d1-2025-2").exists()
+
+
+def test_a_record_removed_or_added_anywhere_changes_one_chunk_as_a_rule(make_site) -> None:
+    """400 records in chunks of at most 40 pages: removing any one of them, or adding one anywhere
+    (a scheduled record published on its day, one numbered late), changes the pages of one chunk
+    as a rule; filled up to the bound, it changed every chunk from its own to the last (about five
+    here). Where a chunk's lowest record is at the edge of its range, a change moves its end, and
+    the next chunks' ends with it for a while: rarer the more pages a chunk holds."""
+    site = make_site({f"content/d1/r{n}.md": dated(2025, 2 * n + 1, "2025-06-01") for n in range(400)})
+    publication = publicity.select(load.load_site(load_config(site)[0])[0])
+    in_order = sorted(publication.records, key=lambda r: r.index_no)
+
+    def chunks(records: list[publicity.PublicRecord]) -> set[tuple[str, ...]]:
+        return {s.pages for s in shards.plan(dataclasses.replace(publication, records=records), 40)}
+
+    before = chunks(in_order)
+    assert len(before) >= 10
+    changed = []
+    for n, record in enumerate(in_order):
+        changed.append(len(chunks(in_order[:n] + in_order[n + 1 :]) - before))
+        added = dataclasses.replace(record, index_no=f"{DEPT_USCC}/2025-{2 * n:05d}")  # just before it
+        changed.append(len(chunks([*in_order[:n], added, *in_order[n:]]) - before))
+    assert sum(changed) / len(changed) <= 2 and changed.count(1) >= 0.75 * len(changed), sorted(changed)
 
 
 def test_order_spans_every_shard(make_site, monkeypatch: pytest.MonkeyPatch) -> None:

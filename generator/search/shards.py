@@ -11,14 +11,28 @@ split sooner.
 
 A department within both bounds is one shard, named by its slug. A larger one has its pages put
 in 索引号 order (year, then serial as a number: the order serials are given out in) and cut into
-consecutive chunks, each filled up to a bound, and a chunk is named by the 索引号 year of its first
-page: <dept>-<year>, and when several chunks begin in one year <dept>-<year>-2, <dept>-<year>-3 …
-So a new record with the highest 索引号 (how serials are given out) changes only the last chunk,
-or starts a new one; a record added or removed before the end of the order, or an edit that moves
-a chunk's end across its text bound, shifts pages across the later chunks, which are indexed
-again. A department that first outgrows a bound is indexed again whole, once, under its new names.
-The chunks are not cut at year ends: with the text bound a department of many small years would
-otherwise become many tiny shards, and each shard costs the search page requests.
+consecutive chunks, and a chunk is named by the 索引号 year of its first page: <dept>-<year>, and
+when several chunks begin in one year <dept>-<year>-2, <dept>-<year>-3 …
+
+Where a chunk ends is chosen by the records themselves, not by how full it is (`_chunks`): among
+the records after which the chunk would be at least half full (FLOOR) and still within both
+bounds, after the one whose slug hashes lowest (`_rank`). Filled up to a bound instead, every
+chunk's end hung on every record before it: a record added or removed before the end of the
+order (a scheduled record published on its day, a record withdrawn), or an edit that moved a
+chunk's end across its text bound, shifted pages across all the later chunks of the department,
+which were indexed again (three shards on average at 200,000 records, up to five). Now such a
+change moves the end of its own chunk only when the lowest-hashing record was at the edge of the
+range, and the next chunk's range then still holds the same lowest record almost always: at
+200,000 records (bench/shard_churn.py), 400 removals and 400 additions at random places re-indexed
+2.9 shards on average (up to five) filled up, and one shard but for 6 trials (two or three) now;
+a body 100 characters longer moved no end in 400 trials, and 24 filled up. The price is smaller shards: about
+three quarters full on average, 450 shards of 444 pages instead of 335 of 597 at 200,000 records,
+so an edited shard is indexed sooner and a query touching every shard makes a third more requests. A new record with
+the highest 索引号 (how serials are given out) changes only the last chunk, and when that outgrows
+a bound it is cut in two. A department that first outgrows a bound is indexed again whole, once,
+under its new names. The chunks are not cut at year ends: with the text bound a department of
+many small years would otherwise become many tiny shards, and each shard costs the search page
+requests.
 
 A department within the bounds is not split: every shard costs the search page requests (its
 entry, its metadata and, for each query word, a chunk of its word index), so fewer shards are
@@ -58,6 +72,9 @@ BOUND = 5000
 # near 0.55 GiB whatever the length of the documents (one indexing process runs per core beside
 # the building one); at typical lengths (1,500 characters) it is about 650 pages.
 TEXT_BOUND = 1_000_000
+# A chunk that is not its department's last is at least 1/FLOOR full, in pages or in text, and
+# ends where its records say (`_chunks`): the range it may end in is the rest, up to the bounds.
+FLOOR = 2
 
 
 @dataclass(frozen=True)
@@ -108,18 +125,34 @@ def _weight(record: PublicRecord) -> int:
     return len(record.title) + len(record.doc_no) + len(record.index_no) + record.body.length + 1
 
 
+def _rank(record: PublicRecord) -> bytes:
+    """Where a chunk prefers to end (lowest first): a hash of the record's slug, which its edits
+    do not change, the same in every run and on every machine."""
+    return hashlib.blake2b(record.slug.encode("utf-8"), digest_size=8).digest()
+
+
 def _chunks(records: list[PublicRecord], bound: int, text_bound: int) -> list[list[PublicRecord]]:
     """`records`, in order, cut into consecutive chunks of at most `bound` pages and `text_bound`
-    characters (a record longer than `text_bound` alone makes a chunk)."""
-    found: list[list[PublicRecord]] = [[]]
-    text = 0
-    for record in records:
-        weight = _weight(record)
-        if found[-1] and (len(found[-1]) >= bound or text + weight > text_bound):
-            found.append([])
-            text = 0
-        found[-1].append(record)
-        text += weight
+    characters (a record longer than `text_bound` alone makes a chunk). The last chunk holds what
+    is left once it fits; every other ends after the lowest `_rank` among the records at which it
+    is at least 1/FLOOR full, in pages or in text, and still within both bounds."""
+    weights = list(map(_weight, records))
+    found: list[list[PublicRecord]] = []
+    start = 0
+    while start < len(records):
+        end, text, first = start, 0, -1  # the chunk [start, end) fits; `first`: where a cut may be
+        while end < len(records) and (end == start or (end - start < bound and text + weights[end] <= text_bound)):
+            text += weights[end]
+            end += 1
+            if first < 0 and ((end - start) * FLOOR >= bound or text * FLOOR >= text_bound):
+                first = end - 1
+        if end == len(records):
+            found.append(records[start:])
+            break
+        # short of the floor (the next record would take it past a bound): as full as it can be
+        cut = min(range(first if first >= 0 else end - 1, end), key=lambda i: (_rank(records[i]), i))
+        found.append(records[start : cut + 1])
+        start = cut + 1
     return found
 
 
