@@ -229,7 +229,9 @@ def test_a_check_that_fails_here_ends_its_child_beside(make_site: MakeSite, monk
     site = _city_in_small(make_site, monkeypatch)
 
     def waits(*args: Any) -> Any:
-        (site / "later.pid").write_text(str(os.getpid()))
+        # written whole before it is there: the parent, seeing it, ends this child at once
+        (site / "later.pid.tmp").write_text(str(os.getpid()))
+        (site / "later.pid.tmp").replace(site / "later.pid")
         time.sleep(60)
 
     def fails(*args: Any) -> Any:

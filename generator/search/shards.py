@@ -20,19 +20,19 @@ bounds, after the one whose slug hashes lowest (`_rank`). Filled up to a bound i
 chunk's end hung on every record before it: a record added or removed before the end of the
 order (a scheduled record published on its day, a record withdrawn), or an edit that moved a
 chunk's end across its text bound, shifted pages across all the later chunks of the department,
-which were indexed again (three shards on average at 200,000 records, up to five). Now such a
-change moves the end of its own chunk only when the lowest-hashing record was at the edge of the
-range, and the next chunk's range then still holds the same lowest record almost always: at
-200,000 records (bench/shard_churn.py), 400 removals and 400 additions at random places re-indexed
-2.9 shards on average (up to five) filled up, and one shard but for 6 trials (two or three) now;
-a body 100 characters longer moved no end in 400 trials, and 24 filled up. The price is smaller shards: about
-three quarters full on average, 450 shards of 444 pages instead of 335 of 597 at 200,000 records,
-so an edited shard is indexed sooner and a query touching every shard makes a third more requests. A new record with
-the highest 索引号 (how serials are given out) changes only the last chunk, and when that outgrows
-a bound it is cut in two. A department that first outgrows a bound is indexed again whole, once,
-under its new names. The chunks are not cut at year ends: with the text bound a department of
-many small years would otherwise become many tiny shards, and each shard costs the search page
-requests.
+which were indexed again. Now such a change moves the end of its own chunk only when the
+lowest-hashing record was at the edge of the range, and the next chunk's range then still holds
+the same lowest record almost always. At 200,000 records (bench/shard_churn.py, 400 trials each):
+a removal or an addition at a random place re-indexed 2.9 shards on average, up to five, when the
+chunks were filled up, and now one shard in all but 6 trials (two or three); a body 100
+characters longer moved a chunk's end in 24 trials then, in none now. The price is smaller
+shards, about three quarters full on average (450 shards of 444 pages instead of 335 of 597):
+an edited shard is indexed sooner, and a query that touches every shard makes a third more
+requests. A new record with the highest 索引号 (how serials are given out) changes only the last
+chunk, which is cut in two when it outgrows a bound. A department that first outgrows a bound is
+indexed again whole, once, under its new names. The chunks are not cut at year ends: with the
+text bound a department of many small years would otherwise become many tiny shards, and each
+shard costs the search page requests.
 
 A department within the bounds is not split: every shard costs the search page requests (its
 entry, its metadata and, for each query word, a chunk of its word index), so fewer shards are
