@@ -364,6 +364,9 @@ class CheckCache:
         self.version = version()
         self.settings = settings(config)
         self.entries: dict[str, dict[str, Any]] = {}  # hash → entry
+        # shard → the hashes it was read with or given since, in that order (some may be dropped since):
+        # saving a few shards looks at their entries, not at all 200,000 of a city's
+        self.members: dict[str, dict[str, None]] = {}
         self.files: dict[str, str] = {}  # record file → the hash of its bytes, for the later stages
         self.used: set[str] = set()
         self.dirty: set[str] = set()  # shards to write again
@@ -414,6 +417,7 @@ class CheckCache:
                             entry.pop(part, None)
                         _mark_quiet(entry)
                     self.entries[digest] = entry
+                self.members[shard] = dict.fromkeys(entries)
                 if not same_settings:
                     self.dirty.add(shard)
             except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
@@ -435,10 +439,11 @@ class CheckCache:
         for digest in self.entries.keys() - self.used:  # a set operation: 200,000 entries
             del self.entries[digest]  # fell out of use: dropped
             self.dirty.add(digest[:2])
-        dirty = self.dirty
-        for digest, entry in self.entries.items():
-            if digest[:2] in dirty:  # only these are written
-                shards.setdefault(digest[:2], {})[digest] = entry
+        entries = self.entries
+        for shard in self.dirty:  # only these are written
+            held = {digest: entries[digest] for digest in self.members.get(shard, ()) if digest in entries}
+            if held:
+                shards[shard] = held
         for shard in self.dirty:
             for entry in shards.get(shard, {}).values():
                 _mark_quiet(entry)
@@ -572,8 +577,7 @@ class CheckCache:
         loader takes each from the bytes the worker read (`vouched`), without reading it again."""
         for file, status, digest, entry in reads:
             if entry is not None:
-                self.entries[digest] = entry
-                self.dirty.add(digest[:2])
+                self._add(digest, entry)
             self._read_elsewhere[file] = (status, digest)
 
     def _entry(self, file: str) -> dict[str, Any] | None:
@@ -660,11 +664,16 @@ class CheckCache:
                 entry["lines"] = jsontext.dumps(lines).decode("utf-8", "surrogatepass")  # json.dumps' text, to the byte
         except (Uncacheable, RecursionError, ValueError):
             return
-        self.entries[digest] = entry
+        self._add(digest, entry)
         self.files[file] = digest
         self.used.add(digest)
-        self.dirty.add(digest[:2])
         self.fresh.add(digest)
+
+    def _add(self, digest: str, entry: dict[str, Any]) -> None:
+        """A new entry: its shard is written at the next save."""
+        self.entries[digest] = entry
+        self.members.setdefault(digest[:2], {})[digest] = None
+        self.dirty.add(digest[:2])
 
     def _drop(self, digest: str, file: str = "") -> None:
         """An entry this release cannot use after all (a damaged shard): computed again."""

@@ -201,6 +201,30 @@ def test_a_build_writes_each_changed_part_of_the_cache_once(sample: Path, monkey
     assert check(sample) == cold(sample)
 
 
+def held_in_shards(site: Path) -> set[str]:
+    """The hashes the check cache's shards hold, as written on disk."""
+    return {digest for path in shards(site) for digest in json.loads(path.read_bytes().partition(b"\n")[2])}
+
+
+def test_an_edit_keeps_the_other_entries_of_the_shard_it_lands_in(sample: Path) -> None:
+    """Saving writes only the shards that changed, each with all it holds: the edited record's new
+    entry lands in a shard with another record's, and that one stays (else its record would be
+    parsed again by the next check)."""
+    cold(sample)
+    before = held_in_shards(sample)
+    record = sample / "content/d1/a.md"
+    edited = checkcache.digest_of(record.read_bytes())
+    other = next(d for d in sorted(before) if d != edited)
+    text = next(
+        t for n in range(10_000) if checkcache.digest_of((t := record_text(f"正文第{n}稿。")).encode())[:2] == other[:2]
+    )
+    record.write_text(text, encoding="utf-8")
+    check(sample)
+    after = held_in_shards(sample)
+    assert checkcache.digest_of(text.encode()) in after
+    assert before - {edited} <= after
+
+
 def test_an_edited_record_is_checked_again(sample: Path) -> None:
     cold(sample)
     record = sample / "content/d1/a.md"
