@@ -69,12 +69,15 @@ def main() -> None:
     secrecy.guard = timed("scan", secrecy.guard)  # type: ignore[assignment]
     pagecache.PageCache.save = timed("save", pagecache.PageCache.save)  # type: ignore[method-assign]
     started = time.perf_counter()
+    parsed = cli.parser().parse_args(command)
     try:
-        code = cli.main(command)
+        code = cli._run(parsed)
     finally:
         wall = time.perf_counter() - started
         parts = ", ".join(f"{name} {seconds:.2f}" for name, seconds in STAGES)
         print(f"STAGES wall {wall:.2f} s; in this process: {parts or 'none'}", file=sys.stderr, flush=True)
+    if hasattr(cli, "end"):  # as the command ends (a version from before an A/B: as it ended then)
+        cli.end(parsed, code)
     sys.exit(code)
 
 

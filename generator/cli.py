@@ -93,6 +93,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             result = pipeline.build(config, out, today, args.jobs, executor=cluster)
     else:
         result = pipeline.build(config, out, today, args.jobs)
+    args.kept = result  # with what it spent: freed when the process ends, not object by object (`command`)
     if result.findings:
         names = {slug: dept.name for slug, dept in result.site.departments.items()}
         present.render_findings(result.findings, "text", sys.stderr, names)
@@ -281,12 +282,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def command() -> NoReturn:
-    """The `disclosure` command (and `python -m generator`). After a `check`, the process ends at
-    once, its output flushed: what the check built (at 200,000 records, millions of objects, kept
-    in `args.kept`) is not freed one object at a time, which takes most of a second (mypy ends the
-    same way). Other commands end as usual: a build's workers and background removal are joined."""
+    """The `disclosure` command (and `python -m generator`)."""
     args = parser().parse_args()
-    code = _run(args)
+    end(args, _run(args))
+
+
+def end(args: argparse.Namespace, code: int) -> NoReturn:
+    """End the process with `code`. After a `check` or a `build`, at once, the output flushed:
+    what it built (at 200,000 records, millions of objects, kept in `args.kept`) is not freed one
+    object at a time, which takes a second or more (mypy ends the same way). By then a build has
+    waited for every process it started but the detached one that empties .cache/trash, and has
+    saved its caches. Other commands end as usual."""
     if getattr(args, "kept", None) is not None:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more can be said

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import functools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -39,6 +39,10 @@ class BuildResult(CheckResult):
     pages: int = 0
     built: bool = False
     search_stale: bool = False  # built with search_later and a shard's index still the previous one
+    # What an edit build made and needs no more (the check's records and caches, the page cache): held
+    # with the result, not freed object by object as the build returns (at 200,000 records about a
+    # second). The command line ends without freeing it (cli.command); a preview frees it with the result.
+    spent: list[object] = field(default_factory=list, repr=False, compare=False)
 
 
 def build(
@@ -72,14 +76,15 @@ def build(
         # check and selection make next to no cycles: not walked for them, heap.py). A cluster's
         # client cannot be forked, so there it always runs here.
         gather = functools.partial(_gather, config, today, workers, cache.listed)
+        spent: list[object] = [cache]
         if executor is not None or cache.looks_incremental():
             # the page cache (116 MB at 200k records) is read while a city's check walks its folders in a child
-            gathered = gather(beside=True, alongside=cache.read)
+            gathered = gather(beside=True, alongside=cache.read, spent=spent)
             heap.give_back(collect=False)
         else:  # already apart: a third process beside the check would raise the cold build's peak
             gathered = apart.in_child(functools.partial(gather, beside=False))
         cache.read()
-        result = BuildResult(gathered.site, gathered.findings, out)
+        result = BuildResult(gathered.site, gathered.findings, out, spent=spent)
         publication, review = gathered.publication, gathered.review
         del gathered  # the publication is held by `publication` alone: it is let go before the output scan
         if publication is None:
@@ -154,15 +159,20 @@ def _gather(
     previous_forms: Callable[[], dict[bytes, bytes]],
     beside: bool,
     alongside: Callable[[], None] | None = None,
+    spent: list[object] | None = None,
 ) -> Gathered:
     """`previous_forms`: reads the listed forms of the records the last build published (PageCache.listed),
-    held only while the publication is selected. `beside`, `alongside`: as checking.check's."""
+    held only while the publication is selected. `beside`, `alongside`: as checking.check's.
+    `spent`: where the check's result and the selection's cache go once used (BuildResult.spent)."""
     checked = check(config, today, workers, beside, facts=True, alongside=alongside)
     site = dataclasses.replace(checked.site, records=[])
     if checked.findings.blocking or checked.facts is None:
         return Gathered(site, checked.findings, checked.review, None)
     with heap.paused():  # 200,000 public records made and kept: heap.py
         known = SelectCache(config.root)
-        publication = publicity.select(checked.site, checked.facts, previous_forms(), known)
+        forms = previous_forms()
+        publication = publicity.select(checked.site, checked.facts, forms, known)
         known.save()
+    if spent is not None:
+        spent += [checked, known, forms]
     return Gathered(site, checked.findings, checked.review, publication)

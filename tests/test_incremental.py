@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -184,6 +185,31 @@ def test_incremental_output_equals_a_clean_build_after_every_kind_of_change(
     shutil.rmtree(site / ".cache/pages")  # the cache is safe to delete
     _assert_same_as_clean(site, tmp_path)
     assert sorted(set(read_later)) == [f"content/d1/{name}.md" for name in "acfg"]  # the pages in full
+
+
+def _report(err: str) -> list[str]:
+    """The findings a build reports, without its search shards' progress."""
+    return [line for line in err.splitlines() if not line.startswith("搜索索引 ")]
+
+
+def test_the_command_ends_at_once_after_a_build_with_all_it_wrote(make_site: MakeSite, tmp_path: Path) -> None:
+    """`disclosure build` (as CI runs it, its output into a pipe) ends the process without freeing
+    what an edit build spent (BuildResult.spent, cli.command): its report arrives whole with the
+    build's exit code, the page cache is saved (the next build is an edit build again), and the
+    output is what a clean build writes."""
+    late = _record(2, "第二条正文。", written="2026-09-01")  # a warning (STL001): a report that does not block
+    site = make_site({"content/d1/a.md": _record(1, "第一条正文。"), "content/d1/b.md": late})
+    command = [sys.executable, "-m", "generator", "build", "--site", str(site)]
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a pipe is by default
+    for body in ("第一条正文。", "第一条正文，改过一次。", "第一条正文，改过两次。"):
+        (site / "content/d1/a.md").write_text(_record(1, body), encoding="utf-8")
+        ended = subprocess.run(command, capture_output=True, text=True, timeout=300, env=buffered)
+        assert ended.returncode == 0, ended.stderr
+        assert pagecache.PageCache(site, (site / "build").resolve()).looks_incremental()
+        again = run_cli("build", "--site", site)  # nothing changed since: the same report (the shard now taken)
+        assert ended.stdout == again.out and ended.stdout.startswith("已生成 ")
+        assert _report(ended.stderr) == _report(again.err) and "STL001" in ended.stderr
+    assert _files(site / "build") == _clean_build(site, tmp_path / "clean")
 
 
 def test_a_blocked_incremental_build_keeps_output_and_cache(make_site: MakeSite) -> None:
