@@ -9,7 +9,9 @@ Staleness and inspection read the loaded site and nothing that validation and th
 make; the one thing they change, the mark on the records they hold out as scheduled
 (Record.scheduled), is set after those two have run either way. So a city's check runs the later
 two in a forked child while it validates and checks secrecy here (`check`'s `beside`): a warm check
-of 200,000 records has its second core idle otherwise.
+of 200,000 records has its second core idle otherwise. A city's edit build has its selection to
+make too, which needs only the records STL016 holds out (a rule of one date): its child validates
+as well, and the selection is made here meanwhile, kept only when nothing blocks.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ if TYPE_CHECKING:
 
 BESIDE_FROM = 20_000  # records: below, forking a child for the later stages takes longer than it saves
 WALK_APART_FROM = 1_500_000  # bytes of the last check's files.status (150 a file): below, walking here is quicker
-_Later = tuple[list[Finding], list[int]]  # the later stages' findings, and the records they held out by place
+# the findings of validation (when the child validates) and of the later stages, and the records they held out by place
+_Later = tuple[list[Finding], list[Finding], list[int]]
 
 
 @dataclass
@@ -45,6 +48,8 @@ class CheckResult:
     review: secrecy.Review = field(default_factory=secrecy.Review, kw_only=True)  # sign-offs, output allow list
     cache: CheckCache | None = field(default=None, kw_only=True)  # what each record file gave, kept for the build
     facts: dict[str, BodyFacts] | None = field(default=None, kw_only=True)  # of the published bodies: check's `facts`
+    # what `check`'s `select` made of the records while the child finished the check, when nothing blocks
+    selected: publicity.Publication | None = field(default=None, kw_only=True)
 
 
 def check(
@@ -54,6 +59,7 @@ def check(
     beside: bool = True,
     facts: bool = False,
     alongside: Callable[[], None] | None = None,
+    select: Callable[[Site, dict[str, BodyFacts]], publicity.Publication] | None = None,
 ) -> CheckResult:
     """`jobs`: processes (or a cluster) that do each new record's own work first (default: every core).
     `beside`: at BESIDE_FROM records or more, with more than one process, staleness and inspection
@@ -63,7 +69,11 @@ def check(
     `facts` (a build's check): CheckResult.facts holds what the pages need of every published body,
     unless a finding blocks; while the child runs beside, they are found meanwhile.
     `alongside`: the caller's own work (a build reads its page cache), done once the check cache is
-    read, while a city's folders are walked in a child."""
+    read, while a city's folders are walked in a child.
+    `select` (a build's selection, with `facts`): when the child runs beside, it validates too, and
+    this process selects what is published meanwhile, holding out the records STL016 holds out
+    (`staleness.publication.held_out`): CheckResult.selected, when nothing blocks and the child held
+    out the same records. Else None, and the caller selects after the check."""
     from .checkcache import CheckCache  # what each record file gave before, by the hash of its bytes
 
     workers = jobs or os.cpu_count() or 1
@@ -84,33 +94,76 @@ def check(
         site, load_findings = load.load_site(config, cache, folders)
         findings.extend(load_findings)
         findings.extend(sources.load_all(site))  # the registers and annual-report sources
-        later = functools.partial(_later_stages, site, today, typos_found)
         split = beside and isinstance(workers, int) and workers > 1 and len(site.records) >= BESIDE_FROM
-        side = apart.Beside(later) if split and hasattr(os, "fork") else None
+        split = split and hasattr(os, "fork")
+        # with a selection to make meanwhile, the child validates too: this process has it to do
+        validating = split and facts and select is not None
+        if validating:  # what validating a record reads of itself goes to the cache from here, not the child
+            fresh = cache.fresh
+            for record in site.records:
+                if record.digest in fresh and record.loaded:
+                    validate.own_work(record, site, cache)
+        later = functools.partial(_later_stages, site, today, typos_found, cache if validating else None)
+        side = apart.Beside(later) if split else None
+        selected = None
         try:
-            findings.extend(validate.validate(site, cache))
+            if not validating:
+                findings.extend(validate.validate(site, cache))
             review = secrecy.check(site, today, cache)
-            findings.extend(review.findings)
+            secret = Findings(config.rules)  # after validation's, which the child may still be finding
+            secret.extend(review.findings)
+            blocked = bool(findings.blocking or secret.blocking)
             # while the child runs: no record is held out as scheduled yet, so these are the facts
             # of every body that may be published (those held out are dropped below)
-            meanwhile = _facts(site, cache, workers) if facts and side and not findings.blocking else None
+            meanwhile = _facts(site, cache, workers) if facts and side and not blocked else None
             cache.save()  # staleness and inspection read nothing of the cache
-            found, scheduled = _taken(side, later)
+            if validating and meanwhile is not None and select is not None:
+                held = _hold_out(site, today, meanwhile)
+                selected = _selected_ahead(select, site, meanwhile)
+            validated, found, scheduled = _taken(side, later)
         finally:
             if side is not None:
                 side.stop()  # taken already, unless the check stops
+        findings.extend(validated)
+        findings.extend(secret)
         findings.extend(found)
+        if selected is not None and scheduled != held:  # never, unless the two disagree: selected again
+            selected = None
         for place in scheduled:  # what the child held out, held out here (done already when run here)
             site.records[place].scheduled = True
             if meanwhile is not None:
                 meanwhile.pop(site.records[place].file, None)
         if findings.blocking or not facts:
-            published = None
+            published, selected = None, None
         elif meanwhile is not None:
             published = meanwhile
         else:
             published = _facts_saved(site, cache, workers)
-    return CheckResult(site, findings, review=review, cache=cache, facts=published)
+    return CheckResult(site, findings, review=review, cache=cache, facts=published, selected=selected)
+
+
+def _hold_out(site: Site, today: dt.date, facts: dict[str, BodyFacts]) -> list[int]:
+    """The records STL016 holds out (as the child's staleness lint will), held out here already:
+    their places in `site.records`, and their bodies' facts dropped."""
+    held = []
+    for place, record in enumerate(site.records):
+        if record.loaded and staleness.publication.held_out(record, today):
+            record.scheduled = True
+            facts.pop(record.file, None)
+            held.append(place)
+    return held
+
+
+def _selected_ahead(
+    select: Callable[[Site, dict[str, BodyFacts]], publicity.Publication], site: Site, facts: dict[str, BodyFacts]
+) -> publicity.Publication | None:
+    """`select` run before the child has validated the records. Records that validating will block
+    may not be selectable (a date that is no date): then None, and the caller selects only if
+    nothing blocks, where a failure is the program's own and is raised as such."""
+    try:
+        return select(site, facts)
+    except Exception:  # noqa: BLE001 — given up for now; selected again after the check, if at all
+        return None
 
 
 def _apart(config: SiteConfig, beside: bool, workers: int | Executor) -> bool:
@@ -124,12 +177,13 @@ def _apart(config: SiteConfig, beside: bool, workers: int | Executor) -> bool:
     return noted_size(config.root) >= WALK_APART_FROM
 
 
-def _later_stages(site: Site, today: dt.date, typos_found: Found | None) -> _Later:
-    """The staleness lint, then inspection (which sees the records the lint held out as scheduled);
-    and the places in `site.records` of those records (Record.scheduled), for the process that
-    did not run them."""
+def _later_stages(site: Site, today: dt.date, typos_found: Found | None, cache: CheckCache | None) -> _Later:
+    """With `cache`, validation first (which reads nothing the later stages change); then the
+    staleness lint, then inspection (which sees the records the lint held out as scheduled); and the
+    places in `site.records` of those records (Record.scheduled), for the process that did not run them."""
+    validated = validate.validate(site, cache) if cache is not None else []
     found = staleness.check(site, today) + inspection.check(site, today, typos_found)
-    return found, [place for place, record in enumerate(site.records) if record.scheduled]
+    return validated, found, [place for place, record in enumerate(site.records) if record.scheduled]
 
 
 def _taken(side: apart.Beside[_Later] | None, later: Callable[[], _Later]) -> _Later:

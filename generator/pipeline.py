@@ -21,6 +21,7 @@ from .checking import CheckResult, body_facts, check
 from .config import SiteConfig
 from .executors import Executor, FreshPool, SiteRef
 from .findings import Findings
+from .markdown import BodyFacts
 from .model import Site
 from .selectcache import SelectCache
 
@@ -39,9 +40,9 @@ class BuildResult(CheckResult):
     pages: int = 0
     built: bool = False
     search_stale: bool = False  # built with search_later and a shard's index still the previous one
-    # What an edit build made and needs no more (the check's records and caches, the page cache): held
-    # with the result, not freed object by object as the build returns (at 200,000 records about a
-    # second). The command line ends without freeing it (cli.command); a preview frees it with the result.
+    # What the build read and needs no more (the page cache: 670,000 entries at 200,000 records): held
+    # with the result, not freed object by object as the build returns (a third of a second). The
+    # command line ends without freeing it (cli.command); a preview frees it with the result.
     spent: list[object] = field(default_factory=list, repr=False, compare=False)
 
 
@@ -76,15 +77,17 @@ def build(
         # check and selection make next to no cycles: not walked for them, heap.py). A cluster's
         # client cannot be forked, so there it always runs here.
         gather = functools.partial(_gather, config, today, workers, cache.listed)
-        spent: list[object] = [cache]
+        # the check's records and caches, let go once the pages are rendered (at 200,000 records freeing
+        # them takes half a second: then, the changed shard's Pagefind has the other core)
+        checked: list[object] = []
         if executor is not None or cache.looks_incremental():
             # the page cache (116 MB at 200k records) is read while a city's check walks its folders in a child
-            gathered = gather(beside=True, alongside=cache.read, spent=spent)
+            gathered = gather(beside=True, alongside=cache.read, used=checked)
             heap.give_back(collect=False)
         else:  # already apart: a third process beside the check would raise the cold build's peak
             gathered = apart.in_child(functools.partial(gather, beside=False))
         cache.read()
-        result = BuildResult(gathered.site, gathered.findings, out, spent=spent)
+        result = BuildResult(gathered.site, gathered.findings, out, spent=[cache])
         publication, review = gathered.publication, gathered.review
         del gathered  # the publication is held by `publication` alone: it is let go before the output scan
         if publication is None:
@@ -103,6 +106,7 @@ def build(
                     renderer = render.render_site(publication, stage, workers, records_written=begin)
                     pages, groups, metadata_pages = len(renderer.pages), renderer.groups, renderer.metadata_pages
                     del renderer
+                    checked.clear()
                     # for the next build's selection; here, as an edit build's search index is mostly a wait
                     listed_forms = publicity.listed_forms(publication)
                     stage.survey()  # the pages taken from the spare are all there before the search index reads them
@@ -159,20 +163,29 @@ def _gather(
     previous_forms: Callable[[], dict[bytes, bytes]],
     beside: bool,
     alongside: Callable[[], None] | None = None,
-    spent: list[object] | None = None,
+    used: list[object] | None = None,
 ) -> Gathered:
     """`previous_forms`: reads the listed forms of the records the last build published (PageCache.listed),
     held only while the publication is selected. `beside`, `alongside`: as checking.check's.
-    `spent`: where the check's result and the selection's cache go once used (BuildResult.spent)."""
-    checked = check(config, today, workers, beside, facts=True, alongside=alongside)
+    `used`: where the check's result and the selection's cache go, for the caller to let go of them
+    when it has time; without it, they go as this returns."""
+    known: list[SelectCache] = []
+    forms: dict[bytes, bytes] = {}
+
+    def select(records: Site, facts: dict[str, BodyFacts]) -> publicity.Publication:
+        known[:] = [SelectCache(config.root)]  # a selection given up before (checking.check) leaves nothing in it
+        if not forms:
+            forms.update(previous_forms())
+        with heap.paused():  # 200,000 public records made and kept: heap.py
+            return publicity.select(records, facts, forms, known[0])
+
+    # a city's edit build selects while its check's child validates and lints (checking.check)
+    checked = check(config, today, workers, beside, facts=True, alongside=alongside, select=select)
     site = dataclasses.replace(checked.site, records=[])
     if checked.findings.blocking or checked.facts is None:
         return Gathered(site, checked.findings, checked.review, None)
-    with heap.paused():  # 200,000 public records made and kept: heap.py
-        known = SelectCache(config.root)
-        forms = previous_forms()
-        publication = publicity.select(checked.site, checked.facts, forms, known)
-        known.save()
-    if spent is not None:
-        spent += [checked, known, forms]
+    publication = checked.selected or select(checked.site, checked.facts)
+    known[0].save()
+    if used is not None:
+        used += [checked, known, forms]
     return Gathered(site, checked.findings, checked.review, publication)

@@ -16,7 +16,7 @@ from typing import Any, Callable
 import pytest
 
 from conftest import DEPT_USCC, record_text, run_cli
-from generator import apart, checking, heap, load, pipeline
+from generator import apart, checking, heap, load, pipeline, publicity
 from generator.config import load_config
 from generator.errors import DisclosureError
 
@@ -273,6 +273,91 @@ def test_a_citys_build_check_finds_the_facts_of_the_published_bodies_while_its_c
     assert beside == alone
     (site / "content/d1/c.md").write_text(_late(), encoding="utf-8")  # a typo that blocks, found by the child
     assert checking.check(config, TODAY, 2, facts=True).facts is None
+
+
+def _selection(publication: publicity.Publication) -> list[tuple[Any, ...]]:
+    """Each published record as its pages are keyed: its listed form and what it is made from."""
+    return [(r.index_no, r.full, publicity.listed_form(r), r.made_from) for r in publication.records]
+
+
+def _checked_and_selected(config: Any, jobs: int) -> tuple[Any, list[tuple[Any, ...]] | None, bool]:
+    """A build's check (pipeline._gather's) and what it selects: (findings and records held out,
+    the selection, whether it was made while the child ran)."""
+
+    def select(site: Any, facts: Any) -> publicity.Publication:
+        return publicity.select(site, facts, {}, None)
+
+    checked = checking.check(config, TODAY, jobs, facts=True, select=select)
+    if checked.findings.blocking:
+        return _seen(checked), None, checked.selected is not None
+    assert checked.facts is not None
+    publication = checked.selected or select(checked.site, checked.facts)
+    return _seen(checked), _selection(publication), checked.selected is not None
+
+
+def test_a_citys_edit_build_selects_while_its_child_validates_and_lints(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a build's selection to make, the child beside validates too, and the selection is made
+    here meanwhile: the findings (validation's before the secrecy check's), their order, the records
+    held out and what is published are those of one process doing one stage after another."""
+    site = _city_in_small(make_site, monkeypatch, _late("迟发的正文。"))
+    (site / "content/d1/d.md").write_text(  # FMT002 (an unknown key warns), by the child's validation
+        record_text("第四条正文。", index_no=f"{DEPT_USCC}/2026-00004", remark="备注"), encoding="utf-8"
+    )
+    config = load_config(site)[0]
+    alone = _checked_and_selected(config, 1)
+    beside = _checked_and_selected(config, 2)
+    assert alone[2] is False and beside[2] is True  # selected meanwhile only beside the child
+    rules = [rule for rule, *_ in alone[0][0]]
+    assert "FMT002" in rules and "STL016" in rules and "STL001" in rules
+    assert alone[1] is not None and "下周发布的通知" not in str(alone[1])  # held out (STL016)
+    assert beside[:2] == alone[:2]
+
+
+def test_a_selection_made_beside_that_fails_on_a_record_validation_blocks_is_given_up(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The selection made while the child validates sees records that validation will block. One
+    it cannot be made of (here: a category outside the taxonomy, FMT005) gives it up: the build is
+    blocked by the finding, with no traceback, and the output stays as it was."""
+    site = _city_in_small(make_site, monkeypatch, _late("迟发的正文。"))
+    assert run_cli("build", "--site", site, "--today", TODAY).code == 0
+    before = {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()}
+    tried: list[int] = []
+    original = publicity.select
+
+    def select(site: Any, *args: Any) -> Any:
+        tried.append(len(site.records))
+        if any(record.category == "不存在/分类" for record in site.records):
+            raise ValueError("no such category")
+        return original(site, *args)
+
+    monkeypatch.setattr(publicity, "select", select)
+    unknown = record_text("第四条正文。", index_no=f"{DEPT_USCC}/2026-00004", category="不存在/分类")
+    (site / "content/d1/d.md").write_text(unknown, encoding="utf-8")
+    blocked = run_cli("build", "--site", site, "--today", TODAY)  # an edit build: its check beside
+    assert tried == [4]  # tried while the child validated, once
+    assert blocked.code == 1 and "Traceback" not in blocked.err
+    assert "FMT005" in blocked.err and "content/d1/d.md" in blocked.err
+    assert {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()} == before
+
+
+def test_a_build_check_whose_child_beside_dies_validates_and_selects_itself(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _city_in_small(make_site, monkeypatch, _late("迟发的正文。"))
+    config = load_config(site)[0]
+    alone = _checked_and_selected(config, 1)
+    original, here = checking._later_stages, os.getpid()
+
+    def dies_in_the_child(*args: Any) -> Any:
+        if os.getpid() != here:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the system does to a process out of memory
+        return original(*args)
+
+    monkeypatch.setattr(checking, "_later_stages", dies_in_the_child)
+    assert _checked_and_selected(config, 2)[:2] == alone[:2]
 
 
 def _walked_site(make_site: MakeSite, tmp_path: Path) -> Path:

@@ -69,9 +69,15 @@ def first_added(root: Path) -> dict[str, dt.date]:
     return found
 
 
-def scheduled(record: Record, ctx: Context) -> Iterator[Finding]:
+def held_out(record: Record, today: dt.date) -> bool:
+    """Whether the record is published after `today`: held out of the site until then (STL016)."""
     published = record.date("published")
-    if published is not None and published > ctx.today:
+    return published is not None and published > today
+
+
+def scheduled(record: Record, ctx: Context) -> Iterator[Finding]:
+    if held_out(record, ctx.today):
+        published = record.date("published")
         record.scheduled = True
         yield Finding(
             "STL016",
