@@ -124,7 +124,9 @@ class Preview:
             self.failed = False
             self._next_version()
             self.report(result)
-            if result.search_stale:
+            stale = result.search_stale
+            del result  # and the page cache it holds (BuildResult.spent): not through the second build
+            if stale:
                 pipeline.build(config, self.out, today, lock_wait=LOCK_WAIT)
 
     def _next_version(self) -> None:
