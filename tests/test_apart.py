@@ -194,20 +194,25 @@ def test_a_citys_edit_build_is_blocked_and_held_out_by_what_the_check_beside_fou
     assert "下周发布的通知" not in text and "QZXLATER" not in text
 
 
+def _kill_the_child_beside(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check's child beside is killed as it begins its stages, as the system kills a process out of memory."""
+    original, here = checking._later_stages, os.getpid()
+
+    def dies_in_the_child(*args: Any) -> Any:
+        if os.getpid() != here:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return original(*args)
+
+    monkeypatch.setattr(checking, "_later_stages", dies_in_the_child)
+
+
 def test_a_check_whose_child_beside_dies_runs_its_stages_itself(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = _city_in_small(make_site, monkeypatch)
     config = load_config(site)[0]
     alone = _seen(checking.check(config, TODAY, 1))
-    original, here = checking._later_stages, os.getpid()
-
-    def dies_in_the_child(*args: Any) -> Any:
-        if os.getpid() != here:
-            os.kill(os.getpid(), signal.SIGKILL)  # as the system does to a process out of memory
-        return original(*args)
-
-    monkeypatch.setattr(checking, "_later_stages", dies_in_the_child)
+    _kill_the_child_beside(monkeypatch)
     assert _seen(checking.check(config, TODAY, 2)) == alone
 
 
@@ -349,14 +354,7 @@ def test_a_build_check_whose_child_beside_dies_validates_and_selects_itself(
     site = _city_in_small(make_site, monkeypatch, _late("迟发的正文。"))
     config = load_config(site)[0]
     alone = _checked_and_selected(config, 1)
-    original, here = checking._later_stages, os.getpid()
-
-    def dies_in_the_child(*args: Any) -> Any:
-        if os.getpid() != here:
-            os.kill(os.getpid(), signal.SIGKILL)  # as the system does to a process out of memory
-        return original(*args)
-
-    monkeypatch.setattr(checking, "_later_stages", dies_in_the_child)
+    _kill_the_child_beside(monkeypatch)
     assert _checked_and_selected(config, 2)[:2] == alone[:2]
 
 
