@@ -54,7 +54,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     today = resolve_today(args.today, config)
     changed = changed_files(config.root, args.changed_since) if args.changed_since else None
     result = pipeline.check(config, today, args.jobs)
-    args.kept = result  # freed when the process ends, not object by object (`command`)
+    args.kept = result  # freed when the process ends, not object by object (`end`)
     if args.external_links:
         from .inspection import links  # goes on the network: only on request
 
@@ -93,7 +93,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             result = pipeline.build(config, out, today, args.jobs, executor=cluster)
     else:
         result = pipeline.build(config, out, today, args.jobs)
-    args.kept = result  # with what it spent: freed when the process ends, not object by object (`command`)
+    args.kept = result  # with what it spent: freed when the process ends, not object by object (`end`)
     if result.findings:
         names = {slug: dept.name for slug, dept in result.site.departments.items()}
         present.render_findings(result.findings, "text", sys.stderr, names)

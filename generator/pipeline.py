@@ -42,7 +42,7 @@ class BuildResult(CheckResult):
     search_stale: bool = False  # built with search_later and a shard's index still the previous one
     # What the build read and needs no more (the page cache: 670,000 entries at 200,000 records): held
     # with the result, not freed object by object as the build returns (a third of a second). The
-    # command line ends without freeing it (cli.command); a preview frees it with the result.
+    # command line ends without freeing it (cli.end); a preview frees it with the result.
     spent: list[object] = field(default_factory=list, repr=False, compare=False)
 
 

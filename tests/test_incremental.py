@@ -194,7 +194,7 @@ def _report(err: str) -> list[str]:
 
 def test_the_command_ends_at_once_after_a_build_with_all_it_wrote(make_site: MakeSite, tmp_path: Path) -> None:
     """`disclosure build` (as CI runs it, its output into a pipe) ends the process without freeing
-    what an edit build spent (BuildResult.spent, cli.command): its report arrives whole with the
+    what an edit build spent (BuildResult.spent, cli.end): its report arrives whole with the
     build's exit code, the page cache is saved (the next build is an edit build again), and the
     output is what a clean build writes."""
     late = _record(2, "第二条正文。", written="2026-09-01")  # a warning (STL001): a report that does not block
