@@ -372,6 +372,7 @@ class CheckCache:
         self.dirty: set[str] = set()  # shards to write again
         self._used_when_saved = -1  # how many entries were in use when last saved (save)
         self.on_disk: set[str] = set()
+        self.resettled = False  # a shard was written under other site settings: its SETTINGS_PARTS are gone
         self.fresh: set[str] = set()  # entries computed or completed by this check
         self.signatures: dict[str, list[Any]] = {}  # record file → its status when last loaded whole, hash or ""
         self._signatures_saved: dict[str, list[Any]] | None = None  # as this process last wrote them
@@ -420,6 +421,7 @@ class CheckCache:
                 self.members[shard] = dict.fromkeys(entries)
                 if not same_settings:
                     self.dirty.add(shard)
+                    self.resettled = True
             except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
                 self.dirty.add(shard)  # unreadable or from another release: rewritten, never an error
                 for digest in [d for d in self.entries if d.startswith(shard)]:

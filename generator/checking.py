@@ -96,8 +96,10 @@ def check(
         findings.extend(sources.load_all(site))  # the registers and annual-report sources
         split = beside and isinstance(workers, int) and workers > 1 and len(site.records) >= BESIDE_FROM
         split = split and hasattr(os, "fork")
-        # with a selection to make meanwhile, the child validates too: this process has it to do
-        validating = split and facts and select is not None
+        # with a selection to make meanwhile, the child validates too: this process has it to do. Not
+        # after site.yaml changed: validation finds every record's own part again, and only what is
+        # found here is saved
+        validating = split and facts and select is not None and not cache.resettled
         if validating:  # what validating a record reads of itself goes to the cache from here, not the child
             fresh = cache.fresh
             for record in site.records:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gc
+import json
 import os
 import shutil
 import signal
@@ -16,7 +17,7 @@ from typing import Any, Callable
 import pytest
 
 from conftest import DEPT_USCC, record_text, run_cli
-from generator import apart, checking, heap, load, pipeline, publicity
+from generator import apart, checking, checkcache, heap, load, pipeline, publicity
 from generator.config import load_config
 from generator.errors import DisclosureError
 
@@ -192,6 +193,30 @@ def test_a_citys_edit_build_is_blocked_and_held_out_by_what_the_check_beside_fou
     text = "".join(p.read_text("utf-8", errors="replace") for p in (site / "build").rglob("*") if p.is_file())
     assert "改过的正文。" in text
     assert "下周发布的通知" not in text and "QZXLATER" not in text
+
+
+def test_after_site_yaml_changes_what_validation_finds_again_is_kept(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A changed site.yaml drops each record's cached validation (found under the old settings).
+    The edit build then validates in its own process, not in the child beside it, so that what it
+    finds again is saved: every record's entry holds it afterwards, and no later build's child
+    finds it again and again."""
+    site = _city_in_small(make_site, monkeypatch, _late("迟发的正文。"))
+    assert run_cli("build", "--site", site, "--today", TODAY).code == 0
+    yaml = site / "site.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8") + "sensitive_terms: [测试专用词]\n", encoding="utf-8")
+    result = run_cli("build", "--site", site, "--today", TODAY)  # an edit build: its check beside
+    assert result.code == 0, result.err
+    entries = {
+        digest: entry
+        for shard in (site / checkcache.CACHE).glob("*.json")
+        for digest, entry in json.loads(shard.read_bytes().partition(b"\n")[2]).items()
+    }
+    loaded = [entry for entry in entries.values() if "front" in entry]
+    assert len(loaded) == 3
+    quiet = checkcache.QUIET_BITS["own"]
+    assert all("own" in entry or entry.get(checkcache.QUIET, 0) & quiet for entry in loaded)
 
 
 def _kill_the_child_beside(monkeypatch: pytest.MonkeyPatch) -> None:
