@@ -73,17 +73,16 @@ def build(
         # The check's memory is most of a full build's: there it runs in a child process that hands
         # back only what follows needs (apart.py). A build that renders only what changed keeps
         # little besides, and handing 200,000 public records across took longer than the check's
-        # memory is worth to it: its check runs here, and what it freed is handed back at once (the
-        # check and selection make next to no cycles: not walked for them, heap.py). A cluster's
-        # client cannot be forked, so there it always runs here.
+        # memory is worth to it: its check runs here, and its records and caches are let go once the
+        # pages are rendered (at 200,000 records freeing them takes half a second: then, the changed
+        # shard's Pagefind has the other core), handed back to the system before the output scan. A
+        # cluster's client cannot be forked, so there it always runs here.
         gather = functools.partial(_gather, config, today, workers, cache.listed)
-        # the check's records and caches, let go once the pages are rendered (at 200,000 records freeing
-        # them takes half a second: then, the changed shard's Pagefind has the other core)
         checked: list[object] = []
         if executor is not None or cache.looks_incremental():
             # the page cache (116 MB at 200k records) is read while a city's check walks its folders in a child
             gathered = gather(beside=True, alongside=cache.read, used=checked)
-            heap.give_back(collect=False)
+            heap.give_back(collect=False)  # the check and selection make next to no cycles: not walked (heap.py)
         else:  # already apart: a third process beside the check would raise the cold build's peak
             gathered = apart.in_child(functools.partial(gather, beside=False))
         cache.read()
