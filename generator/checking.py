@@ -29,7 +29,7 @@ from .config import SiteConfig
 from .executors import Executor
 from .findings import Finding, Findings
 from .inspection.typos import Found
-from .markdown import BodyFacts
+from .markdown import BodyFacts, Facts
 from .model import Site
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class CheckResult:
     findings: Findings
     review: secrecy.Review = field(default_factory=secrecy.Review, kw_only=True)  # sign-offs, output allow list
     cache: CheckCache | None = field(default=None, kw_only=True)  # what each record file gave, kept for the build
-    facts: dict[str, BodyFacts] | None = field(default=None, kw_only=True)  # of the published bodies: check's `facts`
+    facts: Facts | None = field(default=None, kw_only=True)  # of the published bodies: check's `facts`
     # what `check`'s `select` made of the records while the child finished the check, when nothing blocks
     selected: publicity.Publication | None = field(default=None, kw_only=True)
 
@@ -59,7 +59,7 @@ def check(
     beside: bool = True,
     facts: bool = False,
     alongside: Callable[[], None] | None = None,
-    select: Callable[[Site, dict[str, BodyFacts]], publicity.Publication] | None = None,
+    select: Callable[[Site, Facts], publicity.Publication] | None = None,
 ) -> CheckResult:
     """`jobs`: processes (or a cluster) that do each new record's own work first (default: every core).
     `beside`: at BESIDE_FROM records or more, with more than one process, staleness and inspection
@@ -73,7 +73,9 @@ def check(
     `select` (a build's selection, with `facts`): when the child runs beside, it validates too, and
     this process selects what is published meanwhile, holding out the records STL016 holds out
     (`staleness.publication.held_out`): CheckResult.selected, when nothing blocks and the child held
-    out the same records. Else None, and the caller selects after the check."""
+    out the same records. Else None, and the caller selects after the check. Either way the
+    selection reads each body's facts only when it asks for them (CheckResult.facts is then a
+    recordwork.FactsAsked), and the caller saves the cache after it."""
     from .checkcache import CheckCache  # what each record file gave before, by the hash of its bytes
 
     workers = jobs or os.cpu_count() or 1
@@ -115,13 +117,20 @@ def check(
             secret = Findings(config.rules)  # after validation's, which the child may still be finding
             secret.extend(review.findings)
             blocked = bool(findings.blocking or secret.blocking)
-            # while the child runs: no record is held out as scheduled yet, so these are the facts
-            # of every body that may be published (those held out are dropped below)
-            meanwhile = _facts(site, cache, workers) if facts and side and not blocked else None
             cache.save()  # staleness and inspection read nothing of the cache
-            if validating and meanwhile is not None and select is not None:
-                held = _hold_out(site, today, meanwhile)
-                selected = _selected_ahead(select, site, meanwhile)
+            asked, meanwhile = None, None
+            if validating and not blocked and select is not None:
+                # the selection takes most records from its rows, and reads a body's facts only when
+                # a row needs them: read as asked for (recordwork.FactsAsked), not all ahead
+                asked = recordwork.FactsAsked(site.records, cache)
+                held = _hold_out(site, today)
+                selected = _selected_ahead(select, site, asked)
+                cache.save(statuses=False)  # the facts of the bodies it read
+            elif facts and side and not blocked:
+                # while the child runs: no record is held out as scheduled yet, so these are the facts
+                # of every body that may be published (those held out are dropped below)
+                meanwhile = _facts(site, cache, workers)
+                cache.save(statuses=False)
             validated, found, scheduled = _taken(side, later)
         finally:
             if side is not None:
@@ -135,8 +144,11 @@ def check(
             site.records[place].scheduled = True
             if meanwhile is not None:
                 meanwhile.pop(site.records[place].file, None)
+        published: Facts | None = None
         if findings.blocking or not facts:
-            published, selected = None, None
+            selected = None
+        elif asked is not None:
+            published = asked
         elif meanwhile is not None:
             published = meanwhile
         else:
@@ -144,20 +156,19 @@ def check(
     return CheckResult(site, findings, review=review, cache=cache, facts=published, selected=selected)
 
 
-def _hold_out(site: Site, today: dt.date, facts: dict[str, BodyFacts]) -> list[int]:
+def _hold_out(site: Site, today: dt.date) -> list[int]:
     """The records STL016 holds out (as the child's staleness lint will), held out here already:
-    their places in `site.records`, and their bodies' facts dropped."""
+    their places in `site.records`."""
     held = []
     for place, record in enumerate(site.records):
         if record.loaded and staleness.publication.held_out(record, today):
             record.scheduled = True
-            facts.pop(record.file, None)
             held.append(place)
     return held
 
 
 def _selected_ahead(
-    select: Callable[[Site, dict[str, BodyFacts]], publicity.Publication], site: Site, facts: dict[str, BodyFacts]
+    select: Callable[[Site, Facts], publicity.Publication], site: Site, facts: Facts
 ) -> publicity.Publication | None:
     """`select` run before the child has validated the records. Records that validating will block
     may not be selectable (a date that is no date): then None, and the caller selects only if

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, NamedTuple, Sequence
+from typing import Callable, NamedTuple, Protocol, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -184,6 +184,13 @@ class BodyFacts(NamedTuple):
     lead: str  # the first sentence: the summary of a record that gives none
     length: int  # in characters: the search shards are cut by it
     links: tuple[str, ...]  # the link targets written in it, sorted: part of the record page's key
+
+
+class Facts(Protocol):
+    """The facts of published bodies by their record's file, as a dict of them gives them (or
+    recordwork.FactsAsked, which reads each when asked for)."""
+
+    def get(self, file: str, /) -> BodyFacts | None: ...
 
 
 def body_facts(body: str) -> BodyFacts:

@@ -21,7 +21,7 @@ from .checking import CheckResult, body_facts, check
 from .config import SiteConfig
 from .executors import Executor, FreshPool, SiteRef
 from .findings import Findings
-from .markdown import BodyFacts
+from .markdown import Facts
 from .model import Site
 from .selectcache import SelectCache
 
@@ -171,7 +171,7 @@ def _gather(
     known: list[SelectCache] = []
     forms: dict[bytes, bytes] = {}
 
-    def select(records: Site, facts: dict[str, BodyFacts]) -> publicity.Publication:
+    def select(records: Site, facts: Facts) -> publicity.Publication:
         known[:] = [SelectCache(config.root)]  # a selection given up before (checking.check) leaves nothing in it
         if not forms:
             forms.update(previous_forms())
@@ -185,6 +185,8 @@ def _gather(
         return Gathered(site, checked.findings, checked.review, None)
     publication = checked.selected or select(checked.site, checked.facts)
     known[0].save()
+    if checked.cache is not None:  # the facts of the bodies the selection read (recordwork.FactsAsked)
+        checked.cache.save(statuses=False)
     if used is not None:
         used += [checked, known, forms]
     return Gathered(site, checked.findings, checked.review, publication)

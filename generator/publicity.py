@@ -183,7 +183,7 @@ def _attachments(record: Record, names: list[str]) -> list[tuple[str, Path]]:
     return found
 
 
-def _public_record(record: Record, front: Any, facts: Mapping[str, markdown.BodyFacts]) -> PublicRecord:
+def _public_record(record: Record, front: Any, facts: markdown.Facts) -> PublicRecord:
     """The record's public keys as the schema reads them (`front`: its typed front matter); the keys
     published only once resolved (another record's 索引号, attachment files) are resolved by `select`
     and `_attachments`. `facts`: of the bodies, as found before (checking.body_facts)."""
@@ -267,7 +267,7 @@ def _row(
 
 
 def _from_row(
-    record: Record, full: bool, row: Row, facts: Mapping[str, markdown.BodyFacts]
+    record: Record, full: bool, row: Row, facts: markdown.Facts
 ) -> tuple[PublicRecord, tuple[str, str]] | None:
     """The PublicRecord `_public_record` made of `record` when `row` was kept, and its targets as
     written; None when the row is not one `_row` wrote, or its body's lead is not in `facts` (the
@@ -282,7 +282,10 @@ def _from_row(
             if value is AS_WRITTEN:
                 values[place] = meta[name]
             elif type(value) is int:  # LEAD
-                values[place] = facts[record.file].lead
+                known = facts.get(record.file)
+                if known is None:
+                    return None
+                values[place] = known.lead
         for place in _ROW_DATES:
             if values[place] is not None:
                 values[place] = dt.date.fromisoformat(values[place])
@@ -354,7 +357,7 @@ def _newest_first(record: PublicRecord) -> tuple[dt.datetime, str]:
 
 def select(
     site: Site,
-    facts: Mapping[str, markdown.BodyFacts] | None = None,
+    facts: markdown.Facts | None = None,
     previous_forms: Mapping[bytes, bytes] | None = None,
     cache: SelectCache | None = None,
 ) -> Publication:

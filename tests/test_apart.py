@@ -16,8 +16,8 @@ from typing import Any, Callable
 
 import pytest
 
-from conftest import DEPT_USCC, record_text, run_cli
-from generator import apart, checking, checkcache, heap, load, pipeline, publicity
+from conftest import DEPT_USCC, record_text, run_cli, tree_hash
+from generator import apart, checking, checkcache, heap, load, markdown, pipeline, publicity
 from generator.config import load_config
 from generator.errors import DisclosureError
 
@@ -381,6 +381,38 @@ def test_a_build_check_whose_child_beside_dies_validates_and_selects_itself(
     alone = _checked_and_selected(config, 1)
     _kill_the_child_beside(monkeypatch)
     assert _checked_and_selected(config, 2)[:2] == alone[:2]
+
+
+def test_a_citys_edit_build_reads_a_body_only_when_new_and_keeps_its_facts(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A city's edit build asks the check cache for a body's facts only as the selection needs them
+    (recordwork.FactsAsked). A body new since the last build is read then, once, and its facts kept:
+    the build after reads no body to select. The pages are a clean build's."""
+    site = _city_in_small(make_site, monkeypatch, _late("迟发的正文。"))
+    assert run_cli("build", "--site", site, "--today", TODAY).code == 0
+    new = record_text("新增通知的第一句。其后的内容。", index_no=f"{DEPT_USCC}/2026-00004", title="新增的通知")
+    (site / "content/d1/d.md").write_text(new, encoding="utf-8")
+    read: list[str] = []
+    original = markdown.body_facts
+
+    def counted(body: str) -> markdown.BodyFacts:
+        read.append(body)
+        return original(body)
+
+    monkeypatch.setattr(markdown, "body_facts", counted)
+    assert run_cli("build", "--site", site, "--today", TODAY).code == 0
+    assert read == ["新增通知的第一句。其后的内容。\n"]
+    read.clear()
+    assert run_cli("build", "--site", site, "--today", TODAY).code == 0
+    assert read == []
+    edited = tree_hash(site / "build")
+    shutil.rmtree(site / "build")
+    shutil.rmtree(site / ".cache")
+    assert run_cli("build", "--site", site, "--today", TODAY).code == 0
+    assert tree_hash(site / "build") == edited
+    listed = json.loads((site / "build/catalogue.json").read_text(encoding="utf-8"))["records"]
+    assert [r["summary"] for r in listed if r["title"] == "新增的通知"] == ["新增通知的第一句。"]
 
 
 def _walked_site(make_site: MakeSite, tmp_path: Path) -> Path:
