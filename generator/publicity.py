@@ -227,20 +227,20 @@ _FIRST = tuple(f.name for f in fields(PublicRecord))[: len(ROW_FIELDS) + 2]
 _FULL_PLACE = _FIRST.index("full") if "full" in _FIRST else -1
 if _FIRST[0] != "dept" or set(_FIRST) != {"dept", "full", *(name for name, _ in ROW_FIELDS)}:
     raise TypeError(f"PublicRecord's first fields are not dept, full and a row's: {_FIRST}")
-AS_WRITTEN, LEAD = None, 0  # in a row, for a text: the front matter's value of its key; the body's lead
+AS_WRITTEN = None  # in a row, for a text: the front matter's value of its key
 _ROW_TEXTS = tuple((place, name) for place, (name, kind) in enumerate(ROW_FIELDS) if kind == "str")
 _ROW_DATES = tuple(place for place, (_, kind) in enumerate(ROW_FIELDS) if kind == "dt.date | None")
 _ROW_TIMES = tuple(place for place, (_, kind) in enumerate(ROW_FIELDS) if kind == "dt.datetime | None")
 
 
-def _row(
-    record: Record, public: PublicRecord, target: tuple[str, str], names: list[str], lead: str | None
-) -> Row | None:
+def _row(record: Record, public: PublicRecord, target: tuple[str, str], names: list[str]) -> Row | None:
     """`public` as made from `record` alone (before `select` resolves what it points to), with
     `target` and the attachments' `names` as written; None when a value is not of its field's kind
     exactly (a date with a time zone, say), which JSON could not give back the same. A text that is
-    the front matter's own value of its key (AS_WRITTEN), or the body's first sentence `lead` as the
-    check found it (LEAD), is taken from there again: neither the cache nor the build holds it twice."""
+    the front matter's own value of its key (AS_WRITTEN) is taken from there again: the build does
+    not hold it twice. The body's first sentence, where it stands for a summary the record does not
+    give, is kept as it is: a city's edit build then reads no body's facts to select (looking up
+    200,000 in the check cache took longer than reading them with the rows)."""
     row: Row = []
     for name, kind in ROW_FIELDS:
         value: Any = getattr(public, name)
@@ -249,8 +249,6 @@ def _row(
             row.append(None)
         elif wanted is str and value is record.meta.get(name):
             row.append(AS_WRITTEN)
-        elif wanted is str and value is lead:
-            row.append(LEAD)
         elif type(value) is not wanted or (wanted is dt.datetime and value.tzinfo is not None):
             return None
         elif wanted is list:
@@ -266,12 +264,9 @@ def _row(
     return [*row, public.body.length, list(public.body.links), list(names), *target]
 
 
-def _from_row(
-    record: Record, full: bool, row: Row, facts: markdown.Facts
-) -> tuple[PublicRecord, tuple[str, str]] | None:
+def _from_row(record: Record, full: bool, row: Row) -> tuple[PublicRecord, tuple[str, str]] | None:
     """The PublicRecord `_public_record` made of `record` when `row` was kept, and its targets as
-    written; None when the row is not one `_row` wrote, or its body's lead is not in `facts` (the
-    record is made anew)."""
+    written; None when the row is not one `_row` wrote (the record is made anew)."""
     try:
         *values, length, body_links, names, superseded, interprets = row
         if len(values) != len(ROW_FIELDS) or not (type(superseded) is type(interprets) is str and type(length) is int):
@@ -281,11 +276,8 @@ def _from_row(
             value = values[place]
             if value is AS_WRITTEN:
                 values[place] = meta[name]
-            elif type(value) is int:  # LEAD
-                known = facts.get(record.file)
-                if known is None:
-                    return None
-                values[place] = known.lead
+            elif type(value) is not str:
+                return None
         for place in _ROW_DATES:
             if values[place] is not None:
                 values[place] = dt.date.fromisoformat(values[place])
@@ -375,15 +367,14 @@ def select(
         if is_listed(record, config):
             full = is_full(record)
             kept = cache.row(record.dept, record.file, record.digest, full) if cache and record.digest else None
-            made = _from_row(record, full, kept, facts or {}) if kept is not None else None
+            made = _from_row(record, full, kept) if kept is not None else None
             if made is not None:
                 public, target = made
             else:
                 front = record.public_front()  # one record's at a time: the typed forms are not kept
                 public = _public_record(record, front, facts or {})
                 target = (front.superseded_by, front.interprets)
-                lead = facts.get(record.file) if facts else None
-                kept = _row(record, public, target, front.attachments, lead.lead if lead else None)
+                kept = _row(record, public, target, front.attachments)
             if cache and record.digest:
                 cache.keep(record.dept, record.file, record.digest, full, kept, taken=made is not None)
             records.append(public)

@@ -27,7 +27,7 @@ from typing import Any
 from . import jsontext, pagecache
 
 CACHE = Path(".cache") / "select"
-FORMAT = "1"  # the layout of a row (publicity._row)
+FORMAT = "2"  # the layout of a row (publicity._row); from 2 on, a row holds its body's lead itself
 
 Row = list[Any]
 

@@ -387,8 +387,9 @@ def test_a_citys_edit_build_reads_a_body_only_when_new_and_keeps_its_facts(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A city's edit build asks the check cache for a body's facts only as the selection needs them
-    (recordwork.FactsAsked). A body new since the last build is read then, once, and its facts kept:
-    the build after reads no body to select. The pages are a clean build's."""
+    (recordwork.FactsAsked): for a record it has no row of. A body new since the last build is read
+    then, once, and its facts kept in the check cache: a build that makes every record anew (its
+    selection cache removed) reads no body. The pages are a clean build's."""
     site = _city_in_small(make_site, monkeypatch, _late("迟发的正文。"))
     assert run_cli("build", "--site", site, "--today", TODAY).code == 0
     new = record_text("新增通知的第一句。其后的内容。", index_no=f"{DEPT_USCC}/2026-00004", title="新增的通知")
@@ -404,6 +405,8 @@ def test_a_citys_edit_build_reads_a_body_only_when_new_and_keeps_its_facts(
     assert run_cli("build", "--site", site, "--today", TODAY).code == 0
     assert read == ["新增通知的第一句。其后的内容。\n"]
     read.clear()
+    assert run_cli("build", "--site", site, "--today", TODAY).code == 0
+    shutil.rmtree(site / ".cache/select")
     assert run_cli("build", "--site", site, "--today", TODAY).code == 0
     assert read == []
     edited = tree_hash(site / "build")
