@@ -120,8 +120,8 @@ def check(
             cache.save()  # staleness and inspection read nothing of the cache
             asked, meanwhile = None, None
             if validating and not blocked and select is not None:
-                # the selection takes most records from its rows, and reads a body's facts only when
-                # a row needs them: read as asked for (recordwork.FactsAsked), not all ahead
+                # the selection takes most records from its rows, and asks for a body's facts only
+                # where it has none: read as asked for (recordwork.FactsAsked), not all ahead
                 asked = recordwork.FactsAsked(site.records, cache)
                 held = _hold_out(site, today)
                 selected = _selected_ahead(select, site, asked)

@@ -125,11 +125,11 @@ def body_facts(records: list[Record], cache: CheckCache, jobs: int | executors.E
 
 class FactsAsked:
     """`body_facts` of `records`, each body's read from `cache` only when asked for (markdown.Facts):
-    for a city's edit build, whose selection takes most records from the rows it kept (selectcache.py)
-    and asks only for the first sentence of those that give no summary. Reading all 200,000 ahead
-    took a second, while the check's child ran beside and the selection waited. A body the cache
-    holds no facts of (new since the last build, or not published then) is read when asked for, one
-    process for the few an edit brings, and its facts kept in the cache for the next build."""
+    for a city's edit build, whose selection takes most records from the rows it kept (selectcache.py,
+    each with its lead) and asks only for the bodies of records it has no row of. Reading all 200,000
+    ahead took a second, while the check's child ran beside and the selection waited. A body the
+    cache holds no facts of (new since the last build, or not published then) is read when asked
+    for, one process for the few an edit brings, and its facts kept in the cache (the caller saves it)."""
 
     def __init__(self, records: list[Record], cache: CheckCache) -> None:
         self._records, self._cache = records, cache
