@@ -43,7 +43,7 @@ class BuildResult(CheckResult):
     # What the build read and needs no more (the page cache: 670,000 entries at 200,000 records): held
     # with the result, not freed object by object as the build returns (a third of a second). The
     # command line ends without freeing it (cli.end); a preview frees it with the result.
-    spent: list[object] = field(default_factory=list, repr=False, compare=False)
+    spent: object = field(default=None, repr=False, compare=False)
 
 
 def build(
@@ -86,7 +86,7 @@ def build(
         else:  # already apart: a third process beside the check would raise the cold build's peak
             gathered = apart.in_child(functools.partial(gather, beside=False))
         cache.read()
-        result = BuildResult(gathered.site, gathered.findings, out, spent=[cache])
+        result = BuildResult(gathered.site, gathered.findings, out, spent=cache)
         publication, review = gathered.publication, gathered.review
         del gathered  # the publication is held by `publication` alone: it is let go before the output scan
         if publication is None:
