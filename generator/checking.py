@@ -117,7 +117,6 @@ def check(
             secret = Findings(config.rules)  # after validation's, which the child may still be finding
             secret.extend(review.findings)
             blocked = bool(findings.blocking or secret.blocking)
-            cache.save()  # staleness and inspection read nothing of the cache
             asked, meanwhile = None, None
             if validating and not blocked and select is not None:
                 # the selection takes most records from its rows, and asks for a body's facts only
@@ -125,12 +124,11 @@ def check(
                 asked = recordwork.FactsAsked(site.records, cache)
                 held = _hold_out(site, today)
                 selected = _selected_ahead(select, site, asked)
-                cache.save(statuses=False)  # the facts of the bodies it read
             elif facts and side and not blocked:
                 # while the child runs: no record is held out as scheduled yet, so these are the facts
                 # of every body that may be published (those held out are dropped below)
                 meanwhile = _facts(site, cache, workers)
-                cache.save(statuses=False)
+            cache.save()  # with the bodies' facts found or read; staleness and inspection read nothing of it
             validated, found, scheduled = _taken(side, later)
         finally:
             if side is not None:
