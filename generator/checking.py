@@ -123,6 +123,7 @@ def check(
                 # where it has none: read as asked for (recordwork.FactsAsked), not all ahead
                 asked = recordwork.FactsAsked(site.records, cache)
                 held = _hold_out(site, today)
+                asked.read_ahead(workers)  # many new bodies (a large pull): on all cores
                 selected = _selected_ahead(select, site, asked)
             elif facts and side and not blocked:
                 # while the child runs: no record is held out as scheduled yet, so these are the facts

@@ -135,6 +135,23 @@ class FactsAsked:
         self._records, self._cache = records, cache
         self._by_file: dict[str, Record] | None = None
 
+    def read_ahead(self, jobs: int | executors.Executor) -> None:
+        """The facts of the published bodies the cache has none of, among the files this check read
+        whole (CheckCache.seen: new or changed since the last check), read now on all cores when there
+        are WORTH_SPREADING or more: the selection asks for each (it has no row of a file with new
+        bytes), and a pull that brings thousands of records would have them read here one at a time.
+        Fewer are read as asked for."""
+        read = self._cache.seen
+        if len(read) < WORTH_SPREADING:
+            return
+        new = [
+            record
+            for record in self._records
+            if record.file in read and publicity.is_full(record) and self._cache.body_facts(record.file) is None
+        ]
+        if len(new) >= WORTH_SPREADING:
+            body_facts(new, self._cache, jobs)
+
     def get(self, file: str, /) -> BodyFacts | None:
         """The facts of the published body of `file`, None for a record not published."""
         if self._by_file is None:  # its own dict: the records' list gives no record by its file

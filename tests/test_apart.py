@@ -17,7 +17,7 @@ from typing import Any, Callable
 import pytest
 
 from conftest import DEPT_USCC, record_text, run_cli, tree_hash
-from generator import apart, checking, checkcache, heap, load, markdown, pipeline, publicity
+from generator import apart, checking, checkcache, heap, load, markdown, pipeline, publicity, recordwork, workers
 from generator.config import load_config
 from generator.errors import DisclosureError
 
@@ -416,6 +416,43 @@ def test_a_citys_edit_build_reads_a_body_only_when_new_and_keeps_its_facts(
     assert tree_hash(site / "build") == edited
     listed = json.loads((site / "build/catalogue.json").read_text(encoding="utf-8"))["records"]
     assert [r["summary"] for r in listed if r["title"] == "新增的通知"] == ["新增通知的第一句。"]
+
+
+def test_a_citys_edit_build_reads_many_new_bodies_on_all_cores(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull that brings many new records (here, from WORTH_SPREADING = 2 on) has their bodies'
+    facts read ahead in worker processes (FactsAsked.read_ahead), not one at a time in the building
+    process, and kept in the check cache: the next build reads no body. The pages are a clean build's."""
+    site = _city_in_small(make_site, monkeypatch, _late("迟发的正文。"))
+    monkeypatch.setattr(recordwork, "WORTH_SPREADING", 2)
+    monkeypatch.setattr(workers, "MIN_PER_WORKER", 1)
+    assert run_cli("build", "--site", site, "--today", TODAY, "--jobs", "2").code == 0
+    for number, name in ((4, "d"), (5, "e"), (6, "f")):
+        body = f"第{number}份通知的第一句。其后的内容。"
+        new = record_text(body, index_no=f"{DEPT_USCC}/2026-0000{number}", title=f"新增的第{number}份通知")
+        (site / f"content/d1/{name}.md").write_text(new, encoding="utf-8")
+    read: list[str] = []
+    original = markdown.body_facts
+
+    def counted(body: str) -> markdown.BodyFacts:
+        read.append(body)  # in this process only: a worker appends to its own copy
+        return original(body)
+
+    monkeypatch.setattr(markdown, "body_facts", counted)
+    assert run_cli("build", "--site", site, "--today", TODAY, "--jobs", "2").code == 0
+    assert read == []
+    shutil.rmtree(site / ".cache/select")  # every record made anew, from the facts kept
+    assert run_cli("build", "--site", site, "--today", TODAY, "--jobs", "2").code == 0
+    assert read == []
+    edited = tree_hash(site / "build")
+    listed = json.loads((site / "build/catalogue.json").read_text(encoding="utf-8"))["records"]
+    summaries = sorted(r["summary"] for r in listed if r["title"].startswith("新增的"))
+    assert summaries == [f"第{number}份通知的第一句。" for number in (4, 5, 6)]
+    shutil.rmtree(site / "build")
+    shutil.rmtree(site / ".cache")
+    assert run_cli("build", "--site", site, "--today", TODAY, "--jobs", "2").code == 0
+    assert tree_hash(site / "build") == edited
 
 
 def _walked_site(make_site: MakeSite, tmp_path: Path) -> Path:
