@@ -377,6 +377,7 @@ class CheckCache:
         self.signatures: dict[str, list[Any]] = {}  # record file → its status when last loaded whole, hash or ""
         self._signatures_saved: dict[str, list[Any]] | None = None  # as this process last wrote them
         self.seen: dict[str, list[Any]] = {}  # record file → its status as this check read it, hash or ""
+        self.read_whole: set[str] = set()  # record files whose bytes this check read (not vouched for by status)
         self._statused: dict[str, Status] = {}  # file → its status as `holds` was given or read it
         self._read_elsewhere: dict[str, tuple[list[Any], str]] = {}  # file → (status, hash) as a worker read it
         self.started_ns = CLOCK()
@@ -545,6 +546,7 @@ class CheckCache:
             result = self._loaded(read[1], file, dept)
             if result is not None:
                 self.seen[file] = read[0]
+                self.read_whole.add(file)
                 return result
         known = self.signatures.get(file)
         if known is None or len(known) != 5 or not known[4] or not isinstance(known[4], str):
@@ -604,6 +606,7 @@ class CheckCache:
         loading them). `status`: the file's, as read."""
         if status is not None:
             self.seen[file] = self._status(status, digest)
+            self.read_whole.add(file)
         return self._loaded(digest, file, dept)
 
     def known(self, digest: str, file: str, status: os.stat_result) -> bool:

@@ -137,11 +137,11 @@ class FactsAsked:
 
     def read_ahead(self, jobs: int | executors.Executor) -> None:
         """The facts of the published bodies the cache has none of, among the files this check read
-        whole (CheckCache.seen: new or changed since the last check), read now on all cores when there
-        are WORTH_SPREADING or more: the selection asks for each (it has no row of a file with new
-        bytes), and a pull that brings thousands of records would have them read here one at a time.
-        Fewer are read as asked for."""
-        read = self._cache.seen
+        whole (CheckCache.read_whole: new or changed since the last check, or all of a fresh checkout),
+        read now on all cores when there are WORTH_SPREADING or more: the selection asks for each (it
+        has no row of a file with new bytes), and a pull that brings thousands of records would have
+        them read here one at a time. Fewer are read as asked for; an edit build looks at no record."""
+        read = self._cache.read_whole
         if len(read) < WORTH_SPREADING:
             return
         new = [

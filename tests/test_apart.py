@@ -423,11 +423,24 @@ def test_a_citys_edit_build_reads_many_new_bodies_on_all_cores(
 ) -> None:
     """A pull that brings many new records (here, from WORTH_SPREADING = 2 on) has their bodies'
     facts read ahead in worker processes (FactsAsked.read_ahead), not one at a time in the building
-    process, and kept in the check cache: the next build reads no body. The pages are a clean build's."""
+    process, and kept in the check cache: the next build reads no body. An edit of fewer records
+    looks up the facts of those alone. The pages are a clean build's."""
     site = _city_in_small(make_site, monkeypatch, _late("迟发的正文。"))
     monkeypatch.setattr(recordwork, "WORTH_SPREADING", 2)
     monkeypatch.setattr(workers, "MIN_PER_WORKER", 1)
+    monkeypatch.setattr(checkcache, "SETTLED_NS", 0)  # files unchanged since a check are not read again
     assert run_cli("build", "--site", site, "--today", TODAY, "--jobs", "2").code == 0
+    (site / "content/d1/a.md").write_text(record_text("改过的正文。"), encoding="utf-8")
+    looked_up: list[str] = []
+    cached_facts = checkcache.CheckCache.body_facts
+
+    def looked(cache: checkcache.CheckCache, file: str) -> markdown.BodyFacts | None:
+        looked_up.append(file)
+        return cached_facts(cache, file)
+
+    monkeypatch.setattr(checkcache.CheckCache, "body_facts", looked)
+    assert run_cli("build", "--site", site, "--today", TODAY, "--jobs", "2").code == 0
+    assert looked_up == ["content/d1/a.md"]  # the edited record's, as the selection asks: no look at the others
     for number, name in ((4, "d"), (5, "e"), (6, "f")):
         body = f"第{number}份通知的第一句。其后的内容。"
         new = record_text(body, index_no=f"{DEPT_USCC}/2026-0000{number}", title=f"新增的第{number}份通知")
