@@ -21,7 +21,6 @@ from typing import NoReturn, Sequence
 from . import codeowners, importer, pipeline, present, scaffold
 from .changed import changed_files, limit_blocking
 from .chineseargs import ChineseParser
-from .compliance import write_report
 from .config import SiteConfig, load_config
 from .errors import EXIT_BLOCKED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, DisclosureError
 from .executors import SiteRef
@@ -63,6 +62,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         present.render_signoffs(result.review.signoffs, args.format, sys.stdout)
         return EXIT_OK
     if args.report:
+        from .compliance import write_report  # its HTML template (jinja2): only on request
+
         page = write_report(result.site, result.findings, today, Path(args.report))
         _err(f"合规报告（内部资料）：{page}")
     if changed is not None:

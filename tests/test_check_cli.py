@@ -129,12 +129,13 @@ def test_report_never_inside_the_public_output(make_site: MakeSite) -> None:
 
 
 def test_check_loads_no_rendering_stack(make_site: MakeSite) -> None:
-    """`check` (and the pre-commit hook) start quickly: no matplotlib, python-docx, pypdf, Pillow or
-    renderer is imported unless an attachment of that type has to be read."""
+    """`check` (and the pre-commit hook) start quickly: no matplotlib, python-docx, pypdf, Pillow,
+    template engine or renderer is imported unless an attachment of that type has to be read (or,
+    for jinja2, a compliance report is asked for)."""
     site = make_site({"content/d1/a.md": record_text()})
     code = (
         "import sys\nfrom generator import cli\ncode = cli.main(['check', '--site', sys.argv[1]])\n"
-        "heavy = [m for m in ('matplotlib', 'docx', 'pypdf', 'PIL', 'openpyxl', 'generator.render',"
+        "heavy = [m for m in ('matplotlib', 'docx', 'pypdf', 'PIL', 'openpyxl', 'jinja2', 'generator.render',"
         " 'generator.index') if m in sys.modules]\nprint(code, heavy)\n"
     )
     result = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, timeout=120)
