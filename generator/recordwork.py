@@ -116,11 +116,18 @@ def body_facts(records: list[Record], cache: CheckCache, jobs: int | executors.E
             missing.append(record)
         else:
             found[record.file] = facts
-    work = executors.Work(_facts, facts_of_bodies, _body)
-    for record, facts in zip(missing, executors.of(jobs).map(work, missing)):
-        found[record.file] = facts
-        cache.keep_body_facts(record.file, facts)
+    found.update(_read_facts(missing, cache, jobs))
     return found
+
+
+def _read_facts(records: list[Record], cache: CheckCache, jobs: int | executors.Executor) -> dict[str, BodyFacts]:
+    """The BodyFacts of each of `records`' bodies, read on all cores, and kept in `cache`."""
+    read: dict[str, BodyFacts] = {}
+    work = executors.Work(_facts, facts_of_bodies, _body)
+    for record, facts in zip(records, executors.of(jobs).map(work, records)):
+        read[record.file] = facts
+        cache.keep_body_facts(record.file, facts)
+    return read
 
 
 class FactsAsked:
@@ -150,7 +157,7 @@ class FactsAsked:
             if record.file in read and publicity.is_full(record) and self._cache.body_facts(record.file) is None
         ]
         if len(new) >= WORTH_SPREADING:
-            body_facts(new, self._cache, jobs)
+            _read_facts(new, self._cache, jobs)  # looked up already: not again, as body_facts would
 
     def get(self, file: str, /) -> BodyFacts | None:
         """The facts of the published body of `file`, None for a record not published."""
