@@ -10,6 +10,7 @@ from typing import Any, Callable
 import docx
 import openpyxl
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
@@ -65,6 +66,21 @@ def test_tables_use_the_table_text_style(report: Any) -> None:
     cell = report.tables[0].rows[1].cells[0].paragraphs[0]
     assert cell.style.name == "Table Text"
     assert cell.style.font.size == Pt(10.5)  # 五号
+    for table in report.tables:  # every cell of every table, and each row's label on the left
+        for row in table.rows:
+            for c, row_cell in enumerate(row.cells):
+                assert {p.style.name for p in row_cell.paragraphs} == {"Table Text"}
+                if c == 0:
+                    assert {p.alignment for p in row_cell.paragraphs} == {WD_ALIGN_PARAGRAPH.LEFT}
+
+
+def test_merged_table_cells_hold_their_text_once(report: Any) -> None:
+    """Table three's corner cell spans its three header rows; table four's first row is two cells."""
+    table3 = next(t for t in report.tables if t.rows[0].cells[0].text.startswith("本列数据的勾稽关系"))
+    assert len({table3.rows[r].cells[0]._tc for r in range(3)}) == 1
+    assert len({cell._tc for cell in table3.rows[0].cells[1:]}) == 1  # 申请人情况 over seven columns
+    table4 = next(t for t in report.tables if t.rows[0].cells[0].text == "行政复议")
+    assert [cell.text for cell in table4.rows[0].cells] == ["行政复议"] * 5 + ["行政诉讼"] * 10
 
 
 def test_footer_numbers_pages_with_a_page_field_between_dashes(report: Any) -> None:

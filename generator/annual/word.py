@@ -22,7 +22,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.table import Table
+from docx.table import Table, _Cell
 
 from .. import markdown
 from .layout import MISSING, table2_blocks, table3_rows, table4_values
@@ -74,18 +74,26 @@ def _grid(doc: WordDocument, rows: int, cols: int) -> Table:
 def _cell_style(doc: WordDocument, table: Table) -> None:
     """Every cell paragraph in the table style (五号, centred, single spacing), row labels left."""
     style = _styled(doc, TABLE_TEXT)
+    # the style's id found once: python-docx looks the template's default style up again for every
+    # paragraph given a style by name or object (most of a report's time, with hundreds of cells)
+    style_id = doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
     for row in table.rows:
         for c, cell in enumerate(row.cells):
             for para in cell.paragraphs:
-                para.style = style
+                para._p.style = style_id  # what `para.style = style` sets
                 if c == 0 and style != "Normal":
                     para.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
 
+def _cell(table: Table, row: int, col: int) -> _Cell:
+    """`table.cell(row, col)` found in its row: `table.cell` makes every cell of the table each time."""
+    return table.rows[row].cells[col]
+
+
 def _set(table: Table, row: int, col: int, text: str, to: tuple[int, int] | None = None) -> None:
-    cell = table.cell(row, col)
+    cell = _cell(table, row, col)
     if to:
-        cell = cell.merge(table.cell(*to))
+        cell = cell.merge(_cell(table, *to))
     cell.text = text
 
 
@@ -93,12 +101,12 @@ def _table2(doc: WordDocument, report: AnnualReport) -> None:
     for block in table2_blocks(report.table2):
         table = _grid(doc, len(block.rows) + 2, len(block.columns))
         _set(table, 0, 0, block.caption, (0, len(block.columns) - 1))
-        for c, column in enumerate(block.columns):
-            _set(table, 1, c, column)
+        rows = table.rows  # each row's cells in one pass
+        for cell, column in zip(rows[1].cells, block.columns):
+            cell.text = column
         for r, (label, values) in enumerate(block.rows, 2):
-            _set(table, r, 0, label)
-            for c, value in enumerate(values, 1):
-                _set(table, r, c, value)
+            for cell, text in zip(rows[r].cells, (label, *values)):
+                cell.text = text
 
 
 def _table3(doc: WordDocument, report: AnnualReport) -> None:
