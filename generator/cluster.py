@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence, TypeVar
 from . import pagecache
 from .errors import DisclosureError
 from .executors import SiteRef, Work
+from .progress import Advance, nothing
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -68,7 +69,7 @@ class DaskCluster:
     def jobs(self) -> int:
         return max(1, sum(self.client.nthreads().values()))
 
-    def map(self, work: Work[T, R], items: Sequence[T]) -> list[R]:
+    def map(self, work: Work[T, R], items: Sequence[T], advance: Advance = nothing) -> list[R]:
         if not items:
             return []
         shipped = [work.ship(item) for item in items]
@@ -77,19 +78,26 @@ class DaskCluster:
         batches = [shipped[start : start + size] for start in range(0, len(shipped), size)]
         futures = self.client.map(partial(work.remote, self.site), batches, retries=RETRIES, pure=False)
         try:
-            parts = self._gather(futures)
+            parts = self._gather(futures, [len(batch) for batch in batches], advance)
         finally:
             self.client.cancel(futures)
         return [result for part in parts for result in part]
 
-    def _gather(self, futures: list[Any]) -> list[Any]:
+    def _gather(self, futures: list[Any], sizes: list[int], advance: Advance) -> list[Any]:
+        """The futures' results, once all are done; `advance` told the size of each batch done."""
         from distributed import KilledWorker
         from distributed.comm.core import CommClosedError
 
         alone_since: float | None = None
         looked = time.monotonic()
+        waiting = dict(enumerate(futures))
         try:
-            while not all(future.done() for future in futures):
+            while waiting:
+                for place in [place for place, future in waiting.items() if future.done()]:
+                    del waiting[place]
+                    advance(sizes[place])
+                if not waiting:
+                    break
                 time.sleep(TICK)
                 if time.monotonic() - looked < POLL:
                     continue

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Generic, Protocol, Sequence, TypeVar
 
 from .config import SiteConfig, load_config
+from .progress import Advance, nothing
 from .workers import fork_map, pool_map, ranges, worth
 
 T = TypeVar("T")
@@ -59,7 +60,9 @@ class Executor(Protocol):
     @property
     def jobs(self) -> int: ...
 
-    def map(self, work: Work[T, R], items: Sequence[T]) -> list[R]: ...
+    def map(self, work: Work[T, R], items: Sequence[T], advance: Advance = nothing) -> list[R]:
+        """`work` of each of `items`, in order; `advance` told the count of items done as they are."""
+        ...
 
 
 class LocalPool:
@@ -70,8 +73,8 @@ class LocalPool:
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
 
-    def map(self, work: Work[T, R], items: Sequence[T]) -> list[R]:
-        return fork_map(work.local, items, self.jobs)
+    def map(self, work: Work[T, R], items: Sequence[T], advance: Advance = nothing) -> list[R]:
+        return fork_map(work.local, items, self.jobs, advance)
 
 
 FRESH_MIN = 5000  # items worth starting fresh processes for (FreshPool)
@@ -92,13 +95,13 @@ class FreshPool:
     def __init__(self, jobs: int, site: SiteRef) -> None:
         self.jobs, self.site = jobs, site
 
-    def map(self, work: Work[T, R], items: Sequence[T]) -> list[R]:
+    def map(self, work: Work[T, R], items: Sequence[T], advance: Advance = nothing) -> list[R]:
         jobs = worth(self.jobs, len(items))
         if jobs <= 1 or len(items) < FRESH_MIN:
-            return fork_map(work.local, items, self.jobs)
+            return fork_map(work.local, items, self.jobs, advance)
         shipped = [work.ship(item) for item in items]
         batches = [shipped[start:end] for start, end in ranges(len(shipped), jobs)]
-        return pool_map("spawn", jobs, partial(work.remote, self.site), batches)
+        return pool_map("spawn", jobs, partial(work.remote, self.site), batches, advance=advance)
 
 
 def of(jobs: int | Executor) -> Executor:

@@ -15,16 +15,14 @@ import datetime as dt
 import io
 import os
 import re
-import sys
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 import yaml
 
-from . import scaffold, yamlsrc
+from . import progress, scaffold, yamlsrc
 from .config import SiteConfig
 from .load import load_site
 from .model import Record, as_date
@@ -72,6 +70,7 @@ PUBLICITIES = ("主动公开", "依申请公开", "不予公开")  # 删减后�
 NOT_PUBLISHED = ("依申请公开", "不予公开")
 OPINION_OF = {"主动公开": "主动公开", "依申请公开": "依申请公开", "不予公开": "免予公开"}
 SUMMARY_MAX = 100
+SHOWN_FROM = 200  # rows: an import shows its bar from here on a terminal (each row is checked and written)
 
 DATE = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -455,23 +454,6 @@ def _write_new(path: Path, text: str) -> bool:
     return True
 
 
-def _progress(total: int) -> Any:
-    """A progress display on stderr, only when a person watches it (a terminal) and it is worth it."""
-    if not sys.stderr.isatty() or total < 200:
-        return nullcontext(None)
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-
-
 def run(settings: Settings, config: SiteConfig, report: Callable[[str], None]) -> Outcome:
     """Import `settings.file` into content/<dept>/; returns what happened. Raises ImportUsageError
     before writing anything when the command cannot be carried out."""
@@ -507,8 +489,7 @@ def run(settings: Settings, config: SiteConfig, report: Callable[[str], None]) -
     judge = Judge(settings, config, dept.name, columns, existing, outcome)
     judge.header_width = len(header) if settings.file.suffix.lower() not in (".xlsx", ".xlsm") else 0
     table = list(rows)  # read in full first: a file that stops being readable writes nothing
-    with _progress(len(table)) as bar:
-        task = bar.add_task("检查各行", total=len(table)) if bar else None
+    with progress.bar("检查各行", len(table), shown_from=SHOWN_FROM) as advance:
         for line, row in table:
             outcome.rows += 1
             result = judge.judge(line, row)
@@ -516,24 +497,23 @@ def run(settings: Settings, config: SiteConfig, report: Callable[[str], None]) -
                 outcome.skipped.append((line, result))
             else:
                 outcome.planned.append(result)
-            if bar:
-                bar.advance(task)
+            advance(1)
     for line, reason in outcome.skipped:
         report(f"第 {line} 行：跳过，{reason}")
     for line, note in outcome.notes:
         report(f"第 {line} 行：注意，{note}")
-    with _progress(len(outcome.planned)) as bar:
-        task = (
-            bar.add_task("写入记录" if not settings.dry_run else "分配索引号", total=len(outcome.planned))
-            if bar
-            else None
-        )
-        _write(outcome, settings, dept.folder, allocator, bar, task)
+    writing = "写入记录" if not settings.dry_run else "分配索引号"
+    with progress.bar(writing, len(outcome.planned), shown_from=SHOWN_FROM) as advance:
+        _write(outcome, settings, dept.folder, allocator, advance)
     return outcome
 
 
 def _write(
-    outcome: Outcome, settings: Settings, folder: Path, allocator: scaffold.IndexAllocator, bar: Any, task: Any
+    outcome: Outcome,
+    settings: Settings,
+    folder: Path,
+    allocator: scaffold.IndexAllocator,
+    advance: progress.Advance,
 ) -> None:
     """Number the planned records in order of publication and write them, never over a file."""
     for item in sorted(outcome.planned, key=lambda p: p.order):
@@ -554,8 +534,7 @@ def _write(
                 ) from None
             # the file exists though no record claims its number: leave it, take the next
         item.meta = {"index_no": index_no, **item.meta}
-        if bar:
-            bar.advance(task)
+        advance(1)
 
 
 # --- command line ---------------------------------------------------------------------

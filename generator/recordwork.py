@@ -20,7 +20,7 @@ import threading
 from pathlib import Path
 from typing import NamedTuple
 
-from . import executors, heap, load, markdown, publicity, secrecy, validate
+from . import executors, heap, load, markdown, progress, publicity, secrecy, validate
 from .checkcache import CheckCache, ReadElsewhere
 from .config import SiteConfig
 from .inspection import typos
@@ -99,7 +99,8 @@ def fill(
     runner = executors.of(jobs)
     if not files or (not runner.remote and (len(files) < WORTH_SPREADING or runner.jobs <= 1)):
         return None
-    done = runner.map(executors.Work(OwnWork(config, cache), own_work_remote), files)
+    with progress.bar("读取记录文件", len(files)) as advance:
+        done = runner.map(executors.Work(OwnWork(config, cache), own_work_remote), files, advance)
     cache.adopt(each.read for each in done if each.read is not None)
     return {each.typos[0]: each.typos[1:] for each in done if each.typos is not None}
 
@@ -124,7 +125,9 @@ def _read_facts(records: list[Record], cache: CheckCache, jobs: int | executors.
     """The BodyFacts of each of `records`' bodies, read on all cores, and kept in `cache`."""
     read: dict[str, BodyFacts] = {}
     work = executors.Work(_facts, facts_of_bodies, _body)
-    for record, facts in zip(records, executors.of(jobs).map(work, records)):
+    with progress.bar("读取正文", len(records)) as advance:
+        done = executors.of(jobs).map(work, records, advance)
+    for record, facts in zip(records, done):
         read[record.file] = facts
         cache.keep_body_facts(record.file, facts)
     return read

@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from . import heap
 from .errors import DisclosureError
+from .progress import Advance, nothing
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -93,28 +94,41 @@ def pool_map(
     function: Callable[[Any], list[R]],
     parts: Iterable[Any],
     initializer: Callable[[], None] | None = None,
+    advance: Advance = nothing,
 ) -> list[R]:
     """`function` of each of `parts` on `workers` processes started by `start` ("fork" or "spawn"),
     each giving a list: their items, in order. A pool that loses a worker says so (WorkerDied), where
-    multiprocessing.Pool would start another and wait for ever for the lost part."""
+    multiprocessing.Pool would start another and wait for ever for the lost part. `advance`: told
+    the count of each part's items as the part comes back (progress.py)."""
     started = partial(_worker_started, os.getpid(), initializer)
     pool = ProcessPoolExecutor(workers, multiprocessing.get_context(start), started)
     try:
-        return [result for part in pool.map(function, parts) for result in part]
+        results: list[R] = []
+        for part in pool.map(function, parts):
+            results.extend(part)
+            advance(len(part))
+        return results
     except BrokenProcessPool:
         raise WorkerDied() from None
     finally:
         pool.shutdown(cancel_futures=True)  # after an error, the parts not begun are not run
 
 
-def fork_map(function: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+def fork_map(function: Callable[[T], R], items: Sequence[T], workers: int, advance: Advance = nothing) -> list[R]:
+    """`function` of each of `items`, in order, on `workers` forked processes when they are worth it;
+    `advance`: told the count of items done as they are (progress.py)."""
     workers = worth(workers, len(items))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [function(item) for item in items]
+        results = []
+        for item in items:
+            results.append(function(item))
+            advance(1)
+        return results
     global _TASK
     _TASK = (function, items)  # type: ignore[assignment]
     try:
         heap.before_fork()
-        return pool_map("fork", workers, _run_range, ranges(len(items), workers), heap.child_started)  # type: ignore[arg-type]
+        chunks = ranges(len(items), workers)
+        return pool_map("fork", workers, _run_range, chunks, heap.child_started, advance)  # type: ignore[arg-type]
     finally:
         _TASK = None

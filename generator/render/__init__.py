@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from .. import progress
 from ..executors import Executor
 from ..output import Output
 from ..publicity import Publication
@@ -39,16 +40,18 @@ def render_site(
     """Every page of the site into `output`, rendered on `workers` processes (or a cluster).
     `records_written`: called once every record's page (and every 依申请公开 record's) is written,
     before the other pages are rendered: the pages the search index reads (index.Early)."""
-    renderer = Renderer(publication, output, workers)
-    static.copy_assets(renderer)
-    records.render_records(renderer)
-    request_only.render_request_only(renderer)
-    if records_written is not None:
+    # how many pages there will be is known only once they are planned: a count, for a city's site
+    with progress.bar("生成页面", None, size=len(publication.records)) as advance:
+        renderer = Renderer(publication, output, workers, advance)
+        static.copy_assets(renderer)
+        records.render_records(renderer)
+        request_only.render_request_only(renderer)
+        if records_written is not None:
+            renderer.finish()
+            records_written()
+        metadata_pages.render(renderer, _metadata_pages)  # placed whole when no listed record changed
+        sitemap.render_sitemap(renderer)  # last: it lists every page rendered before it
         renderer.finish()
-        records_written()
-    metadata_pages.render(renderer, _metadata_pages)  # placed whole when no listed record changed
-    sitemap.render_sitemap(renderer)  # last: it lists every page rendered before it
-    renderer.finish()
     return renderer
 
 

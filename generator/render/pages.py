@@ -33,7 +33,7 @@ from jinja2 import (
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
-from .. import executors, heap, pagecache, safeurl, urls
+from .. import executors, heap, pagecache, progress, safeurl, urls
 from ..output import Output, OutputError
 from ..publicity import Publication, PublicRecord, listed_form
 from ..search import terms
@@ -128,9 +128,18 @@ class Renderer:
     queued by `page` and rendered by `finish` on that many cores (or the cluster's workers), BATCH
     at a time; with 1, each is rendered when asked for."""
 
-    def __init__(self, publication: Publication, output: Output, workers: int | executors.Executor = 1) -> None:
+    def __init__(
+        self,
+        publication: Publication,
+        output: Output,
+        workers: int | executors.Executor = 1,
+        advance: progress.Advance = progress.nothing,
+    ) -> None:
+        """`advance`: told the count of pages done (placed, kept or rendered) as they are."""
         self.publication = publication
         self.output = output
+        self.advance = advance
+        self.told = 0  # pages told of so far: every page planned, but those queued and not yet rendered
         self.executor = executors.of(workers)
         self.here = not self.executor.remote and self.executor.jobs <= 1  # pages rendered in this process
         self.queue: list[Job] = []
@@ -239,6 +248,14 @@ class Renderer:
         if len(self.pages) // ASIDE != before:
             # the keys and forms kept so far are not walked again; only pages rendered here make cycles (heap.py)
             heap.set_aside(collect=self.here)
+        self._tell()
+
+    def _tell(self, rendering: int = 0) -> None:
+        """Tell `advance` of the pages done since it was last told: `rendering` of the queue's so far."""
+        done = len(self.pages) - len(self.queue) + rendering
+        if done > self.told:
+            self.advance(done - self.told)
+            self.told = done
 
     def render_job(self, job: Job) -> tuple[str, pagecache.Entry, bool]:
         """Render one page into its reserved file (in this process or a worker)."""
@@ -260,9 +277,17 @@ class Renderer:
 
         previous = self.output.cache.previous if self.output.cache else None
         work = executors.Work(self.render_job, partial(render_pages, self.output.root, previous), _planned)
-        for done in self.executor.map(work, self.queue):
+        rendered = 0
+
+        def advance(count: int) -> None:
+            nonlocal rendered
+            rendered += count
+            self._tell(rendered)
+
+        for done in self.executor.map(work, self.queue, advance):
             self.output.record(*done)
         self.queue = []
+        self._tell()
 
 
 def _joined(

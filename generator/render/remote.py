@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from .. import executors, heap, pagecache
+from .. import executors, heap, pagecache, progress
 from ..errors import DisclosureError
 from ..output import Output
 from ..pagecache import PageCache
@@ -50,7 +50,10 @@ class Queue:
     def __init__(self) -> None:
         self.jobs_by_path: dict[str, Job] = {}
 
-    def map(self, work: executors.Work[Any, Any], items: Sequence[Any]) -> list[Any]:
+    def map(
+        self, work: executors.Work[Any, Any], items: Sequence[Any], advance: progress.Advance = progress.nothing
+    ) -> list[Any]:
+        """Nothing rendered, so nothing done to tell `advance` of."""
         self.jobs_by_path.update((job.path, job) for job in items)  # a batch at a time (pages.BATCH)
         return []
 

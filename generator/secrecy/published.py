@@ -17,6 +17,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .. import progress
 from ..findings import Finding
 from ..output import files_under, in_tree_order
 from ..executors import Executor, SiteRef, Work, of
@@ -122,7 +123,8 @@ def scan_output(
         return rel, rel in copies
 
     work = Work(scan_one, partial(scan_files, root, label, frozenset(allowed)), shipped)
-    return [finding for found in of(workers).map(work, paths) for finding in found]
+    with progress.bar("审查输出文件", len(paths)) as advance:
+        return [finding for found in of(workers).map(work, paths, advance) for finding in found]
 
 
 def scan_files(

@@ -1,0 +1,84 @@
+"""Progress on long work: on a terminal, a city's build shows a bar for each long stage (reading
+the record files, rendering the pages, scanning the output), counting every item; in a log or a
+pipe it shows nothing, and the rest of what it says is the same either way."""
+
+from __future__ import annotations
+
+import io
+import re
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import DEPT_USCC, record_text
+from generator import cli, progress, recordwork
+
+MakeSite = Callable[..., Path]
+RECORDS = 6
+STAGES = ("读取记录文件", "生成页面", "审查输出文件")
+
+
+class Terminal(io.StringIO):
+    """Standard error as a person at a terminal has it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _run(stderr: io.StringIO, *args: str | Path) -> tuple[int, str, str]:
+    out = io.StringIO()
+    with redirect_stdout(out), redirect_stderr(stderr):
+        code = cli.main([str(a) for a in args])
+    return code, out.getvalue(), stderr.getvalue()
+
+
+@pytest.fixture
+def city(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A site whose work is long enough for a bar (the bounds lowered), its records read on two cores."""
+    monkeypatch.setattr(progress, "SHOWN_FROM", 1)
+    monkeypatch.setattr(recordwork, "WORTH_SPREADING", 1)
+    return make_site(
+        {
+            f"content/d1/r{n}.md": record_text(f"第{n}条正文。", index_no=f"{DEPT_USCC}/2026-{n:05d}")
+            for n in range(1, RECORDS + 1)
+        }
+    )
+
+
+def _last_count(err: str, stage: str) -> str:
+    """What the bar of `stage` showed last: its count (and total), colours and redraws removed."""
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", err)
+    shown = [line for line in re.split(r"[\r\n]", plain) if line.startswith(stage)]
+    assert shown, f"no bar for {stage}"
+    count = re.search(r" (\d+(?:/\d+)?) ", shown[-1])
+    assert count is not None, shown[-1]
+    return count[1]
+
+
+def test_a_check_on_a_terminal_counts_every_record_file_read(city: Path) -> None:
+    code, _, err = _run(Terminal(), "check", "--site", city, "--jobs", "2")
+    assert code == 0, err
+    assert _last_count(err, "读取记录文件") == f"{RECORDS}/{RECORDS}"
+
+
+def test_a_build_on_a_terminal_counts_every_page_and_every_file_scanned(city: Path) -> None:
+    code, out, err = _run(Terminal(), "build", "--site", city, "--jobs", "2")
+    assert code == 0, err
+    pages = re.search(r"已生成 (\d+) 个页面", out)
+    assert pages is not None
+    assert _last_count(err, "生成页面") == pages[1]
+    scanned = _last_count(err, "审查输出文件")
+    done, total = scanned.split("/")
+    assert done == total and int(total) >= int(pages[1])  # the pages and every other file written
+
+
+def test_nothing_of_the_bars_reaches_a_log(city: Path, make_site: MakeSite) -> None:
+    """The same commands with standard error a file (CI, a pipe): no bar, and the same words as a
+    terminal gets once its bars are gone."""
+    for command in (["check"], ["build"]):
+        code, _, logged = _run(io.StringIO(), *command, "--site", city, "--jobs", "2")
+        assert code == 0, logged
+        assert not any(stage in logged for stage in STAGES)
+        assert "\x1b" not in logged
