@@ -9,6 +9,7 @@ cluster cannot finish.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -127,6 +128,21 @@ def test_cluster_build_is_the_local_build(cluster: Cluster, demo_build: Path, tm
     for line in shards:
         where = re.search(r"由集群 worker (\S+) 建立", line)
         assert where and where[1] in workers, line
+
+
+def test_the_cluster_tells_each_batch_done_once_for_the_progress_bar(cluster: Cluster) -> None:
+    """The count a bar is told (progress.py) is every item, once, as batches come back."""
+    from generator.cluster import BATCHES_PER_THREAD, DaskCluster
+    from generator.executors import SiteRef, Work
+
+    items = list(range(37))
+    told: list[int] = []
+    with distributed.Client(cluster.address, timeout=60) as client:
+        executor = DaskCluster(client, cluster.address, SiteRef(REPO, dt.date(2026, 1, 1), "progress"))
+        work = Work(lambda item: item * 2, lambda site, batch: [item * 2 for item in batch])
+        assert executor.map(work, items, told.append) == [item * 2 for item in items]
+        threads = executor.jobs
+    assert sum(told) == len(items) and len(told) == threads * BATCHES_PER_THREAD  # two workers, 8 batches
 
 
 def test_a_worker_killed_mid_build_changes_nothing(cluster: Cluster, demo_build: Path, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Callable
 import pytest
 
 from conftest import DEPT_USCC, record_text
-from generator import cli, progress, recordwork
+from generator import cli, progress, recordwork, workers
 
 MakeSite = Callable[..., Path]
 RECORDS = 6
@@ -82,3 +82,14 @@ def test_nothing_of_the_bars_reaches_a_log(city: Path, make_site: MakeSite) -> N
         assert code == 0, logged
         assert not any(stage in logged for stage in STAGES)
         assert "\x1b" not in logged
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_work_on_all_cores_tells_every_item_once(jobs: int) -> None:
+    """What a bar counts (workers.fork_map's `advance`): each item once, whether mapped here or by
+    forked workers in parts, and the results in order as without it."""
+    items = list(range(5 * workers.MIN_PER_WORKER))
+    told: list[int] = []
+    assert workers.fork_map(lambda item: item + 1, items, jobs, told.append) == [item + 1 for item in items]
+    assert sum(told) == len(items)
+    assert len(told) == (len(items) if jobs == 1 else len(workers.ranges(len(items), jobs)))
