@@ -169,11 +169,7 @@ class FactsAsked:
         record = self._by_file.get(file)
         if record is None or not publicity.is_full(record):
             return None
-        facts = self._cache.body_facts(file)  # of the bytes the check read
-        if facts is None:
-            facts = _facts(record)
-            self._cache.keep_body_facts(file, facts)
-        return facts
+        return body_facts([record], self._cache, 1)[file]  # of the bytes the check read, or read here
 
 
 def _facts(record: Record) -> BodyFacts:
