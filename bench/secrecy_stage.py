@@ -62,7 +62,7 @@ def make_site(n: int) -> Site:
             },
         }
         site.records.append(
-            Record("d1", Path(f"/nonexistent/r{i}.md"), f"content/d1/r{i}.md", meta, yamlsrc.Parsed(meta), body, 20)
+            Record("d1", f"/nonexistent/r{i}.md", f"content/d1/r{i}.md", meta, yamlsrc.Parsed(meta), body, 20)
         )
     return site
 

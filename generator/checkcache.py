@@ -515,7 +515,7 @@ class CheckCache:
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)
 
-    def holds(self, path: Path, file: str, status: Status | None = None) -> bool:
+    def holds(self, path: str | Path, file: str, status: Status | None = None) -> bool:
         """Whether the file (`file`: its name relative to the site), unchanged by its status (size,
         modification and change times, inode), was loaded whole by the last check: then its own
         work is not spread over the workers. `status`: as the walk read it (load.WalkApart), else
@@ -532,7 +532,7 @@ class CheckCache:
         self._statused[file] = status  # for `vouched`: one stat a file (the walk's tuple, not a copy)
         return known[:4] == list(status[:4])
 
-    def vouched(self, path: Path, file: str, dept: str) -> Loaded | None:
+    def vouched(self, path: str | Path, file: str, dept: str) -> Loaded | None:
         """What loading the file gave, without reading it: when its status is the one an earlier check
         read it with, and it had not changed for SETTLED_NS before that check began — so any write
         since shows in its change time (the racy case git's index knows). Else None: read it.

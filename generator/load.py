@@ -32,12 +32,12 @@ SPECIAL_DIRS = {"reports", "applications"}  # a department's non-record folders
 READ_MORE = 1 << 16  # bytes asked for at a time past the size a file had when opened
 
 
-def relative(path: Path, root: Path) -> str:
+def relative(path: str | Path, root: Path) -> str:
     """`path` relative to `root` (it lies below), with POSIX separators: how findings name files."""
-    text, base = str(path), str(root)
+    text, base = os.fspath(path), os.fspath(root)
     if text.startswith(base + os.sep):  # the usual case, without pathlib's parsing (a warm check of 200,000 records)
         return text[len(base) + 1 :].replace(os.sep, "/")
-    return path.relative_to(root).as_posix()
+    return Path(path).relative_to(root).as_posix()
 
 
 def inside(path: Path, folder: Path, strict: bool = False) -> bool:
@@ -126,7 +126,7 @@ def read_bytes(path: Path, rel: str, findings: list[Finding], dept: str = "") ->
 
 
 def read_with_stat(
-    path: Path, rel: str, findings: list[Finding], dept: str = ""
+    path: str | Path, rel: str, findings: list[Finding], dept: str = ""
 ) -> tuple[bytes, os.stat_result] | None:
     """`read_bytes`, with the file's status as it was opened."""
     try:
@@ -205,17 +205,17 @@ class FileRead(NamedTuple):
 
 
 def read_record(
-    path: Path, rel: str, site_root: Path, dept: str, findings: list[Finding], tree: Path | None, plain: bool
+    path: str | Path, rel: str, site_root: Path, dept: str, findings: list[Finding], tree: Path | None, plain: bool
 ) -> FileRead | None:
-    """A record file read; None, after a finding, for one that leaves content/ or is no regular
-    file (`tree`, `plain`: as load_record's)."""
-    real = path if plain else contained(path, rel, site_root / CONTENT, findings, "记录文件", dept, tree=tree)
+    """A record file (`path`: as text) read; None, after a finding, for one that leaves content/ or is
+    no regular file (`tree`, `plain`: as load_record's)."""
+    real = path if plain else contained(Path(path), rel, site_root / CONTENT, findings, "记录文件", dept, tree=tree)
     read = None if real is None else read_with_stat(real, rel, findings, dept)
     return None if read is None else FileRead(read[0], read[1], digest_of(read[0]))
 
 
 def load_record(
-    path: Path,
+    path: str | Path,
     site_root: Path,
     dept: str,
     findings: list[Finding],
@@ -225,13 +225,14 @@ def load_record(
     read: FileRead | None = None,
     rel: str = "",
 ) -> Record:
-    """A record as written. With `cache`, a file whose bytes were loaded before is not parsed again:
+    """A record as written (`path`: its file's path, best as text: Record.where). With `cache`, a file whose bytes were loaded before is not parsed again:
     its front matter, body line and findings come from the cache, its body from the bytes; a plain
     file the cache vouches for by its status is not even read (its body is, when first asked for).
     `tree`: the real location of content/, resolved once by `load_site`; `plain`: the file is no
     link and every folder above it up to content/ is none either, so it lies inside (read_bytes
     still refuses anything but a regular file). `read`: the file as `read_record` just read it.
     `rel`: the file's name relative to the site, when the caller has it (`relative`)."""
+    path = os.fspath(path)
     rel = rel or relative(path, site_root)
     if read is None:
         vouched = cache.vouched(path, rel, dept) if cache is not None and plain else None
@@ -268,7 +269,7 @@ def load_record(
     )
 
 
-def _unloaded(dept: str, path: Path, rel: str) -> Record:
+def _unloaded(dept: str, path: str, rel: str) -> Record:
     """A record whose front matter could not be read (after its FMT001 or FMT007 finding)."""
     return Record(dept, path, rel, {}, yamlsrc.Parsed({}), "", 1, loaded=False)
 
@@ -287,7 +288,7 @@ class VouchedBody:
     """The body of a record loaded without reading its file (CheckCache.vouched), read when first
     asked for: only from the bytes the check's findings are about (the sha256 `digest`), never others."""
 
-    path: Path
+    path: str  # as text (Record.where)
     file: str
     dept: str
     digest: str
@@ -305,7 +306,7 @@ class VouchedBody:
         return _body(text, self.body_line)
 
 
-def _parse_record(raw: bytes, path: Path, rel: str, dept: str, findings: list[Finding]) -> Record:
+def _parse_record(raw: bytes, path: str, rel: str, dept: str, findings: list[Finding]) -> Record:
     text = decode(raw, rel, findings)
     if text is None:
         return _unloaded(dept, path, rel)
@@ -384,24 +385,25 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list[tuple[Path, str, bool]]:
+def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list[tuple[str, str, bool]]:
     """Every record file below a department folder, skipping _private, .hidden, attachments
-    and the report/register folders, each with its name relative to the site (as findings name
+    and the report/register folders, each with its path as text (Record.where: no Path is made for
+    it), its name relative to the site (as findings name
     files: `relative`, made here from its folder's) and whether it is a symbolic link (only a link's real
     location needs looking up: a plain file reached through plain folders lies where its folder
     does). A linked file or folder that leads outside the content tree is a blocking FMT007 and is
     never read; a linked folder inside it is not descended into (its records are read where they
     really are), which is said with a warning. Order: a folder's files by name, then its folders."""
-    found: list[tuple[Path, str, bool]] = []
+    found: list[tuple[str, str, bool]] = []
     content = site_root / CONTENT
     dept = folder.name
 
     # depth first, as a loop: a recursive closure would be a reference cycle (heap.py)
-    pending: list[tuple[Path, str, bool, bool]] = [(folder, relative(folder, site_root), True, False)]
-    while pending:  # (folder, its name relative to the site, top, is a link)
+    pending: list[tuple[str, str, bool, bool]] = [(os.fspath(folder), relative(folder, site_root), True, False)]
+    while pending:  # (folder's path as text, its name relative to the site, top, is a link)
         base, rel, top, linked = pending.pop()
         if linked:
-            if not inside(base, content, strict=True):
+            if not inside(Path(base), content, strict=True):
                 findings.append(link_out(rel, "目录", dept))
             else:
                 findings.append(
@@ -429,12 +431,12 @@ def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list
             is_link = entry.is_symlink()
             if _is_dir(entry):  # a link to a folder counts as a folder, as os.walk counts it
                 if not (name.endswith(".files") or (top and name in SPECIAL_DIRS)):
-                    folders.append((base / name, f"{rel}/{name}", False, is_link))
+                    folders.append((os.path.join(base, name), f"{rel}/{name}", False, is_link))
                 continue
             if not name.endswith(".md"):
                 continue
-            path = base / name
-            if is_link and not inside(path, content):
+            path = os.path.join(base, name)
+            if is_link and not inside(Path(path), content):
                 findings.append(link_out(f"{rel}/{name}", "记录文件", dept))
                 continue
             found.append((path, f"{rel}/{name}", is_link))
@@ -470,14 +472,14 @@ class Folders:
     content/ itself found."""
 
     findings: list[Finding] = field(default_factory=list)
-    departments: list[tuple[Path, list[tuple[Path, str, bool]], list[Finding]]] = field(default_factory=list)
+    departments: list[tuple[Path, list[tuple[str, str, bool]], list[Finding]]] = field(default_factory=list)
     # each record file's status as `WalkApart`'s child read it (file → Status); empty when walked
     # here, where the check cache reads each file's status itself (CheckCache.holds)
     statuses: dict[str, Status] = field(default_factory=dict)
 
     @property
-    def records(self) -> Iterator[tuple[Path, str, str, bool]]:
-        """(path, name relative to the site, department, plain) of every record file, in the order
+    def records(self) -> Iterator[tuple[str, str, str, bool]]:
+        """(path as text, name relative to the site, department, plain) of every record file, in the order
         the loader reads them."""
         return (
             (path, rel, folder.name, not is_link)
@@ -500,8 +502,8 @@ class WalkApart:
     """`walk`, and the status of every record file it found, begun in a forked child (apart.Beside)
     while this process goes on (a check reads its cache meanwhile): at 200,000 records walking took
     0.6 s and the stat calls 1.2 s more, on the one core the check's front ran on. The child hands
-    back the files' names, not their Paths (pickling 200,000 Paths took 1.7 s over both ends): they
-    are joined here again, equal to `walk`'s. If the child dies, the folders are walked here."""
+    back the files' names relative to the site (pickling 200,000 Paths took 1.7 s over both ends):
+    their paths are joined here again as text, equal to `walk`'s. If the child dies, the folders are walked here."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -513,8 +515,9 @@ class WalkApart:
         except apart.ChildDied:
             return walk(self.root)
         folders = Folders(findings)
+        base = os.fspath(self.root)
         for folder, files, walked in departments:
-            folders.departments.append((Path(folder), [(self.root / rel, rel, link) for rel, link in files], walked))
+            folders.departments.append((Path(folder), [(f"{base}/{rel}", rel, link) for rel, link in files], walked))
         folders.statuses = {file[1]: status for file, status in zip(folders.records, statuses) if status is not None}
         return folders
 

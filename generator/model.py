@@ -128,7 +128,7 @@ class BodySource(Protocol):
 @dataclass(slots=True, weakref_slot=True)
 class Record:
     dept: str  # department slug
-    path: Path  # absolute path of the .md file
+    where: str  # the .md file's path as text (`path`): a city's 200,000 Paths took a second to make
     file: str  # relative to the site, POSIX separators
     meta: dict[str, Any]  # the front matter as parsed (empty when it did not parse)
     parsed: Parsed
@@ -144,6 +144,11 @@ class Record:
     _category: str | None = field(default=None, init=False, repr=False, compare=False)
     _doc_type: str | None = field(default=None, init=False, repr=False, compare=False)
     _status: str | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def path(self) -> Path:
+        """The .md file's path, made when asked for: only a record with links or attachments is."""
+        return Path(self.where)
 
     @property
     def body(self) -> str:

@@ -72,7 +72,7 @@ NO_BODY = PublicBody()  # a record published as metadata only
 def _public_body(record: Record, facts: markdown.BodyFacts) -> PublicBody:
     if not record.digest:  # not read from a file (a record made in memory): kept as it is
         return PublicBody(facts.length, facts.links, text=record.body)
-    source = VouchedBody(record.path, record.file, record.dept, record.digest, record.body_line)
+    source = VouchedBody(record.where, record.file, record.dept, record.digest, record.body_line)
     return PublicBody(facts.length, facts.links, source)
 
 
@@ -109,7 +109,7 @@ class PublicRecord:
     keywords: list[str] = field(default_factory=list)
     body: PublicBody = NO_BODY  # the Markdown source, read when the page is rendered; full records only
     attachments: list[tuple[str, Path]] = field(default_factory=list)  # (name, file); full records only
-    source: Path | None = None  # the record file, to resolve body links; full records only
+    source: str | None = None  # the record file's path (Record.where), to resolve body links; full records only
     superseded_by: str = ""  # index_no of a listed record, else empty
     interprets: str = ""  # index_no of a record published in full (it has a page), else empty
     interpreted_by: list[str] = field(default_factory=list)
@@ -200,7 +200,7 @@ def _public_record(record: Record, front: Any, facts: markdown.Facts) -> PublicR
         public.summary = public.summary or found.lead
         public.body = _public_body(record, found)
         public.attachments = _attachments(record, front.attachments)
-        public.source = record.path
+        public.source = record.where
     return public
 
 
@@ -287,10 +287,10 @@ def _from_row(record: Record, full: bool, row: Row) -> tuple[PublicRecord, tuple
         values.insert(_FULL_PLACE - 1, full)
         public = PublicRecord(record.dept, *values)
         if full:
-            source = VouchedBody(record.path, record.file, record.dept, record.digest, record.body_line)
+            source = VouchedBody(record.where, record.file, record.dept, record.digest, record.body_line)
             public.body = PublicBody(length, tuple(body_links), source)
             public.attachments = _attachments(record, names)
-            public.source = record.path
+            public.source = record.where
     except (TypeError, ValueError, KeyError):
         return None
     return public, (superseded, interprets)

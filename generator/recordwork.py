@@ -17,7 +17,6 @@ computed elsewhere first.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import NamedTuple
 
 from . import executors, heap, load, markdown, progress, publicity, secrecy, validate
@@ -55,7 +54,7 @@ class OwnWork:
         self.typo_terms = typos.build(names)
         self.typo_memo = typos.Memo(config.root, names)  # the near misses found before, by the bytes of each file
 
-    def __call__(self, item: tuple[Path, str, str, bool]) -> Done:
+    def __call__(self, item: tuple[str, str, str, bool]) -> Done:
         # a record's own work makes no reference cycles, and what it keeps (the cache's entries, a
         # worker's whole share) is never garbage: collecting while it grew walked it again and again
         with heap.paused():
@@ -79,7 +78,7 @@ class OwnWork:
             return Done(self.cache.read_here(record.file), found)
 
 
-def own_work_remote(site: executors.SiteRef, files: list[tuple[Path, str, str, bool]]) -> list[Done]:
+def own_work_remote(site: executors.SiteRef, files: list[tuple[str, str, str, bool]]) -> list[Done]:
     """OwnWork on a cluster worker, with a check cache of its own (one per worker thread)."""
     config = executors.site_config(site)
     own = executors.memo(

@@ -35,7 +35,7 @@ def corpus_site(root: Path) -> Site:
             meta = {key: row[key] for key in ("title", "written", "published", "doc_no") if row[key]}
             meta["publicity"] = "主动公开"
             site.records.append(
-                Record(dept, root / f"{dept}/{i}.md", f"content/{dept}/{name}#{i}", meta, Parsed({}), "", 1)
+                Record(dept, f"{root}/{dept}/{i}.md", f"content/{dept}/{name}#{i}", meta, Parsed({}), "", 1)
             )
     return site
 

@@ -23,7 +23,7 @@ from generator.secrecy.texts import published_texts
 
 def record(meta: dict[str, object], body: str = "正文。") -> Record:
     lines = {(key,): i + 2 for i, key in enumerate(meta)}
-    return Record("d1", Path("/nonexistent/a.md"), "content/d1/a.md", meta, yamlsrc.Parsed(meta, lines), body, 20)
+    return Record("d1", "/nonexistent/a.md", "content/d1/a.md", meta, yamlsrc.Parsed(meta, lines), body, 20)
 
 
 def parsed(text: str) -> dict[str, object]:

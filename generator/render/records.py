@@ -23,10 +23,11 @@ def rewriter(
     """Where each link of the body of `record` (whose page is `page`) points on the site; "" for
     a record that is not published. `content_root`: the site's content folder."""
     assert record.source is not None
+    source = Path(record.source)
 
     def rewrite(href: str) -> str:
         try:
-            target = links.resolve(record.source, href, content_root)  # type: ignore[arg-type]
+            target = links.resolve(source, href, content_root)
         except links.LinkError:
             return ""
         if target.kind in ("external", "anchor"):
@@ -92,7 +93,7 @@ def render_records(renderer: Renderer) -> None:
 
     @cache
     def by_source() -> dict[Path, PublicRecord]:  # looked up only by a body that links to a record
-        return {r.source.resolve(): r for r in publication.full if r.source}
+        return {Path(r.source).resolve(): r for r in publication.full if r.source}
 
     content_root = publication.config.root / CONTENT
 
