@@ -28,9 +28,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import pagecache, urls
+from . import pagecache, progress, urls
 from .executors import Executor, SiteRef, Work
 from .meanwhile import APART, Meanwhile
 from .output import Output, copy_key, files_under
@@ -334,19 +333,17 @@ def build_index(
         _place_order(output, report.name, pages[report.name], keys[report.name], folders[report.name], made_with)
         return report
 
-    columns = (TextColumn("建立搜索索引"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with (
-        Progress(*columns, console=console, transient=True) as progress,
+        progress.bar("建立搜索索引", len(plan), shown_from=1) as shown,  # a bar on a terminal, however few
         ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool,
     ):
-        task = progress.add_task("index", total=len(plan))
 
         def tell() -> None:
             """Report the shards found so far, in the plan's order."""
             nonlocal told
             while told < len(plan) and plan[told].name in found:
-                progress.console.print(_describe(found[plan[told].name]), highlight=False)
-                progress.advance(task)
+                shown.say(_describe(found[plan[told].name]))
+                shown(1)
                 told += 1
 
         if remote is None:

@@ -74,6 +74,28 @@ def test_a_build_on_a_terminal_counts_every_page_and_every_file_scanned(city: Pa
     assert done == total and int(total) >= int(pages[1])  # the pages and every other file written
 
 
+def _shard_lines(err: str) -> list[str]:
+    """The search index's line for each shard (index.py), colours and redraws removed."""
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", err)
+    return [line.strip() for line in re.split(r"[\r\n]", plain) if line.startswith("搜索索引 ")]
+
+
+def test_the_search_index_says_each_shard_once_above_a_bar_that_counts_them_and_plainly_in_a_log(
+    city: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISCLOSURE_SHARD_PAGES", "2")  # several shards of the six records' pages
+    code, _, err = _run(Terminal(), "build", "--site", city, "--jobs", "2")
+    assert code == 0, err
+    said = _shard_lines(err)
+    assert len(said) > 1 and len(set(said)) == len(said)
+    assert _last_count(err, "建立搜索索引") == f"{len(said)}/{len(said)}"
+    code, _, logged = _run(io.StringIO(), "build", "--site", city, "--jobs", "2")  # each shard kept now
+    assert code == 0, logged
+    assert "建立搜索索引" not in logged and "\x1b" not in logged
+    assert [line.split("：")[0] for line in _shard_lines(logged)] == [line.split("：")[0] for line in said]
+    assert all(line.endswith("未变，沿用缓存") for line in _shard_lines(logged))
+
+
 def test_nothing_of_the_bars_reaches_a_log(city: Path, make_site: MakeSite) -> None:
     """The same commands with standard error a file (CI, a pipe): no bar, and the same words as a
     terminal gets once its bars are gone."""
