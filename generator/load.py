@@ -207,8 +207,8 @@ class FileRead(NamedTuple):
 def read_record(
     path: str | Path, rel: str, site_root: Path, dept: str, findings: list[Finding], tree: Path | None, plain: bool
 ) -> FileRead | None:
-    """A record file (`path`: as text) read; None, after a finding, for one that leaves content/ or is
-    no regular file (`tree`, `plain`: as load_record's)."""
+    """A record file read; None, after a finding, for one that leaves content/ or is no regular
+    file (`tree`, `plain`: as load_record's)."""
     real = path if plain else contained(Path(path), rel, site_root / CONTENT, findings, "记录文件", dept, tree=tree)
     read = None if real is None else read_with_stat(real, rel, findings, dept)
     return None if read is None else FileRead(read[0], read[1], digest_of(read[0]))
@@ -225,9 +225,10 @@ def load_record(
     read: FileRead | None = None,
     rel: str = "",
 ) -> Record:
-    """A record as written (`path`: its file's path, best as text: Record.where). With `cache`, a file whose bytes were loaded before is not parsed again:
-    its front matter, body line and findings come from the cache, its body from the bytes; a plain
-    file the cache vouches for by its status is not even read (its body is, when first asked for).
+    """A record as written (`path`: its file's path, kept as text: Record.where). With `cache`, a
+    file whose bytes were loaded before is not parsed again: its front matter, body line and
+    findings come from the cache, its body from the bytes; a plain file the cache vouches for by
+    its status is not even read (its body is, when first asked for).
     `tree`: the real location of content/, resolved once by `load_site`; `plain`: the file is no
     link and every folder above it up to content/ is none either, so it lies inside (read_bytes
     still refuses anything but a regular file). `read`: the file as `read_record` just read it.
@@ -388,10 +389,9 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list[tuple[str, str, bool]]:
     """Every record file below a department folder, skipping _private, .hidden, attachments
     and the report/register folders, each with its path as text (Record.where: no Path is made for
-    it), its name relative to the site (as findings name
-    files: `relative`, made here from its folder's) and whether it is a symbolic link (only a link's real
-    location needs looking up: a plain file reached through plain folders lies where its folder
-    does). A linked file or folder that leads outside the content tree is a blocking FMT007 and is
+    it), its name relative to the site (as findings name files: `relative`, made here from its
+    folder's) and whether it is a symbolic link (only a link's real location needs looking up: a
+    plain file reached through plain folders lies where its folder does). A linked file or folder that leads outside the content tree is a blocking FMT007 and is
     never read; a linked folder inside it is not descended into (its records are read where they
     really are), which is said with a warning. Order: a folder's files by name, then its folders."""
     found: list[tuple[str, str, bool]] = []
@@ -503,7 +503,8 @@ class WalkApart:
     while this process goes on (a check reads its cache meanwhile): at 200,000 records walking took
     0.6 s and the stat calls 1.2 s more, on the one core the check's front ran on. The child hands
     back the files' names relative to the site (pickling 200,000 Paths took 1.7 s over both ends):
-    their paths are joined here again as text, equal to `walk`'s. If the child dies, the folders are walked here."""
+    their paths are joined here again as text, equal to `walk`'s. If the child dies, the folders
+    are walked here."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
