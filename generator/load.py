@@ -391,9 +391,10 @@ def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list
     and the report/register folders, each with its path as text (Record.where: no Path is made for
     it), its name relative to the site (as findings name files: `relative`, made here from its
     folder's) and whether it is a symbolic link (only a link's real location needs looking up: a
-    plain file reached through plain folders lies where its folder does). A linked file or folder that leads outside the content tree is a blocking FMT007 and is
-    never read; a linked folder inside it is not descended into (its records are read where they
-    really are), which is said with a warning. Order: a folder's files by name, then its folders."""
+    plain file reached through plain folders lies where its folder does). A linked file or folder
+    that leads outside the content tree is a blocking FMT007 and is never read; a linked folder
+    inside it is not descended into (its records are read where they really are), which is said
+    with a warning. Order: a folder's files by name, then its folders."""
     found: list[tuple[str, str, bool]] = []
     content = site_root / CONTENT
     dept = folder.name
