@@ -25,7 +25,7 @@ REPORTS_CATEGORY = "政府信息公开年报"  # the column the portal's annual 
 class Column:
     node: Category
     depth: int
-    records: list[Record] = field(default_factory=list)  # listed, in the node or below it
+    records: list[Record] = field(default_factory=list)  # listed, in the node or below it (by path, not site order)
 
     @property
     def shown(self) -> bool:
@@ -71,12 +71,17 @@ def _nodes(categories: list[Category], depth: int = 0) -> list[tuple[Category, i
 def plan(site: Site) -> Plan:
     listed = [record for record in site.records if is_listed(record, site.config)]
     by_dept: dict[str, list[Record]] = {}
-    by_path: dict[str, list[Record]] = {}
+    by_category: dict[str, list[Record]] = {}
     for record in listed:
         by_dept.setdefault(record.dept, []).append(record)
-        parts = record.category.split("/") if record.category else []
+        by_category.setdefault(record.category, []).append(record)
+    # a column holds the records of its path and of every path below it (a city's 200,000 records
+    # fall in a few dozen paths: each path's parts are joined once, not once a record)
+    by_path: dict[str, list[Record]] = {}
+    for category, records in by_category.items():
+        parts = category.split("/") if category else []
         for depth in range(1, len(parts) + 1):
-            by_path.setdefault("/".join(parts[:depth]), []).append(record)
+            by_path.setdefault("/".join(parts[:depth]), []).extend(records)
     columns = [Column(node, depth, by_path.get(node.path, [])) for node, depth in _nodes(site.config.categories)]
     moments = {record.file: as_datetime(record.get("published")) for record in listed}
     return Plan(site, listed, by_dept, columns, moments)

@@ -7,11 +7,12 @@ calendar cannot vouch for; `unvouched_findings` then reports each such year once
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from ..config import Deadlines
 from ..findings import Finding
-from ..model import Site
+from ..model import Record, Site
 from .calendar import WorkingCalendar
 
 SHOWN_FILES = 3  # records named in an STL013 message; the rest are counted
@@ -35,6 +36,11 @@ class Context:
     @property
     def limits(self) -> Deadlines:
         return self.site.config.deadlines
+
+    @functools.cached_property
+    def by_index(self) -> dict[str, Record]:
+        """The records by 索引号 (`Site.by_index`), made once for the stages that look them up."""
+        return self.site.by_index()
 
     def deadline(self, start: dt.date, days: int, file: str) -> dt.date:
         """The `days`-th working day after `start`, noting any year the calendar cannot vouch for."""

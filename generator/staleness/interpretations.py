@@ -9,11 +9,14 @@ from ..model import Record
 from .context import Context
 
 INTERPRETATION = "政策解读"
+_UNDER = "/" + INTERPRETATION  # the end of a category path filed under such a column
 NEEDS_INTERPRETATION = "行政规范性文件"  # when deadlines.require_interpretation is true
 
 
 def is_interpretation(record: Record) -> bool:
-    return record.doc_type == INTERPRETATION or record.category.split("/")[-1] == INTERPRETATION
+    """文种 政策解读, or filed under a column of that name (the last part of its category path)."""
+    category = record.category
+    return record.doc_type == INTERPRETATION or category == INTERPRETATION or category.endswith(_UNDER)
 
 
 def _late_interpretation(record: Record, policies: dict[str, Record], ctx: Context) -> Iterator[Finding]:
@@ -59,7 +62,7 @@ def _missing_interpretation(record: Record, interpreted: set[str], ctx: Context)
 
 def check(ctx: Context) -> list[Finding]:
     records = [r for r in ctx.site.records if r.loaded]
-    policies = ctx.site.by_index()
+    policies = ctx.by_index
     interpretations = [r for r in records if is_interpretation(r)]
     findings = [f for r in interpretations for f in _late_interpretation(r, policies, ctx)]
     if ctx.limits.require_interpretation:

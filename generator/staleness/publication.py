@@ -107,9 +107,12 @@ def backdated(record: Record, added: dt.date | None, ctx: Context) -> Iterator[F
 def check(ctx: Context) -> list[Finding]:
     findings: list[Finding] = []
     history = first_added(ctx.site.root)
-    for record in ctx.site.records:
+    for record in ctx.site.records:  # each rule called only where it may speak: records.check
         if not record.loaded:
             continue
-        findings.extend(scheduled(record, ctx))
-        findings.extend(backdated(record, history.get(record.file), ctx))
+        if held_out(record, ctx.today):
+            findings += scheduled(record, ctx)
+        added = history.get(record.file)
+        if added is not None:
+            findings += backdated(record, added, ctx)
     return findings

@@ -4,7 +4,8 @@ the 3-working-day update (STL014), and what a 行政规范性文件 must carry t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Container, Iterator
 
 from ..findings import Finding
 from ..model import Record
@@ -16,13 +17,18 @@ ENDED = ("已废止", "已失效", "已修订")
 REGULATIONS = ("规章", "行政规范性文件")  # updates due within deadlines.update_days (STL012)
 
 
+# (written, published, changed): the dates STL001, STL012 and STL014 all read, read once a record
+# (each rule reading them for itself made 2.6 million reads at 200,000 records)
+Dates = tuple[dt.date | None, dt.date | None, dt.date | None]
+
+
 def _finding(record: Record, rule: str, key: str, message: str, fix: str = "") -> Finding:
     return Finding(rule, record.file, record.line_of(key), message, fix, dept=record.dept)
 
 
-def late_publication(record: Record, ctx: Context) -> Iterator[Finding]:
+def late_publication(record: Record, dates: Dates, ctx: Context) -> Iterator[Finding]:
     """STL001: published more than N working days after it was formed or last changed."""
-    written, published, changed = record.date("written"), record.date("published"), record.date("changed")
+    written, published, changed = dates
     if written is None or published is None:
         return
     formed = max(written, changed) if changed is not None and changed <= published else written
@@ -49,9 +55,9 @@ def late_publication(record: Record, ctx: Context) -> Iterator[Finding]:
             )
 
 
-def late_update(record: Record, ctx: Context) -> Iterator[Finding]:
+def late_update(record: Record, dates: Dates, ctx: Context) -> Iterator[Finding]:
     """STL012: a 规章/行政规范性文件 changed after publication and not republished in time."""
-    published, changed = record.date("published"), record.date("changed")
+    _, published, changed = dates
     if published is None or changed is None or changed <= published or record.doc_type not in REGULATIONS:
         return
     days = ctx.limits.update_days
@@ -86,7 +92,7 @@ def expired(record: Record, ctx: Context) -> Iterator[Finding]:
         )
 
 
-def status_history(record: Record, known: set[str]) -> Iterator[Finding]:
+def status_history(record: Record, known: Container[str]) -> Iterator[Finding]:
     """STL004: an ended record without `status_date`, or `superseded_by` pointing nowhere."""
     if record.status in ENDED and record.date("status_date") is None:
         yield _finding(record, "STL004", "status", f"有效性为{record.status}，但缺少有效性变更日期 status_date")
@@ -95,12 +101,12 @@ def status_history(record: Record, known: set[str]) -> Iterator[Finding]:
         yield _finding(record, "STL004", "superseded_by", f"替代文件 {successor} 在站点中不存在")
 
 
-def by_doc_type(record: Record, ctx: Context) -> Iterator[Finding]:
+def by_doc_type(record: Record, dates: Dates, ctx: Context) -> Iterator[Finding]:
     """STL014: published within the deadline of its 文种 (deadlines.publish_days_by_doc_type, e.g.
     政府文件 and 解读 within 3 working days, 001 网站群 第三条); a 主动公开 record whose content
     changed after publication updated within deadlines.update_days (000 第十六条; 规章 and
     行政规范性文件: STL012)."""
-    written, published, changed = record.date("written"), record.date("published"), record.date("changed")
+    written, published, changed = dates
     if written is None or published is None:
         return
     kind = record.doc_type
@@ -150,19 +156,29 @@ def normative_keys(record: Record) -> Iterator[Finding]:
 
 
 def check(ctx: Context) -> list[Finding]:
-    known = set(ctx.site.by_index())
+    """Each rule over each loaded record, in this order, called only for a record it can say
+    something of (a rule's own test stays in it): at 200,000 records, making a generator for
+    every rule and record, most of which said nothing, took about 0.7 s of the lint."""
+    known = ctx.by_index
     findings: list[Finding] = []
     for record in ctx.site.records:
         if not record.loaded:
             continue
-        for rule in (
-            late_publication(record, ctx),
-            late_update(record, ctx),
-            unreviewed(record, ctx),
-            expired(record, ctx),
-            status_history(record, known),
-            by_doc_type(record, ctx),
-            normative_keys(record),
-        ):
-            findings.extend(rule)
+        meta = record.meta
+        dates = record.date("written"), record.date("published"), record.date("changed")
+        dated = dates[0] is not None and dates[1] is not None
+        if dated:
+            findings += late_publication(record, dates, ctx)
+        if dates[2] is not None:
+            findings += late_update(record, dates, ctx)
+        if meta.get("next_review") is not None:
+            findings += unreviewed(record, ctx)
+        if meta.get("valid_until") is not None:
+            findings += expired(record, ctx)
+        if record.status in ENDED or meta.get("superseded_by"):
+            findings += status_history(record, known)
+        if dated:
+            findings += by_doc_type(record, dates, ctx)
+        if record.doc_type == NORMATIVE:
+            findings += normative_keys(record)
     return findings
