@@ -211,6 +211,12 @@ class Record:
             self._category = category_path(self.meta.get("category"))
         return self._category
 
+    def filed_under(self, column: str) -> bool:
+        """Whether the last part of the category path is `column` (a column of that name anywhere in
+        the taxonomy), tested without cutting the path: the staleness lint asks it of every record."""
+        category = self.category
+        return category == column or category.endswith("/" + column)
+
     @property
     def status(self) -> str:
         if self._status is None:

@@ -16,15 +16,16 @@ ENFORCEMENT = "执法结果"
 
 
 def is_enforcement_result(record: Record) -> bool:
-    return record.doc_type == ENFORCEMENT or record.category.split("/")[-1] == ENFORCEMENT
+    return record.doc_type == ENFORCEMENT or record.filed_under(ENFORCEMENT)
 
 
 def check(ctx: Context) -> list[Finding]:
     by_dept: dict[str, list[tuple[dt.date, Record]]] = defaultdict(list)
     for record in ctx.site.records:
-        published = record.date("published")
-        if record.loaded and published is not None and is_enforcement_result(record):
-            by_dept[record.dept].append((published, record))
+        if record.loaded and is_enforcement_result(record):
+            published = record.date("published")
+            if published is not None:
+                by_dept[record.dept].append((published, record))
     findings: list[Finding] = []
     for slug, results in sorted(by_dept.items()):
         dept = ctx.site.departments.get(slug)

@@ -9,14 +9,11 @@ from ..model import Record
 from .context import Context
 
 INTERPRETATION = "政策解读"
-_UNDER = "/" + INTERPRETATION  # the end of a category path filed under such a column
 NEEDS_INTERPRETATION = "行政规范性文件"  # when deadlines.require_interpretation is true
 
 
 def is_interpretation(record: Record) -> bool:
-    """文种 政策解读, or filed under a column of that name (the last part of its category path)."""
-    category = record.category
-    return record.doc_type == INTERPRETATION or category == INTERPRETATION or category.endswith(_UNDER)
+    return record.doc_type == INTERPRETATION or record.filed_under(INTERPRETATION)
 
 
 def _late_interpretation(record: Record, policies: dict[str, Record], ctx: Context) -> Iterator[Finding]:
@@ -67,5 +64,6 @@ def check(ctx: Context) -> list[Finding]:
     findings = [f for r in interpretations for f in _late_interpretation(r, policies, ctx)]
     if ctx.limits.require_interpretation:
         interpreted = {str(r.get("interprets") or "").strip() for r in interpretations}
-        findings += [f for r in records for f in _missing_interpretation(r, interpreted, ctx)]
+        policies_due = [r for r in records if r.doc_type == NEEDS_INTERPRETATION]  # the rule's own test, first
+        findings += [f for r in policies_due for f in _missing_interpretation(r, interpreted, ctx)]
     return findings
