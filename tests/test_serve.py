@@ -390,3 +390,48 @@ def test_ctrl_c_ends_the_preview_without_an_error(make_site: MakeSite) -> None:
         assert server.proc.wait(timeout=20) == 0
         assert "预览已停止" in server.output()
         assert "Traceback" not in server.output() and "已中断" not in server.output()
+
+
+def test_a_rebuild_compiles_again_only_the_layout_that_changed_and_shows_it(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview builds again in one process after every save: templates are compiled once there
+    (render/pages.py COMPILED), and a layout edited meanwhile is compiled again, never served stale."""
+    import jinja2
+
+    record_layout = (
+        '{% extends "base.html" %}{% block content %}<p id="v">{{ record.title }}·{{ mark }}</p>{% endblock %}'
+    )
+    site = make_site(
+        {
+            "content/d1/a.md": record_text(title="第一版"),
+            "layouts/record.html": record_layout.replace("{{ mark }}", "甲"),
+        }
+    )
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counting(
+        self: jinja2.Environment, source: str, name: str | None = None, *args: object, **kwargs: object
+    ) -> object:
+        compiled.append(str(name))
+        return compile_(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    preview = Preview(site, site / "build", None, lambda result: None)
+    page = site / "build/d1/2026-00001.html"
+
+    preview.rebuild()
+    assert "第一版·甲" in page.read_text("utf-8")
+
+    (site / "content/d1/a.md").write_text(record_text(title="第二版"), encoding="utf-8")
+    compiled.clear()
+    preview.rebuild()
+    assert "第二版·甲" in page.read_text("utf-8")
+    assert compiled == []  # nothing changed in the layouts: nothing compiled again
+
+    (site / "layouts/record.html").write_text(record_layout.replace("{{ mark }}", "乙"), encoding="utf-8")
+    compiled.clear()
+    preview.rebuild()
+    assert "第二版·乙" in page.read_text("utf-8")
+    assert compiled == ["record.html"]

@@ -19,9 +19,11 @@ from functools import partial
 from importlib import resources
 from operator import attrgetter
 from pathlib import Path
+from types import CodeType
 from typing import Any, Callable
 
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
@@ -30,6 +32,7 @@ from jinja2 import (
     TemplateSyntaxError,
     UndefinedError,
 )
+from jinja2.bccache import Bucket
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
@@ -98,6 +101,29 @@ def _date(value: dt.date | dt.datetime | None, fmt: str = "%Y-%m-%d") -> str:
     return value.strftime(fmt)
 
 
+class Compiled(BytecodeCache):
+    """The layouts compiled once in a process, by their source: `serve` builds again in the same
+    process after every save, and compiling the templates a build uses took 0.1–0.15 s of a 0.4 s
+    rebuild of the demo on a slow machine. A template whose file changed is compiled again (Jinja
+    compares the checksum of its source). Kept in memory only, as code objects: no cache of this
+    product runs what it reads from a file. For the one set of options `Renderer` compiles with."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, tuple[str, CodeType]] = {}  # bucket key (name, file) → (source checksum, code)
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        kept = self.kept.get(bucket.key)
+        if kept is not None and kept[0] == bucket.checksum:
+            bucket.code = kept[1]
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        if bucket.code is not None:
+            self.kept[bucket.key] = (bucket.checksum, bucket.code)
+
+
+COMPILED = Compiled()
+
+
 class Shared:
     """A part that many pages show alike — a listing's navigation, some 160 links on each of its
     pages — rendered once per key and folder: its links are relative, and a relative URL depends on
@@ -153,6 +179,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             auto_reload=False,  # a build reads each template once: no look at its file for every page
+            bytecode_cache=COMPILED,
         )
         self.env.filters["date"] = _date
         self.env.filters["href"] = safeurl.href  # a URL from settings, "" unless its scheme is allowed
@@ -257,6 +284,13 @@ class Renderer:
             self.advance(done - self.told)
             self.told = done
 
+    def _compile(self, job: Job) -> None:
+        """The job's template compiled (LayoutError, as rendering it would raise, if it does not compile)."""
+        try:
+            self.env.get_template(job.template)
+        except TemplateError as exc:
+            raise LayoutError(_template_fault(exc, job.path, self.publication.config.root)) from None
+
     def render_job(self, job: Job) -> tuple[str, pagecache.Entry, bool]:
         """Render one page into its reserved file (in this process or a worker)."""
         values = {**job.values, **job.context()} if job.context is not None else job.values
@@ -275,6 +309,12 @@ class Renderer:
         """Render the queued pages on all workers and record what they wrote."""
         from .remote import render_pages  # a cluster worker plans the same pages and renders these
 
+        if not self.executor.remote:  # compiled here once (COMPILED), not again in each forked worker
+            first: dict[str, Job] = {}  # each template with the first page that uses it
+            for job in self.queue:
+                first.setdefault(job.template, job)
+            for job in first.values():
+                self._compile(job)
         previous = self.output.cache.previous if self.output.cache else None
         work = executors.Work(self.render_job, partial(render_pages, self.output.root, previous), _planned)
         rendered = 0
