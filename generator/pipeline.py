@@ -54,10 +54,15 @@ def build(
     lock_wait: float = 0.0,
     search_later: bool = False,
     executor: Executor | None = None,
+    check_here: bool = False,
 ) -> BuildResult:
     """`jobs`: processes that render pages and scan the output (default: every core).
     `search_later` (the preview): a changed search shard keeps the previous output's bundle for now
     (BuildResult.search_stale), so the pages are in place without waiting for the indexer.
+    `check_here` (the preview): a full build checks in this process too, not in a child, so a
+    process that builds again loads what the check and the selection need (the working-day
+    calendar, the near-miss patterns, the public front matter's model: 0.3–0.6 s) at its first
+    build, not at the first save after it.
 
     One build of a site at a time: the whole build holds `<site>/.cache/build.lock`; while another
     build holds it, output.BuildLocked at once (or after `lock_wait` seconds). Holding it, the build
@@ -79,7 +84,7 @@ def build(
         # cluster's client cannot be forked, so there it always runs here.
         gather = functools.partial(_gather, config, today, workers, cache.listed)
         checked: list[object] = []
-        if executor is not None or cache.looks_incremental():
+        if executor is not None or check_here or cache.looks_incremental():
             # the page cache (116 MB at 200k records) is read while a city's check walks its folders in a child
             gathered = gather(beside=True, alongside=cache.read, used=checked)
             heap.give_back(collect=False)  # the check and selection make next to no cycles: not walked (heap.py)

@@ -115,6 +115,7 @@ class Preview:
                 today,
                 lock_wait=LOCK_WAIT,  # a `disclosure build`
                 search_later=self.version > 0,
+                check_here=True,  # this process builds again after every save
             )  # beside it: wait
             self.blocking = (
                 []
