@@ -316,11 +316,13 @@ def validate_record(
     if not record.loaded:
         return []
     before, after = _own(record, site, cache)
+    found_links, raw_html = _scanned(record, cache)
+    linked = found_links or raw_html or record.meta.get("attachments")  # else FMT007–FMT009 have nothing to look at
     return [
         *before,
         *_check_index_no(record, site, seen),
         *after,
-        *_check_links(record, site, *_scanned(record, cache)),
+        *(_check_links(record, site, found_links, raw_html) if linked else ()),
     ]
 
 
