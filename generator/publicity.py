@@ -69,11 +69,13 @@ class PublicBody:
 NO_BODY = PublicBody()  # a record published as metadata only
 
 
-def _public_body(record: Record, facts: markdown.BodyFacts) -> PublicBody:
+def _public_body(record: Record, length: int, links: tuple[str, ...]) -> PublicBody:
+    """The body a page shows, with its length and link targets (from its facts, or a kept row): read
+    from the record's file when the page is rendered, if the bytes still have the record's hash."""
     if not record.digest:  # not read from a file (a record made in memory): kept as it is
-        return PublicBody(facts.length, facts.links, text=record.body)
+        return PublicBody(length, links, text=record.body)
     source = VouchedBody(record.where, record.file, record.dept, record.digest, record.body_line)
-    return PublicBody(facts.length, facts.links, source)
+    return PublicBody(length, links, source)
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,7 @@ def _public_record(record: Record, front: Any, facts: markdown.Facts) -> PublicR
         known = facts.get(record.file)
         found = markdown.body_facts(record.read_body()) if known is None else known
         public.summary = public.summary or found.lead
-        public.body = _public_body(record, found)
+        public.body = _public_body(record, found.length, found.links)
         public.attachments = _attachments(record, front.attachments)
         public.source = record.where
     return public
@@ -287,8 +289,7 @@ def _from_row(record: Record, full: bool, row: Row) -> tuple[PublicRecord, tuple
         values.insert(_FULL_PLACE - 1, full)
         public = PublicRecord(record.dept, *values)
         if full:
-            source = VouchedBody(record.where, record.file, record.dept, record.digest, record.body_line)
-            public.body = PublicBody(length, tuple(body_links), source)
+            public.body = _public_body(record, length, tuple(body_links))
             public.attachments = _attachments(record, names)
             public.source = record.where
     except (TypeError, ValueError, KeyError):
