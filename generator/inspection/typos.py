@@ -304,14 +304,11 @@ def _text_findings(file: str, dept: str, text: Text, terms: Terms) -> Iterator[F
         yield _finding(file, dept, text, start, written, term)
 
 
-def record_findings(record: Record, terms: Terms, memo: Memo | None = None) -> Iterator[Finding]:
-    """The record's near misses; with `memo`, found again only when its file's bytes (its public
-    texts, for a record not read from a file) or the names changed. What is kept is where each lies
-    in the texts: its line is read from the record now. A warm check reads no texts without a hit."""
-    if memo is None:
-        for text in published_texts(record):
-            yield from _text_findings(record.file, record.dept, text, terms)
-        return
+def record_findings(record: Record, terms: Terms, memo: Memo) -> list[Finding]:
+    """The record's near misses, found again only when its file's bytes (its public texts, for a
+    record not read from a file) or the names changed (`memo`). What is kept is where each lies in
+    the texts: its line is read from the record now. A warm check reads no texts without a hit.
+    A list, not a generator: one made for each of a city's records cost more than the look-up."""
     texts = None if record.digest else list(published_texts(record))
     key = Memo.file_key(record.digest) if texts is None else memo.key(texts)
     hits = memo.get(key)
@@ -319,10 +316,10 @@ def record_findings(record: Record, terms: Terms, memo: Memo | None = None) -> I
         texts = texts or list(published_texts(record))
         hits = hits_in(texts, terms)
         memo.put(key, hits)
-    if hits:
-        shown = texts or list(published_texts(record))
-        for i, start, written, term in hits:
-            yield _finding(record.file, record.dept, shown[i], start, written, term)
+    if not hits:
+        return []
+    shown = texts or list(published_texts(record))
+    return [_finding(record.file, record.dept, shown[i], start, written, term) for i, start, written, term in hits]
 
 
 def hits_in(texts: list[Text], terms: Terms) -> list[Hit]:

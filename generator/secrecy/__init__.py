@@ -24,7 +24,7 @@ from . import signoffs as signoff_rules
 from .attachments import Attachment, attachments, digest_file, listed
 from .markings import distribution_notes, internal_markings, process_title, secrecy_markings, sensitive_terms
 from .matches import Match, Text, fingerprint, half_width
-from .metadata import own_findings, publisher_findings
+from .metadata import department_names, own_findings, publisher_findings
 from .personal import personal_data
 from .published import LeakFound, guard
 from .scan import Matcher, scan
@@ -127,7 +127,7 @@ def _record_candidates(
     `texts`: the record's published_texts, when the caller has them already."""
     if cache is None:
         return list(_content_candidates(record, terms, texts=texts))
-    files = listed(record) if publishes_content(record) else []
+    files = listed(record) if record.meta.get("attachments") and publishes_content(record) else []
     try:
         key = cache.attachments_key([(name, digest_file(path)) for name, _, path in files])
     except OSError:
@@ -222,14 +222,16 @@ def check(site: Site, today: dt.date, cache: CheckCache | None = None) -> Review
     terms = [term for term in site.config.sensitive_terms if term.strip()]
     settings_findings, allowed = _settings_review(site, terms)
     review = Review(findings=settings_findings, allowed=allowed)
+    names = department_names(site)
     for record in site.records:
         if not record.loaded:
             continue
         review.findings.extend(_metadata(record, site.config.withhold_bases, cache))
-        review.findings.extend(publisher_findings(record, site))
+        review.findings.extend(publisher_findings(record, site, names))
         signoffs = signoff_rules.parse(record, today)
-        review.signoffs.extend(signoffs)
-        review.findings.extend(signoff_rules.problem_findings(record, signoffs))
+        if signoffs:
+            review.signoffs.extend(signoffs)
+            review.findings.extend(signoff_rules.problem_findings(record, signoffs))
         for candidate in _record_candidates(record, terms, cache):
             if signoff_rules.accepts(signoffs, candidate.finding):
                 review.allowed.add(candidate.raw)

@@ -92,10 +92,12 @@ def _problems(signoff: SignOff, item: dict[str, object], drafter: str, today: dt
 
 def parse(record: Record, today: dt.date) -> list[SignOff]:
     items = record.get(KEY)
+    if not isinstance(items, list) or not items:
+        return []  # nearly every record: no sign-offs to read
     review = record.get("review")
     drafter = _text(review.get("drafter")) if isinstance(review, dict) else ""
     found = []
-    for i, item in enumerate(items if isinstance(items, list) else []):
+    for i, item in enumerate(items):
         line = record.line_of(KEY, i)
         if not isinstance(item, dict):
             found.append(
