@@ -483,8 +483,9 @@ class Folders:
         """(path as text, name relative to the site, department, plain) of every record file, in the order
         the loader reads them."""
         return (
-            (path, rel, folder.name, not is_link)
+            (path, rel, dept, not is_link)
             for folder, files, _ in self.departments
+            for dept in (folder.name,)  # a Path's name is made anew each time it is asked for
             for path, rel, is_link in files
         )
 
@@ -562,8 +563,9 @@ def load_site(
     findings = list(folders.findings)
     tree = content.resolve()
     for folder, files, walked in folders.departments:
-        site.departments[folder.name] = load_department(folder, root, findings)
+        dept = folder.name
+        site.departments[dept] = load_department(folder, root, findings)
         findings.extend(walked)
         for path, rel, is_link in files:
-            site.records.append(load_record(path, root, folder.name, findings, cache, tree, not is_link, rel=rel))
+            site.records.append(load_record(path, root, dept, findings, cache, tree, not is_link, rel=rel))
     return site, findings
