@@ -227,7 +227,7 @@ def check(site: Site, today: dt.date, cache: CheckCache | None = None) -> Review
         if not record.loaded:
             continue
         review.findings.extend(_metadata(record, site.config.withhold_bases, cache))
-        review.findings.extend(publisher_findings(record, site, names))
+        review.findings.extend(publisher_findings(record, names))
         signoffs = signoff_rules.parse(record, today)
         if signoffs:
             review.signoffs.extend(signoffs)

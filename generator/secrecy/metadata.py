@@ -161,18 +161,6 @@ def _redacted(record: Record) -> Iterator[Finding]:
         yield _finding(record, "SEC011", record.line_of("publicity"), "删减后公开的记录正文中没有［已删减］标记")
 
 
-def _publisher(record: Record, site: Site) -> Iterator[Finding]:
-    dept = site.departments.get(record.dept)
-    value = record.get("publisher")
-    if dept is None or not dept.data.get("name") or not _filled(value):
-        return  # a missing publisher is FMT002's finding
-    names = publishers(value)
-    if dept.name.strip() not in names:
-        yield _finding(
-            record, "SEC013", record.line_of("publisher"), f"发布机构“{'、'.join(names)}”不是本目录的部门“{dept.name}”"
-        )
-
-
 def own_findings(record: Record, bases: list[str]) -> list[Finding]:
     """What reads nothing but the record and site.yaml (`bases`: its withhold_bases), in order: kept
     in the check cache with the record (secrecy.own_work)."""
@@ -182,16 +170,21 @@ def own_findings(record: Record, bases: list[str]) -> list[Finding]:
     return [finding for check in checks for finding in check]
 
 
-def department_names(site: Site) -> dict[str, str]:
-    """Each named department's name as SEC013 compares a publisher with it, made once a check."""
-    return {slug: dept.name.strip() for slug, dept in site.departments.items() if dept.data.get("name")}
+def department_names(site: Site) -> dict[str, tuple[str, str]]:
+    """Each named department's name as SEC013 compares a publisher with it (trimmed) and as its
+    finding shows it, made once a check."""
+    return {slug: (dept.name.strip(), dept.name) for slug, dept in site.departments.items() if dept.data.get("name")}
 
 
-def publisher_findings(record: Record, site: Site, names: dict[str, str]) -> list[Finding]:
-    """SEC013, after `own_findings`: it reads the department's name too (`names`: department_names)."""
-    if not record.loaded:
-        return []
+def publisher_findings(record: Record, names: dict[str, tuple[str, str]]) -> list[Finding]:
+    """SEC013, after `own_findings`: the publisher is not the department the record is filed under
+    (`names`: department_names). A missing publisher is FMT002's finding."""
+    name = names.get(record.dept)
     value = record.meta.get("publisher")
-    if type(value) is str and value.strip() == names.get(record.dept):  # the usual: its own department alone
+    if not record.loaded or name is None or not _filled(value):
         return []
-    return list(_publisher(record, site))
+    listed = publishers(value)
+    if name[0] in listed:
+        return []
+    message = f"发布机构“{'、'.join(listed)}”不是本目录的部门“{name[1]}”"
+    return [_finding(record, "SEC013", record.line_of("publisher"), message)]
