@@ -22,6 +22,7 @@ import os
 import queue
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -34,7 +35,7 @@ from .executors import Executor, SiteRef, Work
 from .meanwhile import APART, Meanwhile
 from .output import Output, copy_key, files_under
 from .publicity import Publication
-from .search import bundle, directory, docs, order, shards, terms
+from .search import bundle, directory, docs, order, pagetexts, shards, terms
 from .search.cache import ENTRY, Cached, ShardCache, copy_status
 from .search.make import CACHE, TERMS_CACHE, Made, Shipped, make_bundle
 
@@ -104,7 +105,7 @@ class Early:
         cache, made_with = ShardCache(config.root / CACHE), shards.settings_of(config)
         sent = []
         for shard in first:
-            data, found, known, key = _looked_up(cache, shard, self.output, made_with)
+            data, found, known, key, _ = _looked_up(cache, shard, self.output, made_with, docs.read_text_digests)
             if known is not None or (data is not None and data.get("key") == key):
                 continue  # its bundle is in the cache
             sent.append(
@@ -268,17 +269,19 @@ def build_index(
     made_with = shards.settings_of(publication.config)
     inputs: dict[str, str | None] = {}  # each shard's inputs (shards.inputs)
     in_place: dict[str, list[tuple[str, str]]] = {}  # the files of each shard the output holds (in_output)
+    reader = pagetexts.Reader(workers or os.cpu_count() or 1)  # the texts of pages rewritten, for keys
 
     def look_up(shard: shards.Shard) -> ShardReport | None:
         """The shard's report when its bundle is in the cache (or, stale, in the previous output);
         None when it must be indexed. Its key is the one the cache found for the same inputs, else
-        computed from its Docs."""
-        data, found, known, key = _looked_up(cache, shard, output, made_with)
+        computed from its Docs and its pages' texts."""
+        data, found, known, key, read = _looked_up(cache, shard, output, made_with, reader)
         inputs[shard.name], keys[shard.name] = found, key
         cached = cache.get(shard.name, key, trust=partial(in_output, output, shard.name, in_place), data=data)
         if cached is not None and data is not None and (cached.filters is None or (found and not known)):
             counted = cached.filters if cached.filters is not None else docs.filter_counts(shard.docs)
-            cache.note(shard.name, data, found, counted)  # the next build knows its key from its inputs
+            # the next build knows its key from its inputs, and the texts of pages rewritten alike
+            cache.note(shard.name, data, found, counted, *(read or (None, None)))
             cached = dataclasses.replace(cached, filters=counted)
         previous = stale_from / BUNDLES / shard.name if stale_from is not None else None
         if cached is None and previous is not None and (previous / ENTRY).is_file():
@@ -335,6 +338,7 @@ def build_index(
 
     with (
         progress.bar("建立搜索索引", len(plan), shown_from=1) as shown,  # a bar on a terminal, however few
+        closing(reader),
         ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool,
     ):
 
@@ -439,14 +443,27 @@ def _bundle_name(entry: Cached | None) -> str | None:
 
 
 def _looked_up(
-    cache: ShardCache, shard: shards.Shard, output: Output, made_with: str
-) -> tuple[dict[str, object] | None, str | None, str | None, str]:
+    cache: ShardCache,
+    shard: shards.Shard,
+    output: Output,
+    made_with: str,
+    read: Callable[[Path, list[str]], list[str]],
+) -> tuple[dict[str, object] | None, str | None, str | None, str, tuple[dict[str, str], dict[str, str]] | None]:
     """The shard's cache entry as read, its inputs (shards.inputs), the key the entry was found for
-    those inputs (None: another, or none), and its key: that one, else computed from its Docs."""
+    those inputs (None: another, or none), and its key: that one, else computed from its Docs and
+    its pages' texts — as the cache knows them for pages of the same bytes, else by `read`ing the
+    pages (docs.read_text_digests). Last, when some page was read: the hash of each page published
+    in full, and its text digest (ShardCache.note)."""
     data = cache.entry(shard.name)
     found = shards.inputs(shard, output, made_with)
     known = _key_for(data, found)
-    return data, found, known, known or shards.key(shard, output)
+    if known is not None:
+        return data, found, known, known, None
+    pages = shards.full_pages(shard, output)
+    texts = cache.text_digests(shard.name, pages, data)
+    missing = [page for page in pages if page not in texts]
+    texts.update(zip(missing, read(output.root, missing)))
+    return data, found, None, shards.key(shard, texts), (pages, texts) if missing else None
 
 
 def _key_for(data: dict[str, object] | None, inputs: str | None) -> str | None:

@@ -9,9 +9,11 @@ import sys
 import unicodedata
 from pathlib import Path
 
+import pytest
+
 from conftest import DEPARTMENT_YAML, DEPT_USCC, record_text, run_cli
 
-from generator.search import bundle, canonical, directory, docs, make, order
+from generator.search import bundle, canonical, directory, docs, make, order, pagetexts
 from generator.search.terms import RUN, code, index_terms, runs, words
 
 ZWSP = "\u200b"  # the extended indexer marks its Chinese word boundaries with zero-width spaces
@@ -271,3 +273,25 @@ def test_a_new_bundles_term_keys_are_found_while_the_indexer_runs(tmp_path: Path
         found = keys.of(tmp_path / f"{name}-bundle")
         assert (tmp_path / f"{name}-bundle" in read) is fragments_read
         assert found == bundle_keys(tmp_path / f"{name}-bundle") and found
+
+
+def test_many_pages_texts_are_read_on_every_core_as_one_process_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A changed template rewrites every page, and each shard's pages are read again for its key
+    (shards.key): many at once go to fresh processes, which find each page's text digest exactly as
+    this process does, in the pages' order; a page the text of which differs has another digest."""
+    pages = [f"d1/2026-{n:05d}.html" for n in range(1, 8)]
+    for n, rel in enumerate(pages):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        body = f"<p>第{n % 3}段</p><table class='metadata'><tr><td>{n}</td></tr></table>"
+        (tmp_path / rel).write_text(f"<main><nav>{n}</nav><article data-pagefind-body>{body}</article></main>")
+    here = docs.read_text_digests(tmp_path, pages)
+    assert here[0] == here[3] == docs.text_digest("第0段") and len(set(here)) == 3  # nav and table aside
+    monkeypatch.setattr(pagetexts, "MANY", 2)
+    reader = pagetexts.Reader(2)
+    try:
+        assert reader(tmp_path, pages) == here
+        assert reader.pool is not None  # they were read elsewhere
+    finally:
+        reader.close()

@@ -46,7 +46,9 @@ FORMAT = 5  # 4: with each page's [date, URL, id] (search/order.py `pages`); 5: 
 BUNDLE = "bundle-"  # a complete bundle: bundle-RANDOM
 SCRATCH = ".new-"  # a bundle being made: .new-PID-RANDOM
 ENTRY = "pagefind-entry.json"  # every bundle has it
-DIGESTS = "digests.json"  # {"bundle": its folder name, "pages": {output path: SHA-256}} of the pages published in full
+# {"bundle": its folder name, "pages": {output path: SHA-256}, "texts": {output path: text digest}}
+# of the pages published in full: each one's bytes and document text (docs.text_digest) when indexed
+DIGESTS = "digests.json"
 
 
 @dataclass(frozen=True)
@@ -163,13 +165,26 @@ class ShardCache:
             return None
         return Cached(bundle, measurement, pages, files, filters=filters)
 
-    def note(self, shard: str, data: dict[str, object], inputs: str | None, filters: dict[str, dict[str, int]]) -> None:
+    def note(
+        self,
+        shard: str,
+        data: dict[str, object],
+        inputs: str | None,
+        filters: dict[str, dict[str, int]],
+        digests: Mapping[str, str] | None = None,
+        texts: Mapping[str, str] | None = None,
+    ) -> None:
         """Keep in the key file `data` of `shard` (as `get` just found it good) the shard's inputs
         its key was found for (None: it has none) and its filter counts, so the next build with the
-        same inputs needs neither its Docs nor its key computed."""
+        same inputs needs neither its Docs nor its key computed. `digests` and `texts`: the hash of
+        each page's bytes now, and of its document text, which the key found the same as when the
+        bundle was made (a changed template): the next build then knows each text by its page's
+        bytes, as it would after indexing the shard."""
         data["filters"] = filters
         if inputs is not None:
             data["inputs"] = inputs
+        if digests is not None and texts is not None:
+            self._write(self.root / shard, _digests_file(str(data["bundle"]), digests, texts), DIGESTS)
         self._write(self.root / shard, data)
 
     def scratch(self, shard: str) -> Path:
@@ -191,10 +206,11 @@ class ShardCache:
         inputs: str | None = None,
         filters: dict[str, dict[str, int]] | None = None,
         digests: Mapping[str, str] | None = None,
+        texts: Mapping[str, str] | None = None,
     ) -> Cached:
         """Make the complete bundle in `scratch` the entry of `shard` for `key` (found for `inputs`:
         shards.inputs; its pages' filter values counted: `filters`; the hash of each page indexed,
-        by its output path: `digests`)."""
+        by its output path: `digests`, and of its document text: `texts`)."""
         folder = self.root / shard
         files = manifest(scratch)
         pages = order.pages(scratch)
@@ -215,8 +231,10 @@ class ShardCache:
             data["inputs"] = inputs
         if filters is not None:
             data["filters"] = filters
-        if digests is not None:  # before the key file: until it names the bundle, these name another
-            self._write(folder, {"bundle": bundle.name, "pages": dict(digests)}, DIGESTS)
+        if (
+            digests is not None and texts is not None
+        ):  # before the key file: until it names the bundle, these name another
+            self._write(folder, _digests_file(bundle.name, digests, texts), DIGESTS)
         self._write(folder, data)  # last: the entry now names the new bundle
         self._tidy(folder, keep=bundle.name, leftovers=False)
         return Cached(bundle, measurement, pages, files, filters=filters)
@@ -229,6 +247,27 @@ class ShardCache:
             sink.flush()
             os.fsync(sink.fileno())
         partial.replace(folder / name)
+
+    def text_digests(self, shard: str, digests: Mapping[str, str], data: dict[str, object] | None) -> dict[str, str]:
+        """The text digest (docs.text_digest) of each page of `digests` (output path → SHA-256 of the
+        page now) whose bytes are those `shard`'s cached bundle (of the key file `data`, as `entry`
+        read it) was made from, as `digests.json` keeps it; a page it does not know is left out
+        (its text is read: index.py)."""
+        try:
+            kept = jsontext.loads((self.root / shard / DIGESTS).read_bytes())
+            if data is None or not isinstance(kept, dict) or kept.get("bundle") != data.get("bundle"):
+                return {}
+            pages, texts = kept["pages"], kept["texts"]
+            if not isinstance(pages, dict) or not isinstance(texts, dict):
+                return {}
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+        found: dict[str, str] = {}
+        for path, digest in digests.items():
+            text = texts.get(path)
+            if pages.get(path) == digest and isinstance(text, str):
+                found[path] = text
+        return found
 
     def known_texts(self, shard: str, digests: Mapping[str, str]) -> dict[str, str]:
         """The document text (docs.shown) of each page of `digests` (output path → SHA-256 of the page
@@ -297,3 +336,8 @@ class ShardCache:
                         data = self.entry(folder.name)
                         keep = str(data.get("bundle")) if data else None
                     self._tidy(folder, keep=keep)
+
+
+def _digests_file(bundle: str, digests: Mapping[str, str], texts: Mapping[str, str]) -> dict[str, object]:
+    """DIGESTS of the pages `digests` (and their `texts`) of the bundle named `bundle`."""
+    return {"bundle": bundle, "pages": dict(digests), "texts": {page: texts[page] for page in digests}}

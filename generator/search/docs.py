@@ -12,11 +12,13 @@ results are checked and excerpts cut from the document, never the table.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from dataclasses import dataclass, fields
 from html.parser import HTMLParser
 from operator import attrgetter
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import terms
@@ -171,7 +173,24 @@ def text(page_html: str) -> str:
 def shown(item: Doc, body: str) -> str:
     """The text a result of `item` is checked against and its excerpt cut from: the document text
     `body` of a public record (its paragraphs joined by spaces), the note of a metadata-only one."""
-    return " ".join(body.splitlines()) if item.full else REQUEST_NOTE
+    return joined(body) if item.full else REQUEST_NOTE
+
+
+def joined(body: str) -> str:
+    """The document text `body` (`text`) as a result shows it: its paragraphs joined by spaces."""
+    return " ".join(body.splitlines())
+
+
+def text_digest(shown_text: str) -> str:
+    """The SHA-256 of a page's document text as shown (`shown`): what a shard's key hashes of each
+    page published in full (shards.key), so that a page rewritten with the same text — a changed
+    template, a count in its navigation — leaves its shard's key as it was."""
+    return hashlib.sha256(shown_text.encode("utf-8")).hexdigest()
+
+
+def read_text_digests(root: Path, paths: list[str]) -> list[str]:
+    """The text digest of each record page `paths` (output paths under `root`), read and parsed."""
+    return [text_digest(joined(text((root / path).read_text(encoding="utf-8")))) for path in paths]
 
 
 def page(item: Doc, text: str) -> str:

@@ -58,7 +58,8 @@ def make_bundle(
     try:
         known = cache.known_texts(name, pages)
         measurement = bundle.index_pages(stage, items, scratch, name, keys.begin, known)
-        entry = cache.put(name, key, measurement, scratch, inputs, docs.filter_counts(items), pages)
+        texts = {page: docs.text_digest(keys.texts["/" + page]) for page in pages}
+        entry = cache.put(name, key, measurement, scratch, inputs, docs.filter_counts(items), pages, texts)
     finally:
         cache.discard(scratch)  # gone already when put moved it into place
     return Made(entry, keys.of(entry.bundle), where)
@@ -72,12 +73,14 @@ class _Keys:
 
     def __init__(self, items: tuple[docs.Doc, ...], prepared: Callable[[], None] | None) -> None:
         self.items, self.prepared = items, prepared
+        self.texts: Mapping[str, str] = {}  # each page's document text as shown, by URL
         self.pages: list[tuple[str, str, str, str, str]] = []
         self.found: dict[str, int] | None = None
         self.thread: threading.Thread | None = None
 
     def begin(self, texts: Mapping[str, str]) -> None:
         """bundle.index_pages's `prepared`: the pages are read and the indexer starts."""
+        self.texts = texts
         self.pages = [
             (url, item.title, item.doc_no, item.index_no, texts[url])
             for item in self.items

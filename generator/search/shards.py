@@ -38,19 +38,25 @@ A department within the bounds is not split: every shard costs the search page r
 entry, its metadata and, for each query word, a chunk of its word index), so fewer shards are
 cheaper to query (docs/search.md).
 
-The key hashes the shard's rendered pages (paths, and the SHA-256 of their bytes as the output
-recorded it when placing them), each page's public metadata as the indexer is given it (docs.Doc)
-and the indexer's version. Making every Doc to hash it is most of an unchanged shard's cost at
-200,000 records, so a shard also has its `inputs`: the same pages and, for each record, the hash
-of what it was made from (PublicRecord.made_from), with the product's code and the site's settings
-— everything a Doc is made from. The shard cache keeps the key it last found for those inputs
-(index.py): while they are the same, so is the key, and no Doc is made.
+The key hashes what the indexer is given (bundle.py): each page's path, its public metadata as a
+docs.Doc, the digest of its document text (docs.text_digest: the text of its `data-pagefind-body`
+element, which the bundle's fragment holds), and the indexer's version. Not the pages' bytes: a
+changed template rewrites every page of the site, and with its text unchanged the bundle would be
+the same. The text of a page whose bytes are those its shard's bundle was made from is known
+without reading it (the shard cache's `digests.json`); only a page rewritten is read and parsed.
+
+Making every Doc to hash it is most of an unchanged shard's cost at 200,000 records, so a shard
+also has its `inputs`: its pages (paths, and the SHA-256 of their bytes as the output recorded it
+when placing them) and, for each record, the hash of what it was made from
+(PublicRecord.made_from), with the product's code and the site's settings — everything a Doc and a
+page's text are made from. The shard cache keeps the key it last found for those inputs
+(index.py): while they are the same, so is the key, and no Doc is made nor page read.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import metadata
@@ -217,13 +223,23 @@ def settings_of(config: SiteConfig) -> str:
     return pagecache.fingerprint(indexer_version(), pagecache.product(), config)
 
 
-def key(shard: Shard, output: Output) -> str:
-    """A hash of the shard's pages (paths, the hash of each one's rendered bytes, public metadata)
-    and the indexer version. The hashes are those `output` recorded when it placed the pages: a
-    build that changed one page does not read the 400,000 others back."""
+def key(shard: Shard, texts: Mapping[str, str]) -> str:
+    """A hash of what the indexer is given of the shard's pages — each one's path, public metadata
+    (Doc) and, published in full, the digest of its document text (`texts`, by path:
+    docs.text_digest) — and the indexer version. Not the pages' bytes: a changed template rewrites
+    every page, and its shard is indexed again only if the text of a page changed with it."""
     digest = hashlib.sha256(indexer_version().encode())
     for page, item in zip(shard.pages, shard.docs):
         digest.update(b"\0" + page.encode() + b"\0")
-        digest.update(bytes.fromhex(output.files[page][pagecache.DIGEST]))
+        if item.full:
+            digest.update(bytes.fromhex(texts[page]))
         digest.update(b"\0" + item.fingerprint())
     return digest.hexdigest()
+
+
+def full_pages(shard: Shard, output: Output) -> dict[str, str]:
+    """The hash of each page of `shard` published in full (a text of its own), by output path, as
+    `output` recorded it when it placed the page."""
+    return {
+        page: output.files[page][pagecache.DIGEST] for page, record in zip(shard.pages, shard.records) if record.full
+    }
