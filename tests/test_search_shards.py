@@ -201,6 +201,14 @@ def _indexed_here(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return ran
 
 
+def _pages_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The rendered pages parsed for their document text in this process, from now on."""
+    read: list[str] = []
+    original = search_docs.text
+    monkeypatch.setattr(search_docs, "text", lambda page: read.append(page) or original(page))
+    return read
+
+
 def _clean_build_of(site: Path, where: Path) -> str:
     """The tree hash of a full build of `site`'s sources in `where`, sharing its shard cache."""
     shutil.copytree(site / "content", where / "content")
@@ -221,9 +229,7 @@ def test_an_edit_reads_only_its_new_page_to_index_its_shard_again(
     monkeypatch.setenv(SHARD_PAGES, "3")
     site = make_site(RECORDS)
     build(site)
-    read: list[str] = []
-    original = search_docs.text
-    monkeypatch.setattr(search_docs, "text", lambda page: read.append(page) or original(page))
+    read = _pages_read(monkeypatch)
     (site / "content" / "d1" / "b3.md").write_text(dated(2026, 3, "2026-08-01", "改过的正文。"), encoding="utf-8")
     assert reindexed(build(site)) == ["d1-2026"]
     assert read and all("改过的正文。" in page for page in read)  # of d1-2026's three pages, the one written anew
@@ -311,9 +317,7 @@ def test_a_changed_template_reindexes_only_the_shards_whose_text_changed(
     monkeypatch.setenv(SHARD_PAGES, "3")
     site = make_site(RECORDS)
     build(site)
-    read: list[str] = []
-    original = search_docs.text
-    monkeypatch.setattr(search_docs, "text", lambda page: read.append(page) or original(page))
+    read = _pages_read(monkeypatch)
     template = (REPO / "layouts" / "record.html").read_text(encoding="utf-8")
     styled = template.replace('<article class="record"', '<article class="record wide"', 1)
     assert styled != template
