@@ -231,9 +231,8 @@ class ShardCache:
             data["inputs"] = inputs
         if filters is not None:
             data["filters"] = filters
-        if (
-            digests is not None and texts is not None
-        ):  # before the key file: until it names the bundle, these name another
+        if digests is not None and texts is not None:
+            # before the key file: until it names the bundle, these name another
             self._write(folder, _digests_file(bundle.name, digests, texts), DIGESTS)
         self._write(folder, data)  # last: the entry now names the new bundle
         self._tidy(folder, keep=bundle.name, leftovers=False)
