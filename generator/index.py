@@ -262,7 +262,8 @@ def build_index(
     folders: dict[str, Path] = {}  # each shard's bundle in the cache, verified or just made
     entries: dict[str, Cached | None] = {}  # their cache entries (None: the previous output's bundle)
     pages: dict[str, list[list[str]]] = {}  # each shard's pages: [date, URL, id] (search/order.py)
-    keys: dict[str, str | None] = {}  # each shard's key (None: the previous build's bundle, stale)
+    # each shard's key (None: the previous build's bundle, stale; or, until indexed, one the cache held nothing of)
+    keys: dict[str, str | None] = {}
     made: set[str] = set()  # the shards indexed now (their directory keys kept aside: Directory.keep_new)
     term_directory = directory.Directory(publication.config.root / TERMS_CACHE)
 
@@ -277,7 +278,8 @@ def build_index(
         computed from its Docs and its pages' texts."""
         data, found, known, key, read = _looked_up(cache, shard, output, made_with, reader)
         inputs[shard.name], keys[shard.name] = found, key
-        cached = cache.get(shard.name, key, trust=partial(in_output, output, shard.name, in_place), data=data)
+        trust = partial(in_output, output, shard.name, in_place)
+        cached = cache.get(shard.name, key, trust=trust, data=data) if key is not None else None
         if cached is not None and data is not None and (cached.filters is None or (found and not known)):
             counted = cached.filters if cached.filters is not None else docs.filter_counts(shard.docs)
             # the next build knows its key from its inputs, and the texts of pages rewritten alike
@@ -320,6 +322,7 @@ def build_index(
 
     def new(shard: shards.Shard, bundle_made: Made) -> ShardReport:
         entry = entries[shard.name] = bundle_made.entry
+        keys[shard.name] = bundle_made.key
         folders[shard.name], pages[shard.name] = entry.bundle, entry.pages
         term_directory.keep_new(shard.name, bundle_made.keys)
         made.add(shard.name)
@@ -448,22 +451,23 @@ def _looked_up(
     output: Output,
     made_with: str,
     read: Callable[[Path, list[str]], list[str]],
-) -> tuple[dict[str, object] | None, str | None, str | None, str, tuple[dict[str, str], dict[str, str]] | None]:
+) -> tuple[dict[str, object] | None, str | None, str | None, str | None, tuple[dict[str, str], dict[str, str]] | None]:
     """The shard's cache entry as read, its inputs (shards.inputs), the key the entry was found for
     those inputs (None: another, or none), and its key: that one, else computed from its Docs and
     its pages' texts — as the cache knows them for pages of the same bytes, else by `read`ing the
-    pages (docs.read_text_digests). Last, when some page was read: the hash of each page published
-    in full, and its text digest (ShardCache.note)."""
+    pages (docs.read_text_digests); None when the cache holds no entry to compare it with (the
+    shard is indexed, and its key found from the texts read then: make_bundle). Last, when some
+    page was read: the hash of each page published in full, and its text digest (ShardCache.note)."""
     data = cache.entry(shard.name)
     found = shards.inputs(shard, output, made_with)
     known = _key_for(data, found)
-    if known is not None:
+    if known is not None or data is None:
         return data, found, known, known, None
     pages = shards.full_pages(shard, output)
     texts = cache.text_digests(shard.name, pages, data)
     missing = [page for page in pages if page not in texts]
     texts.update(zip(missing, read(output.root, missing)))
-    return data, found, None, shards.key(shard, texts), (pages, texts) if missing else None
+    return data, found, None, docs.key(shard.docs, texts), (pages, texts) if missing else None
 
 
 def _key_for(data: dict[str, object] | None, inputs: str | None) -> str | None:
@@ -478,7 +482,7 @@ def _shipped(
 ) -> Callable[[shards.Shard], Shipped]:
     """What the indexer (here, or on a cluster worker) is sent of a shard: its name, its key, its
     inputs, its pages and their hashes."""
-    return lambda shard: (shard.name, str(keys[shard.name]), inputs[shard.name], shard.docs, _digests(shard, output))
+    return lambda shard: (shard.name, keys[shard.name], inputs[shard.name], shard.docs, _digests(shard, output))
 
 
 def _digests(shard: shards.Shard, output: Output) -> tuple[str, ...]:

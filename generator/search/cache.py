@@ -42,7 +42,9 @@ from .docs import FILTERS
 # and, once known, inputs (the shard's inputs the key was found for: shards.inputs) and filters
 # (each filter value's count of pages: docs.filter_counts)
 KEY = "key"
-FORMAT = 5  # 4: with each page's [date, URL, id] (search/order.py `pages`); 5: bundles with heads/
+# 4: with each page's [date, URL, id] (search/order.py `pages`); 5: bundles with heads/; 6: the key
+# hashes the pages' texts, not their bytes (docs.key), and digests.json keeps each page's text digest
+FORMAT = 6
 BUNDLE = "bundle-"  # a complete bundle: bundle-RANDOM
 SCRATCH = ".new-"  # a bundle being made: .new-PID-RANDOM
 ENTRY = "pagefind-entry.json"  # every bundle has it

@@ -22,8 +22,9 @@ CACHE = Path(".cache") / "search"
 TERMS_CACHE = Path(".cache") / "terms"  # the term directory's (search/directory.py)
 
 
-# a shard sent to be indexed: name, key, inputs, pages, and the hash of each page as rendered
-Shipped = tuple[str, str, str | None, tuple[docs.Doc, ...], tuple[str, ...]]
+# a shard sent to be indexed: name, key (None: found from the texts read), inputs, pages, and the
+# hash of each page as rendered
+Shipped = tuple[str, str | None, str | None, tuple[docs.Doc, ...], tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Made:
 
     entry: Cached  # the bundle, its measurement, its pages' [date, URL, id] and its manifest
     keys: dict[str, int]  # its term directory keys and masks (directory.bundle_keys)
+    key: str  # its shard's key (docs.key), under which the cache holds it
     where: str = ""  # the cluster worker that made it ("": this machine)
 
 
@@ -39,7 +41,7 @@ def make_bundle(
     stage: Path,
     cache_root: Path,
     name: str,
-    key: str,
+    key: str | None,
     inputs: str | None,
     items: tuple[docs.Doc, ...],
     digests: tuple[str, ...],
@@ -48,7 +50,8 @@ def make_bundle(
 ) -> Made:
     """Index the pages `items` of shard `name` (rendered under `stage`, each with the SHA-256 of its
     bytes in `digests`) into the shard cache at `cache_root` as the entry for `key` (found for
-    `inputs`: shards.inputs); the text of a page published in full with the bytes the previous
+    `inputs`: shards.inputs; None: a shard the cache held nothing of, whose key is found from the
+    texts read to index it); the text of a page published in full with the bytes the previous
     bundle was made from is taken from that bundle (ShardCache.known_texts). `prepared`: called
     once its pages are read, as the indexer starts (bundle.index_pages)."""
     cache = ShardCache(cache_root)
@@ -59,10 +62,11 @@ def make_bundle(
         known = cache.known_texts(name, pages)
         measurement = bundle.index_pages(stage, items, scratch, name, keys.begin, known)
         texts = {page: docs.text_digest(keys.texts["/" + page]) for page in pages}
+        key = key or docs.key(items, texts)
         entry = cache.put(name, key, measurement, scratch, inputs, docs.filter_counts(items), pages, texts)
     finally:
         cache.discard(scratch)  # gone already when put moved it into place
-    return Made(entry, keys.of(entry.bundle), where)
+    return Made(entry, keys.of(entry.bundle), key, where)
 
 
 class _Keys:

@@ -38,12 +38,14 @@ A department within the bounds is not split: every shard costs the search page r
 entry, its metadata and, for each query word, a chunk of its word index), so fewer shards are
 cheaper to query (docs/search.md).
 
-The key hashes what the indexer is given (bundle.py): each page's path, its public metadata as a
-docs.Doc, the digest of its document text (docs.text_digest: the text of its `data-pagefind-body`
-element, which the bundle's fragment holds), and the indexer's version. Not the pages' bytes: a
-changed template rewrites every page of the site, and with its text unchanged the bundle would be
-the same. The text of a page whose bytes are those its shard's bundle was made from is known
-without reading it (the shard cache's `digests.json`); only a page rewritten is read and parsed.
+A shard's key (docs.key) hashes what the indexer is given (bundle.py): each page's path, its public
+metadata as a docs.Doc, the digest of its document text (docs.text_digest: the text of its
+`data-pagefind-body` element, which the bundle's fragment holds), and the indexer's version. Not
+the pages' bytes: a changed template rewrites every page of the site, and with its text unchanged
+the bundle would be the same. The text of a page whose bytes are those its shard's bundle was made
+from is known without reading it (the shard cache's `digests.json`); only a page rewritten is read
+and parsed. A shard with no cache entry is indexed whatever its key: that is found from the texts
+read to index it (search/make.py), so a cold build parses each page once.
 
 Making every Doc to hash it is most of an unchanged shard's cost at 200,000 records, so a shard
 also has its `inputs`: its pages (paths, and the SHA-256 of their bytes as the output recorded it
@@ -56,20 +58,17 @@ page's text are made from. The shard cache keeps the key it last found for those
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Container, Mapping
+from collections.abc import Container
 from dataclasses import dataclass
-from functools import cache, cached_property
-from importlib import metadata
+from functools import cached_property
 from operator import itemgetter
 
 from .. import ids, pagecache, urls
 from ..config import SiteConfig
 from ..output import Output
 from ..publicity import Publication, PublicRecord
-from .docs import Doc, doc
+from .docs import Doc, doc, indexer_version
 
-# Changing how a shard is indexed (flags, the page markup read) must change every key.
-INDEX_FORMAT = "5"  # 4: page ids with the shard's suffix (canonical.own_ids); 5: terms.EVERY
 # The most pages a shard holds unless the index stage is given another bound (index.py).
 BOUND = 5000
 # The most text (characters of the pages' titles and Markdown bodies) a shard holds. Pagefind's
@@ -197,12 +196,6 @@ def plan(
     return found
 
 
-@cache
-def indexer_version() -> str:
-    """Read from the installed package's metadata once: 0.4 ms a shard, 650 shards at 200,000 records."""
-    return f"pagefind-bin-extended {metadata.version('pagefind_bin_extended')}; format {INDEX_FORMAT}"
-
-
 def inputs(shard: Shard, output: Output, made_with: str) -> str | None:
     """A hash of what the shard's key is made from: its pages (paths and the hash of each one's
     rendered bytes), what each page's record was made from, and `made_with` (settings_of). None
@@ -221,20 +214,6 @@ def settings_of(config: SiteConfig) -> str:
     """What every record's Doc is made with besides its record's file: the product's code, the
     site's settings, and the indexer's version (whose format is a shard's key too)."""
     return pagecache.fingerprint(indexer_version(), pagecache.product(), config)
-
-
-def key(shard: Shard, texts: Mapping[str, str]) -> str:
-    """A hash of what the indexer is given of the shard's pages — each one's path, public metadata
-    (Doc) and, published in full, the digest of its document text (`texts`, by path:
-    docs.text_digest) — and the indexer version. Not the pages' bytes: a changed template rewrites
-    every page, and its shard is indexed again only if the text of a page changed with it."""
-    digest = hashlib.sha256(indexer_version().encode())
-    for page, item in zip(shard.pages, shard.docs):
-        digest.update(b"\0" + page.encode() + b"\0")
-        if item.full:
-            digest.update(bytes.fromhex(texts[page]))
-        digest.update(b"\0" + item.fingerprint())
-    return digest.hexdigest()
 
 
 def full_pages(shard: Shard, output: Output) -> dict[str, str]:
