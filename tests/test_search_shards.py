@@ -300,7 +300,8 @@ def _fresh_build_of(site: Path, where: Path) -> str:
     """The tree hash of a full build of `site`'s sources (content, site.yaml, layouts) in `where`,
     with no cache: every shard indexed anew."""
     for name in ("content", "layouts"):
-        shutil.copytree(site / name, where / name)
+        if (site / name).is_dir():
+            shutil.copytree(site / name, where / name)
     shutil.copy(site / "site.yaml", where / "site.yaml")
     assert run_cli("build", "--site", where).code == 0
     return tree_hash(where / "build")
@@ -405,8 +406,16 @@ def test_an_unchanged_shard_is_known_by_its_inputs(make_site, monkeypatch: pytes
     _orders_agree(site)
 
 
-def test_an_addition_at_the_end_reindexes_the_last_chunk(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("apart", [False, True])
+def test_an_addition_at_the_end_reindexes_the_last_chunk(
+    make_site, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, apart: bool
+) -> None:
+    """Also at a city's size (index.APART set to 0), where the process that indexes an edit's shards
+    while the pages render gets a new chunk, which the cache holds nothing of: it keys it from the
+    texts it reads, and the output is a fresh build's."""
     monkeypatch.setenv(SHARD_PAGES, "3")
+    if apart:
+        monkeypatch.setattr(index, "APART", 0)
     site = make_site(RECORDS)
     build(site)
     (site / "content" / "d1" / "b5.md").write_text(dated(2026, 5, "2026-10-01"), encoding="utf-8")
@@ -415,8 +424,12 @@ def test_an_addition_at_the_end_reindexes_the_last_chunk(make_site, monkeypatch:
     lines = build(site)
     assert reindexed(lines) == ["d1-2026-2"] and set(lines) == set(PLAN)  # now full: three pages
     (site / "content" / "d1" / "b7.md").write_text(dated(2026, 7, "2026-11-10"), encoding="utf-8")
+    ran = _indexed_here(monkeypatch)
     lines = build(site)  # past the bound: the last chunk is cut in two, the others stay
+    # apart: the new chunk (of the page written anew) in that process; d1-2026-2, its pages as they were, here
+    assert len(ran) == (1 if apart else 2)
     assert reindexed(lines) == ["d1-2026-2", "d1-2026-3"] and set(lines) == {*PLAN, "d1-2026-3"}
+    assert tree_hash(site / "build") == _fresh_build_of(site, tmp_path / "fresh")
 
 
 def test_a_removal_before_the_end_reindexes_its_own_chunk(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
