@@ -2,8 +2,9 @@
 
 A page whose bytes are those its shard's bundle was made from is not read (the shard cache knows
 its text); the others are read and parsed. An edit rewrites a page or a few, read in this process;
-a changed template rewrites every page, and parsing 20,000 pages in one interpreter takes a minute,
-so a shard with many goes to processes started afresh (multiprocessing's spawn) on every core.
+a changed template rewrites every page, and parsing 20,000 pages in one interpreter takes about 40 s
+(2 ms a page of the bench site), so a shard with many goes to processes started afresh
+(multiprocessing's spawn) on every core.
 Not forked: the shards are looked up in threads, and a process forked from a threaded one may
 deadlock on a lock another thread held.
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 from ..workers import WorkerDied, end_with_parent
 from .docs import read_text_digests
 
-MANY = 200  # pages of one shard worth sending to the pool (a fresh process starts in ~0.2 s)
+MANY = 200  # pages of one shard worth sending to the pool (two fresh processes start and answer in 0.2 s)
 
 
 class Reader:
