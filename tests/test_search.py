@@ -279,7 +279,7 @@ def test_many_pages_texts_are_read_on_every_core_as_one_process_reads_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A changed template rewrites every page, and each shard's pages are read again for its key
-    (shards.key): many at once go to fresh processes, which find each page's text digest exactly as
+    (docs.key): many at once go to fresh processes, which find each page's text digest exactly as
     this process does, in the pages' order; a page the text of which differs has another digest."""
     pages = [f"d1/2026-{n:05d}.html" for n in range(1, 8)]
     for n, rel in enumerate(pages):

@@ -26,7 +26,7 @@ shard) pairs per file, a few KiB: a query reads one file per key and one for its
 
 The cache (<site>/.cache/terms/) keeps the files, each shard's keys as they went into them
 (keys/<shard>: a key a line, a title key with its mask after a space) and `state.json`: the shard
-names in order, each one's cache key (shards.key) and the number of files. A shard indexed by this
+names in order, each one's cache key (docs.key) and the number of files. A shard indexed by this
 build has its keys written beside them as soon as it is made (keys/<shard>.new, `keep_new`), so
 the build holds one shard's keys at a time, not a city's millions; and the files are made from
 nothing a range of them at a time (`_make_all`), from the keys spilled to disk by range.
@@ -67,7 +67,7 @@ SPILL_SHARDS = 32  # shards' keys held at once, about, while every file is made
 @dataclass(frozen=True)
 class Shard:
     name: str
-    key: str | None  # its cache key (shards.key); None: keys not to be kept as up to date
+    key: str | None  # its cache key (docs.key); None: keys not to be kept as up to date
     bundle: Path  # its Pagefind bundle
     new: bool = False  # indexed by this build: its keys are in keys/<shard>.new (keep_new)
 

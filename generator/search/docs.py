@@ -188,7 +188,7 @@ def joined(body: str) -> str:
 
 def text_digest(shown_text: str) -> str:
     """The SHA-256 of a page's document text as shown (`shown`): what a shard's key hashes of each
-    page published in full (shards.key), so that a page rewritten with the same text — a changed
+    page published in full (docs.key), so that a page rewritten with the same text — a changed
     template, a count in its navigation — leaves its shard's key as it was."""
     return hashlib.sha256(shown_text.encode("utf-8")).hexdigest()
 

@@ -1,4 +1,4 @@
-"""The text digests of rendered record pages (docs.text_digest), for the shard keys (shards.key).
+"""The text digests of rendered record pages (docs.text_digest), for the shard keys (docs.key).
 
 A page whose bytes are those its shard's bundle was made from is not read (the shard cache knows
 its text); the others are read and parsed. An edit rewrites a page or a few, read in this process;
