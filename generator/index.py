@@ -353,40 +353,44 @@ def build_index(
                 shown(1)
                 told += 1
 
-        if remote is None:
-            # each shard's report as it comes (None: the first shards' pages are read: the rest may
-            # be looked up); placed at once, so that the bundles of the others are placed while
-            # the first are indexed
-            arrived: queue.SimpleQueue[tuple[shards.Shard, Future[ShardReport]] | None] = queue.SimpleQueue()
+        try:
+            if remote is None:
+                # each shard's report as it comes (None: the first shards' pages are read: the rest may
+                # be looked up); placed at once, so that the bundles of the others are placed while
+                # the first are indexed
+                arrived: queue.SimpleQueue[tuple[shards.Shard, Future[ShardReport]] | None] = queue.SimpleQueue()
 
-            def start(shard: shards.Shard, work: Callable[[shards.Shard], ShardReport]) -> None:
-                pool.submit(work, shard).add_done_callback(partial(lambda s, f: arrived.put((s, f)), shard))
+                def start(shard: shards.Shard, work: Callable[[shards.Shard], ShardReport]) -> None:
+                    pool.submit(work, shard).add_done_callback(partial(lambda s, f: arrived.put((s, f)), shard))
 
-            preparing.then(partial(arrived.put, None))
-            for shard in first:
-                start(shard, index_first)
-            while len(found) < len(plan):
-                item = arrived.get()
-                if item is None:
-                    begun = {shard.name for shard in first}
-                    for shard in plan:
-                        if shard.name not in begun:
-                            start(shard, index_shard)
-                    continue
-                shard, future = item
-                found[shard.name] = place(future.result())
+                preparing.then(partial(arrived.put, None))
+                for shard in first:
+                    start(shard, index_first)
+                while len(found) < len(plan):
+                    item = arrived.get()
+                    if item is None:
+                        begun = {shard.name for shard in first}
+                        for shard in plan:
+                            if shard.name not in begun:
+                                start(shard, index_shard)
+                        continue
+                    shard, future = item
+                    found[shard.name] = place(future.result())
+                    tell()
+            else:
+                looked = dict(zip((shard.name for shard in plan), pool.map(look_up, plan)))
+                for name, looked_up in looked.items():
+                    if looked_up is not None:
+                        found[name] = place(looked_up)
                 tell()
-        else:
-            looked = dict(zip((shard.name for shard in plan), pool.map(look_up, plan)))
-            for name, looked_up in looked.items():
-                if looked_up is not None:
-                    found[name] = place(looked_up)
-            tell()
-            changed = [shard for shard in plan if looked[shard.name] is None]
-            work = Work(index_here, partial(index_on_worker, output.root), shipped)
-            for shard, bundle_made in zip(changed, remote.map(work, changed)):
-                found[shard.name] = place(new(shard, bundle_made))
-                tell()
+                changed = [shard for shard in plan if looked[shard.name] is None]
+                work = Work(index_here, partial(index_on_worker, output.root), shipped)
+                for shard, bundle_made in zip(changed, remote.map(work, changed)):
+                    found[shard.name] = place(new(shard, bundle_made))
+                    tell()
+        except BaseException:  # a shard failed, or Ctrl+C: the shards not begun are neither looked up nor indexed
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
     reports = [found[shard.name] for shard in plan]
     files = term_directory.update(
         [directory.Shard(r.name, keys[r.name], folders[r.name], r.name in made) for r in reports]

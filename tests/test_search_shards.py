@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -345,6 +346,25 @@ def test_a_changed_template_reindexes_only_the_shards_whose_text_changed(
     text = "".join(gzip.decompress(path.read_bytes()).decode("utf-8") for path in fragments)
     assert "本页内容以正式文件为准" in text
     assert tree_hash(site / "build") == _fresh_build_of(site, tmp_path / "said")
+
+
+def test_a_shard_that_cannot_be_indexed_stops_the_others_not_begun(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold build of eight shards, two at a time (--jobs 2), whose indexer is missing: the first
+    shard to fail stops the build (exit 2, the indexer's message) without the shards not yet begun
+    being looked up or indexed, each to fail in turn — or, after Ctrl+C, each to read its pages."""
+    monkeypatch.setenv(SHARD_PAGES, "1")
+    site = make_site(RECORDS)
+    tried: list[int] = []
+
+    def missing() -> None:
+        tried.append(1)
+        time.sleep(0.5)  # long enough for the build to hear of a failure before a thread is free
+        return None
+
+    monkeypatch.setattr(bundle, "get_executable", missing)
+    result = run_cli("build", "--site", site, "--jobs", "2")
+    assert result.code == 2 and "找不到 Pagefind 程序" in result.err
+    assert 1 <= len(tried) <= 4 < len(RECORDS)  # the two begun, and at most one more each
 
 
 def _manifest(site: Path) -> str:
