@@ -254,15 +254,10 @@ class ShardCache:
         page now) whose bytes are those `shard`'s cached bundle (of the key file `data`, as `entry`
         read it) was made from, as `digests.json` keeps it; a page it does not know is left out
         (its text is read: index.py)."""
-        try:
-            kept = jsontext.loads((self.root / shard / DIGESTS).read_bytes())
-            if data is None or not isinstance(kept, dict) or kept.get("bundle") != data.get("bundle"):
-                return {}
-            pages, texts = kept["pages"], kept["texts"]
-            if not isinstance(pages, dict) or not isinstance(texts, dict):
-                return {}
-        except (OSError, ValueError, KeyError, TypeError):
+        kept = self._digests_kept(shard, data)
+        if kept is None:
             return {}
+        pages, texts = kept
         found: dict[str, str] = {}
         for path, digest in digests.items():
             text = texts.get(path)
@@ -270,20 +265,37 @@ class ShardCache:
                 found[path] = text
         return found
 
+    def _digests_kept(
+        self, shard: str, data: dict[str, object] | None
+    ) -> tuple[dict[str, object], dict[str, object]] | None:
+        """`digests.json` of `shard` — each page's byte hash and text digest — when it belongs to the
+        bundle the key file `data` names; else None."""
+        if data is None:
+            return None
+        try:
+            kept = jsontext.loads((self.root / shard / DIGESTS).read_bytes())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(kept, dict) or kept.get("bundle") != data.get("bundle"):
+            return None
+        pages, texts = kept.get("pages"), kept.get("texts")
+        return (pages, texts) if isinstance(pages, dict) and isinstance(texts, dict) else None
+
     def known_texts(self, shard: str, digests: Mapping[str, str]) -> dict[str, str]:
         """The document text (docs.shown) of each page of `digests` (output path → SHA-256 of the page
         now) whose bytes are those `shard`'s cached bundle was made from, as that bundle's fragment
         holds it; a page whose fragment is missing, damaged or not the manifest's is left out (it is
         read from the page)."""
         data = self.entry(shard)
+        kept = self._digests_kept(shard, data)
+        if data is None or kept is None:
+            return {}
+        pages = kept[0]
         try:
-            kept = jsontext.loads((self.root / shard / DIGESTS).read_bytes())
-            if data is None or not isinstance(kept, dict) or kept.get("bundle") != data.get("bundle"):
-                return {}
-            name, pages, files, listed = data["bundle"], kept["pages"], data["files"], data["pages"]
+            name, files, listed = data["bundle"], data["files"], data["pages"]
             if not isinstance(name, str) or not name.startswith(BUNDLE) or "/" in name:
                 return {}
-            if not isinstance(pages, dict) or not isinstance(files, dict) or not isinstance(listed, list):
+            if not isinstance(files, dict) or not isinstance(listed, list):
                 return {}
             ids = {url: page for _, url, page in listed if isinstance(page, str) and "/" not in page}
         except (OSError, ValueError, KeyError, TypeError):
