@@ -87,7 +87,7 @@ def test_two_pagefind_runs_over_the_same_pages_give_the_same_bundle(tmp_path: Pa
         trees.append(tree(dest))
     assert trees[0] == trees[1] == trees[2]
     entry = json.loads((tmp_path / "bundle0" / canonical.ENTRY).read_text(encoding="utf-8"))
-    meta_name = f"pagefind.{entry['languages']['zh']['hash']}.pf_meta"
+    meta_name = f"pagefind.{entry['languages'][bundle.LANGUAGE]['hash']}.pf_meta"
     assert (tmp_path / "bundle0" / meta_name).is_file()
     meta = canonical.decode(
         gzip.decompress((tmp_path / "bundle0" / meta_name).read_bytes())[len(canonical.SIGNATURE) :]

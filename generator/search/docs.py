@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # a type alone: a process that only indexes shards (index.EAR
     from ..publicity import PublicRecord
 
 # Changing how a shard is indexed (flags, the page markup read) must change every key.
-INDEX_FORMAT = "5"  # 4: page ids with the shard's suffix (canonical.own_ids); 5: terms.EVERY
+INDEX_FORMAT = "6"  # 4: page ids with the shard suffix (canonical.own_ids); 5: terms.EVERY; 6: LANGUAGE und
 # The filters of every indexed page, in the order the search page's form shows them.
 FILTERS = ("发布机构", "信息分类", "主题", "年份", "有效性", "公开属性")
 SHOWN = ("索引号", "文号", "发布机构", "发布日期")  # meta fields besides the title
