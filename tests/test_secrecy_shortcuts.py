@@ -83,8 +83,48 @@ def test_the_shortcuts_are_held_to_something_that_happens() -> None:
 
 @settings(max_examples=3000, deadline=None)
 @given(st.text(st.characters(codec=None, exclude_categories=())))
-def test_a_character_beyond_the_basic_plane_is_told_by_the_utf16_length(text: str) -> None:
-    assert normalize._astral(text) == any(ord(char) > 0xFFFF for char in text)
+def test_the_characters_beyond_the_basic_plane_are_found_by_one_search(text: str) -> None:
+    assert normalize._astral(text) == {char for char in text if ord(char) > 0xFFFF}
+
+
+# What `visible` folds or removes, in and beyond the Basic Multilingual Plane, and what it keeps
+SEEN_PIECES = [
+    "电话",
+    "秘密",
+    "13912345678",
+    " ",
+    "\u3000",
+    "-",
+    "\u200b",  # zero-width space
+    "\ufe0f",  # variation selector
+    "\uff11",  # full-width 1
+    "\u0663",  # Arabic-Indic 3
+    "\U0001d7cf",  # mathematical bold 1
+    "\U000e0031",  # tag digit one: invisible
+    "\U000e0101",  # variation selector supplement
+    "\U0001f600",  # an emoji: beyond the plane, neither a digit nor invisible
+    "\U00020000",  # a CJK character of plane 2
+    "\ufffd",
+    "\x01",
+]
+
+
+def plainly_visible(text: str) -> str:
+    """`visible` without its shortcuts: every fold, then every invisible character removed, then the gaps."""
+    folded = normalize._FOLD_ASTRAL.sub(normalize._fold_one, normalize._FOLD_BMP.sub(normalize._fold_one, text))
+    return normalize._GAP_IN_WORDS.sub("", normalize._INVISIBLE.sub("", folded))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(SEEN_PIECES), max_size=30).map("".join))
+def test_the_visible_text_is_the_text_every_pattern_makes(text: str) -> None:
+    """The astral patterns run only when the text holds a character they change (a binary file read
+    as text holds a few astral characters that are neither): the result is the same either way."""
+    assert normalize.visible(text).text == plainly_visible(text)
+
+
+def test_an_astral_invisible_character_inside_a_number_is_removed() -> None:
+    assert normalize.visible("电话139\U000e00311234\U0001f6005678").text == "电话139" + "1234\U0001f6005678"
 
 
 def test_an_astral_digit_in_a_number_is_folded() -> None:

@@ -32,10 +32,11 @@ INVISIBLE_BMP = (
     "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\u0600-\u0605\u06dd\u070f"
     "\u0890\u0891\u08e2"
 )
-INVISIBLE = INVISIBLE_BMP + (
+INVISIBLE_ASTRAL = (
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
     "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef"
 )
+INVISIBLE = INVISIBLE_BMP + INVISIBLE_ASTRAL
 SPACES = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 DASHES = r"\-\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d"
 _TIGHT = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff★☆"  # Chinese characters and the marking star
@@ -69,6 +70,8 @@ _UNUSUAL = re.compile("[" + _FOLD_IN_BMP + INVISIBLE_BMP + "]")
 
 _INVISIBLE = re.compile(f"[{INVISIBLE}]+")
 _INVISIBLE_IN_BMP = re.compile(f"[{INVISIBLE_BMP}]+")
+_INVISIBLE_ASTRAL = re.compile(f"[{INVISIBLE_ASTRAL}]")
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
 _GAP = f"[{SPACES}{DASHES}]"  # one character of a gap that a reader does not see
 # a gap between Chinese characters; written to begin with the gap, which the regex engine looks for quickly
 _GAP_IN_WORDS = re.compile(f"{_GAP}(?<=[{_TIGHT}]{_GAP}){_GAP}{{0,2}}(?=[{_TIGHT}])")
@@ -95,10 +98,13 @@ _SYNTAX_AFTER_WORD = re.compile(f"[*_~`\\\\\\[\\]](?<=[{_WORDLIKE}].)")
 _ENTITY = re.compile(r"&#?[0-9A-Za-z]+;")
 
 
-def _astral(text: str) -> bool:
-    """Whether `text` holds a character beyond the Basic Multilingual Plane: then its UTF-16 form,
-    two bytes a character otherwise, is longer (encoded in C, a few times quicker than a search)."""
-    return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+def _astral(text: str) -> set[str]:
+    """The characters beyond the Basic Multilingual Plane that `text` holds (a search of one range,
+    in C): most texts have none, and a binary file read as text (Pagefind's word index, its
+    WebAssembly) a few that are neither digits nor invisible. The patterns of every astral character
+    to fold or remove are slow over a whole text (5 ms for Pagefind's 80,000-character index chunk),
+    so they run only when one of these characters is such a character."""
+    return set(_BEYOND_BMP.findall(text))
 
 
 def _syntax_inside_words(text: str) -> bool:
@@ -180,9 +186,11 @@ def visible(text: str, markdown: bool = False) -> View:
     if markdown and _syntax_inside_words(text):
         view = _rewrite(view, _MARKDOWN, _markdown_piece)
     astral = _astral(view.text)
-    if astral or _UNUSUAL.search(view.text):
-        view = View(_folded(view.text, astral), view._origin, view._cache)  # offsets do not move
-        view = _rewrite(view, _INVISIBLE if astral else _INVISIBLE_IN_BMP, "")
+    fold_astral = any(ord(char) in _FOLD for char in astral)
+    invisible_astral = any(_INVISIBLE_ASTRAL.match(char) for char in astral)
+    if fold_astral or invisible_astral or _UNUSUAL.search(view.text):
+        view = View(_folded(view.text, fold_astral), view._origin, view._cache)  # offsets do not move
+        view = _rewrite(view, _INVISIBLE if invisible_astral else _INVISIBLE_IN_BMP, "")
     return _rewrite(view, _GAP_IN_WORDS, "")  # most bodies have some (第一条　…): no search first
 
 
