@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.secrecy import cleanlines
 from generator.secrecy.cleanlines import CleanLines
 from generator.output import files_under, in_tree_order
 from generator.secrecy.published import _matches, hits, scan_file
@@ -46,6 +48,31 @@ def test_skipping_known_lines_never_changes_what_a_scan_finds(texts: list[list[s
         assert [(h.rule, h.start, h.raw) for h in hits(text, clean)] == [
             (h.rule, h.start, h.raw) for h in scan(text, _matches)
         ]
+
+
+@QUICK
+@given(st.lists(lines, min_size=1, max_size=8))
+def test_lines_kept_by_their_digest_never_change_what_a_scan_finds(texts: list[list[str]]) -> None:
+    """As above, with every line of more than 8 characters kept by its digest, not its text."""
+    with mock.patch.object(cleanlines, "LONGEST", 8):
+        clean = CleanLines()
+        for drawn in texts:
+            text = "\n".join(drawn)
+            assert [(h.rule, h.start, h.raw) for h in hits(text, clean)] == [
+                (h.rule, h.start, h.raw) for h in scan(text, _matches)
+            ]
+
+
+def test_a_long_line_found_clean_is_not_scanned_again_but_the_same_line_with_a_number_is() -> None:
+    """Pagefind's runtime, the same in every shard's bundle, is a few very long lines."""
+    clean = CleanLines()
+    runtime = "var a=function(){return 1};" * 200  # 5,400 characters on one line
+    assert len(runtime) > cleanlines.LONGEST
+    assert hits(runtime, clean) == []
+    assert clean.unknown(runtime + "\n" + runtime) == []
+    leaked = runtime[:2000] + f" 手机 {MOBILE} " + runtime[2000:]
+    assert clean.unknown(leaked) == [leaked]
+    assert [h.rule for h in hits(leaked, clean)] == ["SEC008"]
 
 
 def test_a_page_of_known_lines_is_not_scanned_again_but_a_new_number_among_them_is_found(tmp_path) -> None:

@@ -11,14 +11,20 @@ if and only if one of its lines has one, whatever lines stand around it
 Only whether a line is clean is kept, never a finding: a text with any line not known clean
 is scanned as a whole, as written, for its findings. A line is clean for one day: a resident
 ID number is valid once its birth date has passed.
+
+A line longer than LONGEST is kept by its BLAKE2b digest, not its text: Pagefind's runtime
+(`pagefind.js`, its worker, its WebAssembly read as text) is the same in every shard's bundle,
+and its long lines were scanned again in each of a city's 650 bundles.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Callable
 
-LONGEST = 2000  # characters; a longer line is scanned every time, not kept
+LONGEST = 2000  # characters; a longer line is kept by its digest
+DIGEST = 32  # bytes of a long line's BLAKE2b digest, counted against BUDGET as characters
 BUDGET = 4_000_000  # characters kept before the memory is let go and filled again
 
 
@@ -27,6 +33,7 @@ class CleanLines:
         self._today = today
         self._day: dt.date | None = None
         self._lines: set[str] = set()
+        self._digests: set[bytes] = set()  # of the clean lines longer than LONGEST
         self._chars = 0
 
     def unknown(self, text: str) -> list[str]:
@@ -35,20 +42,31 @@ class CleanLines:
         if day != self._day:
             self.forget()
             self._day = day
-        known = self._lines
-        return [line for line in dict.fromkeys(text.split("\n")) if line not in known]
+        known, digests = self._lines, self._digests
+        return [
+            line
+            for line in dict.fromkeys(text.split("\n"))
+            if line not in known and (len(line) <= LONGEST or _digest(line) not in digests)
+        ]
 
     def learn(self, lines: list[str]) -> None:
         """Keep `lines`, scanned and found clean since `unknown` gave them (unless the day turned since)."""
         if self._today() != self._day:
             return
         kept = [line for line in lines if len(line) <= LONGEST]
-        chars = sum(map(len, kept))
+        digests = [_digest(line) for line in lines if len(line) > LONGEST]
+        chars = sum(map(len, kept)) + DIGEST * len(digests)
         if self._chars + chars > BUDGET:
             self.forget()
         self._lines.update(kept)
+        self._digests.update(digests)
         self._chars += chars
 
     def forget(self) -> None:
         self._lines.clear()
+        self._digests.clear()
         self._chars = 0
+
+
+def _digest(line: str) -> bytes:
+    return hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=DIGEST).digest()
