@@ -6,8 +6,8 @@ they can match — STANDING_ALONE on the lines that hold 国家秘密, COPY_NUMB
 one that begins with a secrecy level. These properties hold them to the plain search over the whole
 text, on texts made of the pieces that matter to them (line breaks, tabs, table bars, every kind of
 space the patterns allow, digits, levels and their fragments). And generator/secrecy/normalize.py
-tells a text with a character beyond the Basic Multilingual Plane (to fold or remove: 𝟏, a tag
-character) by the length of its UTF-16 form, not by a search.
+runs its patterns of the characters beyond the Basic Multilingual Plane (to fold or remove: 𝟏, a tag
+character) only when the text holds one of those: the visible text is the one every pattern makes.
 """
 
 from __future__ import annotations
