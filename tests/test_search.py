@@ -13,7 +13,7 @@ import pytest
 
 from conftest import DEPARTMENT_YAML, DEPT_USCC, record_text, run_cli
 
-from generator.search import bundle, canonical, directory, docs, make, order, pagetexts
+from generator.search import bundle, canonical, directory, docs, make, order, pagetexts, terms
 from generator.search.terms import RUN, code, index_terms, runs, words
 
 ZWSP = "\u200b"  # the extended indexer marks its Chinese word boundaries with zero-width spaces
@@ -150,6 +150,21 @@ def test_search_terms_are_coded_bigrams_characters_and_ascii_runs() -> None:
         [code("羚羊"), "t" + code("羚羊"), code("羚"), "t" + code("羚"), code("羊"), "t" + code("羊")]
         + [code("羊草"), code("草")]
     )
+
+
+def test_the_directory_keys_found_as_a_page_is_cut_are_the_keys_of_its_text() -> None:
+    """The indexer's pages are cut into words once: the term directory's keys of the texts, found on
+    the way, are what terms.keys finds of them on its own, and so is a shard's directory."""
+    texts = ["《关于2026年ABCDEFGHIJK项目的通知》", "ＣＯＶＩＤ－１９疫情 阿尔山市", "", "x1234567890 依申请公开"]
+    found: set[str] = set()
+    for text in texts:
+        words(text, found)
+    assert found == terms.keys(*texts)
+    assert "abcdefgh" in found and "abcdefghijk" not in found  # an ASCII run by its first PREFIX characters
+    pages = [
+        (f"/d/{i}.html", f"标题{i}", f"测发〔2026〕{i}号", f"X/2026-{i:05d}", text) for i, text in enumerate(texts)
+    ]
+    assert terms.page_keys(pages, found) == terms.page_keys(pages)
 
 
 def test_runs_are_cut_where_the_search_page_cuts_them() -> None:

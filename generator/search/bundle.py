@@ -64,13 +64,14 @@ def index_pages(
     items: tuple[Doc, ...],
     dest: Path,
     shard: str = "",
-    prepared: Callable[[Mapping[str, str]], None] | None = None,
+    prepared: Callable[[Mapping[str, str], set[str]], None] | None = None,
     known: Mapping[str, str] | None = None,
 ) -> Measurement:
     """Write the Pagefind bundle of the pages `items` (output paths under `root`) to the new folder
     `dest`, its page ids those of shard `shard` (canonical.own_ids). `prepared`: called with the
-    document text of each page (by URL, as the fragments will hold it) once the pages are read and
-    the indexer starts, which needs nothing of this interpreter until it ends.
+    document text of each page (by URL, as the fragments will hold it) and the term directory keys
+    of those texts (terms.keys, found as they were cut into words) once the pages are read and the
+    indexer starts, which needs nothing of this interpreter until it ends.
     `known`: the document text (docs.shown) of pages whose bytes it was found from, by output path
     (ShardCache.known_texts): those pages are not read.
 
@@ -79,6 +80,7 @@ def index_pages(
     leaves there is tidied with its other leftovers, where the system's temporary folder would keep
     a city shard's 20 MB for good."""
     texts: dict[str, str] = {}
+    body_keys: set[str] = set()  # terms.keys of every page's text
     scratch = dest.with_name(dest.name + PAGES)
     shutil.rmtree(scratch, ignore_errors=True)
     try:
@@ -91,7 +93,7 @@ def index_pages(
                 body = docs.text((root / item.path).read_text(encoding="utf-8")) if item.full else ""
                 text = docs.shown(item, body)
             texts["/" + item.path] = text
-            target.write_text(docs.page(item, text), encoding="utf-8")
+            target.write_text(docs.page(item, text, body_keys), encoding="utf-8")
         command = [
             str(_binary()),
             "--site",
@@ -104,7 +106,7 @@ def index_pages(
         ]
         log = scratch / "pagefind.log"
         if prepared is not None:
-            prepared(texts)
+            prepared(texts, body_keys)
         started = time.perf_counter()
         run = _run([sys.executable, "-I", str(PEAK), str(log), *command])
         seconds = time.perf_counter() - started

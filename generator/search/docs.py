@@ -218,10 +218,11 @@ def read_text_digests(root: Path, paths: list[str]) -> list[str]:
     return [text_digest(joined(text((root / path).read_text(encoding="utf-8")))) for path in paths]
 
 
-def page(item: Doc, text: str) -> str:
+def page(item: Doc, text: str, keys: set[str] | None = None) -> str:
     """The page the indexer is given for `item`, whose text shown is `text` (`shown`): its metadata,
     and as its indexed text only its search words (terms.py). The bundle's fragments then get that
-    text in their place (bundle.py): the browser reads the text, the index the words."""
+    text in their place (bundle.py): the browser reads the text, the index the words. `keys`: a set
+    that the term directory keys of `text` are added to (terms.words)."""
     shown_meta = {
         "索引号": item.index_no,
         "文号": item.doc_no,
@@ -241,7 +242,7 @@ def page(item: Doc, text: str) -> str:
         for name in ("索引号", "文号")
         if shown_meta[name]
     ]
-    words = f"{terms.index_terms((item.title, item.doc_no, item.index_no), text)} {terms.EVERY}"
+    words = f"{terms.index_terms((item.title, item.doc_no, item.index_no), text, keys)} {terms.EVERY}"
     return (
         '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title></title></head><body>'
         f"<article data-pagefind-body><div data-pagefind-ignore>{''.join(spans)}</div>"

@@ -79,12 +79,13 @@ class _Keys:
         self.items, self.prepared = items, prepared
         self.texts: Mapping[str, str] = {}  # each page's document text as shown, by URL
         self.pages: list[tuple[str, str, str, str, str]] = []
+        self.body_keys: set[str] = set()  # terms.keys of those texts, found as they were cut
         self.found: dict[str, int] | None = None
         self.thread: threading.Thread | None = None
 
-    def begin(self, texts: Mapping[str, str]) -> None:
+    def begin(self, texts: Mapping[str, str], body_keys: set[str]) -> None:
         """bundle.index_pages's `prepared`: the pages are read and the indexer starts."""
-        self.texts = texts
+        self.texts, self.body_keys = texts, body_keys
         self.pages = [
             (url, item.title, item.doc_no, item.index_no, texts[url])
             for item in self.items
@@ -97,7 +98,7 @@ class _Keys:
 
     def _find(self) -> None:
         try:
-            self.found = terms.page_keys(self.pages)
+            self.found = terms.page_keys(self.pages, self.body_keys)
         except Exception:  # found again from the fragments (`of`), where a fault is the build's to report
             self.found = None
 

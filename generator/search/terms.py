@@ -112,14 +112,21 @@ def _pieces(run: str) -> list[str]:
     return found
 
 
-def words(text: str) -> dict[str, None]:
-    """The words of `text`, in order, once each: ASCII runs, and each CJK bigram and character."""
+def words(text: str, keys: set[str] | None = None) -> dict[str, None]:
+    """The words of `text`, in order, once each: ASCII runs, and each CJK bigram and character.
+    `keys`: a set that the text's term directory keys (`keys`) are added to, as the words are cut
+    (the indexer's pages are cut once for both: bundle.index_pages)."""
     found: dict[str, None] = {}
     for kind, run in runs(text):
         if kind == "ascii":
             found[run] = None
+            if keys is not None:
+                keys.update(run[:n] for n in range(1, min(len(run), PREFIX) + 1))
         else:
-            found.update(dict.fromkeys(map(code, _pieces(run))))
+            coded = dict.fromkeys(map(code, _pieces(run)))
+            found.update(coded)
+            if keys is not None:
+                keys.update(coded)
     return found
 
 
@@ -151,14 +158,16 @@ def group(url: str) -> int:
     return fnv(url.encode("utf-8")) % GROUPS
 
 
-def page_keys(pages: Iterable[tuple[str, str, str, str, str]]) -> dict[str, int]:
+def page_keys(pages: Iterable[tuple[str, str, str, str, str]], body_keys: set[str] | None = None) -> dict[str, int]:
     """The term directory's keys of pages, each (URL, title, 文号, 索引号, document text): `keys` of
     all their texts; TITLE_KEY before each of `keys` of their titles, 文号 and 索引号 (a record whose
     title holds a query shows first); and WHOLE_KEY with the hash of each title, 文号 and 索引号 as a
     whole, `normal` (a record whose title, 文号 or 索引号 is the query shows before every other:
     static/search-core.js). Each key with a mask: for a title key, bit g set when a page of `group`
     g holds it in its own title, 文号 or 索引号 (so all of a query's title keys in one group, not
-    spread over different pages); for the others 0. Each distinct piece is coded once."""
+    spread over different pages); for the others 0. Each distinct piece is coded once.
+    `body_keys`: `keys` of the pages' document texts, when they were found as the texts were cut
+    (`words`)."""
     heads: list[str] = []
     bodies: list[str] = []
     held: dict[str, int] = {}  # an ASCII prefix or a CJK piece (uncoded) of a title, 文号 or 索引号 → its groups
@@ -173,22 +182,22 @@ def page_keys(pages: Iterable[tuple[str, str, str, str, str]]) -> dict[str, int]
         bodies.append(body)
     # a CJK piece is never ASCII (runs: the text is lower case, an ASCII run is [a-z0-9]+)
     titled = {part if part.isascii() else code(part): mask for part, mask in held.items()}
-    found = dict.fromkeys(keys(*bodies), 0)
+    found = dict.fromkeys(keys(*bodies) if body_keys is None else body_keys, 0)
     found.update(dict.fromkeys(titled, 0))
     found.update((TITLE_KEY + key, mask) for key, mask in titled.items())
     found.update((WHOLE_KEY + _hashed(whole), 0) for whole in set(map(normal, heads)) if whole)
     return found
 
 
-def index_terms(titles: tuple[str, ...], body: str) -> str:
+def index_terms(titles: tuple[str, ...], body: str, keys: set[str] | None = None) -> str:
     """The space-separated words to index: those of `titles` (title, 文号, 索引号) as they are and
-    with TITLE in front, then those of `body`."""
+    with TITLE in front, then those of `body` (whose term directory keys are added to `keys`)."""
     found: dict[str, None] = {}
     for text in titles:
         for word in words(text):
             found[word] = None
             found[TITLE + word] = None
-    found.update(words(body))
+    found.update(words(body, keys))
     return " ".join(found)
 
 
