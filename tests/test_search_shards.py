@@ -536,7 +536,7 @@ from pathlib import Path
 from generator.search import bundle, docs
 root, cache = Path(sys.argv[1]), Path(sys.argv[2])
 item = docs.Doc("d1/a.html", True, "羚羊", "X/2026-00001", "", ("测试局",), "2026-01-01", "", "", "现行有效", "主动公开")
-bundle.index_pages(root, (item,), cache / f".new-{os.getpid()}-beef", "d1", lambda texts: os.kill(os.getpid(), signal.SIGKILL))
+bundle.index_pages(root, (item,), cache / f".new-{os.getpid()}-beef", "d1", lambda texts, keys: os.kill(os.getpid(), signal.SIGKILL))
 """
 
 
