@@ -33,8 +33,8 @@ from .docs import Doc
 
 # One index language for every shard, so the search page can merge them all: "und" (undetermined),
 # for the words given to Pagefind are hashes and ASCII runs, no natural language (terms.py). Under
-# "zh" the extended binary ran its Chinese segmenter over those ASCII words, a third of its CPU
-# time for an index whose words were the same (bench/RESULTS.md, 2026-12-06, night).
+# "zh" the extended binary ran its Chinese segmenter over those ASCII words, a quarter of its user
+# CPU time for an index whose words were the same (bench/RESULTS.md, 2026-12-06, night).
 LANGUAGE = "und"
 PEAK = Path(__file__).with_name("peak.py")  # runs the binary and measures it (see there)
 TIMEOUT = 600  # seconds one shard's indexing may take before it is stopped as hung
