@@ -112,6 +112,11 @@ def _pieces(run: str) -> list[str]:
     return found
 
 
+def _prefixes(run: str) -> list[str]:
+    """The directory keys of an ASCII run: its prefixes of up to PREFIX characters."""
+    return [run[:n] for n in range(1, min(len(run), PREFIX) + 1)]
+
+
 def words(text: str, keys: set[str] | None = None) -> dict[str, None]:
     """The words of `text`, in order, once each: ASCII runs, and each CJK bigram and character.
     `keys`: a set that the text's term directory keys (`keys`) are added to, as the words are cut
@@ -121,7 +126,7 @@ def words(text: str, keys: set[str] | None = None) -> dict[str, None]:
         if kind == "ascii":
             found[run] = None
             if keys is not None:
-                keys.update(run[:n] for n in range(1, min(len(run), PREFIX) + 1))
+                keys.update(_prefixes(run))
         else:
             coded = dict.fromkeys(map(code, _pieces(run)))
             found.update(coded)
@@ -136,7 +141,7 @@ def _cut(texts: Iterable[str], ascii: set[str], pieces: set[str]) -> None:
     for text in texts:
         for kind, run in runs(text):
             if kind == "ascii":
-                ascii.update(run[:n] for n in range(1, min(len(run), PREFIX) + 1))
+                ascii.update(_prefixes(run))
             else:
                 pieces.update(_pieces(run))
 
