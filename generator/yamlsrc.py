@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 import yaml
 
-from . import limits
+from . import limits, yamlflat
 
 try:  # libyaml is ten times faster; fall back to the pure-Python loader
     _Base: type = yaml.CSafeLoader
@@ -201,26 +201,11 @@ class _Walk:
     def _make_scalar(self, node: yaml.ScalarNode) -> None:
         if self.made is None:
             return
-        if node.tag == STR:
-            self.made[id(node)] = node.value
-            return
-        key = (node.tag, node.value)
-        value = _PLAIN_MADE.get(key, _NOT_MADE)
-        if value is not _NOT_MADE:
+        value = node.value if node.tag == STR else _scalar(self.loader, node)
+        if value is _NOT_MADE:
+            self.made = None
+        else:
             self.made[id(node)] = value
-            return
-        make = self.loader.yaml_constructors.get(node.tag)
-        if make is None:
-            self.made = None
-            return
-        try:
-            value = make(self.loader, node)  # int, float, bool, null, timestamp: a plain value
-        except Exception:  # noqa: BLE001 - construct_document raises it again, as PyYAML does
-            self.made = None
-            return
-        self.made[id(node)] = value
-        if node.tag in IMPLICIT_SCALARS and len(_PLAIN_MADE) < RESOLVED_KEPT:
-            _PLAIN_MADE[key] = value
 
     def _make_collection(self, node: yaml.Node) -> None:
         made = self.made
@@ -361,6 +346,48 @@ class _Walk:
                 stack.extend((item, path, depth + 1, False) for item, path in reversed(pending_items))
 
 
+def _scalar(loader: Any, node: yaml.ScalarNode) -> Any:
+    """A scalar's value made by the loader's own constructor (int, float, bool, null, timestamp),
+    or _NOT_MADE where the loader has none or it refuses the text (construct_document then raises)."""
+    key = (node.tag, node.value)
+    value = _PLAIN_MADE.get(key, _NOT_MADE)
+    if value is not _NOT_MADE:
+        return value
+    make = loader.yaml_constructors.get(node.tag)
+    if make is None:
+        return _NOT_MADE
+    try:
+        value = make(loader, node)
+    except Exception:  # noqa: BLE001 - construct_document raises it again, as PyYAML does
+        return _NOT_MADE
+    if node.tag in IMPLICIT_SCALARS and len(_PLAIN_MADE) < RESOLVED_KEPT:
+        _PLAIN_MADE[key] = value
+    return value
+
+
+class _Plain:
+    """A plain scalar's value as the walk makes it, for `yamlflat`: the text itself when it loads as
+    text, the constructor's value for a date, number, bool or null, NOT_PLAIN otherwise (the tag
+    `=` and `<<` resolve to, or a value the constructor refuses: the walk's business)."""
+
+    def __init__(self) -> None:
+        self.loader: Any = None  # made at first use: a parser of an empty text, for its resolver
+
+    def __call__(self, text: str) -> Any:
+        if self.loader is None:
+            self.loader = _Loader("")
+        tag = self.loader.resolve(yaml.ScalarNode, text, (True, False))
+        if tag == STR:
+            return text
+        if tag not in IMPLICIT_SCALARS:
+            return yamlflat.NOT_PLAIN
+        value = _scalar(self.loader, yaml.ScalarNode(tag, text))
+        return yamlflat.NOT_PLAIN if value is _NOT_MADE else value
+
+
+_plain = _Plain()
+
+
 def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return [child for pair in node.value for child in pair]
@@ -459,7 +486,12 @@ def parse(text: str, line_offset: int = 0, max_chars: int | None = None) -> Pars
     `line_offset` is added to the line numbers written inside error messages (a record's
     front matter starts on file line 2: offset 1), so the message names the lines the
     person sees in the file; `YamlError.line` and the line map stay in the parsed text.
-    `max_chars`: the longest value allowed (default: site.yaml limits.field_chars in force)."""
+    `max_chars`: the longest value allowed (default: site.yaml limits.field_chars in force).
+    A flat front matter (one `key: value` a line, `yamlflat`) is read without libyaml."""
+    max_chars = limits.active().field_chars if max_chars is None else max_chars
+    flat = yamlflat.parse(text, _plain, max_chars)
+    if flat is not None:
+        return Parsed(*flat)
     # may nest deeper than the composer can take (each opening is a character at least: a short
     # text cannot)
     if len(text) > _COMPOSER_SAFE and len(_NESTING.findall(text)) > _COMPOSER_SAFE:
@@ -467,7 +499,7 @@ def parse(text: str, line_offset: int = 0, max_chars: int | None = None) -> Pars
         if fault is not None:
             raise fault
     loader = _Loader(text)
-    walk = _Walk(loader, line_offset, limits.active().field_chars if max_chars is None else max_chars)
+    walk = _Walk(loader, line_offset, max_chars)
     node = None
     try:
         node = loader.get_single_node()
