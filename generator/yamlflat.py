@@ -34,6 +34,8 @@ _COMMENT = r"(?: +#.*)?"  # what may follow a value: spaces, then a comment to t
 # a plain value in block context, as YAML reads it: no indicator first, no space first or last, no
 # mapping indicator (": " or ":" at the end) inside; " #" begins the comment that may follow
 _BLOCK_PLAIN = re.compile(r"([^-?:,\[\]{}#&*!|>'\"%@` ](?:(?!: | #).)*(?<![: ]))" + _COMMENT)
+# the commonest line, `key: plain value`, in one match
+_PLAIN_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): " + _BLOCK_PLAIN.pattern)
 _SINGLE = re.compile(r"'((?:[^']|'')*)'" + _COMMENT)
 _DOUBLE = re.compile(r'"([^"\\]*)"' + _COMMENT)
 # a one-line flow mapping of plain keys and plain values (no flow indicator, colon, comment or
@@ -126,6 +128,13 @@ def _new_key(key: str, mapping: dict[str, Any], plain: Plain, max_chars: int) ->
 
 def _item(row: str, mapping: dict[str, Any], plain: Plain, max_chars: int) -> tuple[str, Any] | None:
     """`key: value` as (key, value), or None: not such a line, or a key already in `mapping`."""
+    pair = _PLAIN_PAIR.fullmatch(row)
+    if pair is not None:
+        key, text = pair.group(1, 2)
+        if not _new_key(key, mapping, plain, max_chars) or len(text) > max_chars:
+            return None
+        value = plain(text)
+        return None if value is NOT_PLAIN else (key, value)
     line = _LINE.fullmatch(row)
     if line is None or not _new_key(line.group(1), mapping, plain, max_chars):
         return None

@@ -374,6 +374,8 @@ class _Plain:
         self.loader: Any = None  # made at first use: a parser of an empty text, for its resolver
 
     def __call__(self, text: str) -> Any:
+        if _Loader.plain_text_is_str and text and text[0] not in _Loader.yaml_implicit_resolvers:
+            return text  # as _Loader.resolve says, without the call: most values are Chinese text
         if self.loader is None:
             self.loader = _Loader("")
         tag = self.loader.resolve(yaml.ScalarNode, text, (True, False))
