@@ -5,9 +5,10 @@
 Reads every record file under SITE/content (as the check does: decode, split the front matter)
 and times, in this one process, each parsing step the product runs on a record at a cold build:
 
-  - YAML: `yamlsrc.parse` of the front matter (libyaml's C parser and composer, then our walk,
-    in Python, that keeps each key's line and makes the data as PyYAML's constructor would), and
-    libyaml's compose step alone;
+  - YAML: `yamlsrc.parse` of the front matter as the product runs it (a flat front matter, one
+    `key: value` a line, read by `yamlflat`; any other through libyaml), the same with `yamlflat`
+    left out (libyaml's C parser and composer, then our walk, in Python, that keeps each key's
+    line and makes the data as PyYAML's constructor would), and libyaml's compose step alone;
   - Markdown (markdown-it-py, pure Python): `markdown.scan` (links and raw HTML, check),
     `markdown.body_facts` (first sentence, check), `markdown.render` (the record page).
 
@@ -31,7 +32,7 @@ from typing import Callable
 import yaml
 from markdown_it import MarkdownIt
 
-from generator import markdown, yamlsrc
+from generator import limits, markdown, yamlflat, yamlsrc
 from generator.load import decode, split_front_matter
 
 
@@ -63,6 +64,15 @@ def compose(text: str) -> object:
         loader.dispose()
 
 
+def libyaml(text: str) -> object:
+    """`yamlsrc.parse` with the flat reader left out: every text through libyaml and the walk."""
+    flat, yamlflat.parse = yamlflat.parse, lambda *args: None
+    try:
+        return yamlsrc.parse(text)
+    finally:
+        yamlflat.parse = flat
+
+
 def pyrs_parser() -> Callable[[str], str] | None:
     try:
         import markdown_it_pyrs  # type: ignore[import-not-found, unused-ignore]
@@ -87,9 +97,15 @@ def main() -> int:
     if not n:
         parser.error(f"no record with front matter under {args.site / 'content'}")
     print(f"{n:,} records, {sum(map(len, bodies)):,} body characters", file=sys.stderr)
+    field_chars = limits.active().field_chars
+    flat = sum(yamlflat.parse(front, yamlsrc._plain, field_chars) is not None for front in fronts)
 
     rows: list[tuple[str, float]] = [
-        ("YAML: `yamlsrc.parse` (libyaml + the walk: lines, faults, data)", timed(yamlsrc.parse, fronts)),
+        (
+            "YAML: `yamlsrc.parse` (flat front matter read directly, the rest through libyaml)",
+            timed(yamlsrc.parse, fronts),
+        ),
+        ("YAML: `yamlsrc.parse` without `yamlflat` (libyaml + the walk: lines, faults, data)", timed(libyaml, fronts)),
         ("YAML: libyaml compose alone (C)", timed(compose, fronts)),
         ("Markdown: `scan`, links and raw HTML (check)", timed(markdown.scan, bodies)),
         ("Markdown: `body_facts`, first sentence (check)", timed(markdown.body_facts, bodies)),
@@ -112,6 +128,7 @@ def main() -> int:
     print("|---|---|---|")
     for label, seconds in rows:
         print(f"| {label} | {seconds:.2f} | {seconds / n * 1e6:,.0f} |")
+    print(f"\n{flat:,} of {n:,} front matters are flat (read without libyaml).")
     if rust is None:
         print("\nmarkdown-it-pyrs is not installed: not compared.")
     else:
