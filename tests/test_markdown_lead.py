@@ -1,7 +1,8 @@
 """A record without a summary is listed with its body's first sentence. For speed only the first
 paragraphs are parsed; whatever Markdown follows them, the sentence must be the one the whole
 body gives (compared here with a parse of the whole body, on generated bodies). And a text of
-nothing but paragraphs of words is read without the parser: its words must be the parser's."""
+nothing but paragraphs of words is read and rendered without the parser: its words and its HTML
+must be the parser's."""
 
 from __future__ import annotations
 
@@ -77,7 +78,7 @@ def test_a_sentence_after_an_unclosed_fence_in_the_prefix_is_not_taken() -> None
 
 # pieces of a body that holds no Markdown, or nearly none: every kind of space at a line's ends,
 # blank lines of spaces, lines that only look like list items, code or headings in Chinese
-PLAIN = ["第一条", "为了规范", "政府信息", "公开。", "abc", "139", "2018-08-14", "1、", "（一）", "!", "?", "."]
+PLAIN = ["第一条", "为了规范", "政府信息", "公开。", "abc", "139", "2018-08-14", "1、", "（一）", "!", "?", ".", "\"", "'"]
 SPACES = [" ", "  ", "   ", "    ", "\u00a0", "\u3000", "\u2028", "\u2003", "\t", "\r"]
 MARKS = [
     "1. ",
@@ -125,3 +126,17 @@ def test_a_body_of_plain_paragraphs_is_read_without_the_parser(monkeypatch: pyte
     body = "  第五条　行政机关应在自身职责范围内\n发布政府信息。 \n\n\u00a0\n  第六条 根据法律。\n"
     monkeypatch.setattr(markdown, "plain_text", lambda text: pytest.fail("the parser was asked"))
     assert markdown.first_sentence(body) == "第五条 行政机关应在自身职责范围内发布政府信息。"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=plain_texts())
+def test_a_body_rendered_without_the_parser_is_the_parsers_html(text: str) -> None:
+    plain = markdown._plain_html(text)
+    if plain is not None:
+        assert plain == markdown._RENDER.renderer.render(markdown._RENDER.parse(text), markdown._RENDER.options, {})
+
+
+def test_a_body_of_plain_paragraphs_is_rendered_without_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = '\u3000\u3000第五条  \n  发布"政府信息"。\n\n\u00a0\n'
+    monkeypatch.setattr(markdown._RENDER, "parse", lambda *args: pytest.fail("the parser was asked"))
+    assert markdown.render(body, str) == "<p>第五条<br />\n发布&quot;政府信息&quot;。</p>\n<p></p>\n"
