@@ -78,7 +78,22 @@ def test_a_sentence_after_an_unclosed_fence_in_the_prefix_is_not_taken() -> None
 
 # pieces of a body that holds no Markdown, or nearly none: every kind of space at a line's ends,
 # blank lines of spaces, lines that only look like list items, code or headings in Chinese
-PLAIN = ["第一条", "为了规范", "政府信息", "公开。", "abc", "139", "2018-08-14", "1、", "（一）", "!", "?", ".", "\"", "'"]
+PLAIN = [
+    "第一条",
+    "为了规范",
+    "政府信息",
+    "公开。",
+    "abc",
+    "139",
+    "2018-08-14",
+    "1、",
+    "（一）",
+    "!",
+    "?",
+    ".",
+    '"',
+    "'",
+]
 SPACES = [" ", "  ", "   ", "    ", "\u00a0", "\u3000", "\u2028", "\u2003", "\t", "\r"]
 MARKS = [
     "1. ",
