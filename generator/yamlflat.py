@@ -1,20 +1,21 @@
 """The flat front matter most records are, read without libyaml — or not at all.
 
 A record's front matter is nearly always one `key: value` per line: a plain value, a value
-in single or double quotes, or a one-line `{key: value, …}` (the sign-off), maybe with a
-comment after it or on a line of its own. Composing it with libyaml and walking the nodes was a
-fifth of a record's own work in a cold `check` (140 µs a record); reading such lines directly
-takes a third of that.
+in single or double quotes, or a one-line `{key: value, …}`; a list (`keywords:`) or a mapping
+(the sign-off `review:`) indented under its key; comments after a value or on lines of their
+own. Composing it with libyaml and walking the nodes was a fifth of a record's own work in a
+cold `check` (140 µs a record); reading such lines directly takes a third of that.
 
 `parse` accepts only a strict subset of YAML, whose meaning is not in doubt, and returns None
-for anything else — a list, an indented or continued line, a tab, an escape, a control
+for anything else — a second level, a list of lists or mappings, an unevenly indented or
+continued line, an empty value, a tab, an escape, a control
 character or an unusual line break (NEL, U+2028, U+2029, a byte-order mark), a key written
 twice, a key that does not load as text (`yes`, `null`), a value whose first character is a
 YAML indicator, a value that holds a mapping indicator, a value longer than the limit, or a
 value the loader's constructor would refuse. The caller (`yamlsrc.parse`) then reads the text
 with libyaml as before, and reports any fault as before. What `parse` returns is what
 `yamlsrc.parse` makes of the same text: the same data, the same types, the same line of every
-key (tests/test_yaml_flat.py; and every record of the bench corpus, `bench/yaml_flat.py`).
+key (tests/test_yaml_flat.py; and every record of the bench corpus, `bench/yaml_same.py`).
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from typing import Any, Callable
 
 NOT_PLAIN = object()  # what `plain` returns for a value it will not vouch for
 
-# a line: a key as plain ASCII text, ": ", and the value
-_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): (.+)")
-_OPEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +#.*)?")  # a key whose mapping follows, indented
+_KEY = r"[A-Za-z_][A-Za-z0-9_]*"  # a key as plain ASCII text (it must still load as that text)
+# a line: a key, ": ", and the value
+_LINE = re.compile(f"({_KEY}): (.+)")
+_OPEN = re.compile(f"({_KEY}):(?: +#.*)?")  # a key whose list or mapping follows, indented
 # anything that could change how libyaml reads the text: a character it refuses or treats as a
 # line break or byte-order mark (NEL U+0085, U+2028, U+2029, U+FEFF), a tab, a carriage return
 _UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
@@ -35,15 +37,14 @@ _COMMENT = r"(?: +#.*)?"  # what may follow a value: spaces, then a comment to t
 # mapping indicator (": " or ":" at the end) inside; " #" begins the comment that may follow
 _BLOCK_PLAIN = re.compile(r"([^-?:,\[\]{}#&*!|>'\"%@` ](?:(?!: | #).)*(?<![: ]))" + _COMMENT)
 # the commonest line, `key: plain value`, in one match
-_PLAIN_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): " + _BLOCK_PLAIN.pattern)
+_PLAIN_PAIR = re.compile(f"({_KEY}): " + _BLOCK_PLAIN.pattern)
 _SINGLE = re.compile(r"'((?:[^']|'')*)'" + _COMMENT)
 _DOUBLE = re.compile(r'"([^"\\]*)"' + _COMMENT)
 # a one-line flow mapping of plain keys and plain values (no flow indicator, colon, comment or
 # quote inside a value; single spaces between its items)
 _FLOW_VALUE = r"[^-?:,\[\]{}#&*!|>'\"%@` ][^,\[\]{}:#'\"?]*(?<! )"
-_FLOW_ITEMS = r"[A-Za-z_][A-Za-z0-9_]*: " + _FLOW_VALUE + r"(?:, [A-Za-z_][A-Za-z0-9_]*: " + _FLOW_VALUE + r")*"
-_FLOW = re.compile(r"\{(" + _FLOW_ITEMS + r")\}" + _COMMENT)
-_FLOW_ITEM = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): (" + _FLOW_VALUE + ")")
+_FLOW = re.compile(f"\\{{({_KEY}: {_FLOW_VALUE}(?:, {_KEY}: {_FLOW_VALUE})*)\\}}" + _COMMENT)
+_FLOW_ITEM = re.compile(f"({_KEY}): ({_FLOW_VALUE})")
 
 Plain = Callable[[str], Any]
 TEXT_KEYS_KEPT = 10_000  # keys known to load as their own text, per process
@@ -58,7 +59,8 @@ def parse(text: str, plain: Plain, max_chars: int) -> tuple[dict[str, Any], dict
     mapping (`key: value`), all indented alike (a list may stand at the key's own indentation), as
     `keywords:` and the sign-off `review:` are written. `plain(text)` makes a plain scalar's value
     as the loader would (a string, a date, a number…) or returns NOT_PLAIN; it is also asked about
-    every key, which must load as the same text."""
+    every key, which must load as the same text. It must be the loader's own (`yamlsrc`): the keys
+    it said that of are kept for the process."""
     if not text or _UNUSUAL.search(text) is not None:
         return None
     data: dict[str, Any] = {}
