@@ -16,11 +16,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import twotrees
 
 
 def facts(site: Path, out: Path, html: bool) -> None:
@@ -65,32 +65,20 @@ def main() -> None:
     if args.child is not None:
         facts(args.site, args.child, args.render)
         return
-    results: dict[str, tuple[list[str], int, float, float, str]] = {}
-    with tempfile.TemporaryDirectory() as work:
-        for label, tree in (("old", args.old), ("new", args.new)):
-            out = Path(work) / label
-            run = subprocess.run(
-                [sys.executable, __file__, str(args.site), str(args.old), str(args.new), "--child", str(out)]
-                + (["--render"] if args.render else []),
-                env={**os.environ, "PYTHONPATH": str(tree.resolve())},
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            module, count, seconds, rendering = run.stderr.split()[-4:]
-            results[label] = (out.read_text("utf-8").splitlines(), int(count), float(seconds), float(rendering), module)
-    old, new = results["old"][0], results["new"][0]
-    differ = [a.split()[0] for a, b in zip(old, new) if a != b]
-    for label, (_, count, seconds, rendering, module) in results.items():
-        each = max(count, 1) / 1e6
-        print(f"{label} ({module}): {count} bodies, facts {seconds:.2f} s ({seconds / each:.0f} µs each)", end="")
-        print(f", HTML {rendering:.2f} s ({rendering / each:.0f} µs each)" if args.render else "")
-    print(
-        f"read alike: {len(old) - len(differ)} of {len(old)}"
-        + ("" if len(old) == len(new) else " (lists differ in length)")
+    results = twotrees.run_both(
+        __file__,
+        [str(args.site), str(args.old), str(args.new)] + (["--render"] if args.render else []),
+        args.old,
+        args.new,
     )
-    for name in differ[:20]:
-        print(f"differs: {name}")
+    for label, (_, (module, count, seconds, rendering)) in results.items():
+        each = max(int(count), 1) / 1e6
+        print(
+            f"{label} ({module}): {count} bodies, facts {float(seconds):.2f} s ({float(seconds) / each:.0f} µs each)",
+            end="",
+        )
+        print(f", HTML {float(rendering):.2f} s ({float(rendering) / each:.0f} µs each)" if args.render else "")
+    twotrees.print_alike(results["old"][0], results["new"][0])
 
 
 if __name__ == "__main__":

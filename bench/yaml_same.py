@@ -18,11 +18,11 @@ import hashlib
 import os
 import pickle
 import stat
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import twotrees
 
 
 def digests(site: Path, out: Path, max_bytes: int | None) -> None:
@@ -72,32 +72,19 @@ def main() -> None:
     if args.child is not None:
         digests(args.site, args.child, args.max_bytes)
         return
-    results: dict[str, tuple[list[str], int, float, str]] = {}
-    with tempfile.TemporaryDirectory() as work:
-        for label, tree in (("old", args.old), ("new", args.new)):
-            out = Path(work) / label
-            run = subprocess.run(
-                [sys.executable, __file__, str(args.site), str(args.old), str(args.new), "--child", str(out)]
-                + ([] if args.max_bytes is None else ["--max-bytes", str(args.max_bytes)]),
-                env={**os.environ, "PYTHONPATH": str(tree.resolve())},
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            module, count, seconds = run.stderr.split()[-3:]
-            results[label] = (out.read_text("utf-8").splitlines(), int(count), float(seconds), module)
-    old, new = results["old"][0], results["new"][0]
-    differ = [a.split()[0] for a, b in zip(old, new) if a != b]
-    for label, (_, count, seconds, module) in results.items():
-        print(
-            f"{label} ({module}): {count} documents, parse {seconds:.2f} s ({seconds / max(count, 1) * 1e6:.0f} µs each)"
-        )
-    print(
-        f"read alike: {len(old) - len(differ)} of {len(old)}"
-        + ("" if len(old) == len(new) else " (lists differ in length)")
+    results = twotrees.run_both(
+        __file__,
+        [str(args.site), str(args.old), str(args.new)]
+        + ([] if args.max_bytes is None else ["--max-bytes", str(args.max_bytes)]),
+        args.old,
+        args.new,
     )
-    for name in differ[:20]:
-        print(f"differs: {name}")
+    for label, (_, (module, count, seconds)) in results.items():
+        each = max(int(count), 1) / 1e6
+        print(
+            f"{label} ({module}): {count} documents, parse {float(seconds):.2f} s ({float(seconds) / each:.0f} µs each)"
+        )
+    twotrees.print_alike(results["old"][0], results["new"][0])
 
 
 if __name__ == "__main__":
