@@ -70,9 +70,9 @@ def parse(text: str, plain: Plain, max_chars: int) -> tuple[dict[str, Any], dict
     below: list[Any] | dict[str, Any] | None = None  # that list or mapping, once its first line is read
     indent = 0  # the indentation of its lines
     for number, row in enumerate(text.split("\n"), 1):
-        if not row or row.lstrip(" ").startswith("#"):  # a blank line or a comment
-            continue
         written = row.lstrip(" ")
+        if not row or written.startswith("#"):  # a blank line or a comment
+            continue
         width = len(row) - len(written)
         if opened and below is None:  # the first line under `key:` says what follows
             below = [] if written.startswith("- ") else {} if width else None
@@ -133,9 +133,9 @@ def _item(row: str, mapping: dict[str, Any], plain: Plain, max_chars: int) -> tu
     pair = _PLAIN_PAIR.fullmatch(row)
     if pair is not None:
         key, text = pair.group(1, 2)
-        if not _new_key(key, mapping, plain, max_chars) or len(text) > max_chars:
+        if not _new_key(key, mapping, plain, max_chars):
             return None
-        value = plain(text)
+        value = _plain_value(text, plain, max_chars)
         return None if value is NOT_PLAIN else (key, value)
     line = _LINE.fullmatch(row)
     if line is None or not _new_key(line.group(1), mapping, plain, max_chars):
@@ -162,9 +162,13 @@ def _value(written: str, plain: Plain, max_chars: int) -> Any:
     if first == "{":
         return _flow(written, plain, max_chars)
     value = _BLOCK_PLAIN.fullmatch(written)
-    if value is None or len(value.group(1)) > max_chars:
-        return NOT_PLAIN
-    return plain(value.group(1))
+    return NOT_PLAIN if value is None else _plain_value(value.group(1), plain, max_chars)
+
+
+def _plain_value(text: str, plain: Plain, max_chars: int) -> Any:
+    """A plain value's data, or NOT_PLAIN: longer than the limit (libyaml's walk reports it), or
+    one `plain` will not vouch for."""
+    return NOT_PLAIN if len(text) > max_chars else plain(text)
 
 
 def _flow(written: str, plain: Plain, max_chars: int) -> Any:
