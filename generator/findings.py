@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Iterable, Iterator
 
 from .rules import BLOCK, OFF, RULES, WARN
@@ -33,8 +33,13 @@ class Finding:
         return self.severity == BLOCK
 
     def as_json(self) -> dict[str, object]:
-        data = asdict(self)
-        return {key: value for key, value in data.items() if value not in ("", None)}
+        """The fields that hold something, in their order. Read directly: every field is a text, a
+        number or None, and dataclasses.asdict's deep copy of each took 1.6 s for a city's 100,000
+        findings (`check --format json`)."""
+        return {name: value for name in _FIELDS if (value := getattr(self, name)) not in ("", None)}
+
+
+_FIELDS = tuple(f.name for f in fields(Finding))
 
 
 @dataclass

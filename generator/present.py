@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from itertools import groupby
 from typing import Mapping, TextIO
 
@@ -10,6 +9,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
+from . import jsontext
 from .findings import Finding, Findings
 from .rules import BLOCK, RULES, WARN
 from .secrecy.signoffs import SignOff
@@ -20,7 +20,7 @@ SEVERITY_LABEL = {BLOCK: "阻断", WARN: "警告"}
 
 
 def as_json(findings: Findings) -> str:
-    return json.dumps([f.as_json() for f in findings.sorted()], ensure_ascii=False, indent=2)
+    return jsontext.dumps_indented([f.as_json() for f in findings.sorted()])
 
 
 def _escape_data(text: str) -> str:
@@ -115,7 +115,7 @@ SIGNOFF_OTHER_COLUMNS = 90  # 规则, 指纹, 审核人, 日期, 理由 (wrapped
 def render_signoffs(signoffs: list[SignOff], fmt: str, stream: TextIO) -> None:
     """Every sign-off for audit: where, what it accepts, who signed, and whether it still counts."""
     if fmt == "json":
-        stream.write(json.dumps([s.as_json() for s in signoffs], ensure_ascii=False, indent=2) + "\n")
+        stream.write(jsontext.dumps_indented([s.as_json() for s in signoffs]) + "\n")
         return
     # A path stays whole on one line (to copy it into an editor): the table is made as wide as the
     # longest path needs, beside the fixed columns and a readable 理由 column.

@@ -11,8 +11,13 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import DEPT_USCC, record_text, run_cli
+from generator import jsontext
+from generator.findings import Finding
+from generator.rules import RULES
 
 MakeSite = Callable[..., Path]
 TODAY = "2026-11-21"
@@ -58,6 +63,33 @@ def test_json_fields(make_site: MakeSite) -> None:
     stl002 = [f for f in found if f["rule"] == "STL002"]
     assert stl002 and {"rule", "severity", "file", "line", "message", "fix"} <= set(stl002[0])
     assert (stl002[0]["severity"], stl002[0]["file"], stl002[0]["line"]) == ("block", "content/d1/a.md", 10)
+
+
+# what the JSON report holds: texts (any character, lone surrogates from file names included), numbers, flags
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(st.characters(codec=None)),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(_JSON_VALUES)
+def test_the_json_report_is_written_as_json_writes_it(value: object) -> None:
+    """CI scripts and diffs of saved reports rely on the exact text: the fast writer changes no character."""
+    assert jsontext.dumps_indented(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def test_a_finding_as_json_keeps_its_filled_fields_in_order() -> None:
+    finding = Finding("STL002", "content/d1/a.md", 10, "过期", severity="block", changed=False)
+    assert list(finding.as_json().items()) == [
+        ("rule", "STL002"),
+        ("file", "content/d1/a.md"),
+        ("line", 10),
+        ("message", "过期"),
+        ("fix", RULES["STL002"].fix),
+        ("severity", "block"),
+        ("changed", False),
+    ]
 
 
 def test_github_annotations(make_site: MakeSite) -> None:
