@@ -266,6 +266,24 @@ def pickled(value: Any) -> bytes:
     return out.getvalue()
 
 
+def settings(config: Any) -> dict[str, Any]:
+    """What of the site's settings (a SiteConfig) a key holds: every field but where the site is
+    (`root`), which no page shows. Keys that held it changed with the path of the checkout: a CI job
+    in another workspace, its caches restored, rendered every page again."""
+    return {f.name: getattr(config, f.name) for f in fields(config) if f.name != "root"}
+
+
+def _output_named(site_root: Path, output: Path) -> str:
+    """How index.json names the output it describes: relative to the site when it lies inside (the
+    default build/), so that a site checked out at another path with its .cache/ and output (a CI
+    runner's workspace that changes from job to job) keeps its incremental builds — named absolutely,
+    such a build rendered every page again; else its absolute path."""
+    try:
+        return output.relative_to(site_root.resolve()).as_posix()
+    except ValueError:
+        return os.fspath(output)
+
+
 @lru_cache(maxsize=1)
 def product() -> str:
     """The product's own code: a new release or any change of it invalidates every page."""
@@ -299,6 +317,7 @@ class PageCache:
         self.listed_file = self.file.with_name(LISTED)
         self.previous = previous
         self._previous = os.fspath(previous)
+        self._named = _output_named(site_root, previous)
         self.entries: dict[str, Entry] = {}
         self.scanned_with = ""  # the allow list the previous output was scanned with
         self.spare: Spare | None = None  # the output before the previous one, kept beside it (output.py)
@@ -343,7 +362,7 @@ class PageCache:
 
     def _head(self) -> dict[str, str]:
         """The first keys of index.json: whose output it describes, in which layout, by which release."""
-        return {"format": FORMAT, "product": product(), "output": str(self.previous)}
+        return {"format": FORMAT, "product": product(), "output": self._named}
 
     def _start(self) -> bytes:
         """The bytes index.json begins with (`save` writes `_head` first)."""

@@ -18,6 +18,7 @@ Annual reports enter as computed counts and the narrative of reports/<year>.md
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from functools import cache, cached_property
@@ -309,7 +310,7 @@ def _public_keys(full: bool) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any
     return keys, attrgetter(*keys), tuple(name for name in keys if name in LIST_FIELDS)
 
 
-def _made_from(record: Record, public: PublicRecord) -> bytes:
+def _made_from(record: Record, public: PublicRecord, root: str) -> bytes:
     """The hash of everything `public` is made from, besides the product's code and the site's
     settings (which every page's key holds): the bytes of the record's file (its front matter and
     body, and so the body's facts), where the file is, whether it is published in full on the check
@@ -321,7 +322,7 @@ def _made_from(record: Record, public: PublicRecord) -> bytes:
         record.digest,
         record.file,  # where it is in the site (its Path's text, made for 200,000 records, took 0.2 s)
         public.full,
-        [(name, str(path)) for name, path in public.attachments],
+        [(name, os.path.relpath(path, root)) for name, path in public.attachments],  # where in the site: `root`
         public.superseded_by,
         public.interprets,
         public.interpreted_by,
@@ -391,8 +392,9 @@ def select(
             public.interprets = interprets
             known[interprets].interpreted_by.append(public.index_no)
     taken = previous_forms or {}
+    root = os.fspath(config.root)
     for public, record in zip(records, listed_records):
-        public.made_from = _made_from(record, public)
+        public.made_from = _made_from(record, public, root)
         public.listed_as = taken.get(public.made_from) or listed_form(public)
     records.sort(key=_newest_first, reverse=True)
     departments = {slug: _public_department(dept) for slug, dept in site.departments.items() if dept.data}

@@ -784,6 +784,47 @@ def test_a_key_sees_every_field_of_a_dataclass_inside_another() -> None:
     assert pagecache.fingerprint(Record("通知", body), memo=memo) == key
 
 
+def test_a_site_checked_out_at_another_path_with_its_caches_renders_no_page_again(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CI runner whose workspace path changes from job to job (GitLab's concurrent builds, a
+    Jenkins workspace@2) restores .cache/ and build/ into a fresh checkout elsewhere: the build there
+    is as incremental as on the first machine. (The page cache named its output by its absolute
+    path, and page keys held the site's path and its attachments' paths: such a build rendered and
+    scanned every page again, 79 s instead of 8 at 20,000 records.)"""
+    first = make_site(
+        {
+            "content/d1/a.md": _record(1, "第一条正文，见[第二项](b.md)。", attachments="[a.txt]"),
+            "content/d1/a.files/a.txt": "附件文字。",
+            "content/d1/b.md": _record(2, "第二条正文。"),
+            "content/d1/c.md": _record(
+                3, "第三条正文。", category="法定主动公开内容/政策解读", interprets=f"{DEPT_USCC}/2026-00002"
+            ),
+            "content/d1/reports/2025.md": REPORT,
+        }
+    )
+    assert run_cli("build", "--site", first).code == 0
+    elsewhere = tmp_path / "another-workspace" / "site"
+    shutil.copytree(first, elsewhere, symlinks=True)  # checkout and caches, not the spare's hard links
+
+    rendered: list[str] = []
+    reuse = output.Output.reuse
+
+    def counted(self: output.Output, rel: str, key: str, checked: bool = False) -> bool:
+        reused = reuse(self, rel, key, checked)
+        if not reused and rel.endswith(".html"):  # copies keyed by their source's inode are copied again
+            rendered.append(rel)
+        return reused
+
+    monkeypatch.setattr(output.Output, "reuse", counted)
+    keyed: list[object] = []  # a search shard keyed again from its pages: its inputs were not recognised
+    key = index.docs.key
+    monkeypatch.setattr(index.docs, "key", lambda *args: keyed.append(args) or key(*args))
+    assert run_cli("build", "--site", elsewhere).code == 0
+    assert rendered == [] and keyed == []
+    assert _files(elsewhere / "build") == _files(first / "build")
+
+
 def test_the_build_after_a_cold_build_renders_no_page_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The demo site, built cold (its records read from their files) and then again with nothing
     changed (read from the check cache): every page, chart and Word report is taken from the first

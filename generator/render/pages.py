@@ -197,7 +197,10 @@ class Renderer:
         if self.base_key is None:
             config = self.publication.config
             self.base_key = pagecache.fingerprint(
-                pagecache.product(), layouts_fingerprint(config.root / LAYOUTS), config, self.publication.departments
+                pagecache.product(),
+                layouts_fingerprint(config.root / LAYOUTS),
+                pagecache.settings(config),
+                self.publication.departments,
             )
         return pagecache.fingerprint(self.base_key, path, template, inputs, memo=self.memo)
 

@@ -213,7 +213,7 @@ def inputs(shard: Shard, output: Output, made_with: str) -> str | None:
 def settings_of(config: SiteConfig) -> str:
     """What every record's Doc is made with besides its record's file: the product's code, the
     site's settings, and the indexer's version (whose format is a shard's key too)."""
-    return pagecache.fingerprint(indexer_version(), pagecache.product(), config)
+    return pagecache.fingerprint(indexer_version(), pagecache.product(), pagecache.settings(config))
 
 
 def full_pages(shard: Shard, output: Output) -> dict[str, str]:
