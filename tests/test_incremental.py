@@ -47,6 +47,20 @@ def _record(serial: int, body: str, **meta: object) -> str:
     return record_text(body, index_no=f"{DEPT_USCC}/2026-{serial:05d}", title=f"关于第{serial}项工作的通知", **meta)
 
 
+def _linked_records() -> dict[str, str]:
+    """Three records that depend on one another (a link, an attachment, an interpretation) and an
+    annual report: a site with a page of every kind that reads more than one record."""
+    return {
+        "content/d1/a.md": _record(1, "第一条正文，见[第二项](b.md)。", attachments="[a.txt]"),
+        "content/d1/a.files/a.txt": "附件文字。",
+        "content/d1/b.md": _record(2, "第二条正文。"),
+        "content/d1/c.md": _record(
+            3, "第三条正文。", category="法定主动公开内容/政策解读", interprets=f"{DEPT_USCC}/2026-00002"
+        ),
+        "content/d1/reports/2025.md": REPORT,
+    }
+
+
 def _files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
@@ -87,17 +101,7 @@ def test_incremental_output_equals_a_clean_build_after_every_kind_of_change(
     read_later: list[str] = []
     original = load.VouchedBody.read
     monkeypatch.setattr(load.VouchedBody, "read", lambda body: read_later.append(body.file) or original(body))
-    site = make_site(
-        {
-            "content/d1/a.md": _record(1, "第一条正文，见[第二项](b.md)。", attachments="[a.txt]"),
-            "content/d1/a.files/a.txt": "附件文字。",
-            "content/d1/b.md": _record(2, "第二条正文。"),
-            "content/d1/c.md": _record(
-                3, "第三条正文。", category="法定主动公开内容/政策解读", interprets=f"{DEPT_USCC}/2026-00002"
-            ),
-            "content/d1/reports/2025.md": REPORT,
-        }
-    )
+    site = make_site(_linked_records())
     _assert_same_as_clean(site, tmp_path)
     page_a, page_c = site / "build/d1/2026-00001.html", site / "build/d1/2026-00003.html"
     before = page_a.stat().st_ino, page_c.stat().st_ino
@@ -792,17 +796,7 @@ def test_a_site_checked_out_at_another_path_with_its_caches_renders_no_page_agai
     is as incremental as on the first machine. (The page cache named its output by its absolute
     path, and page keys held the site's path and its attachments' paths: such a build rendered and
     scanned every page again, 79 s instead of 8 at 20,000 records.)"""
-    first = make_site(
-        {
-            "content/d1/a.md": _record(1, "第一条正文，见[第二项](b.md)。", attachments="[a.txt]"),
-            "content/d1/a.files/a.txt": "附件文字。",
-            "content/d1/b.md": _record(2, "第二条正文。"),
-            "content/d1/c.md": _record(
-                3, "第三条正文。", category="法定主动公开内容/政策解读", interprets=f"{DEPT_USCC}/2026-00002"
-            ),
-            "content/d1/reports/2025.md": REPORT,
-        }
-    )
+    first = make_site(_linked_records())
     assert run_cli("build", "--site", first).code == 0
     elsewhere = tmp_path / "another-workspace" / "site"
     shutil.copytree(first, elsewhere, symlinks=True)  # checkout and caches, not the spare's hard links
