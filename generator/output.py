@@ -514,8 +514,8 @@ def stage_spare(out: Path, stage: Path, cache: PageCache | None, trash: Path | N
     chosen = None
     for path in out.parent.glob(f".{glob.escape(out.name)}{SPARE}*"):
         status = os.lstat(path)
-        if record is not None and path.name == record.name and stat.S_ISDIR(status.st_mode):
-            if status.st_ino == record.inode:
+        if record is not None and cache is not None and path.name == record.name and stat.S_ISDIR(status.st_mode):
+            if status.st_ino == record.inode or _restored(path, out, cache, record):
                 chosen = path
                 continue
         discard(path, trash)
@@ -542,6 +542,23 @@ def stage_spare(out: Path, stage: Path, cache: PageCache | None, trash: Path | N
         stage.mkdir()
         return None
     return held
+
+
+def _restored(spare: Path, out: Path, cache: PageCache, record: Spare) -> bool:
+    """Whether `spare`, named as the page cache's spare but another folder (restored with the output
+    from an archive, as a CI cache restores them), holds the output's own files all the same: each
+    file the spare is not behind in is, in both, one regular file (device and inode). A copy, or an
+    archive that did not keep the hard links, is not the spare. Two lstat calls a file, where staging
+    without the spare links each file anew (one link call, several times their cost)."""
+    spare_folder, out_folder = os.fspath(spare), os.fspath(out)
+    try:
+        for rel in cache.entries.keys() - record.behind:
+            kept, served = os.lstat(f"{spare_folder}/{rel}"), os.lstat(f"{out_folder}/{rel}")
+            if (kept.st_ino, kept.st_dev) != (served.st_ino, served.st_dev) or not stat.S_ISREG(kept.st_mode):
+                return False
+    except OSError:
+        return False
+    return True
 
 
 def _renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]

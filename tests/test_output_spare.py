@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import tarfile
 from pathlib import Path
 from typing import Callable
 
@@ -123,6 +124,49 @@ def test_a_spare_no_cache_describes_is_discarded(site: Path, tmp_path: Path) -> 
     _build(site)
     assert _files(site / "build") == _clean(site, tmp_path / "clean")
     assert not copy.exists() and len(list(site.glob(f".build{output.SPARE}*"))) == 1
+
+
+def _restored_elsewhere(site: Path, where: Path, keep_links: bool) -> Path:
+    """The site as a CI job gets it: checked out afresh at `where`, and .cache/, the output and its
+    spare restored from one archive (actions/cache's tar keeps the hard links between the output
+    and its spare), or with the spare copied file by file (`keep_links` False)."""
+    where.mkdir(parents=True)
+    shutil.copytree(site / "content", where / "content")
+    shutil.copy(site / "site.yaml", where / "site.yaml")
+    archive = where.parent / "ci-cache.tar"
+    with tarfile.open(archive, "w") as tar:
+        for name in (".cache", "build", _spare(site).name):
+            tar.add(site / name, arcname=name)
+    with tarfile.open(archive) as tar:
+        tar.extractall(where, filter="tar")
+    if not keep_links:
+        copied = _spare(where)
+        shutil.rmtree(copied)
+        shutil.copytree(_spare(site), copied)
+    return where
+
+
+@pytest.mark.parametrize("keep_links", [True, False], ids=["archived", "copied"])
+def test_a_spare_restored_with_the_output_is_staged_only_when_it_holds_the_outputs_files(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keep_links: bool
+) -> None:
+    """Restored, the spare is another folder (the page cache's inode is not its own): it is staged
+    when each of its files is still the output's own (the archive kept the hard links), and an edit
+    build then links no unchanged page; a copy is discarded, and every page is linked anew. Either
+    way the output is a clean build's."""
+    restored = _restored_elsewhere(site, tmp_path / "ci" / "site", keep_links)
+    recorded = pagecache.PageCache(restored, (restored / "build").resolve()).spare
+    assert recorded is not None and os.lstat(_spare(restored)).st_ino != recorded.inode
+    linked: list[str] = []
+    original = output._link
+    monkeypatch.setattr(
+        output, "_link", lambda previous, target: linked.append(target.name) or original(previous, target)
+    )
+    (restored / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句，已修改。"), encoding="utf-8")
+    _build(restored)
+    unchanged = {f"2026-0000{i}.html" for i in (1, 3, 4, 5)}
+    assert (unchanged & set(linked)) == (set() if keep_links else unchanged)
+    assert _files(restored / "build") == _clean(restored, tmp_path / "clean")
 
 
 def test_nothing_but_this_builds_files_is_published_from_the_spare(site: Path, tmp_path: Path) -> None:
