@@ -45,6 +45,16 @@ def _build(site: Path) -> None:
     assert result.code == 0, result.err
 
 
+def _linked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files a build links from the previous output, as it links them."""
+    linked: list[str] = []
+    original = output._link
+    monkeypatch.setattr(
+        output, "_link", lambda previous, target: linked.append(target.name) or original(previous, target)
+    )
+    return linked
+
+
 def _clean(site: Path, where: Path) -> dict[str, bytes]:
     """A full build of the same sources elsewhere, sharing the search cache (Pagefind's bundles
     are not byte-for-byte the same when indexed twice)."""
@@ -69,11 +79,7 @@ def site(make_site: MakeSite) -> Path:
 def test_an_edit_build_links_only_what_changed_and_publishes_what_a_clean_build_would(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    linked: list[str] = []
-    original = output._link
-    monkeypatch.setattr(
-        output, "_link", lambda previous, target: linked.append(target.name) or original(previous, target)
-    )
+    linked = _linked(monkeypatch)
     (site / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句，已修改。"), encoding="utf-8")
     _build(site)
     # the previous build changed nothing, so nothing needed bringing up to date; the unchanged
@@ -157,11 +163,7 @@ def test_a_spare_restored_with_the_output_is_staged_only_when_it_holds_the_outpu
     restored = _restored_elsewhere(site, tmp_path / "ci" / "site", keep_links)
     recorded = pagecache.PageCache(restored, (restored / "build").resolve()).spare
     assert recorded is not None and os.lstat(_spare(restored)).st_ino != recorded.inode
-    linked: list[str] = []
-    original = output._link
-    monkeypatch.setattr(
-        output, "_link", lambda previous, target: linked.append(target.name) or original(previous, target)
-    )
+    linked = _linked(monkeypatch)
     (restored / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句，已修改。"), encoding="utf-8")
     _build(restored)
     unchanged = {f"2026-0000{i}.html" for i in (1, 3, 4, 5)}
