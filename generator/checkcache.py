@@ -324,9 +324,7 @@ def version() -> str:
 def settings(config: SiteConfig) -> str:
     """The site settings the cached checks read (doc_types, categories, topics, sensitive_terms…);
     the whole of site.yaml but the severities and `today`, which are applied afresh."""
-    return pagecache.fingerprint(
-        *(getattr(config, f.name) for f in dataclasses.fields(config) if f.name not in NOT_SETTINGS)
-    )
+    return pagecache.fingerprint(*pagecache.settings(config, NOT_SETTINGS).values())
 
 
 def readers() -> str:

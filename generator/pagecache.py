@@ -266,11 +266,12 @@ def pickled(value: Any) -> bytes:
     return out.getvalue()
 
 
-def settings(config: Any) -> dict[str, Any]:
-    """What of the site's settings (a SiteConfig) a key holds: every field but where the site is
-    (`root`), which no page shows. Keys that held it changed with the path of the checkout: a CI job
-    in another workspace, its caches restored, rendered every page again."""
-    return {f.name: getattr(config, f.name) for f in fields(config) if f.name != "root"}
+def settings(config: Any, leaving: tuple[str, ...] = ("root",)) -> dict[str, Any]:
+    """What of the site's settings (a SiteConfig) a key holds: every field, in order, but those
+    `leaving` — at least where the site is (`root`), which no page shows. Keys that held it changed
+    with the path of the checkout: a CI job in another workspace, its caches restored, rendered
+    every page again. (The check cache leaves out more: checkcache.NOT_SETTINGS.)"""
+    return {f.name: getattr(config, f.name) for f in fields(config) if f.name not in leaving}
 
 
 def _output_named(site_root: Path, output: Path) -> str:
