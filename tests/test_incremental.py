@@ -387,6 +387,8 @@ def test_an_edit_that_changes_no_listed_record_places_the_metadata_pages_whole(
     none. A file of theirs gone from the output, a retitled record, a changed report: they are
     planned again. Each time the output is a clean build's."""
     monkeypatch.setattr(output, "SPARE_SHARE", 0 if spare else 10**9)
+    if not spare:  # nor one linked from the output a build replaced none with (output.linked_spare)
+        monkeypatch.setattr(output, "linked_spare", lambda *args, **kwargs: None)
     records = {f"content/d1/r{i}.md": _record(i, f"第{i}条正文。第二句。") for i in range(1, 6)}
     records["content/d1/g.md"] = _record(6, "本机关政府信息公开制度。", category="政府信息公开制度")
     site = make_site(

@@ -96,6 +96,49 @@ def test_an_edit_build_links_only_what_changed_and_publishes_what_a_clean_build_
     assert not (site / "build/d1/2026-00003.html").exists()
 
 
+def _same_files(a: Path, b: Path) -> bool:
+    """Whether the folders `a` and `b` hold the same files, each one file in both (a hard link)."""
+    names = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
+    if names != {p.relative_to(b) for p in b.rglob("*") if p.is_file()}:
+        return False
+    return all(os.path.samefile(a / name, b / name) for name in names)
+
+
+def test_a_cold_build_keeps_a_spare_so_the_first_edit_build_links_nothing_unchanged(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold build has no output to keep as the spare: it links its own output as one, so a clerk's
+    first edit after it begins, as every later one does, with the unchanged pages in place."""
+    built = make_site({f"content/d1/r{i}.md": _record(i, f"第{i}条正文。第二句。") for i in range(1, 6)})
+    _build(built)
+    assert _same_files(_spare(built), built / "build")
+    linked = _linked(monkeypatch)
+    (built / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句，已修改。"), encoding="utf-8")
+    _build(built)
+    assert not {f"2026-0000{i}.html" for i in (1, 3, 4, 5)} & set(linked)
+    assert _files(built / "build") == _clean(built, tmp_path / "clean")
+
+
+def test_a_spare_that_cannot_be_linked_is_left_out_and_the_build_succeeds(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the output's files cannot be linked (a file system without hard links, too many links),
+    the build still succeeds and leaves no half-made spare; the next build links the output anew."""
+    built = make_site({f"content/d1/r{i}.md": _record(i, f"第{i}条正文。第二句。") for i in range(1, 4)})
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EMLINK, os.strerror(errno.EMLINK))
+
+    monkeypatch.setattr(output.os, "link", refused)
+    _build(built)
+    assert not list(built.glob(f".build{output.SPARE}*"))
+    assert pagecache.PageCache(built, (built / "build").resolve()).spare is None
+    monkeypatch.undo()
+    (built / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句，已修改。"), encoding="utf-8")
+    _build(built)
+    assert _files(built / "build") == _clean(built, tmp_path / "clean")
+
+
 def test_a_build_from_the_spare_that_fails_leaves_the_served_output_as_it_was(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
