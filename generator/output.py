@@ -500,33 +500,34 @@ def staging(out: Path, cache: PageCache | None = None, trash: Path | None = None
     behind = output.behind()
     # kept only where the cache described the output replaced, and the two differ in few files
     keep = cache is not None and bool(cache.entries) and len(behind) * SPARE_SHARE <= len(output.files)
+    # else the new output's files are linked as the spare, before the swap: a build stopped meanwhile
+    # leaves the served output and its page cache as they were, and what it made is swept
+    linked = linked_spare(stage, out, output.files, trash) if cache is not None and not keep else None
     if cache is not None:
         # the page cache describes the output being replaced: a build killed after the swap but
         # before the new cache is saved must not take the new files for the old ones
         cache.file.unlink(missing_ok=True)
     spare = out.parent / f".{out.name}{SPARE}{secrets.token_hex(8)}" if keep else None
     inode = swap_in(stage, out, trash, spare)
-    if spare is not None and inode is not None:
-        output.spare = Spare(spare.name, inode, frozenset(behind))
-    elif cache is not None:  # no output replaced (a cold build), or one that differs in most files
-        output.spare = linked_spare(out, output.files, trash)
+    output.spare = Spare(spare.name, inode, frozenset(behind)) if spare is not None and inode is not None else linked
 
 
-def linked_spare(out: Path, files: Iterable[str], trash: Path | None = None) -> Spare | None:
-    """A spare of `out` made by linking each of its `files` (every file the build placed), for a build
-    that keeps none: a cold build has no output to keep, and one that changed most files keeps none
-    (SPARE_SHARE). Without it the next build — a clerk's first edit after them — links every file
-    of the output anew into its staging folder: about 11 s at 200,000 records (660,000 files, one
-    `link` call each: `cp -al` is no quicker). Here the same links are made once, at the end of the
-    long build, so that every edit build begins with its pages in place. None, with nothing left
-    behind, where a file cannot be linked (links not supported, too many links, the disk full);
-    a build killed meanwhile has not saved its page cache, so the next one discards the folder."""
+def linked_spare(stage: Path, out: Path, files: Iterable[str], trash: Path | None = None) -> Spare | None:
+    """A spare beside `out` made by linking each of the `files` of `stage` (every file the build
+    placed, about to be swapped in as `out`), for a build that keeps none: a cold build has no output
+    to keep, and one that changed most files keeps none (SPARE_SHARE). Without it the next build — a
+    clerk's first edit after them — links every file of the output anew into its staging folder:
+    about 11 s at 200,000 records (660,000 files, one `link` call each: `cp -al` is no quicker). Here
+    the same links are made once, at the end of the long build, so that every edit build begins with
+    its pages in place. None, with nothing left behind, where a file cannot be linked (links not
+    supported, too many links, the disk full). The page cache names the spare only once the build
+    is done: a folder left by a build stopped meanwhile is discarded by the next (stage_spare)."""
     spare = out.parent / f".{out.name}{SPARE}{secrets.token_hex(8)}"
     names = list(files)
     try:
         spare.mkdir()
         inode = os.lstat(spare).st_ino
-        source, target = os.fspath(out), os.fspath(spare)
+        source, target = os.fspath(stage), os.fspath(spare)
         for folder in sorted({posixpath.dirname(rel) for rel in names} - {""}):  # each after its parent
             os.makedirs(f"{target}/{folder}", exist_ok=True)
         with progress.bar("保留备用输出目录", len(names)) as advance:

@@ -139,6 +139,30 @@ def test_a_spare_that_cannot_be_linked_is_left_out_and_the_build_succeeds(
     assert _files(built / "build") == _clean(built, tmp_path / "clean")
 
 
+def test_a_build_stopped_while_it_links_the_spare_leaves_the_output_and_its_cache_as_they_were(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spare of a build that keeps none is linked before the swap: Ctrl+C then (at 200,000
+    records it takes seconds) leaves the served output and the page cache as they were, so the next
+    build is still an edit build, and its output a clean build's."""
+    served, index = _files(site / "build"), (site / pagecache.CACHE / "index.json").read_bytes()
+    monkeypatch.setattr(output, "SPARE_SHARE", 10**9)  # this build keeps no spare: it links one
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output, "linked_spare", stopped)
+    (site / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句，已修改。"), encoding="utf-8")
+    assert run_cli("build", "--site", site).code == 2
+    assert _files(site / "build") == served
+    assert (site / pagecache.CACHE / "index.json").read_bytes() == index
+    monkeypatch.undo()
+    linked = _linked(monkeypatch)
+    _build(site)  # the spare went with the stopped build: the unchanged pages linked from the output
+    assert {f"2026-0000{i}.html" for i in (1, 3, 4, 5)} <= set(linked)
+    assert _files(site / "build") == _clean(site, tmp_path / "clean")
+
+
 def test_a_build_from_the_spare_that_fails_leaves_the_served_output_as_it_was(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
