@@ -6,6 +6,7 @@ import hashlib
 import io
 import shutil
 import textwrap
+import time
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,19 @@ def run_cli(*args: str | Path) -> Run:
     with redirect_stdout(out), redirect_stderr(err):
         code = cli.main([str(a) for a in args])
     return Run(code, out.getvalue(), err.getvalue())
+
+
+def remove_cache(site: Path) -> None:
+    """Remove `site`'s .cache/ as a person would to force a cold build. A build moves the folders it
+    discards into .cache/trash/ and a detached process removes them (output.empty_trash): the two may
+    remove the same files at once, and a file the other took first is no error here."""
+    for _ in range(100):
+        try:
+            shutil.rmtree(site / ".cache")
+            return
+        except FileNotFoundError:
+            time.sleep(0.05)
+    shutil.rmtree(site / ".cache")
 
 
 def tree_hash(root: Path) -> str:

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import pytest
 
-from conftest import DEPT_USCC, record_text, run_cli, tree_hash
+from conftest import DEPT_USCC, record_text, remove_cache, run_cli, tree_hash
 from generator import apart, checking, checkcache, heap, load, markdown, pipeline, publicity, recordwork, workers
 from generator.config import load_config
 from generator.errors import DisclosureError
@@ -100,7 +100,7 @@ def test_a_build_that_renders_only_what_changed_checks_in_its_own_process(
     assert "改过的正文。" in page.read_text(encoding="utf-8")
     shutil.rmtree(site / "build")  # the cache without the output it describes: a full build
     assert build() != os.getpid() and page.is_file()
-    shutil.rmtree(site / ".cache")
+    remove_cache(site)
     assert build() != os.getpid() and page.is_file()
 
 
@@ -411,7 +411,7 @@ def test_a_citys_edit_build_reads_a_body_only_when_new_and_keeps_its_facts(
     assert read == []
     edited = tree_hash(site / "build")
     shutil.rmtree(site / "build")
-    shutil.rmtree(site / ".cache")
+    remove_cache(site)
     assert run_cli("build", "--site", site, "--today", TODAY).code == 0
     assert tree_hash(site / "build") == edited
     listed = json.loads((site / "build/catalogue.json").read_text(encoding="utf-8"))["records"]
@@ -463,7 +463,7 @@ def test_a_citys_edit_build_reads_many_new_bodies_on_all_cores(
     summaries = sorted(r["summary"] for r in listed if r["title"].startswith("新增的"))
     assert summaries == [f"第{number}份通知的第一句。" for number in (4, 5, 6)]
     shutil.rmtree(site / "build")
-    shutil.rmtree(site / ".cache")
+    remove_cache(site)
     assert run_cli("build", "--site", site, "--today", TODAY, "--jobs", "2").code == 0
     assert tree_hash(site / "build") == edited
 

@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,7 +23,7 @@ from typing import IO, Iterator
 
 import pytest
 
-from conftest import REPO, copy_demo, run_cli, tree_hash
+from conftest import REPO, copy_demo, remove_cache, run_cli, tree_hash
 
 distributed = pytest.importorskip("distributed", reason="Dask 未安装：pip install 'disclosure[cluster]'")
 
@@ -201,7 +200,7 @@ def test_when_the_cluster_cannot_build_the_previous_output_stays(
     assert f"无法连接 Dask 调度器 {address}" in refused.err and "上一次的输出保持不变" in refused.err
     assert tree_hash(site / "build") == before
 
-    shutil.rmtree(site / ".cache")  # a cold build: the records' checks, then every page, go to the cluster
+    remove_cache(site)  # a cold build: the records' checks, then every page, go to the cluster
     build = subprocess.Popen(build_command(site, cluster.address), stderr=subprocess.PIPE, text=True, cwd=REPO)
     scheduler = cluster.processes[0]
     with distributed.Client(cluster.address, timeout=60) as client:
