@@ -507,9 +507,14 @@ def staging(out: Path, cache: PageCache | None = None, trash: Path | None = None
         # the page cache describes the output being replaced: a build killed after the swap but
         # before the new cache is saved must not take the new files for the old ones
         cache.file.unlink(missing_ok=True)
-    spare = out.parent / f".{out.name}{SPARE}{secrets.token_hex(8)}" if keep else None
+    spare = _new_spare(out) if keep else None
     inode = swap_in(stage, out, trash, spare)
     output.spare = Spare(spare.name, inode, frozenset(behind)) if spare is not None and inode is not None else linked
+
+
+def _new_spare(out: Path) -> Path:
+    """A name beside `out` for a spare, made for it alone (`.<out>.spare-TOKEN`)."""
+    return out.parent / f".{out.name}{SPARE}{secrets.token_hex(8)}"
 
 
 def linked_spare(stage: Path, out: Path, files: Iterable[str], trash: Path | None = None) -> Spare | None:
@@ -522,7 +527,7 @@ def linked_spare(stage: Path, out: Path, files: Iterable[str], trash: Path | Non
     its pages in place. None, with nothing left behind, where a file cannot be linked (links not
     supported, too many links, the disk full). The page cache names the spare only once the build
     is done: a folder left by a build stopped meanwhile is discarded by the next (stage_spare)."""
-    spare = out.parent / f".{out.name}{SPARE}{secrets.token_hex(8)}"
+    spare = _new_spare(out)
     names = list(files)
     try:
         spare.mkdir()
