@@ -83,7 +83,10 @@ def test_current_only_twin_leaves_out_repealed_documents(built: Path) -> None:
     assert "../index.html" in page.links  # back to 全部
 
 
-def test_navigation_links_every_facet_with_its_count(built: Path) -> None:
+def test_navigation_links_every_facet_counted_only_in_a_departments_own(built: Path) -> None:
+    """The site's listings link every facet without counts (one record added anywhere would
+    otherwise change every listing page of the site); a department's listings count its own
+    facets, and the portal counts the site's categories."""
     page = scan(built, built / urls.CATALOGUE)
     text = text_of(page)
     for target in (
@@ -94,7 +97,12 @@ def test_navigation_links_every_facet_with_its_count(built: Path) -> None:
         urls.current_only(urls.CATALOGUE),
     ):
         assert urls.relative(urls.CATALOGUE, target) in page.links, target
-    assert "财政预算 (1)" in text and "2026年 (2)" in text and "测试局 (4)" in text
+    assert "财政预算" in text and "2026年" in text and "测试局" in text
+    assert "(1)" not in text and "(2)" not in text and "(4)" not in text
+    own = text_of(scan(built, built / urls.dept_catalogue("d1")))
+    assert "财政预算 (1)" in own and "2026年 (2)" in own and "测试局全部公开信息 (4)" in own
+    assert "测试局 (" not in own  # the department switcher: no counts
+    assert "通知公告 (1)" in text_of(scan(built, built / urls.HOME))
     assert (built / urls.catalogue_page(urls.CATALOGUE, 2)).is_file()
     assert not (built / urls.catalogue_page(urls.CATALOGUE, 3)).exists()
 

@@ -31,7 +31,7 @@ def facet_links(demo_build: Path, page_path: str) -> dict[str, str]:
     nav = html[html.index('aria-label="目录导航"') :]
     nav = nav[: nav.index("</nav>")]
     found = {}
-    for href, label in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+?) <span class="n">', nav):
+    for href, label in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+?)(?: <span class="n">|</a>)', nav):
         found[label] = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), href))
     return found
 

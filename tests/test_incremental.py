@@ -324,6 +324,42 @@ def test_an_unchanged_listing_is_placed_whole_and_a_changed_one_paged_again(
         assert built == _clean_build(site, tmp_path / "clean")
 
 
+def test_a_record_added_pages_again_only_its_departments_listings_and_the_sites_it_is_in(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a city does all day is add records. One added record changes the listings it is in
+    and its own department's counts, nothing more: another department's listings and the site's
+    listings it is not in are placed whole (no count of the site's shows on a listing page), and
+    the output is a clean build's."""
+    other = "11530400MB0000002R"
+    review = "{drafter: 李明, opinion: 主动公开, checker: 王芳, approver: 赵刚, approved_on: 2025-03-02}"
+    last_year = {"written": "2025-03-01", "published": "2025-03-03", "review": review}
+    site = make_site(
+        {
+            "site.yaml": SITE_YAML + "page_size: 1\n",
+            **{f"content/d1/r{i}.md": _record(i, f"第{i}条正文。") for i in range(1, 3)},
+            "content/d1/old.md": record_text("去年的正文。", index_no=f"{DEPT_USCC}/2025-00009", **last_year),
+            "content/d2/department.yaml": DEPARTMENT_YAML.replace("测试局", "另一局").replace(DEPT_USCC, other),
+            **{
+                f"content/d2/x{i}.md": record_text(
+                    f"另一局第{i}条正文。", index_no=f"{other}/2026-{i:05d}", publisher="另一局"
+                )
+                for i in range(1, 3)
+            },
+        }
+    )
+    assert run_cli("build", "--site", site).code == 0
+    paged = _given_to_page(monkeypatch, "catalogue.html")
+    (site / "content/d1/r3.md").write_text(_record(3, "第3条正文。"), encoding="utf-8")
+    result = run_cli("build", "--site", site)
+    assert result.code == 0, result.err
+    assert urls.CATALOGUE in paged and urls.dept_catalogue("d1") in paged  # the listings it is in
+    assert urls.dept_listing("d1", urls.year_listing(2025)) in paged  # its department's counts changed
+    assert [path for path in paged if path.startswith("d2/")] == []
+    assert not {urls.year_listing(2025), urls.current_only(urls.year_listing(2025))} & set(paged)
+    assert _files(site / "build") == _clean_build(site, tmp_path / "clean")
+
+
 def test_an_edit_of_a_body_after_its_first_sentence_pages_no_listing_again(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,7 +8,7 @@ inside a page, records are grouped by the taxonomy and newest first.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import groupby
 
@@ -87,14 +87,20 @@ class Facet:
 
     label: str
     base: str  # first page of the listing with every record
-    count: int
+    count: int | None  # None: shown without its count (`navigation`)
     depth: int = 0  # nesting in the taxonomy
 
 
 @dataclass
 class Navigation:
     """The facets beside a listing: the whole site's, or a department's own (its categories,
-    topics and years, with its own counts, each opening the department's listing)."""
+    topics and years, with its own counts, each opening the department's listing).
+
+    A count is shown only where it changes no page outside the listings its records are in and
+    their own department's: the department switcher and the site-wide navigation on the site's
+    listing pages show none (`uncounted`). With them, one record added anywhere changed every
+    listing page of the site, a third of a city's output (bench/RESULTS.md, 2026-12-07 noon);
+    the portal's tree and each guide still give the site's counts."""
 
     departments: list[Facet]
     categories: list[Facet]
@@ -234,12 +240,8 @@ def navigation(
         if department
         else Facet("全部公开信息", urls.CATALOGUE, counts[urls.CATALOGUE])
     )
-    dept_counts = {urls.dept_catalogue(s): len(publication.index.dept(s)) for s in publication.departments}
     return Navigation(
-        departments=[
-            Facet(d.name, urls.dept_catalogue(s), dept_counts[urls.dept_catalogue(s)])
-            for s, d in publication.departments.items()
-        ],
+        departments=[Facet(d.name, urls.dept_catalogue(s), None) for s, d in publication.departments.items()],
         categories=facets(
             [(node.name, urls.category_listing(node.path), depth) for node, depth in shown_nodes(renderer)]
         ),
@@ -247,6 +249,21 @@ def navigation(
         years=facets([(f"{y}年", urls.year_listing(y), 0) for y in years]),
         everything=everything,
         department=department,
+    )
+
+
+def uncounted(nav: Navigation) -> Navigation:
+    """The site's navigation as its listing pages show it: without counts (`Navigation`)."""
+
+    def bare(facets: list[Facet]) -> list[Facet]:
+        return [replace(facet, count=None) for facet in facets]
+
+    return replace(
+        nav,
+        categories=bare(nav.categories),
+        topics=bare(nav.topics),
+        years=bare(nav.years),
+        everything=replace(nav.everything, count=None),
     )
 
 
@@ -309,11 +326,12 @@ def _groups(rows: list[PublicRecord], size: int, pager: Pager) -> dict[str, obje
 
 def render_catalogues(renderer: Renderer) -> Navigation:
     """Every listing in both filters, the site's and each department's; returns the site's
-    navigation, which the portal shows too."""
+    navigation with its counts, which the portal shows."""
     found = listings(renderer)
     nav = navigation(renderer, found)
+    shown = uncounted(nav)
     for listing in found:
-        paginate(renderer, listing, nav)
+        paginate(renderer, listing, shown)
     for slug, own in department_listings(renderer, found).items():
         dept_nav = navigation(renderer, found, renderer.publication.departments[slug], own)
         for listing in own:
