@@ -479,7 +479,8 @@ def staging(out: Path, cache: PageCache | None = None, trash: Path | None = None
     folder is the spare brought up to date (stage_spare), and they are there already.
 
     The swap is one exchange of the two folders (swap_in): a build killed at any moment leaves
-    `out` either the previous output or the new one, whole. What a killed build leaves beside it
+    `out` either the previous output or the new one, whole, and the page cache of the one in place
+    (PageCache.save and adopt on either side of the swap). What a killed build leaves beside it
     (`.<out>.staging-PID`, `.<out>.old-PID`) is removed by the next build (sweep). `trash`: where
     a replaced output not kept as the spare is moved to be removed in the background (see discard)."""
     out = out.resolve()
@@ -499,17 +500,20 @@ def staging(out: Path, cache: PageCache | None = None, trash: Path | None = None
         raise
     behind = output.behind()
     # kept only where the cache described the output replaced, and the two differ in few files
-    keep = cache is not None and bool(cache.entries) and len(behind) * SPARE_SHARE <= len(output.files)
+    keep = cache is not None and bool(cache.entries) and out.is_dir() and len(behind) * SPARE_SHARE <= len(output.files)
     # else the new output's files are linked as the spare, before the swap: a build stopped meanwhile
     # leaves the served output and its page cache as they were, and what it made is swept
     linked = linked_spare(stage, out, output.files, trash) if cache is not None and not keep else None
-    if cache is not None:
-        # the page cache describes the output being replaced: a build killed after the swap but
-        # before the new cache is saved must not take the new files for the old ones
-        cache.file.unlink(missing_ok=True)
     spare = _new_spare(out) if keep else None
-    inode = swap_in(stage, out, trash, spare)
-    output.spare = Spare(spare.name, inode, frozenset(behind)) if spare is not None and inode is not None else linked
+    # the replaced output becomes the spare folder as it is (its inode): where it cannot (no
+    # exchange), the spare named is not there, and the next build stages without one
+    output.spare = Spare(spare.name, os.lstat(out).st_ino, frozenset(behind)) if spare is not None else linked
+    # the new page cache, before the swap: a build stopped after it finds the cache of the output in place
+    if cache is not None and cache.save(output.files, output.spare, os.lstat(stage).st_ino):
+        swap_in(stage, out, trash, spare)
+        cache.adopt()
+    else:
+        swap_in(stage, out, trash, spare)
 
 
 def _new_spare(out: Path) -> Path:
@@ -628,25 +632,24 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(a), None, str(b))
 
 
-def swap_in(stage: Path, out: Path, trash: Path | None = None, spare: Path | None = None) -> int | None:
+def swap_in(stage: Path, out: Path, trash: Path | None = None, spare: Path | None = None) -> None:
     """Put the complete folder `stage` at `out`. An existing `out` is exchanged with it in one step
-    and the old output, now at `stage`, moved to `spare` (its folder's inode returned) or removed;
-    without the exchange, two renames (a build killed between them leaves `out` missing and the
-    old output at `.<out>.old-PID`, which the next build's sweep puts back)."""
+    and the old output, now at `stage`, moved to `spare` or removed; without the exchange, two
+    renames (a build killed between them leaves `out` missing and the old output at
+    `.<out>.old-PID`, which the next build's sweep puts back)."""
     if not out.exists():
         stage.rename(out)
     elif exchange(stage, out):
         if spare is not None:
             stage.rename(spare)
-            return os.lstat(spare).st_ino
-        discard(stage, trash)
+        else:
+            discard(stage, trash)
     else:
         old = out.parent / f".{out.name}{OLD}{os.getpid()}"
         _remove(old)
         out.rename(old)
         stage.rename(out)
         _remove(old)
-    return None
 
 
 def sweep(out: Path, trash: Path | None = None) -> list[Path]:

@@ -12,8 +12,10 @@ page shows, every template, and the product's own code — so a new release, a c
 template or site.yaml invalidates what it must. A published record is in a key as the hash
 of what it was made from (its file's bytes and what the selection resolved from other
 records: publicity._made_from), the explicit dependencies of its fields, which are not
-walked one by one. The cache is safe to delete (the next build is a full one) and is
-written only after a build has replaced the output.
+walked one by one. The cache is safe to delete (the next build is a full one). A build writes it
+as index.next.json, beginning with the inode of its complete output folder, just before the swap,
+and renames it index.json just after: a build stopped at any moment leaves a page cache of the
+output in place (PageCache.recover), never one of another output.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from . import heap, jsontext
 
 CACHE = Path(".cache") / "pages"
 INDEX = "index.json"
+NEXT = "index.next.json"  # the cache of an output about to be swapped in (PageCache.save, recover)
 LISTED = "listed.bin"  # each published record's made_from with its listed form (publicity.listed_form)
 FORMAT = "2"  # the layout of index.json
 SAVE_BATCH = 10_000  # files of index.json encoded at once (PageCache.save)
@@ -103,6 +106,16 @@ class Spare:
     name: str
     inode: int
     behind: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a build saves with its files (PageCache.keep)."""
+
+    scanned_with: str
+    groups: dict[str, str]
+    listed: bytes
+    metadata_pages: MetadataPages | None
 
 
 class _Ref(weakref.ref):  # type: ignore[type-arg]
@@ -324,9 +337,34 @@ class PageCache:
         self.spare: Spare | None = None  # the output before the previous one, kept beside it (output.py)
         self.groups: dict[str, str] = {}  # a group of pages → the key of all their inputs (render/pages.py)
         self.metadata_pages: MetadataPages | None = None  # as the previous build placed them
+        self._kept: Kept | None = None  # what the build adds to its files when it saves (keep)
         self._read = False
         if not deferred:
             self.read()
+
+    @property
+    def next_file(self) -> Path:
+        return self.file.with_name(NEXT)
+
+    def recover(self) -> None:
+        """Before anything is read, holding the build lock: take index.next.json as index.json when it
+        describes the output in place — a build stopped after its swap and before renaming its page
+        cache (`adopt`) wrote it for the folder now at `previous` (its inode, written first).
+        Otherwise it belongs to a build stopped before its swap, and the output and index.json in
+        place are still each other's: it is removed."""
+        try:
+            with open(self.next_file, "rb") as written:
+                start = written.read(len(self._start()) + 32)
+        except OSError:
+            return
+        try:
+            taken = start.startswith(self._start() + b'"inode":%d,' % os.stat(self.previous).st_ino)
+            if taken:
+                self.next_file.replace(self.file)
+            else:
+                self.next_file.unlink()
+        except OSError:
+            pass  # no output, or the file went meanwhile: index.json decides as ever
 
     def looks_incremental(self) -> bool:
         """Whether index.json begins as this release writes it for this output, and that output is
@@ -401,26 +439,41 @@ class PageCache:
             return None
         return path if stat.S_ISREG(status.st_mode) and status.st_size == entry[SIZE] else None
 
-    def save(
+    def keep(
         self,
-        files: dict[str, Entry],
         scanned_with: str,
-        spare: Spare | None = None,
         groups: dict[str, str] | None = None,
         listed: bytes = b"",
         metadata_pages: MetadataPages | None = None,
     ) -> None:
-        """Record the build that has just replaced the output (written whole, then renamed), the
-        spare kept beside it, if any, the key of each group of pages' inputs (`groups`), the
-        listed forms of the records it published (`listed`: the pairs of `listed.bin`) and what
-        its pages made from the published metadata alone placed (`metadata_pages`)."""
+        """What the build saves with its files when its output is complete (`save`, called by
+        output.staging just before the swap): the allow list the output was scanned with, the key of
+        each group of pages' inputs (`groups`), the listed forms of the records it published
+        (`listed`: the pairs of `listed.bin`) and what its pages made from the published metadata
+        alone placed (`metadata_pages`)."""
+        self._kept = Kept(scanned_with, groups or {}, listed, metadata_pages)
+
+    def save(self, files: dict[str, Entry], spare: Spare | None, inode: int) -> bool:
+        """Write the page cache of the output complete in the folder `inode`, about to replace the
+        previous one, as index.next.json (`adopt` renames it once the swap is done; `recover` takes it
+        if the build stops between the two). False, and nothing written, when the build kept
+        nothing to save (`keep`)."""
+        kept = self._kept
+        if kept is None:
+            return False
         self.file.parent.mkdir(parents=True, exist_ok=True)
         partial_listed = self.file.with_name(f"{LISTED}.{os.getpid()}.tmp")
-        partial_listed.write_bytes(_listed_head(listed) + b"\n" + listed)
+        partial_listed.write_bytes(_listed_head(kept.listed) + b"\n" + kept.listed)
         partial_listed.replace(self.listed_file)
-        head: dict[str, object] = {**self._head(), "scanned_with": scanned_with, "groups": groups or {}}
-        if metadata_pages is not None:
-            head["metadata_pages"] = metadata_pages.as_json()
+        # the inode first after the head: `recover` reads it from the first bytes
+        head: dict[str, object] = {
+            **self._head(),
+            "inode": inode,
+            "scanned_with": kept.scanned_with,
+            "groups": kept.groups,
+        }
+        if kept.metadata_pages is not None:
+            head["metadata_pages"] = kept.metadata_pages.as_json()
         if spare is not None:
             head["spare"] = {"name": spare.name, "inode": spare.inode, "behind": sorted(spare.behind)}
         partial = self.file.with_name(f"{INDEX}.{os.getpid()}.tmp")
@@ -435,4 +488,9 @@ class PageCache:
                 out.write(separator + jsontext.dumps(batch)[1:-1])
                 separator = b","
             out.write(b"}}")
-        partial.replace(self.file)
+        partial.replace(self.next_file)
+        return True
+
+    def adopt(self) -> None:
+        """The output written by `save` is in place: its page cache becomes index.json."""
+        self.next_file.replace(self.file)

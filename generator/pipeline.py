@@ -75,6 +75,7 @@ def build(
     with output.build_lock(config.root, lock_wait):
         output.sweep(out, config.root / TRASH)
         cache = pagecache.PageCache(config.root, out.resolve(), deferred=True)
+        cache.recover()  # of a build stopped between its swap and its page cache's rename
         # The check's memory is most of a full build's: there it runs in a child process that hands
         # back only what follows needs (apart.py). A build that renders only what changed keeps
         # little besides, and handing 200,000 public records across took longer than the check's
@@ -140,10 +141,11 @@ def build(
                     workers if not isinstance(workers, int) else FreshPool(workers, SiteRef(config.root, today, ""))
                 )
                 secrecy.guard(stage.root, label, review.allowed, stage.copied, trusted, scanners, listed)
+                # saved with the output's files just before the swap (output.staging)
+                cache.keep(allowed, groups, listed_forms, metadata_pages)
         except secrecy.LeakFound as leak:
             result.findings.extend(leak.findings)
             return result
-        cache.save(stage.files, allowed, stage.spare, groups, listed_forms, metadata_pages)
     result.pages, result.built = pages, True
     result.search_stale = any(report.stale for report in reports)
     return result

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 
@@ -59,6 +59,13 @@ def _linked_records() -> dict[str, str]:
         ),
         "content/d1/reports/2025.md": REPORT,
     }
+
+
+def _saved(cache: pagecache.PageCache, files: dict[str, pagecache.Entry], **kept: Any) -> None:
+    """Save `files` as a build does around its swap (output.staging): kept, saved, adopted."""
+    cache.keep(**kept)
+    assert cache.save(files, None, 0)
+    cache.adopt()
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -477,7 +484,7 @@ def test_the_page_cache_reads_back_the_metadata_pages_or_nothing(tmp_path: Path,
     out.mkdir()
     files = {"index.html": pagecache.entry("key", pagecache.digest_of(b"x"), 1)}
     noted = pagecache.MetadataPages("key", ["index.html", "a.xml"], ["index.html"], ["a.xml"], {"listing:x": "k"})
-    pagecache.PageCache(tmp_path, out).save(files, scanned_with="allow", metadata_pages=noted)
+    _saved(pagecache.PageCache(tmp_path, out), files, scanned_with="allow", metadata_pages=noted)
     assert pagecache.PageCache(tmp_path, out).metadata_pages == noted
     index = tmp_path / pagecache.CACHE / pagecache.INDEX
     data = json.loads(index.read_text(encoding="utf-8"))
@@ -558,7 +565,9 @@ def test_a_damaged_list_of_listed_forms_is_not_taken(tmp_path: Path) -> None:
     """listed.bin gives back the pairs saved; one changed byte, or another release's, and none."""
     out = tmp_path / "build"
     pairs = {bytes([n]) * pagecache.FORM_SIZE: bytes([n + 1]) * pagecache.FORM_SIZE for n in range(3)}
-    pagecache.PageCache(tmp_path, out).save({}, "allow", listed=b"".join(k + v for k, v in pairs.items()))
+    _saved(
+        pagecache.PageCache(tmp_path, out), {}, scanned_with="allow", listed=b"".join(k + v for k, v in pairs.items())
+    )
     assert pagecache.PageCache(tmp_path, out).listed() == pairs
     saved = tmp_path / pagecache.CACHE / pagecache.LISTED
     data = bytearray(saved.read_bytes())
@@ -680,7 +689,7 @@ def test_the_page_cache_reads_back_what_it_saved_in_batches(
         f"部门{n}/页 {n}.html": pagecache.entry(f"key{n}", pagecache.digest_of(bytes([n])), n) for n in range(count)
     }
     groups = {f"listing:部门{n}/catalogue/index.html": f"key{n}" for n in range(count)}
-    pagecache.PageCache(tmp_path, out).save(files, scanned_with="allow", groups=groups)
+    _saved(pagecache.PageCache(tmp_path, out), files, scanned_with="allow", groups=groups)
     cache = pagecache.PageCache(tmp_path, out)
     assert cache.entries == files and cache.scanned_with == "allow" and cache.groups == groups
 
@@ -698,7 +707,7 @@ def test_the_page_cache_writes_output_paths_without_falling_back_to_json(
         raise AssertionError("json.dumps used")
 
     monkeypatch.setattr(jsontext.json, "dumps", refused)
-    pagecache.PageCache(tmp_path, out).save(files, scanned_with="allow")
+    _saved(pagecache.PageCache(tmp_path, out), files, scanned_with="allow")
     assert pagecache.PageCache(tmp_path, out).entries == {str(rel): e for rel, e in files.items()}
 
 
@@ -710,7 +719,7 @@ def test_a_page_cache_with_a_damaged_entry_is_not_taken(tmp_path: Path, damaged:
     out = tmp_path / "build"
     out.mkdir()
     files = {f"页{n}.html": pagecache.entry(f"key{n}", pagecache.digest_of(bytes([n])), n) for n in range(3)}
-    pagecache.PageCache(tmp_path, out).save(files, scanned_with="allow")
+    _saved(pagecache.PageCache(tmp_path, out), files, scanned_with="allow")
     assert pagecache.PageCache(tmp_path, out).incremental
     index = tmp_path / pagecache.CACHE / pagecache.INDEX
     data = json.loads(index.read_text(encoding="utf-8"))
@@ -729,7 +738,7 @@ def test_whether_a_build_is_incremental_is_told_from_the_page_caches_first_bytes
     files = {f"页{n}.html": pagecache.entry(f"key{n}", pagecache.digest_of(bytes([n])), n) for n in range(3)}
     cache = pagecache.PageCache(tmp_path, out, deferred=True)
     assert not cache.looks_incremental() and cache.entries == {}  # nothing saved yet, nothing read
-    cache.save(files, scanned_with="allow")
+    _saved(cache, files, scanned_with="allow")
     cache = pagecache.PageCache(tmp_path, out, deferred=True)
     assert cache.looks_incremental() and cache.entries == {}
     cache.read()
