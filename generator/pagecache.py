@@ -358,13 +358,16 @@ class PageCache:
         except OSError:
             return
         try:
-            taken = start.startswith(self._start() + b'"inode":%d,' % os.stat(self.previous).st_ino)
-            if taken:
+            inode: int | None = os.stat(self.previous).st_ino
+        except OSError:
+            inode = None  # no output: no cache of another folder is left for one made later to match
+        try:
+            if inode is not None and start.startswith(self._start() + b'"inode":%d,' % inode):
                 self.next_file.replace(self.file)
             else:
                 self.next_file.unlink()
         except OSError:
-            pass  # no output, or the file went meanwhile: index.json decides as ever
+            pass  # gone meanwhile: index.json decides as ever
 
     def looks_incremental(self) -> bool:
         """Whether index.json begins as this release writes it for this output, and that output is

@@ -729,6 +729,36 @@ def test_a_page_cache_with_a_damaged_entry_is_not_taken(tmp_path: Path, damaged:
     assert cache.entries == {} and not cache.incremental
 
 
+def test_a_page_cache_left_beside_the_output_is_taken_only_for_the_folder_it_was_written_for(
+    tmp_path: Path,
+) -> None:
+    """index.next.json is what a build stopped at its swap left (output.staging): the page cache of
+    the output in place when it names that folder (stopped after the swap), else nothing to take
+    (stopped before it, or the output is gone since): removed, and index.json decides."""
+    out = tmp_path / "build"
+    out.mkdir()
+    files = {f"页{n}.html": pagecache.entry(f"key{n}", pagecache.digest_of(bytes([n])), n) for n in range(3)}
+    left = tmp_path / pagecache.CACHE / pagecache.NEXT
+
+    def read() -> pagecache.PageCache:
+        cache = pagecache.PageCache(tmp_path, out, deferred=True)
+        cache.recover()
+        cache.read()
+        return cache
+
+    stopped = pagecache.PageCache(tmp_path, out)
+    stopped.keep(scanned_with="allow")
+    assert stopped.save(files, None, os.stat(out).st_ino) and left.exists()
+    assert read().entries == files and not left.exists()  # taken: it is index.json now
+    stopped.keep(scanned_with="another")
+    stopped.save({}, None, os.stat(out).st_ino + 1)  # for a folder never swapped in
+    cache = read()
+    assert cache.entries == files and cache.scanned_with == "allow" and not left.exists()
+    stopped.save({}, None, os.stat(out).st_ino)
+    out.rmdir()
+    assert not read().incremental and not left.exists()
+
+
 def test_whether_a_build_is_incremental_is_told_from_the_page_caches_first_bytes(tmp_path: Path) -> None:
     """A build reads its page cache while its check walks the folders (pipeline.build), so it first
     tells from index.json's head whether the previous output is one this release described: the
