@@ -57,8 +57,8 @@ def render_site(
 
 def _metadata_pages(renderer: Renderer) -> None:
     """Every page made from the published metadata alone (metadata_pages.py)."""
-    nav = catalogue.render_catalogues(renderer)
-    home.render_home(renderer, nav)
+    catalogue.render_catalogues(renderer)
+    home.render_home(renderer)
     guide.render_guides(renderer)
     apply.render_apply(renderer)
     regulations.render_regulations(renderer)

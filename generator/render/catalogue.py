@@ -8,7 +8,7 @@ inside a page, records are grouped by the taxonomy and newest first.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from itertools import groupby
 
@@ -98,7 +98,7 @@ class Navigation:
 
     A count is shown only where it changes no page outside the listings its records are in and
     their own department's: the department switcher and the site-wide navigation on the site's
-    listing pages show none (`uncounted`). With them, one record added anywhere changed every
+    listing pages show none. With them, one record added anywhere changed every
     listing page of the site, a third of a city's output (bench/RESULTS.md, 2026-12-07 noon);
     the portal's tree and each guide still give the site's counts."""
 
@@ -223,7 +223,8 @@ def navigation(
     department: PublicDepartment | None = None,
     own: list[Listing] | None = None,
 ) -> Navigation:
-    """The site's navigation, or (department, own listings) a department's."""
+    """The site's navigation, without counts, or (department, own listings) a department's, with
+    its own counts (`Navigation`)."""
     publication = renderer.publication
     counts = {listing.base: len(listing.records) for listing in (own if own is not None else site)}
     slug = department.slug if department else ""
@@ -232,13 +233,17 @@ def navigation(
         return urls.dept_listing(slug, site_base) if department else site_base
 
     def facets(pairs: list[tuple[str, str, int]]) -> list[Facet]:
-        return [Facet(label, base(b), counts[base(b)], depth) for label, b, depth in pairs if base(b) in counts]
+        return [
+            Facet(label, base(b), counts[base(b)] if department else None, depth)
+            for label, b, depth in pairs
+            if base(b) in counts
+        ]
 
     years = sorted(publication.index.by_year, reverse=True)
     everything = (
         Facet(f"{department.name}全部公开信息", urls.dept_catalogue(slug), counts[urls.dept_catalogue(slug)])
         if department
-        else Facet("全部公开信息", urls.CATALOGUE, counts[urls.CATALOGUE])
+        else Facet("全部公开信息", urls.CATALOGUE, None)
     )
     return Navigation(
         departments=[Facet(d.name, urls.dept_catalogue(s), None) for s, d in publication.departments.items()],
@@ -249,21 +254,6 @@ def navigation(
         years=facets([(f"{y}年", urls.year_listing(y), 0) for y in years]),
         everything=everything,
         department=department,
-    )
-
-
-def uncounted(nav: Navigation) -> Navigation:
-    """The site's navigation as its listing pages show it: without counts (`Navigation`)."""
-
-    def bare(facets: list[Facet]) -> list[Facet]:
-        return [replace(facet, count=None) for facet in facets]
-
-    return replace(
-        nav,
-        categories=bare(nav.categories),
-        topics=bare(nav.topics),
-        years=bare(nav.years),
-        everything=replace(nav.everything, count=None),
     )
 
 
@@ -324,16 +314,13 @@ def _groups(rows: list[PublicRecord], size: int, pager: Pager) -> dict[str, obje
     return {"groups": groups, "pager": pager}
 
 
-def render_catalogues(renderer: Renderer) -> Navigation:
-    """Every listing in both filters, the site's and each department's; returns the site's
-    navigation with its counts, which the portal shows."""
+def render_catalogues(renderer: Renderer) -> None:
+    """Every listing in both filters, the site's and each department's."""
     found = listings(renderer)
     nav = navigation(renderer, found)
-    shown = uncounted(nav)
     for listing in found:
-        paginate(renderer, listing, shown)
+        paginate(renderer, listing, nav)
     for slug, own in department_listings(renderer, found).items():
         dept_nav = navigation(renderer, found, renderer.publication.departments[slug], own)
         for listing in own:
             paginate(renderer, listing, dept_nav)
-    return nav

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .. import urls
 from . import reports
-from .catalogue import Facet, Navigation, rows_of, shown_nodes
+from .catalogue import Facet, rows_of, shown_nodes
 from .pages import LAYOUTS, Renderer, default_layouts, site_layout_file
 from .regulations import REGULATIONS_CATEGORY
 from .reports import REPORTS_CATEGORY
@@ -17,11 +17,10 @@ from .reports import REPORTS_CATEGORY
 NEWEST = 10
 
 
-def render_home(renderer: Renderer, nav: Navigation) -> None:
+def render_home(renderer: Renderer) -> None:
     publication = renderer.publication
-    counts = {facet.base: facet.count for facet in nav.categories}
-    statutory = [
-        Facet(node.name, urls.category_listing(node.path), counts[urls.category_listing(node.path)], depth)
+    statutory = [  # with the site's counts, which its catalogue's navigation does not show
+        Facet(node.name, urls.category_listing(node.path), len(publication.index.category(node.path)), depth)
         for node, depth in shown_nodes(renderer)
         if node.path.split("/")[0] not in (REGULATIONS_CATEGORY, REPORTS_CATEGORY) and (depth > 0 or not node.children)
     ]
