@@ -509,11 +509,10 @@ def staging(out: Path, cache: PageCache | None = None, trash: Path | None = None
     # exchange), the spare named is not there, and the next build stages without one
     output.spare = Spare(spare.name, os.lstat(out).st_ino, frozenset(behind)) if spare is not None else linked
     # the new page cache, before the swap: a build stopped after it finds the cache of the output in place
-    if cache is not None and cache.save(output.files, output.spare, os.lstat(stage).st_ino):
-        swap_in(stage, out, trash, spare)
+    saved = cache is not None and cache.save(output.files, output.spare, os.lstat(stage).st_ino)
+    swap_in(stage, out, trash, spare)
+    if saved and cache is not None:
         cache.adopt()
-    else:
-        swap_in(stage, out, trash, spare)
 
 
 def _new_spare(out: Path) -> Path:

@@ -352,9 +352,10 @@ class PageCache:
         cache (`adopt`) wrote it for the folder now at `previous` (its inode, written first).
         Otherwise it belongs to a build stopped before its swap, and the output and index.json in
         place are still each other's: it is removed."""
+        head = self._start()
         try:
             with open(self.next_file, "rb") as written:
-                start = written.read(len(self._start()) + 32)
+                start = written.read(len(head) + 32)
         except OSError:
             return
         try:
@@ -362,7 +363,7 @@ class PageCache:
         except OSError:
             inode = None  # no output: no cache of another folder is left for one made later to match
         try:
-            if inode is not None and start.startswith(self._start() + b'"inode":%d,' % inode):
+            if inode is not None and start.startswith(head + b'"inode":%d,' % inode):
                 self.next_file.replace(self.file)
             else:
                 self.next_file.unlink()
