@@ -116,6 +116,9 @@ class Output:
         self.files: dict[str, Entry] = {}  # every file placed, for the next build's cache
         self.reused: set[str] = set()  # files linked from the previous output, bytes unchanged
         self.fresh: set[str] = set()  # files written with new bytes: where the previous output differs
+        # byte ranges of a file written anew that were copied from the previous output's file at the same
+        # path (the site-wide exports' unchanged rows: render/exportrows.py), scanned when that was
+        self.spans: dict[str, list[tuple[int, int]]] = {}
         self.folders: set[str] = set()  # folders made in the staging folder
         # the files the staging folder holds before anything is placed (a spare brought up to date):
         # each the previous output's own file. Placed as they are by `reuse`; replaced by a new file
@@ -321,7 +324,9 @@ class Output:
             target.write_bytes(data)
         return entry(key, digest, len(data)), previous is not None
 
-    def place_pieces(self, rel: str, target: Path, pieces: Iterable[bytes], key: str = "") -> tuple[Entry, bool]:
+    def place_pieces(
+        self, rel: str, target: Path, pieces: Iterable[bytes | memoryview], key: str = ""
+    ) -> tuple[Entry, bool]:
         """`place` for a file written a piece at a time (the site-wide exports of a city's
         200,000 records), so that it is never whole in memory."""
         digest, size = digester(), 0
@@ -349,7 +354,10 @@ class Output:
 
     def write_pieces(self, rel: str, pieces: Iterable[str], key: str = "") -> None:
         """Write the UTF-8 text made of `pieces`, one after another (place_pieces)."""
-        self.record(rel, *self.place_pieces(rel, self.path(rel), (piece.encode("utf-8") for piece in pieces), key))
+        self.write_bytes_pieces(rel, (piece.encode("utf-8") for piece in pieces), key)
+
+    def write_bytes_pieces(self, rel: str, pieces: Iterable[bytes | memoryview], key: str = "") -> None:
+        self.record(rel, *self.place_pieces(rel, self.path(rel), pieces, key))
 
     def copy(self, rel: str, source: str | Path, status: tuple[int, int, int] | None = None) -> None:
         """Copy a file (an attachment) unchanged; linked from the previous output without being

@@ -134,13 +134,14 @@ def build(
                 heap.give_back(collect=not cache.incremental)
                 listed = stage.drop_held()  # the pages that are gone, before the scan: it scans what is published
                 # the last net, before the swap; a file the previous output held byte for byte was
-                # scanned then, against the same allow list
-                trusted = stage.reused if cache.scanned_with == allowed else set()
+                # scanned then, against the same allow list, and so were the rows an export copied from it
+                same = cache.scanned_with == allowed
+                trusted, spans = (stage.reused, stage.spans) if same else (set(), {})
                 # in fresh processes: forked from this one, now holding gigabytes, they would copy much of it
                 scanners = (
                     workers if not isinstance(workers, int) else FreshPool(workers, SiteRef(config.root, today, ""))
                 )
-                secrecy.guard(stage.root, label, review.allowed, stage.copied, trusted, scanners, listed)
+                secrecy.guard(stage.root, label, review.allowed, stage.copied, trusted, scanners, listed, spans)
                 # saved with the output's files just before the swap (output.staging)
                 cache.keep(allowed, groups, listed_forms, metadata_pages)
         except secrecy.LeakFound as leak:

@@ -4,6 +4,7 @@ the listed records, and carry no field of a non-public record."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import shutil
@@ -17,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import urls
-from generator.render import exports, sitemap
+from generator.render import exportrows, exports, sitemap
 from generator.render.exports import FIELDS
 from conftest import DEPT_USCC, record_text, run_cli, write_site
 
@@ -174,20 +175,70 @@ def test_a_sitemap_file_stays_under_the_protocols_size_limit(monkeypatch: pytest
 
 # what a row of the exports may hold: text with line breaks, quotes, commas, formula starts, lists
 CELL = st.one_of(st.text(), st.lists(st.text(), max_size=3), st.integers())
+ROW = st.fixed_dictionaries({f: CELL for f in FIELDS})
+HEAD = {"site": "测试站点", "base_url": "", "fields": list(FIELDS)}
+LAYOUTS = {
+    "json": (exports.json_layout(HEAD, "records"), exports.json_row),
+    "csv": (exports.CSV_LAYOUT, lambda item, n: exports.csv_row(item)),
+}
+
+
+def _export(
+    kind: str, rows: list[dict[str, object]], previous: tuple[exportrows.Written, bytes] | None = None
+) -> tuple[exportrows.Written, bytes]:
+    """The export `kind` of `rows` and its bytes, written as render_exports writes it: each row's
+    hash of what it is made from stands for the record's listed form. With `previous` (an export
+    written by this function), the rows it holds are copied from it."""
+    layout, encode = LAYOUTS[kind]
+    forms = b"".join(hashlib.sha256(repr(row).encode()).digest() for row in rows)
+    old = (previous[0].table, previous[1]) if previous is not None else None
+    written = exportrows.write(layout, forms, lambda i: encode(rows[i], i), "key", "base", old)
+    return written, b"".join(written.pieces)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.fixed_dictionaries({f: CELL for f in FIELDS}), max_size=5), st.text())
+@given(st.lists(ROW, max_size=5), st.text())
 def test_exports_written_a_record_at_a_time_are_the_documents_whole(rows: list[dict[str, object]], title: str) -> None:
-    head = {"site": title, "base_url": "", "fields": list(FIELDS)}
+    head = {**HEAD, "site": title}
     whole = json.dumps({**head, "records": rows}, ensure_ascii=False, indent=1) + "\n"
-    assert "".join(exports.json_document(head, "records", iter(rows))) == whole
+    layout = exports.json_layout(head, "records")
+    written = exportrows.write(layout, bytes(32 * len(rows)), lambda i: exports.json_row(rows[i], i), "key", "base")
+    assert b"".join(written.pieces) == whole.encode("utf-8")
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: exports.csv_cell("；".join(v) if isinstance(v, list) else str(v)) for k, v in row.items()})
-    assert "".join(exports.csv_document(iter(rows))) == "\ufeff" + buffer.getvalue()
+    assert _export("csv", rows)[1] == ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(sorted(LAYOUTS)),
+    st.lists(ROW, max_size=6, unique_by=repr),
+    st.lists(st.one_of(st.integers(0, 5), ROW), max_size=8),
+)
+def test_an_export_made_from_the_previous_one_is_the_one_encoding_every_row_gives(
+    kind: str, old_rows: list[dict[str, object]], picks: list[int | dict[str, object]]
+) -> None:
+    """Rows kept, dropped, moved, added: a row the previous file holds is copied from it, and the
+    file is byte for byte the one encoding every row gives; the ranges said to be copied hold the
+    copied rows and no other."""
+    new_rows = [
+        old_rows[pick % len(old_rows)] if isinstance(pick, int) else pick
+        for pick in picks
+        if old_rows or not isinstance(pick, int)
+    ]
+    previous = _export(kind, old_rows)
+    (spliced, data), (whole, expected) = _export(kind, new_rows, previous), _export(kind, new_rows)
+    assert data == expected
+    assert (spliced.table.starts, spliced.table.ends) == (whole.table.starts, whole.table.ends)
+    assert spliced.encoded == sum(row not in old_rows for row in new_rows)
+    for start, end in spliced.copied:
+        assert data[start:end] in previous[1]
+    for i, row in enumerate(new_rows):
+        inside = any(s <= whole.table.starts[i] and whole.table.ends[i] <= e for s, e in spliced.copied)
+        assert inside == (row in old_rows)
 
 
 def test_no_output_file_carries_a_field_of_a_non_public_record(built: Path) -> None:

@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from typing import Any, Callable
 import pytest
 
 from conftest import DEPARTMENT_YAML, DEPT_USCC, REPO, SITE_YAML, record_text, run_cli, tree_hash
-from generator import checkcache, checking, index, jsontext, load, output, pagecache, publicity, urls
+from generator import checkcache, checking, index, jsontext, load, output, pagecache, publicity, secrecy, urls
 from generator.config import load_config
 from generator.render import exports, pages
 
@@ -799,27 +800,76 @@ def test_a_build_whose_page_cache_is_cut_short_after_its_head_builds_in_full(
     assert pagecache.PageCache(site, (site / "build").resolve()).incremental  # noted again, whole
 
 
+def _rows_encoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The export rows encoded from now on, named by their encoder (exports.json_row or csv_row)."""
+    encoded: list[str] = []
+    for name in ("json_row", "csv_row"):
+        original = getattr(exports, name)
+        monkeypatch.setattr(exports, name, lambda *a, _o=original, _n=name: encoded.append(_n) or _o(*a))
+    return encoded
+
+
 def test_an_edit_of_a_body_does_not_write_the_site_wide_exports_again(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """catalogue.json and catalogue.csv list every record of a city (hundreds of MB): they are
-    encoded again only when a row of them changed, not for an edit of a body after its first
-    sentence (a record without a summary is listed with that sentence)."""
+    written again only when a row of them changed, not for an edit of a body after its first
+    sentence (a record without a summary is listed with that sentence), and then only that row is
+    encoded again, the others copied from the previous file (render/exportrows.py)."""
     site = make_site({f"content/d1/r{i}.md": _record(i, f"第{i}条正文。第二句。") for i in range(1, 4)})
     assert run_cli("build", "--site", site).code == 0
-    encoded: list[str] = []
-    for name in ("json_document", "csv_document"):
-        original = getattr(exports, name)
-        monkeypatch.setattr(exports, name, lambda *a, _o=original, _n=name: encoded.append(_n) or _o(*a))
+    encoded = _rows_encoded(monkeypatch)
+    export = site / "build" / urls.CATALOGUE_JSON
+    before = export.stat().st_ino
 
     (site / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句，已修改。"), encoding="utf-8")
     assert run_cli("build", "--site", site).code == 0
-    assert encoded == []
+    assert encoded == [] and export.stat().st_ino == before
 
     (site / "content/d1/r2.md").write_text(_record(2, "第2条正文。第二句。", summary="新的摘要"), encoding="utf-8")
     assert run_cli("build", "--site", site).code == 0
-    assert sorted(encoded) == ["csv_document", "json_document"]
-    assert "新的摘要" in (site / "build" / "catalogue.json").read_text(encoding="utf-8")
+    assert sorted(encoded) == ["csv_row", "json_row"]  # of that record alone
+    assert "新的摘要" in export.read_text(encoding="utf-8")
+
+
+def test_a_record_added_encodes_its_own_export_rows_and_the_scan_reads_them(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The exports after an add equal a clean build's; the other rows are copied, and the output
+    scan is told which byte ranges were (they were scanned in the previous output, with the same
+    allow list). The new row is scanned: a mobile number in it alone stops the build."""
+    site = make_site({f"content/d1/r{i}.md": _record(i, f"第{i}条正文。") for i in range(1, 4)})
+    assert run_cli("build", "--site", site).code == 0
+    encoded = _rows_encoded(monkeypatch)
+    told: dict[str, list[tuple[int, int]]] = {}
+    guard = secrecy.guard
+    monkeypatch.setattr(secrecy, "guard", lambda *a: told.update(a[-1]) or guard(*a))
+
+    (site / "content/d1/r4.md").write_text(_record(4, "第4条正文。"), encoding="utf-8")
+    assert run_cli("build", "--site", site).code == 0
+    assert sorted(encoded) == ["csv_row", "json_row"]
+    for name in (urls.CATALOGUE_JSON, urls.CATALOGUE_CSV):
+        data = (site / "build" / name).read_bytes()
+        assert "第4项".encode() not in b"".join(data[start:end] for start, end in told[name])
+        assert sum(data[start:end].count("关于第".encode()) for start, end in told[name]) == 3  # the rows kept
+    monkeypatch.undo()
+    clean = _clean_build(site, tmp_path / "clean")
+    assert _files(site / "build") == clean
+
+    csv_row = exports.csv_row
+    planted = lambda item: csv_row(item).replace("第5项工作", "第5项工作139-5708-6421", 1)  # noqa: E731
+    monkeypatch.setattr(exports, "csv_row", planted)
+    before = tree_hash(site / "build")
+    (site / "content/d1/r5.md").write_text(_record(5, "第5条正文。"), encoding="utf-8")
+    result = run_cli("build", "--site", site)
+    assert result.code == 1
+    line = re.search(rf"build/{urls.CATALOGUE_CSV}:(\d+)\s+生成的输出中", result.err)
+    assert line is not None, result.err
+    assert tree_hash(site / "build") == before
+    monkeypatch.undo()
+    assert run_cli("build", "--site", site).code == 0
+    lines = (site / "build" / urls.CATALOGUE_CSV).read_bytes().decode("utf-8").split("\r\n")
+    assert "第5项" in lines[int(line[1]) - 1]  # the finding names the line of the new row
 
 
 def test_a_key_hashes_values_not_which_of_them_are_one_object() -> None:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from unittest import mock
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator.secrecy import cleanlines
@@ -135,3 +136,47 @@ def test_the_scan_lists_the_files_rglob_finds_in_its_order(tmp_path: Path) -> No
     assert "a/b" in expected and "linked-file" in expected and not any("secret" in rel for rel in expected)
     with pytest.raises(OSError, match="linked-f"):  # as a cached search bundle is listed: no link in it
         files_under(tmp_path, links=False)
+
+
+def _spans(drawn: list[str], trusted: set[int], shift: int = 0) -> list[tuple[int, int]]:
+    """The byte ranges of the lines `trusted` of `drawn` (each line with its break), a run
+    of lines in one range; each range moved `shift` bytes on."""
+    starts = [0]
+    for one in drawn:
+        starts.append(starts[-1] + len(one.encode("utf-8")) + 1)
+    spans: list[tuple[int, int]] = []
+    for n in sorted(trusted):
+        if spans and spans[-1][1] == starts[n] + shift:
+            spans[-1] = (spans[-1][0], starts[n + 1] + shift)
+        else:
+            spans.append((starts[n] + shift, starts[n + 1] + shift))
+    return spans
+
+
+@QUICK
+@given(lines, st.sets(st.integers(0, 5)), st.sampled_from(["", "<b>", "<!--"]), st.integers(0, 1))
+@example(["x " + MOBILE, "a"], {0}, "", 1)  # a range from inside a line: its number is read
+@example([MOBILE[:4] + "<!--", "秘密", "-->" + MOBILE[4:]], {1}, "", 0)  # the comment joins the number
+def test_a_file_scanned_outside_its_copied_lines_finds_what_a_scan_of_it_whole_finds(
+    drawn: list[str], picked: set[int], tag: str, shift: int
+) -> None:
+    """An export written anew copies unchanged rows from the previous one, and the scan reads only
+    the rest (Output.spans). Whenever the copied lines are clean, as in the file they were scanned
+    in, the findings are those of a scan of the whole file, with their lines as written; in a file
+    with a tag, or with a range that does not start a line, every line is read."""
+    drawn = [drawn[0] + tag, *drawn[1:]]
+    if tag == "<!--" and len(drawn) > 1:  # a comment over lines: the view without tags joins them
+        drawn[-1] = "-->" + drawn[-1]
+    trusted = {n for n in picked if n < len(drawn)}
+    text = "".join(one + "\n" for one in drawn)
+    spans = _spans(drawn, trusted, shift)
+    with TemporaryDirectory() as folder:
+        path = Path(folder) / "catalogue.csv"
+        path.write_text(text, encoding="utf-8")
+        whole = scan_file(path, "build/catalogue.csv", set())
+        outside = scan_file(path, "build/catalogue.csv", set(), spans=spans)
+    if "<" in text or (shift and trusted) or not any(scan(drawn[n], _matches) for n in trusted):
+        assert outside == whole
+    else:  # a copied line is taken as scanned before: the others are read, and a hit among them found
+        others = any(scan(drawn[n], _matches) for n in range(len(drawn)) if n not in trusted)
+        assert outside == (whole if others else [])

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
-from typing import Iterator
+from typing import Callable
 
 from .. import heap, pagecache, urls
+from . import exportrows
 from ..publicity import PublicRecord
 from .pages import Renderer
 
@@ -74,12 +74,14 @@ def row(record: PublicRecord, department: str) -> dict[str, object]:
 
 
 def render_exports(renderer: Renderer) -> None:
-    """Both files are written a record at a time: at a city's scale they run to hundreds of MB."""
+    """Both files are written a record at a time: at a city's scale they run to hundreds of MB.
+    A row the previous file holds unchanged is copied from it, not encoded again (exportrows.py)."""
     publication = renderer.publication
     names = {slug: d.name for slug, d in publication.departments.items()}
+    records = publication.records
 
-    def rows() -> Iterator[dict[str, object]]:
-        return (row(r, names.get(r.dept, r.dept)) for r in publication.records)
+    def item(i: int) -> dict[str, object]:
+        return row(records[i], names.get(records[i].dept, records[i].dept))
 
     head: dict[str, object] = {
         "site": publication.config.title,
@@ -89,45 +91,67 @@ def render_exports(renderer: Renderer) -> None:
     # Both are made of the rows alone, and a row of a record's public metadata and its department's
     # name (which every key holds): the records' listed forms are the key (Renderer.rows), and an
     # edit that changes no row (a body) writes neither again.
-    rows_digest = pagecache.digest_of(renderer.rows(publication.records))
-    for path, document in (
-        (urls.CATALOGUE_JSON, lambda: json_document(head, "records", rows())),
-        (urls.CATALOGUE_CSV, lambda: csv_document(rows())),
+    forms = renderer.rows(records)
+    rows_digest = pagecache.digest_of(forms)
+    for path, layout, encode in (
+        (urls.CATALOGUE_JSON, json_layout(head, "records"), lambda i: json_row(item(i), i)),
+        (urls.CATALOGUE_CSV, CSV_LAYOUT, lambda i: csv_row(item(i))),
     ):
         key = renderer.key(path, "exports", (head, rows_digest))
         if not renderer.output.reuse(path, key):
-            renderer.output.write_pieces(path, document(), key)
+            _write(renderer, path, layout, forms, encode, key)
 
 
-def json_document(head: dict[str, object], name: str, items: Iterator[dict[str, object]]) -> Iterator[str]:
-    """The text of json.dumps({**head, name: [*items]}, ensure_ascii=False, indent=1) + a line
-    break, an item at a time."""
-    first = next(items, None)
-    if first is None:
-        yield json.dumps({**head, name: []}, ensure_ascii=False, indent=1) + "\n"
-        return
+def _write(
+    renderer: Renderer, path: str, layout: exportrows.Layout, forms: bytes, encode: Callable[[int], str], key: str
+) -> None:
+    """Write the export `path`, copying what rows it can from the previous output's (exportrows.py)."""
+    output, root = renderer.output, renderer.publication.config.root
+    assert renderer.base_key is not None  # made by renderer.key
+    previous = None
+    table = exportrows.load(root, path) if output.cache is not None else None
+    if output.cache is not None and table is not None and table.base == renderer.base_key:
+        found = output.cache.reusable(path, key=table.key)
+        data = exportrows.opened(found) if found is not None else None
+        if data is not None and (not len(table) or max(table.ends) <= len(data)):
+            previous = (table, data)
+    written = exportrows.write(layout, forms, encode, key, renderer.base_key, previous)
+    try:
+        output.write_bytes_pieces(path, written.pieces, key)
+    finally:
+        if previous is not None:
+            previous[1].close()
+    output.spans[path] = written.copied
+    exportrows.save(root, path, written.table)
+
+
+def json_layout(head: dict[str, object], name: str) -> exportrows.Layout:
+    """json.dumps({**head, name: [*items]}, ensure_ascii=False, indent=1) + a line break, as a
+    prefix, the items (json_row) separated by ",\\n", and a suffix."""
     before, after = json.dumps({**head, name: [None]}, ensure_ascii=False, indent=1).rsplit("  null", 1)
-    yield before
-    for n, item in enumerate(itertools.chain([first], items)):  # each indented as the list's member
-        yield ("  " if n == 0 else ",\n  ") + json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n  ")
-        if n % ASIDE == ASIDE - 1:
-            # json indents in Python, with functions that refer to each other: each call leaves a
-            # reference cycle, and the collector is paused while pages are made (heap.py). At
-            # 200,000 records they held some 500 MB through the search stage.
-            heap.set_aside()
-    yield after + "\n"
+    empty = json.dumps({**head, name: []}, ensure_ascii=False, indent=1) + "\n"
+    return exportrows.Layout(before, ",\n", after + "\n", empty)
 
 
-def csv_document(items: Iterator[dict[str, object]]) -> Iterator[str]:
-    """The CSV, a row at a time; with a byte-order mark, spreadsheet programs open the Chinese
-    text as UTF-8."""
+def json_row(item: dict[str, object], n: int = 0) -> str:
+    """One item, indented as the list's member (json_layout)."""
+    if n % ASIDE == ASIDE - 1:
+        # json indents in Python, with functions that refer to each other: each call leaves a
+        # reference cycle, and the collector is paused while pages are made (heap.py). At
+        # 200,000 records they held some 500 MB through the search stage.
+        heap.set_aside()
+    return "  " + json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+
+
+def csv_row(item: dict[str, object]) -> str:
+    """One row of the CSV, with its line break."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
-    buffer.write("\ufeff")
-    writer.writeheader()
-    for item in items:
-        writer.writerow({k: csv_cell("；".join(v) if isinstance(v, list) else str(v)) for k, v in item.items()})
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
+    csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n").writerow(
+        {k: csv_cell("；".join(v) if isinstance(v, list) else str(v)) for k, v in item.items()}
+    )
+    return buffer.getvalue()
+
+
+# with a byte-order mark, spreadsheet programs open the Chinese text as UTF-8
+_CSV_HEAD = "\ufeff" + csv_row(dict(zip(FIELDS, FIELDS)))
+CSV_LAYOUT = exportrows.Layout(_CSV_HEAD, "", "", _CSV_HEAD)

@@ -38,6 +38,7 @@ IMAGE_OR_FONT = (
     b"OTTO",
     b"true",  # BMP TIFF fonts
 )
+GZIP, ZIP = b"\x1f\x8b", (b"PK\x03\x04", b"PK\x05\x06")
 WASM = b"\x00asm"  # the search runtime's WebAssembly: read as text like the rest
 PAGEFIND = b"pagefind_dcd"  # Pagefind's data files, after gzip
 INLINE_TAGS = {
@@ -203,30 +204,44 @@ def read(name: str, data: bytes, depth: int = 0) -> Iterator[Readable | Unreadab
     if depth > MAX_DEPTH:
         yield Unreadable(name, "压缩层数过多")
         return
-    if data.startswith(b"\x1f\x8b"):
+    if data.startswith(GZIP):
         try:
             inflated = _inflate(data)
         except (OSError, EOFError, ValueError) as exc:
             yield Unreadable(name, f"gzip 文件无法解压（{exc}）")
             return
         yield from read(name, inflated, depth + 1)
-    elif data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+    elif data.startswith(ZIP):
         yield from _read_zip(name, data, depth)
-    elif data.startswith(IMAGE_OR_FONT) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+    elif _image_or_font(data):
         return
     elif data.startswith((PAGEFIND, WASM)):
         yield Readable(name, [data.decode("utf-8", errors="replace")])
     else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            yield Unreadable(name, "不是可审查的文本、图片或字体文件")
-            return
-        del data  # the bytes go before the text's copies are made (the caller holds none: scan_file)
-        if len(text) > BLOCK and "<w:p" not in text:
-            yield Readable(name, _blocks_of(text, BLOCK), partial(_texts_of, text))
-        else:
-            yield Readable(name, _texts_of(text))
+        yield from read_text(name, data)
+
+
+def is_text(data: bytes) -> bool:
+    """Whether `read` takes `data` as a text of its own (not a container, an image or a font)."""
+    return not data.startswith((GZIP, *ZIP, PAGEFIND, WASM)) and not _image_or_font(data)
+
+
+def _image_or_font(data: bytes) -> bool:
+    return data.startswith(IMAGE_OR_FONT) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+
+
+def read_text(name: str, data: bytes) -> Iterator[Readable | Unreadable]:
+    """The text `data` (is_text), or why it cannot be read."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        yield Unreadable(name, "不是可审查的文本、图片或字体文件")
+        return
+    del data  # the bytes go before the text's copies are made (the caller holds none: scan_file)
+    if len(text) > BLOCK and "<w:p" not in text:
+        yield Readable(name, _blocks_of(text, BLOCK), partial(_texts_of, text))
+    else:
+        yield Readable(name, _texts_of(text))
 
 
 def _read_zip(name: str, data: bytes, depth: int) -> Iterator[Readable | Unreadable]:

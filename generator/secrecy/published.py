@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import partial
 from itertools import chain
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from .. import progress
 from ..findings import Finding
@@ -24,7 +24,7 @@ from ..executors import Executor, SiteRef, Work, of
 from .cleanlines import CleanLines
 from .markings import secrecy_markings
 from .matches import Match
-from .outputs import Unreadable, read
+from .outputs import Readable, Unreadable, is_text, read, read_text
 from .personal import personal_data
 from .scan import Hit, scan
 
@@ -54,10 +54,48 @@ def hits(text: str, clean: CleanLines = KNOWN_CLEAN) -> list[Hit]:
     return scan(text, _matches)  # for the findings, each with its line and excerpt as written
 
 
-def scan_file(path: Path, rel: str, allowed: set[str], copied: bool = False) -> list[Finding]:
+Spans = Sequence[tuple[int, int]]  # byte ranges of a file, [start, end), in order
+NEWLINE = ord("\n")
+
+
+def scan_file(path: Path, rel: str, allowed: set[str], copied: bool = False, spans: Spans = ()) -> list[Finding]:
+    """The findings in the output file `path` (named `rel` in them). `spans`: byte ranges of it
+    copied from a file scanned before with the same allow list (Output.spans); only the rest is
+    scanned, unless there is a finding, which is then made from the whole file."""
+    if spans:
+        data = path.read_bytes()
+        rest = _outside(data, spans)
+        del data  # read again below if need be: a 160 MB file is not held while its text is
+        if rest is not None and not _findings(read_text(rel, rest), allowed, copied):
+            return []
+    return _findings(read(rel, path.read_bytes()), allowed, copied)
+
+
+def _outside(data: bytes, spans: Spans) -> bytes | None:
+    """The lines of `data` outside `spans`, or None where that would not scan as the whole does.
+
+    Every rule of the scan matches within one line (cleanlines.py), so leaving out whole lines
+    leaves out exactly their hits: a span counts from a line's start to the end of its last whole
+    line. Not so in the view without tags, where a tag (or a comment) may span lines: a file with
+    any '<' is scanned whole, as is one that is not a text of its own (a container)."""
+    if b"<" in data or not is_text(data):
+        return None
+    pieces, pos = [], 0
+    for start, end in spans:
+        if start < pos or end > len(data) or (start and data[start - 1] != NEWLINE):
+            return None
+        end = data.rfind(b"\n", start, end) + 1
+        if end > start:
+            pieces.append(data[pos:start])
+            pos = end
+    pieces.append(data[pos:])
+    return b"".join(pieces)
+
+
+def _findings(parts: Iterable[Readable | Unreadable], allowed: set[str], copied: bool) -> list[Finding]:
     found: list[Finding] = []
     seen: set[tuple[str, str]] = set()
-    for part in read(rel, path.read_bytes()):
+    for part in parts:
         if isinstance(part, Unreadable):
             if not copied:
                 found.append(
@@ -102,6 +140,7 @@ def scan_output(
     trusted: Iterable[str] = (),
     workers: int | Executor = 1,
     listed: Iterable[str] | None = None,
+    spans: Mapping[str, Spans] | None = None,
 ) -> list[Finding]:
     """Findings for every marking or personal datum in the files under `root`; `label` names
     the output folder in the findings' file paths; `copied` are output paths of attachments
@@ -109,18 +148,19 @@ def scan_output(
     `trusted` are files the previous output held byte for byte, scanned by the build that made them.
     The files are read on `workers` processes (or a cluster's workers, from the shared folder).
     `listed`: the files under `root`, in any order, when the caller knows them; each is read in
-    files_under's order either way (so are the findings)."""
-    copies, skip = set(copied), set(trusted)
+    files_under's order either way (so are the findings). `spans`: the byte ranges of files
+    written anew that were copied from the previous output's (scan_file)."""
+    copies, skip, parts = set(copied), set(trusted), spans or {}
     if listed is None:
         paths = [rel for rel in files_under(root) if rel not in skip]
     else:
         paths = sorted(set(listed).difference(skip), key=in_tree_order)
 
     def scan_one(rel: str) -> list[Finding]:
-        return scan_file(root / rel, f"{label}/{rel}", allowed, rel in copies)
+        return scan_file(root / rel, f"{label}/{rel}", allowed, rel in copies, parts.get(rel, ()))
 
-    def shipped(rel: str) -> tuple[str, bool]:
-        return rel, rel in copies
+    def shipped(rel: str) -> tuple[str, bool, Spans]:
+        return rel, rel in copies, parts.get(rel, ())
 
     work = Work(scan_one, partial(scan_files, root, label, frozenset(allowed)), shipped)
     with progress.bar("审查输出文件", len(paths)) as advance:
@@ -128,11 +168,11 @@ def scan_output(
 
 
 def scan_files(
-    root: Path, label: str, allowed: frozenset[str], site: SiteRef, files: list[tuple[str, bool]]
+    root: Path, label: str, allowed: frozenset[str], site: SiteRef, files: list[tuple[str, bool, Spans]]
 ) -> list[list[Finding]]:
-    """scan_file for each (path under `root`, copied) of `files`: a cluster worker's unit."""
+    """scan_file for each (path under `root`, copied, spans) of `files`: a cluster worker's unit."""
     wanted = set(allowed)
-    return [scan_file(root / rel, f"{label}/{rel}", wanted, copied) for rel, copied in files]
+    return [scan_file(root / rel, f"{label}/{rel}", wanted, copied, spans) for rel, copied, spans in files]
 
 
 def guard(
@@ -143,8 +183,9 @@ def guard(
     trusted: Iterable[str] = (),
     workers: int | Executor = 1,
     listed: Iterable[str] | None = None,
+    spans: Mapping[str, Spans] | None = None,
 ) -> None:
     """Raise LeakFound when the output under `root` holds a marking or personal datum."""
-    leaks = scan_output(root, label, allowed, copied, trusted, workers, listed)
+    leaks = scan_output(root, label, allowed, copied, trusted, workers, listed, spans)
     if leaks:
         raise LeakFound(leaks)
