@@ -79,10 +79,11 @@ def build(
         # The check's memory is most of a full build's: there it runs in a child process that hands
         # back only what follows needs (apart.py). A build that renders only what changed keeps
         # little besides, and handing 200,000 public records across took longer than the check's
-        # memory is worth to it: its check runs here, and its records and caches are let go once the
-        # pages are rendered (at 200,000 records freeing them takes half a second: then, the changed
-        # shard's Pagefind has the other core), handed back to the system before the output scan. A
-        # cluster's client cannot be forked, so there it always runs here.
+        # memory is worth to it: its check runs here, and its records and caches are let go, and handed
+        # back to the system, once the record pages are written (at 200,000 records freeing them takes
+        # half a second: then, the changed shard's Pagefind has the other core), before the workers
+        # that render the other pages are forked: a build that adds a record renders 45,000 listing
+        # pages then. A cluster's client cannot be forked, so there it always runs here.
         gather = functools.partial(_gather, config, today, workers, cache.listed)
         checked: list[object] = []
         if executor is not None or check_here or cache.looks_incremental():
@@ -106,12 +107,12 @@ def build(
                 # render (not for the preview's first pass, which leaves it for the second: search_later)
                 early = index.Early(publication, stage, workers) if isinstance(workers, int) else None
                 begin = early.begin if early is not None and cache.incremental and not search_later else None
+                written = _records_written(begin, checked) if begin is not None or checked else None
                 try:
                     # the renderer's memory (each page's key, the forms of the records hashed) goes before the search's
-                    renderer = render.render_site(publication, stage, workers, records_written=begin)
+                    renderer = render.render_site(publication, stage, workers, records_written=written)
                     pages, groups, metadata_pages = len(renderer.pages), renderer.groups, renderer.metadata_pages
                     del renderer
-                    checked.clear()
                     # for the next build's selection; here, as an edit build's search index is mostly a wait
                     listed_forms = publicity.listed_forms(publication)
                     stage.survey()  # the pages taken from the spare are all there before the search index reads them
@@ -125,7 +126,7 @@ def build(
                 finally:
                     if early is not None:
                         early.stop()  # waited for already, unless the build stops
-                    del early, begin  # they hold the publication, which is let go before the output scan
+                    del early, begin, written  # they hold the publication, which is let go before the output scan
                 # what was published is in the pages and the search index now: its memory goes back
                 # before the scan's processes start beside this one (heap.py)
                 del publication
@@ -150,6 +151,20 @@ def build(
     result.pages, result.built = pages, True
     result.search_stale = any(report.stale for report in reports)
     return result
+
+
+def _records_written(begin: Callable[[], None] | None, checked: list[object]) -> Callable[[], None]:
+    """What a build does once its record pages are written: the changed search shards' indexing
+    begins (index.Early), and the check's records and caches, which nothing reads after the record
+    pages, are let go and handed back to the system (they hold next to no cycles: heap.py)."""
+
+    def written() -> None:
+        if begin is not None:
+            begin()
+        checked.clear()
+        heap.give_back(collect=False)
+
+    return written
 
 
 @dataclass

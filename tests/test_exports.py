@@ -11,6 +11,7 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Callable
+from urllib.parse import quote, urljoin
 
 import feedparser
 import pytest
@@ -162,6 +163,22 @@ def test_the_sitemaps_are_written_again_only_when_the_pages_change(
     assert documents.count("sitemapindex") == 1
     listed = "".join(p.read_text(encoding="utf-8") for p in out.glob("sitemap-*.xml"))
     assert "d1/2026-00099.html" in listed
+
+
+SEGMENT = st.text(min_size=1, max_size=6).filter(lambda t: t not in (".", "..") and "/" not in t)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(
+        ["https://x.gov.cn/", "https://x.gov.cn/sub/", "https://x.gov.cn/a/./b/../c/", "https://x.gov.cn/s/?q=1#f"]
+    ),
+    st.lists(st.lists(SEGMENT, min_size=1, max_size=3).map("/".join), max_size=5),
+)
+def test_a_sitemap_location_is_the_base_joined_to_the_page(base: str, pages: list[str]) -> None:
+    """Each page's location is urljoin(base, quote(page)), made without a call of urljoin for each."""
+    for page in pages:
+        assert sitemap._prefix(base) + quote(page) == urljoin(base, quote(page))
 
 
 def test_a_sitemap_file_stays_under_the_protocols_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -38,7 +38,8 @@ def render_sitemap(renderer: Renderer) -> None:
     key = renderer.key(urls.SITEMAP, "sitemap", (base, MAX_URLS, MAX_BYTES, digest))
     if _reuse(renderer.output, key):
         return
-    locations = [urljoin(base, quote(page)) for page in pages]
+    prefix = _prefix(base)
+    locations = [prefix + quote(page) for page in pages]
     parts = list(_parts(locations))
     if len(parts) == 1:
         renderer.output.write_pieces(urls.SITEMAP, _document("urlset", "url", locations), key)
@@ -47,6 +48,14 @@ def render_sitemap(renderer: Renderer) -> None:
     for name, (start, end) in zip(names, parts):
         renderer.output.write_pieces(name, _document("urlset", "url", locations[start:end]), key)
     renderer.output.write_pieces(urls.SITEMAP, _document("sitemapindex", "sitemap", [base + n for n in names]), key)
+
+
+def _prefix(base: str) -> str:
+    """What urljoin(base, quote(page)) puts before quote(page), for every output path `page` (a
+    relative path of non-empty segments, none of them '.' or '..'; quote leaves no ':', '?' or '#'
+    in it): the folder of `base`, its dot segments resolved. Joined by urljoin one page at a time,
+    a city's 650,000 pages took 2 s of every build that adds a page (tests/test_exports.py)."""
+    return urljoin(base, "x")[:-1]
 
 
 def _reuse(output: Output, key: str) -> bool:
