@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -144,6 +145,44 @@ def test_a_build_lets_its_publication_go_before_the_output_scan(
     again = pipeline.build(config, demo_copy / "build", TODAY, jobs=1)
     assert again.built and again.pages == result.pages
     assert alive_at_scan == [False, False]
+
+
+def test_a_build_that_checks_here_lets_the_check_go_before_the_listings_are_rendered(
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build after a change checks in the building process and holds what the check made until
+    its record pages are written: the listings (an added record's 45,000 pages at a city's scale)
+    are rendered by workers forked after it is gone."""
+    import weakref
+
+    from generator.render import catalogue
+
+    config, errors = load_config(demo_copy)
+    assert not errors
+    assert pipeline.build(config, demo_copy / "build", TODAY, jobs=1).built
+    probes: list[weakref.ref[object]] = []
+    alive_at_listings: list[bool] = []
+    check, render_catalogues = pipeline.check, catalogue.render_catalogues
+
+    def checking(*args, **kwargs):  # type: ignore[no-untyped-def]
+        result = check(*args, **kwargs)
+        probes.append(weakref.ref(result))
+        return result
+
+    def listing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        alive_at_listings.append(probes[0]() is not None)
+        return render_catalogues(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "check", checking)
+    monkeypatch.setattr(catalogue, "render_catalogues", listing)
+    record = next((demo_copy / "content").rglob("*.md"))
+    added = record.with_name("added-" + record.name)
+    text = record.read_text(encoding="utf-8")
+    number = re.search(r"^index_no: (.*)$", text, re.M)
+    assert number is not None
+    added.write_text(text.replace(number[1], number[1][:-3] + "999"), encoding="utf-8")
+    assert pipeline.build(config, demo_copy / "build", TODAY, jobs=1).built
+    assert alive_at_listings == [False]
 
 
 def test_the_catalogue_export_leaves_no_cycles_a_row_while_the_collector_is_paused() -> None:
