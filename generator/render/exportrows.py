@@ -22,16 +22,17 @@ the file they come from, with the same allow list (secrecy/published.py).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mmap
 import os
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Generator, Iterator
 
 from .. import pagecache
-from ..pagecache import FORM_SIZE
+from ..pagecache import FORM_SIZE, PageCache
 
 FOLDER = Path(".cache") / "exports"
 FORMAT = 1
@@ -63,15 +64,18 @@ class Layout:
     empty: str
 
 
+Previous = tuple[Table, bytes | mmap.mmap]  # a table and the bytes of the file it describes
+
+
 @dataclass
 class Written:
     """An export just written: its pieces (bytes, to be written in order), then, once they are
     consumed, the table of its rows and the byte ranges copied from the previous file."""
 
-    pieces: Iterator[bytes | memoryview]
     table: Table
-    copied: list[tuple[int, int]]
+    copied: list[tuple[int, int]] = field(default_factory=list)
     encoded: int = 0  # rows encoded, not copied
+    pieces: Generator[bytes | memoryview, None, None] = field(init=False)
 
 
 def _path(site_root: Path, rel: str) -> Path:
@@ -120,14 +124,14 @@ def write(
     encode: Callable[[int], str],
     key: str,
     base: str,
-    previous: tuple[Table, bytes | mmap.mmap] | None = None,
+    previous: Previous | None = None,
 ) -> Written:
     """The export whose row i has the listed form forms[i*FORM_SIZE:…] and the text encode(i),
     with `layout`: each row `previous` (its table and the bytes of the file it describes) holds
     is copied from there, a run of rows that follow each other there at once."""
     count = len(forms) // FORM_SIZE
     table = Table(key, base, forms, array("Q"), array("Q"))
-    written = Written(iter(()), table, [])
+    written = Written(table)
     written.pieces = _pieces(layout, count, encode, previous, written)
     return written
 
@@ -136,9 +140,9 @@ def _pieces(
     layout: Layout,
     count: int,
     encode: Callable[[int], str],
-    previous: tuple[Table, bytes | mmap.mmap] | None,
+    previous: Previous | None,
     written: Written,
-) -> Iterator[bytes | memoryview]:
+) -> Generator[bytes | memoryview, None, None]:
     if count == 0:
         yield layout.empty.encode("utf-8")
         return
@@ -193,10 +197,24 @@ def _pieces(
     yield layout.suffix.encode("utf-8")
 
 
-def opened(path: str | Path) -> mmap.mmap | None:
-    """The previous file's bytes, mapped (not read: 160 MB), or None if it cannot be."""
+@contextlib.contextmanager
+def previous(site_root: Path, rel: str, cache: PageCache | None, base: str) -> Iterator[Previous | None]:
+    """The table saved for the export `rel` and the previous output's file it describes, mapped
+    (not read: 160 MB) while the block runs; None when there is no such pair under the base key `base`."""
+    table = load(site_root, rel) if cache is not None else None
+    found = (
+        cache.reusable(rel, key=table.key) if cache is not None and table is not None and table.base == base else None
+    )
     try:
-        with open(path, "rb") as file:
-            return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        with open(found or os.devnull, "rb") as file:
+            data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) if found else None
     except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
-        return None
+        data = None
+    if table is None or data is None:
+        yield None
+        return
+    try:
+        yield (table, data) if not len(table) or max(table.ends) <= len(data) else None
+    finally:
+        with contextlib.suppress(BufferError):  # a piece still held by an error's traceback: unmapped with it
+            data.close()

@@ -108,19 +108,12 @@ def _write(
     """Write the export `path`, copying what rows it can from the previous output's (exportrows.py)."""
     output, root = renderer.output, renderer.publication.config.root
     assert renderer.base_key is not None  # made by renderer.key
-    previous = None
-    table = exportrows.load(root, path) if output.cache is not None else None
-    if output.cache is not None and table is not None and table.base == renderer.base_key:
-        found = output.cache.reusable(path, key=table.key)
-        data = exportrows.opened(found) if found is not None else None
-        if data is not None and (not len(table) or max(table.ends) <= len(data)):
-            previous = (table, data)
-    written = exportrows.write(layout, forms, encode, key, renderer.base_key, previous)
-    try:
-        output.write_bytes_pieces(path, written.pieces, key)
-    finally:
-        if previous is not None:
-            previous[1].close()
+    with exportrows.previous(root, path, output.cache, renderer.base_key) as previous:
+        written = exportrows.write(layout, forms, encode, key, renderer.base_key, previous)
+        try:
+            output.write_bytes_pieces(path, written.pieces, key)
+        finally:
+            written.pieces.close()  # what it holds of the previous file goes before that is unmapped
     output.spans[path] = written.copied
     exportrows.save(root, path, written.table)
 
