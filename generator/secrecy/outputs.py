@@ -221,6 +221,18 @@ def read(name: str, data: bytes, depth: int = 0) -> Iterator[Readable | Unreadab
         yield from read_text(name, data)
 
 
+_TAG_BYTES = re.compile(_TAG.pattern.encode("ascii"), re.DOTALL)  # the same spans: each byte it names is ASCII
+
+
+def lines_read_alone(data: bytes) -> bool:
+    """Whether each line of the text `data` reads in every view as it does alone: no tag or comment
+    the view without tags removes runs over a line break (a '<' in a title, as in 《关于印发<…>的通知》,
+    starts none), and it is no Word part, whose paragraphs are read joined."""
+    if b"<" not in data:
+        return True
+    return b"<w:p" not in data and not any(b"\n" in tag.group() for tag in _TAG_BYTES.finditer(data))
+
+
 def is_text(data: bytes) -> bool:
     """Whether `read` takes `data` as a text of its own (not a container, an image or a font)."""
     return not data.startswith((GZIP, *ZIP, PAGEFIND, WASM)) and not _image_or_font(data)

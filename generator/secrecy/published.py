@@ -24,7 +24,7 @@ from ..executors import Executor, SiteRef, Work, of
 from .cleanlines import CleanLines
 from .markings import secrecy_markings
 from .matches import Match
-from .outputs import Readable, Unreadable, is_text, read, read_text
+from .outputs import Readable, Unreadable, is_text, lines_read_alone, read, read_text
 from .personal import personal_data
 from .scan import Hit, scan
 
@@ -76,9 +76,10 @@ def _outside(data: bytes, spans: Spans) -> bytes | None:
 
     Every rule of the scan matches within one line (cleanlines.py), so leaving out whole lines
     leaves out exactly their hits: a span counts from a line's start to the end of its last whole
-    line. Not so in the view without tags, where a tag (or a comment) may span lines: a file with
-    any '<' is scanned whole, as is one that is not a text of its own (a container)."""
-    if b"<" in data or not is_text(data):
+    line. Not so where a tag or a comment the view without tags removes runs over a line break,
+    in the file or in what is left of it (outputs.lines_read_alone): then, as for a file that is
+    not a text of its own (a container), the whole is scanned."""
+    if not is_text(data) or not lines_read_alone(data):
         return None
     pieces, pos = [], 0
     for start, end in spans:
@@ -89,7 +90,8 @@ def _outside(data: bytes, spans: Spans) -> bytes | None:
             pieces.append(data[pos:start])
             pos = end
     pieces.append(data[pos:])
-    return b"".join(pieces)
+    rest = b"".join(pieces)
+    return rest if lines_read_alone(rest) else None
 
 
 def _findings(parts: Iterable[Readable | Unreadable], allowed: set[str], copied: bool) -> list[Finding]:
