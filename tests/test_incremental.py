@@ -872,6 +872,29 @@ def test_a_record_added_encodes_its_own_export_rows_and_the_scan_reads_them(
     assert "第5项" in lines[int(line[1]) - 1]  # the finding names the line of the new row
 
 
+def test_an_export_table_that_does_not_describe_the_file_in_place_is_not_used(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows are copied only from the file the saved table describes: a table of another file
+    (left by a build whose output was not swapped in) or one cut short is not used, and every row
+    is encoded again."""
+    site = make_site({f"content/d1/r{i}.md": _record(i, f"第{i}条正文。") for i in range(1, 3)})
+    assert run_cli("build", "--site", site).code == 0
+    table = site / ".cache/exports" / f"{urls.CATALOGUE_CSV}.rows"
+    earlier = table.read_bytes()
+    (site / "content/d1/r3.md").write_text(_record(3, "第3条正文。"), encoding="utf-8")
+    assert run_cli("build", "--site", site).code == 0
+    encoded = _rows_encoded(monkeypatch)
+    for n, damage in ((4, lambda: table.write_bytes(earlier)), (5, lambda: table.write_bytes(table.read_bytes()[:-8]))):
+        damage()
+        (site / f"content/d1/r{n}.md").write_text(_record(n, f"第{n}条正文。"), encoding="utf-8")
+        assert run_cli("build", "--site", site).code == 0
+        assert encoded.count("csv_row") == n and encoded.count("json_row") == 1  # the JSON's table was kept
+        encoded.clear()
+    monkeypatch.undo()
+    assert _files(site / "build") == _clean_build(site, tmp_path / "clean")
+
+
 def test_a_key_hashes_values_not_which_of_them_are_one_object() -> None:
     """The same text read from the file and from the check cache (whose reader shares equal texts)
     is one object in one build and two in the next: the page's key must not tell them apart."""

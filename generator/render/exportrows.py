@@ -205,11 +205,7 @@ def previous(site_root: Path, rel: str, cache: PageCache | None, base: str) -> I
     found = (
         cache.reusable(rel, key=table.key) if cache is not None and table is not None and table.base == base else None
     )
-    try:
-        with open(found or os.devnull, "rb") as file:
-            data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) if found else None
-    except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
-        data = None
+    data = _mapped(found) if found is not None else None
     if table is None or data is None:
         yield None
         return
@@ -218,3 +214,11 @@ def previous(site_root: Path, rel: str, cache: PageCache | None, base: str) -> I
     finally:
         with contextlib.suppress(BufferError):  # a piece still held by an error's traceback: unmapped with it
             data.close()
+
+
+def _mapped(path: str) -> mmap.mmap | None:
+    try:
+        with open(path, "rb") as file:
+            return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
+        return None
