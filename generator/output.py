@@ -357,6 +357,7 @@ class Output:
         self.write_bytes_pieces(rel, (piece.encode("utf-8") for piece in pieces), key)
 
     def write_bytes_pieces(self, rel: str, pieces: Iterable[bytes | memoryview], key: str = "") -> None:
+        """Write the bytes of `pieces`, one after another (place_pieces): an export's rows copied from the previous file."""
         self.record(rel, *self.place_pieces(rel, self.path(rel), pieces, key))
 
     def copy(self, rel: str, source: str | Path, status: tuple[int, int, int] | None = None) -> None:

@@ -109,11 +109,11 @@ def save(site_root: Path, rel: str, table: Table) -> None:
     head = {"format": FORMAT, "product": pagecache.product(), "key": table.key, "base": table.base, "rows": len(table)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_name(path.name + f".{os.getpid()}.part")
-        part.write_bytes(
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # as every cache of the site is written
+        partial.write_bytes(
             json.dumps(head).encode("ascii") + b"\n" + table.forms + table.starts.tobytes() + table.ends.tobytes()
         )
-        os.replace(part, path)
+        partial.replace(path)
     except OSError:  # a full disk: the next export is encoded whole
         pass
 
