@@ -62,7 +62,7 @@ from typing import Any, Iterable
 
 import orjson
 
-from . import jsontext, limits, pagecache, yamlsrc
+from . import jsontext, limits, pagecache, wholefile, yamlsrc
 from .config import SiteConfig
 from .errors import DisclosureError
 from .findings import Finding
@@ -450,23 +450,18 @@ class CheckCache:
                 _mark_quiet(entry)
         for shard in sorted(self.dirty):
             path = self.folder / f"{shard}.json"
-            partial = self.folder / f"{shard}.json.{os.getpid()}.tmp"
             try:
                 if shard not in shards:
                     if shard in self.on_disk:
                         path.unlink(missing_ok=True)
                     continue
-                self.folder.mkdir(parents=True, exist_ok=True)
                 body = jsontext.dumps(shards[shard])
                 head = json.dumps(
                     {"format": FORMAT, "version": self.version, "settings": self.settings, "sha256": digest_of(body)}
                 ).encode("ascii")
-                partial.write_bytes(head + b"\n" + body)
-                partial.replace(path)
+                wholefile.write(path, head + b"\n" + body)
             except (OSError, ValueError, TypeError, RecursionError):
-                # a read-only checkout, a full disk: the next check is a cold one for these records
-                with contextlib.suppress(OSError):
-                    partial.unlink(missing_ok=True)
+                pass  # a read-only checkout, a full disk: the next check is a cold one for these records
         self.dirty.clear()
         self._used_when_saved = len(self.used)
 
@@ -502,16 +497,10 @@ class CheckCache:
                 whole[file] = status
         if whole == (self.signatures if self._signatures_saved is None else self._signatures_saved):
             return
-        path = self.folder / SIGNATURES
-        partial = self.folder / f"{SIGNATURES}.{os.getpid()}.tmp"
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            partial.write_bytes(jsontext.dumps({"version": self.version, "settings": self.settings, "files": whole}))
-            partial.replace(path)
+        data = {"version": self.version, "settings": self.settings, "files": whole}
+        with contextlib.suppress(OSError, ValueError):
+            wholefile.write(self.folder / SIGNATURES, jsontext.dumps(data))
             self._signatures_saved = whole
-        except (OSError, ValueError):
-            with contextlib.suppress(OSError):
-                partial.unlink(missing_ok=True)
 
     def holds(self, path: str | Path, file: str, status: Status | None = None) -> bool:
         """Whether the file (`file`: its name relative to the site), unchanged by its status (size,

@@ -34,7 +34,7 @@ from itertools import islice
 from pathlib import Path, PosixPath, WindowsPath
 from typing import Any, Callable, TypeGuard
 
-from . import heap, jsontext
+from . import heap, jsontext, wholefile
 
 CACHE = Path(".cache") / "pages"
 INDEX = "index.json"
@@ -465,10 +465,7 @@ class PageCache:
         kept = self._kept
         if kept is None:
             return False
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        partial_listed = self.file.with_name(f"{LISTED}.{os.getpid()}.tmp")
-        partial_listed.write_bytes(_listed_head(kept.listed) + b"\n" + kept.listed)
-        partial_listed.replace(self.listed_file)
+        wholefile.write(self.listed_file, _listed_head(kept.listed) + b"\n" + kept.listed)
         # the inode first after the head: `recover` reads it from the first bytes
         head: dict[str, object] = {
             **self._head(),
@@ -480,19 +477,17 @@ class PageCache:
             head["metadata_pages"] = kept.metadata_pages.as_json()
         if spare is not None:
             head["spare"] = {"name": spare.name, "inode": spare.inode, "behind": sorted(spare.behind)}
-        partial = self.file.with_name(f"{INDEX}.{os.getpid()}.tmp")
         # a batch of files at a time: a city has 650,000 (and, as when they are read, no collection
         # meanwhile), in the order they were placed: reading them back needs none, and ordering
         # them first took 0.3 s at the end of every edit build
         items = iter(files.items())
-        with open(partial, "wb") as out, heap.paused():
+        with wholefile.writing(self.file, into=self.next_file) as out, heap.paused():
             out.write(jsontext.dumps(head)[:-1] + b',"files":{')
             separator = b""
             while batch := dict(islice(items, SAVE_BATCH)):
                 out.write(separator + jsontext.dumps(batch)[1:-1])
                 separator = b","
             out.write(b"}}")
-        partial.replace(self.next_file)
         return True
 
     def adopt(self) -> None:

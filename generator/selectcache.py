@@ -20,11 +20,10 @@ reads every front matter, as the first one did.
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 from typing import Any
 
-from . import jsontext, pagecache
+from . import jsontext, pagecache, wholefile
 
 CACHE = Path(".cache") / "select"
 FORMAT = "2"  # the layout of a row (publicity._row); from 2 on, a row holds its body's lead itself
@@ -98,10 +97,7 @@ class SelectCache:
             if not rows:
                 path.unlink(missing_ok=True)
             else:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-                partial.write_bytes(jsontext.dumps({"product": pagecache.product(), "format": FORMAT, "rows": rows}))
-                partial.replace(path)
+                wholefile.write(path, jsontext.dumps({"product": pagecache.product(), "format": FORMAT, "rows": rows}))
         except OSError:
             return
 

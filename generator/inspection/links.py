@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import string
 import time
 import urllib.error
@@ -29,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from .. import markdown, publicity, safeurl
+from .. import markdown, publicity, safeurl, wholefile
 from ..findings import Finding
 from ..model import Site
 
@@ -158,17 +157,9 @@ def _load(path: Path) -> dict[str, Answer]:
 
 
 def _save(path: Path, answers: dict[str, Answer]) -> None:
-    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        links = {
-            url: {"status": a.status, "error": a.error, "checked": a.checked} for url, a in sorted(answers.items())
-        }
-        partial.write_text(json.dumps({"format": FORMAT, "links": links}, ensure_ascii=False), encoding="utf-8")
-        partial.replace(path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+    links = {url: {"status": a.status, "error": a.error, "checked": a.checked} for url, a in sorted(answers.items())}
+    with contextlib.suppress(OSError):
+        wholefile.write(path, json.dumps({"format": FORMAT, "links": links}, ensure_ascii=False).encode("utf-8"))
 
 
 def answers(urls: list[str], site: Site) -> dict[str, Answer]:

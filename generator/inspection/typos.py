@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
-import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from .. import jsontext
+from .. import jsontext, wholefile
 from ..findings import Finding
 from ..model import Department, Record, ReportSource, Site
 from ..secrecy.matches import Text, half_width
@@ -427,15 +426,8 @@ class Memo:
         """Only what this check used; written only when something changed (never fails)."""
         if not self.changed and len(self.used) == len(self.kept):
             return
-        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            data = {"fingerprint": self.fingerprint, "records": self.used}
-            partial.write_bytes(jsontext.dumps(data))
-            partial.replace(self.path)
-        except (OSError, ValueError):
-            with contextlib.suppress(OSError):
-                partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError, ValueError):
+            wholefile.write(self.path, jsontext.dumps({"fingerprint": self.fingerprint, "records": self.used}))
 
 
 def check(site: Site, found: Found | None = None) -> list[Finding]:

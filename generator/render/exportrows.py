@@ -25,13 +25,12 @@ from __future__ import annotations
 import contextlib
 import json
 import mmap
-import os
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Generator, Iterator
 
-from .. import pagecache
+from .. import pagecache, wholefile
 from ..pagecache import FORM_SIZE, PageCache
 
 FOLDER = Path(".cache") / "exports"
@@ -107,15 +106,9 @@ def save(site_root: Path, rel: str, table: Table) -> None:
     """Keep `table` for the next build (written whole, then renamed into place)."""
     path = _path(site_root, rel)
     head = {"format": FORMAT, "product": pagecache.product(), "key": table.key, "base": table.base, "rows": len(table)}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # as every cache of the site is written
-        partial.write_bytes(
-            json.dumps(head).encode("ascii") + b"\n" + table.forms + table.starts.tobytes() + table.ends.tobytes()
-        )
-        partial.replace(path)
-    except OSError:  # a full disk: the next export is encoded whole
-        pass
+    data = json.dumps(head).encode("ascii") + b"\n" + table.forms + table.starts.tobytes() + table.ends.tobytes()
+    with contextlib.suppress(OSError):  # a full disk: the next export is encoded whole
+        wholefile.write(path, data)
 
 
 def write(

@@ -49,6 +49,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import wholefile
 from . import order, terms
 
 FORMAT = 3  # 2: the "t:" and "w:" keys; 3: a "t:" key's groups
@@ -190,9 +191,8 @@ class Directory:
         for left in (self.root / KEYS).glob("*" + NEW):  # taken, or of a shard no longer there
             left.unlink()
         tags = {shard.name: shard.key for shard in shards if shard.key is not None}
-        partial = self.root / f"{STATE}.{os.getpid()}.tmp"
-        partial.write_text(json.dumps({"format": FORMAT, "files": files, "shards": names, "tags": tags}))
-        partial.replace(self.root / STATE)
+        state = {"format": FORMAT, "files": files, "shards": names, "tags": tags}
+        wholefile.write(self.root / STATE, json.dumps(state).encode("utf-8"))
         return [self.folder / name(n) for n in range(files)]
 
     def _whole(self, files: int) -> bool:
