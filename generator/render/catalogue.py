@@ -8,9 +8,10 @@ inside a page, records are grouped by the taxonomy and newest first.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import partial
 from itertools import groupby
+from operator import attrgetter
 
 from .. import urls
 from ..config import Category
@@ -41,6 +42,21 @@ class Row:
         if name.startswith("__") or name == "_record":  # copy and pickle look for these before it is made
             raise AttributeError(name)
         return getattr(self._record, name)
+
+
+def _shown_names() -> list[str]:
+    """What a listing may read of a record: the public fields and properties of PublicRecord, less
+    NOT_LISTED (Row.__getattr__ refuses those, and Row has its own `made_from`)."""
+    public = {f.name for f in fields(PublicRecord)} | {name for name in vars(PublicRecord) if not name.startswith("_")}
+    return sorted(public.difference(NOT_LISTED))
+
+
+# Each is read through a property made in C (attrgetter), not __getattr__: a city's listing pages
+# read about 20 million of them in a build that adds a record, 0.45 µs each through __getattr__
+# (9 s of its processes' time), 0.06 µs so.
+for _name in _shown_names():
+    setattr(Row, _name, property(attrgetter(f"_record.{_name}")))
+del _name
 
 
 def rows_of(records: Iterable[PublicRecord]) -> list[Row]:
