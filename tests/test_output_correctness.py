@@ -15,6 +15,8 @@ from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 import feedparser
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import urls
 
@@ -128,6 +130,25 @@ def test_a_hash_in_an_output_path_is_never_taken_for_a_fragment() -> None:
     assert urls.relative("index.html", urls.apply_office("d#1")) == "apply.html#apply-d%231"
     assert urls.relative("index.html", urls.OutputPath("a:b/c d.html")) == "a%3Ab/c%20d.html"  # never a scheme
     assert urls.href(urls.OutputPath("d1/x/方案 (1).txt")) == "d1/x/方案%20(1).txt"  # Chinese stays readable
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ09-._~!$&'()*+,;=@/:?#% \t\n\x00\u200b\u3000方案\udcff"), max_size=12))
+def test_an_encoded_path_or_fragment_reads_back_as_written_and_breaks_no_url(text: str) -> None:
+    """What a link names is the file on disk: percent-decoded, an encoded path or fragment is
+    the text again, and it holds nothing that ends a path or starts a query, a fragment, an
+    escape or a scheme, nor any space or control. (Paths made only of characters kept as they
+    are skip the character-by-character encoding.)"""
+    for encoded, stops in (
+        (urls.encode_path(text), "#?%: \t\n\x00\u200b\u3000"),
+        (urls.encode_fragment(text), "#% \t\n\x00"),
+    ):
+        assert unquote(encoded, errors="surrogateescape") == text
+        assert not set(encoded) & set(stops) - {"%"} and all(
+            encoded[i + 1 : i + 3].isalnum() and len(encoded[i + 1 : i + 3]) == 2
+            for i, c in enumerate(encoded)
+            if c == "%"
+        )
 
 
 # 3 — CSV formula injection
