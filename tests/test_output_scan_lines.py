@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.secrecy import cleanlines, outputs
+from generator.secrecy import cleanlines
 from generator.secrecy.cleanlines import CleanLines
 from generator.output import files_under, in_tree_order
 from generator.secrecy.published import _matches, hits, scan_file
@@ -184,27 +184,3 @@ def test_a_file_scanned_outside_its_copied_lines_finds_what_a_scan_of_it_whole_f
     else:  # a copied line is taken as scanned before: the others are read, and a hit among them found
         others = any(scan(drawn[n], _matches) for n in range(len(drawn)) if n not in trusted)
         assert outside == (whole if others else [])
-
-
-MARKUP = [
-    "<td>", "</td>", "<b>", "</b>", "<a href=\"x.html\">", "</a>", "<br/>", "<wbr>", "<div class=\"n\">", "<",
-    ">", "<b", "</", "<!--", "-->", "--", "<!-- c -->", "<![CDATA[", "]]>", "<!DOCTYPE html>", "<?xml a?>", "<?",
-    "?>", "<!", "<上海市>", "&amp;", "&lt;", "&#49;", "&amp", "&", "\n", "\n", "\n", " ", MOBILE[:4], MOBILE[4:],
-    "秘密", "x",
-]  # fmt: skip
-markup = st.lists(st.sampled_from(MARKUP), max_size=40).map("".join)
-
-
-@QUICK
-@given(st.lists(markup, min_size=1, max_size=6))
-@example(["<b\n>" + MOBILE])  # a tag over a line break: the line ends inside it
-@example(["<!-- a > b\nc -->" + MOBILE])  # a comment over a line break, with a '>' before it
-@example(["a <上海市\n" + MOBILE + ">"])  # '<' and a letter of no tag: the whole text decides
-def test_the_view_without_tags_made_a_line_at_a_time_is_the_view_of_the_whole(texts: list[str]) -> None:
-    """Pages repeat their lines (the navigation, a listing's rows), so the view without tags is made
-    a line at a time and each line's view kept (outputs._UntaggedLines). It is the whole text's
-    view, text after text, whatever the lines seen before, and wherever a tag or a comment runs
-    over a line break."""
-    by_line = outputs._UntaggedLines()
-    for text in texts:
-        assert by_line(text) == outputs._untagged(text)

@@ -126,57 +126,6 @@ def _untagged(markup: str) -> str:
     return html.unescape("".join(chain.from_iterable(zip(texts, between))) + texts[-1])
 
 
-# Where a line leaves a tag or comment open at its end: a match of _TAG that holds a line break
-# starts with '<' and '/', '!', '?' or a letter, and holds no '>' before that break, or is a
-# comment with no '-->' before it. A line without this suffix ends no match's first line.
-_OPEN_AT_END = re.compile(r"<[/!?A-Za-z][^>]*\Z|<!--(?:(?!-->).)*\Z", re.DOTALL)
-UNTAGGED_BUDGET = 4_000_000  # characters of lines kept with their views before the memory is let go
-
-
-class _UntaggedLines:
-    """The view without tags of a text whose lines each read alone, made a line at a time and each
-    line's view kept: a line that every page repeats (the navigation, a listing's rows, each in
-    several listings) is untagged once per process, not once per page (a third of the output
-    scan's time in a build that rewrites 45,000 listing pages of a city).
-
-    The same text as _untagged's: when no match of _TAG runs over a line break, each match lies in
-    one line and is found there alone (the pattern's alternatives are tried in the same order on the
-    same characters, and its repeats stop at the first '>' or '-->', which are in that line), and no
-    entity holds a line break. A line that may leave one open at its end (_OPEN_AT_END; conservative:
-    it may be inside a match that ended already) makes the whole text untagged as before."""
-
-    def __init__(self) -> None:
-        self._views: dict[str, str | None] = {}  # a line → its view, None: it may leave a tag open
-        self._chars = 0
-
-    def __call__(self, markup: str) -> str:
-        views, lines = self._views, markup.split("\n")
-        found: list[str] = []
-        for line in lines[:-1]:  # the last line is followed by no line break: it leaves nothing open
-            try:
-                view = views[line]
-            except KeyError:
-                view = self._learn(line)
-            if view is None:
-                return _untagged(markup)
-            found.append(view)
-        found.append(_untagged(lines[-1]))
-        return "\n".join(found)
-
-    def _learn(self, line: str) -> str | None:
-        view = None if _OPEN_AT_END.search(line) else _untagged(line)
-        size = len(line) + len(view or "")
-        if self._chars + size > UNTAGGED_BUDGET:
-            self._views.clear()
-            self._chars = 0
-        self._views[line] = view
-        self._chars += size
-        return view
-
-
-_untagged_lines = _UntaggedLines()  # this process's: the scan's workers each keep their own
-
-
 def _word_text(xml: str) -> str:
     paragraphs = (_WORD_TEXT.findall(p) for p in _WORD_PARAGRAPH.findall(xml))
     return html.unescape("\n".join("".join(runs) for runs in paragraphs))
@@ -185,7 +134,7 @@ def _word_text(xml: str) -> str:
 def _texts_of(text: str) -> Iterator[str]:
     yield html.unescape(text)
     if "<" in text:  # made once the unescaped text is scanned (and let go: published.scan_file)
-        yield _word_text(text) if "<w:p" in text else _untagged_lines(text)
+        yield _word_text(text) if "<w:p" in text else _untagged(text)
 
 
 def _blocks_of(text: str, size: int) -> Iterator[str]:
