@@ -51,6 +51,7 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 from corpus_site import REVIEW, code, rows  # noqa: E402  (real corpus rows, valid 统一社会信用代码)
+from freeze import freeze  # noqa: E402
 
 SEEDS = REPO.parent / "shared" / "seeds"
 HUGO_TEMPLATES = BENCH / "hugo"
@@ -394,15 +395,8 @@ class Bench:
         self.layouts = LAYOUTS
         self.tree = "the working tree"
         if args.at:
-            src = args.work / "src"  # the tree of one commit, read with `git archive` (nothing in .git changes)
-            shutil.rmtree(src, ignore_errors=True)
-            src.mkdir(parents=True)
-            commit = subprocess.run(
-                ["git", "-C", str(REPO), "rev-parse", "--short", args.at], check=True, capture_output=True, text=True
-            ).stdout.strip()
-            archive = subprocess.run(["git", "-C", str(REPO), "archive", commit], check=True, capture_output=True)
-            subprocess.run(["tar", "-x", "-C", str(src)], input=archive.stdout, check=True)
-            (src / "generator" / "layouts").symlink_to("../layouts")  # as pyproject's package-dir maps it
+            src = args.work / "src"  # the tree of one commit, its templates its own (freeze.py)
+            commit = freeze(args.at, src)
             self.prefix = [sys.executable, "-m", "generator"]
             self.env["PYTHONPATH"] = str(src)
             self.layouts = src / "layouts"
