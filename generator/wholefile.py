@@ -15,16 +15,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 
-def partial_of(path: Path) -> Path:
-    """Where `path` is written before it is renamed into place."""
-    return path.with_name(f"{path.name}.{os.getpid()}.tmp")
-
-
 @contextlib.contextmanager
 def writing(path: Path, into: Path | None = None) -> Iterator[BinaryIO]:
     """A file to write `path` into, piece by piece; renamed to `into` (else `path`) once the block
     ends, and removed if it raises. The folder is made when missing."""
-    partial = partial_of(path)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(partial, "wb") as sink:
