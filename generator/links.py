@@ -14,9 +14,6 @@ from urllib.parse import unquote, urlsplit
 from . import safeurl
 
 
-EXTERNAL_SCHEMES = safeurl.SCHEMES  # the one allow-list: generator/safeurl.py
-
-
 @dataclass(frozen=True)
 class Target:
     kind: str  # "external" | "anchor" | "record" | "attachment"

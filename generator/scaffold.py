@@ -49,12 +49,6 @@ class IndexAllocator:
         return f"{self.uscc}/{year}-{self.highest[year]:05d}"
 
 
-def next_index_no(config: SiteConfig, uscc: str, year: int) -> str:
-    """The next index number of `uscc` in `year`: one past the highest serial already used."""
-    site, _ = load_site(config)
-    return IndexAllocator(site.records, uscc).take(year)
-
-
 LOCK = Path(".cache") / "new.lock"  # held while an index number is chosen and its file written
 MAX_TRIES = 1000  # files in the way (named like a serial, holding another number) skipped at most
 
