@@ -13,7 +13,7 @@ the settings and the sha256 of the rest, then the entries as one JSON object):
 - the links and raw HTML of the body (the Markdown parse), with their lines;
 - under the site settings' fingerprint: the validation findings that read nothing but the
   record itself and site.yaml (FMT002 types, FMT004, FMT005, FMT006), the secrecy check's
-  front-matter findings that read nothing else either (SEC001–SEC005, SEC010, SEC011, SEC018),
+  front-matter findings that read nothing else either (SEC001–SEC005, SEC010 but its dates, SEC011, SEC018),
   and the secrecy candidates (SEC006–SEC009, SEC012, SEC014–SEC017 with their fingerprints and allow-list
   keys) together with the hashes of the attachments they were read from;
 - a mask of the parts above that hold nothing (no finding, link or candidate: most records), so
@@ -21,7 +21,7 @@ the settings and the sha256 of the rest, then the entries as one JSON object):
 
 What looks at other files or at the date is computed again on every check from the cached
 metadata: duplicate 索引号 and the department's code, whether link targets and attachments
-exist, sign-offs (matched against the cached candidates), 解读 pairs, staleness. So a
+exist, sign-offs (matched against the cached candidates), 解读 pairs, SEC010's dates, staleness. So a
 cached result is never a stale finding, and the findings are the same, in the same order,
 with or without the cache.
 

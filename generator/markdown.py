@@ -133,6 +133,49 @@ def render(body: str, rewrite: Callable[[str], str]) -> str:
     return _RENDER.renderer.render(tokens, _RENDER.options, {})
 
 
+# The 落款 of a notice: a block of short lines (the issuing body, maybe a second one) ending in
+# the date, written one under the other. Markdown would join them into one line.
+_DATE_LINE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_SIGNATURE_MAX = 40  # characters: a line longer than this is prose, not an issuing body
+_PROSE_END = tuple("。；，：！？;,:!?")
+
+
+def _is_signature(lines: list[str]) -> bool:
+    *names, date = [line.strip() for line in lines]
+    return (
+        len(lines) > 1
+        and _DATE_LINE.fullmatch(date) is not None
+        and all(0 < len(name) <= _SIGNATURE_MAX and not name.endswith(_PROSE_END) for name in names)
+        and not any(line.startswith(("    ", "\t", "|", "#", ">", "-", "*", "`")) for line in lines)
+    )
+
+
+def signature_lines(body: str) -> str:
+    """The body with each line of a signature block (署名 … 日期) made a paragraph of its own,
+    by a blank line between them: plain Markdown, so no HTML is written by hand and the
+    renderer's escaping applies as to any other text. Elsewhere a line break inside a paragraph
+    stays a soft break (Markdown's breaks option stays off: hard-wrapped prose must not break).
+    A record page is `render(signature_lines(body), …)` (render/records.py); SEC011 reads the same
+    Markdown (shows_redaction)."""
+    blocks = re.split(r"(\n[ \t]*\n)", body)
+    for i in range(0, len(blocks), 2):
+        lines = blocks[i].strip("\n").split("\n")
+        if _is_signature(lines):
+            blocks[i] = "\n\n".join(lines)
+    return "".join(blocks)
+
+
+def shows_redaction(body: str) -> bool:
+    """Whether the page of a record with this body shows at least one redaction placeholder: a
+    ［已删减…］ that the renderer turns into its `redaction` token (_split_redactions) in the Markdown
+    a record page renders (signature_lines). A marker the reader never sees is none: one inside
+    inline code or a code block, a link definition's title, a `[//]: # (…)` comment line."""
+    if REDACTION.search(body) is None:
+        return False
+    tokens = _RENDER.parse(signature_lines(body))
+    return any(child.type == "redaction" for block in tokens for child in block.children or [])
+
+
 def plain_text(body: str) -> str:
     """The body's words without Markdown syntax (for summaries and search)."""
     parts: list[str] = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -13,6 +12,7 @@ from markupsafe import Markup
 
 from .. import links, markdown, urls
 from ..load import CONTENT
+from ..markdown import signature_lines
 from ..publicity import Publication, PublicRecord
 from .pages import Renderer
 
@@ -150,33 +150,3 @@ def _shows_others(record: PublicRecord) -> bool:
 def _body(record: PublicRecord, rewrite: Callable[[str], str]) -> Callable[[], dict[str, object]]:
     """The page's body, read and rendered only when the page is (not when its cached copy is reused)."""
     return lambda: {"body": Markup(markdown.render(signature_lines(record.body.read()), rewrite))}
-
-
-# The 落款 of a notice: a block of short lines (the issuing body, maybe a second one) ending in
-# the date, written one under the other. Markdown would join them into one line.
-_DATE_LINE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
-_SIGNATURE_MAX = 40  # characters: a line longer than this is prose, not an issuing body
-_PROSE_END = tuple("。；，：！？;,:!?")
-
-
-def _is_signature(lines: list[str]) -> bool:
-    *names, date = [line.strip() for line in lines]
-    return (
-        len(lines) > 1
-        and _DATE_LINE.fullmatch(date) is not None
-        and all(0 < len(name) <= _SIGNATURE_MAX and not name.endswith(_PROSE_END) for name in names)
-        and not any(line.startswith(("    ", "\t", "|", "#", ">", "-", "*", "`")) for line in lines)
-    )
-
-
-def signature_lines(body: str) -> str:
-    """The body with each line of a signature block (署名 … 日期) made a paragraph of its own,
-    by a blank line between them: plain Markdown, so no HTML is written by hand and the
-    renderer's escaping applies as to any other text. Elsewhere a line break inside a paragraph
-    stays a soft break (Markdown's breaks option stays off: hard-wrapped prose must not break)."""
-    blocks = re.split(r"(\n[ \t]*\n)", body)
-    for i in range(0, len(blocks), 2):
-        lines = blocks[i].strip("\n").split("\n")
-        if _is_signature(lines):
-            blocks[i] = "\n\n".join(lines)
-    return "".join(blocks)

@@ -24,7 +24,7 @@ from . import signoffs as signoff_rules
 from .attachments import Attachment, attachments, digest_file, listed
 from .markings import distribution_notes, internal_markings, process_title, secrecy_markings, sensitive_terms
 from .matches import Match, Text, fingerprint, half_width
-from .metadata import department_names, own_findings, publisher_findings
+from .metadata import declassified_dates, department_names, own_findings, publisher_findings
 from .personal import personal_data
 from .published import LeakFound, guard
 from .scan import Matcher, scan
@@ -227,6 +227,7 @@ def check(site: Site, today: dt.date, cache: CheckCache | None = None) -> Review
         if not record.loaded:
             continue
         review.findings.extend(_metadata(record, site.config.withhold_bases, cache))
+        review.findings.extend(declassified_dates(record, today))  # reads the date: never from the cache
         review.findings.extend(publisher_findings(record, names))
         signoffs = signoff_rules.parse(record, today)
         if signoffs:

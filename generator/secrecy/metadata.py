@@ -4,6 +4,7 @@ declassification (SEC010), redaction markers (SEC011) and 谁制作谁公开 (SE
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Iterator
 
@@ -11,6 +12,7 @@ from .. import markdown
 from ..findings import Finding
 from ..model import PUBLICITY, Record, Site, as_date
 from ..schema import publishers
+from ..staleness.publication import held_out
 
 REVIEWERS = (("drafter", "承办人"), ("checker", "审核人"), ("approver", "批准人"))
 DECLASSIFIED = (("approver", "批准人"), ("date", "日期"), ("basis", "依据"))
@@ -157,8 +159,60 @@ def _declassified(record: Record) -> Iterator[Finding]:
 
 
 def _redacted(record: Record) -> Iterator[Finding]:
-    if record.publicity == "删减后公开" and not markdown.REDACTION.search(record.body):
+    """SEC011: a 删减后公开 body shows at least one ［已删减］ placeholder on its page — counted as the
+    renderer makes them (markdown.shows_redaction), so the check and the page cannot disagree."""
+    if record.publicity != "删减后公开" or markdown.shows_redaction(record.body):
+        return
+    unseen = markdown.REDACTION.search(record.body)
+    if unseen is None:
         yield _finding(record, "SEC011", record.line_of("publicity"), "删减后公开的记录正文中没有［已删减］标记")
+        return
+    yield Finding(
+        "SEC011",
+        record.file,
+        record.body_line_at(unseen.start()),
+        "［已删减］标记写在代码、注释或链接定义中，页面上不显示为删减占位：删减后公开的记录正文中没有可见的删减标记",
+        "在删去内容处的正文文字中写 ［已删减］ 或 ［已删减：理由］（不放在代码、链接定义或 [//]: # 注释里），"
+        "页面上才显示为删减占位。",
+        dept=record.dept,
+    )
+
+
+def declassified_dates(record: Record, today: dt.date) -> list[Finding]:
+    """SEC010's dates, after `own_findings`: a 脱密后公开 record with a complete `declassified` is not
+    published before it is declassified — not while its declassification date lies after the check
+    date `today` (unless it is held out until a publication date on or after that day, STL016), and
+    not with a publication date before it. They read the check date: found again on every check,
+    never kept in the check cache (secrecy.check)."""
+    if not record.loaded or record.publicity != "脱密后公开" or not _declassified_complete(record):
+        return []
+    declassified = as_date(record.get("declassified")["date"])
+    if declassified is None:  # no date: own_findings' SEC010
+        return []
+    published = record.date("published")
+    if declassified > today and not held_out(record, today):
+        return [
+            Finding(
+                "SEC010",
+                record.file,
+                record.line_of("declassified", "date"),
+                f"解密日期 {declassified} 晚于检查日期 {today}：尚未解密，不得公开",
+                "改为实际解密日期；尚未解密的，解密后再发布（发布日期 published 不早于解密日期）。",
+                dept=record.dept,
+            )
+        ]
+    if published is not None and published < declassified:
+        return [
+            Finding(
+                "SEC010",
+                record.file,
+                record.line_of("published"),
+                f"发布日期 {published} 早于解密日期 {declassified}：解密之前不得公开",
+                "核对并改正解密日期 declassified.date 或发布日期 published：解密之后才能发布，发布日期不早于解密日期。",
+                dept=record.dept,
+            )
+        ]
+    return []
 
 
 def own_findings(record: Record, bases: list[str]) -> list[Finding]:
