@@ -31,6 +31,23 @@ PLAIN = {".txt", ".csv"}
 ZIPPED = {".docx": "Word", ".xlsx": "Excel"}  # Office files: zips, checked before they are unpacked
 KINDS = {**ZIPPED, ".pdf": "PDF", **{suffix: "图片" for suffix in IMAGE_SUFFIXES}}
 
+# SEC014 for content made invisible by formatting (white on white, a zero-height row, a `;;;`
+# number format, a 1-point font, PDF text render mode 3): said after what is hidden, since the
+# rule's own fix speaks of revisions, comments and hidden parts.
+HIDDEN_FIX = "删除被隐藏的内容后再上传，而不是隐藏"
+# Two colours at most this far apart on every channel (0–255) cannot be told apart on screen:
+# white (FFFFFF) on white, very light grey (F2F2F2) on white, black on a black highlight.
+SAME_COLOUR = 16
+
+
+def same_colour(one: str, other: str) -> bool:
+    """Whether two colours given as RRGGBB hex are the same to the eye (see SAME_COLOUR)."""
+    try:
+        a, b = bytes.fromhex(one[-6:]), bytes.fromhex(other[-6:])
+    except ValueError:
+        return False
+    return len(a) == len(b) == 3 and all(abs(x - y) <= SAME_COLOUR for x, y in zip(a, b))
+
 
 def _reader(spec: str) -> Callable[[Path], Extract]:
     module, function = spec.split(":")
