@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import apart, limits, yamlsrc
+from . import apart, limits, lookalike, pasted, yamlsrc
 from .config import SiteConfig
 from .errors import DisclosureError
 from .findings import Finding
 from .model import Department, Record, Site
 from .pagecache import digest_of
 from .rules import WARN
+from .schema import DepartmentFacts, RecordFront
 
 if TYPE_CHECKING:
     from .checkcache import CheckCache
@@ -330,6 +331,28 @@ def _parse_record(raw: bytes, path: str, rel: str, dept: str, findings: list[Fin
         if parsed is not None:
             findings.append(Finding("FMT001", rel, 2, "前置元数据为空", dept=dept))
         return _unloaded(dept, path, rel)
+    refused = [
+        Finding("FMT001", rel, line, message, fix, dept=dept)
+        for line, message, fix in lookalike.faults(parsed, RecordFront, offset=1)
+    ]
+    second = pasted.second_front_matter(body)
+    if second is not None:
+        number, keys = second
+        line = body_line + number
+        shown = "、".join(keys[:3])
+        refused.append(
+            Finding(
+                "FMT001",
+                rel,
+                line,
+                pasted.MESSAGE.format(line=line, keys=shown),
+                pasted.FIX.format(line=line),
+                dept=dept,
+            )
+        )
+    if refused:  # as a key written twice: the file is not read, nothing of it is published
+        findings.extend(refused)
+        return _unloaded(dept, path, rel)
     return Record(dept, path, rel, parsed.data, parsed, body, body_line)
 
 
@@ -373,6 +396,10 @@ def load_department(folder: Path, site_root: Path, findings: list[Finding]) -> D
         return dept
     if not isinstance(parsed.data, dict):
         findings.append(Finding("FMT001", rel, 1, "department.yaml 应为“键: 值”的映射", dept=folder.name))
+        return dept
+    refused = lookalike.faults(parsed, DepartmentFacts)
+    if refused:  # as a key written twice: the file is not read
+        findings.extend(Finding("FMT001", rel, line, message, fix, dept=folder.name) for line, message, fix in refused)
         return dept
     dept.data, dept.parsed = parsed.data, parsed
     return dept

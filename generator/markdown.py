@@ -105,6 +105,11 @@ def parsed_scan(body: str) -> tuple[list[Link], list[RawHtml]]:
     return links, html
 
 
+def code_lines(body: str) -> list[range]:
+    """The 0-based body lines of each fenced or indented code block, as the renderer parses the body."""
+    return [range(*token.map) for token in _RENDER.parse(body) if token.type in ("fence", "code_block") and token.map]
+
+
 def render(body: str, rewrite: Callable[[str], str]) -> str:
     """Body as HTML; every link and image target goes through `rewrite` (record → page URL).
 

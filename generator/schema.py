@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -402,6 +403,7 @@ class Key:
     column: bool = False  # a register column the first row must name
     hint: str = ""  # what to write, added to a message
     limit: int = 0  # the most characters it may have (0: no limit)
+    decides: bool = False  # the secrecy decision reads it: a look-alike of it blocks even alone (lookalike.py)
     name: str = ""  # set by the declaration
 
     @property
@@ -429,10 +431,33 @@ class Problem:
     key: Key = field(compare=False, repr=False)
 
 
+# --- how a key reads: the look-alikes of a key (FMT001, generator/lookalike.py) -----------------
+
+# Letters of other scripts drawn like Latin ones: `рublicity` with a Cyrillic р reads as publicity.
+_LOOKS_LATIN = str.maketrans("аеорсухіјѕԁԛԝӏοαρνιυκıɡ", "aeopcyxijsdqwloapviukig")
+# Letters to Unicode that show as nothing: Hangul fillers, Khmer inherent vowels, the braille blank.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u17b4\u17b5\u3164\uffa0\u2800")
+
+
+def key_skeleton(written: str) -> str:
+    """What a key reads as, for telling a look-alike of a known key: NFKC (a full-width `ｐ` is `p`),
+    case folded, accents dropped, a letter of another script drawn like a Latin one read as that
+    letter, and only the letters and digits kept — spaces (U+3000 too), invisible characters (U+200B,
+    U+FEFF…), `_`, `-` and other punctuation dropped. `Publicity`, `publicity` + U+3000,
+    `publicity_`, `publicity` + U+200B, `ｐublicity` and `with-hold reason` all read as `publicity` or
+    `withhold_reason`. A key's 中文名 goes through it too (`Declaration.spellings`)."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", written).casefold())
+    kept = "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN" and ch not in _BLANK_LETTERS)
+    return unicodedata.normalize("NFKC", kept).translate(_LOOKS_LATIN)
+
+
 class Declaration:
     """The keys of one kind of file, declared as class attributes in the order the docs list them."""
 
     keys: ClassVar[dict[str, Key]] = {}
+    # how each key may be written so that it reads as that key (`key_skeleton`): its name and its
+    # 中文名 (the label: the table of docs/content-format.md) → the key's name
+    spellings: ClassVar[dict[str, str]] = {}
     _required: ClassVar[tuple[str, ...]] = ()
     _checks: ClassVar[tuple[tuple[str, Key, Callable[[Any], Codes], type[Declaration] | None], ...]] = ()
     _models: ClassVar[dict[bool, Any]] = {}
@@ -444,6 +469,12 @@ class Declaration:
             if isinstance(value, Key):
                 object.__setattr__(value, "name", name)
                 cls.keys[name] = value
+        cls.spellings = {}
+        for name, key in cls.keys.items():
+            for written in (name, key.label):
+                other = cls.spellings.setdefault(key_skeleton(written), name)
+                if other != name:  # two keys one clerk could not tell apart
+                    raise TypeError(f"{cls.__name__}: '{written}' of {name} reads as the key {other}")
         cls._required = tuple(name for name, key in cls.keys.items() if key.required)
         cls._checks = tuple((name, key, key.kind.check, key.kind.mapping) for name, key in cls.keys.items())
         cls._models = {}  # public only? → the pydantic model, built on first use
@@ -452,6 +483,16 @@ class Declaration:
     def unknown(cls, data: dict[Any, Any]) -> list[Any]:
         """The keys written that are not declared, in the order written."""
         return [key for key in data if key not in cls.keys]
+
+    @classmethod
+    def reads_as(cls, written: object) -> str | None:
+        """The declared key that `written` reads as (`key_skeleton`: itself, a variant of its name in
+        case, width, spacing or invisible characters, or its 中文名), or None."""
+        if not isinstance(written, str):
+            return None
+        if written in cls.keys:
+            return written
+        return cls.spellings.get(key_skeleton(written))
 
     @classmethod
     def missing(cls, data: dict[Any, Any]) -> list[str]:
@@ -609,6 +650,7 @@ class RecordFront(Declaration):
         LISTED,
         "主动公开 / 依申请公开 / 不予公开 / 删减后公开 / 脱密后公开，决定公开什么（见下表）",
         when="必填，缺少或取值错误为 SEC001",
+        decides=True,
     )
     withhold_reason = Key(
         "不予公开理由",
@@ -616,6 +658,7 @@ class RecordFront(Declaration):
         INTERNAL,
         "法律依据，例如《中华人民共和国政府信息公开条例》第十四条",
         when="主动公开以外必填（SEC002）",
+        decides=True,
     )
     review = Key(
         "保密审查",
@@ -624,6 +667,7 @@ class RecordFront(Declaration):
         "映射：`drafter` 承办人、`opinion` 拟定意见、`checker` 审核人、"
         "`approver` 批准人、`approved_on` 批准日期；三人各不相同",
         when="不予公开以外必填（SEC003）",
+        decides=True,
     )
     declassified = Key(
         "解密",
@@ -631,6 +675,7 @@ class RecordFront(Declaration):
         INTERNAL,
         "映射：`approver` 批准人、`date` 日期、`basis` 依据",
         when="脱密后公开必填（SEC010）",
+        decides=True,
     )
     status = Key("有效性", STATUS, LISTED, "现行有效 / 已修订 / 已废止 / 已失效，默认现行有效")
     status_date = Key(
