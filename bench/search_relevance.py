@@ -2,7 +2,7 @@
 
     python3 bench/search_relevance.py BUILD [--out bench/search_relevance.json]
 
-reads a built site (its record pages and the metadata-only pages of 依申请公开 records) and writes
+reads a built site (its record pages: a 依申请公开 record's metadata-only page is never searched) and writes
 the set: the queries citizens were seen to type (issue 15), and queries drawn from the site's own
 texts — 文号 (the records' own and those their text cites), 索引号, pieces of titles, phrases found
 only in the document text, and two-word queries, a sample of each kind. For each query the records that must be found are
@@ -68,7 +68,7 @@ def record_text(page: str) -> dict[str, str]:
 def site_records(build: Path) -> dict[str, dict[str, str]]:
     """URL (site-relative, as search results give it) → text of every page search should find."""
     found = {}
-    for path in sorted(build.glob("*/*.html")) + sorted(build.glob("*/request/*.html")):
+    for path in sorted(build.glob("*/*.html")):
         if RECORD_PAGE.fullmatch(path.name):  # <year>-<serial>.html, named by the 索引号
             found["/" + path.relative_to(build).as_posix()] = record_text(path.read_text(encoding="utf-8"))
     return found

@@ -5,9 +5,10 @@ a chunk of them in 索引号 order: see search/shards.py) under pagefind/<shard>
 pagefind/shards.json with, for each filter value, its count and the shards holding it. The term
 directory (pagefind/terms/, search/directory.py) says which shards hold each search key, so the
 search page opens only the shards a query needs and merges them (mergeIndex);
-pagefind/order/<shard>.pf_order puts each shard's pages in date order (search/order.py). Only pages of
-Publication.full records are indexed. An unchanged shard comes from the cache in
-<site>/.cache/search/ instead of being indexed again, and the directory's files from
+pagefind/order/<shard>.pf_order puts each shard's pages in date order (search/order.py). Only the
+record pages of Publication.searched are indexed (published in full; a 依申请公开 record is listed as
+metadata, never indexed: search/shards.py plans no page of it). An unchanged shard comes from the
+cache in <site>/.cache/search/ instead of being indexed again, and the directory's files from
 <site>/.cache/terms/, changed only where a changed shard's keys did. A changed shard is indexed on
 this machine (a shard a core), or with a cluster (generator/cluster.py) on a worker, which writes
 its bundle into the same cache on the shared folder. The environment variable
@@ -76,7 +77,7 @@ index_shipped(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
 
 class Early:
     """An edit build's changed shards indexed in a fresh process (EARLY) while the other pages are
-    rendered: `begin` once the record pages (and the 依申请公开 pages) are written. Reading and
+    rendered: `begin` once the record pages are written. Reading and
     preparing a shard's pages is Python work; in this process it would take turns with the render,
     and Pagefind would start only after it. build_index then takes the bundles from the cache (a
     shard the process could not index is indexed there as usual); `stop` when the build stops."""

@@ -9,6 +9,11 @@
 
 Rendering, feeds, exports and the search index receive only the objects made here:
 a PublicRecord carries no field that must not be published, so no later stage can leak one.
+A 依申请公开 record's PublicRecord is its metadata alone — the keys the schema marks LISTED: title, 索引号,
+publisher, dates (written, changed, published), the category that places it in the catalogue and
+its 公开属性 — every other field left empty (its 文号, 文种, topic, 有效性, successor too), so no
+page, listing, feed or export can show more. The search index takes the records of SEARCHED alone
+(Publication.searched): a 依申请公开 record is in no shard, whatever a template writes.
 Anything not positively allowed (unknown publicity, a record that did not load) is left out, and
 so is a record scheduled for a later date (STL016) until that date.
 Annual reports enter as computed counts and the narrative of reports/<year>.md
@@ -39,6 +44,9 @@ from .siteindex import SiteIndex
 # as metadata only (SHOWN), and which keys each level publishes (every key's exposure).
 FULL = tuple(p.value for p, shown in schema.SHOWN.items() if shown is schema.Exposure.FULL)
 METADATA_ONLY = tuple(p.value for p, shown in schema.SHOWN.items() if shown is schema.Exposure.LISTED)
+# What the search index holds (the content spec's "search index" column): the records published in
+# full; a 依申请公开 record's metadata is listed, never indexed.
+SEARCHED = FULL
 DEPT_PUBLIC_KEYS = tuple(key.name for key in schema.DepartmentFacts.keys.values() if key.public)
 # The only department facts that may hold a (mobile) phone number: the contacts meant for the public.
 DEPT_CONTACT_KEYS = tuple(key.name for key in schema.DepartmentFacts.keys.values() if key.contact)
@@ -91,7 +99,8 @@ class PublicDepartment:
 @dataclass
 class PublicRecord:
     """A listed record: the front-matter keys the schema marks public (LISTED; FULL ones only when
-    `full`), with the same names, and what is derived from the record (DERIVED)."""
+    `full`), with the same names, and what is derived from the record (DERIVED). A metadata-only
+    record's other fields keep their empty defaults (`status` too: its 有效性 is not public)."""
 
     dept: str
     index_no: str
@@ -105,7 +114,7 @@ class PublicRecord:
     doc_type: str = ""
     topic: str = ""
     doc_no: str = ""
-    status: str = "现行有效"
+    status: str = ""  # 有效性 (the schema reads an absent one as 现行有效); empty: metadata only
     status_date: dt.date | None = None
     changed: dt.date | None = None
     summary: str = ""
@@ -149,6 +158,11 @@ class Publication:
         return [r for r in self.records if r.full]
 
     @cached_property
+    def searched(self) -> list[PublicRecord]:
+        """The records the search index holds (`searched`), newest first."""
+        return [r for r in self.records if searched(r)]
+
+    @cached_property
     def index(self) -> SiteIndex:
         """Every listed record grouped by department, category, topic, year and 索引号, once."""
         return siteindex.gather(self.records)
@@ -166,6 +180,12 @@ def is_full(record: Record) -> bool:
     if not record.loaded or record.scheduled or record.publicity not in FULL:
         return False
     return record.publicity != "脱密后公开" or _declassified(record)
+
+
+def searched(public: PublicRecord) -> bool:
+    """Whether the search index holds `public`: a record published in full, by its 公开属性 (SEARCHED);
+    a metadata-only (依申请公开) record never."""
+    return public.full and public.publicity in SEARCHED
 
 
 def is_listed(record: Record, config: SiteConfig) -> bool:
@@ -386,8 +406,9 @@ def select(
     for public, (superseded, interprets) in zip(records, targets):
         # A link goes only to a page that is built. A successor that is 依申请公开 (metadata only)
         # is named and linked to its department's catalogue, where it is listed; an interpretation
-        # (解读) of a 依申请公开 record names nothing: that record has no page to link to.
-        public.superseded_by = superseded if superseded in known else ""
+        # (解读) of a 依申请公开 record names nothing: that record has no page to link to. A
+        # metadata-only record shows neither (替代文件 is not of its metadata: schema FULL).
+        public.superseded_by = superseded if public.full and superseded in known else ""
         if interprets in known and public.full and known[interprets].full:
             public.interprets = interprets
             known[interprets].interpreted_by.append(public.index_no)

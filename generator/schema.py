@@ -14,8 +14,11 @@ uses it (`read`: never fails, a bad value reads as empty) and checks it (`check`
 what is wrong, empty when nothing is); validate.py turns the codes into FMT002 findings at the
 key's line, with their Chinese messages. Its **exposure** says where it may appear:
 
-- `LISTED`: wherever the record is listed, also as the metadata of a 依申请公开 record;
-- `FULL`: only on the page of a record published in full (主动公开, 删减后公开, 脱密后公开);
+- `LISTED`: wherever the record is listed, also as the metadata of a 依申请公开 record: the content
+  spec's metadata of such a record (title, 索引号, publisher, dates), with the category that places
+  it in the catalogue and the 公开属性 that says what it is — nothing else;
+- `FULL`: only where a record published in full (主动公开, 删减后公开, 脱密后公开) is shown: its
+  page, and its entries in the catalogue, feeds and exports; never of a 依申请公开 record;
 - `INTERNAL`: never.
 
 publicity.py copies exactly the public keys into what is rendered, and the secrecy check scans
@@ -94,11 +97,12 @@ class Exposure(StrEnum):
     """Where a key's value may appear in the built site."""
 
     LISTED = "listed"  # wherever the record is listed, also as 依申请公开 metadata
-    FULL = "full"  # only on the page of a record published in full
+    FULL = "full"  # only of a record published in full: its page, listings, feeds and exports
     INTERNAL = "internal"  # never
 
 
 # What each 公开属性 publishes of a record: its FULL keys and body, its LISTED keys, or nothing.
+# The search index holds the records published in full alone (publicity.SEARCHED).
 # A 脱密后公开 record is published in full only with a complete `declassified` (publicity.py).
 SHOWN: dict[Publicity, Exposure] = {
     Publicity.ACTIVE: Exposure.FULL,
@@ -616,10 +620,10 @@ class RecordFront(Declaration):
     doc_type = Key(
         "文种",
         TEXT,
-        LISTED,
+        FULL,
         "site.yaml `doc_types` 中的一项，例如 规章、行政规范性文件、政策解读、执法结果；决定年报的计数和时效规则",
     )
-    topic = Key("主题分类", TEXT, LISTED, "site.yaml `topics` 中的一项")
+    topic = Key("主题分类", TEXT, FULL, "site.yaml `topics` 中的一项")
     publisher = Key(
         "发布机构",
         PUBLISHERS,
@@ -630,7 +634,7 @@ class RecordFront(Declaration):
     doc_no = Key(
         "文号",
         TEXT,
-        LISTED,
+        FULL,
         "年份用六角括号：`玉政办发〔2019〕20号`；`[2019]`、`（2019）`、`(2019)` 是错误（FMT004）；"
         "公告可写 `财政部公告2015年第3号`",
         scan="文号",
@@ -677,13 +681,11 @@ class RecordFront(Declaration):
         when="脱密后公开必填（SEC010）",
         decides=True,
     )
-    status = Key("有效性", STATUS, LISTED, "现行有效 / 已修订 / 已废止 / 已失效，默认现行有效")
-    status_date = Key(
-        "有效性变更日期", DATE, LISTED, "废止、修订或失效的日期", when="有效性不是现行有效时必填（STL004）"
-    )
+    status = Key("有效性", STATUS, FULL, "现行有效 / 已修订 / 已废止 / 已失效，默认现行有效")
+    status_date = Key("有效性变更日期", DATE, FULL, "废止、修订或失效的日期", when="有效性不是现行有效时必填（STL004）")
     valid_until = Key("有效期至", DATE, INTERNAL, "过了这一天，有效性须为已失效或已废止（STL003）")
     superseded_by = Key(
-        "替代文件", TEXT, LISTED, "替代本文件的记录的索引号；页面只链接到公开目录列出的记录", resolved="record"
+        "替代文件", TEXT, FULL, "替代本文件的记录的索引号；页面只链接到公开目录列出的记录", resolved="record"
     )
     next_review = Key("下次复核日期", DATE, INTERNAL, "过了这一天仍未复核即报告 STL002")
     interprets = Key(

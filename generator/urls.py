@@ -51,6 +51,11 @@ def record(r: PublicRecord) -> OutputPath:
     return OutputPath(f"{r.dept}/{r.slug}.html")
 
 
+def request_only(r: PublicRecord) -> OutputPath:
+    """The metadata-only page of a 依申请公开 record (render/request_only.py): listed, never indexed."""
+    return OutputPath(f"{r.dept}/request/{r.slug}.html")
+
+
 def attachment(r: PublicRecord, name: str) -> OutputPath:
     return OutputPath(f"{r.dept}/{r.slug}/{name}")
 

@@ -525,7 +525,8 @@ def test_a_listing_template_that_reads_a_body_stops_the_build(make_site: MakeSit
     line = next(n for n, text in enumerate(macros.splitlines(), 1) if "record.doc_no or" in text)
     (site / "layouts").mkdir(exist_ok=True)
     (site / "layouts/_macros.html").write_text(
-        macros.replace("{{ record.doc_no or '无' }}", "{{ record.body.read() }}"), encoding="utf-8"
+        macros.replace("{{ record.doc_no or ('无' if record.full else '—') }}", "{{ record.body.read() }}"),
+        encoding="utf-8",
     )
     result = run_cli("build", "--site", site)
     assert result.code == 2

@@ -85,9 +85,9 @@ def test_the_output_scan_reads_the_public_free_texts_of_the_declaration() -> Non
         record_text(doc_no="测发〔2026〕1号", summary="概述", keywords="[甲]", withhold_reason="不公开的理由")
     )
     scanned = [text.where for text in published_texts(record(meta))]
-    assert scanned == ["标题", "文号", "内容概述", "关键词", "正文"]
+    assert scanned == ["标题", "内容概述", "文号", "关键词", "正文"]
     meta = parsed(record_text(publicity="依申请公开", doc_no="测发〔2026〕1号", summary="概述"))
-    assert [text.where for text in published_texts(record(meta))] == ["标题", "文号"]
+    assert [text.where for text in published_texts(record(meta))] == ["标题"]  # its 文号 is not published
     assert list(published_texts(record(parsed(record_text(publicity="不予公开"))))) == []
     labels = {key.scan for key in RecordFront.keys.values() if key.scan}
     assert labels == {"标题", "文号", "内容概述", "关键词"}

@@ -1,5 +1,6 @@
-"""The search index: only public texts reach it (a 依申请公开 record's metadata, never its body), and
-an unchanged shard is not indexed again."""
+"""The search index: only the texts of records published in full reach it (nothing of a 依申请公开
+record, which is listed as metadata only: tests/test_on_request_metadata_only.py), and an unchanged
+shard is not indexed again."""
 
 from __future__ import annotations
 
@@ -56,9 +57,10 @@ def test_only_public_texts_are_indexed(make_site) -> None:
     result = run_cli("build", "--site", site)
     assert result.code == 0, result.err
     indexed = fragments(site / "build")
-    assert sorted(indexed) == ["/d1/2026-00001.html", "/d1/request/2026-00002.html"]
+    assert sorted(indexed) == ["/d1/2026-00001.html"]  # 依申请公开: listed, not searched
     text = "".join(indexed.values())
-    assert "羚羊" in text and "穿山甲" in indexed["/d1/request/2026-00002.html"]  # the title is public
+    request_page = (site / "build" / "d1" / "request" / "2026-00002.html").read_text(encoding="utf-8")
+    assert "羚羊" in text and "穿山甲" in request_page and "穿山甲" not in text  # its title: listed, not searched
     for secret in ("金丝猴", "白鳍豚"):
         assert secret not in text
         assert secret not in (site / "build" / "d1" / "request" / "2026-00002.html").read_text(encoding="utf-8")

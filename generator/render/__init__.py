@@ -38,17 +38,18 @@ def render_site(
     records_written: Callable[[], None] | None = None,
 ) -> Renderer:
     """Every page of the site into `output`, rendered on `workers` processes (or a cluster).
-    `records_written`: called once every record's page (and every 依申请公开 record's) is written,
-    before the other pages are rendered: the pages the search index reads (index.Early)."""
+    `records_written`: called once every record's page is written, before the other pages (a
+    依申请公开 record's metadata page too: never indexed) are rendered: the pages the search index
+    reads (index.Early)."""
     # how many pages there will be is known only once they are planned: a count, for a city's site
     with progress.bar("生成页面", None, size=len(publication.records)) as advance:
         renderer = Renderer(publication, output, workers, advance)
         static.copy_assets(renderer)
         records.render_records(renderer)
-        request_only.render_request_only(renderer)
         if records_written is not None:
             renderer.finish()
             records_written()
+        request_only.render_request_only(renderer)
         metadata_pages.render(renderer, _metadata_pages)  # placed whole when no listed record changed
         sitemap.render_sitemap(renderer)  # last: it lists every page rendered before it
         renderer.finish()

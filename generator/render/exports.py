@@ -1,6 +1,8 @@
 """catalogue.json and catalogue.csv: one row per listed record, only public fields.
 
-依申请公开 records are metadata only: they carry no summary, keywords or page link.
+依申请公开 records are metadata only: their row gives index_no, title, department, publisher,
+category, written, published and publicity, and every other field is empty (their PublicRecord
+has nothing else: publicity.py) — no 文号, 文种, topic, 有效性, summary, keywords or page link.
 不予公开 records are not in the Publication at all, so they cannot appear here.
 
 In the CSV only, a cell that a spreadsheet would take for a formula (it starts with =, +, -, @,

@@ -1,13 +1,16 @@
 """What the indexer sees of a record: its public metadata, from the Publication, and its text.
 
 For each page of a shard the indexer is given a page of its own making (`page`), not the rendered
-one: the metadata Pagefind shows and filters by, from the record's public keys (a metadata-only
-record has nothing else), and as the indexed text the search words (terms.py) of the title, 文号,
-索引号 and the record page's document text — the `data-pagefind-body` element without the metadata
-table (class `metadata`) and the title heading. Pagefind never sees the Chinese text itself: its
+one: the metadata Pagefind shows and filters by, from the record's public keys, and as the indexed
+text the search words (terms.py) of the title, 文号, 索引号 and the record page's document text —
+the `data-pagefind-body` element without the metadata table (class `metadata`) and the title
+heading. Pagefind never sees the Chinese text itself: its
 own segmentation is not what the search page queries, and indexing it cost memory and time for
 nothing. The fragments the browser loads then carry that document text (`shown`, bundle.py), so
 results are checked and excerpts cut from the document, never the table.
+
+Only a record the search index holds (publicity.searched: published in full) is made a Doc: a
+依申请公开 record is listed as metadata and never indexed (`doc` refuses it).
 """
 
 from __future__ import annotations
@@ -34,7 +37,6 @@ INDEX_FORMAT = "6"  # 4: page ids with the shard suffix (canonical.own_ids); 5: 
 # The filters of every indexed page, in the order the search page's form shows them.
 FILTERS = ("发布机构", "信息分类", "主题", "年份", "有效性", "公开属性")
 SHOWN = ("索引号", "文号", "发布机构", "发布日期")  # meta fields besides the title
-REQUEST_NOTE = "本信息依申请公开，可向发布机构提出政府信息公开申请获取。"  # the text of a metadata-only page
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,9 @@ class Doc:
     """One indexed page: where it is, and the record's public metadata."""
 
     path: str  # output path of the page a result links to
-    full: bool  # False: a metadata-only (依申请公开) record; its page has no document text
+    # True: a record published in full, its page has a document text. Every Doc is (`doc`); the field
+    # stays in the fingerprint, so the keys of shards that never held a 依申请公开 page are as before.
+    full: bool
     title: str
     index_no: str
     doc_no: str
@@ -104,6 +108,10 @@ def filter_counts(items: tuple[Doc, ...]) -> dict[str, dict[str, int]]:
 
 
 def doc(record: PublicRecord, path: str) -> Doc:
+    """What the indexer is given of `record`'s page `path`. A record published as metadata only is
+    never indexed (content spec: 依申请公开, search index "no"): refused, whoever hands it over."""
+    if not record.full:
+        raise ValueError(f"{record.index_no}: a record published as metadata only is not indexed")
     when = record.published or record.written
     return Doc(
         path=path,
@@ -177,8 +185,8 @@ def text(page_html: str) -> str:
 
 def shown(item: Doc, body: str) -> str:
     """The text a result of `item` is checked against and its excerpt cut from: the document text
-    `body` of a public record (its paragraphs joined by spaces), the note of a metadata-only one."""
-    return joined(body) if item.full else REQUEST_NOTE
+    `body` of its page (its paragraphs joined by spaces); nothing of a page without one."""
+    return joined(body) if item.full else ""
 
 
 def joined(body: str) -> str:

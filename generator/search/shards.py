@@ -1,8 +1,9 @@
 """Which record pages form each shard of the search index, and the key that says a shard changed.
 
-A shard holds the indexed pages of one department — the record pages of fully public records
-(Publication.full) and the metadata-only pages of 依申请公开 records (request_page) — at most
-`bound` of them: a large site never needs one indexing process for every page, and editing one
+A shard holds the indexed pages of one department — the record pages of the records the search
+index holds (Publication.searched: published in full, by their 公开属性; never a 依申请公开
+record, whose metadata-only page is listed in the catalogue and not searched) — at most `bound`
+of them: a large site never needs one indexing process for every page, and editing one
 record re-indexes only the shard holding it, at most `bound` pages.
 
 A shard also holds at most `text_bound` characters of text (TEXT_BOUND), because the indexer's
@@ -66,7 +67,7 @@ from operator import itemgetter
 from .. import ids, pagecache, urls
 from ..config import SiteConfig
 from ..output import Output
-from ..publicity import Publication, PublicRecord
+from ..publicity import Publication, PublicRecord, searched
 from .docs import Doc, doc, indexer_version
 
 # The most pages a shard holds unless the index stage is given another bound (index.py).
@@ -109,14 +110,11 @@ def _order(record: PublicRecord) -> tuple[int, int, str]:
 
 
 def page_path(record: PublicRecord) -> str:
-    """The page a search result of `record` links to: its record page, or the metadata-only page
-    of a 依申请公开 record."""
-    return urls.record(record) if record.full else request_page(record)
-
-
-def request_page(record: PublicRecord) -> str:
-    """The metadata-only page of a 依申请公开 record (render/request_only.py)."""
-    return f"{record.dept}/request/{record.slug}.html"
+    """The page a search result of `record` links to: its record page. A record the index does not
+    hold (publicity.searched: a 依申请公开 one) has none, and is refused."""
+    if not searched(record):
+        raise ValueError(f"{record.index_no} is not searched: its 公开属性 is {record.publicity}")
+    return urls.record(record)
 
 
 def _shard(name: str, records: list[PublicRecord]) -> Shard:
@@ -179,13 +177,14 @@ def plan(
     text_bound: int = TEXT_BOUND,
     only: Container[str] | None = None,
 ) -> list[Shard]:
-    """The shards of every department's listed records (full and metadata-only), at most `bound`
-    pages and `text_bound` characters of text each. `only`: the shards of these departments alone,
-    which are those of the whole plan (a department's shards are cut from its own records)."""
+    """The shards of every department's searched records (Publication.searched: published in full,
+    never a 依申请公开 one), at most `bound` pages and `text_bound` characters of text each. `only`:
+    the shards of these departments alone, which are those of the whole plan (a department's shards
+    are cut from its own records)."""
     if bound < 1 or text_bound < 1:
         raise ValueError(f"bounds must be at least 1, not {bound} and {text_bound}")
     departments: dict[str, list[PublicRecord]] = {}
-    for record in publication.records:
+    for record in publication.searched:
         if only is None or record.dept in only:
             departments.setdefault(record.dept, []).append(record)
     found = [shard for dept in sorted(departments) for shard in _split(dept, departments[dept], bound, text_bound)]
