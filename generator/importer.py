@@ -4,7 +4,13 @@ A CSV (UTF-8 with or without BOM, or GB18030) or XLSX file, one row per document
 in full and every row judged first; the rows that can be taken then get index numbers
 (the department's next free serials per year, in order of publication) and are written as
 `content/<dept>/<year>-<serial>.md`, never over an existing file. Every row is accounted
-for: it is imported, or reported with its line and the reason.
+for: it is imported, or reported with its line and the reason. Every column is accounted for
+too: one the import does not use is named in a note on stderr.
+
+A row's 公开属性 comes from its publicity column when the export has one (公开属性, publicity,
+--publicity-column): a row is never written as 主动公开 when its column says otherwise, and a row
+whose 公开属性 is empty, unknown, 删减后公开 or 脱密后公开 (each needs a person's work) or lacks the
+reason a withheld row needs is skipped with its line, never imported as public.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import datetime as dt
 import io
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +57,11 @@ class Column:
     key: str  # the record key it fills
     label: str  # 中文 name, for messages
     headers: tuple[str, ...]  # header names recognised without an option, in order of preference
+    option: str = ""  # the option naming the column, when not --<key with _ as ->
+
+    @property
+    def flag(self) -> str:
+        return "--" + (self.option or self.key.replace("_", "-"))
 
 
 # The columns an export may carry: --<key with _ as -> COL names the column; otherwise the
@@ -65,8 +77,17 @@ COLUMNS = (
     Column("publisher", "发布机构", ("publisher", "发布机构", "发文机关")),
     Column("summary", "内容概述", ("summary", "内容概述", "摘要", "内容摘要")),
     Column("doc_type", "文种", ("doc_type", "文种")),
+    # --publicity and --withhold-reason are the values for rows without one (they came first)
+    Column("publicity", "公开属性", ("publicity", "公开属性", "公开方式", "公开类型"), "publicity-column"),
+    Column(
+        "withhold_reason",
+        "不予公开理由",
+        ("withhold_reason", "不予公开理由", "不公开理由", "不予公开依据"),
+        "withhold-reason-column",
+    ),
 )
 PUBLICITIES = ("主动公开", "依申请公开", "不予公开")  # 删减后公开/脱密后公开 need a person's work per record
+PER_RECORD = ("删减后公开", "脱密后公开")
 NOT_PUBLISHED = ("依申请公开", "不予公开")
 OPINION_OF = {"主动公开": "主动公开", "依申请公开": "依申请公开", "不予公开": "免予公开"}
 SUMMARY_MAX = 100
@@ -90,7 +111,7 @@ class Settings:
     dept: str
     columns: dict[str, str | None] = field(default_factory=dict)  # key → explicit column name
     category_default: str | None = None
-    publicity: str = "主动公开"
+    publicity: str | None = None  # --publicity, for rows without a publicity column or cell (None: 主动公开)
     withhold_reason: str | None = None
     review: tuple[str, str, str] | None = None  # drafter, checker, approver
     written_from_published: bool = False
@@ -115,6 +136,7 @@ class Outcome:
     skipped: list[tuple[int, str]] = field(default_factory=list)
     notes: list[tuple[int, str]] = field(default_factory=list)  # imported, but worth a look
     filled_written: int = 0  # rows whose 成文日期 was taken from the 发布日期
+    unused: list[str] = field(default_factory=list)  # columns of the export no record takes anything from
 
     @property
     def imported(self) -> int:
@@ -226,15 +248,33 @@ def map_columns(header: list[str], explicit: dict[str, str | None]) -> dict[str,
         if wanted is not None:
             if wanted.strip() not in position:
                 listed = "、".join(n for n in names if n) or "（无）"
-                raise ImportUsageError(
-                    f"--{column.key.replace('_', '-')} 指定的列“{wanted}”不存在；文件中的列：{listed}"
-                )
+                raise ImportUsageError(f"{column.flag} 指定的列“{wanted}”不存在；文件中的列：{listed}")
             found[column.key] = position[wanted.strip()]
             continue
         for name in column.headers:
             if name in position:
                 found[column.key] = position[name]
                 break
+    return found
+
+
+def unused_columns(header: list[str], columns: dict[str, int], table: list[tuple[int, list[str]]]) -> list[str]:
+    """The columns no record takes anything from, by name (a column without a name only when it
+    holds something): a note names them, so no data of the export is left behind unsaid."""
+    names = [h.strip().lstrip("\ufeff").strip() for h in header]
+    used = set(columns.values())
+    first = {name: i for i, name in reversed(list(enumerate(names))) if name}
+    found = []
+    for i, name in enumerate(names):
+        if i in used:
+            continue
+        if not name:
+            if any(i < len(row) and row[i].strip() for _, row in table):
+                found.append(f"第 {i + 1} 列（没有表头）")
+        elif first[name] != i:
+            found.append(f"{name}（第 {i + 1} 列，与第 {first[name] + 1} 列同名）")
+        else:
+            found.append(name)
     return found
 
 
@@ -313,6 +353,47 @@ class Judge:
             return None, f"信息分类“{text}”对应多个末级分类（{'、'.join(named)}），请写完整路径"
         return None, f"信息分类“{text}”不是 site.yaml 分类树中的末级分类"
 
+    def publicity(self, row: list[str]) -> tuple[str | None, str | None, str]:
+        """(公开属性, 不予公开理由, "") of the row, or (None, None, why the row cannot be taken)."""
+        settings = self.settings
+        if "publicity" in self.columns:
+            value = self.value(row, "publicity")
+            if not value:
+                if settings.publicity is None:
+                    return (
+                        None,
+                        None,
+                        "公开属性为空（未标注公开属性的信息不得发布）：在文件中填写该行的公开属性，"
+                        "或核实后用 --publicity 指定公开属性为空的各行",
+                    )
+                value = settings.publicity
+        else:
+            value = settings.publicity or "主动公开"
+        if value in PER_RECORD:
+            return (
+                None,
+                None,
+                f"公开属性为{value}，须逐条处理（删减后公开须在正文中标出［已删减］，脱密后公开须写明解密 declassified），"
+                "不能批量导入：请用 disclosure new 逐条建立",
+            )
+        if value not in PUBLICITIES:
+            return None, None, f"公开属性“{value[:40]}”不是规定的取值（可导入：{'、'.join(PUBLICITIES)}）"
+        if settings.review is None and value != "不予公开":
+            return None, None, f"公开属性为{value}的信息须有保密审查人员：用 --review 写明承办人、审核人、批准人"
+        reason = self.value(row, "withhold_reason")
+        if value == "主动公开":
+            if reason:
+                return None, None, f"公开属性为主动公开，却写有不予公开理由“{reason[:40]}”：请核实该行的公开属性"
+            return value, None, ""
+        reason = reason or settings.withhold_reason or ""
+        if not reason:
+            return (
+                None,
+                None,
+                f"公开属性为{value}，缺少不予公开理由：在理由列中填写，或用 --withhold-reason 写明法律依据",
+            )
+        return value, reason, ""
+
     def judge(self, line: int, row: list[str]) -> Planned | str:
         """The planned record, or why the row is skipped (Chinese)."""
         settings = self.settings
@@ -323,13 +404,28 @@ class Judge:
         title = self.value(row, "title")
         if not title:
             return "缺少标题（名称）"
-        for key in ("title", "doc_no", "summary", "publisher", "category", "written", "published", "url", "doc_type"):
+        for key in (
+            "title",
+            "doc_no",
+            "summary",
+            "publisher",
+            "category",
+            "written",
+            "published",
+            "url",
+            "doc_type",
+            "publicity",
+            "withhold_reason",
+        ):
             text = self.value(row, key)
             label = next(c.label for c in COLUMNS if c.key == key)
             if LINE_BREAKS.search(text):
                 return f"{label}含换行符：“{LINE_BREAKS.sub('⏎', text)[:60]}”"
             if CONTROL.search(text):
                 return f"{label}含控制字符"
+        publicity, withhold_reason, problem = self.publicity(row)
+        if publicity is None:
+            return problem
         dates: dict[str, dt.date | None] = {}
         for key, label in (("written", "成文日期"), ("published", "发布日期")):
             text = self.value(row, key)
@@ -338,8 +434,8 @@ class Judge:
                 return f"{label}“{text}”不是有效日期（可写作 2023-09-26、2023/9/26 或 2023年9月26日）"
         written, published = dates["written"], dates["published"]
         filled = False
-        if published is None and settings.publicity not in NOT_PUBLISHED:
-            return f"缺少发布日期（公开属性为{settings.publicity}的记录必须有发布日期）"
+        if published is None and publicity not in NOT_PUBLISHED:
+            return f"缺少发布日期（公开属性为{publicity}的记录必须有发布日期）"
         if written is None:
             if not settings.written_from_published or published is None:
                 return "缺少成文日期" + (
@@ -389,14 +485,14 @@ class Judge:
         meta["written"] = written
         if published is not None:
             meta["published"] = published
-        meta["publicity"] = settings.publicity
-        if settings.withhold_reason:
-            meta["withhold_reason"] = settings.withhold_reason
+        meta["publicity"] = publicity
+        if withhold_reason:
+            meta["withhold_reason"] = withhold_reason
         if settings.review:
             drafter, checker, approver = settings.review
             meta["review"] = {
                 "drafter": drafter,
-                "opinion": OPINION_OF[settings.publicity],
+                "opinion": OPINION_OF[publicity],
                 "checker": checker,
                 "approver": approver,
                 "approved_on": published or written,
@@ -454,9 +550,15 @@ def _write_new(path: Path, text: str) -> bool:
     return True
 
 
-def run(settings: Settings, config: SiteConfig, report: Callable[[str], None]) -> Outcome:
+def run(
+    settings: Settings,
+    config: SiteConfig,
+    report: Callable[[str], None],
+    unused_note: Callable[[str], None] | None = None,
+) -> Outcome:
     """Import `settings.file` into content/<dept>/; returns what happened. Raises ImportUsageError
-    before writing anything when the command cannot be carried out."""
+    before writing anything when the command cannot be carried out. `report` says what became of
+    the rows; `unused_note` (default: stderr) names the columns the import leaves unused."""
     dept = scaffold.numbering_department(config, settings.dept)
     uscc = dept.uscc.strip().upper()
     if settings.category_default is not None:
@@ -473,8 +575,12 @@ def run(settings: Settings, config: SiteConfig, report: Callable[[str], None]) -
         raise ImportUsageError(
             f"找不到标题列：请用 --title 指定；文件中的列：{'、'.join(h for h in header if h.strip())}"
         )
+    default = settings.publicity or "主动公开"
+    if "publicity" not in columns and default != "主动公开" and not settings.withhold_reason:
+        if "withhold_reason" not in columns:
+            raise ImportUsageError(f"公开属性为{default}时须用 --withhold-reason 写明不予公开理由（法律依据）")
     for key, label, needed in (
-        ("published", "发布日期", settings.publicity not in NOT_PUBLISHED),
+        ("published", "发布日期", "publicity" not in columns and default not in NOT_PUBLISHED),
         ("written", "成文日期", not settings.written_from_published),
     ):
         if needed and key not in columns:
@@ -489,6 +595,13 @@ def run(settings: Settings, config: SiteConfig, report: Callable[[str], None]) -
     judge = Judge(settings, config, dept.name, columns, existing, outcome)
     judge.header_width = len(header) if settings.file.suffix.lower() not in (".xlsx", ".xlsm") else 0
     table = list(rows)  # read in full first: a file that stops being readable writes nothing
+    outcome.unused = unused_columns(header, columns, table)
+    if outcome.unused:
+        say = unused_note or (lambda text: print(text, file=sys.stderr))
+        say(
+            f"注意：以下 {len(outcome.unused)} 列没有导入，其内容不会写入任何记录：{'、'.join(outcome.unused)}"
+            "（需要时用列对应选项指定该列，或核实后从文件中删去）"
+        )
     with progress.bar("检查各行", len(table), shown_from=SHOWN_FROM) as advance:
         for line, row in table:
             outcome.rows += 1
@@ -557,7 +670,7 @@ def add_parser(
     mapping = parser.add_argument_group("列对应（默认按表头识别：规范中的键名或常见中文列名）")
     for column in COLUMNS:
         mapping.add_argument(
-            f"--{column.key.replace('_', '-')}",
+            column.flag,
             dest=f"col_{column.key}",
             metavar="COL",
             help=f"{column.label}所在列的表头，默认识别 {'、'.join(column.headers)}",
@@ -568,8 +681,16 @@ def add_parser(
         metavar="PATH",
         help="没有分类列或分类为空时使用的信息分类（site.yaml 中末级分类的完整路径）",
     )
-    extra.add_argument("--publicity", choices=PUBLICITIES, default="主动公开", help="公开属性，默认 主动公开")
-    extra.add_argument("--withhold-reason", metavar="TEXT", help="不予公开理由（公开属性不是主动公开时必填）")
+    extra.add_argument(
+        "--publicity",
+        choices=PUBLICITIES,
+        help="没有公开属性列时各行的公开属性（默认 主动公开）；有公开属性列时只用于该列为空的行",
+    )
+    extra.add_argument(
+        "--withhold-reason",
+        metavar="TEXT",
+        help="不予公开理由（法律依据），用于公开属性不是主动公开、而理由列为空或没有理由列的行",
+    )
     extra.add_argument(
         "--review",
         metavar="承办人,审核人,批准人",
@@ -594,14 +715,12 @@ def settings_from(args: argparse.Namespace) -> Settings:
         args.written_from_published,
         args.dry_run,
     )
-    if settings.publicity != "主动公开" and not settings.withhold_reason:
-        raise ImportUsageError(f"公开属性为{settings.publicity}时须用 --withhold-reason 写明不予公开理由（法律依据）")
     if args.review is not None:
         names = [n.strip() for n in NAME_SEPARATORS.split(args.review) if n.strip()]
         if len(names) != 3 or len(set(names)) != 3:
             raise ImportUsageError("--review 应为三个不同的人：承办人,审核人,批准人（先审查、后公开）")
         settings.review = (names[0], names[1], names[2])
-    elif settings.publicity != "不予公开":
+    elif settings.publicity != "不予公开":  # rows a column makes public are refused one by one
         raise ImportUsageError(
             '请用 --review "承办人,审核人,批准人" 写明这些信息在原系统中的保密审查人员'
             "（三个不同的人）；批准日期取各行的发布日期"
@@ -619,6 +738,12 @@ def summary(outcome: Outcome, dry_run: bool, out: TextIO) -> None:
         print(f"{year} 年：{len(numbers)} 条，索引号 {span}", file=out)
     if outcome.filled_written:
         print(f"其中 {outcome.filled_written} 条没有成文日期，已按 --written-from-published 取发布日期", file=out)
+    kinds: dict[str, int] = {}
+    for item in outcome.planned:
+        kinds[item.meta["publicity"]] = kinds.get(item.meta["publicity"], 0) + 1
+    if set(kinds) - {"主动公开"}:
+        listed = "、".join(f"{kind} {kinds[kind]} 条" for kind in PUBLICITIES if kind in kinds)
+        print(f"公开属性：{listed}（依申请公开的只公开目录信息，不予公开的不公开任何内容）", file=out)
     verb = "可导入" if dry_run else "导入"
     tail = "（原因见上）" if outcome.skipped else ""
     print(f"共 {outcome.rows} 行：{verb} {outcome.imported} 条，跳过 {len(outcome.skipped)} 条{tail}", file=out)
