@@ -145,7 +145,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     config = _site(args)
     path = scaffold.new_record(config, args.dept, args.category, args.title, resolve_today(args.today, config))
-    print(f"已新建记录：{path}（请填写保密审查 review 和正文后提交）")
+    print(
+        f"已新建记录：{path}（请选定公开属性 publicity：{scaffold.PUBLICITY_CHOICES}，主动公开以外须写明不予公开理由 "
+        "withhold_reason；填写保密审查 review 和正文后提交。未选定公开属性的记录不能发布）"
+    )
     return EXIT_OK
 
 

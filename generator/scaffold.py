@@ -23,7 +23,7 @@ from .errors import DisclosureError
 from .load import CONTENT, load_department, load_site
 from .findings import Finding
 from .model import Department, Record
-from .schema import Key, RecordFront, Review
+from .schema import Key, Publicity, RecordFront, Review
 
 
 class ScaffoldError(DisclosureError):
@@ -139,8 +139,11 @@ def new_record(config: SiteConfig, dept_slug: str, category: str, title: str, to
 # What `disclosure new` writes for each key of the record format (schema.RecordFront), in its
 # order: a value, or None to leave it empty. Every key gets a line and a Chinese comment from
 # the schema, so a clerk sees every field there is; keys that belong to rarer cases (脱密后公开,
-# 签认) are written as comments to uncomment.
+# 签认) are written as comments to uncomment. The 公开属性 and the review's 拟定意见 are left
+# empty: they are the clerk's decision (an empty publicity is SEC001, blocking until chosen),
+# never a default that publishes a record whose reviewers' names alone were filled in.
 COMMENTED_OUT = {"declassified", "signoffs"}
+PUBLICITY_CHOICES = "、".join(value.value for value in Publicity)  # what the clerk chooses from
 
 
 def _comment(key: Key) -> str:
@@ -156,7 +159,6 @@ def _skeleton(index_no: str, title: str, category: str, dept: Department, today:
         "publisher": _yaml_text(dept.name),
         "written": today.isoformat(),
         "published": today.isoformat(),
-        "publicity": "主动公开",
         "status": "现行有效",
         "attachments": "[]",
         "keywords": "[]",
@@ -167,8 +169,7 @@ def _skeleton(index_no: str, title: str, category: str, dept: Department, today:
         if name == "review":
             lines.append(f"review:  {_comment(key)}")
             for sub, subkey in Review.keys.items():
-                value = "主动公开" if sub == "opinion" else ""
-                lines.append(f"  {sub}: {value}".rstrip() + f"  {_comment(subkey)}")
+                lines.append(f"  {sub}:  {_comment(subkey)}")
         elif name in COMMENTED_OUT:
             lines.append(f"# {name}:  {_comment(key)[2:]}")
         else:

@@ -20,7 +20,8 @@ def test_new_allocates_the_next_serial_and_the_check_asks_for_the_review(make_si
     path = site / "content/d1/2026-00008.md"
     assert str(path) in result.out and f"index_no: {DEPT_USCC}/2026-00008" in path.read_text("utf-8")
     findings = json.loads(run_cli("check", "--site", site, "--format", "json").out)
-    assert {f["rule"] for f in findings if f["file"] == "content/d1/2026-00008.md"} == {"SEC003"}
+    # the clerk still has to choose the 公开属性 (SEC001) and name the reviewers (SEC003)
+    assert {f["rule"] for f in findings if f["file"] == "content/d1/2026-00008.md"} == {"SEC001", "SEC003"}
     second = run_cli("new", "--site", site, "--dept", "d1", "--category", "政府信息公开制度", "第二条")
     assert second.code == 0 and (site / "content/d1/2026-00009.md").exists()
 
