@@ -35,6 +35,11 @@ def export(config: SiteConfig, today: dt.date, slug: str, year: int, fmt: str, o
         raise ExportError(f"部门 {slug} 不存在（content/ 下的部门目录：{known}）")
     publication = publicity.select(checked.site)
     report = next((r for r in publication.reports if r.dept == slug and r.year == year), None)
+    source = dept.reports.get(year)
+    if report is None and source is not None and not source.loaded:
+        about = [f for f in checked.findings.sorted() if f.file == source.file]
+        said = "；".join(f"{f.rule} 第 {f.line} 行：{f.message}" for f in about) or "运行 disclosure check 查看原因"
+        raise ExportError(f"{source.file} 不能作为年度报告使用（{said}）")
     if report is None:
         raise ExportError(
             f"没有可用的 content/{slug}/{REPORTS}/{year}.md：先建立该文件（正文写文字部分，"

@@ -353,6 +353,14 @@ _RULES = [
         "在 “## 其他需要报告的事项” 中说明政府信息公开工作考核、社会评议和责任追究结果。",
         "《条例》第五十条",
     ),
+    Rule(
+        "REP006",
+        BLOCK,
+        "年报文件的公开属性不是主动公开，或含记录才有的键（记录放错了目录），不作为年报发布",
+        "reports/<年份>.md 只写年度报告：前置元数据只有 permits、penalties、coercions、fees、published；"
+        "记录（尤其是不公开的）移到本部门的其他目录（如 content/<部门>/zhidu/）；年报本身删去 publicity 和记录的键。",
+        "《条例》第五十条；002 第六条",
+    ),
     # INS — inspection of the site as the national spot check sees it (国办秘函〔2019〕19号)
     Rule(
         "INS001",

@@ -1,4 +1,5 @@
-"""Validate stage: the register and the report sources (REP001–REP003, FMT002 for figures).
+"""Validate stage: the register and the report sources (REP001–REP003, FMT002 for figures,
+FMT008 for raw HTML in the narrative, as in a record's body).
 
 - REP001 a register row with an unknown applicant type, result, 行政复议 or 行政诉讼 value,
   or dates that do not fit (closed before received, a row outside its year's register);
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterator
 
+from .. import markdown
 from ..findings import Finding
 from ..model import Department, ReportSource, Site
 from ..rules import WARN
@@ -114,6 +116,13 @@ def _report_source(dept: Department, source: ReportSource) -> Iterator[Finding]:
             f"缺少 {source.year} 年依申请公开登记台账，年报表三、表四显示为缺失",
             f"建立 content/{dept.slug}/applications/{source.year}.csv；全年没有申请时只写列名一行。",
             dept=dept.slug,
+        )
+    # parsed on every check, as a report has no entry in the check cache (its links are not read)
+    raw_html = markdown.parsed_scan(source.body)[1] if "<" in source.body else []
+    for html in raw_html:  # shown as text, an HTML comment included: no hidden text in a report
+        excerpt = html.text if len(html.text) <= 40 else html.text[:39] + "…"
+        yield Finding(
+            "FMT008", source.file, source.body_line + html.line, f"年报正文含原始 HTML：{excerpt}", dept=dept.slug
         )
     _, unknown = narrative(source)
     for line, heading in unknown:

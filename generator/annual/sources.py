@@ -3,7 +3,10 @@
 - `applications/<year>.csv` (UTF-8, first row the column names) or `applications/<year>.xlsx`
   (first sheet, first row the column names): one row per application. Column names may be
   the spec's keys (id, received, …) or their Chinese names (编号, 收到日期, …).
-- `reports/<year>.md`: front matter with the hand-entered figures, body with the narrative.
+- `reports/<year>.md`: front matter with the hand-entered figures, body with the narrative. A
+  file there whose front matter says a 公开属性 other than 主动公开, or carries a key only a record
+  has (index_no, withhold_reason, review …), is a record in the wrong folder: REP006, and it is
+  no report (`loaded` False), so nothing of it is published whatever the rule's severity.
 
 A file or row that cannot be read is a finding with its file and line (FMT001 for a file,
 FMT002 for a row) and is left out; the register remembers how many rows it lost, so the
@@ -26,7 +29,7 @@ from .. import limits, load, yamlsrc
 from ..findings import Finding
 from ..model import Application, Department, Register, ReportSource, Site
 from ..rules import WARN
-from ..schema import ApplicationRow, Problem, cell
+from ..schema import ApplicationRow, Problem, RecordFront, ReportFigures, cell
 
 APPLICATIONS, REPORTS = "applications", "reports"
 YEAR_FILE = re.compile(r"^(?P<year>(?:19|20)\d{2})\.(?P<ext>csv|xlsx|md)$")
@@ -46,6 +49,10 @@ ROW_CHECKS = (
     "fee",
 )  # what makes a row
 # unreadable, in the order it is said
+# The keys of a record's front matter a report's has not: one of them in reports/<year>.md is a
+# record put in the wrong folder (publicity is judged by its value: 主动公开 is what a report is).
+RECORD_ONLY = tuple(key for key in RecordFront.keys if key not in ReportFigures.keys and key != "publicity")
+REPORT_PUBLICITY = "主动公开"
 # A cell longer than limits.cell_chars is a finding on its row, not the csv module's error (whose
 # own limit is 131,072 characters); the file itself is at most limits.file_mb.
 csv.field_size_limit(2**31 - 1)
@@ -241,7 +248,39 @@ def load_report(path: Path, year: int, root: Path, findings: list[Finding], dept
     parsed = load.parse_front_matter(front, rel, dept, findings)
     if parsed is None:
         return source
-    return ReportSource(year, rel, parsed.data or {}, parsed, body, body_line)
+    source = ReportSource(year, rel, parsed.data or {}, parsed, body, body_line)
+    misplaced = _misplaced_record(source, dept)
+    if misplaced is not None:  # a record, maybe withheld: no report, nothing of it published
+        findings.append(misplaced)
+        source.loaded = False
+    return source
+
+
+def _misplaced_record(source: ReportSource, dept: str) -> Finding | None:
+    """REP006 when the front matter says a 公开属性 other than 主动公开 or has a record's keys."""
+    problems: list[str] = []
+    lines: list[int] = []
+    if "publicity" in source.meta:
+        value = source.meta["publicity"]
+        if not (isinstance(value, str) and value.strip() == REPORT_PUBLICITY):
+            shown = cell(value).strip() if value not in (None, "") else "（空）"
+            problems.append(f"公开属性 publicity 为“{shown[:20]}”（年度报告只能主动公开）")
+            lines.append(source.line_of("publicity"))
+    keys = [str(key) for key in source.meta if key in RECORD_ONLY]
+    if keys:
+        named = "、".join(f"{key}（{RecordFront.keys[key].label}）" for key in keys[:6])
+        problems.append(f"有记录才有的键 {named}{' 等' if len(keys) > 6 else ''}")
+        lines.append(source.line_of(keys[0]))
+    if not problems:
+        return None
+    return Finding(
+        "REP006",
+        source.file,
+        min(lines),
+        f"年报文件的前置元数据中{'，'.join(problems)}：这像是一条记录放错了目录，"
+        "该文件不作为年度报告，其中任何内容都不发布",
+        dept=dept,
+    )
 
 
 def _year_files(
