@@ -9,6 +9,7 @@ generator/schema.py; here its problem codes become the findings, in Chinese.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import TYPE_CHECKING, Iterator
 
@@ -69,14 +70,14 @@ def _problem_text(problem: Problem) -> tuple[str, str]:
     key, value, code = ".".join(problem.loc), problem.value, problem.code
     if len(problem.loc) > 1:  # inside review:
         if code == "date":
-            return f"{key} 不是有效日期：{value!r}", "日期写成 YYYY-MM-DD。"
+            return f"{key} 不是有效日期：“{_as_written(value)}”", "日期写成 YYYY-MM-DD。"
         return f"{key} 取值“{value}”无效", f"填写 {_choices(problem)} 之一。"
     if code == "text":
         return f"{key} 应为文本", f"把 {key} 写成一行文本。"
     if code == "publishers":
         return "publisher 应为文本或文本列表（联合发文）", ""
     if code == "date":
-        return f"{key} 不是有效日期：{value!r}", "日期写成 YYYY-MM-DD，例如 2019-12-05。"
+        return f"{key} 不是有效日期：“{_as_written(value)}”", "日期写成 YYYY-MM-DD，例如 2019-12-05。"
     if code == "list":
         return f"{key} 应为列表", f"把 {key} 写成列表，每项一行，以“- ”开头。"
     if code == "map":
@@ -374,7 +375,7 @@ def _dept_problem(dept: Department, problem: Problem) -> Finding:
             rule="FMT009",
         )
     if code == "date":
-        return _dept_finding(dept, f"{key} 不是有效日期：{value!r}", key, "日期写成 YYYY-MM-DD。")
+        return _dept_finding(dept, f"{key} 不是有效日期：“{_as_written(value)}”", key, "日期写成 YYYY-MM-DD。")
     if code == "list":
         return _dept_finding(dept, f"{key} 应为列表（{problem.key.hint}）", key)
     if code == "bool":
@@ -403,6 +404,13 @@ def validate_department(dept: Department) -> Iterator[Finding]:
         )
     for problem in sorted(DepartmentFacts.problems(data), key=lambda problem: DEPT_PHASES[problem.code]):
         yield _dept_problem(dept, problem)
+
+
+def _as_written(value: object) -> str:
+    """A value that is no valid date, as the clerk wrote it: a date and time (YAML reads
+    `2019-12-05T09:00:00+08:00` as one) in ISO form, not as Python shows it; cut when long."""
+    text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else _shown(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _shown(value: object) -> str:

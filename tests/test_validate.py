@@ -138,6 +138,20 @@ def test_fmt002_wrong_type_or_value(make_site: MakeSite, key: str, value: str) -
     assert found[0]["line"] == line_of(record_text(**{key: value}), key)
 
 
+@pytest.mark.parametrize(
+    ("published", "shown"),
+    [("9999-12-31T23:00:00-05:00", "9999-12-31T23:00:00-05:00"), ("去年", "去年")],
+)
+def test_fmt002_a_date_that_is_no_date_is_shown_as_written(make_site: MakeSite, published: str, shown: str) -> None:
+    """YAML reads a date with a time as a Python datetime (here one past the calendar's end once
+    made UTC): the clerk reads the value back as written, not as Python prints it
+    (datetime.datetime(9999, 12, 31, 23, 0, tzinfo=…))."""
+    site = make_site({"content/d1/a.md": record_text(published=published)})
+    (found,) = [f for f in findings(site, "FMT002") if "published" in str(f["message"])]
+    assert f"published 不是有效日期：“{shown}”" in str(found["message"])
+    assert "datetime" not in str(found["message"]) and "'" not in str(found["message"])
+
+
 def test_fmt002_unknown_key_only_warns(make_site: MakeSite) -> None:
     site = make_site({"content/d1/a.md": record_text(titel="拼错的键")})
     (found,) = findings(site, "FMT002")
