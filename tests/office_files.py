@@ -64,10 +64,8 @@ def xlsx_bytes(
     return out.getvalue()
 
 
-def pdf_bytes(text: str, author: str = "", incremental_text: str = "") -> bytes:
-    """A one-page PDF showing ASCII `text`; optionally saved again incrementally with a new page text."""
-    writer = PdfWriter()
-    page = writer.add_blank_page(300, 200)
+def pdf_fonts(writer: PdfWriter) -> DictionaryObject:
+    """A page's resources naming one font, /F1 (Helvetica, one of the PDF's standard fonts)."""
     font = DictionaryObject(
         {
             NameObject("/Type"): NameObject("/Font"),
@@ -75,9 +73,14 @@ def pdf_bytes(text: str, author: str = "", incremental_text: str = "") -> bytes:
             NameObject("/BaseFont"): NameObject("/Helvetica"),
         }
     )
-    page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
-    )
+    return DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+
+
+def pdf_bytes(text: str, author: str = "", incremental_text: str = "") -> bytes:
+    """A one-page PDF showing ASCII `text`; optionally saved again incrementally with a new page text."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(300, 200)
+    page[NameObject("/Resources")] = pdf_fonts(writer)
     stream = DecodedStreamObject()
     stream.set_data(f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode("latin-1"))
     page[NameObject("/Contents")] = writer._add_object(stream)

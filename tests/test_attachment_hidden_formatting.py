@@ -28,6 +28,7 @@ from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject
 
 from conftest import record_text, run_cli
+from office_files import pdf_fonts
 
 MakeSite = Callable[..., Path]
 FILES = "content/d1/r.files/"
@@ -198,14 +199,7 @@ def _pdf(content: bytes, form: bytes = b"", image: bool = False) -> bytes:
     """A 300×200 page drawing `content`, with font /F1, a 1×1 image /Im1 and a form /Fm1 drawing `form`."""
     writer = PdfWriter()
     page = writer.add_blank_page(300, 200)
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-        }
-    )
-    resources = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+    resources = pdf_fonts(writer)
     xobjects = DictionaryObject()
     if image:
         picture = DecodedStreamObject()

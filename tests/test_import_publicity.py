@@ -13,7 +13,7 @@ from typing import Callable
 
 import openpyxl
 
-from conftest import run_cli
+from conftest import Run, run_cli
 from generator.config import load_config
 from generator.load import load_site
 
@@ -23,6 +23,11 @@ REASON = "《中华人民共和国政府信息公开条例》第十六条（内�
 SUMMARY = re.compile(r"共 (\d+) 行：(?:可)?导入 (\d+) 条，跳过 (\d+) 条")
 SKIPPED = re.compile(r"^第 (\d+) 行：跳过，(.+)$", re.MULTILINE)
 HEADER = ["标题", "成文日期", "发布日期", "文号", "信息分类", "公开属性", "正文"]
+
+
+def import_into(site: Path, export: Path, *options: str) -> Run:
+    """`disclosure import EXPORT --site SITE --dept d1 OPTIONS…`."""
+    return run_cli("import", export, "--site", site, "--dept", "d1", *options)
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
@@ -66,7 +71,7 @@ def test_the_publicity_column_decides_each_row_and_withheld_text_is_not_publishe
     ]
     export = write_csv(tmp_path / "imp.csv", HEADER, rows)
     site = make_site({})
-    result = run_cli("import", export, "--site", site, "--dept", "d1", *REVIEW, "--withhold-reason", REASON)
+    result = import_into(site, export, *REVIEW, "--withhold-reason", REASON)
     assert result.code == 0, result.out + result.err
     assert counts(result.out) == (3, 3, 0)
     assert "依申请公开 1 条、不予公开 1 条" in result.out
@@ -103,7 +108,7 @@ def test_a_row_that_cannot_be_imported_safely_is_skipped_with_its_line(make_site
         row("错属性", "部分公开", "正文。"),  # line 8: not a 公开属性
     ]
     site = make_site({})
-    result = run_cli("import", write_csv(tmp_path / "e.csv", HEADER, rows), "--site", site, "--dept", "d1", *REVIEW)
+    result = import_into(site, write_csv(tmp_path / "e.csv", HEADER, rows), *REVIEW)
     assert result.code == 1, result.out + result.err
     assert counts(result.out) == (7, 1, 6)
     reasons = skipped(result.out)
@@ -126,13 +131,9 @@ def test_a_reason_column_and_publicity_for_empty_cells(make_site: MakeSite, tmp_
         [*row("公开通知", "主动公开", "正文。"), ""],  # line 5
     ]
     site = make_site({})
-    result = run_cli(
-        "import",
-        write_csv(tmp_path / "e.csv", header, rows),
-        "--site",
+    result = import_into(
         site,
-        "--dept",
-        "d1",
+        write_csv(tmp_path / "e.csv", header, rows),
         *REVIEW,
         "--publicity",
         "不予公开",
@@ -154,13 +155,9 @@ def test_a_reason_column_and_publicity_for_empty_cells(make_site: MakeSite, tmp_
 def test_without_review_only_withheld_rows_are_imported(make_site: MakeSite, tmp_path: Path) -> None:
     rows = [row("内部审查表", "不予公开", "内部。"), row("公开通知", "主动公开", "正文。")]
     site = make_site({})
-    result = run_cli(
-        "import",
-        write_csv(tmp_path / "e.csv", HEADER, rows),
-        "--site",
+    result = import_into(
         site,
-        "--dept",
-        "d1",
+        write_csv(tmp_path / "e.csv", HEADER, rows),
         "--publicity",
         "不予公开",
         "--withhold-reason",
@@ -194,18 +191,14 @@ def test_unused_columns_are_named_on_stderr(make_site: MakeSite, tmp_path: Path)
     header = ["标题", "成文日期", "发布日期", "信息分类", "备注", "标题", ""]
     rows = [["公开通知", "2020-01-02", "2020-01-03", "政府信息公开制度", "内部备注", "另一个标题", "无名列的值"]]
     site = make_site({})
-    result = run_cli("import", write_csv(tmp_path / "e.csv", header, rows), "--site", site, "--dept", "d1", *REVIEW)
+    result = import_into(site, write_csv(tmp_path / "e.csv", header, rows), *REVIEW)
     assert result.code == 0, result.out + result.err
     note = next(line for line in result.err.splitlines() if "没有导入" in line)
     assert "3 列" in note and "备注" in note and "第 6 列" in note and "第 7 列（没有表头）" in note
     # a file whose every column is used has no note
-    clean = run_cli(
-        "import",
-        write_csv(tmp_path / "g.csv", header[:4], [["关于乙的通知", "2020-01-02", "2020-01-03", "政府信息公开制度"]]),
-        "--site",
+    clean = import_into(
         site,
-        "--dept",
-        "d1",
+        write_csv(tmp_path / "g.csv", header[:4], [["关于乙的通知", "2020-01-02", "2020-01-03", "政府信息公开制度"]]),
         *REVIEW,
         "--dry-run",
     )

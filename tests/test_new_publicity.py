@@ -46,6 +46,8 @@ def test_new_leaves_the_publicity_to_the_clerk_and_the_check_blocks_until_chosen
     check = run_cli("check", "--site", site, "--format", "json")
     mine = [f for f in json.loads(check.out) if f["file"] == "content/d1/2026-00008.md"]
     assert check.code == 1 and [(f["rule"], f["severity"]) for f in mine] == [("SEC001", "block")], mine
+    publicity_line = next(n for n, line in enumerate(fill(text).split("\n"), 1) if line.startswith("publicity:"))
+    assert mine[0]["line"] == publicity_line  # at the empty key the clerk must fill in, not at line 1
     assert run_cli("build", "--site", site).code == 1 and not (site / "build").exists()
 
     # the clerk chooses: the record passes

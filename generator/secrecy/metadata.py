@@ -18,8 +18,8 @@ REVIEWERS = (("drafter", "承办人"), ("checker", "审核人"), ("approver", "�
 DECLASSIFIED = (("approver", "批准人"), ("date", "日期"), ("basis", "依据"))
 
 
-def _finding(record: Record, rule: str, line: int, message: str) -> Finding:
-    return Finding(rule, record.file, line, message, dept=record.dept)
+def _finding(record: Record, rule: str, line: int, message: str, fix: str = "") -> Finding:
+    return Finding(rule, record.file, line, message, fix, dept=record.dept)
 
 
 def _filled(value: object) -> bool:
@@ -63,21 +63,21 @@ def _opinion(record: Record) -> Iterator[Finding]:
     opinion, value = str(review.get("opinion") or "").strip(), record.publicity
     if opinion not in AGREEING or value not in PUBLICITY or value in AGREEING[opinion]:
         return
-    yield Finding(
+    yield _finding(
+        record,
         "SEC018",
-        record.file,
         record.line_of("review", "opinion"),
         f"保密审查拟定意见为“{opinion}”，但公开属性为“{value}”：未按审查结论公开",
         f"审查结论为{opinion}的，publicity 应为{'或'.join(AGREEING[opinion])}；审查意见有误的，重新审查后改正 "
         "review.opinion。",
-        dept=record.dept,
     )
 
 
 def _publicity(record: Record, bases: list[str]) -> Iterator[Finding]:
     value = record.publicity
     if not value:
-        yield _finding(record, "SEC001", 1, "未标注公开属性 publicity")
+        line = record.line_of("publicity") if "publicity" in record.meta else 1  # left empty (disclosure new)
+        yield _finding(record, "SEC001", line, "未标注公开属性 publicity")
     elif value not in PUBLICITY:
         yield _finding(record, "SEC001", record.line_of("publicity"), f"公开属性“{value}”不是规定的取值")
     elif value != "主动公开" and not _filled(record.get("withhold_reason")):
@@ -87,15 +87,14 @@ def _publicity(record: Record, bases: list[str]) -> Iterator[Finding]:
     elif value != "主动公开" and not (value == "脱密后公开" and _declassified_complete(record)):
         reason = str(record.get("withhold_reason")).strip()
         if not cites_a_basis(reason, bases):
-            yield Finding(
+            yield _finding(
+                record,
                 "SEC002",
-                record.file,
                 record.line_of("withhold_reason"),
                 f"不予公开理由“{_shorten(reason)}”没有引用《条例》的条款（第十四、十五、十六、二十七、三十六、"
                 f"三十七条）或本站的不予公开依据",
                 "写明法律依据，例如“《中华人民共和国政府信息公开条例》第十五条（个人隐私）”；本站认可的其他依据"
                 "列入 site.yaml withhold_bases 后照写。",
-                dept=record.dept,
             )
 
 
@@ -148,13 +147,12 @@ def _declassified(record: Record) -> Iterator[Finding]:
         line = record.line_of("declassified") if "declassified" in record.meta else record.line_of("publicity")
         yield _finding(record, "SEC010", line, f"脱密后公开的记录缺少解密{'、'.join(missing)}")
     elif as_date(info.get("date")) is None:
-        yield Finding(
+        yield _finding(
+            record,
             "SEC010",
-            record.file,
             record.line_of("declassified", "date"),
             f"解密日期 declassified.date 不是有效日期：“{info.get('date')}”",
             "填写解密批准的日期，写成 YYYY-MM-DD，例如 2026-11-03。",
-            dept=record.dept,
         )
 
 
@@ -167,14 +165,13 @@ def _redacted(record: Record) -> Iterator[Finding]:
     if unseen is None:
         yield _finding(record, "SEC011", record.line_of("publicity"), "删减后公开的记录正文中没有［已删减］标记")
         return
-    yield Finding(
+    yield _finding(
+        record,
         "SEC011",
-        record.file,
         record.body_line_at(unseen.start()),
         "［已删减］标记写在代码、注释或链接定义中，页面上不显示为删减占位：删减后公开的记录正文中没有可见的删减标记",
         "在删去内容处的正文文字中写 ［已删减］ 或 ［已删减：理由］（不放在代码、链接定义或 [//]: # 注释里），"
         "页面上才显示为删减占位。",
-        dept=record.dept,
     )
 
 
@@ -192,24 +189,22 @@ def declassified_dates(record: Record, today: dt.date) -> list[Finding]:
     published = record.date("published")
     if declassified > today and not held_out(record, today):
         return [
-            Finding(
+            _finding(
+                record,
                 "SEC010",
-                record.file,
                 record.line_of("declassified", "date"),
                 f"解密日期 {declassified} 晚于检查日期 {today}：尚未解密，不得公开",
                 "改为实际解密日期；尚未解密的，解密后再发布（发布日期 published 不早于解密日期）。",
-                dept=record.dept,
             )
         ]
     if published is not None and published < declassified:
         return [
-            Finding(
+            _finding(
+                record,
                 "SEC010",
-                record.file,
                 record.line_of("published"),
                 f"发布日期 {published} 早于解密日期 {declassified}：解密之前不得公开",
                 "核对并改正解密日期 declassified.date 或发布日期 published：解密之后才能发布，发布日期不早于解密日期。",
-                dept=record.dept,
             )
         ]
     return []
