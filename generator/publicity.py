@@ -173,7 +173,7 @@ class Publication:
 
 def _declassified(record: Record) -> bool:
     info = record.get("declassified")
-    return isinstance(info, dict) and all(info.get(k) not in (None, "") for k in schema.Declassified.keys)
+    return isinstance(info, dict) and all(schema.given(info.get(k)) for k in schema.Declassified.keys)
 
 
 def is_full(record: Record) -> bool:

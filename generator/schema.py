@@ -590,8 +590,38 @@ class Review(Declaration):
     approved_on = Key("批准日期", DATE, INTERNAL, "批准的日期；发布日期不能早于它（SEC005）")
 
 
+# What a clerk writes for "not known yet" or "not done": a field holding one of these is not filled
+# in (a 脱密后公开 record whose declassification names "待定" is not declassified: SEC010).
+PLACEHOLDERS = frozenset(
+    {
+        "待定",
+        "待填",
+        "待补",
+        "待补充",
+        "暂无",
+        "无",
+        "未定",
+        "不详",
+        "未解密",
+        "尚未解密",
+        "尚未",
+        "tbd",
+        "todo",
+        "xxx",
+        "某某",
+    }
+)
+
+
+def given(value: object) -> bool:
+    """Whether `value` names something: not absent, blank, a placeholder of PLACEHOLDERS nor punctuation alone."""
+    text = "" if value is None else str(value).strip().strip("。.，,；;：:？?！!…-—/\\ ")
+    return bool(text) and text.casefold() not in PLACEHOLDERS
+
+
 class Declassified(Declaration):
-    """解密 (declassified): who declassified the information, when, on what basis."""
+    """解密 (declassified): who declassified the information, when, on what basis. Each is given
+    only when it names something (`given`): "待定" or "尚未解密" says it has not been declassified."""
 
     approver = Key("批准人", NAME, INTERNAL, "批准解密的定密责任人")
     date = Key("日期", NAME, INTERNAL, "解密日期")

@@ -118,3 +118,31 @@ declassified: {approver: 赵刚, date: 2027-06-30, basis: 保密期限届满}
     assert found == [("content/yuxi/zhidu/probe.md", line_of(text, "declassified:"), "block")]
     built = run_cli("build", "--site", demo_copy)
     assert built.code == 1 and "SEC010" in built.err and not (demo_copy / "build").exists()
+
+
+def placeholder(approver: str = "赵刚", basis: str = "保密期限届满") -> str:
+    return record_text(
+        BODY,
+        publicity="脱密后公开",
+        withhold_reason="《中华人民共和国政府信息公开条例》第十四条",  # SEC002 holds whether declassified or not
+        published="2026-11-03",
+        declassified=f"\n  approver: {approver}\n  date: 2026-11-01\n  basis: {basis}",
+    )
+
+
+def test_a_declassification_that_names_a_placeholder_is_not_complete(make_site: MakeSite) -> None:
+    """ "待定" for the approver or "尚未解密" for the basis says the information was not declassified:
+    SEC010 refuses it, and with SEC010 switched off the record is still not published in full."""
+    for text, word in ((placeholder(approver="待定"), "待定"), (placeholder(basis="尚未解密。"), "尚未解密")):
+        site = make_site({"content/d1/r.md": text})
+        (found,) = sec010(site)
+        assert found["severity"] == "block" and found["line"] == line_of(text, "declassified:")
+        assert f"“{word}" in found["message"] and "尚未解密的不得公开" in found["message"]
+        yaml = (site / "site.yaml").read_text("utf-8")
+        (site / "site.yaml").write_text(yaml.replace("rules: {", "rules: {SEC010: 'off', ", 1), encoding="utf-8")
+        assert sec010(site) == []
+        assert run_cli("build", "--site", site).code == 0  # nothing else blocks
+        assert not published_anywhere(site)  # publicity.py reads the same placeholders
+        (site / "site.yaml").write_text(yaml, encoding="utf-8")
+    site = make_site({"content/d1/r.md": placeholder(approver="王芳")})  # a name: declassified, published
+    assert sec010(site) == [] and run_cli("build", "--site", site).code == 0 and published_anywhere(site)

@@ -11,7 +11,7 @@ from typing import Iterator
 from .. import markdown
 from ..findings import Finding
 from ..model import PUBLICITY, Record, Site, as_date
-from ..schema import publishers
+from ..schema import given, publishers
 from ..staleness.publication import held_out
 
 REVIEWERS = (("drafter", "承办人"), ("checker", "审核人"), ("approver", "批准人"))
@@ -52,7 +52,7 @@ def _shorten(text: str, most: int = 30) -> str:
 
 def _declassified_complete(record: Record) -> bool:
     info = record.get("declassified")
-    return isinstance(info, dict) and all(_filled(info.get(key)) for key, _ in DECLASSIFIED)
+    return isinstance(info, dict) and all(given(info.get(key)) for key, _ in DECLASSIFIED)
 
 
 def _opinion(record: Record) -> Iterator[Finding]:
@@ -142,10 +142,14 @@ def _declassified(record: Record) -> Iterator[Finding]:
         return
     info = record.get("declassified")
     info = info if isinstance(info, dict) else {}
-    missing = [label for key, label in DECLASSIFIED if not _filled(info.get(key))]
+    missing = [label for key, label in DECLASSIFIED if not given(info.get(key))]
     if missing:
         line = record.line_of("declassified") if "declassified" in record.meta else record.line_of("publicity")
-        yield _finding(record, "SEC010", line, f"脱密后公开的记录缺少解密{'、'.join(missing)}")
+        placeholders = [
+            str(info[key]).strip() for key, _ in DECLASSIFIED if _filled(info.get(key)) and not given(info[key])
+        ]
+        said = f"（“{'”“'.join(placeholders)}”不算填写：尚未解密的不得公开）" if placeholders else ""
+        yield _finding(record, "SEC010", line, f"脱密后公开的记录缺少解密{'、'.join(missing)}{said}")
     elif as_date(info.get("date")) is None:
         yield _finding(
             record,
