@@ -77,6 +77,13 @@ def test_publicity_or_a_record_key_in_a_real_report(make_site: MakeSite) -> None
     code, findings = check(site)
     assert code == 1 and of(findings, "REP006") == [("content/d1/reports/2025.md", 6, "block")]
 
+    # a key that reads as a record's (schema.key_skeleton): its 中文名, another case, a full-width space
+    for written in ("公开属性: 不予公开", "Publicity: 依申请公开", "publicity\u3000: 不予公开", "索引号: 第十六条"):
+        lookalike = FIGURES.replace("fees: 0\n", f"fees: 0\n{written}\n")
+        (site / "content/d1/reports/2025.md").write_text(lookalike + SECTIONS, encoding="utf-8")
+        code, findings = check(site)
+        assert code == 1 and of(findings, "REP006") == [("content/d1/reports/2025.md", 6, "block")], written
+
     # 主动公开 is what a report is: only the unknown key's warning, the report is built
     public = FIGURES.replace("fees: 0\n", "fees: 0\npublicity: 主动公开\n")
     (site / "content/d1/reports/2025.md").write_text(public + SECTIONS, encoding="utf-8")

@@ -260,15 +260,18 @@ def _misplaced_record(source: ReportSource, dept: str) -> Finding | None:
     """REP006 when the front matter says a 公开属性 other than 主动公开 or has a record's keys."""
     problems: list[str] = []
     lines: list[int] = []
-    if "publicity" in source.meta:
-        value = source.meta["publicity"]
+    # each key by the record key it reads as (schema.key_skeleton: `Publicity`, `公开属性` …), the
+    # report's own keys aside
+    read = {key: RecordFront.reads_as(key) for key in source.meta if key not in ReportFigures.keys}
+    for key in (key for key, name in read.items() if name == "publicity"):
+        value = source.meta[key]
         if not (isinstance(value, str) and value.strip() == REPORT_PUBLICITY):
             shown = cell(value).strip() if value not in (None, "") else "（空）"
-            problems.append(f"公开属性 publicity 为“{shown[:20]}”（年度报告只能主动公开）")
-            lines.append(source.line_of("publicity"))
-    keys = [str(key) for key in source.meta if key in RECORD_ONLY]
+            problems.append(f"公开属性 {key} 为“{shown[:20]}”（年度报告只能主动公开）")
+            lines.append(source.line_of(key))
+    keys = [str(key) for key, name in read.items() if name in RECORD_ONLY]
     if keys:
-        named = "、".join(f"{key}（{RecordFront.keys[key].label}）" for key in keys[:6])
+        named = "、".join(f"{key}（{RecordFront.keys[str(read[key])].label}）" for key in keys[:6])
         problems.append(f"有记录才有的键 {named}{' 等' if len(keys) > 6 else ''}")
         lines.append(source.line_of(keys[0]))
     if not problems:
