@@ -2,10 +2,11 @@
 it — the "redaction" of a 删减后公开 record done by hiding instead of deleting: XLSX rows of height
 0 and columns of width 0, a number format that shows nothing (`;;;`), text coloured like what is
 behind it (white on white, black on a black highlight, shading or fill), DOCX text of 1 point or
-less, PDF text drawn in render mode 3 or 7. Each case pairs the hiding file, which must be refused
-on the record's `attachments:` line, with its near miss, which must pass: the same thing visible
-or harmless (white on a dark fill, a zero-width column with nothing in it, an OCR text layer on
-its scanned image)."""
+less, PDF text drawn in render mode 3 or 7, filled in the colour of what is under it, covered by
+a rectangle filled after it, or drawn wholly outside the page. Each case pairs the hiding file,
+which must be refused on the record's `attachments:` line, with its near miss, which must pass:
+the same thing visible or harmless (white on a dark fill, a zero-width column with nothing in it, an OCR text layer on
+its scanned image, a box drawn before the text, a header inside the page)."""
 
 from __future__ import annotations
 
@@ -243,6 +244,14 @@ INVISIBLE = f"BT 3 Tr /F1 12 Tf 20 60 Td ({SECRET}) Tj ET ".encode()
 SCAN = b"q 300 0 0 200 0 0 cm /Im1 Do Q "  # a scanned page: one image over the whole page
 
 
+def _shown(colour: bytes = b"", x: int = 20, y: int = 60) -> bytes:
+    """SECRET drawn in render mode 0 (filled) at (x, y), 12 points high, after `colour`."""
+    return colour + f" BT /F1 12 Tf {x} {y} Td ({SECRET}) Tj ET ".encode()
+
+
+BOX = b" 15 55 200 20 re f "  # a rectangle over the start of _shown()'s text and its body
+
+
 # --- the cases: (attachment name, hiding file, its near miss, what the message says) -------------
 
 EMPTY_ROW_2 = lambda xml: xml.replace('<row r="3"', '<row r="2" ht="0" customHeight="1"></row><row r="3"')  # noqa: E731
@@ -366,6 +375,69 @@ CASES: dict[str, Case] = {
         lambda: _pdf(VISIBLE + b"3 Tr /Fm1 Do", form=INVISIBLE.replace(b"3 Tr ", b"")),
         lambda: _pdf(VISIBLE + b"3 Tr 0 Tr /Fm1 Do", form=INVISIBLE.replace(b"3 Tr ", b"")),
         "第 1 页有 1 处不可见文字",
+    ),
+    # 4. PDF text filled in the colour of what is under it: the white page, or a box drawn first.
+    "pdf-white-text": (
+        "a.pdf",
+        lambda: _pdf(VISIBLE + _shown(b"1 g")),
+        lambda: _pdf(VISIBLE + b"0 0 0.5 rg" + BOX + _shown(b"1 1 1 rg")),  # white on a dark box drawn first
+        "第 1 页有 1 处与背景同色的文字",
+    ),
+    "pdf-white-text-cmyk": (
+        "a.pdf",
+        lambda: _pdf(VISIBLE + _shown(b"0 0 0 0 k")),
+        lambda: _pdf(SCAN + _shown(b"0 0 0 0 k"), image=True),  # a white OCR text layer on its scan
+        "与背景同色的文字",
+    ),
+    "pdf-black-text-on-black-box": (
+        "a.pdf",
+        lambda: _pdf(VISIBLE + b"0 g" + BOX + _shown(b"0 0 0 rg")),
+        lambda: _pdf(VISIBLE + b"0.9 g" + BOX + _shown(b"0 g")),  # a table cell's shading
+        "与背景同色的文字",
+    ),
+    # 5. PDF text covered by a filled rectangle drawn after it: the black box, the white-out.
+    "pdf-black-box-after-text": (
+        "a.pdf",
+        lambda: _pdf(VISIBLE + _shown() + b"0 0 0 rg" + BOX),
+        lambda: _pdf(VISIBLE + b"0 g" + BOX + _shown(b"1 g")),  # the box first: white on black shows
+        "第 1 页有 1 处被其后画的实心矩形盖住的文字",
+    ),
+    "pdf-white-box-after-text": (
+        "a.pdf",
+        lambda: _pdf(VISIBLE + _shown() + b"1 g" + BOX),
+        lambda: _pdf(VISIBLE + _shown() + b"0 g 20 57 80 0.5 re f"),  # an underline drawn after it
+        "被其后画的实心矩形盖住的文字",
+    ),
+    "pdf-white-box-after-white-text": (  # counted once, as covered
+        "a.pdf",
+        lambda: _pdf(VISIBLE + _shown(b"1 g") + BOX),
+        lambda: _pdf(VISIBLE + b"0 g" + BOX + _shown(b"1 g") + b"q 0 0 300 50 re W n 0 g 0 0 300 200 re f Q"),
+        "第 1 页有 1 处被其后画的实心矩形盖住的文字",  # the near miss: a box clipped to below the text
+    ),
+    "pdf-box-in-form-after-text": (
+        "a.pdf",
+        lambda: _pdf(VISIBLE + _shown() + b"/Fm1 Do", form=b"0 g" + BOX),
+        lambda: _pdf(VISIBLE + b"/Fm1 Do" + _shown(b"1 g"), form=b"0 g" + BOX),
+        "被其后画的实心矩形盖住的文字",
+    ),
+    # 6. PDF text drawn wholly outside the page (its MediaBox and CropBox): a header stays inside.
+    "pdf-text-outside-page": (
+        "a.pdf",
+        lambda: _pdf(VISIBLE + _shown(x=900, y=900)),
+        lambda: _pdf(VISIBLE + _shown(x=20, y=188)),  # a header at the top edge
+        "第 1 页有 1 处画在页面之外的文字",
+    ),
+    "pdf-text-below-page": (
+        "a.pdf",
+        lambda: _pdf(VISIBLE + _shown(x=20, y=-40)),
+        lambda: _pdf(VISIBLE + _shown(x=-30, y=100)),  # starts left of the page, runs onto it
+        "画在页面之外的文字",
+    ),
+    "pdf-text-moved-off-by-cm": (
+        "a.pdf",
+        lambda: _pdf(VISIBLE + b"q 1 0 0 1 0 -500 cm" + _shown() + b"Q"),
+        lambda: _pdf(VISIBLE + b"q 1 0 0 1 0 -50 cm" + _shown() + b"Q"),
+        "画在页面之外的文字",
     ),
 }
 
