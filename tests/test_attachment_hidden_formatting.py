@@ -24,6 +24,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Pt, RGBColor
 from openpyxl.styles import Font, PatternFill
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject
@@ -252,6 +253,13 @@ def _shown(colour: bytes = b"", x: int = 20, y: int = 60) -> bytes:
 BOX = b" 15 55 200 20 re f "  # a rectangle over the start of _shown()'s text and its body
 
 
+def _defined_name(value: str) -> Callable[[Any], None]:
+    def build(sheet: Any) -> None:
+        sheet.parent.defined_names["说明"] = DefinedName("说明", attr_text=value)
+
+    return build
+
+
 # --- the cases: (attachment name, hiding file, its near miss, what the message says) -------------
 
 EMPTY_ROW_2 = lambda xml: xml.replace('<row r="3"', '<row r="2" ht="0" customHeight="1"></row><row r="3"')  # noqa: E731
@@ -290,6 +298,13 @@ CASES: dict[str, Case] = {
         lambda: _xlsx(_cell("B2", 13812345678, number_format=";;;")),
         lambda: _xlsx(_cell("B2", 0, number_format='0;-0;"-"')),  # a zero shown as “-”
         "单元格 B2 的数字格式 “;;;” 不显示其内容",
+    ),
+    # a defined name (名称管理器) holding text: in the workbook, in no cell; one naming a range shows nothing
+    "xlsx-defined-name-text": (
+        "a.xlsx",
+        lambda: _xlsx(_defined_name('"隐藏的说明文字"')),
+        lambda: _xlsx(_defined_name("Sheet!$A$1:$B$2")),
+        "定义名称 说明 中写有文字，不在任何单元格中显示",
     ),
     "xlsx-white-font": (
         "a.xlsx",

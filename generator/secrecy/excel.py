@@ -346,6 +346,24 @@ def read_xlsx(path: Path) -> Extract:
         if commented:
             found.hidden.append(f"工作表“{sheet.title}”有 {commented} 条批注")
         found.hidden.extend(check.findings())
+    for scope, names in [("", book.defined_names), *((sheet.title, sheet.defined_names) for sheet in book.worksheets)]:
+        texts = _text_names(names)
+        if texts:
+            where = f"工作表“{scope}”的" if scope else ""
+            named = "、".join(n for n, _ in texts[:10])
+            found.hidden.append(f"{where}定义名称 {named} 中写有文字，不在任何单元格中显示；{HIDDEN_FIX}")
+            lines.extend(text for _, text in texts)
     found.text = "\n".join(lines)
     found.metadata.extend(identifying_properties(path, book.properties.creator, book.properties.lastModifiedBy))
+    return found
+
+
+def _text_names(names: Any) -> list[tuple[str, str]]:
+    """The defined names (名称管理器) whose value is a text constant (`"…"` or `="…"`), with that text:
+    kept in the workbook, shown in no cell. A name for a range or a formula shows nothing of its own."""
+    found = []
+    for name, defined in names.items():
+        value = str(defined.attr_text or "").strip().removeprefix("=").strip()
+        if len(value) > 2 and value.startswith('"') and value.endswith('"'):
+            found.append((str(name), value[1:-1].replace('""', '"')))
     return found
