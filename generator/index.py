@@ -468,7 +468,7 @@ def _looked_up(
     known = _key_for(data, found)
     if known is not None or data is None:
         return data, found, known, known, None
-    pages = shards.full_pages(shard, output)
+    pages = shards.page_digests(shard, output)
     texts = cache.text_digests(shard.name, pages, data)
     missing = [page for page in pages if page not in texts]
     texts.update(zip(missing, read(output.root, missing)))

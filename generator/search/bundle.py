@@ -88,10 +88,9 @@ def index_pages(
         for item in items:
             target = site / item.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            text = known.get(item.path) if known is not None and item.full else None
+            text = known.get(item.path) if known is not None else None
             if text is None:
-                body = docs.text((root / item.path).read_text(encoding="utf-8")) if item.full else ""
-                text = docs.shown(item, body)
+                text = docs.shown(docs.text((root / item.path).read_text(encoding="utf-8")))
             texts["/" + item.path] = text
             target.write_text(docs.page(item, text, body_keys), encoding="utf-8")
         command = [

@@ -44,8 +44,8 @@ class Doc:
     """One indexed page: where it is, and the record's public metadata."""
 
     path: str  # output path of the page a result links to
-    # True: a record published in full, its page has a document text. Every Doc is (`doc`); the field
-    # stays in the fingerprint, so the keys of shards that never held a 依申请公开 page are as before.
+    # Always True (`doc` makes a Doc only of a record published in full, its page a document text):
+    # kept in the fingerprint, so the keys of shards that never held a 依申请公开 page are as before.
     full: bool
     title: str
     index_no: str
@@ -183,10 +183,10 @@ def text(page_html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def shown(item: Doc, body: str) -> str:
-    """The text a result of `item` is checked against and its excerpt cut from: the document text
-    `body` of its page (its paragraphs joined by spaces); nothing of a page without one."""
-    return joined(body) if item.full else ""
+def shown(body: str) -> str:
+    """The text a result is checked against and its excerpt cut from: the document text `body` of
+    its page, its paragraphs joined by spaces."""
+    return joined(body)
 
 
 def joined(body: str) -> str:
@@ -209,14 +209,13 @@ def indexer_version() -> str:
 
 def key(items: tuple[Doc, ...], texts: Mapping[str, str]) -> str:
     """A shard's key: a hash of what the indexer is given of its pages `items` — each one's path,
-    public metadata and, published in full, the digest of its document text (`texts`, by path:
+    public metadata and the digest of its document text (`texts`, by path:
     `text_digest`) — and the indexer version. Not the pages' bytes: a changed template rewrites
     every page, and its shard is indexed again only if the text of a page changed with it."""
     digest = hashlib.sha256(indexer_version().encode())
     for item in items:
         digest.update(b"\0" + item.path.encode() + b"\0")
-        if item.full:
-            digest.update(bytes.fromhex(texts[item.path]))
+        digest.update(bytes.fromhex(texts[item.path]))
         digest.update(b"\0" + item.fingerprint())
     return digest.hexdigest()
 

@@ -56,7 +56,7 @@ def make_bundle(
     once its pages are read, as the indexer starts (bundle.index_pages)."""
     cache = ShardCache(cache_root)
     scratch = cache.scratch(name)  # this build's own: a concurrent one never shares it
-    pages = {item.path: digest for item, digest in zip(items, digests) if item.full}  # a text of its own
+    pages = {item.path: digest for item, digest in zip(items, digests)}
     keys = _Keys(items, prepared)
     try:
         known = cache.known_texts(name, pages)

@@ -215,9 +215,7 @@ def settings_of(config: SiteConfig) -> str:
     return pagecache.fingerprint(indexer_version(), pagecache.product(), pagecache.settings(config))
 
 
-def full_pages(shard: Shard, output: Output) -> dict[str, str]:
-    """The hash of each page of `shard` published in full (a text of its own), by output path, as
-    `output` recorded it when it placed the page."""
-    return {
-        page: output.files[page][pagecache.DIGEST] for page, record in zip(shard.pages, shard.records) if record.full
-    }
+def page_digests(shard: Shard, output: Output) -> dict[str, str]:
+    """The hash of each page of `shard` (every one a record page with a text of its own), by output
+    path, as `output` recorded it when it placed the page."""
+    return {page: output.files[page][pagecache.DIGEST] for page in shard.pages}
