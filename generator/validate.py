@@ -408,9 +408,9 @@ def validate_department(dept: Department) -> Iterator[Finding]:
 
 def _as_written(value: object) -> str:
     """A value that is no valid date, as the clerk wrote it: a date and time (YAML reads
-    `2019-12-05T09:00:00+08:00` as one) in ISO form, not as Python shows it; cut when long."""
-    text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else _shown(value)
-    return text if len(text) <= 60 else text[:59] + "…"
+    `2019-12-05T09:00:00+08:00` as one) in ISO form, not as Python shows it; other text as `_shown`
+    gives it (cut when long)."""
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else _shown(value)
 
 
 def _shown(value: object) -> str:
