@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -38,6 +39,8 @@ HIDDEN_FIX = "删除被隐藏的内容后再上传，而不是隐藏"
 # Two colours at most this far apart on every channel (0–255) cannot be told apart on screen:
 # white (FFFFFF) on white, very light grey (F2F2F2) on white, black on a black highlight.
 SAME_COLOUR = 16
+WHITE = "FFFFFF"  # an empty page's, and an unfilled cell's, colour
+HEX = re.compile(r"[0-9A-Fa-f]{6}")  # a colour written RRGGBB, as Word and Excel write them
 
 
 def same_colour(one: str, other: str) -> bool:

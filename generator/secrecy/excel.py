@@ -23,17 +23,15 @@ from lxml import etree
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
-from .attachments import HIDDEN_FIX, same_colour
+from .attachments import HEX, HIDDEN_FIX, WHITE, same_colour
 from .extract import Extract, parse_xml
 from .officeprops import identifying_properties
 
 LOWEST_ROW = 1.0  # points: a row at most this high shows nothing of its text (Excel's step is 0.75)
 NARROWEST_COLUMN = 0.1  # characters: a column narrower than this is less than a pixel wide
 LISTED = 10  # rows, columns or cells named in one message
-WHITE = "FFFFFF"
 BLACK = "000000"
 ARGB = re.compile(r"([0-9A-Fa-f]{2})?[0-9A-Fa-f]{6}")
-HEX = re.compile(r"[0-9A-Fa-f]{6}")
 # Excel's theme colour indexes 0–3 are lt1, dk1, lt2, dk2 (the scheme lists dk1 first); the Office
 # defaults stand in when a file carries no theme.
 SCHEME = ["lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6"]

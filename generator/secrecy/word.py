@@ -18,14 +18,13 @@ message names the paragraphs (counted in the part, table cells' included), never
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import docx
 from lxml import etree
 
-from .attachments import HIDDEN_FIX, same_colour
+from .attachments import HEX, HIDDEN_FIX, WHITE, same_colour
 from .extract import Extract, parse_xml
 from .officeprops import identifying_properties
 
@@ -42,7 +41,6 @@ TRACKED = {
     W + "moveTo": "修订（移动）",
 }
 OFF = {"0", "false", "off"}
-WHITE = "FFFFFF"
 SMALLEST = 2  # half-points: text of 1 pt or less cannot be read
 LISTED = 10  # places named in one message
 HIGHLIGHT = {
@@ -74,7 +72,6 @@ PARTS = {
     "endnotes": "尾注",
     "comments": "批注",
 }
-HEX = re.compile(r"[0-9A-Fa-f]{6}")
 CLEAR = ""  # no background of its own: what is behind it shows
 Props = dict[str, Any]
 
