@@ -116,7 +116,8 @@ def _content_candidates(
     if publishes_content(record):
         for attachment in attachments(record, files):
             yield from _attachment_candidates(record, attachment)
-            yield from _text_candidates(record, attachment.text(), terms)
+            for text in attachment.texts():
+                yield from _text_candidates(record, text, terms)
 
 
 def _record_candidates(

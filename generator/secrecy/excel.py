@@ -25,7 +25,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter, range_bo
 
 from .attachments import HEX, HIDDEN_FIX, WHITE, same_colour
 from .extract import Extract, parse_xml
-from .officeprops import identifying_properties
+from . import officeprops
 
 LOWEST_ROW = 1.0  # points: a row at most this high shows nothing of its text (Excel's step is 0.75)
 NARROWEST_COLUMN = 0.1  # characters: a column narrower than this is less than a pixel wide
@@ -352,7 +352,8 @@ def read_xlsx(path: Path) -> Extract:
             found.hidden.append(f"{where}定义名称 {named} 中写有文字，不在任何单元格中显示；{HIDDEN_FIX}")
             lines.extend(text for _, text in texts)
     found.text = "\n".join(lines)
-    found.metadata.extend(identifying_properties(path, book.properties.creator, book.properties.lastModifiedBy))
+    found.properties = officeprops.properties(path)
+    found.metadata.extend(officeprops.identifying(found.properties))
     return found
 
 

@@ -26,7 +26,7 @@ from lxml import etree
 
 from .attachments import HEX, HIDDEN_FIX, WHITE, same_colour
 from .extract import Extract, parse_xml
-from .officeprops import identifying_properties
+from . import officeprops
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -370,6 +370,6 @@ def read_docx(path: Path) -> Extract:
         count, places = _places(tiny)
         found.hidden.append(f"{count} 段有字号不大于 1 磅的文字，看不见：{places}；{HIDDEN_FIX}")
     found.text = "\n".join(lines)
-    props = document.core_properties
-    found.metadata.extend(identifying_properties(path, props.author, props.last_modified_by))
+    found.properties = officeprops.properties(path)
+    found.metadata.extend(officeprops.identifying(found.properties))
     return found
