@@ -1,6 +1,6 @@
 """Attachments of a record published in full: read each one, report what is hidden in it
 (SEC014), what identifies its author (SEC012) and what nobody can check (SEC015), and hand
-its text and its properties' text to the marking and personal-data scanners.
+its text, its properties' and its embedded files' text to the marking and personal-data scanners.
 
 A file that cannot be read is treated like a scan: it blocks until a reviewer signs it off
 (the fingerprint is the hash of the file's bytes, so a replaced file needs a new sign-off).
@@ -67,12 +67,13 @@ class Attachment:
     fix: str = ""  # what to do about it (empty: the rule's fix)
 
     def texts(self) -> list[Text]:
-        """What the scanners read: the file's text, then each of its properties, named in a finding."""
+        """What the scanners read: the file's text, then each of its other parts (its properties, the
+        files embedded in it), named in a finding."""
         if self.extract is None:
             return []
         found = [Text(f"附件 {self.name}", half_width(self.extract.text), lambda _: self.line)]
-        for label, value in self.extract.properties:
-            found.append(Text(f"附件 {self.name} 的文件属性“{label}”", half_width(value), lambda _: self.line))
+        for where, text in self.extract.parts:
+            found.append(Text(f"附件 {self.name} 的{where}", half_width(text), lambda _: self.line))
         return found
 
 

@@ -16,7 +16,7 @@ import colorsys
 import functools
 import re
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import openpyxl
 from lxml import etree
@@ -25,7 +25,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter, range_bo
 
 from .attachments import HEX, HIDDEN_FIX, WHITE, same_colour
 from .extract import Extract, parse_xml
-from . import officeprops
+from . import embedded, officeprops
 
 LOWEST_ROW = 1.0  # points: a row at most this high shows nothing of its text (Excel's step is 0.75)
 NARROWEST_COLUMN = 0.1  # characters: a column narrower than this is less than a pixel wide
@@ -318,8 +318,9 @@ class _SheetCheck:
         return [f"{what}；{HIDDEN_FIX}" for what in found]
 
 
-def read_xlsx(path: Path) -> Extract:
-    book = openpyxl.load_workbook(path, data_only=True)
+def read_xlsx(source: Path | IO[bytes], depth: int = 0) -> Extract:
+    """`depth`: how deep the file is embedded in the attachment (0: it is the attachment)."""
+    book = openpyxl.load_workbook(source, data_only=True)
     colours = _Colours(book)
     found = Extract()
     lines: list[str] = []
@@ -352,8 +353,10 @@ def read_xlsx(path: Path) -> Extract:
             found.hidden.append(f"{where}定义名称 {named} 中写有文字，不在任何单元格中显示；{HIDDEN_FIX}")
             lines.extend(text for _, text in texts)
     found.text = "\n".join(lines)
-    found.properties = officeprops.properties(path)
-    found.metadata.extend(officeprops.identifying(found.properties))
+    embedded.add_parts(found, source, "xl/", depth)
+    properties = officeprops.properties(source)
+    found.add_properties(properties)
+    found.metadata.extend(officeprops.identifying(properties))
     return found
 
 

@@ -1,5 +1,6 @@
 """What an attachment holds, as the secrecy check needs it: every text in the file
-(hidden or not), its properties, the hidden parts (SEC014) and the identifying metadata (SEC012).
+(hidden or not), its properties and embedded files, the hidden parts (SEC014), what cannot be
+read (SEC015) and the identifying metadata (SEC012).
 The guards of untrusted Office files are in generator/officefiles.py."""
 
 from __future__ import annotations
@@ -16,10 +17,24 @@ class Extract:
     text: str = ""  # all text the file holds, visible or hidden
     hidden: list[str] = field(default_factory=list)  # SEC014: what is hidden, in Chinese
     metadata: list[tuple[str, str]] = field(default_factory=list)  # SEC012: (label, value)
-    # (label, text) of the file's own properties (标题、主题、备注、自定义属性, PDF 文档信息): shown on
-    # no page, shipped in the file, so scanned like its text; not counted as readable text (SEC015)
-    properties: list[tuple[str, str]] = field(default_factory=list)
+    # (where, text) of what else the file ships and no page shows as its text: its own properties
+    # (标题、主题、备注、自定义属性, PDF 文档信息) and the files embedded in it. Scanned like its text,
+    # each named in a finding; not counted as readable text (SEC015).
+    parts: list[tuple[str, str]] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # SEC015: what in the file cannot be read
 
     @property
     def readable(self) -> bool:
         return bool(self.text.strip())
+
+    def add_properties(self, found: list[tuple[str, str]]) -> None:
+        """The file's own properties, (label, text), among its parts."""
+        self.parts.extend((f"文件属性“{label}”", value) for label, value in found)
+
+    def add_embedded(self, name: str, inner: Extract) -> None:
+        """What a file embedded in this one holds, each said to be in `name`."""
+        where = f"内嵌文件 {name}"
+        self.parts.append((where, inner.text))
+        self.parts.extend((f"{where} 的{part}", text) for part, text in inner.parts)
+        self.hidden.extend(f"{where} 中：{hidden}" for hidden in inner.hidden)
+        self.unreadable.extend(f"{where} 中：{problem}" for problem in inner.unreadable)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import IO
 
 from lxml import etree
 
@@ -34,11 +35,11 @@ def _text(element: etree._Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
-def properties(path: Path) -> list[tuple[str, str]]:
+def properties(source: Path | IO[bytes]) -> list[tuple[str, str]]:
     """(label, text) of every filled-in text property: core.xml's fields, app.xml's company,
     manager and hyperlink base, and each custom property (自定义属性, labelled with its name)."""
     found: list[tuple[str, str]] = []
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(source) as archive:
         parts = {name: archive.read(name) for name in (CORE, APP, CUSTOM) if name in archive.namelist()}
     for part, fields in ((CORE, CORE_FIELDS), (APP, APP_FIELDS)):
         if part in parts:

@@ -684,8 +684,9 @@ def read_pdf(path: Path) -> Extract:
     if embedded:
         found.hidden.append(f"PDF 内嵌文件：{'、'.join(embedded)}")
     found.text = "\n".join(pages)
-    found.properties = _properties(reader)
-    found.metadata.extend((label, value) for label, value in found.properties if label in IDENTIFYING)
+    properties = _properties(reader)
+    found.add_properties(properties)
+    found.metadata.extend((label, value) for label, value in properties if label in IDENTIFYING)
     return found
 
 

@@ -19,14 +19,14 @@ message names the paragraphs (counted in the part, table cells' included), never
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import docx
 from lxml import etree
 
 from .attachments import HEX, HIDDEN_FIX, WHITE, same_colour
 from .extract import Extract, parse_xml
-from . import officeprops
+from . import embedded, officeprops
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -329,8 +329,9 @@ def _related(document: Any, kind: str) -> etree._Element | None:
     return None
 
 
-def read_docx(path: Path) -> Extract:
-    document = docx.Document(str(path))
+def read_docx(source: Path | IO[bytes], depth: int = 0) -> Extract:
+    """`depth`: how deep the file is embedded in the attachment (0: it is the attachment)."""
+    document = docx.Document(str(source) if isinstance(source, Path) else source)
     found = Extract()
     lines: list[str] = []
     tracked: dict[str, int] = {}
@@ -370,6 +371,8 @@ def read_docx(path: Path) -> Extract:
         count, places = _places(tiny)
         found.hidden.append(f"{count} 段有字号不大于 1 磅的文字，看不见：{places}；{HIDDEN_FIX}")
     found.text = "\n".join(lines)
-    found.properties = officeprops.properties(path)
-    found.metadata.extend(officeprops.identifying(found.properties))
+    embedded.add_parts(found, source, "word/", depth)
+    properties = officeprops.properties(source)
+    found.add_properties(properties)
+    found.metadata.extend(officeprops.identifying(properties))
     return found

@@ -1,0 +1,80 @@
+"""What a Word or Excel attachment holds beyond its body's text: the text of its charts, SmartArt
+diagrams and (Excel) drawings — text boxes and shapes on a sheet —, and the files embedded in it
+(插入 → 对象, a chart's data workbook). An embedded Word or Excel file is read like an attachment,
+to a depth of MAX_DEPTH, and its text, properties, hidden parts and unreadable parts are said to be
+in it: the whole file ships inside the attachment, though the page shows at most a preview of it.
+Any other kind (an object in the old binary format, a packaged file, a presentation) cannot be
+read and blocks until a reviewer signs the attachment off (SEC015)."""
+
+from __future__ import annotations
+
+import importlib
+import io
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from lxml import etree
+
+from .extract import Extract, Unreadable, check_zip, parse_xml
+
+# SEC015's fix for a file embedded in an attachment that cannot be read.
+EMBEDDED_FIX = (
+    "把内嵌对象中要公开的内容直接粘贴进文件（表格、文字或图片），删除内嵌对象后再上传；"
+    "确需保留的，由审核人打开内嵌对象逐项审查后在 signoffs 中签认。"
+)
+MAX_DEPTH = 2  # a file embedded in an embedded file is read; one level further is not
+DRAWN = ("charts/", "diagrams/", "drawings/")  # parts whose text DrawingML or a chart holds
+DRAWN_TEXT = {"t", "v"}  # a:t (DrawingML text), c:v (a chart's cached labels and values)
+READERS = {
+    ".docx": ("Word", "word:read_docx"),
+    ".docm": ("Word", "word:read_docx"),
+    ".xlsx": ("Excel", "excel:read_xlsx"),
+    ".xlsm": ("Excel", "excel:read_xlsx"),
+}
+
+
+def add_parts(found: Extract, source: Path | IO[bytes], prefix: str, depth: int) -> None:
+    """Into `found`: the drawn text of the package's parts under `prefix` ("word/", "xl/") as its
+    text, and each file in `prefix`embeddings/ as an embedded file. `depth`: how deep `source`
+    itself is embedded (0: the attachment)."""
+    with zipfile.ZipFile(source) as archive:
+        for name in sorted(archive.namelist()):
+            rest = name.removeprefix(prefix)
+            if rest == name or name.endswith("/") or "/_rels/" in name:
+                continue
+            if rest.startswith("embeddings/"):
+                _embedded(found, PurePosixPath(name).name, archive.read(name), depth)
+            elif rest.startswith(DRAWN) and name.endswith(".xml"):
+                found.text += "\n" + "\n".join(_drawn_text(archive.read(name)))
+
+
+def _drawn_text(data: bytes) -> list[str]:
+    return [
+        node.text
+        for node in parse_xml(data).iter()
+        if isinstance(node.tag, str) and etree.QName(node).localname in DRAWN_TEXT and (node.text or "").strip()
+    ]
+
+
+def _embedded(found: Extract, name: str, data: bytes, depth: int) -> None:
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix not in READERS:
+        found.unreadable.append(f"内嵌文件 {name}（不是 Word 或 Excel 文件）无法审查")
+        return
+    if depth + 1 > MAX_DEPTH:
+        found.unreadable.append(f"内嵌文件 {name} 套在另一个内嵌文件中，层数过多，未读取")
+        return
+    kind, spec = READERS[suffix]
+    module, function = spec.split(":")
+    reader = getattr(importlib.import_module(f"{__package__}.{module}"), function)
+    try:
+        check_zip(io.BytesIO(data), kind)
+        inner = reader(io.BytesIO(data), depth + 1)
+    except Unreadable as exc:
+        found.unreadable.append(f"内嵌文件 {name}：{exc.message}")
+        return
+    except Exception:  # noqa: BLE001 - a damaged embedded file is a finding, never a crash
+        found.unreadable.append(f"内嵌文件 {name} 无法读取")
+        return
+    found.add_embedded(name, inner)

@@ -1,0 +1,132 @@
+"""What a Word or Excel attachment ships beyond its body's text: files embedded in it (插入 → 对象,
+a chart's data workbook), whose whole content travels with the attachment though the page shows a
+preview at most, and the text of its charts and drawings (text boxes on a sheet). An embedded Word
+or Excel file is read like an attachment — its text scanned, its hidden parts SEC014 — and any
+other embedded file cannot be read, so it blocks (SEC015) until a reviewer signs it off."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any, Callable
+
+import openpyxl
+import pytest
+from openpyxl.chart import BarChart, Reference
+
+from conftest import record_text, run_cli
+from office_files import docx_bytes, xlsx_bytes
+
+MakeSite = Callable[..., Path]
+FILES = "content/d1/r.files/"
+MARKING = "机密★5年"
+DRAWING = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><xdr:twoCellAnchor><xdr:sp><xdr:txBody>'
+    "<a:p><a:r><a:t>{text}</a:t></a:r></a:p></xdr:txBody></xdr:sp></xdr:twoCellAnchor></xdr:wsDr>"
+)
+
+
+def _with(package: bytes, added: dict[str, bytes]) -> bytes:
+    """`package` (a .docx or .xlsx) with the parts `added`, as Word and Excel store them."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            target.writestr(member, source.read(member.filename))
+        for name, data in added.items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def _docx_embedding(name: str, data: bytes) -> bytes:
+    return _with(docx_bytes("正文见下表"), {f"word/embeddings/{name}": data})
+
+
+def _chart_book(title: str) -> bytes:
+    book = openpyxl.Workbook()
+    book.properties.creator = None
+    sheet = book.active
+    for row in (["月份", "件数"], ["一月", 3], ["二月", 5]):
+        sheet.append(row)
+    chart = BarChart()
+    chart.title = title
+    chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=3), titles_from_data=True)
+    sheet.add_chart(chart, "D2")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _check(make_site: MakeSite, name: str, data: bytes) -> list[dict[str, Any]]:
+    site = make_site({"content/d1/r.md": record_text("正文。", attachments=f"[{name}]"), FILES + name: data})
+    result = run_cli("check", "--site", site, "--format", "json")
+    assert result.code in (0, 1), result.err
+    return json.loads(result.out)
+
+
+def _of(found: list[dict[str, Any]], rule: str) -> list[dict[str, Any]]:
+    return [f for f in found if f["rule"] == rule]
+
+
+def test_text_of_an_embedded_workbook_is_scanned(make_site: MakeSite) -> None:
+    inner = xlsx_bytes([["姓名", "手机"], ["张某", "13812345678"]])
+    found = _of(_check(make_site, "a.docx", _docx_embedding("Microsoft_Excel_Worksheet.xlsx", inner)), "SEC008")
+    assert found and "附件 a.docx 的内嵌文件 Microsoft_Excel_Worksheet.xlsx" in found[0]["message"], found
+
+
+def test_a_harmless_embedded_workbook_passes(make_site: MakeSite) -> None:
+    inner = xlsx_bytes([["月份", "件数"], ["一月", "3"]])
+    found = _check(make_site, "a.docx", _docx_embedding("Microsoft_Excel_Worksheet.xlsx", inner))
+    assert not [f for f in found if f["rule"].startswith("SEC") and f["severity"] == "block"], found
+
+
+def test_hidden_sheet_of_an_embedded_workbook_is_hidden_content(make_site: MakeSite) -> None:
+    inner = xlsx_bytes([["公开"]], hidden_sheet=[["内部"]])
+    found = _of(_check(make_site, "a.docx", _docx_embedding("Microsoft_Excel_Worksheet.xlsx", inner)), "SEC014")
+    assert any("内嵌文件 Microsoft_Excel_Worksheet.xlsx 中：隐藏的工作表" in f["message"] for f in found), found
+
+
+def test_a_marking_in_an_embedded_document_in_a_workbook_is_found(make_site: MakeSite) -> None:
+    inner = docx_bytes(MARKING, "内部的正文")
+    outer = _with(xlsx_bytes([["见附件"]]), {"xl/embeddings/Microsoft_Word_Document.docx": inner})
+    found = _of(_check(make_site, "a.xlsx", outer), "SEC006")
+    assert found and "内嵌文件 Microsoft_Word_Document.docx" in found[0]["message"], found
+
+
+@pytest.mark.parametrize(
+    "name,data,said",
+    [
+        ("oleObject1.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 packaged file", "不是 Word 或 Excel 文件"),
+        ("Microsoft_Excel_Worksheet.xlsx", b"not a zip at all", "Microsoft_Excel_Worksheet.xlsx："),
+    ],
+    ids=["ole-object", "damaged-workbook"],
+)
+def test_an_embedded_file_that_cannot_be_read_blocks(make_site: MakeSite, name: str, data: bytes, said: str) -> None:
+    found = _of(_check(make_site, "a.docx", _docx_embedding(name, data)), "SEC015")
+    assert [f["severity"] for f in found] == ["block"], found
+    assert f"内嵌文件 {name}" in found[0]["message"] and said in found[0]["message"]
+    assert "内嵌对象" in found[0]["fix"]
+
+
+def test_embedding_is_followed_two_levels_deep_and_no_further(make_site: MakeSite) -> None:
+    level2 = _with(xlsx_bytes([["第二层"]]), {"xl/embeddings/deep.xlsx": xlsx_bytes([["第三层"]])})
+    level1 = _with(docx_bytes("第一层"), {"word/embeddings/level2.xlsx": level2})
+    found = _check(make_site, "a.docx", _docx_embedding("level1.docx", level1))
+    assert [f["message"] for f in _of(found, "SEC015")] == [
+        "附件 a.docx：内嵌文件 level1.docx 中：内嵌文件 level2.xlsx 中：内嵌文件 deep.xlsx 套在另一个内嵌文件中，"
+        "层数过多，未读取"
+    ]
+
+
+@pytest.mark.parametrize("title,fires", [(MARKING, True), ("每月受理件数", False)])
+def test_chart_text_is_scanned(make_site: MakeSite, title: str, fires: bool) -> None:
+    assert bool(_of(_check(make_site, "a.xlsx", _chart_book(title)), "SEC006")) is fires
+
+
+@pytest.mark.parametrize("text,fires", [(MARKING, True), ("说明：数据截至年底", False)])
+def test_text_box_on_a_sheet_is_scanned(make_site: MakeSite, text: str, fires: bool) -> None:
+    book = _with(xlsx_bytes([["公开的表格"]]), {"xl/drawings/drawing1.xml": DRAWING.format(text=text).encode()})
+    assert bool(_of(_check(make_site, "a.xlsx", book), "SEC006")) is fires
