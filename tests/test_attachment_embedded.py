@@ -1,6 +1,7 @@
 """What a Word or Excel attachment ships beyond its body's text: files embedded in it (插入 → 对象,
 a chart's data workbook), whose whole content travels with the attachment though the page shows a
-preview at most, and the text of its charts and drawings (text boxes on a sheet). An embedded Word
+preview at most; the data it keeps apart from what it shows (a pivot table's cache, custom XML);
+the text of its charts and drawings (text boxes on a sheet), sheet names, headers and footers. An embedded Word
 or Excel file is read like an attachment — its text scanned, its hidden parts SEC014 — and any
 other embedded file cannot be read, so it blocks (SEC015) until a reviewer signs it off."""
 
@@ -130,3 +131,40 @@ def test_chart_text_is_scanned(make_site: MakeSite, title: str, fires: bool) -> 
 def test_text_box_on_a_sheet_is_scanned(make_site: MakeSite, text: str, fires: bool) -> None:
     book = _with(xlsx_bytes([["公开的表格"]]), {"xl/drawings/drawing1.xml": DRAWING.format(text=text).encode()})
     assert bool(_of(_check(make_site, "a.xlsx", book), "SEC006")) is fires
+
+
+PIVOT = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<pivotCacheDefinition xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cacheFields count="1">'
+    '<cacheField name="联系电话"><sharedItems><s v="{value}"/></sharedItems></cacheField></cacheFields>'
+    "</pivotCacheDefinition>"
+)
+CUSTOM_XML = '<?xml version="1.0" encoding="UTF-8"?><root><note>{value}</note></root>'
+
+
+@pytest.mark.parametrize("value,fires", [("13812345678", True), ("办公室", False)])
+def test_a_pivot_cache_is_scanned(make_site: MakeSite, value: str, fires: bool) -> None:
+    """A pivot table keeps every row of its source in its cache, even when the source sheet is deleted."""
+    part = {"xl/pivotCache/pivotCacheDefinition1.xml": PIVOT.format(value=value).encode()}
+    found = _of(_check(make_site, "a.xlsx", _with(xlsx_bytes([["汇总"]]), part)), "SEC008")
+    assert bool(found) is fires
+    assert not fires or "数据透视表缓存 pivotCacheDefinition1.xml" in found[0]["message"]
+
+
+@pytest.mark.parametrize("value,fires", [(MARKING, True), ("发文稿纸", False)])
+def test_custom_xml_data_is_scanned(make_site: MakeSite, value: str, fires: bool) -> None:
+    part = {"customXml/item7.xml": CUSTOM_XML.format(value=value).encode()}
+    found = _of(_check(make_site, "a.docx", _with(docx_bytes("正文"), part)), "SEC006")
+    assert bool(found) is fires
+    assert not fires or "自定义 XML 数据 customXml/item7.xml" in found[0]["message"]
+
+
+def test_sheet_names_and_headers_are_scanned(make_site: MakeSite) -> None:
+    book = openpyxl.Workbook()
+    book.properties.creator = None
+    book.active.title = "机密★5年名单"
+    book.active.oddFooter.center.text = "联系人 13812345678"
+    book.active["A1"] = "公开的表格"
+    out = io.BytesIO()
+    book.save(out)
+    assert {"SEC006", "SEC008"} <= {f["rule"] for f in _check(make_site, "a.xlsx", out.getvalue())}

@@ -1,5 +1,5 @@
 """An attachment's own properties — Word's and Excel's 标题、主题、备注、自定义属性, a PDF's
-document information and XMP metadata — are shipped inside the published file though no page
+document information and XMP metadata, an image's EXIF descriptions and PNG text — are shipped inside the published file though no page
 shows them. The secrecy scan reads them like the file's text: a 密级标志, a phone number or a
 保密审查 opinion written there is refused, and the finding names the property. Each case pairs
 the leaking file with a near miss, the same property holding harmless text, which must pass."""
@@ -15,6 +15,8 @@ from typing import Any, Callable
 import docx
 import openpyxl
 import pytest
+from PIL import ExifTags, Image
+from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
@@ -62,6 +64,23 @@ def _xlsx(description: str) -> bytes:
     return out.getvalue()
 
 
+def _png(description: str) -> bytes:
+    info = PngInfo()
+    info.add_text("Description", description)
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), "white").save(out, format="PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def _jpeg(description: str) -> bytes:
+    exif = Image.Exif()
+    exif[ExifTags.Base.ImageDescription] = description
+    exif[ExifTags.Base.XPComment] = description.encode("utf-16-le")
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), "white").save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
 def _pdf(info: dict[str, str] | None = None, xmp: str = "") -> bytes:
     writer = PdfWriter(io.BytesIO(pdf_bytes("Public text")))
     if info:
@@ -92,6 +111,8 @@ CASES = {
     "pdf-info": ("a.pdf", _pdf({"/Subject": MARKING}), _pdf({"/Subject": "工作计划"}), "SEC006", "主题"),
     "pdf-own-key": ("a.pdf", _pdf({"/Contact": PHONE}), _pdf({"/Contact": "office"}), "SEC008", "文档信息 Contact"),
     # Chinese in XMP is often written as character references: &#x673A;&#x5BC6; is 机密
+    "png-text": ("a.png", _png(MARKING), _png("会议现场"), "SEC006", "文字块 Description"),
+    "jpeg-exif": ("a.jpg", _jpeg(PHONE), _jpeg("会议现场"), "SEC008", "图片说明"),
     "pdf-xmp": ("a.pdf", _pdf(xmp="&#x673A;&#x5BC6;★5年"), _pdf(xmp="&#x5DE5;&#x4F5C;"), "SEC006", "XMP 元数据"),
 }
 

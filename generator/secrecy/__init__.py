@@ -22,7 +22,7 @@ from ..findings import Finding
 from ..model import Department, Record, ReportSource, Site
 from . import signoffs as signoff_rules
 from .attachments import Attachment, attachments, digest_file, listed
-from .embedded import EMBEDDED_FIX
+from .officeparts import EMBEDDED_FIX
 from .markings import distribution_notes, internal_markings, process_title, secrecy_markings, sensitive_terms
 from .matches import Match, Text, fingerprint, half_width
 from .metadata import declassified_dates, department_names, own_findings, publisher_findings

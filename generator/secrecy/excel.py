@@ -25,7 +25,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter, range_bo
 
 from .attachments import HEX, HIDDEN_FIX, WHITE, same_colour
 from .extract import Extract, parse_xml
-from . import embedded, officeprops
+from . import officeparts, officeprops
 
 LOWEST_ROW = 1.0  # points: a row at most this high shows nothing of its text (Excel's step is 0.75)
 NARROWEST_COLUMN = 0.1  # characters: a column narrower than this is less than a pixel wide
@@ -333,6 +333,8 @@ def read_xlsx(source: Path | IO[bytes], depth: int = 0) -> Extract:
         columns = [key for key, dim in sheet.column_dimensions.items() if dim.hidden]
         if columns:
             found.hidden.append(f"工作表“{sheet.title}”的隐藏列：{'、'.join(columns[:10])}")
+        lines.append(sheet.title)  # the tab shows it
+        lines.extend(_header_footer(sheet))
         check = _SheetCheck(sheet, colours)
         commented = 0
         for row in sheet.iter_rows():
@@ -353,10 +355,21 @@ def read_xlsx(source: Path | IO[bytes], depth: int = 0) -> Extract:
             found.hidden.append(f"{where}定义名称 {named} 中写有文字，不在任何单元格中显示；{HIDDEN_FIX}")
             lines.extend(text for _, text in texts)
     found.text = "\n".join(lines)
-    embedded.add_parts(found, source, "xl/", depth)
+    officeparts.add_parts(found, source, "xl/", depth)
     properties = officeprops.properties(source)
     found.add_properties(properties)
     found.metadata.extend(officeprops.identifying(properties))
+    return found
+
+
+def _header_footer(sheet: Any) -> list[str]:
+    """The text of the sheet's headers and footers (页眉、页脚), printed on every page."""
+    found = []
+    for kind in ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter"):
+        item = getattr(sheet.HeaderFooter, kind)
+        for part in (item.left, item.center, item.right):
+            if part.text and part.text.strip():
+                found.append(part.text)
     return found
 
 

@@ -1,8 +1,12 @@
-"""Image attachments with Pillow: no text anyone can check (SEC015), and EXIF that
-identifies a person or a place (SEC012)."""
+"""Image attachments with Pillow: no text anyone can check (SEC015), EXIF that identifies a
+person or a place (SEC012), and the text an image file carries unseen — EXIF descriptions,
+titles, comments and keywords, PNG text chunks, a JPEG or GIF comment, XMP — which is scanned
+like an attachment's properties."""
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from PIL import ExifTags, Image
@@ -10,18 +14,59 @@ from PIL import ExifTags, Image
 from .extract import Extract
 
 PEOPLE = {ExifTags.Base.Artist: "作者", ExifTags.Base.XPAuthor: "作者"}
+# The EXIF tags that hold text, by the name a finding gives them (XP… are Windows' 属性 → 详细信息).
+TEXTS = {
+    ExifTags.Base.ImageDescription: "图片说明",
+    ExifTags.Base.Artist: "作者",
+    ExifTags.Base.Copyright: "版权",
+    ExifTags.Base.XPTitle: "标题",
+    ExifTags.Base.XPSubject: "主题",
+    ExifTags.Base.XPComment: "备注",
+    ExifTags.Base.XPKeywords: "标记",
+    ExifTags.Base.XPAuthor: "作者",
+}
+USER_COMMENT = ExifTags.Base.UserComment  # in the Exif IFD, after an 8-byte character-code header
+TAG = re.compile(r"<[^>]*>")
+
+
+def _exif_text(value: object) -> str:
+    """An EXIF value as text: the XP… tags are UTF-16 (little-endian) bytes, the rest ASCII or UTF-8."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-16-le", errors="ignore").rstrip("\x00")
+    return " ".join(str(value).split()) if value else ""
+
+
+def _user_comment(value: object) -> str:
+    if not isinstance(value, bytes) or len(value) < 8:
+        return _exif_text(value)
+    code, text = value[:8], value[8:]
+    encoding = "utf-16-le" if code.startswith(b"UNICODE") else "utf-8"
+    return " ".join(text.decode(encoding, errors="ignore").replace("\x00", " ").split())
+
+
+def _info_text(value: object) -> str:
+    """A text chunk, a comment or XMP (tags dropped, references resolved) as one line."""
+    text = value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value)
+    return " ".join(html.unescape(TAG.sub(" ", text)).split())
 
 
 def read_image(path: Path) -> Extract:
     found = Extract()
     with Image.open(path) as image:
         exif = image.getexif()
+        info = dict(image.info)
+        chunks = dict(getattr(image, "text", {}) or {})  # PNG tEXt, zTXt and iTXt
     if exif.get_ifd(ExifTags.IFD.GPSInfo):
         found.metadata.append(("GPS 位置", "图片含拍摄地点坐标"))
     for tag, label in PEOPLE.items():
-        value = exif.get(tag)
-        if isinstance(value, bytes):
-            value = value.decode("utf-16-le", errors="ignore").rstrip("\x00")
-        if value and str(value).strip():
-            found.metadata.append((label, str(value).strip()))
+        value = _exif_text(exif.get(tag))
+        if value:
+            found.metadata.append((label, value))
+    texts = [(label, _exif_text(exif.get(tag))) for tag, label in TEXTS.items()]
+    texts.append(("用户注释", _user_comment(exif.get_ifd(ExifTags.IFD.Exif).get(USER_COMMENT))))
+    texts.extend((f"文字块 {key}", _info_text(value)) for key, value in chunks.items())
+    texts.extend(
+        (label, _info_text(info[key])) for key, label in (("comment", "注释"), ("xmp", "XMP 元数据")) if key in info
+    )
+    found.add_properties([(label, text) for label, text in texts if text])
     return found

@@ -26,7 +26,7 @@ from lxml import etree
 
 from .attachments import HEX, HIDDEN_FIX, WHITE, same_colour
 from .extract import Extract, parse_xml
-from . import embedded, officeprops
+from . import officeparts, officeprops
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -371,7 +371,7 @@ def read_docx(source: Path | IO[bytes], depth: int = 0) -> Extract:
         count, places = _places(tiny)
         found.hidden.append(f"{count} 段有字号不大于 1 磅的文字，看不见：{places}；{HIDDEN_FIX}")
     found.text = "\n".join(lines)
-    embedded.add_parts(found, source, "word/", depth)
+    officeparts.add_parts(found, source, "word/", depth)
     properties = officeprops.properties(source)
     found.add_properties(properties)
     found.metadata.extend(officeprops.identifying(properties))

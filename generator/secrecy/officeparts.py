@@ -1,5 +1,7 @@
 """What a Word or Excel attachment holds beyond its body's text: the text of its charts, SmartArt
-diagrams and (Excel) drawings — text boxes and shapes on a sheet —, and the files embedded in it
+diagrams and (Excel) drawings — text boxes and shapes on a sheet —; the data it keeps and shows at
+most in part — a pivot table's cache (every row of its source, even when the source sheet is
+gone), the cached values of external links, custom XML data —; and the files embedded in it
 (插入 → 对象, a chart's data workbook). An embedded Word or Excel file is read like an attachment,
 to a depth of MAX_DEPTH, and its text, properties, hidden parts and unreadable parts are said to be
 in it: the whole file ships inside the attachment, though the page shows at most a preview of it.
@@ -26,6 +28,9 @@ EMBEDDED_FIX = (
 MAX_DEPTH = 2  # a file embedded in an embedded file is read; one level further is not
 DRAWN = ("charts/", "diagrams/", "drawings/")  # parts whose text DrawingML or a chart holds
 DRAWN_TEXT = {"t", "v"}  # a:t (DrawingML text), c:v (a chart's cached labels and values)
+# Parts that keep data apart from what the file shows, with the name a finding gives them.
+KEPT = {"pivotCache/": "数据透视表缓存", "externalLinks/": "外部链接的缓存数据"}
+CUSTOM_XML = "customXml/item"  # custom XML data (content controls bound to it, SharePoint columns)
 READERS = {
     ".docx": ("Word", "word:read_docx"),
     ".docm": ("Word", "word:read_docx"),
@@ -36,17 +41,23 @@ READERS = {
 
 def add_parts(found: Extract, source: Path | IO[bytes], prefix: str, depth: int) -> None:
     """Into `found`: the drawn text of the package's parts under `prefix` ("word/", "xl/") as its
-    text, and each file in `prefix`embeddings/ as an embedded file. `depth`: how deep `source`
-    itself is embedded (0: the attachment)."""
+    text; its pivot caches, external links' caches and custom XML data as parts; each file in
+    `prefix`embeddings/ as an embedded file. `depth`: how deep `source` itself is embedded (0: the
+    attachment)."""
     with zipfile.ZipFile(source) as archive:
         for name in sorted(archive.namelist()):
+            if name.startswith(CUSTOM_XML) and name.endswith(".xml") and "/_rels/" not in name:
+                found.parts.append((f"自定义 XML 数据 {name}", _kept_text(archive.read(name))))
             rest = name.removeprefix(prefix)
-            if rest == name or name.endswith("/") or "/_rels/" in name:
+            if rest == name or name.endswith("/") or "/_rels/" in name or not archive.getinfo(name).file_size:
                 continue
             if rest.startswith("embeddings/"):
                 _embedded(found, PurePosixPath(name).name, archive.read(name), depth)
             elif rest.startswith(DRAWN) and name.endswith(".xml"):
                 found.text += "\n" + "\n".join(_drawn_text(archive.read(name)))
+            elif rest.startswith(tuple(KEPT)) and name.endswith(".xml"):
+                kept = next(label for folder, label in KEPT.items() if rest.startswith(folder))
+                found.parts.append((f"{kept} {PurePosixPath(name).name}", _kept_text(archive.read(name))))
 
 
 def _drawn_text(data: bytes) -> list[str]:
@@ -55,6 +66,15 @@ def _drawn_text(data: bytes) -> list[str]:
         for node in parse_xml(data).iter()
         if isinstance(node.tag, str) and etree.QName(node).localname in DRAWN_TEXT and (node.text or "").strip()
     ]
+
+
+def _kept_text(data: bytes) -> str:
+    """Every text of a data part, in elements and in `v` and `name` attributes (a pivot cache
+    writes each value as <s v="…"/>, each column as <cacheField name="…">)."""
+    root = parse_xml(data)
+    found = [value for node in root.iter() for value in (node.get("v"), node.get("name")) if value]
+    found.extend(text for text in root.itertext() if text.strip())
+    return "\n".join(found)
 
 
 def _embedded(found: Extract, name: str, data: bytes, depth: int) -> None:
