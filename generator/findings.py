@@ -64,6 +64,20 @@ class Findings:
         finding.severity = severity
         self.items.append(finding)
 
+    def add_blocking(self, findings: Iterable[Finding]) -> None:
+        """Findings that block whatever site.yaml sets for their rule: the output scan's, for which
+        the build was abandoned. Where the site made the rule milder, the message says so, since
+        its own setting is what the clerk will look at first."""
+        for finding in findings:
+            severity = self.severity_of(finding.rule)
+            if severity != BLOCK:
+                finding.message += (
+                    f"（site.yaml 的 rules 将 {finding.rule} 设为 {severity}，只影响生成前的检查；"
+                    "生成后对输出的审查不受此设置影响）"
+                )
+            finding.severity = BLOCK
+            self.items.append(finding)
+
     def extend(self, findings: Iterable[Finding]) -> None:
         for finding in findings:
             self.add(finding)

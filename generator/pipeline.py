@@ -146,7 +146,7 @@ def build(
                 # saved with the output's files just before the swap (output.staging)
                 cache.keep(allowed, groups, listed_forms, metadata_pages)
         except secrecy.LeakFound as leak:
-            result.findings.extend(leak.findings)
+            result.findings.add_blocking(leak.findings)
             return result
     result.pages, result.built = pages, True
     result.search_stale = any(report.stale for report in reports)

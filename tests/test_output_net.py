@@ -176,3 +176,18 @@ def test_a_large_output_is_scanned_in_fresh_processes_with_the_findings_of_one(
         found[jobs] = re.findall(r"build/\S+:\d+\s+生成的输出中\S+", result.err)
     assert planted and found["1"] == found["2"] != []
     assert "spawn" in started
+
+
+@pytest.mark.parametrize("setting", ["off", "warn"])
+def test_the_net_blocks_and_says_so_whatever_the_site_sets_for_the_rule(make_site: MakeSite, setting: str) -> None:
+    """A site that switches SEC006 off or to warn passes the check, but the output scan still
+    abandons the build: its finding is shown as blocking, saying the setting does not reach it —
+    not a bare "blocking problems" with none listed."""
+    site_yaml = SITE_YAML.replace("rules: {", f"rules: {{SEC006: '{setting}', ")
+    site = make_site({"site.yaml": site_yaml, "content/d1/r.md": record_text("本办法附件：机密★5年")})
+    result = run_cli("build", "--site", site)
+    assert result.code == 1
+    shown = result.out + result.err
+    assert "[阻断] SEC006" in shown
+    assert f"site.yaml 的 rules 将 SEC006 设为 {setting}，只影响生成前的检查" in shown
+    assert not (site / "build").exists()
