@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import functools
 import os
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -53,6 +54,24 @@ def inside(path: Path, folder: Path, strict: bool = False) -> bool:
 LINK_FIX = "删除该链接，把真实文件（或目录）本身放在这里，即用文件替换链接。"
 SPECIAL_MESSAGE = "不是普通文件（管道、套接字或设备），已跳过"
 SPECIAL_FIX = "删除该文件；内容目录中只能放普通文件。"
+# A name that reads as a record's but does not end in ".md": R.MD saved by Windows, r.markdown,
+# an editor's backup (r.md~, #r.md#) or what a merge leaves (r.md.orig, r.md.rej). Not read — a
+# copy may hold an older publicity — but said, so that no record goes unpublished unnoticed.
+ALMOST_A_RECORD = re.compile(r"\.(?:md|markdown|mdown)(?![0-9a-z])", re.IGNORECASE)
+
+
+def not_a_record(rel: str, dept: str = "") -> Finding:
+    """FMT001 (warning): a file named almost like a record, which is not read (ALMOST_A_RECORD)."""
+    return Finding(
+        "FMT001",
+        rel,
+        1,
+        "文件名不以小写的 .md 结尾，不作为记录读取，也不发布",
+        "是记录的，改名为以 .md 结尾（小写）；是编辑器备份或合并冲突留下的副本（~、.orig、.rej、.bak 等），"
+        "删除它，不要提交。",
+        severity=WARN,
+        dept=dept,
+    )
 
 
 def link_out(rel: str, what: str, dept: str = "") -> Finding:
@@ -462,6 +481,8 @@ def record_paths(folder: Path, site_root: Path, findings: list[Finding]) -> list
                     folders.append((os.path.join(base, name), f"{rel}/{name}", False, is_link))
                 continue
             if not name.endswith(".md"):
+                if ALMOST_A_RECORD.search(name):
+                    findings.append(not_a_record(f"{rel}/{name}", dept))
                 continue
             path = os.path.join(base, name)
             if is_link and not inside(Path(path), content):
