@@ -22,7 +22,6 @@ from ..findings import Finding
 from ..model import Department, Record, ReportSource, Site
 from . import signoffs as signoff_rules
 from .attachments import Attachment, attachments, digest_file, listed
-from .officeparts import EMBEDDED_FIX
 from .markings import distribution_notes, internal_markings, process_title, secrecy_markings, sensitive_terms
 from .matches import Match, Text, fingerprint, half_width
 from .metadata import declassified_dates, department_names, own_findings, publisher_findings
@@ -103,9 +102,9 @@ def _attachment_candidates(record: Record, attachment: Attachment) -> Iterator[C
         return
     if not extract.readable:
         yield finding("SEC015", "没有可提取的文字（扫描件或图片），无法审查")
-    for problem in extract.unreadable:
+    for problem, fix in extract.unreadable:
         found = finding("SEC015", problem, problem)
-        found.finding.fix = EMBEDDED_FIX
+        found.finding.fix = fix
         yield found
     for hidden in extract.hidden:
         yield finding("SEC014", f"含隐藏内容：{hidden}", hidden)

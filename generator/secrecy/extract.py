@@ -21,7 +21,8 @@ class Extract:
     # (标题、主题、备注、自定义属性, PDF 文档信息) and the files embedded in it. Scanned like its text,
     # each named in a finding; not counted as readable text (SEC015).
     parts: list[tuple[str, str]] = field(default_factory=list)
-    unreadable: list[str] = field(default_factory=list)  # SEC015: what in the file cannot be read
+    # SEC015: what in the file cannot be read, and what to do about it
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def readable(self) -> bool:
@@ -37,4 +38,4 @@ class Extract:
         self.parts.append((where, inner.text))
         self.parts.extend((f"{where} 的{part}", text) for part, text in inner.parts)
         self.hidden.extend(f"{where} 中：{hidden}" for hidden in inner.hidden)
-        self.unreadable.extend(f"{where} 中：{problem}" for problem in inner.unreadable)
+        self.unreadable.extend((f"{where} 中：{problem}", fix) for problem, fix in inner.unreadable)

@@ -80,10 +80,10 @@ def _kept_text(data: bytes) -> str:
 def _embedded(found: Extract, name: str, data: bytes, depth: int) -> None:
     suffix = PurePosixPath(name).suffix.lower()
     if suffix not in READERS:
-        found.unreadable.append(f"内嵌文件 {name}（不是 Word 或 Excel 文件）无法审查")
+        found.unreadable.append((f"内嵌文件 {name}（不是 Word 或 Excel 文件）无法审查", EMBEDDED_FIX))
         return
     if depth + 1 > MAX_DEPTH:
-        found.unreadable.append(f"内嵌文件 {name} 套在另一个内嵌文件中，层数过多，未读取")
+        found.unreadable.append((f"内嵌文件 {name} 套在另一个内嵌文件中，层数过多，未读取", EMBEDDED_FIX))
         return
     kind, spec = READERS[suffix]
     module, function = spec.split(":")
@@ -92,9 +92,9 @@ def _embedded(found: Extract, name: str, data: bytes, depth: int) -> None:
         check_zip(io.BytesIO(data), kind)
         inner = reader(io.BytesIO(data), depth + 1)
     except Unreadable as exc:
-        found.unreadable.append(f"内嵌文件 {name}：{exc.message}")
+        found.unreadable.append((f"内嵌文件 {name}：{exc.message}", EMBEDDED_FIX))
         return
     except Exception:  # noqa: BLE001 - a damaged embedded file is a finding, never a crash
-        found.unreadable.append(f"内嵌文件 {name} 无法读取")
+        found.unreadable.append((f"内嵌文件 {name} 无法读取", EMBEDDED_FIX))
         return
     found.add_embedded(name, inner)

@@ -64,6 +64,31 @@ INFO_FIELDS = {
 }
 IDENTIFYING = ("作者", "最后修改人", "单位")
 INFO_DATES = {"/CreationDate", "/ModDate"}
+UNMAPPED = "unmapped"  # _read_page's count of visible text in fonts whose text cannot be read
+UNMAPPED_FIX = (
+    "用 Word 或 WPS 从原文件重新导出 PDF（“另存为 PDF”会写入文字与字体的对照），或由审核人逐页审查这些页后"
+    "在 signoffs 中签认。"
+)
+# The predefined CMaps whose codes stand for known characters (ISO 32000 9.7.5.2): a composite
+# font encoded with one of them can be read without /ToUnicode; with any other — Identity-H/V, an
+# embedded CMap — it cannot.
+UNICODE_CMAPS = {
+    f"/{name}-{direction}"
+    for name in (
+        "GB-EUC",
+        "GBpc-EUC",
+        "GBK-EUC",
+        "GBK2K",
+        "ETen-B5",
+        "ETenms-B5",
+        "90ms-RKSJ",
+        "UniGB-UTF16",
+        "UniCNS-UTF16",
+        "UniJIS-UTF16",
+        "UniKS-UTF16",
+    )
+    for direction in "HV"
+}
 TAG = re.compile(r"<[^>]*>")
 INVISIBLE_MODES = {3, 7}
 FILLED_MODES = {0, 2, 4, 6}
@@ -214,17 +239,26 @@ def _components(space: Any, resources: Any) -> int | None:
     return None
 
 
-def _vertical(resources: Any, name: Any) -> bool:
-    """Whether the font `name` writes vertically (an Identity-V or other -V CMap)."""
+def _font_facts(resources: Any, name: Any) -> tuple[bool, bool]:
+    """Whether the font `name` writes vertically (an Identity-V or other -V CMap), and whether its
+    text cannot be turned into Unicode: a composite (Type0) font with no /ToUnicode whose encoding
+    is not one of the predefined CMaps that say which characters their codes are (UNICODE_CMAPS) —
+    Identity-H, the commonest, numbers glyphs, not characters, so what is extracted is noise."""
     try:
         fonts = resources.get("/Font") if resources is not None else None
         font = fonts[name].get_object() if fonts is not None and name in fonts else None
         encoding = font.get("/Encoding") if font is not None else None
         encoding = encoding.get_object() if encoding is not None else None
         cmap = encoding.get("/CMapName") if isinstance(encoding, dict) else encoding
+        unmapped = (
+            font is not None
+            and font.get("/Subtype") == "/Type0"
+            and "/ToUnicode" not in font
+            and not (isinstance(encoding, str) and (encoding in UNICODE_CMAPS or "-UCS2-" in encoding))
+        )
     except (AttributeError, KeyError, TypeError):
-        return False
-    return str(cmap or "").endswith("-V")
+        return False, False
+    return str(cmap or "").endswith("-V"), unmapped
 
 
 class _State:
@@ -241,6 +275,7 @@ class _State:
         "scale",
         "rise",
         "vertical",
+        "unmapped",
         "fill",
         "stroke",
         "fill_space",
@@ -257,6 +292,7 @@ class _State:
         self.leading = self.size = self.char_space = self.word_space = self.rise = 0.0
         self.scale = 1.0
         self.vertical = False
+        self.unmapped = False  # the font's text cannot be turned into Unicode (_font_facts)
         self.fill: Colour | None = BLACK  # None: a colour the check does not know
         self.stroke: Colour | None = BLACK
         self.fill_space: int | None = 1
@@ -295,7 +331,8 @@ class _Page:
         self.texts: list[_Text] = []
         self.paints: list[tuple[Box, Colour | None]] = []  # in order; None: a colour not known
         self.boxes: list[tuple[int, Box]] = []  # opaque filled rectangles: (index in paints, area)
-        self.fonts: dict[tuple[int, str], bool] = {}  # whether a font writes vertically
+        self.fonts: dict[tuple[int, str], tuple[bool, bool]] = {}  # _font_facts of each font
+        self.unmapped = 0  # bytes of visible text in fonts whose text cannot be read
         self.forms = 0
 
     def run(self, content: Any, resources: Any, state: _State, chain: frozenset[int]) -> None:
@@ -322,6 +359,8 @@ class _Page:
                 if state.mode in INVISIBLE_MODES:
                     self.invisible.append(_point(0.0, 0.0, _times(text, state.ctm)))
                     continue
+                if state.unmapped:
+                    self.unmapped += count
                 size = abs(state.size)
                 low += (
                     count * (min(state.char_space, 0.0) + min(state.word_space, 0.0))
@@ -444,8 +483,8 @@ class _Page:
         state.size = values[0] if values else state.size
         key = (id(resources), str(operands[0]))
         if key not in self.fonts:
-            self.fonts[key] = _vertical(resources, operands[0])
-        state.vertical = self.fonts[key]
+            self.fonts[key] = _font_facts(resources, operands[0])
+        state.vertical, state.unmapped = self.fonts[key]
 
     def _graphics_state(self, name: Any, resources: Any, state: _State) -> None:
         states = resources.get("/ExtGState") if resources is not None else None
@@ -613,7 +652,8 @@ def _visible_box(page: Any) -> Box:
 
 def _read_page(reader: PdfReader, page: Any) -> tuple[str, dict[str, int]]:
     """The text of `page` (pypdf's own extraction, of the page as it is), and how many of its
-    text-showing operators draw text not seen, by how it is hidden. The content is parsed again
+    text-showing operators draw text not seen, by how it is hidden, with UNMAPPED: how many bytes
+    of visible text it draws in fonts whose text cannot be read. The content is parsed again
     for the second: sharing pypdf's parse would mean handing its extraction an object of ours."""
     contents = page.get("/Contents")
     contents = contents.get_object() if contents is not None else None  # an indirect object, mostly
@@ -626,7 +666,7 @@ def _read_page(reader: PdfReader, page: Any) -> tuple[str, dict[str, int]]:
     box = _visible_box(page)
     drawn = _Page(reader, box)
     drawn.run(content, resources, _State(box), frozenset())
-    return page.extract_text() or "", drawn.hidden()
+    return page.extract_text() or "", {**drawn.hidden(), UNMAPPED: drawn.unmapped}
 
 
 def _revisions(raw: bytes) -> int:
@@ -658,9 +698,12 @@ def read_pdf(path: Path) -> Extract:
     if revisions > 1:
         found.hidden.append(f"PDF 经过增量保存（{revisions} 个版本），早先版本的内容仍留在文件中")
     pages = []
+    unmapped: list[int] = []
     hidden: dict[str, dict[int, int]] = {kind: {} for kind in KINDS}
     for number, page in enumerate(reader.pages, start=1):
         text, counts = _read_page(reader, page)
+        if counts.pop(UNMAPPED, 0):
+            unmapped.append(number)
         pages.append(text)
         for kind, count in counts.items():
             if count:
@@ -680,6 +723,14 @@ def read_pdf(path: Path) -> Extract:
             found.hidden.append(
                 f"第 {_pages(list(on_pages))} 页有 {sum(on_pages.values())} 处{HIDDEN_TEXT[kind]}，页面上看不见；{HIDDEN_FIX}"
             )
+    if unmapped:
+        found.unreadable.append(
+            (
+                f"第 {_pages(unmapped)} 页的文字所用字体没有文字对照表（ToUnicode），提取出的是乱码，"
+                "这些页上的文字无法审查",
+                UNMAPPED_FIX,
+            )
+        )
     embedded = list(reader.attachments)
     if embedded:
         found.hidden.append(f"PDF 内嵌文件：{'、'.join(embedded)}")
