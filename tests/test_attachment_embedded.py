@@ -168,3 +168,46 @@ def test_sheet_names_and_headers_are_scanned(make_site: MakeSite) -> None:
     out = io.BytesIO()
     book.save(out)
     assert {"SEC006", "SEC008"} <= {f["rule"] for f in _check(make_site, "a.xlsx", out.getvalue())}
+
+
+def _docx_patched(insert: str) -> bytes:
+    """A Word file with `insert` (WordprocessingML) added at the end of its body."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx_bytes("正文"))) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            data = source.read(member.filename)
+            if member.filename == "word/document.xml":
+                data = data.replace(b"<w:sectPr", insert.encode() + b"<w:sectPr", 1)
+            target.writestr(member, data)
+    return out.getvalue()
+
+
+FIELD = '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>{code}</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+ALT = (
+    '<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+    '<wp:docPr id="9" name="图片 9" descr="{text}"/></wp:inline></w:drawing></w:r></w:p>'
+)
+
+
+@pytest.mark.parametrize(
+    "insert,fires",
+    [
+        (FIELD.format(code=' INCLUDETEXT "D:\\\\机密★5年\\\\名单.docx" '), True),
+        (FIELD.format(code=" PAGE "), False),
+        (ALT.format(text="身份证 110101199003077774"), True),
+        (ALT.format(text="会议现场照片"), False),
+    ],
+    ids=["field-code", "field-code-near-miss", "alt-text", "alt-text-near-miss"],
+)
+def test_field_codes_and_alternative_text_are_scanned(make_site: MakeSite, insert: str, fires: bool) -> None:
+    found = [f for f in _check(make_site, "a.docx", _docx_patched(insert)) if f["rule"] in ("SEC006", "SEC008")]
+    assert bool(found) is fires, found
+
+
+@pytest.mark.parametrize("alt,fires", [(MARKING, True), ("图表：每月件数", False)])
+def test_alternative_text_on_a_sheet_is_scanned(make_site: MakeSite, alt: str, fires: bool) -> None:
+    drawing = DRAWING.format(text="说明").replace(
+        "<xdr:sp>", f'<xdr:sp><xdr:nvSpPr><xdr:cNvPr id="2" name="图片 1" descr="{alt}"/></xdr:nvSpPr>'
+    )
+    book = _with(xlsx_bytes([["公开的表格"]]), {"xl/drawings/drawing1.xml": drawing.encode()})
+    assert bool(_of(_check(make_site, "a.xlsx", book), "SEC006")) is fires

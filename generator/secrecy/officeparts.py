@@ -61,11 +61,17 @@ def add_parts(found: Extract, source: Path | IO[bytes], prefix: str, depth: int)
 
 
 def _drawn_text(data: bytes) -> list[str]:
-    return [
-        node.text
-        for node in parse_xml(data).iter()
-        if isinstance(node.tag, str) and etree.QName(node).localname in DRAWN_TEXT and (node.text or "").strip()
-    ]
+    """The text of a drawing or chart part, with each shape's alternative text (cNvPr descr, title)."""
+    found = []
+    for node in parse_xml(data).iter():
+        if not isinstance(node.tag, str):
+            continue
+        name = etree.QName(node).localname
+        if name in DRAWN_TEXT and (node.text or "").strip():
+            found.append(node.text)
+        elif name == "cNvPr":
+            found.extend(text for key in ("descr", "title") if (text := node.get(key)))
+    return found
 
 
 def _kept_text(data: bytes) -> str:

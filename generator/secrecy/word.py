@@ -33,7 +33,11 @@ W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 WPS = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-TEXT_TAGS = {W + "t", W + "delText"}
+# Text as it is written, deleted in a tracked change, or in a field's code (a HYPERLINK's address,
+# an INCLUDETEXT's path: not shown unless the field codes are, but in the file)
+TEXT_TAGS = {W + "t", W + "delText", W + "instrText"}
+DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+ALT_TEXT = ("descr", "title")  # a picture's or shape's alternative text (可选文字), read aloud, not shown
 TRACKED = {
     W + "ins": "修订（插入）",
     W + "del": "修订（删除）",
@@ -346,6 +350,7 @@ def read_docx(source: Path | IO[bytes], depth: int = 0) -> Extract:
             continue
         root = parse_xml(part.blob)
         lines.extend(_paragraphs(root))
+        lines.extend(text for node in root.iter(DOC_PR) for key in ALT_TEXT if (text := node.get(key)))
         for tag, label in TRACKED.items():
             count = sum(1 for _ in root.iter(tag))
             if count:
