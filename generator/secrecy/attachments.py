@@ -26,10 +26,15 @@ from .matches import Text, half_width
 # The reader of each type, imported when a file of that type is read (pypdf, python-docx,
 # openpyxl and Pillow are not loaded by a check that meets none).
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".tif", ".tiff", ".webp", ".bmp"}
-READERS: dict[str, str] = {".pdf": "pdf:read_pdf", ".docx": "word:read_docx", ".xlsx": "excel:read_xlsx"}
+READERS: dict[str, str] = {
+    ".pdf": "pdf:read_pdf",
+    ".docx": "word:read_docx",
+    ".xlsx": "excel:read_xlsx",
+    ".ofd": "ofd:read_ofd",
+}
 READERS.update({suffix: "image:read_image" for suffix in IMAGE_SUFFIXES})
 PLAIN = {".txt", ".csv"}
-ZIPPED = {".docx": "Word", ".xlsx": "Excel"}  # Office files: zips, checked before they are unpacked
+ZIPPED = {".docx": "Word", ".xlsx": "Excel", ".ofd": "OFD"}  # zips, checked before they are unpacked
 KINDS = {**ZIPPED, ".pdf": "PDF", **{suffix: "图片" for suffix in IMAGE_SUFFIXES}}
 
 # SEC014 for content made invisible by formatting (white on white, a zero-height row, a `;;;`

@@ -1,0 +1,138 @@
+"""OFD attachments (GB/T 33190 版式文档, the format of much 电子公文) are read, not only signed off:
+the text of their pages is scanned for markings and personal data, text drawn invisible,
+annotations and attached files are SEC014, the document information is scanned like a file's
+properties, and a damaged or text-less OFD blocks (SEC015) as a PDF does."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from conftest import record_text, run_cli
+
+MakeSite = Callable[..., Path]
+FILES = "content/d1/r.files/"
+NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+TEXT = (
+    '<ofd:TextObject ID="3" Boundary="10 10 100 10" Font="4" Size="5"{attributes}>'
+    '<ofd:FillColor Value="0 0 0"/><ofd:TextCode X="0" Y="5">{text}</ofd:TextCode></ofd:TextObject>'
+)
+ANNOTATIONS = (
+    f'<ofd:Annotations {NS}><ofd:Page PageID="1"><ofd:FileLoc>Page_0/Annotation.xml</ofd:FileLoc></ofd:Page>'
+    "</ofd:Annotations>"
+)
+
+
+def _ofd(
+    objects: str = TEXT.format(attributes="", text="关于印发工作方案的通知"),
+    doc_info: str = "",
+    annotation: str = "",
+    attachment: str = "",
+) -> bytes:
+    parts = {
+        "OFD.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD {NS} Version="1.0" DocType="OFD"><ofd:DocBody>'
+            f"<ofd:DocInfo><ofd:DocID>a1b2</ofd:DocID>{doc_info}</ofd:DocInfo>"
+            "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
+        ),
+        "Doc_0/Document.xml": (
+            f"<ofd:Document {NS}><ofd:CommonData><ofd:MaxUnitID>10</ofd:MaxUnitID><ofd:PageArea>"
+            '<ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea></ofd:CommonData><ofd:Pages><ofd:Page ID="1" '
+            'BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>'
+        ),
+        "Doc_0/Pages/Page_0/Content.xml": (
+            f'<ofd:Page {NS}><ofd:Content><ofd:Layer ID="2">{objects}</ofd:Layer></ofd:Content></ofd:Page>'
+        ),
+    }
+    if annotation:
+        parts["Doc_0/Annots/Annotations.xml"] = ANNOTATIONS
+        parts["Doc_0/Annots/Page_0/Annotation.xml"] = f"<ofd:PageAnnot {NS}>{annotation}</ofd:PageAnnot>"
+    if attachment:
+        parts["Doc_0/Attachs/Attachments.xml"] = (
+            f'<ofd:Attachments {NS}><ofd:Attachment ID="9" Name="{attachment}" Format="xlsx">'
+            f"<ofd:FileLoc>{attachment}</ofd:FileLoc></ofd:Attachment></ofd:Attachments>"
+        )
+        parts[f"Doc_0/Attachs/{attachment}"] = "内部名单"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+def _check(make_site: MakeSite, data: bytes) -> list[dict[str, Any]]:
+    site = make_site({"content/d1/r.md": record_text("正文。", attachments="[a.ofd]"), FILES + "a.ofd": data})
+    result = run_cli("check", "--site", site, "--format", "json")
+    assert result.code in (0, 1), result.err
+    return [f for f in json.loads(result.out) if f["rule"].startswith("SEC")]
+
+
+def _rules(found: list[dict[str, Any]]) -> set[str]:
+    return {f["rule"] for f in found}
+
+
+def test_a_clean_ofd_passes_without_a_sign_off(make_site: MakeSite) -> None:
+    assert _check(make_site, _ofd()) == []
+
+
+def test_a_marking_on_a_page_is_found(make_site: MakeSite) -> None:
+    found = _check(make_site, _ofd(TEXT.format(attributes="", text="机密★5年")))
+    assert _rules(found) == {"SEC006"} and "附件 a.ofd" in found[0]["message"]
+
+
+@pytest.mark.parametrize(
+    "attributes,hidden",
+    [
+        (' Visible="false"', True),
+        (' Fill="false"', True),
+        (' Alpha="0"', True),
+        (' Fill="false" Stroke="true"', False),  # outlined text is seen
+        (' Alpha="128"', False),
+    ],
+    ids=["not-visible", "not-filled", "transparent", "outlined", "half-transparent"],
+)
+def test_text_drawn_invisible_is_hidden_content(make_site: MakeSite, attributes: str, hidden: bool) -> None:
+    objects = TEXT.format(attributes="", text="公开的正文") + TEXT.format(attributes=attributes, text="删去的内容")
+    found = [f for f in _check(make_site, _ofd(objects)) if f["rule"] == "SEC014"]
+    assert bool(found) is hidden, found
+    assert not hidden or "第 1 页 1 处" in found[0]["message"]
+
+
+@pytest.mark.parametrize("kind,hidden", [("Highlight", True), ("Link", False), ("Watermark", False)])
+def test_annotations_other_than_links_watermarks_and_stamps_are_hidden_content(
+    make_site: MakeSite, kind: str, hidden: bool
+) -> None:
+    annotation = f'<ofd:Annot ID="5" Type="{kind}"><ofd:Remark>审阅意见</ofd:Remark></ofd:Annot>'
+    found = [f for f in _check(make_site, _ofd(annotation=annotation)) if f["rule"] == "SEC014"]
+    assert bool(found) is hidden and (not hidden or kind in found[0]["message"])
+
+
+def test_an_attached_file_is_hidden_content(make_site: MakeSite) -> None:
+    found = [f for f in _check(make_site, _ofd(attachment="名单.xlsx")) if f["rule"] == "SEC014"]
+    assert found and "OFD 内嵌文件：名单.xlsx" in found[0]["message"]
+
+
+def test_document_information_is_scanned_and_names_the_author(make_site: MakeSite) -> None:
+    info = "<ofd:Author>张三</ofd:Author><ofd:Abstract>联系人手机 13812345678</ofd:Abstract>"
+    found = _check(make_site, _ofd(doc_info=info))
+    assert any(f["rule"] == "SEC008" and "文件属性“摘要”" in f["message"] for f in found), found
+    assert any(f["rule"] == "SEC012" and "张三" in f["message"] for f in found), found
+
+
+@pytest.mark.parametrize(
+    "data,said",
+    [
+        (_ofd(objects=""), "没有可提取的文字"),
+        (b"PK\x03\x04 not really a zip", "已损坏"),
+        (_ofd().replace(b"OFD.xml", b"XYZ.xml"), "缺少 OFD.xml"),
+    ],
+    ids=["no-text", "damaged", "no-root"],
+)
+def test_an_ofd_that_cannot_be_checked_blocks(make_site: MakeSite, data: bytes, said: str) -> None:
+    found = [f for f in _check(make_site, data) if f["rule"] == "SEC015"]
+    assert [f["severity"] for f in found] == ["block"] and said in found[0]["message"], found
