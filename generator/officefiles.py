@@ -80,7 +80,7 @@ def broken(source: Path | IO[bytes], kind: str) -> Unreadable:
     """Why a file named as a Word/Excel/PDF file is none: empty, the legacy binary format under a
     new extension, or damaged."""
     head = _head(source)
-    new = {"Word": ".docx", "Excel": ".xlsx"}.get(kind, "")
+    new = {"Word": ".docx", "Excel": ".xlsx", "PowerPoint": ".pptx"}.get(kind, "")
     named = kind if not kind.isascii() else f" {kind} "  # 图片 / a Word file
     if not head:
         return Unreadable(f"文件是空的（0 字节），不是有效的{named}文件", "重新导出该文件后上传。")

@@ -100,7 +100,7 @@ def test_a_marking_in_an_embedded_document_in_a_workbook_is_found(make_site: Mak
 @pytest.mark.parametrize(
     "name,data,said",
     [
-        ("oleObject1.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 packaged file", "不是 Word 或 Excel 文件"),
+        ("oleObject1.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 packaged file", "不是 Word、Excel 或 PowerPoint 文件"),
         ("Microsoft_Excel_Worksheet.xlsx", b"not a zip at all", "Microsoft_Excel_Worksheet.xlsx："),
     ],
     ids=["ole-object", "damaged-workbook"],

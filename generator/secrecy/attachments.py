@@ -31,10 +31,16 @@ READERS: dict[str, str] = {
     ".docx": "word:read_docx",
     ".xlsx": "excel:read_xlsx",
     ".ofd": "ofd:read_ofd",
+    ".pptx": "slides:read_pptx",
 }
 READERS.update({suffix: "image:read_image" for suffix in IMAGE_SUFFIXES})
 PLAIN = {".txt", ".csv"}
-ZIPPED = {".docx": "Word", ".xlsx": "Excel", ".ofd": "OFD"}  # zips, checked before they are unpacked
+ZIPPED = {
+    ".docx": "Word",
+    ".xlsx": "Excel",
+    ".pptx": "PowerPoint",
+    ".ofd": "OFD",
+}  # zips, checked before they are unpacked
 KINDS = {**ZIPPED, ".pdf": "PDF", **{suffix: "图片" for suffix in IMAGE_SUFFIXES}}
 
 # SEC014 for content made invisible by formatting (white on white, a zero-height row, a `;;;`

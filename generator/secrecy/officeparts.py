@@ -36,6 +36,7 @@ READERS = {
     ".docm": ("Word", "word:read_docx"),
     ".xlsx": ("Excel", "excel:read_xlsx"),
     ".xlsm": ("Excel", "excel:read_xlsx"),
+    ".pptx": ("PowerPoint", "slides:read_pptx"),
 }
 
 
@@ -54,16 +55,17 @@ def add_parts(found: Extract, source: Path | IO[bytes], prefix: str, depth: int)
             if rest.startswith("embeddings/"):
                 _embedded(found, PurePosixPath(name).name, archive.read(name), depth)
             elif rest.startswith(DRAWN) and name.endswith(".xml"):
-                found.text += "\n" + "\n".join(_drawn_text(archive.read(name)))
+                found.text += "\n" + "\n".join(drawn_text(parse_xml(archive.read(name))))
             elif rest.startswith(tuple(KEPT)) and name.endswith(".xml"):
                 kept = next(label for folder, label in KEPT.items() if rest.startswith(folder))
                 found.parts.append((f"{kept} {PurePosixPath(name).name}", _kept_text(archive.read(name))))
 
 
-def _drawn_text(data: bytes) -> list[str]:
-    """The text of a drawing or chart part, with each shape's alternative text (cNvPr descr, title)."""
+def drawn_text(root: etree._Element) -> list[str]:
+    """The text of a DrawingML part (a drawing, chart or slide), with each shape's alternative
+    text (cNvPr descr, title)."""
     found = []
-    for node in parse_xml(data).iter():
+    for node in root.iter():
         if not isinstance(node.tag, str):
             continue
         name = etree.QName(node).localname
@@ -86,7 +88,7 @@ def _kept_text(data: bytes) -> str:
 def _embedded(found: Extract, name: str, data: bytes, depth: int) -> None:
     suffix = PurePosixPath(name).suffix.lower()
     if suffix not in READERS:
-        found.unreadable.append((f"内嵌文件 {name}（不是 Word 或 Excel 文件）无法审查", EMBEDDED_FIX))
+        found.unreadable.append((f"内嵌文件 {name}（不是 Word、Excel 或 PowerPoint 文件）无法审查", EMBEDDED_FIX))
         return
     if depth + 1 > MAX_DEPTH:
         found.unreadable.append((f"内嵌文件 {name} 套在另一个内嵌文件中，层数过多，未读取", EMBEDDED_FIX))
