@@ -211,3 +211,17 @@ def test_alternative_text_on_a_sheet_is_scanned(make_site: MakeSite, alt: str, f
     )
     book = _with(xlsx_bytes([["公开的表格"]]), {"xl/drawings/drawing1.xml": drawing.encode()})
     assert bool(_of(_check(make_site, "a.xlsx", book), "SEC006")) is fires
+
+
+def test_document_variables_are_scanned(make_site: MakeSite) -> None:
+    """Word's document variables (w:docVar in settings.xml), which add-ins fill and no page shows."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx_bytes("正文"))) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            data = source.read(member.filename)
+            if member.filename == "word/settings.xml":
+                variable = '<w:docVars><w:docVar w:name="承办人" w:val="联系电话 13812345678"/></w:docVars>'
+                data = data.replace(b"</w:settings>", variable.encode() + b"</w:settings>")
+            target.writestr(member, data)
+    found = _of(_check(make_site, "a.docx", out.getvalue()), "SEC008")
+    assert found and "文档变量“承办人”" in found[0]["message"], found

@@ -351,6 +351,8 @@ def read_docx(source: Path | IO[bytes], depth: int = 0) -> Extract:
         root = parse_xml(part.blob)
         lines.extend(_paragraphs(root))
         lines.extend(text for node in root.iter(DOC_PR) for key in ALT_TEXT if (text := node.get(key)))
+        # document variables (settings.xml w:docVar): text a macro or an add-in keeps, shown nowhere
+        found.parts.extend((f"文档变量“{v.get(W + 'name')}”", v.get(W + "val") or "") for v in root.iter(W + "docVar"))
         for tag, label in TRACKED.items():
             count = sum(1 for _ in root.iter(tag))
             if count:
