@@ -225,3 +225,9 @@ def test_document_variables_are_scanned(make_site: MakeSite) -> None:
             target.writestr(member, data)
     found = _of(_check(make_site, "a.docx", out.getvalue()), "SEC008")
     assert found and "文档变量“承办人”" in found[0]["message"], found
+
+
+def test_a_file_embedding_too_many_files_is_not_read_file_by_file(make_site: MakeSite) -> None:
+    many = {f"word/embeddings/Microsoft_Excel_Worksheet{n}.xlsx": b"not read" for n in range(51)}
+    found = _of(_check(make_site, "a.docx", _with(docx_bytes("正文"), many)), "SEC015")
+    assert [f["message"] for f in found] == ["附件 a.docx：内嵌了 51 个文件，超过 50 个，未逐个读取，无法审查"]
