@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 
 from conftest import DEPARTMENT_YAML, DEPT_USCC, SITE_YAML, record_text
 from generator import cli, urls
-from office_files import docx_bytes, pdf_bytes, png_bytes, xlsx_bytes
+from office_files import docx_bytes, ofd_bytes, pdf_bytes, png_bytes, pptx_bytes, xlsx_bytes
 from test_leaks import found_in
 
 TIME_LIMIT = 60  # seconds one command may take before the case counts as a hang
@@ -318,6 +318,8 @@ ATTACHMENT_NAMES = [
     "通知.docx",
     "表.xlsx",
     "文件.pdf",
+    "公文.ofd",
+    "解读.pptx",
     "图.png",
     "a#1 ?%.txt",
     "sub/x.txt",
@@ -348,6 +350,8 @@ def _good(suffix: str) -> bytes:
             ".docx": lambda: docx_bytes("附件正文"),
             ".xlsx": lambda: xlsx_bytes([["编号", "内容"], ["1", "附件"]]),
             ".pdf": lambda: pdf_bytes("Attachment text"),
+            ".ofd": lambda: ofd_bytes(),
+            ".pptx": lambda: pptx_bytes("政策解读"),
             ".png": png_bytes,
         }
         _GOOD[suffix] = makers.get(suffix, lambda: "附件正文".encode())()
@@ -386,7 +390,7 @@ def attachments(draw: st.DrawFn) -> dict[str, str | bytes]:
             st.lists(
                 st.text(alphabet=NAME_CHARS, min_size=1, max_size=30)
                 .filter(lambda n: n not in (".", "..") and not n.startswith("."))
-                .map(lambda n: n + draw(st.sampled_from([".txt", ".csv", ".docx", ".xlsx", ".pdf"]))),
+                .map(lambda n: n + draw(st.sampled_from([".txt", ".csv", ".docx", ".xlsx", ".pdf", ".ofd", ".pptx"]))),
                 min_size=1,
                 max_size=4,
                 unique=True,

@@ -4,6 +4,7 @@ clean ones, and ones hiding text the way Word, Excel and PDF editors do."""
 from __future__ import annotations
 
 import io
+import zipfile
 
 import docx
 import openpyxl
@@ -11,6 +12,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from openpyxl.comments import Comment
 from PIL import Image
+from pptx import Presentation
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
@@ -100,7 +102,69 @@ def pdf_bytes(text: str, author: str = "", incremental_text: str = "") -> bytes:
     return final.getvalue()
 
 
+def pptx_bytes(*titles: str) -> bytes:
+    """A PowerPoint deck of one titled slide per title, with no author."""
+    deck = Presentation()
+    deck.core_properties.author = ""
+    deck.core_properties.last_modified_by = ""
+    for title in titles:
+        deck.slides.add_slide(deck.slide_layouts[5]).shapes.title.text = title
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
 def png_bytes() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (20, 20), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+OFD_NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+OFD_TEXT = (
+    '<ofd:TextObject ID="3" Boundary="10 10 100 10" Font="4" Size="5"{attributes}>'
+    '<ofd:FillColor Value="0 0 0"/><ofd:TextCode X="0" Y="5">{text}</ofd:TextCode></ofd:TextObject>'
+)
+OFD_ANNOTATIONS = (
+    f'<ofd:Annotations {OFD_NS}><ofd:Page PageID="1"><ofd:FileLoc>Page_0/Annotation.xml</ofd:FileLoc></ofd:Page>'
+    "</ofd:Annotations>"
+)
+
+
+def ofd_bytes(
+    objects: str = OFD_TEXT.format(attributes="", text="关于印发工作方案的通知"),
+    doc_info: str = "",
+    annotation: str = "",
+    attachment: str = "",
+) -> bytes:
+    """An OFD (GB/T 33190) of one page drawing `objects`; optionally with document information,
+    an annotation on the page and an attached file."""
+    parts = {
+        "OFD.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD {OFD_NS} Version="1.0" DocType="OFD"><ofd:DocBody>'
+            f"<ofd:DocInfo><ofd:DocID>a1b2</ofd:DocID>{doc_info}</ofd:DocInfo>"
+            "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
+        ),
+        "Doc_0/Document.xml": (
+            f"<ofd:Document {OFD_NS}><ofd:CommonData><ofd:MaxUnitID>10</ofd:MaxUnitID><ofd:PageArea>"
+            '<ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea></ofd:CommonData><ofd:Pages><ofd:Page ID="1" '
+            'BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>'
+        ),
+        "Doc_0/Pages/Page_0/Content.xml": (
+            f'<ofd:Page {OFD_NS}><ofd:Content><ofd:Layer ID="2">{objects}</ofd:Layer></ofd:Content></ofd:Page>'
+        ),
+    }
+    if annotation:
+        parts["Doc_0/Annots/Annotations.xml"] = OFD_ANNOTATIONS
+        parts["Doc_0/Annots/Page_0/Annotation.xml"] = f"<ofd:PageAnnot {OFD_NS}>{annotation}</ofd:PageAnnot>"
+    if attachment:
+        parts["Doc_0/Attachs/Attachments.xml"] = (
+            f'<ofd:Attachments {OFD_NS}><ofd:Attachment ID="9" Name="{attachment}" Format="xlsx">'
+            f"<ofd:FileLoc>{attachment}</ofd:FileLoc></ofd:Attachment></ofd:Attachments>"
+        )
+        parts[f"Doc_0/Attachs/{attachment}"] = "内部名单"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
     return out.getvalue()

@@ -5,64 +5,18 @@ properties, and a damaged or text-less OFD blocks (SEC015) as a PDF does."""
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
 from conftest import record_text, run_cli
+from office_files import OFD_TEXT as TEXT
+from office_files import ofd_bytes as _ofd
 
 MakeSite = Callable[..., Path]
 FILES = "content/d1/r.files/"
-NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
-TEXT = (
-    '<ofd:TextObject ID="3" Boundary="10 10 100 10" Font="4" Size="5"{attributes}>'
-    '<ofd:FillColor Value="0 0 0"/><ofd:TextCode X="0" Y="5">{text}</ofd:TextCode></ofd:TextObject>'
-)
-ANNOTATIONS = (
-    f'<ofd:Annotations {NS}><ofd:Page PageID="1"><ofd:FileLoc>Page_0/Annotation.xml</ofd:FileLoc></ofd:Page>'
-    "</ofd:Annotations>"
-)
-
-
-def _ofd(
-    objects: str = TEXT.format(attributes="", text="关于印发工作方案的通知"),
-    doc_info: str = "",
-    annotation: str = "",
-    attachment: str = "",
-) -> bytes:
-    parts = {
-        "OFD.xml": (
-            f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD {NS} Version="1.0" DocType="OFD"><ofd:DocBody>'
-            f"<ofd:DocInfo><ofd:DocID>a1b2</ofd:DocID>{doc_info}</ofd:DocInfo>"
-            "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
-        ),
-        "Doc_0/Document.xml": (
-            f"<ofd:Document {NS}><ofd:CommonData><ofd:MaxUnitID>10</ofd:MaxUnitID><ofd:PageArea>"
-            '<ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea></ofd:CommonData><ofd:Pages><ofd:Page ID="1" '
-            'BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>'
-        ),
-        "Doc_0/Pages/Page_0/Content.xml": (
-            f'<ofd:Page {NS}><ofd:Content><ofd:Layer ID="2">{objects}</ofd:Layer></ofd:Content></ofd:Page>'
-        ),
-    }
-    if annotation:
-        parts["Doc_0/Annots/Annotations.xml"] = ANNOTATIONS
-        parts["Doc_0/Annots/Page_0/Annotation.xml"] = f"<ofd:PageAnnot {NS}>{annotation}</ofd:PageAnnot>"
-    if attachment:
-        parts["Doc_0/Attachs/Attachments.xml"] = (
-            f'<ofd:Attachments {NS}><ofd:Attachment ID="9" Name="{attachment}" Format="xlsx">'
-            f"<ofd:FileLoc>{attachment}</ofd:FileLoc></ofd:Attachment></ofd:Attachments>"
-        )
-        parts[f"Doc_0/Attachs/{attachment}"] = "内部名单"
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in parts.items():
-            archive.writestr(name, text)
-    return out.getvalue()
 
 
 def _check(make_site: MakeSite, data: bytes) -> list[dict[str, Any]]:
