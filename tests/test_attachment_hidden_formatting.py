@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 from typing import Any, Callable
@@ -512,3 +513,25 @@ def test_many_hidden_cells_are_listed_ten_at_a_time(make_site: MakeSite) -> None
 
     (finding,) = sec014(check(make_site, "a.xlsx", _xlsx(build))[0])
     assert "单元格 B2、B3、B4、B5、B6、B7、B8、B9、B10、B11 等 12 处" in finding["message"]
+
+
+def test_long_lists_of_places_name_ten_and_the_count_once() -> None:
+    """Past ten pages, slides or rows a message names the first ten and how many in all, with
+    its unit once ("第 1、…、10 页等 12 页有", not "… 等 12 页 页有")."""
+    from generator.secrecy import pdf, slides
+
+    assert pdf._pages([1, 3]) == "第 1、3 页"
+    assert pdf._pages(list(range(1, 13))) == "第 1、2、3、4、5、6、7、8、9、10 页等 12 页"
+    assert slides._listed(list(range(12, 0, -1))) == "第 1、2、3、4、5、6、7、8、9、10 张等 12 张"
+
+
+def test_many_zero_height_rows_are_counted_once(make_site: MakeSite) -> None:
+    def fill(sheet: Any) -> None:
+        for row in range(2, 14):
+            sheet.cell(row=row, column=1, value=SECRET)
+
+    def flatten(xml: str) -> str:
+        return re.sub(r'<row r="(\d+)"', lambda m: m.group(0) + ' ht="0" customHeight="1"' * (m[1] != "1"), xml)
+
+    found = sec014(check(make_site, "a.xlsx", _xlsx(fill, flatten))[0])
+    assert any("第 2、3、4、5、6、7、8、9、10、11 行等 12 行高度" in f["message"] for f in found), found

@@ -299,14 +299,14 @@ class _SheetCheck:
         found = []
         if self.hidden_rows:
             rows = sorted(self.hidden_rows)
-            names = "、".join(str(n) for n in rows[:LISTED]) + (f" 等 {len(rows)} 行" if len(rows) > LISTED else "")
+            names = "、".join(str(n) for n in rows[:LISTED]) + (f" 行等 {len(rows)}" if len(rows) > LISTED else "")
             heights = {self.hidden_rows[n] for n in rows}
             size = "为 0" if heights == {0.0} else f"不超过 {_number(LOWEST_ROW)} 磅"
             found.append(f"工作表“{title}”第 {names} 行高度{size}（隐藏行）")
         if self.hidden_columns:
             columns = sorted(self.hidden_columns)
             names = "、".join(get_column_letter(n) for n in columns[:LISTED])
-            names += f" 等 {len(columns)} 列" if len(columns) > LISTED else ""
+            names += f" 列等 {len(columns)}" if len(columns) > LISTED else ""
             found.append(f"工作表“{title}”第 {names} 列宽度为 0（隐藏列）")
         if self.formatted:
             codes = "、".join(f"“{code}”" for code in self.formats[:3])

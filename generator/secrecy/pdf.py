@@ -685,7 +685,9 @@ HIDDEN_TEXT = {
 
 
 def _pages(numbers: list[int]) -> str:
-    return "、".join(str(n) for n in numbers[:10]) + (f" 等 {len(numbers)} 页" if len(numbers) > 10 else "")
+    """第 1、2、3 页, or 第 1、…、10 页等 12 页 past ten."""
+    more = f"等 {len(numbers)} 页" if len(numbers) > 10 else ""
+    return f"第 {'、'.join(str(n) for n in numbers[:10])} 页{more}"
 
 
 def read_pdf(path: Path) -> Extract:
@@ -721,12 +723,12 @@ def read_pdf(path: Path) -> Extract:
     for kind, on_pages in hidden.items():
         if on_pages:
             found.hidden.append(
-                f"第 {_pages(list(on_pages))} 页有 {sum(on_pages.values())} 处{HIDDEN_TEXT[kind]}，页面上看不见；{HIDDEN_FIX}"
+                f"{_pages(list(on_pages))}有 {sum(on_pages.values())} 处{HIDDEN_TEXT[kind]}，页面上看不见；{HIDDEN_FIX}"
             )
     if unmapped:
         found.unreadable.append(
             (
-                f"第 {_pages(unmapped)} 页的文字所用字体没有文字对照表（ToUnicode），提取出的是乱码，"
+                f"{_pages(unmapped)}的文字所用字体没有文字对照表（ToUnicode），提取出的是乱码，"
                 "这些页上的文字无法审查",
                 UNMAPPED_FIX,
             )

@@ -83,7 +83,9 @@ def _number(name: str, numbers: dict[str, int]) -> int:
 
 
 def _listed(numbers: list[int]) -> str:
-    return "、".join(str(n) for n in sorted(numbers)[:10]) + (f" 等 {len(numbers)} 张" if len(numbers) > 10 else "")
+    """第 1、2 张, or 第 1、…、10 张等 12 张 past ten."""
+    more = f"等 {len(numbers)} 张" if len(numbers) > 10 else ""
+    return f"第 {'、'.join(str(n) for n in sorted(numbers)[:10])} 张{more}"
 
 
 def read_pptx(source: Path | IO[bytes], depth: int = 0) -> Extract:
@@ -122,9 +124,9 @@ def read_pptx(source: Path | IO[bytes], depth: int = 0) -> Extract:
                     comments += count
                     lines.append(" ".join(" ".join(root.itertext()).split()))
     if hidden_slides:
-        found.hidden.append(f"隐藏的幻灯片：第 {_listed(hidden_slides)} 张，放映时看不见；删除后再上传，而不是隐藏")
+        found.hidden.append(f"隐藏的幻灯片：{_listed(hidden_slides)}，放映时看不见；删除后再上传，而不是隐藏")
     if noted:
-        found.hidden.append(f"第 {_listed(noted)} 张幻灯片有演讲者备注，放映时看不见；{NOTES_FIX}")
+        found.hidden.append(f"{_listed(noted)}幻灯片有演讲者备注，放映时看不见；{NOTES_FIX}")
     if comments:
         found.hidden.append(f"{comments} 条批注；{NOTES_FIX}")
     found.text = "\n".join(lines)
