@@ -83,6 +83,13 @@ def test_incomplete_or_future_sign_off_is_reported(make_site: MakeSite) -> None:
     assert any("晚于今天" in f["message"] for f in invalid(make_site, date="2026-12-01"))
 
 
+def test_invalid_sign_offs_on_one_line_are_told_apart(make_site: MakeSite) -> None:
+    """`signoffs: [1, {rule: SEC006}, [x]]` — three on one line: each finding names its item."""
+    site = make_site({"content/d1/r.md": record_text("正文。", signoffs="[1, {rule: SEC006}, [x]]")})
+    said = sorted(f["message"].split("签认无效")[0] for f in findings(site) if "签认无效" in f["message"])
+    assert said == ["signoffs 第 1 项", "signoffs 第 2 项", "signoffs 第 3 项"]
+
+
 def test_attachment_sign_off_follows_the_file(make_site: MakeSite) -> None:
     files = {"content/d1/r.files/scan.png": png_bytes()}
     site = make_site({"content/d1/r.md": record_text(attachments="[scan.png]"), **files})

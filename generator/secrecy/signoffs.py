@@ -128,9 +128,10 @@ def parse(record: Record, today: dt.date) -> list[SignOff]:
 
 
 def problem_findings(record: Record, signoffs: list[SignOff]) -> list[Finding]:
-    """One finding per sign-off that does not count, under the rule it tried to accept."""
+    """One finding per sign-off that does not count, under the rule it tried to accept, naming its
+    place in the list (sign-offs written on one line, `[…, …]`, share their line)."""
     found = []
-    for signoff in signoffs:
+    for number, signoff in enumerate(signoffs, start=1):
         if signoff.valid:
             continue
         rule = signoff.rule if signoff.rule in RULES and signoff.rule.startswith("SEC") else "FMT002"
@@ -139,7 +140,7 @@ def problem_findings(record: Record, signoffs: list[SignOff]) -> list[Finding]:
                 rule,
                 record.file,
                 signoff.line,
-                "签认无效，未采纳：" + "；".join(signoff.problems),
+                f"signoffs 第 {number} 项签认无效，未采纳：" + "；".join(signoff.problems),
                 "补全签认：rule、fingerprint、reviewers（不能是承办人；SEC006、SEC007、SEC016 须两人）、date、reason。",
                 dept=record.dept,
             )
