@@ -41,6 +41,11 @@ HIDDEN = {
     "marking with no-break spaces": ("机密\u00a0★\u00a05年", "SEC006"),
     "marking in emphasis": ("**绝**密★长期", "SEC006"),
     "internal marking with spaces": ("内部\u3000资料", "SEC007"),
+    # pasted from a damaged source: a NUL shows as �, other control characters as nothing
+    "ID split by a NUL": ("440305198807\x00151237", "SEC008"),
+    "mobile split by U+FFFD": ("139\ufffd1234\ufffd5678", "SEC008"),
+    "marking split by a control character": ("机\x08密★5年", "SEC006"),
+    "marking split by U+FFFD": ("机\ufffd密★5年", "SEC006"),
 }
 
 
