@@ -728,8 +728,7 @@ def read_pdf(path: Path) -> Extract:
     if unmapped:
         found.unreadable.append(
             (
-                f"{_pages(unmapped)}的文字所用字体没有文字对照表（ToUnicode），提取出的是乱码，"
-                "这些页上的文字无法审查",
+                f"{_pages(unmapped)}的文字所用字体没有文字对照表（ToUnicode），提取出的是乱码，这些页上的文字无法审查",
                 UNMAPPED_FIX,
             )
         )
