@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Callable
 
 import docx
 import openpyxl
@@ -111,6 +112,28 @@ def pptx_bytes(*titles: str) -> bytes:
         deck.slides.add_slide(deck.slide_layouts[5]).shapes.title.text = title
     out = io.BytesIO()
     deck.save(out)
+    return out.getvalue()
+
+
+def with_parts(package: bytes, added: dict[str, bytes] | dict[str, str]) -> bytes:
+    """An Office or OFD file (a zip) with the parts `added`, as its program would store them."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            target.writestr(member, source.read(member.filename))
+        for name, data in added.items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def patched(package: bytes, part: str, change: Callable[[bytes], bytes]) -> bytes:
+    """An Office file (a zip) with its part `part` changed by `change`, for what the libraries
+    will not write."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            data = source.read(member.filename)
+            target.writestr(member, change(data) if member.filename == part else data)
     return out.getvalue()
 
 

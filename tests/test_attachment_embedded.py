@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -18,7 +17,7 @@ import pytest
 from openpyxl.chart import BarChart, Reference
 
 from conftest import record_text, run_cli
-from office_files import docx_bytes, xlsx_bytes
+from office_files import docx_bytes, patched, with_parts, xlsx_bytes
 
 MakeSite = Callable[..., Path]
 FILES = "content/d1/r.files/"
@@ -31,19 +30,8 @@ DRAWING = (
 )
 
 
-def _with(package: bytes, added: dict[str, bytes]) -> bytes:
-    """`package` (a .docx or .xlsx) with the parts `added`, as Word and Excel store them."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w") as target:
-        for member in source.infolist():
-            target.writestr(member, source.read(member.filename))
-        for name, data in added.items():
-            target.writestr(name, data)
-    return out.getvalue()
-
-
 def _docx_embedding(name: str, data: bytes) -> bytes:
-    return _with(docx_bytes("正文见下表"), {f"word/embeddings/{name}": data})
+    return with_parts(docx_bytes("正文见下表"), {f"word/embeddings/{name}": data})
 
 
 def _chart_book(title: str) -> bytes:
@@ -92,7 +80,7 @@ def test_hidden_sheet_of_an_embedded_workbook_is_hidden_content(make_site: MakeS
 
 def test_a_marking_in_an_embedded_document_in_a_workbook_is_found(make_site: MakeSite) -> None:
     inner = docx_bytes(MARKING, "内部的正文")
-    outer = _with(xlsx_bytes([["见附件"]]), {"xl/embeddings/Microsoft_Word_Document.docx": inner})
+    outer = with_parts(xlsx_bytes([["见附件"]]), {"xl/embeddings/Microsoft_Word_Document.docx": inner})
     found = _of(_check(make_site, "a.xlsx", outer), "SEC006")
     assert found and "内嵌文件 Microsoft_Word_Document.docx" in found[0]["message"], found
 
@@ -113,8 +101,8 @@ def test_an_embedded_file_that_cannot_be_read_blocks(make_site: MakeSite, name: 
 
 
 def test_embedding_is_followed_two_levels_deep_and_no_further(make_site: MakeSite) -> None:
-    level2 = _with(xlsx_bytes([["第二层"]]), {"xl/embeddings/deep.xlsx": xlsx_bytes([["第三层"]])})
-    level1 = _with(docx_bytes("第一层"), {"word/embeddings/level2.xlsx": level2})
+    level2 = with_parts(xlsx_bytes([["第二层"]]), {"xl/embeddings/deep.xlsx": xlsx_bytes([["第三层"]])})
+    level1 = with_parts(docx_bytes("第一层"), {"word/embeddings/level2.xlsx": level2})
     found = _check(make_site, "a.docx", _docx_embedding("level1.docx", level1))
     assert [f["message"] for f in _of(found, "SEC015")] == [
         "附件 a.docx：内嵌文件 level1.docx 中：内嵌文件 level2.xlsx 中：内嵌文件 deep.xlsx 套在另一个内嵌文件中，"
@@ -129,7 +117,7 @@ def test_chart_text_is_scanned(make_site: MakeSite, title: str, fires: bool) -> 
 
 @pytest.mark.parametrize("text,fires", [(MARKING, True), ("说明：数据截至年底", False)])
 def test_text_box_on_a_sheet_is_scanned(make_site: MakeSite, text: str, fires: bool) -> None:
-    book = _with(xlsx_bytes([["公开的表格"]]), {"xl/drawings/drawing1.xml": DRAWING.format(text=text).encode()})
+    book = with_parts(xlsx_bytes([["公开的表格"]]), {"xl/drawings/drawing1.xml": DRAWING.format(text=text).encode()})
     assert bool(_of(_check(make_site, "a.xlsx", book), "SEC006")) is fires
 
 
@@ -146,7 +134,7 @@ CUSTOM_XML = '<?xml version="1.0" encoding="UTF-8"?><root><note>{value}</note></
 def test_a_pivot_cache_is_scanned(make_site: MakeSite, value: str, fires: bool) -> None:
     """A pivot table keeps every row of its source in its cache, even when the source sheet is deleted."""
     part = {"xl/pivotCache/pivotCacheDefinition1.xml": PIVOT.format(value=value).encode()}
-    found = _of(_check(make_site, "a.xlsx", _with(xlsx_bytes([["汇总"]]), part)), "SEC008")
+    found = _of(_check(make_site, "a.xlsx", with_parts(xlsx_bytes([["汇总"]]), part)), "SEC008")
     assert bool(found) is fires
     assert not fires or "数据透视表缓存 pivotCacheDefinition1.xml" in found[0]["message"]
 
@@ -154,7 +142,7 @@ def test_a_pivot_cache_is_scanned(make_site: MakeSite, value: str, fires: bool) 
 @pytest.mark.parametrize("value,fires", [(MARKING, True), ("发文稿纸", False)])
 def test_custom_xml_data_is_scanned(make_site: MakeSite, value: str, fires: bool) -> None:
     part = {"customXml/item7.xml": CUSTOM_XML.format(value=value).encode()}
-    found = _of(_check(make_site, "a.docx", _with(docx_bytes("正文"), part)), "SEC006")
+    found = _of(_check(make_site, "a.docx", with_parts(docx_bytes("正文"), part)), "SEC006")
     assert bool(found) is fires
     assert not fires or "自定义 XML 数据 customXml/item7.xml" in found[0]["message"]
 
@@ -172,14 +160,11 @@ def test_sheet_names_and_headers_are_scanned(make_site: MakeSite) -> None:
 
 def _docx_patched(insert: str) -> bytes:
     """A Word file with `insert` (WordprocessingML) added at the end of its body."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(docx_bytes("正文"))) as source, zipfile.ZipFile(out, "w") as target:
-        for member in source.infolist():
-            data = source.read(member.filename)
-            if member.filename == "word/document.xml":
-                data = data.replace(b"<w:sectPr", insert.encode() + b"<w:sectPr", 1)
-            target.writestr(member, data)
-    return out.getvalue()
+    return patched(
+        docx_bytes("正文"),
+        "word/document.xml",
+        lambda xml: xml.replace(b"<w:sectPr", insert.encode() + b"<w:sectPr", 1),
+    )
 
 
 FIELD = '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>{code}</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
@@ -209,25 +194,21 @@ def test_alternative_text_on_a_sheet_is_scanned(make_site: MakeSite, alt: str, f
     drawing = DRAWING.format(text="说明").replace(
         "<xdr:sp>", f'<xdr:sp><xdr:nvSpPr><xdr:cNvPr id="2" name="图片 1" descr="{alt}"/></xdr:nvSpPr>'
     )
-    book = _with(xlsx_bytes([["公开的表格"]]), {"xl/drawings/drawing1.xml": drawing.encode()})
+    book = with_parts(xlsx_bytes([["公开的表格"]]), {"xl/drawings/drawing1.xml": drawing.encode()})
     assert bool(_of(_check(make_site, "a.xlsx", book), "SEC006")) is fires
 
 
 def test_document_variables_are_scanned(make_site: MakeSite) -> None:
     """Word's document variables (w:docVar in settings.xml), which add-ins fill and no page shows."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(docx_bytes("正文"))) as source, zipfile.ZipFile(out, "w") as target:
-        for member in source.infolist():
-            data = source.read(member.filename)
-            if member.filename == "word/settings.xml":
-                variable = '<w:docVars><w:docVar w:name="承办人" w:val="联系电话 13812345678"/></w:docVars>'
-                data = data.replace(b"</w:settings>", variable.encode() + b"</w:settings>")
-            target.writestr(member, data)
-    found = _of(_check(make_site, "a.docx", out.getvalue()), "SEC008")
+    variable = '<w:docVars><w:docVar w:name="承办人" w:val="联系电话 13812345678"/></w:docVars>'.encode()
+    data = patched(
+        docx_bytes("正文"), "word/settings.xml", lambda xml: xml.replace(b"</w:settings>", variable + b"</w:settings>")
+    )
+    found = _of(_check(make_site, "a.docx", data), "SEC008")
     assert found and "文档变量“承办人”" in found[0]["message"], found
 
 
 def test_a_file_embedding_too_many_files_is_not_read_file_by_file(make_site: MakeSite) -> None:
     many = {f"word/embeddings/Microsoft_Excel_Worksheet{n}.xlsx": b"not read" for n in range(51)}
-    found = _of(_check(make_site, "a.docx", _with(docx_bytes("正文"), many)), "SEC015")
+    found = _of(_check(make_site, "a.docx", with_parts(docx_bytes("正文"), many)), "SEC015")
     assert [f["message"] for f in found] == ["附件 a.docx：内嵌了 51 个文件，超过 50 个，未逐个读取，无法审查"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -21,7 +20,7 @@ from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
 from conftest import record_text, run_cli
-from office_files import pdf_bytes
+from office_files import pdf_bytes, with_parts
 
 MakeSite = Callable[..., Path]
 FILES = "content/d1/r.files/"
@@ -44,14 +43,7 @@ def _docx(subject: str = "", custom: str = "") -> bytes:
     document.add_paragraph("公开的正文")
     out = io.BytesIO()
     document.save(out)
-    if not custom:
-        return out.getvalue()
-    added = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as source, zipfile.ZipFile(added, "w") as target:
-        for member in source.infolist():
-            target.writestr(member, source.read(member.filename))
-        target.writestr("docProps/custom.xml", CUSTOM.format(value=custom))
-    return added.getvalue()
+    return with_parts(out.getvalue(), {"docProps/custom.xml": CUSTOM.format(value=custom)} if custom else {})
 
 
 def _xlsx(description: str) -> bytes:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -15,6 +14,7 @@ import pytest
 from pptx import Presentation
 
 from conftest import record_text, run_cli
+from office_files import with_parts
 
 MakeSite = Callable[..., Path]
 FILES = "content/d1/r.files/"
@@ -44,14 +44,7 @@ def _pptx(
             slide._element.set("show", "0")
     out = io.BytesIO()
     deck.save(out)
-    if not comment:
-        return out.getvalue()
-    added = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as source, zipfile.ZipFile(added, "w") as target:
-        for member in source.infolist():
-            target.writestr(member, source.read(member.filename))
-        target.writestr("ppt/comments/comment1.xml", COMMENT.format(text=comment))
-    return added.getvalue()
+    return with_parts(out.getvalue(), {"ppt/comments/comment1.xml": COMMENT.format(text=comment)} if comment else {})
 
 
 def _check(make_site: MakeSite, data: bytes) -> list[dict[str, Any]]:
