@@ -6,6 +6,7 @@ checked here, with a block size small enough that every text is cut many times."
 
 from __future__ import annotations
 
+import gzip
 import html
 from pathlib import Path
 from unittest import mock
@@ -82,3 +83,15 @@ def test_a_long_export_is_scanned_a_block_at_a_time_and_a_leak_in_it_found_on_it
         assert scan_file(path, "build/catalogue.json", set()) == []
     assert max(scanned) < 2 * 50_000 < sum(scanned)  # clean: never the whole file at once
     assert max(leaky) > 2 * 50_000  # with a leak, the whole file again, for the finding's line
+
+
+def test_bytes_between_words_of_a_binary_file_are_no_gap_but_a_nul_in_a_page_is(tmp_path: Path) -> None:
+    """A page with an ID number split by a NUL (shown as nothing, or as �) is a leak. In Pagefind's
+    binary word index the same bytes separate unrelated values: a card number "found" across them
+    once stopped the demo's build."""
+    card = b"6228\x01\x02\xff480017865939"  # Luhn holds for the digits together
+    binary, page = tmp_path / "index.pf_index", tmp_path / "a.html"
+    binary.write_bytes(gzip.compress(outputs.PAGEFIND + b" " + card + b" "))
+    page.write_bytes(b"<p>" + RESIDENT_ID[:8].encode() + b"\x00" + RESIDENT_ID[8:].encode() + b"</p>")
+    assert scan_file(binary, "index.pf_index", set()) == []
+    assert [f.rule for f in scan_file(page, "a.html", set())] == ["SEC008"]
