@@ -197,6 +197,7 @@ def _in_lines(pieces: Iterable[str], size: int) -> Iterator[str]:
 # join the digits of neighbouring numbers into "card numbers" that are not there.
 BINARY_BREAKS = dict.fromkeys([*range(0x00, 0x20), *range(0x7F, 0xA0), 0xFFFD], "\n")
 
+
 def _inflate(data: bytes) -> bytes:
     with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
         inflated = stream.read(MAX_INFLATED + 1)
