@@ -14,14 +14,25 @@ from dataclasses import dataclass
 from typing import Callable
 
 CONTEXT = 20  # characters each side that the fingerprint covers
-# Full-width digits and letters that people type in Chinese text, mapped one to one.
-_HALF_WIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"Ｘ": "X", "ｘ": "x"})
-_FULL_WIDTH = re.compile("[０-９Ｘｘ]")
+# Full-width digits and letters that people type in Chinese text, mapped one to one; and what a
+# damaged source leaves in it, as the page shows it: a control character (C0 but tab and line
+# breaks, DEL, C1) as a zero-width space (nothing, which normalize.py removes), U+FFFD (�, what a
+# NUL byte becomes on the page) as a space (a gap inside a number, which normalize.py closes).
+# Only in the sources: in the output, Pagefind's binary files are read as text, and there these
+# bytes separate unrelated values.
+_CONTROLS = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
+_HALF_WIDTH = str.maketrans(
+    {chr(0xFF10 + i): str(i) for i in range(10)}
+    | {"Ｘ": "X", "ｘ": "x", "\ufffd": " "}
+    | {chr(c): "\u200b" for c in _CONTROLS}
+)
+_FULL_WIDTH = re.compile("[０-９Ｘｘ\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 KEEP_FIRST, KEEP_LAST = 3, 4
 
 
 def half_width(text: str) -> str:
-    """Full-width digits as ASCII digits; the length and every offset stay the same."""
+    """Full-width digits as ASCII digits, control characters and U+FFFD as the page shows them
+    (_HALF_WIDTH); the length and every offset stay the same."""
     return text.translate(_HALF_WIDTH) if _FULL_WIDTH.search(text) else text
 
 

@@ -26,11 +26,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 # Invisible: every format character (Unicode category Cf) plus variation selectors, the
-# combining grapheme joiner and the Hangul fillers, which render as nothing, and the control
-# characters but tab, line feed and carriage return (C0, DEL, C1: pasted from a damaged source,
-# a browser shows none of them).
+# combining grapheme joiner and the Hangul fillers, which render as nothing.
 INVISIBLE_BMP = (
-    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
     "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\u0600-\u0605\u06dd\u070f"
     "\u0890\u0891\u08e2"
@@ -76,9 +73,7 @@ _INVISIBLE_IN_BMP = re.compile(f"[{INVISIBLE_BMP}]+")
 _INVISIBLE_ASTRAL = re.compile(f"[{INVISIBLE_ASTRAL}]")
 _BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
 _NONE: frozenset[str] = frozenset()  # what _astral gives a text that has none
-# one character of a gap that a reader reads past: a space, a dash, or U+FFFD (�, what a NUL byte
-# or a mis-decoded character becomes on the page)
-_GAP = f"[{SPACES}{DASHES}\ufffd]"
+_GAP = f"[{SPACES}{DASHES}]"  # one character of a gap that a reader does not see
 # a gap between Chinese characters; written to begin with the gap, which the regex engine looks for quickly
 _GAP_IN_WORDS = re.compile(f"{_GAP}(?<=[{_TIGHT}]{_GAP}){_GAP}{{0,2}}(?=[{_TIGHT}])")
 _GAP_IN_NUMBER = re.compile(f"(?<=[0-9]){_GAP}{{1,4}}(?=[0-9])")

@@ -191,13 +191,6 @@ def _in_lines(pieces: Iterable[str], size: int) -> Iterator[str]:
     yield "".join(held)
 
 
-# In a binary file read as text (Pagefind's word index, WebAssembly) the bytes between words are
-# no text: control characters and U+FFFD (what a byte that is no UTF-8 decodes to) break a line
-# there. Read as the invisible characters and gaps they are in a page (normalize.py), they would
-# join the digits of neighbouring numbers into "card numbers" that are not there.
-BINARY_BREAKS = dict.fromkeys([*range(0x00, 0x20), *range(0x7F, 0xA0), 0xFFFD], "\n")
-
-
 def _inflate(data: bytes) -> bytes:
     with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
         inflated = stream.read(MAX_INFLATED + 1)
@@ -223,7 +216,7 @@ def read(name: str, data: bytes, depth: int = 0) -> Iterator[Readable | Unreadab
     elif _image_or_font(data):
         return
     elif data.startswith((PAGEFIND, WASM)):
-        yield Readable(name, [data.decode("utf-8", errors="replace").translate(BINARY_BREAKS)])
+        yield Readable(name, [data.decode("utf-8", errors="replace")])
     else:
         yield from read_text(name, data)
 
