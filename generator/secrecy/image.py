@@ -54,8 +54,9 @@ def read_image(path: Path) -> Extract:
     found = Extract()
     with Image.open(path) as image:
         exif = image.getexif()
+        # as read with the header: PNG text chunks (tEXt, zTXt, iTXt) come as texts, a comment
+        # and XMP as bytes (`image.text` would decode the whole picture for chunks after it)
         info = dict(image.info)
-        chunks = dict(getattr(image, "text", {}) or {})  # PNG tEXt, zTXt and iTXt
     if exif.get_ifd(ExifTags.IFD.GPSInfo):
         found.metadata.append(("GPS 位置", "图片含拍摄地点坐标"))
     for tag, label in PEOPLE.items():
@@ -64,9 +65,11 @@ def read_image(path: Path) -> Extract:
             found.metadata.append((label, value))
     texts = [(label, _exif_text(exif.get(tag))) for tag, label in TEXTS.items()]
     texts.append(("用户注释", _user_comment(exif.get_ifd(ExifTags.IFD.Exif).get(USER_COMMENT))))
-    texts.extend((f"文字块 {key}", _info_text(value)) for key, value in chunks.items())
+    named = {"comment": "注释", "xmp": "XMP 元数据"}
     texts.extend(
-        (label, _info_text(info[key])) for key, label in (("comment", "注释"), ("xmp", "XMP 元数据")) if key in info
+        (named.get(key, f"文字块 {key}"), _info_text(value))
+        for key, value in info.items()
+        if key in named or isinstance(value, str)
     )
     found.add_properties([(label, text) for label, text in texts if text])
     return found
