@@ -67,9 +67,9 @@ def read_image(path: Path) -> Extract:
     texts.append(("用户注释", _user_comment(exif.get_ifd(ExifTags.IFD.Exif).get(USER_COMMENT))))
     named = {"comment": "注释", "xmp": "XMP 元数据"}
     texts.extend(
-        (named.get(key, f"文字块 {key}"), _info_text(value))
+        (named.get(str(key), f"文字块 {key}"), _info_text(value))
         for key, value in info.items()
-        if key in named or isinstance(value, str)
+        if str(key) in named or isinstance(value, str)
     )
     found.add_properties([(label, text) for label, text in texts if text])
     return found
