@@ -7,9 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from ..officefiles import Unreadable, broken, check_zip, parse_xml
 
-__all__ = ["Extract", "Unreadable", "broken", "check_zip", "parse_xml"]
+__all__ = ["Extract", "Unreadable", "broken", "check_zip", "local_name", "parse_xml"]
+
+
+def local_name(node: etree._Element) -> str:
+    """An XML element's name without its namespace ("" for a comment or processing instruction):
+    Office and OFD files are read by local names, whatever prefix a producer gave them."""
+    return etree.QName(node).localname if isinstance(node.tag, str) else ""
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import IO
 from lxml import etree
 
 from .attachments import HIDDEN_FIX
-from .extract import Extract, Unreadable, parse_xml
+from .extract import Extract, Unreadable, local_name, parse_xml
 
 ROOT = "OFD.xml"
 DOC_INFO = {
@@ -31,10 +31,6 @@ DOC_INFO = {
 # text is read all the same); any other (Highlight, Path, …) is markup on top, like a PDF's.
 HARMLESS_ANNOTATIONS = {"Link", "Watermark", "Stamp"}
 OFF = {"false", "0"}
-
-
-def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname if isinstance(node.tag, str) else ""
 
 
 def _invisible(text_object: etree._Element) -> bool:
@@ -75,10 +71,10 @@ def read_ofd(source: Path | IO[bytes]) -> Extract:
                 continue
             drawn = False
             for node in root.iter():
-                kind = _local(node)
+                kind = local_name(node)
                 if kind == "TextObject":
                     drawn = True
-                    text = "".join("".join(code.itertext()) for code in node.iter() if _local(code) == "TextCode")
+                    text = "".join("".join(code.itertext()) for code in node.iter() if local_name(code) == "TextCode")
                     if text.strip():
                         lines.append(text)
                         if _invisible(node):
@@ -89,7 +85,7 @@ def read_ofd(source: Path | IO[bytes]) -> Extract:
                     annotation = node.get("Type", "") or "?"
                     if annotation not in HARMLESS_ANNOTATIONS or node.get("Visible", "true").lower() in OFF:
                         annotations[annotation] = annotations.get(annotation, 0) + 1
-                    lines.extend(text for child in node if _local(child) == "Remark" for text in child.itertext())
+                    lines.extend(text for child in node if local_name(child) == "Remark" for text in child.itertext())
                 elif kind == "Attachment":
                     drawn = True
                     found.hidden.append(f"OFD 内嵌文件：{node.get('Name') or node.get('ID') or '（未命名）'}")
@@ -110,7 +106,7 @@ def _doc_info(root: etree._Element, found: Extract) -> None:
     """The document information of OFD.xml's first DocBody: its properties, and its author (SEC012)."""
     properties = []
     for node in root.iter():
-        label = DOC_INFO.get(_local(node))
+        label = DOC_INFO.get(local_name(node))
         text = " ".join("".join(node.itertext()).split())
         if label and text:
             named = f"{label}“{node.get('Name')}”" if node.get("Name") else label

@@ -18,7 +18,7 @@ from typing import IO
 
 from lxml import etree
 
-from .extract import Extract, Unreadable, check_zip, parse_xml
+from .extract import Extract, Unreadable, check_zip, local_name, parse_xml
 
 # SEC015's fix for a file embedded in an attachment that cannot be read.
 EMBEDDED_FIX = (
@@ -76,9 +76,7 @@ def drawn_text(root: etree._Element) -> list[str]:
     text (cNvPr descr, title)."""
     found = []
     for node in root.iter():
-        if not isinstance(node.tag, str):
-            continue
-        name = etree.QName(node).localname
+        name = local_name(node)
         if name in DRAWN_TEXT and (node.text or "").strip():
             found.append(node.text)
         elif name == "cNvPr":

@@ -14,7 +14,7 @@ from typing import IO
 from lxml import etree
 
 from . import officeparts, officeprops
-from .extract import Extract, parse_xml
+from .extract import Extract, local_name, parse_xml
 
 SLIDE = re.compile(r"ppt/slides/slide\d+\.xml")
 # Layouts and masters: their placeholders' prompts ("单击此处编辑母版标题样式") are in every file, so
@@ -26,16 +26,12 @@ RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relati
 NOTES_FIX = "删除演讲者备注和批注（“检查演示文稿”可一并删除）后再上传"
 
 
-def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname if isinstance(node.tag, str) else ""
-
-
 def _texts(root: etree._Element, skip_fields: bool = False) -> list[str]:
     """The a:t texts of a part; `skip_fields`: leave out fields (a notes page's slide number)."""
     found = []
     for node in root.iter():
-        if _local(node) == "t" and (node.text or "").strip():
-            if skip_fields and any(_local(up) == "fld" for up in node.iterancestors()):
+        if local_name(node) == "t" and (node.text or "").strip():
+            if skip_fields and any(local_name(up) == "fld" for up in node.iterancestors()):
                 continue
             found.append(node.text)
     return found
@@ -69,7 +65,7 @@ def _slide_numbers(archive: zipfile.ZipFile) -> dict[str, int]:
     order = [
         targets.get(node.get(RELATIONSHIP_ID) or "", "")
         for node in parse_xml(archive.read("ppt/presentation.xml")).iter()
-        if _local(node) == "sldId"
+        if local_name(node) == "sldId"
     ]
     return {name: number for number, name in enumerate(order, start=1) if name}
 
@@ -119,7 +115,7 @@ def read_pptx(source: Path | IO[bytes], depth: int = 0) -> Extract:
                     noted.append(_number(name, notes_of))
             elif COMMENTS.fullmatch(name):
                 root = parse_xml(archive.read(name))
-                count = sum(1 for node in root.iter() if _local(node) == "cm")
+                count = sum(1 for node in root.iter() if local_name(node) == "cm")
                 if count:
                     comments += count
                     lines.append(" ".join(" ".join(root.itertext()).split()))
