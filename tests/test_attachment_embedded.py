@@ -212,3 +212,32 @@ def test_a_file_embedding_too_many_files_is_not_read_file_by_file(make_site: Mak
     many = {f"word/embeddings/Microsoft_Excel_Worksheet{n}.xlsx": b"not read" for n in range(51)}
     found = _of(_check(make_site, "a.docx", with_parts(docx_bytes("正文"), many)), "SEC015")
     assert [f["message"] for f in found] == ["附件 a.docx：内嵌了 51 个文件，超过 50 个，未逐个读取，无法审查"]
+
+
+HIDDEN_BOX = (
+    '<w:p><w:r><w:drawing><wp:anchor xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+    '<wp:docPr id="7" name="文本框 7"{hidden}/><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+    "<a:graphicData><w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent></a:graphicData></a:graphic>"
+    "</wp:anchor></w:drawing></w:r></w:p>"
+)
+
+
+@pytest.mark.parametrize(
+    "hidden,text,fires",
+    [(' hidden="1"', "内部意见", True), ("", "内部意见", False), (' hidden="1"', "", False)],
+    ids=["hidden-text-box", "shown-text-box", "hidden-empty-box"],
+)
+def test_a_hidden_text_box_in_word_is_hidden_content(make_site: MakeSite, hidden: str, text: str, fires: bool) -> None:
+    data = _docx_patched(HIDDEN_BOX.format(hidden=hidden, text=text))
+    found = [f["message"] for f in _of(_check(make_site, "a.docx", data), "SEC014")]
+    assert any("1 个图形或文本框设为隐藏" in m for m in found) is fires, found
+
+
+@pytest.mark.parametrize("hidden,fires", [("1", True), ("0", False)])
+def test_a_hidden_shape_on_a_sheet_is_hidden_content(make_site: MakeSite, hidden: str, fires: bool) -> None:
+    drawing = DRAWING.format(text="内部意见").replace(
+        "<xdr:sp>", f'<xdr:sp><xdr:nvSpPr><xdr:cNvPr id="2" name="文本框 1" hidden="{hidden}"/></xdr:nvSpPr>'
+    )
+    book = with_parts(xlsx_bytes([["公开的表格"]]), {"xl/drawings/drawing1.xml": drawing.encode()})
+    found = [f["message"] for f in _of(_check(make_site, "a.xlsx", book), "SEC014")]
+    assert any("1 个图形或文本框设为隐藏" in m for m in found) is fires, found

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import pytest
 from pptx import Presentation
+from pptx.util import Emu
 
 from conftest import record_text, run_cli
 from office_files import with_parts
@@ -109,3 +110,45 @@ def test_a_marking_in_the_master_is_found(make_site: MakeSite) -> None:
     deck.save(out)
     found = _of(_check(make_site, out.getvalue()), "SEC006")
     assert found and "版式和母版" in found[0], found
+
+
+def _deck_with_shape(place: Callable[[Any, Any], None], text: str = "内部测算：不公开") -> bytes:
+    deck = Presentation()
+    deck.core_properties.author = ""
+    deck.core_properties.last_modified_by = ""
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    slide.shapes.title.text = "政策解读"
+    box = slide.shapes.add_textbox(Emu(914400), Emu(914400), Emu(2743200), Emu(457200))
+    box.text_frame.text = text
+    place(deck, box)
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
+def _hide(deck: Any, box: Any) -> None:
+    box._element.nvSpPr.cNvPr.set("hidden", "1")
+
+
+def _off_the_edge(deck: Any, box: Any) -> None:
+    box.left = deck.slide_width + Emu(100)
+
+
+def _half_off(deck: Any, box: Any) -> None:
+    box.left = deck.slide_width - Emu(100)
+
+
+@pytest.mark.parametrize(
+    "place,text,said",
+    [
+        (_hide, "内部测算：不公开", "第 1 张幻灯片上有图形或文本框设为隐藏"),
+        (_off_the_edge, "内部测算：不公开", "第 1 张幻灯片上有带文字的图形整个放在幻灯片之外"),
+        (_hide, "", ""),  # a hidden empty box holds nothing
+        (_half_off, "内部测算：不公开", ""),  # partly on the slide: shown, cut at the edge
+        (lambda deck, box: None, "内部测算：不公开", ""),
+    ],
+    ids=["hidden-shape", "off-slide", "hidden-empty", "half-off", "plain"],
+)
+def test_shapes_hidden_or_off_the_slide(make_site: MakeSite, place: Any, text: str, said: str) -> None:
+    found = _of(_check(make_site, _deck_with_shape(place, text)), "SEC014")
+    assert (found and said in found[0]) if said else not found, found

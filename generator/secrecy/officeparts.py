@@ -18,6 +18,7 @@ from typing import IO
 
 from lxml import etree
 
+from .attachments import HIDDEN_FIX
 from .extract import Extract, Unreadable, check_zip, local_name, parse_xml
 
 # SEC015's fix for a file embedded in an attachment that cannot be read.
@@ -54,6 +55,7 @@ def add_parts(found: Extract, source: Path | IO[bytes], prefix: str, depth: int)
             found.unreadable.append(
                 (f"内嵌了 {len(embedded)} 个文件，超过 {MAX_EMBEDDED} 个，未逐个读取，无法审查", EMBEDDED_FIX)
             )
+        hidden = 0
         for name in sorted(archive.namelist()):
             if name.startswith(CUSTOM_XML) and name.endswith(".xml") and "/_rels/" not in name:
                 found.parts.append((f"自定义 XML 数据 {name}", _kept_text(archive.read(name))))
@@ -65,10 +67,34 @@ def add_parts(found: Extract, source: Path | IO[bytes], prefix: str, depth: int)
                     continue
                 _embedded(found, PurePosixPath(name).name, archive.read(name), depth)
             elif rest.startswith(DRAWN) and name.endswith(".xml"):
-                found.text += "\n" + "\n".join(drawn_text(parse_xml(archive.read(name))))
+                root = parse_xml(archive.read(name))
+                found.text += "\n" + "\n".join(drawn_text(root))
+                hidden += hidden_shapes(root)
             elif rest.startswith(tuple(KEPT)) and name.endswith(".xml"):
                 kept = next(label for folder, label in KEPT.items() if rest.startswith(folder))
                 found.parts.append((f"{kept} {PurePosixPath(name).name}", _kept_text(archive.read(name))))
+    if hidden:
+        found.hidden.append(f"{hidden} {HIDDEN_SHAPES}；{HIDDEN_FIX}")
+
+
+HIDDEN_SHAPES = "个图形或文本框设为隐藏（选择窗格中的“隐藏”），看不见，其中的文字仍在文件里"
+SHAPE_NAMES = ("cNvPr", "docPr")  # a shape's non-visual properties (DrawingML; Word's drawing)
+TEXT_NAMES = ("t",)  # a:t, and w:t in a Word text box
+
+
+def hidden_shapes(root: etree._Element) -> int:
+    """How many shapes of a part are set hidden (cNvPr or docPr hidden="1", the selection pane's
+    eye) and hold text: the shape, or the drawing a docPr belongs to, with any a:t or w:t."""
+    count = 0
+    for node in root.iter():
+        if local_name(node) in SHAPE_NAMES and node.get("hidden", "").lower() in ("1", "true"):
+            shape = node.getparent()
+            shape = shape.getparent() if shape is not None and local_name(node) == "cNvPr" else shape
+            if shape is not None and any(
+                local_name(text) in TEXT_NAMES and (text.text or "").strip() for text in shape.iter()
+            ):
+                count += 1
+    return count
 
 
 def drawn_text(root: etree._Element) -> list[str]:

@@ -1,8 +1,9 @@
 """PowerPoint attachments (.pptx, the slides of many 政策解读), read as the XML they are. The text
 is every slide's, with the charts, diagrams and embedded files officeparts.py reads; the layouts'
 and masters' text (a master's footer shows on every slide) is scanned as a part of the file. Hidden from the slide show but kept in
-the file (SEC014): slides set not to show, speaker notes (演讲者备注) and comments — what a
-reviewer paging through the slides never sees. Their text is scanned too."""
+the file (SEC014): slides set not to show, shapes set hidden or lying wholly off the slide,
+speaker notes (演讲者备注) and comments — what a reviewer paging through the slides never sees.
+Their text is scanned too."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import IO
 from lxml import etree
 
 from . import officeparts, officeprops
+from .attachments import HIDDEN_FIX
 from .extract import Extract, local_name, parse_xml
 
 SLIDE = re.compile(r"ppt/slides/slide\d+\.xml")
@@ -57,6 +59,41 @@ def _targets(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
     return found
 
 
+def _slide_size(archive: zipfile.ZipFile) -> tuple[int, int] | None:
+    """The slides' width and height (EMU), from presentation.xml's sldSz; None when not given."""
+    if "ppt/presentation.xml" not in archive.namelist():
+        return None
+    for node in parse_xml(archive.read("ppt/presentation.xml")).iter():
+        if local_name(node) == "sldSz":
+            try:
+                return int(node.get("cx", "")), int(node.get("cy", ""))
+            except ValueError:
+                return None
+    return None
+
+
+def _off_slide(root: etree._Element, size: tuple[int, int]) -> int:
+    """How many of a slide's top-level shapes holding text lie wholly outside the slide: kept in
+    the file, never shown in the show (a shape pushed off the edge instead of deleted)."""
+    width, height = size
+    count = 0
+    for tree in (node for node in root.iter() if local_name(node) == "spTree"):
+        for shape in tree:
+            place = next((n for n in shape.iter() if local_name(n) == "xfrm"), None)
+            offset = next((n for n in place if local_name(n) == "off"), None) if place is not None else None
+            extent = next((n for n in place if local_name(n) == "ext"), None) if place is not None else None
+            if offset is None or extent is None or not _texts(shape):
+                continue
+            try:
+                x, y = int(offset.get("x", "0")), int(offset.get("y", "0"))
+                w, h = int(extent.get("cx", "0")), int(extent.get("cy", "0"))
+            except ValueError:
+                continue
+            if x >= width or y >= height or x + w <= 0 or y + h <= 0:
+                count += 1
+    return count
+
+
 def _slide_numbers(archive: zipfile.ZipFile) -> dict[str, int]:
     """Each slide part's number in the slide show (presentation.xml's list), from 1."""
     targets = _targets(archive, "ppt/presentation.xml")
@@ -89,11 +126,14 @@ def read_pptx(source: Path | IO[bytes], depth: int = 0) -> Extract:
     found = Extract()
     lines: list[str] = []
     hidden_slides: list[int] = []
+    hidden_shapes: list[int] = []
+    off_slide: list[int] = []
     noted: list[int] = []
     masters: list[str] = []
     comments = 0
     with zipfile.ZipFile(source) as archive:
         numbers = _slide_numbers(archive)
+        size = _slide_size(archive)
         notes_of = {
             target: numbers.get(slide, 0)
             for slide in numbers
@@ -106,6 +146,10 @@ def read_pptx(source: Path | IO[bytes], depth: int = 0) -> Extract:
                 lines.extend(officeparts.drawn_text(root))
                 if root.get("show", "1") in ("0", "false"):
                     hidden_slides.append(_number(name, numbers))
+                if officeparts.hidden_shapes(root):
+                    hidden_shapes.append(_number(name, numbers))
+                if size is not None and _off_slide(root, size):
+                    off_slide.append(_number(name, numbers))
             elif MASTERS.fullmatch(name):
                 masters.extend(officeparts.drawn_text(parse_xml(archive.read(name))))
             elif NOTES.fullmatch(name):
@@ -121,6 +165,12 @@ def read_pptx(source: Path | IO[bytes], depth: int = 0) -> Extract:
                     lines.append(" ".join(" ".join(root.itertext()).split()))
     if hidden_slides:
         found.hidden.append(f"隐藏的幻灯片：{_listed(hidden_slides)}，放映时看不见；删除后再上传，而不是隐藏")
+    if hidden_shapes:
+        found.hidden.append(
+            f"{_listed(hidden_shapes)}幻灯片上有图形或文本框设为隐藏（选择窗格中的“隐藏”），看不见；{HIDDEN_FIX}"
+        )
+    if off_slide:
+        found.hidden.append(f"{_listed(off_slide)}幻灯片上有带文字的图形整个放在幻灯片之外，放映时看不见；{HIDDEN_FIX}")
     if noted:
         found.hidden.append(f"{_listed(noted)}幻灯片有演讲者备注，放映时看不见；{NOTES_FIX}")
     if comments:

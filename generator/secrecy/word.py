@@ -339,7 +339,7 @@ def read_docx(source: Path | IO[bytes], depth: int = 0) -> Extract:
     found = Extract()
     lines: list[str] = []
     tracked: dict[str, int] = {}
-    comments = hidden_runs = 0
+    comments = hidden_runs = hidden_shapes = 0
     styles = _Styles(_related(document, "styles"))
     page = _page_colour(document.element, _related(document, "settings"))
     coloured: dict[str, list[int]] = {}
@@ -358,6 +358,7 @@ def read_docx(source: Path | IO[bytes], depth: int = 0) -> Extract:
             if count:
                 tracked[label] = tracked.get(label, 0) + count
         comments += sum(1 for _ in root.iter(W + "comment"))
+        hidden_shapes += officeparts.hidden_shapes(root)
         hidden_runs += sum(1 for node in root.iter(W + "vanish") if node.get(W + "val", "true") not in OFF)
         same, small = _invisible_runs(root, styles, page)
         for collected, numbers in ((coloured, same), (tiny, small)):
@@ -369,6 +370,8 @@ def read_docx(source: Path | IO[bytes], depth: int = 0) -> Extract:
         found.hidden.append(f"{comments} 条批注")
     if hidden_runs:
         found.hidden.append(f"{hidden_runs} 处隐藏文字")
+    if hidden_shapes:
+        found.hidden.append(f"{hidden_shapes} {officeparts.HIDDEN_SHAPES}；{HIDDEN_FIX}")
     if coloured:
         count, places = _places(coloured)
         found.hidden.append(
