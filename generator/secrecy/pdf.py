@@ -715,9 +715,7 @@ def read_pdf(path: Path) -> Extract:
             subtype = str(annotation.get_object().get("/Subtype", ""))
             if subtype not in HARMLESS_ANNOTATIONS:
                 kinds.append(subtype.lstrip("/"))
-                contents = annotation.get_object().get("/Contents")
-                if contents:
-                    pages.append(str(contents))
+                pages.extend(_annotation_texts(annotation.get_object()))
         if kinds:
             found.hidden.append(f"第 {number} 页有 {len(kinds)} 个注释（{'、'.join(sorted(set(kinds)))}）")
     for kind, on_pages in hidden.items():
@@ -732,6 +730,9 @@ def read_pdf(path: Path) -> Extract:
                 UNMAPPED_FIX,
             )
         )
+    layers = _hidden_layers(reader)
+    if layers:
+        found.hidden.append(f"PDF 有 {layers} 个默认关闭的图层，其中的内容页面上看不见；{HIDDEN_FIX}")
     embedded = list(reader.attachments)
     if embedded:
         found.hidden.append(f"PDF 内嵌文件：{'、'.join(embedded)}")
@@ -740,6 +741,34 @@ def read_pdf(path: Path) -> Extract:
     found.add_properties(properties)
     found.metadata.extend((label, value) for label, value in properties if label in IDENTIFYING)
     return found
+
+
+def _annotation_texts(annotation: Any) -> list[str]:
+    """What an annotation says: its contents, and for a form field (Widget) its value and tooltip,
+    on the widget or the field it belongs to."""
+    found = []
+    field = annotation.get("/Parent")
+    field = field.get_object() if field is not None else None
+    for key in ("/Contents", "/V", "/TU"):
+        for holder in (annotation, field):
+            value = holder.get(key) if holder is not None else None
+            if isinstance(value, str) and value.strip():
+                found.append(str(value))
+                break
+    return found
+
+
+def _hidden_layers(reader: PdfReader) -> int:
+    """How many optional content groups (图层) the document's default view turns off: what is
+    drawn in them is in the file and in its extracted text, but not on the page."""
+    try:
+        catalogue: Any = reader.trailer["/Root"]
+        properties = catalogue.get("/OCProperties")
+        default = properties.get_object().get("/D") if properties is not None else None
+        off = default.get_object().get("/OFF") if default is not None else None
+        return len(off.get_object()) if off is not None else 0
+    except (AttributeError, KeyError, TypeError):
+        return 0
 
 
 def _properties(reader: PdfReader) -> list[tuple[str, str]]:
