@@ -12,9 +12,11 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
+import docx
 import openpyxl
 import pytest
 from openpyxl.chart import BarChart, Reference
+from PIL import ExifTags, Image
 
 from conftest import record_text, run_cli
 from office_files import docx_bytes, patched, with_parts, xlsx_bytes
@@ -241,3 +243,27 @@ def test_a_hidden_shape_on_a_sheet_is_hidden_content(make_site: MakeSite, hidden
     book = with_parts(xlsx_bytes([["公开的表格"]]), {"xl/drawings/drawing1.xml": drawing.encode()})
     found = [f["message"] for f in _of(_check(make_site, "a.xlsx", book), "SEC014")]
     assert any("1 个图形或文本框设为隐藏" in m for m in found) is fires, found
+
+
+def _photo(description: str, gps: bool) -> bytes:
+    exif = Image.Exif()
+    exif[ExifTags.Base.XPTitle] = description.encode("utf-16-le")  # as Windows writes a 标题
+    if gps:
+        exif[ExifTags.Base.GPSInfo] = {1: "N", 2: (24.0, 21.0, 0.0), 3: "E", 4: (102.0, 32.0, 0.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), "white").save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("description,gps,rules", [(MARKING, True, {"SEC006", "SEC012"}), ("会议现场", False, set())])
+def test_a_pictures_own_text_and_place_in_a_word_file_are_read(
+    make_site: MakeSite, description: str, gps: bool, rules: set[str]
+) -> None:
+    document = docx.Document()
+    document.core_properties.author = ""
+    document.add_picture(io.BytesIO(_photo(description, gps)))
+    out = io.BytesIO()
+    document.save(out)
+    found = [f for f in _check(make_site, "a.docx", out.getvalue()) if f["rule"] in ("SEC006", "SEC012")]
+    assert {f["rule"] for f in found} == rules, found
+    assert all("内嵌图片 image1.jpg" in f["message"] for f in found), found

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from typing import IO
 
 from PIL import ExifTags, Image
 
@@ -50,9 +51,9 @@ def _info_text(value: object) -> str:
     return " ".join(html.unescape(TAG.sub(" ", text)).split())
 
 
-def read_image(path: Path) -> Extract:
+def read_image(source: Path | IO[bytes]) -> Extract:
     found = Extract()
-    with Image.open(path) as image:
+    with Image.open(source) as image:
         exif = image.getexif()
         # as read with the header: PNG text chunks (tEXt, zTXt, iTXt) come as texts, a comment
         # and XMP as bytes (`image.text` would decode the whole picture for chunks after it)

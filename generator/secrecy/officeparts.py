@@ -18,7 +18,7 @@ from typing import IO
 
 from lxml import etree
 
-from .attachments import HIDDEN_FIX
+from .attachments import HIDDEN_FIX, IMAGE_SUFFIXES
 from .extract import Extract, Unreadable, check_zip, local_name, parse_xml
 
 # SEC015's fix for a file embedded in an attachment that cannot be read.
@@ -46,8 +46,8 @@ READERS = {
 
 def add_parts(found: Extract, source: Path | IO[bytes], prefix: str, depth: int) -> None:
     """Into `found`: the drawn text of the package's parts under `prefix` ("word/", "xl/") as its
-    text; its pivot caches, external links' caches and custom XML data as parts; each file in
-    `prefix`embeddings/ as an embedded file. `depth`: how deep `source` itself is embedded (0: the
+    text; its pivot caches, external links' caches and custom XML data as parts; each picture's
+    own text and metadata (`prefix`media/); each file in `prefix`embeddings/ as an embedded file. `depth`: how deep `source` itself is embedded (0: the
     attachment)."""
     with zipfile.ZipFile(source) as archive:
         embedded = [name for name in archive.namelist() if name.startswith(prefix + "embeddings/")]
@@ -70,6 +70,8 @@ def add_parts(found: Extract, source: Path | IO[bytes], prefix: str, depth: int)
                 root = parse_xml(archive.read(name))
                 found.text += "\n" + "\n".join(drawn_text(root))
                 hidden += hidden_shapes(root)
+            elif rest.startswith("media/") and PurePosixPath(name).suffix.lower() in IMAGE_SUFFIXES:
+                _picture(found, PurePosixPath(name).name, archive.read(name))
             elif rest.startswith(tuple(KEPT)) and name.endswith(".xml"):
                 kept = next(label for folder, label in KEPT.items() if rest.startswith(folder))
                 found.parts.append((f"{kept} {PurePosixPath(name).name}", _kept_text(archive.read(name))))
@@ -117,6 +119,21 @@ def _kept_text(data: bytes) -> str:
     found = [value for node in root.iter() for value in (node.get("v"), node.get("name")) if value]
     found.extend(text for text in root.itertext() if text.strip())
     return "\n".join(found)
+
+
+def _picture(found: Extract, name: str, data: bytes) -> None:
+    """A picture's own text and identifying metadata (EXIF, GPS: image.py), said to be in it. Its
+    header is all that is read; one that cannot be read shows nothing to scan and is passed over,
+    as the page shows what it shows."""
+    from .image import read_image  # Pillow is loaded only by a file that holds pictures
+
+    try:
+        inner = read_image(io.BytesIO(data))
+    except Exception:  # noqa: BLE001 - a damaged picture holds no text of its own to scan
+        return
+    where = f"内嵌图片 {name}"
+    found.parts.extend((f"{where} 的{part}", text) for part, text in inner.parts)
+    found.metadata.extend((f"{where} 的{label}", value) for label, value in inner.metadata)
 
 
 def _embedded(found: Extract, name: str, data: bytes, depth: int) -> None:
