@@ -16,6 +16,7 @@ import docx
 import openpyxl
 import pytest
 from openpyxl.chart import BarChart, Reference
+from openpyxl.worksheet.datavalidation import DataValidation
 from PIL import ExifTags, Image
 
 from conftest import record_text, run_cli
@@ -267,3 +268,18 @@ def test_a_pictures_own_text_and_place_in_a_word_file_are_read(
     found = [f for f in _check(make_site, "a.docx", out.getvalue()) if f["rule"] in ("SEC006", "SEC012")]
     assert {f["rule"] for f in found} == rules, found
     assert all("内嵌图片 image1.jpg" in f["message"] for f in found), found
+
+
+@pytest.mark.parametrize("items,fires", [('"13812345678,13957086421"', True), ('"是,否"', False)])
+def test_a_drop_down_lists_items_are_scanned(make_site: MakeSite, items: str, fires: bool) -> None:
+    """A data validation list (数据验证 → 序列) keeps its items in the file; a cell shows one of them
+    only when picked."""
+    book = openpyxl.Workbook()
+    book.properties.creator = None
+    book.active["A1"] = "联系人"
+    rule = DataValidation(type="list", formula1=items, prompt="请选择联系人电话")
+    book.active.add_data_validation(rule)
+    rule.add("B1")
+    out = io.BytesIO()
+    book.save(out)
+    assert bool(_of(_check(make_site, "a.xlsx", out.getvalue()), "SEC008")) is fires

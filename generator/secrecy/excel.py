@@ -335,6 +335,7 @@ def read_xlsx(source: Path | IO[bytes], depth: int = 0) -> Extract:
             found.hidden.append(f"工作表“{sheet.title}”的隐藏列：{'、'.join(columns[:10])}")
         lines.append(sheet.title)  # the tab shows it
         lines.extend(_header_footer(sheet))
+        lines.extend(_validation_texts(sheet))
         check = _SheetCheck(sheet, colours)
         commented = 0
         for row in sheet.iter_rows():
@@ -359,6 +360,17 @@ def read_xlsx(source: Path | IO[bytes], depth: int = 0) -> Extract:
     properties = officeprops.properties(source)
     found.add_properties(properties)
     found.metadata.extend(officeprops.identifying(properties))
+    return found
+
+
+def _validation_texts(sheet: Any) -> list[str]:
+    """The texts of the sheet's data validation (数据验证): a drop-down list's items, the input
+    message and the error message — shown only when a cell is picked, kept in the file."""
+    found = []
+    for rule in sheet.data_validations.dataValidation:
+        for text in (rule.formula1, rule.formula2, rule.promptTitle, rule.prompt, rule.errorTitle, rule.error):
+            if text and str(text).strip():
+                found.append(str(text))
     return found
 
 
