@@ -224,3 +224,15 @@ def test_request_only_record_is_checked_on_its_title_only(make_site: MakeSite) -
     meta = {"publicity": "依申请公开", "withhold_reason": "《条例》第十六条", "published": None}
     assert "SEC006" not in rules(check(make_site, {**meta, "body": "机密★5年"}))
     assert "SEC006" in rules(check(make_site, {**meta, "title": "关于某事（机密★5年）的通知"}))
+
+
+def test_a_public_record_with_a_withhold_reason_is_warned_about(make_site: MakeSite) -> None:
+    """主动公开 with a withhold_reason: a merge that took the publicity from one side and the reason
+    from the other, or a publicity changed without its reason. Said at the reason's line (a
+    warning: SEC018 blocks when the review's opinion disagrees); a withheld record's reason is not."""
+    found = check(make_site, {"withhold_reason": "《条例》第十五条（个人隐私）"})
+    said = [f for f in found if f["rule"] == "SEC002"]
+    assert [(f["severity"], f["line"]) for f in said] == [("warn", 10)], found
+    assert "公开属性可能写错了" in said[0]["message"]
+    withheld = {"publicity": "不予公开", "withhold_reason": "《条例》第十五条（个人隐私）"}
+    assert not [f for f in check(make_site, withheld) if f["rule"] == "SEC002"]

@@ -11,6 +11,7 @@ from typing import Iterator
 from .. import markdown
 from ..findings import Finding
 from ..model import PUBLICITY, Record, Site, as_date
+from ..rules import WARN
 from ..schema import given, publishers
 from ..staleness.publication import held_out
 
@@ -80,6 +81,18 @@ def _publicity(record: Record, bases: list[str]) -> Iterator[Finding]:
         yield _finding(record, "SEC001", line, "未标注公开属性 publicity")
     elif value not in PUBLICITY:
         yield _finding(record, "SEC001", record.line_of("publicity"), f"公开属性“{value}”不是规定的取值")
+    elif value == "主动公开" and _filled(record.get("withhold_reason")):
+        # a merge that took 主动公开 from one side and the reason from the other, or a publicity
+        # changed without its reason: said, not blocked (SEC018 blocks when the review disagrees)
+        found = _finding(
+            record,
+            "SEC002",
+            record.line_of("withhold_reason"),
+            "公开属性为主动公开，却填写了不予公开理由 withhold_reason：公开属性可能写错了",
+            "核对保密审查结论：应当主动公开的，删去 withhold_reason；不应全文公开的，改正 publicity。",
+        )
+        found.severity = WARN
+        yield found
     elif value != "主动公开" and not _filled(record.get("withhold_reason")):
         yield _finding(
             record, "SEC002", record.line_of("publicity"), f"公开属性为{value}，但没有填写不予公开理由 withhold_reason"
