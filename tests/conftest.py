@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import shutil
 import textwrap
 import time
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 
@@ -77,6 +78,17 @@ def run_cli(*args: str | Path) -> Run:
     with redirect_stdout(out), redirect_stderr(err):
         code = cli.main([str(a) for a in args])
     return Run(code, out.getvalue(), err.getvalue())
+
+
+def check_attachment(make_site: Callable[..., Path], name: str, data: bytes) -> list[dict[str, Any]]:
+    """The findings of `check --format json` on a site whose one record, published in full,
+    lists the attachment `name` holding `data`."""
+    site = make_site(
+        {"content/d1/r.md": record_text("正文。", attachments=f"[{name}]"), f"content/d1/r.files/{name}": data}
+    )
+    result = run_cli("check", "--site", site, "--format", "json")
+    assert result.code in (0, 1), result.err
+    return list(json.loads(result.out))
 
 
 def remove_cache(site: Path) -> None:

@@ -8,7 +8,6 @@ other embedded file cannot be read, so it blocks (SEC015) until a reviewer signs
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 from typing import Any, Callable
 
@@ -19,11 +18,10 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.datavalidation import DataValidation
 from PIL import ExifTags, Image
 
-from conftest import record_text, run_cli
+from conftest import check_attachment
 from office_files import docx_bytes, patched, with_parts, xlsx_bytes
 
 MakeSite = Callable[..., Path]
-FILES = "content/d1/r.files/"
 MARKING = "机密★5年"
 DRAWING = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -53,10 +51,7 @@ def _chart_book(title: str) -> bytes:
 
 
 def _check(make_site: MakeSite, name: str, data: bytes) -> list[dict[str, Any]]:
-    site = make_site({"content/d1/r.md": record_text("正文。", attachments=f"[{name}]"), FILES + name: data})
-    result = run_cli("check", "--site", site, "--format", "json")
-    assert result.code in (0, 1), result.err
-    return json.loads(result.out)
+    return check_attachment(make_site, name, data)
 
 
 def _of(found: list[dict[str, Any]], rule: str) -> list[dict[str, Any]]:

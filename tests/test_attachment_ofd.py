@@ -5,25 +5,20 @@ properties, and a damaged or text-less OFD blocks (SEC015) as a PDF does."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
-from conftest import record_text, run_cli
+from conftest import check_attachment
 from office_files import OFD_TEXT as TEXT
 from office_files import ofd_bytes as _ofd
 
 MakeSite = Callable[..., Path]
-FILES = "content/d1/r.files/"
 
 
 def _check(make_site: MakeSite, data: bytes) -> list[dict[str, Any]]:
-    site = make_site({"content/d1/r.md": record_text("正文。", attachments="[a.ofd]"), FILES + "a.ofd": data})
-    result = run_cli("check", "--site", site, "--format", "json")
-    assert result.code in (0, 1), result.err
-    return [f for f in json.loads(result.out) if f["rule"].startswith("SEC")]
+    return [f for f in check_attachment(make_site, "a.ofd", data) if f["rule"].startswith("SEC")]
 
 
 def _rules(found: list[dict[str, Any]]) -> set[str]:

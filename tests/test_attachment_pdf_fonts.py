@@ -8,7 +8,6 @@ off. The same font with a /ToUnicode map, or encoded with a CMap that names char
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 from typing import Any, Callable
 
@@ -23,10 +22,9 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from conftest import record_text, run_cli
+from conftest import check_attachment
 
 MakeSite = Callable[..., Path]
-FILES = "content/d1/r.files/"
 GLYPHS = b"<0F2A13B1>"  # two glyphs of the font, which a reader sees as 工作
 TO_UNICODE = b"""/CIDInit /ProcSet findresource begin 12 dict begin begincmap
 /CMapName /Adobe-Identity-UCS def /CMapType 2 def
@@ -75,10 +73,7 @@ def _pdf(encoding: str = "/Identity-H", to_unicode: bool = False, shown: bytes =
 
 
 def _sec015(make_site: MakeSite, data: bytes) -> list[dict[str, Any]]:
-    site = make_site({"content/d1/r.md": record_text("正文。", attachments="[a.pdf]"), FILES + "a.pdf": data})
-    result = run_cli("check", "--site", site, "--format", "json")
-    assert result.code in (0, 1), result.err
-    return [f for f in json.loads(result.out) if f["rule"] == "SEC015"]
+    return [f for f in check_attachment(make_site, "a.pdf", data) if f["rule"] == "SEC015"]
 
 
 def test_glyph_numbered_text_without_a_map_cannot_be_checked(make_site: MakeSite) -> None:

@@ -5,7 +5,6 @@ value and tooltip are scanned like its text, on the widget or the field it belon
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 from typing import Any, Callable
 
@@ -13,11 +12,10 @@ import pytest
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
-from conftest import record_text, run_cli
+from conftest import check_attachment
 from office_files import pdf_bytes
 
 MakeSite = Callable[..., Path]
-FILES = "content/d1/r.files/"
 
 
 def _with_layer(off: bool) -> bytes:
@@ -58,10 +56,7 @@ def _with_field(value: str) -> bytes:
 
 
 def _check(make_site: MakeSite, data: bytes) -> list[dict[str, Any]]:
-    site = make_site({"content/d1/r.md": record_text("正文。", attachments="[a.pdf]"), FILES + "a.pdf": data})
-    result = run_cli("check", "--site", site, "--format", "json")
-    assert result.code in (0, 1), result.err
-    return [f for f in json.loads(result.out) if f["rule"].startswith("SEC")]
+    return [f for f in check_attachment(make_site, "a.pdf", data) if f["rule"].startswith("SEC")]
 
 
 @pytest.mark.parametrize("off", [True, False])

@@ -7,7 +7,6 @@ the leaking file with a near miss, the same property holding harmless text, whic
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 from typing import Any, Callable
 
@@ -19,7 +18,7 @@ from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
-from conftest import record_text, run_cli
+from conftest import check_attachment, record_text, run_cli
 from office_files import pdf_bytes, with_parts
 
 MakeSite = Callable[..., Path]
@@ -110,12 +109,7 @@ CASES = {
 
 
 def _check(make_site: MakeSite, name: str, data: bytes) -> list[dict[str, Any]]:
-    site = make_site(
-        {"content/d1/r.md": record_text("正文。", attachments=f"[{name}]"), FILES + name: data},
-    )
-    result = run_cli("check", "--site", site, "--format", "json")
-    assert result.code in (0, 1), result.err
-    return json.loads(result.out)
+    return check_attachment(make_site, name, data)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -6,7 +6,6 @@ file's properties are scanned for markings and personal data."""
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 from typing import Any, Callable
 
@@ -14,11 +13,10 @@ import pytest
 from pptx import Presentation
 from pptx.util import Emu
 
-from conftest import record_text, run_cli
+from conftest import check_attachment
 from office_files import with_parts
 
 MakeSite = Callable[..., Path]
-FILES = "content/d1/r.files/"
 COMMENT = (
     '<p:cmLst xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"><p:cm authorId="0" idx="1">'
     '<p:pos x="10" y="10"/><p:text>{text}</p:text></p:cm></p:cmLst>'
@@ -49,10 +47,7 @@ def _pptx(
 
 
 def _check(make_site: MakeSite, data: bytes) -> list[dict[str, Any]]:
-    site = make_site({"content/d1/r.md": record_text("正文。", attachments="[a.pptx]"), FILES + "a.pptx": data})
-    result = run_cli("check", "--site", site, "--format", "json")
-    assert result.code in (0, 1), result.err
-    return [f for f in json.loads(result.out) if f["rule"].startswith("SEC")]
+    return [f for f in check_attachment(make_site, "a.pptx", data) if f["rule"].startswith("SEC")]
 
 
 def _of(found: list[dict[str, Any]], rule: str) -> list[str]:
