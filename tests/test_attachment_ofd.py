@@ -42,11 +42,16 @@ def test_a_marking_on_a_page_is_found(make_site: MakeSite) -> None:
         (' Alpha="0"', True),
         (' Fill="false" Stroke="true"', False),  # outlined text is seen
         (' Alpha="128"', False),
+        (' Size="0.3"', True),  # 0.85 pt
+        (' Size="2.8"', False),  # 8 pt: small print, read
     ],
-    ids=["not-visible", "not-filled", "transparent", "outlined", "half-transparent"],
+    ids=["not-visible", "not-filled", "transparent", "outlined", "half-transparent", "1-pt", "8-pt"],
 )
 def test_text_drawn_invisible_is_hidden_content(make_site: MakeSite, attributes: str, hidden: bool) -> None:
-    objects = TEXT.format(attributes="", text="公开的正文") + TEXT.format(attributes=attributes, text="删去的内容")
+    drawn = TEXT.format(attributes=attributes, text="删去的内容")
+    if "Size=" in attributes:  # in place of the template's own size
+        drawn = TEXT.format(attributes="", text="删去的内容").replace(' Size="5"', attributes)
+    objects = TEXT.format(attributes="", text="公开的正文") + drawn
     found = [f for f in _check(make_site, _ofd(objects)) if f["rule"] == "SEC014"]
     assert bool(found) is hidden, found
     assert not hidden or "第 1 页 1 处" in found[0]["message"]

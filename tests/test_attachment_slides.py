@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 import pytest
 from pptx import Presentation
-from pptx.util import Emu
+from pptx.util import Emu, Pt
 
 from conftest import check_attachment
 from office_files import with_parts
@@ -121,6 +121,14 @@ def _deck_with_shape(place: Callable[[Any, Any], None], text: str = "内部测�
     return out.getvalue()
 
 
+def _one_point(deck: Any, box: Any) -> None:
+    box.text_frame.paragraphs[0].runs[0].font.size = Pt(1)
+
+
+def _eight_points(deck: Any, box: Any) -> None:
+    box.text_frame.paragraphs[0].runs[0].font.size = Pt(8)
+
+
 def _hide(deck: Any, box: Any) -> None:
     box._element.nvSpPr.cNvPr.set("hidden", "1")
 
@@ -141,8 +149,10 @@ def _half_off(deck: Any, box: Any) -> None:
         (_hide, "", ""),  # a hidden empty box holds nothing
         (_half_off, "内部测算：不公开", ""),  # partly on the slide: shown, cut at the edge
         (lambda deck, box: None, "内部测算：不公开", ""),
+        (_one_point, "内部测算：不公开", "第 1 张幻灯片上有字号不大于 1 磅的文字"),
+        (_eight_points, "内部测算：不公开", ""),
     ],
-    ids=["hidden-shape", "off-slide", "hidden-empty", "half-off", "plain"],
+    ids=["hidden-shape", "off-slide", "hidden-empty", "half-off", "plain", "1-pt", "8-pt"],
 )
 def test_shapes_hidden_or_off_the_slide(make_site: MakeSite, place: Any, text: str, said: str) -> None:
     found = _of(_check(make_site, _deck_with_shape(place, text)), "SEC014")

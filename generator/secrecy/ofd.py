@@ -31,16 +31,21 @@ DOC_INFO = {
 # text is read all the same); any other (Highlight, Path, …) is markup on top, like a PDF's.
 HARMLESS_ANNOTATIONS = {"Link", "Watermark", "Stamp"}
 OFF = {"false", "0"}
+SMALLEST = 0.36  # millimetres (a TextObject's Size): text of 1 pt (0.353 mm) or less cannot be read
 
 
 def _invisible(text_object: etree._Element) -> bool:
     """Whether a TextObject draws nothing a reader sees: not visible, neither filled nor stroked
-    (OFD's defaults: filled, not stroked), or fully transparent (Alpha 0 of 255)."""
+    (OFD's defaults: filled, not stroked), fully transparent (Alpha 0 of 255), or 1 pt or smaller."""
     if text_object.get("Visible", "true").lower() in OFF:
         return True
     filled = text_object.get("Fill", "true").lower() not in OFF
     stroked = text_object.get("Stroke", "false").lower() not in OFF
-    return not (filled or stroked) or text_object.get("Alpha", "255").strip() == "0"
+    try:
+        tiny = float(text_object.get("Size", "")) <= SMALLEST
+    except ValueError:
+        tiny = False
+    return not (filled or stroked) or text_object.get("Alpha", "255").strip() == "0" or tiny
 
 
 def _page_label(name: str) -> str:
@@ -95,7 +100,9 @@ def read_ofd(source: Path | IO[bytes]) -> Extract:
                     found.parts.append((f"内部文件 {name}", text))
     if invisible:
         places = "、".join(f"{place} {count} 处" for place, count in invisible.items())
-        found.hidden.append(f"不可见的文字（不显示、不填充也不描边，或完全透明）：{places}，页面上看不见；{HIDDEN_FIX}")
+        found.hidden.append(
+            f"不可见的文字（不显示、不填充也不描边、完全透明或不大于 1 磅）：{places}，页面上看不见；{HIDDEN_FIX}"
+        )
     if annotations:
         found.hidden.append(f"{sum(annotations.values())} 个注释（{'、'.join(sorted(annotations))}）")
     found.text = "\n".join(lines)

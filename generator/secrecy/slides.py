@@ -59,6 +59,22 @@ def _targets(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
     return found
 
 
+SMALLEST = 100  # hundredths of a point (a:rPr sz): text of 1 pt or less cannot be read
+
+
+def _tiny_runs(root: etree._Element) -> int:
+    """How many runs of a slide hold text set at 1 pt or less (a:rPr sz ≤ 100)."""
+    count = 0
+    for run in root.iter():
+        if local_name(run) != "r":
+            continue
+        size = next((node.get("sz") for node in run if local_name(node) == "rPr"), None)
+        said = "".join(text.text or "" for text in run if local_name(text) == "t")
+        if size is not None and size.isdigit() and int(size) <= SMALLEST and said.strip():
+            count += 1
+    return count
+
+
 def _slide_size(archive: zipfile.ZipFile) -> tuple[int, int] | None:
     """The slides' width and height (EMU), from presentation.xml's sldSz; None when not given."""
     if "ppt/presentation.xml" not in archive.namelist():
@@ -128,6 +144,7 @@ def read_pptx(source: Path | IO[bytes], depth: int = 0) -> Extract:
     hidden_slides: list[int] = []
     hidden_shapes: list[int] = []
     off_slide: list[int] = []
+    tiny: list[int] = []
     noted: list[int] = []
     masters: list[str] = []
     comments = 0
@@ -150,6 +167,8 @@ def read_pptx(source: Path | IO[bytes], depth: int = 0) -> Extract:
                     hidden_shapes.append(_number(name, numbers))
                 if size is not None and _off_slide(root, size):
                     off_slide.append(_number(name, numbers))
+                if _tiny_runs(root):
+                    tiny.append(_number(name, numbers))
             elif MASTERS.fullmatch(name):
                 masters.extend(officeparts.drawn_text(parse_xml(archive.read(name))))
             elif NOTES.fullmatch(name):
@@ -171,6 +190,8 @@ def read_pptx(source: Path | IO[bytes], depth: int = 0) -> Extract:
         )
     if off_slide:
         found.hidden.append(f"{_listed(off_slide)}幻灯片上有带文字的图形整个放在幻灯片之外，放映时看不见；{HIDDEN_FIX}")
+    if tiny:
+        found.hidden.append(f"{_listed(tiny)}幻灯片上有字号不大于 1 磅的文字，看不见；{HIDDEN_FIX}")
     if noted:
         found.hidden.append(f"{_listed(noted)}幻灯片有演讲者备注，放映时看不见；{NOTES_FIX}")
     if comments:
