@@ -518,11 +518,11 @@ def test_many_hidden_cells_are_listed_ten_at_a_time(make_site: MakeSite) -> None
 def test_long_lists_of_places_name_ten_and_the_count_once() -> None:
     """Past ten pages, slides or rows a message names the first ten and how many in all, with
     its unit once ("第 1、…、10 页等 12 页有", not "… 等 12 页 页有")."""
-    from generator.secrecy import pdf, slides
+    from generator.secrecy.extract import numbered  # what pdf.py and slides.py say places with
 
-    assert pdf._pages([1, 3]) == "第 1、3 页"
-    assert pdf._pages(list(range(1, 13))) == "第 1、2、3、4、5、6、7、8、9、10 页等 12 页"
-    assert slides._listed(list(range(12, 0, -1))) == "第 1、2、3、4、5、6、7、8、9、10 张等 12 张"
+    assert numbered([1, 3], "页") == "第 1、3 页"
+    assert numbered(list(range(1, 13)), "页") == "第 1、2、3、4、5、6、7、8、9、10 页等 12 页"
+    assert numbered(list(range(12, 0, -1)), "张") == "第 1、2、3、4、5、6、7、8、9、10 张等 12 张"
 
 
 def test_many_zero_height_rows_are_counted_once(make_site: MakeSite) -> None:

@@ -5,13 +5,46 @@ The guards of untrusted Office files are in generator/officefiles.py."""
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from ..officefiles import Unreadable, broken, check_zip, parse_xml
 
-__all__ = ["Extract", "Unreadable", "broken", "check_zip", "local_name", "parse_xml"]
+__all__ = [
+    "Extract",
+    "Unreadable",
+    "broken",
+    "check_zip",
+    "element_text",
+    "local_name",
+    "numbered",
+    "parse_xml",
+    "tagless",
+]
+
+
+TAG = re.compile(r"<[^>]*>")
+
+
+def tagless(markup: str) -> str:
+    """Markup kept inside a file (XMP, an image's comment) as one line of text: tags dropped,
+    character references resolved, runs of white space made one. Never parsed as XML, so a
+    malformed piece is read all the same."""
+    return " ".join(html.unescape(TAG.sub(" ", markup)).split())
+
+
+def element_text(node: etree._Element, between: str = "") -> str:
+    """An element's text as one line: its text nodes joined by `between`, white space made one."""
+    return " ".join(between.join(node.itertext()).split())
+
+
+def numbered(numbers: list[int], unit: str) -> str:
+    """Places by number for a message: 第 1、3 页, or 第 1、…、10 页等 12 页 past ten."""
+    more = f"等 {len(numbers)} {unit}" if len(numbers) > 10 else ""
+    return f"第 {'、'.join(str(n) for n in sorted(numbers)[:10])} {unit}{more}"
 
 
 def local_name(node: etree._Element) -> str:

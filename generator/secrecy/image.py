@@ -5,14 +5,12 @@ like an attachment's properties."""
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 from typing import IO
 
 from PIL import ExifTags, Image
 
-from .extract import Extract
+from .extract import Extract, tagless
 
 PEOPLE = {ExifTags.Base.Artist: "作者", ExifTags.Base.XPAuthor: "作者"}
 # The EXIF tags that hold text, by the name a finding gives them (XP… are Windows' 属性 → 详细信息).
@@ -27,7 +25,6 @@ TEXTS = {
     ExifTags.Base.XPAuthor: "作者",
 }
 USER_COMMENT = ExifTags.Base.UserComment  # in the Exif IFD, after an 8-byte character-code header
-TAG = re.compile(r"<[^>]*>")
 
 
 def _exif_text(value: object) -> str:
@@ -46,9 +43,8 @@ def _user_comment(value: object) -> str:
 
 
 def _info_text(value: object) -> str:
-    """A text chunk, a comment or XMP (tags dropped, references resolved) as one line."""
-    text = value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value)
-    return " ".join(html.unescape(TAG.sub(" ", text)).split())
+    """A text chunk, a comment or XMP as one line (extract.tagless)."""
+    return tagless(value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value))
 
 
 def read_image(source: Path | IO[bytes]) -> Extract:

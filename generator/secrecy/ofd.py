@@ -15,7 +15,7 @@ from typing import IO
 from lxml import etree
 
 from .attachments import HIDDEN_FIX
-from .extract import Extract, Unreadable, local_name, parse_xml
+from .extract import Extract, Unreadable, element_text, local_name, parse_xml
 
 ROOT = "OFD.xml"
 DOC_INFO = {
@@ -95,7 +95,7 @@ def read_ofd(source: Path | IO[bytes]) -> Extract:
                     drawn = True
                     found.hidden.append(f"OFD 内嵌文件：{node.get('Name') or node.get('ID') or '（未命名）'}")
             if not drawn:  # custom tags, resources, signatures: what they say is in the file too
-                text = " ".join(" ".join(root.itertext()).split())
+                text = element_text(root, " ")
                 if text:
                     found.parts.append((f"内部文件 {name}", text))
     if invisible:
@@ -114,7 +114,7 @@ def _doc_info(root: etree._Element, found: Extract) -> None:
     properties = []
     for node in root.iter():
         label = DOC_INFO.get(local_name(node))
-        text = " ".join("".join(node.itertext()).split())
+        text = element_text(node)
         if label and text:
             named = f"{label}“{node.get('Name')}”" if node.get("Name") else label
             properties.append((named, text))

@@ -84,6 +84,9 @@ SHAPE_NAMES = ("cNvPr", "docPr")  # a shape's non-visual properties (DrawingML; 
 TEXT_NAMES = ("t",)  # a:t, and w:t in a Word text box
 
 
+ALT_TEXT = ("descr", "title")  # a picture's or shape's alternative text (可选文字), read aloud, not shown
+
+
 def hidden_shapes(root: etree._Element) -> int:
     """How many shapes of a part are set hidden (cNvPr or docPr hidden="1", the selection pane's
     eye) and hold text: the shape, or the drawing a docPr belongs to, with any a:t or w:t."""
@@ -108,7 +111,7 @@ def drawn_text(root: etree._Element) -> list[str]:
         if name in DRAWN_TEXT and (node.text or "").strip():
             found.append(node.text)
         elif name == "cNvPr":
-            found.extend(text for key in ("descr", "title") if (text := node.get(key)))
+            found.extend(text for key in ALT_TEXT if (text := node.get(key)))
     return found
 
 

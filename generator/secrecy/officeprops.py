@@ -11,7 +11,7 @@ from typing import IO
 
 from lxml import etree
 
-from .extract import parse_xml
+from .extract import element_text, parse_xml
 
 CORE, APP, CUSTOM = "docProps/core.xml", "docProps/app.xml", "docProps/custom.xml"
 # The text fields of core.xml by local name (dates, revision and language say nothing of their own).
@@ -31,10 +31,6 @@ APP_FIELDS = {"Company": "单位", "Manager": "经理", "HyperlinkBase": "超链
 IDENTIFYING = ("作者", "最后修改人", "单位", "经理")  # SEC012: they name a person or body
 
 
-def _text(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
-
-
 def properties(source: Path | IO[bytes]) -> list[tuple[str, str]]:
     """(label, text) of every filled-in text property: core.xml's fields, app.xml's company,
     manager and hyperlink base, and each custom property (自定义属性, labelled with its name)."""
@@ -45,12 +41,12 @@ def properties(source: Path | IO[bytes]) -> list[tuple[str, str]]:
         if part in parts:
             for element in parse_xml(parts[part]):
                 label = fields.get(etree.QName(element).localname)
-                if label and _text(element):
-                    found.append((label, _text(element)))
+                if label and element_text(element):
+                    found.append((label, element_text(element)))
     if CUSTOM in parts:
         for element in parse_xml(parts[CUSTOM]):
-            if _text(element):
-                found.append((f"自定义属性“{element.get('name') or ''}”", _text(element)))
+            if element_text(element):
+                found.append((f"自定义属性“{element.get('name') or ''}”", element_text(element)))
     return found
 
 

@@ -38,9 +38,7 @@ reads the page as it is, untouched: a text PDF takes a third to a half longer to
 
 from __future__ import annotations
 
-import html
 import math
-import re
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +46,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, ContentStream, StreamObject
 
 from .attachments import HIDDEN_FIX, SAME_COLOUR
-from .extract import Extract
+from .extract import Extract, numbered, tagless
 
 HARMLESS_ANNOTATIONS = {"/Link"}
 # The document information (/Info) by key; the first three name a person or body (SEC012).
@@ -89,7 +87,6 @@ UNICODE_CMAPS = {
     )
     for direction in "HV"
 }
-TAG = re.compile(r"<[^>]*>")
 INVISIBLE_MODES = {3, 7}
 FILLED_MODES = {0, 2, 4, 6}
 STROKED_MODES = {1, 2, 5, 6}
@@ -684,12 +681,6 @@ HIDDEN_TEXT = {
 }
 
 
-def _pages(numbers: list[int]) -> str:
-    """第 1、2、3 页, or 第 1、…、10 页等 12 页 past ten."""
-    more = f"等 {len(numbers)} 页" if len(numbers) > 10 else ""
-    return f"第 {'、'.join(str(n) for n in numbers[:10])} 页{more}"
-
-
 def read_pdf(path: Path) -> Extract:
     raw = path.read_bytes()
     reader = PdfReader(path)
@@ -721,12 +712,12 @@ def read_pdf(path: Path) -> Extract:
     for kind, on_pages in hidden.items():
         if on_pages:
             found.hidden.append(
-                f"{_pages(list(on_pages))}有 {sum(on_pages.values())} 处{HIDDEN_TEXT[kind]}，页面上看不见；{HIDDEN_FIX}"
+                f"{numbered(list(on_pages), '页')}有 {sum(on_pages.values())} 处{HIDDEN_TEXT[kind]}，页面上看不见；{HIDDEN_FIX}"
             )
     if unmapped:
         found.unreadable.append(
             (
-                f"{_pages(unmapped)}的文字所用字体没有文字对照表（ToUnicode），提取出的是乱码，这些页上的文字无法审查",
+                f"{numbered(unmapped, '页')}的文字所用字体没有文字对照表（ToUnicode），提取出的是乱码，这些页上的文字无法审查",
                 UNMAPPED_FIX,
             )
         )
@@ -784,8 +775,7 @@ def _properties(reader: PdfReader) -> list[tuple[str, str]]:
     catalogue: Any = reader.trailer["/Root"]
     stream = catalogue.get("/Metadata")
     if stream is not None:
-        raw = stream.get_object().get_data().decode("utf-8", "replace")
-        text = " ".join(html.unescape(TAG.sub(" ", raw)).split())
+        text = tagless(stream.get_object().get_data().decode("utf-8", "replace"))
         if text:
             found.append(("XMP 元数据", text))
     return found

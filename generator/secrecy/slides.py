@@ -16,7 +16,7 @@ from lxml import etree
 
 from . import officeparts, officeprops
 from .attachments import HIDDEN_FIX
-from .extract import Extract, local_name, parse_xml
+from .extract import Extract, element_text, local_name, numbered, parse_xml
 
 SLIDE = re.compile(r"ppt/slides/slide\d+\.xml")
 # Layouts and masters: their placeholders' prompts ("单击此处编辑母版标题样式") are in every file, so
@@ -131,12 +131,6 @@ def _number(name: str, numbers: dict[str, int]) -> int:
     return int(digits.group(1)) if digits else 0
 
 
-def _listed(numbers: list[int]) -> str:
-    """第 1、2 张, or 第 1、…、10 张等 12 张 past ten."""
-    more = f"等 {len(numbers)} 张" if len(numbers) > 10 else ""
-    return f"第 {'、'.join(str(n) for n in sorted(numbers)[:10])} 张{more}"
-
-
 def read_pptx(source: Path | IO[bytes], depth: int = 0) -> Extract:
     """`depth`: how deep the file is embedded in the attachment (0: it is the attachment)."""
     found = Extract()
@@ -181,19 +175,21 @@ def read_pptx(source: Path | IO[bytes], depth: int = 0) -> Extract:
                 count = sum(1 for node in root.iter() if local_name(node) == "cm")
                 if count:
                     comments += count
-                    lines.append(" ".join(" ".join(root.itertext()).split()))
+                    lines.append(element_text(root, " "))
     if hidden_slides:
-        found.hidden.append(f"隐藏的幻灯片：{_listed(hidden_slides)}，放映时看不见；删除后再上传，而不是隐藏")
+        found.hidden.append(f"隐藏的幻灯片：{numbered(hidden_slides, '张')}，放映时看不见；删除后再上传，而不是隐藏")
     if hidden_shapes:
         found.hidden.append(
-            f"{_listed(hidden_shapes)}幻灯片上有图形或文本框设为隐藏（选择窗格中的“隐藏”），看不见；{HIDDEN_FIX}"
+            f"{numbered(hidden_shapes, '张')}幻灯片上有图形或文本框设为隐藏（选择窗格中的“隐藏”），看不见；{HIDDEN_FIX}"
         )
     if off_slide:
-        found.hidden.append(f"{_listed(off_slide)}幻灯片上有带文字的图形整个放在幻灯片之外，放映时看不见；{HIDDEN_FIX}")
+        found.hidden.append(
+            f"{numbered(off_slide, '张')}幻灯片上有带文字的图形整个放在幻灯片之外，放映时看不见；{HIDDEN_FIX}"
+        )
     if tiny:
-        found.hidden.append(f"{_listed(tiny)}幻灯片上有字号不大于 1 磅的文字，看不见；{HIDDEN_FIX}")
+        found.hidden.append(f"{numbered(tiny, '张')}幻灯片上有字号不大于 1 磅的文字，看不见；{HIDDEN_FIX}")
     if noted:
-        found.hidden.append(f"{_listed(noted)}幻灯片有演讲者备注，放映时看不见；{NOTES_FIX}")
+        found.hidden.append(f"{numbered(noted, '张')}幻灯片有演讲者备注，放映时看不见；{NOTES_FIX}")
     if comments:
         found.hidden.append(f"{comments} 条批注；{NOTES_FIX}")
     found.text = "\n".join(lines)

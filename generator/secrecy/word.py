@@ -37,7 +37,6 @@ FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallbac
 # an INCLUDETEXT's path: not shown unless the field codes are, but in the file)
 TEXT_TAGS = {W + "t", W + "delText", W + "instrText"}
 DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
-ALT_TEXT = ("descr", "title")  # a picture's or shape's alternative text (可选文字), read aloud, not shown
 TRACKED = {
     W + "ins": "修订（插入）",
     W + "del": "修订（删除）",
@@ -350,7 +349,7 @@ def read_docx(source: Path | IO[bytes], depth: int = 0) -> Extract:
             continue
         root = parse_xml(part.blob)
         lines.extend(_paragraphs(root))
-        lines.extend(text for node in root.iter(DOC_PR) for key in ALT_TEXT if (text := node.get(key)))
+        lines.extend(text for node in root.iter(DOC_PR) for key in officeparts.ALT_TEXT if (text := node.get(key)))
         # document variables (settings.xml w:docVar): text a macro or an add-in keeps, shown nowhere
         found.parts.extend((f"文档变量“{v.get(W + 'name')}”", v.get(W + "val") or "") for v in root.iter(W + "docVar"))
         for tag, label in TRACKED.items():
