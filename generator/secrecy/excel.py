@@ -25,7 +25,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter, range_bo
 
 from .attachments import HEX, HIDDEN_FIX, WHITE, same_colour
 from .extract import Extract, parse_xml
-from . import officeparts, officeprops
+from . import officeparts
 
 LOWEST_ROW = 1.0  # points: a row at most this high shows nothing of its text (Excel's step is 0.75)
 NARROWEST_COLUMN = 0.1  # characters: a column narrower than this is less than a pixel wide
@@ -357,9 +357,6 @@ def read_xlsx(source: Path | IO[bytes], depth: int = 0) -> Extract:
             lines.extend(text for _, text in texts)
     found.text = "\n".join(lines)
     officeparts.add_parts(found, source, "xl/", depth)
-    properties = officeprops.properties(source)
-    found.add_properties(properties)
-    found.metadata.extend(officeprops.identifying(properties))
     return found
 
 

@@ -18,6 +18,7 @@ from typing import IO
 
 from lxml import etree
 
+from . import officeprops
 from .attachments import HIDDEN_FIX, IMAGE_SUFFIXES
 from .extract import Extract, Unreadable, check_zip, local_name, parse_xml
 
@@ -47,7 +48,8 @@ READERS = {
 def add_parts(found: Extract, source: Path | IO[bytes], prefix: str, depth: int) -> None:
     """Into `found`: the drawn text of the package's parts under `prefix` ("word/", "xl/") as its
     text; its pivot caches, external links' caches and custom XML data as parts; each picture's
-    own text and metadata (`prefix`media/); each file in `prefix`embeddings/ as an embedded file. `depth`: how deep `source` itself is embedded (0: the
+    own text and metadata (`prefix`media/); each file in `prefix`embeddings/ as an embedded file;
+    then the package's own properties (officeprops.py), and those that name a person (SEC012). `depth`: how deep `source` itself is embedded (0: the
     attachment)."""
     with zipfile.ZipFile(source) as archive:
         embedded = [name for name in archive.namelist() if name.startswith(prefix + "embeddings/")]
@@ -75,8 +77,11 @@ def add_parts(found: Extract, source: Path | IO[bytes], prefix: str, depth: int)
             elif rest.startswith(tuple(KEPT)) and name.endswith(".xml"):
                 kept = next(label for folder, label in KEPT.items() if rest.startswith(folder))
                 found.parts.append((f"{kept} {PurePosixPath(name).name}", _kept_text(archive.read(name))))
+        properties = officeprops.properties(archive)
     if hidden:
         found.hidden.append(f"{hidden} {HIDDEN_SHAPES}；{HIDDEN_FIX}")
+    found.add_properties(properties)
+    found.metadata.extend(officeprops.identifying(properties))
 
 
 HIDDEN_SHAPES = "个图形或文本框设为隐藏（选择窗格中的“隐藏”），看不见，其中的文字仍在文件里"

@@ -6,8 +6,6 @@ no page (文件 → 信息 → 属性)."""
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
-from typing import IO
 
 from lxml import etree
 
@@ -31,12 +29,11 @@ APP_FIELDS = {"Company": "单位", "Manager": "经理", "HyperlinkBase": "超链
 IDENTIFYING = ("作者", "最后修改人", "单位", "经理")  # SEC012: they name a person or body
 
 
-def properties(source: Path | IO[bytes]) -> list[tuple[str, str]]:
+def properties(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     """(label, text) of every filled-in text property: core.xml's fields, app.xml's company,
     manager and hyperlink base, and each custom property (自定义属性, labelled with its name)."""
     found: list[tuple[str, str]] = []
-    with zipfile.ZipFile(source) as archive:
-        parts = {name: archive.read(name) for name in (CORE, APP, CUSTOM) if name in archive.namelist()}
+    parts = {name: archive.read(name) for name in (CORE, APP, CUSTOM) if name in archive.namelist()}
     for part, fields in ((CORE, CORE_FIELDS), (APP, APP_FIELDS)):
         if part in parts:
             for element in parse_xml(parts[part]):

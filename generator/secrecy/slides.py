@@ -14,7 +14,7 @@ from typing import IO
 
 from lxml import etree
 
-from . import officeparts, officeprops
+from . import officeparts
 from .attachments import HIDDEN_FIX
 from .extract import Extract, element_text, local_name, numbered, parse_xml
 
@@ -196,7 +196,4 @@ def read_pptx(source: Path | IO[bytes], depth: int = 0) -> Extract:
     if masters:
         found.parts.append(("版式和母版", "\n".join(masters)))
     officeparts.add_parts(found, source, "ppt/", depth)
-    properties = officeprops.properties(source)
-    found.add_properties(properties)
-    found.metadata.extend(officeprops.identifying(properties))
     return found

@@ -26,7 +26,7 @@ from lxml import etree
 
 from .attachments import HEX, HIDDEN_FIX, WHITE, same_colour
 from .extract import Extract, parse_xml
-from . import officeparts, officeprops
+from . import officeparts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -381,7 +381,4 @@ def read_docx(source: Path | IO[bytes], depth: int = 0) -> Extract:
         found.hidden.append(f"{count} 段有字号不大于 1 磅的文字，看不见：{places}；{HIDDEN_FIX}")
     found.text = "\n".join(lines)
     officeparts.add_parts(found, source, "word/", depth)
-    properties = officeprops.properties(source)
-    found.add_properties(properties)
-    found.metadata.extend(officeprops.identifying(properties))
     return found
